@@ -1,0 +1,42 @@
+"""gazetteer: place names as conflict reporting writes them -> places, with context and confidence.
+
+Knows nothing of incidents or maps.  Public API:
+
+- :class:`Gazetteer` (``resolve``, ``resolve_many``, ``resolve_document``, ``add_overlay``)
+- :class:`Context`, :class:`Place`, :class:`Candidate`, :class:`Resolution`
+- :func:`load_places` (curated/overlay place files), :mod:`gazetteer.normalize`
+- :class:`GazetteerError`, :class:`InputError`
+"""
+
+from .curated import load_places
+from .errors import GazetteerError, IndexBuildError, InputError
+from .model import (
+    PRECISION_NEAR,
+    PRECISION_POINT,
+    PRECISION_REGION,
+    Candidate,
+    Context,
+    Place,
+    Resolution,
+)
+from .normalize import fold, key, skeleton
+from .resolver import Gazetteer, clean_query
+
+__all__ = [
+    "PRECISION_NEAR",
+    "PRECISION_POINT",
+    "PRECISION_REGION",
+    "Candidate",
+    "Context",
+    "Gazetteer",
+    "GazetteerError",
+    "IndexBuildError",
+    "InputError",
+    "Place",
+    "Resolution",
+    "clean_query",
+    "fold",
+    "key",
+    "load_places",
+    "skeleton",
+]

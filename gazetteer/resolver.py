@@ -1,0 +1,668 @@
+"""Resolve place names, as reporting writes them, to places — in context, saying how sure.
+
+Finding candidates: the query's normalisation skeleton (see :mod:`gazetteer.normalize`) is looked
+up in the index; each candidate is graded by the finest level at which one of its names equals the
+query (exact > alias > normalised).  Only when nothing matches does a fuzzy search (rapidfuzz) run,
+and its answers are marked ``fuzzy`` and capped in confidence.
+
+Ranking: match quality, the report's focus (countries, first-level areas), distance to other
+places the report names or to points of interest, kind (a town before a province of the same name
+unless the words say "province"), and importance (population, capital).  The answer is
+*ambiguous* when a different place far away scores nearly as well and the context does not
+decide; its candidates are listed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import math
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import index as _index
+from . import phrases
+from .curated import CuratedPlace, load_places
+from .errors import InputError
+from .model import Candidate, Context, MatchKind, Place, Resolution
+from .normalize import fold, key, skeleton, strip_controls
+
+MAX_QUERY_CHARS = 200
+
+# Weights of the ranking (scores are sums; only differences matter).
+MATCH_SCORE = {"overlay": 1.0, "exact": 1.0, "alias": 0.92, "normalised": 0.8, "variant": 0.6,
+               "fuzzy": 0.45}
+TIER = {"overlay": 4, "exact": 3, "alias": 2, "normalised": 1, "variant": 0, "fuzzy": -1}
+BASE_CONFIDENCE = {"overlay": 0.97, "exact": 0.95, "alias": 0.93, "normalised": 0.88,
+                   "variant": 0.8, "fuzzy": 0.45}
+W_OVERLAY = 3.0  # the user's own rows win
+W_FOCUS_COUNTRY = 0.7
+W_FOCUS_ADMIN1 = 0.45
+W_ANCHOR = 0.9
+ANCHOR_SCALE_KM = 120.0
+W_IMPORTANCE = 0.5
+AREA_PENALTY = 0.45  # a province when the query names a town
+DISTINCT_KM = 30.0  # candidates farther apart than this are different places
+HINT_KM = 40.0  # 'X, near Y': X within this distance of Y
+MARGIN_NO_CONTEXT = 0.35
+MARGIN_CONTEXT = 0.12
+FUZZY_MIN = 90.0
+FUZZY_MIN_IN_CONTEXT = 88.0
+SUGGEST_MIN = 70.0
+AREA_KINDS = frozenset({"admin1", "admin2", "country", "region", "desert", "valley", "plain"})
+
+_SPACE = re.compile(r"\s+")
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_QUOTES = "\"'“”‘’«»`"
+
+
+def clean_query(text: str) -> str:
+    """Validate one query; raise InputError with what is wrong."""
+    if not isinstance(text, str):
+        raise InputError(f"a place name must be text, not {type(text).__name__}")
+    if text.isascii() and text.isprintable():  # the common case, fast
+        s = " ".join(text.split()).strip(_QUOTES).strip()
+        if s and len(s) <= MAX_QUERY_CHARS and any(c.isalnum() for c in s):
+            return s
+    bad = _BAD_CONTROL.search(text)
+    if bad:
+        raise InputError(
+            f"place name contains a control character (U+{ord(bad.group()):04X}) at position "
+            f"{bad.start() + 1}"
+        )
+    s = _SPACE.sub(" ", strip_controls(text)).strip().strip(_QUOTES).strip()
+    if not s:
+        raise InputError("empty place name")
+    if len(s) > MAX_QUERY_CHARS:
+        raise InputError(
+            f"place name too long ({len(s)} characters; at most {MAX_QUERY_CHARS})"
+        )
+    if not fold(s):
+        raise InputError(f"place name {s!r} has no letters")
+    return s
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Batches allocate many small acyclic objects; the cyclic collector only slows them down
+    (reference counting frees them).  Restored afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@dataclass(slots=True)
+class _Hit:
+    place: Place
+    match: str  # exact / alias / normalised / variant / fuzzy / overlay
+    name: str
+    sim: float = 100.0
+
+
+class Gazetteer:
+    """The built-in gazetteer (opening or building its index) plus the user's overlays."""
+
+    def __init__(self, index: str | Path | None = None, *, overlays: Sequence[str | Path] = (),
+                 build: bool = True, verbose: bool | None = None) -> None:
+        if build:
+            self.index_path, self.rebuilt = _index.ensure(
+                Path(index) if index else None, verbose=verbose)
+        else:
+            self.index_path, self.rebuilt = Path(index or _index.paths.default_index_path()), None
+        self._con = sqlite3.connect(f"file:{self.index_path}?mode=ro", uri=True,
+                                    check_same_thread=False)
+        self._places: dict[int, Place] = {}
+        self._admin1: dict[str, str] = {}
+        self._admin1_bbox: dict[str, tuple[float, float, float, float]] = {}
+        for code, name, *bbox in self._con.execute(
+                "SELECT code, name, west, south, east, north FROM admin1"):
+            self._admin1[code] = name
+            if None not in bbox:
+                self._admin1_bbox[code] = tuple(bbox)  # type: ignore[assignment]
+        self._overlay: dict[str, list[tuple[CuratedPlace, str]]] = {}
+        self.overlay_files: list[Path] = []
+        for path in overlays:
+            self.add_overlay(path)
+        self._blocks: dict[str, dict[int, list[str]]] = {}
+        self._country_names: dict[str, str] | None = None
+        self._geod = None
+        self._focus_cache: dict[tuple[Context, str | None], Gazetteer._Focus] = {}
+
+    # ---------------------------------------------------------------- set-up
+    def add_overlay(self, path: str | Path) -> int:
+        """Add a user place file (YAML/CSV); its rows win over built-in places of the same name."""
+        rows = load_places(path, source="overlay")
+        for cp in rows:
+            for name in cp.names:
+                self._overlay.setdefault(skeleton(name), []).append((cp, name))
+        self.overlay_files.append(Path(path))
+        return len(rows)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- lookups
+    def admin1_name(self, code: str | None) -> str | None:
+        return self._admin1.get(code) if code else None
+
+    def _place(self, row: tuple) -> Place:
+        """The Place of a row starting with the _PLACE_COLS columns (cached by pid)."""
+        pid = row[0]
+        p = self._places.get(pid)
+        if p is None:
+            (_, uid, name, country, admin1, lat, lon, kind, fcode, pop, prec, src, note) = row[:13]
+            p = Place(uid=uid, name=name, country=country, admin1=admin1, lat=lat, lon=lon,
+                      kind=kind, precision=prec, population=pop, feature_code=fcode,
+                      source=src, note=note, admin1_name=self._admin1.get(admin1))
+            if len(self._places) > 200_000:
+                self._places.clear()
+            self._places[pid] = p
+        return p
+
+    _PLACE_COLS = ("p.pid, p.uid, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, p.fcode,"
+                   " p.population, p.precision, p.source, p.note")
+
+    def place(self, uid: str) -> Place | None:
+        row = self._con.execute(
+            f"SELECT {self._PLACE_COLS} FROM places p WHERE p.uid=?", (uid,)).fetchone()
+        return None if row is None else self._place(row)
+
+    def _importance(self, pid: int) -> float:
+        return self._con.execute("SELECT importance FROM places WHERE pid=?", (pid,)).fetchone()[0]
+
+    def _hits(self, name: str) -> list[tuple[_Hit, float]]:
+        """Candidates sharing the query's skeleton, graded, with their importance."""
+        sk = skeleton(name)
+        rows = self._con.execute(
+            f"SELECT {self._PLACE_COLS}, p.importance, n.name, n.is_primary, n.fold = ?,"
+            " n.key = ? FROM names n JOIN places p ON p.pid = n.pid WHERE n.k = ?",
+            (fold(name), key(name), sk)).fetchall()
+        best: dict[int, tuple[_Hit, float]] = {}
+        for row in rows:
+            if row[16]:
+                level = "exact" if row[15] else "alias"
+            elif row[17]:
+                level = "normalised"
+            else:
+                level = "variant"
+            prev = best.get(row[0])
+            if prev is None or MATCH_SCORE[level] > MATCH_SCORE[prev[0].match]:
+                best[row[0]] = (_Hit(self._place(row), level, row[14]), row[13])
+        out = list(best.values())
+        for cp, nm in self._overlay.get(sk, ()):
+            out.append((_Hit(cp.place, "overlay", nm), 1.0))
+        return out
+
+    # ---------------------------------------------------------------- fuzzy
+    def _block(self, prefix: str) -> dict[int, list[str]]:
+        block = self._blocks.get(prefix)
+        if block is None:
+            hi = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            block = {}
+            for (k,) in self._con.execute(
+                    "SELECT DISTINCT k FROM names WHERE k >= ? AND k < ?", (prefix, hi)):
+                block.setdefault(len(k), []).append(k)
+            for sk in self._overlay:
+                if sk.startswith(prefix):
+                    block.setdefault(len(sk), []).append(sk)
+            if len(self._blocks) > 2000:
+                self._blocks.clear()
+            self._blocks[prefix] = block
+        return block
+
+    def _fuzzy_keys(self, name: str, cutoff: float, limit: int = 8) -> list[tuple[str, float]]:
+        from rapidfuzz import fuzz, process
+
+        sk = skeleton(name)
+        if len(sk) < 4:
+            return []
+        block = self._block(sk[:2])
+        choices = [k for n in range(len(sk) - 2, len(sk) + 3) for k in block.get(n, ())]
+        found = process.extract(sk, choices, scorer=fuzz.ratio, processor=None,
+                                score_cutoff=cutoff, limit=limit)
+        return [(k, s) for k, s, _ in found]
+
+    def _fuzzy_hits(self, name: str, cutoff: float) -> list[tuple[_Hit, float]]:
+        out: list[tuple[_Hit, float]] = []
+        for k, sim in self._fuzzy_keys(name, cutoff):
+            for hit, imp in self._hits_for_key(k):
+                hit.match, hit.sim = "fuzzy", sim
+                out.append((hit, imp))
+        return out
+
+    def _hits_for_key(self, k: str) -> list[tuple[_Hit, float]]:
+        rows = self._con.execute(
+            f"SELECT {self._PLACE_COLS}, p.importance, n.name"
+            " FROM names n JOIN places p ON p.pid = n.pid WHERE n.k = ?", (k,)).fetchall()
+        seen: dict[int, tuple[_Hit, float]] = {}
+        for row in rows:
+            if row[0] not in seen:
+                seen[row[0]] = (_Hit(self._place(row), "fuzzy", row[14]), row[13])
+        out = list(seen.values())
+        for cp, nm in self._overlay.get(k, ()):
+            out.append((_Hit(cp.place, "fuzzy", nm), 1.0))
+        return out
+
+    def suggest(self, name: str, limit: int = 5, countries: frozenset[str] = frozenset()
+                ) -> list[str]:
+        """Names close to an unknown one, for "did you mean" messages; places in the focus
+        countries first."""
+        found: list[tuple[bool, float, str]] = []
+        for k, sim in self._fuzzy_keys(name, SUGGEST_MIN, limit=limit * 4):
+            for hit, _imp in self._hits_for_key(k)[:3]:
+                p = hit.place
+                label = f"{p.name} ({p.country})" if p.country else p.name
+                found.append((p.country in countries, sim, label))
+        out: list[str] = []
+        for _, _, label in sorted(found, key=lambda t: (not t[0], -t[1], t[2])):
+            if label not in out:
+                out.append(label)
+        return out[:limit]
+
+    # ---------------------------------------------------------------- context
+    def _distances(self, place_pts: list[tuple[float, float]],
+                   anchors: Sequence[tuple[float, float]]) -> list[float]:
+        """Distance (km, on the WGS 84 ellipsoid) from each point to its nearest anchor."""
+        if not anchors or not place_pts:
+            return [math.inf] * len(place_pts)
+        if self._geod is None:
+            from pyproj import Geod
+
+            self._geod = Geod(ellps="WGS84")
+        lats1, lons1, lats2, lons2 = [], [], [], []
+        for lat, lon in place_pts:
+            for alat, alon in anchors:
+                lats1.append(lat)
+                lons1.append(lon)
+                lats2.append(alat)
+                lons2.append(alon)
+        _, _, dist = self._geod.inv(lons1, lats1, lons2, lats2)
+        n = len(anchors)
+        return [min(dist[i * n:(i + 1) * n]) / 1000.0 for i in range(len(place_pts))]
+
+    def country_code(self, value: str) -> str | None:
+        """ISO code for a country given by code or name ("SY", "Syria", "سوريا")."""
+        v = value.strip()
+        if re.fullmatch(r"[A-Za-z]{2}", v):
+            return v.upper()
+        for hit, _ in self._hits(v):
+            if hit.place.kind == "country" and hit.match != "variant":
+                return hit.place.country
+        return None
+
+    def admin1_codes(self, value: str) -> list[str]:
+        """First-level area codes for a name or code ("Deir Ezzor", "SY.07").  A city area
+        enclosed by another (Damascus in Rif Dimashq, Beirut in Mount Lebanon) brings the
+        enclosing one along: reporters use the city's name for both."""
+        v = value.strip()
+        if v in self._admin1:
+            codes = {v}
+        else:
+            hits = [h for h, _ in self._hits(v) if h.place.kind == "admin1"]
+            if not hits:
+                hits = [h for h, _ in self._fuzzy_hits(v, FUZZY_MIN) if h.place.kind == "admin1"]
+            codes = {h.place.admin1 for h in hits if h.place.admin1}
+        for code in list(codes):
+            codes.update(self._enclosing_admin1(code))
+        return sorted(codes)
+
+    def _enclosing_admin1(self, code: str) -> list[str]:
+        inner = self._admin1_bbox.get(code)
+        if inner is None:
+            return []
+        cc = code.split(".")[0]
+        return [other for other, b in self._admin1_bbox.items()
+                if other != code and other.split(".")[0] == cc
+                and b[0] <= inner[0] and b[1] <= inner[1] and b[2] >= inner[2] and b[3] >= inner[3]]
+
+    @dataclass(slots=True)
+    class _Focus:
+        countries: frozenset[str]
+        admin1: frozenset[str]
+        anchors: tuple[tuple[float, float], ...]
+
+    def _focus(self, context: Context | None, exclude: str | None = None) -> _Focus:
+        if context is None or context.empty:
+            return self._Focus(frozenset(), frozenset(), ())
+        if not context.mentions:
+            exclude = None  # the focus does not depend on the query: cache it
+        cache_key = (context, exclude)
+        hit = self._focus_cache.get(cache_key)
+        if hit is None:
+            hit = self._focus_uncached(context, exclude)
+            if len(self._focus_cache) > 10_000:
+                self._focus_cache.clear()
+            self._focus_cache[cache_key] = hit
+        return hit
+
+    def _focus_uncached(self, context: Context, exclude: str | None) -> _Focus:
+        if context.empty:
+            return self._Focus(frozenset(), frozenset(), ())
+        countries = {c for c in (self.country_code(x) for x in context.countries) if c}
+        admin1: set[str] = set()
+        anchors = list(context.near)
+        for a in context.admin1:
+            codes = self.admin1_codes(a)
+            if codes:
+                admin1.update(codes)
+                countries.update(c.split(".")[0] for c in codes)
+            else:  # not a first-level area: a place whose position helps
+                try:
+                    r = self.resolve(a, Context(countries=tuple(countries)))
+                except InputError:
+                    continue
+                if r.place is not None and r.status == "resolved":
+                    anchors.append((r.place.lat, r.place.lon))
+                    if r.place.admin1:
+                        admin1.add(r.place.admin1)
+        for m in context.mentions:
+            if exclude is not None and fold(m) == fold(exclude):
+                continue
+            try:
+                r = self.resolve(m, Context(countries=tuple(countries)))
+            except InputError:
+                continue
+            if r.status == "resolved" and r.place is not None and r.place.kind != "country":
+                anchors.append((r.place.lat, r.place.lon))
+        return self._Focus(frozenset(countries), frozenset(admin1), tuple(anchors))
+
+    # ---------------------------------------------------------------- resolve
+    def resolve(self, name: str, context: Context | None = None, *,
+                limit: int = 5) -> Resolution:
+        """Resolve one place name.  Raises InputError for a query that is not a name."""
+        q = clean_query(name)
+        focus = self._focus(context, exclude=q)
+        return self._resolve_phrase(q, focus, limit)
+
+    def _resolve_phrase(self, q: str, focus: _Focus, limit: int) -> Resolution:
+        """The phrase as a name; else without generic words ("near the town of X", "X
+        village"); else its head with the rest as hints ("X (Y)", "X, Y"), falling back to the
+        enclosing place Y with precision 2."""
+        res = self._resolve_clean(q, focus, limit)
+        if res.status != "unresolved":
+            return res
+        bare = phrases.bare_name(q)
+        if bare is not None:
+            r = self._resolve_clean(bare.name, focus, limit)
+            if r.status != "unresolved":
+                return self._as_phrase(r, q, bare.precision_floor, bare.note)
+        split = phrases.split_hints(q)
+        if split is None:
+            return res
+        head, hints = split
+        # The hints narrow the head: areas become focus; places become anchors, and the head
+        # must lie near one of them ("al Hamidiya, near Maarat al Numan").
+        hint_focus = self._focus(Context(countries=tuple(focus.countries), admin1=tuple(hints)))
+        merged = self._Focus(focus.countries | hint_focus.countries,
+                             hint_focus.admin1 or focus.admin1,
+                             (*focus.anchors, *hint_focus.anchors))
+        bare_head = phrases.bare_name(head)
+        for cand, floor in ((head, 1), *(((bare_head.name, bare_head.precision_floor),)
+                                         if bare_head else ())):
+            r = self._resolve_clean(cand, merged, limit)
+            if r.status != "resolved" or r.place is None:
+                continue
+            if hint_focus.anchors and min(self._distances(
+                    [(r.place.lat, r.place.lon)], hint_focus.anchors)) > HINT_KM:
+                continue
+            return self._as_phrase(r, q, floor, f"{', '.join(hints)} taken as the enclosing area")
+        # The enclosing place named by a hint, when it is a town or a site: an area (province,
+        # country) is too coarse to stand for a place inside it, and "X, Aleppo" is as likely
+        # the province as the city unless X is a part of a town ("... neighbourhood, Aleppo").
+        urban = phrases.URBAN_PART.search(head) is not None
+        for hint in hints:
+            r = self._resolve_clean(hint, focus, limit)
+            if r.status != "resolved" or r.place is None or r.place.kind in AREA_KINDS:
+                continue
+            if not urban and any(c.place.kind in AREA_KINDS for c in r.candidates):
+                continue
+            r = self._as_phrase(r, q, 2, f"{head!r} not found; placed at the enclosing "
+                                f"{r.place.name!r}")
+            r.confidence = min(r.confidence, 0.6)
+            return r
+        return res
+
+    @staticmethod
+    def _as_phrase(r: Resolution, q: str, floor: int, note: str) -> Resolution:
+        r.query = q
+        r.precision = max(r.precision or 1, floor)
+        r.reason = note
+        return r
+
+    def _score(self, hit: _Hit, imp: float, focus: _Focus, dist: float,
+               area_query: bool) -> float:
+        p = hit.place
+        s = MATCH_SCORE[hit.match]
+        if hit.match == "fuzzy":
+            s *= hit.sim / 100.0
+        if hit.place.source == "overlay":
+            s += W_OVERLAY
+        if focus.countries and p.country in focus.countries:
+            s += W_FOCUS_COUNTRY
+        if focus.admin1 and (p.admin1 in focus.admin1):
+            s += W_FOCUS_ADMIN1
+        if math.isfinite(dist):
+            s += W_ANCHOR * math.exp(-dist / ANCHOR_SCALE_KM)
+        s += W_IMPORTANCE * imp
+        if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
+            s -= AREA_PENALTY
+        return s
+
+    def _resolve_clean(self, q: str, focus: _Focus, limit: int) -> Resolution:
+        hits = self._hits(q)
+        fuzzy = False
+        if not hits:
+            fuzzy = True
+            in_ctx = bool(focus.countries or focus.admin1 or focus.anchors)
+            hits = self._fuzzy_hits(q, FUZZY_MIN_IN_CONTEXT if in_ctx else FUZZY_MIN)
+        if not hits:
+            return Resolution(query=q, status="unresolved",
+                              suggestions=self.suggest(q, countries=focus.countries),
+                              reason="no place of this name in the gazetteer")
+        area_query = False
+        dists = self._distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
+        scored = sorted(
+            (
+                (self._score(h, imp, focus, d, area_query), h, d)
+                for (h, imp), d in zip(hits, dists, strict=True)
+            ),
+            key=lambda t: (-t[0], t[1].place.uid),
+        )
+        # Answers must be plausible in the report's area: never a guess far from it.
+        eligible = [t for t in scored if self._plausible(t[1], t[2], focus, fuzzy)]
+        if not eligible:
+            where = ", ".join(sorted({t[1].place.country or "?" for t in scored})[:6])
+            return Resolution(
+                query=q, status="unresolved",
+                suggestions=self.suggest(q, countries=focus.countries) if fuzzy else [],
+                candidates=[self._cand(s, h, d) for s, h, d in scored[:limit]],
+                reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the report's "
+                        f"area ({where})"))
+        top_score, top, _top_d = eligible[0]
+        scored = eligible + [t for t in scored if t not in eligible]
+        # Only a place named at least as well as the top answer can make it ambiguous: a town's
+        # own name beats another town's alternate name, which beats a spelling variant.
+        tier = TIER[top.match]
+        rivals: list[tuple[float, _Hit, float]] = []  # the best one is enough
+        weaker: list[tuple[float, _Hit, float]] = []
+        for t in eligible[1:]:
+            same_or_better = TIER[t[1].match] >= tier
+            if (rivals if same_or_better else weaker) or not self._distinct(top.place, t[1].place):
+                continue
+            (rivals if same_or_better else weaker).append(t)
+            if rivals and weaker:
+                break
+        margin = (top_score - rivals[0][0]) if rivals else math.inf
+        has_context = bool(focus.countries or focus.admin1 or focus.anchors)
+        need = MARGIN_CONTEXT if has_context else MARGIN_NO_CONTEXT
+        level = top.match
+        base = BASE_CONFIDENCE[level]
+        if level == "fuzzy":
+            base *= top.sim / 100.0
+        conf = base if not rivals else base * (0.55 + 0.45 * (1 - math.exp(-margin / 0.3)))
+        if weaker and top_score - weaker[0][0] < 0.3:
+            conf *= 0.9
+        status = "resolved" if margin >= need else "ambiguous"
+        if status == "ambiguous":
+            conf = min(conf, 0.5)
+        match: MatchKind = "normalised" if level == "variant" else level  # type: ignore[assignment]
+        cands = [self._cand(s, h, d) for s, h, d in scored[:max(limit, 1)]]
+        reason = None
+        if status == "ambiguous":
+            rivals = [t for t in eligible[1:]
+                      if TIER[t[1].match] >= tier and self._distinct(top.place, t[1].place)]
+            where = sorted({t[1].place.country or "?" for t in [eligible[0], *rivals]})
+            reason = (f"{len(rivals) + 1} places of this name ({', '.join(where)}) and the context "
+                      "does not decide; give a country focus or other places of the report")
+        return Resolution(
+            query=q, status=status, place=top.place, match=match, matched_name=top.name,
+            confidence=round(conf, 3), precision=top.place.precision, candidates=cands,
+            reason=reason,
+        )
+
+    @staticmethod
+    def _cand(score: float, hit: _Hit, dist: float) -> Candidate:
+        match: MatchKind = "normalised" if hit.match == "variant" else hit.match  # type: ignore[assignment]
+        return Candidate(place=hit.place, match=match, matched_name=hit.name, score=score,
+                         distance_km=dist if math.isfinite(dist) else None)
+
+    def _in_admin1(self, p: Place, codes: frozenset[str], margin_deg: float = 0.1) -> bool:
+        """In one of the areas: by the place's own admin-1 code when it has one (GeoNames codes
+        are reliable), else by the areas' extent (with a margin of ~10 km)."""
+        if p.admin1:
+            return p.admin1 in codes
+        for c in codes:
+            bbox = self._admin1_bbox.get(c)
+            if bbox and (bbox[0] - margin_deg <= p.lon <= bbox[2] + margin_deg
+                         and bbox[1] - margin_deg <= p.lat <= bbox[3] + margin_deg):
+                return True
+        return False
+
+    def _plausible(self, hit: _Hit, dist: float, focus: _Focus, fuzzy: bool) -> bool:
+        """Is a candidate plausible where the report is?  Without context, every candidate is.
+        Inside the focus (the admin-1 areas if given, else the countries) or near a place of the
+        report, yes.  Outside, only exact and alias matches of notable places (a country, a
+        province, a city of 100,000): reports about Syria name Moscow.  Fuzzy matches must lie
+        inside the focus or near the report's places."""
+        p = hit.place
+        if not (focus.countries or focus.admin1 or focus.anchors) or hit.match == "overlay":
+            return True
+        if dist < (60 if fuzzy else 150):
+            return True
+        if focus.admin1:
+            # The report's area is known to the province: a namesake elsewhere is not meant.
+            return self._in_admin1(p, focus.admin1) or (
+                p.kind == "country" and p.country in focus.countries)
+        if focus.countries and p.country in focus.countries:
+            return True
+        if fuzzy:
+            return False
+        notable = p.kind in ("country", "admin1") or p.population >= 100_000
+        return TIER[hit.match] >= TIER["alias"] and notable
+
+    def _distinct(self, a: Place, b: Place) -> bool:
+        """Are two candidates different places (not the same place twice, nor one inside the
+        other's area)?"""
+        if b.kind == "country" and b.country == a.country:
+            return False
+        if a.kind == "country" and a.country == b.country:
+            return False
+        if b.kind == "admin1" and a.admin1 == b.admin1:
+            return False
+        if a.kind == "admin1" and b.admin1 == a.admin1:
+            return False
+        if abs(a.lat - b.lat) > DISTINCT_KM / 110.0:  # a degree of latitude is >= 110.5 km
+            return True
+        d = self._distances([(a.lat, a.lon)], [(b.lat, b.lon)])[0]
+        return d > DISTINCT_KM
+
+    # ---------------------------------------------------------------- many
+    def resolve_many(self, names: Iterable[str], context: Context | None = None, *,
+                     together: bool = False, limit: int = 5) -> list[Resolution]:
+        """Resolve a batch.  With ``together``, the names are one report's places: each is
+        resolved with the others as context.  Bad queries come back unresolved with the reason
+        (nothing is dropped)."""
+        names = list(names)
+        if together:
+            return self.resolve_document(names, context, limit=limit)
+        with _gc_paused():
+            return self._resolve_many(names, context, limit)
+
+    def _resolve_many(self, names: list[str], context: Context | None,
+                      limit: int) -> list[Resolution]:
+        out: list[Resolution] = []
+        cache: dict[str, Resolution] = {}
+        shared = None if context is not None and context.mentions else self._focus(context)
+        for n in names:
+            try:
+                q = clean_query(n)
+            except InputError as exc:
+                out.append(Resolution(query=str(n), status="unresolved", reason=str(exc)))
+                continue
+            r = cache.get(q)
+            if r is None:
+                focus = shared if shared is not None else self._focus(context, exclude=q)
+                r = self._resolve_phrase(q, focus, limit)
+                if len(cache) > 100_000:
+                    cache.clear()
+                cache[q] = r
+            out.append(r)
+        return out
+
+    def resolve_document(self, names: Sequence[str], context: Context | None = None, *,
+                         limit: int = 5, rounds: int = 3) -> list[Resolution]:
+        """Resolve the place names of one report together: unambiguous names anchor the others,
+        and the countries they fall in become the report's focus."""
+        base = context or Context()
+        queries: list[str | None] = []
+        out: list[Resolution] = []
+        for n in names:
+            try:
+                queries.append(clean_query(n))
+                out.append(Resolution(query=n, status="unresolved"))
+            except InputError as exc:
+                queries.append(None)
+                out.append(Resolution(query=str(n), status="unresolved", reason=str(exc)))
+        focus0 = self._focus(base)
+        first: dict[str, Resolution] = {}
+        for i, q in enumerate(queries):
+            if q is not None:
+                out[i] = first.get(q) or self._resolve_phrase(q, focus0, limit)
+                first[q] = out[i]
+        for _ in range(rounds):
+            anchors = {q: (r.place.lat, r.place.lon) for q, r in zip(queries, out, strict=True)
+                       if q and r.status == "resolved" and r.place and r.place.kind != "country"}
+            countries = set(focus0.countries)
+            for r in out:
+                if r.status == "resolved" and r.place and r.place.country:
+                    countries.add(r.place.country)
+            changed = False
+            for i, q in enumerate(queries):
+                if q is None:
+                    continue
+                others = tuple(a for k, a in anchors.items() if fold(k) != fold(q))
+                focus = self._Focus(frozenset(countries), focus0.admin1,
+                                    (*focus0.anchors, *others))
+                r = self._resolve_phrase(q, focus, limit)
+                prev = out[i]
+                if (r.place and prev.place and r.place.uid == prev.place.uid
+                        and r.status == prev.status):
+                    continue
+                out[i] = r
+                changed = True
+            if not changed:
+                break
+        return out

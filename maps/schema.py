@@ -1,0 +1,121 @@
+"""The seam between incidents and maps: GeoDataFrames with documented columns.
+
+``geoevents`` turns its incidents, control lines and zones into these frames; ``maps`` draws and
+writes any frame that follows them (an ACLED table read by geopandas and renamed fits too).  All
+frames are in EPSG:4326 (lon/lat WGS 84).  Columns marked *optional* may be absent; every other
+column must be present (values may be missing where the type says ``| None``).  Structured values
+(per-source figures, claims, sources) travel as JSON text so that the frame stays flat and every
+writer can keep them.
+
+INCIDENTS — one row per incident, Point geometry at the resolved location
+    id                 str    stable id derived from the content ("inc-3f2a9c1b0d")
+    date_start         str    ISO date of the (first) day, "2018-05-23"
+    date_end           str    ISO date of the last day (= date_start for a single day)
+    date_precision     str    day | week | month | year | range
+    event_type         str    ACLED event type (Battles, Explosions/Remote violence, Violence
+                              against civilians, Protests, Riots, Strategic developments)
+    sub_event_type     str    ACLED sub-event type (Armed clash, Attack, Air/drone strike,
+                              Shelling/artillery/missile attack, ...), "" if unknown
+    place              str    the place as written in the report ("near the town of Mayadeen")
+    place_resolved     str    the gazetteer's canonical name ("Al Mayādīn")
+    place_id           str    gazetteer id ("geonames:173480"), "" if none
+    country            str    ISO 3166-1 alpha-2
+    admin1             str    first-level area name, "" if unknown
+    geo_precision      int    ACLED geo_precision: 1 the place, 2 near / part of, 3 region
+    lat, lon           float  the point (also the geometry)
+    actor1             str    side A ("Islamic State")
+    actor2             str    side B ("Syrian government forces"), "" if none
+    assoc_actors       str    associated actors, "; "-separated
+    fatalities_low     int | None   total fatalities, lowest credible figure
+    fatalities_best    int | None   best estimate
+    fatalities_high    int | None   highest credible figure
+    wounded_best       int | None
+    casualties_json    str    JSON list of {"side", "kind" (killed|wounded), "low", "best",
+                              "high", "source", "quote"}: each source's figure per side
+    claims_json        str    JSON list of {"claimant", "claim", "confirmed_by" [..],
+                              "not_confirmed_by" [..], "independent": bool}
+    sources_json       str    JSON list of {"outlet", "url", "published", "quote"}
+    sources            str    readable: "Outlet (2018-05-27); Outlet 2 (2018-05-28)"
+    source_count       int
+    notes              str
+  optional (added when control lines are applied):
+    zone_party         str    the party whose zone the incident is in, "" if none
+    zone_bank          str    left | right (of the line, looking downstream), "" if none
+    zone_side          str    compass side of the line (west, east, ...), "" if none
+    line_id            str
+    line_distance_km   float | None
+    near_line          bool   within its own location uncertainty of the line
+
+LINES — one row per control line (LineString or MultiLineString)
+    id, name           str
+    kind               str    river | custom
+    river              str    river name, "" for a custom line
+    party_left         str    party on the left bank (looking downstream / along the line)
+    party_right        str
+    side_left          str    compass side of the left bank along the stretch ("east")
+    side_right         str
+    color_left, color_right, color  str   CSS colours
+    valid_from, valid_to  str ISO dates, "" when open-ended
+
+ZONES — one row per side of a line (Polygon or MultiPolygon)
+    id, line_id        str
+    party              str
+    bank               str    left | right
+    side               str    compass side ("west")
+    color              str
+    valid_from, valid_to  str
+    width_km           float | None
+"""
+
+from __future__ import annotations
+
+INCIDENT_COLUMNS: dict[str, str] = {
+    "id": "str", "date_start": "str", "date_end": "str", "date_precision": "str",
+    "event_type": "str", "sub_event_type": "str", "place": "str", "place_resolved": "str",
+    "place_id": "str", "country": "str", "admin1": "str", "geo_precision": "int",
+    "lat": "float", "lon": "float", "actor1": "str", "actor2": "str", "assoc_actors": "str",
+    "fatalities_low": "Int64", "fatalities_best": "Int64", "fatalities_high": "Int64",
+    "wounded_best": "Int64", "casualties_json": "str", "claims_json": "str",
+    "sources_json": "str", "sources": "str", "source_count": "int", "notes": "str",
+}
+INCIDENT_OPTIONAL: dict[str, str] = {
+    "zone_party": "str", "zone_bank": "str", "zone_side": "str", "line_id": "str",
+    "line_distance_km": "float", "near_line": "bool",
+}
+LINE_COLUMNS: dict[str, str] = {
+    "id": "str", "name": "str", "kind": "str", "river": "str", "party_left": "str",
+    "party_right": "str", "side_left": "str", "side_right": "str", "color_left": "str",
+    "color_right": "str", "color": "str", "valid_from": "str", "valid_to": "str",
+}
+ZONE_COLUMNS: dict[str, str] = {
+    "id": "str", "line_id": "str", "party": "str", "bank": "str", "side": "str",
+    "color": "str", "valid_from": "str", "valid_to": "str", "width_km": "float",
+}
+
+DATE_PRECISIONS = ("day", "week", "month", "year", "range")
+
+
+class SchemaError(ValueError):
+    """A frame does not follow the documented schema."""
+
+
+def check(frame, columns: dict[str, str], what: str) -> None:
+    """Raise SchemaError naming the missing columns (and the CRS if it is not EPSG:4326)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"{what} frame lacks column(s): {', '.join(missing)}")
+    crs = getattr(frame, "crs", None)
+    if crs is not None and crs.to_epsg() != 4326:
+        raise SchemaError(f"{what} frame must be in EPSG:4326, not {crs}")
+
+
+def check_incidents(frame) -> None:
+    check(frame, INCIDENT_COLUMNS, "incidents")
+
+
+def check_lines(frame) -> None:
+    check(frame, LINE_COLUMNS, "lines")
+
+
+def check_zones(frame) -> None:
+    check(frame, ZONE_COLUMNS, "zones")

@@ -1,0 +1,71 @@
+"""Shared fixtures: the reference data folder (../shared), a gazetteer index built once per
+session in a private GEOEVENTS_HOME, and a runner for the command line in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _find_shared() -> Path:
+    env = os.environ.get("GEOEVENTS_SHARED")
+    if env:
+        return Path(env)
+    for base in ROOT.parents:
+        if (base / "shared" / "seeds" / "meta.yaml").is_file():
+            return base / "shared"
+    return ROOT.parent / "shared"
+
+
+SHARED = _find_shared()
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "seeds" / "meta.yaml").is_file():
+        pytest.fail(f"reference data not found at {SHARED} (set GEOEVENTS_SHARED)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def geo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """GEOEVENTS_HOME for the whole session.  GEOEVENTS_TEST_HOME reuses one across runs (the
+    index is rebuilt whenever its stamp is stale, so reuse is safe)."""
+    reuse = os.environ.get("GEOEVENTS_TEST_HOME")
+    home = Path(reuse) if reuse else tmp_path_factory.mktemp("geoevents-home")
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["GEOEVENTS_HOME"] = str(home)
+    os.environ.pop("GEOEVENTS_INDEX", None)
+    os.environ.pop("GEOEVENTS_CONFIG", None)
+    return home
+
+
+@pytest.fixture(scope="session")
+def gz(geo_home: Path):
+    from gazetteer import Gazetteer
+
+    g = Gazetteer(verbose=False)
+    yield g
+    g.close()
+
+
+@pytest.fixture(scope="session")
+def cli(geo_home: Path):
+    """Run ``geoevents ARGS`` in a new process; returns CompletedProcess (text)."""
+
+    def run(*args: str, input: str | bytes | None = None, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+        e = {**os.environ, "GEOEVENTS_HOME": str(geo_home), "PYTHONPATH": str(ROOT),
+             **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "geoevents", *args], input=input, capture_output=True,
+            text=not isinstance(input, bytes), env=e, timeout=timeout, cwd=ROOT,
+        )
+
+    return run

@@ -1,0 +1,94 @@
+"""``geoevents resolve`` as a user runs it: a new process, exit codes, tables, JSON, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import ROOT
+from .geo import km
+
+
+def test_help_is_fast_because_heavy_libraries_are_not_imported():
+    code = ("import sys; from geoevents.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('geopandas', 'folium', 'pyproj', 'shapely', 'matplotlib',"
+            " 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_readme_command_resolves_all_four_in_syria(cli):
+    r = cli("resolve", "Mayadeen", "Deir Az Zor", "Palmyra", "Qasr al-Halabat", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = {d["query"]: d for d in json.loads(r.stdout)}
+    assert {d["country"] for d in rows.values()} == {"SY"}
+    assert rows["Palmyra"]["name"] == "Tadmur"
+    q = rows["Qasr al-Halabat"]
+    assert km(q["lat"], q["lon"], 34.37, 38.17) < 5
+    table = cli("resolve", "Mayadeen", "Deir Az Zor", "Palmyra", "Qasr al-Halabat")
+    assert table.returncode == 0
+    assert "Al Mayādīn" in table.stdout and "Tadmur" in table.stdout
+
+
+def test_ambiguous_alone_exits_1_and_lists_candidates(cli):
+    r = cli("resolve", "Palmyra")
+    assert r.returncode == 1
+    assert "ambiguous" in r.stdout and "candidate:" in r.stdout
+    r = cli("resolve", "Palmyra", "--focus", "SY")
+    assert r.returncode == 0 and "Tadmur" in r.stdout
+
+
+def test_names_from_stdin_with_json_and_candidates(cli):
+    r = cli("resolve", "-f", "-", "--json", "--candidates", "2",
+            input="Hajin\n\nRaqqa\nXqzwvbnm Kjhg\n")
+    assert r.returncode == 1  # one unresolved
+    rows = json.loads(r.stdout)
+    assert [d["status"] for d in rows] == ["resolved", "resolved", "unresolved"]
+    assert rows[0]["id"] == "geonames:174506" and len(rows[0]["candidates"]) <= 2
+    assert rows[2]["lat"] is None
+
+
+def test_bad_names_are_reported_with_line_and_exit_2(cli):
+    r = cli("resolve", "-f", "-", input="Hajin\nMaya\x07deen\n")
+    assert r.returncode == 2
+    assert "<stdin>:2" in r.stderr and "control character" in r.stderr
+    assert "Hajīn" in r.stdout  # the rest is still resolved
+    for bad in ["", "   ", "x" * 10_000, "🔥"]:
+        r = cli("resolve", bad)
+        assert r.returncode == 2, bad
+        assert "error" in r.stderr.lower() or "resolve:" in r.stderr
+        assert "Traceback" not in r.stderr
+
+
+def test_unreadable_inputs_are_clear_errors(cli, tmp_path):
+    latin1 = tmp_path / "names.txt"
+    latin1.write_bytes("Hajin\nDéir\n".encode("latin-1"))
+    r = cli("resolve", "-f", str(latin1))
+    assert r.returncode == 2 and "names.txt:2" in r.stderr and "UTF-8" in r.stderr
+    r = cli("resolve", "-f", str(tmp_path / "missing.txt"))
+    assert r.returncode == 2 and "missing.txt" in r.stderr
+    bad = tmp_path / "overlay.csv"
+    bad.write_text("name,lat,lon\nSomewhere,abc,40\n", encoding="utf-8")
+    r = cli("resolve", "Hajin", "--overlay", str(bad))
+    assert r.returncode == 2
+    assert "overlay.csv:2" in r.stderr and "'lat'" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = cli("resolve", "--no-such-option")
+    assert r.returncode == 2
+
+
+def test_config_file_overlays_and_focus(cli, tmp_path):
+    places = tmp_path / "mine.yaml"
+    places.write_text("- name: Camp Zulu\n  lat: 35.2\n  lon: 40.1\n  country: SY\n"
+                      "  kind: camp\n  note: test row\n", encoding="utf-8")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[gazetteer]\noverlays = ["{places}"]\nfocus = ["SY"]\n', encoding="utf-8")
+    r = cli("resolve", "Camp Zulu", "Palmyra", "--separately", "--json", "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert rows[0]["match"] == "overlay" and rows[1]["name"] == "Tadmur"
+    cfg.write_text("[gazetteer]\nfocus = [\n", encoding="utf-8")
+    r = cli("resolve", "Hajin", "--config", str(cfg))
+    assert r.returncode == 2 and "config.toml" in r.stderr and "TOML" in r.stderr
