@@ -101,3 +101,50 @@ def read_layer(layer: str, *, bbox: tuple[float, float, float, float] | None = N
     elif frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
     return frame
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dict[str, Any]:
+    """Install layers from a local folder holding Natural Earth files (``<stem>.geojson``,
+    ``.gpkg``, ``.shp`` or ``.zip``).  Copies each file into :func:`folder`, records its
+    checksum in the manifest and returns the manifest."""
+    import shutil
+    import time
+
+    src = Path(source)
+    if not src.is_dir():
+        raise GazetteerError(f"{src}: no such folder")
+    dest = folder()
+    dest.mkdir(parents=True, exist_ok=True)
+    man = manifest()
+    missing = []
+    for layer in layers or list(LAYERS):
+        stem = LAYERS[layer]["stem"]
+        found = next((src / f"{stem}{ext}" for ext in (".geojson", ".gpkg", ".zip", ".shp")
+                      if (src / f"{stem}{ext}").is_file()), None)
+        if found is None:
+            missing.append(f"{layer} ({stem}.geojson/.gpkg/.zip/.shp)")
+            continue
+        if found.suffix == ".shp":
+            raise GazetteerError(f"{found}: give the .zip of the shapefile, not the .shp")
+        tmp = dest / f".{found.name}.tmp"
+        shutil.copyfile(found, tmp)
+        tmp.replace(dest / found.name)
+        man[layer] = {"file": found.name, "source": str(found.resolve()),
+                      "sha256": _sha256(dest / found.name),
+                      "installed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if missing and layers:
+        raise GazetteerError(f"{src}: missing {', '.join(missing)}")
+    tmp = dest / ".manifest.json.tmp"
+    tmp.write_text(json.dumps(man, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(dest / "manifest.json")
+    return man
