@@ -6,8 +6,13 @@ Knows nothing of incidents or maps.  Public API:
 - :class:`Context`, :class:`Place`, :class:`Candidate`, :class:`Resolution`
 - :func:`load_places` (curated/overlay place files), :mod:`gazetteer.normalize`
 - :class:`GazetteerError`, :class:`InputError`
+- :mod:`gazetteer.relative` (relative and area phrases: parse, offset, midpoint, sector point)
+- :mod:`gazetteer.geonames` (import GeoNames dumps), :mod:`gazetteer.geocoder`
+  (``OfflineGeocoder``, a geopy geocoder; imports geopy, so import it yourself),
+  :mod:`gazetteer.online` (the opt-in online fallback)
 """
 
+from . import relative
 from .curated import load_places
 from .errors import GazetteerError, IndexBuildError, InputError
 from .model import (
@@ -38,5 +43,6 @@ __all__ = [
     "fold",
     "key",
     "load_places",
+    "relative",
     "skeleton",
 ]

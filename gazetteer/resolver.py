@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from . import index as _index
 from . import phrases, relative
@@ -30,6 +30,9 @@ from .curated import CuratedPlace, load_places
 from .errors import InputError
 from .model import Candidate, Context, MatchKind, Place, Resolution
 from .normalize import fold, key, skeleton, strip_controls
+
+if TYPE_CHECKING:
+    from .online import OnlineFallback
 
 MAX_QUERY_CHARS = 200
 
@@ -117,7 +120,12 @@ class Gazetteer:
     """The built-in gazetteer (opening or building its index) plus the user's overlays."""
 
     def __init__(self, index: str | Path | None = None, *, overlays: Sequence[str | Path] = (),
-                 build: bool = True, verbose: bool | None = None) -> None:
+                 build: bool = True, verbose: bool | None = None,
+                 online: OnlineFallback | None = None) -> None:
+        """Open (or build) the index.  ``online``: the opt-in online fallback for names the
+        offline gazetteer cannot answer (None, the default: no request ever leaves the
+        machine)."""
+        self.online = online
         if build:
             self.index_path, self.rebuilt = _index.ensure(
                 Path(index) if index else None, verbose=verbose)
@@ -392,7 +400,26 @@ class Gazetteer:
         """Resolve one place name.  Raises InputError for a query that is not a name."""
         q = clean_query(name)
         focus = self._focus(context, exclude=q)
-        return self._resolve_phrase(q, focus, limit)
+        return self._with_online(q, focus, self._resolve_phrase(q, focus, limit))
+
+    def _with_online(self, q: str, focus: _Focus, r: Resolution) -> Resolution:
+        """The online fallback, when the user enabled it and the offline gazetteer has no
+        answer.  Online answers never replace an offline one."""
+        if self.online is None or r.status != "unresolved" or r.place is not None:
+            return r
+        ans = self.online.lookup(q, tuple(sorted(focus.countries)))
+        if ans.status != "found" or ans.place is None:
+            r.reason = f"{r.reason}; {ans.message}" if r.reason else ans.message
+            return r
+        from .online import MAX_CONFIDENCE
+
+        p = ans.place
+        return Resolution(
+            query=q, status="resolved", place=p, match="online", matched_name=p.name,
+            confidence=MAX_CONFIDENCE, precision=p.precision, candidates=r.candidates,
+            suggestions=r.suggestions,
+            reason=f"not in the offline gazetteer; answered online by {p.source.split(':')[-1]}"
+                   f"{' (from the cache)' if ans.cached else ''}: {p.note}")
 
     def _resolve_phrase(self, q: str, focus: _Focus, limit: int) -> Resolution:
         """The phrase as a name; else without generic words ("near the town of X", "X
@@ -846,7 +873,7 @@ class Gazetteer:
             r = cache.get(q)
             if r is None:
                 focus = shared if shared is not None else self._focus(context, exclude=q)
-                r = self._resolve_phrase(q, focus, limit)
+                r = self._with_online(q, focus, self._resolve_phrase(q, focus, limit))
                 if len(cache) > 100_000:
                     cache.clear()
                 cache[q] = r
@@ -871,7 +898,8 @@ class Gazetteer:
         first: dict[str, Resolution] = {}
         for i, q in enumerate(queries):
             if q is not None:
-                out[i] = first.get(q) or self._resolve_phrase(q, focus0, limit)
+                out[i] = first.get(q) or self._with_online(
+                    q, focus0, self._resolve_phrase(q, focus0, limit))
                 first[q] = out[i]
         for _ in range(rounds):
             anchors = {q: (r.place.lat, r.place.lon) for q, r in zip(queries, out, strict=True)
@@ -888,6 +916,8 @@ class Gazetteer:
                 focus = self._Focus(frozenset(countries), focus0.admin1,
                                     (*focus0.anchors, *others))
                 r = self._resolve_phrase(q, focus, limit)
+                if r.status == "unresolved" and out[i].match == "online":
+                    continue  # answered online in the first pass (offline still has nothing)
                 prev = out[i]
                 if (r.place and prev.place and r.place.uid == prev.place.uid
                         and r.status == prev.status):

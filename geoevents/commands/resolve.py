@@ -37,6 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a point of interest (decimal degrees); repeatable")
     p.add_argument("--candidates", metavar="N", type=int, default=None,
                    help="list up to N candidates per name (default: 3 for ambiguous names)")
+    net = p.add_mutually_exclusive_group()
+    net.add_argument("--online", action="store_true",
+                     help="ask an online geocoder (Nominatim, 1 request/s, answers cached on "
+                     "disk) for names the offline gazetteer cannot answer; off by default "
+                     "(also [online] enabled = true in the configuration)")
+    net.add_argument("--offline", action="store_true",
+                     help="never go online, even when the configuration enables it")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--separately", action="store_true",
                       help="command-line names: resolve each on its own, not as one report")
