@@ -151,6 +151,15 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def source_file(source: str | Path, layer: str) -> Path | None:
+    """The file of ``layer`` in a local folder (``<stem>.geojson``, ``.gpkg``, ``.zip`` or
+    ``.shp``), or None."""
+    stem = _spec(layer)["stem"]
+    src = Path(source)
+    return next((src / f"{stem}{ext}" for ext in (".geojson", ".gpkg", ".zip", ".shp")
+                 if (src / f"{stem}{ext}").is_file()), None)
+
+
 def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dict[str, Any]:
     """Install layers from a local folder holding Natural Earth files (``<stem>.geojson``,
     ``.gpkg``, ``.shp`` or ``.zip``).  Copies each file into :func:`folder`, records its
@@ -167,8 +176,7 @@ def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dic
     missing = []
     for layer in layers or list(LAYERS):
         stem = _spec(layer)["stem"]
-        found = next((src / f"{stem}{ext}" for ext in (".geojson", ".gpkg", ".zip", ".shp")
-                      if (src / f"{stem}{ext}").is_file()), None)
+        found = source_file(src, layer)
         if found is None:
             missing.append(f"{layer} ({stem}.geojson/.gpkg/.zip/.shp)")
             continue
