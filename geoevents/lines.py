@@ -164,6 +164,19 @@ def _yaml_lines(text: str) -> dict[tuple, int]:
     return out
 
 
+def _loader() -> Any:
+    """yaml's SafeLoader, but dates stay text (we parse and check them ourselves)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return Loader
+
+
 def load_specs(path: str | Path) -> list[LineSpec]:
     """Read a spec file: YAML (one line, or several under ``lines:``) or a GeoJSON line file.
     Raises InputError naming the file, line and field of anything wrong."""
@@ -180,7 +193,7 @@ def load_specs(path: str | Path) -> list[LineSpec]:
 
     try:
         text = p.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_loader())
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", file=str(p)) from None
     except yaml.YAMLError as exc:
@@ -214,9 +227,12 @@ def _check_unique_ids(specs: list[LineSpec], p: Path) -> None:
         seen.add(s.id)
 
 
-def _load_geojson_specs(p: Path) -> list[LineSpec]:
+def _read_geojson_lines(p: Path) -> list[tuple[dict, Any]]:
+    """(properties, LineString) of each feature of a GeoJSON line file."""
     from shapely.geometry import shape
 
+    if not p.is_file():
+        raise InputError("no such file", file=str(p))
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -232,11 +248,15 @@ def _load_geojson_specs(p: Path) -> list[LineSpec]:
                          "LineString", file=str(p))
     if not features:
         raise InputError("holds no feature; a control line needs one LineString", file=str(p))
-    specs = []
+    out = []
     for i, feat in enumerate(features, 1):
-        geom = (feat or {}).get("geometry") or {}
-        props = dict((feat or {}).get("properties") or {})
-        label = f"feature {i}" + (f" ('{props['name']}')" if props.get("name") else "")
+        if not isinstance(feat, dict):
+            raise InputError(f"feature {i} is not a GeoJSON Feature", file=str(p))
+        geom = feat.get("geometry") or {}
+        props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            raise InputError(f"feature {i}: properties must be an object", file=str(p))
+        label = f"feature {i}" + (f" ('{_text(props['name'])}')" if props.get("name") else "")
         gtype = geom.get("type") if isinstance(geom, dict) else None
         if gtype not in ("LineString", "MultiLineString"):
             raise InputError(f"{label} is a {gtype or 'feature without geometry'}; a control line "
@@ -249,10 +269,17 @@ def _load_geojson_specs(p: Path) -> list[LineSpec]:
                              field="geometry") from None
         line = _as_single_line(g, lambda m, label=label: InputError(
             f"{label}: {m}", file=str(p), field="geometry"))
+        out.append((dict(props), line))
+    return out
+
+
+def _load_geojson_specs(p: Path) -> list[LineSpec]:
+    features = _read_geojson_lines(p)
+    specs = []
+    for i, (props, line) in enumerate(features, 1):
         props.pop("layer", None)
-        spec = _spec_from_dict(props, file=p, lines={}, default_id=(
-            p.stem if len(features) == 1 else f"{p.stem}-{i}"), geometry=line)
-        specs.append(spec)
+        specs.append(_spec_from_dict(props, file=p, lines={}, default_id=(
+            p.stem if len(features) == 1 else f"{p.stem}-{i}"), geometry=line))
     _check_unique_ids(specs, p)
     return specs
 
@@ -335,11 +362,11 @@ def _spec_from_dict(raw: Any, *, file: Path, lines: dict[tuple, int], default_id
         gpath = Path(str(raw["geometry_file"]))
         if not gpath.is_absolute():
             gpath = file.parent / gpath
-        drawn = _load_geojson_specs(gpath)
+        drawn = _read_geojson_lines(gpath)
         if len(drawn) != 1:
             raise err(f"{gpath} holds {len(drawn)} lines; geometry_file needs exactly one",
                       "geometry_file")
-        spec.kind, spec.geometry = "custom", drawn[0].geometry
+        spec.kind, spec.geometry = "custom", drawn[0][1]
     elif raw.get("river"):
         from gazetteer import rivers
 
@@ -699,7 +726,7 @@ def _clip_area(spec: LineSpec, bounds: tuple[float, float, float, float],
     from shapely.ops import unary_union
 
     from gazetteer import naturalearth
-    from gazetteer.normalize import key
+    from gazetteer.normalize import skeleton
 
     clip = spec.clip or {}
     west, south, east, north = bounds
@@ -722,8 +749,11 @@ def _clip_area(spec: LineSpec, bounds: tuple[float, float, float, float],
             frame = pyogrio.read_dataframe(clip["file"], bbox=box)
         except Exception as exc:  # GDAL: missing or unreadable file
             raise spec.error(f"cannot read {clip['file']}: {exc}", "clip.file") from None
+        import pandas as pd
+
         columns = [clip["field"]] if clip.get("field") else [
-            c for c in frame.columns if c != "geometry" and frame[c].dtype == object]
+            c for c in frame.columns if c != "geometry"
+            and (pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object)]
         if clip.get("field") and clip["field"] not in frame.columns:
             raise spec.error(f"{clip['file']} has no column '{clip['field']}'", "clip.field")
         label = clip["name"]
@@ -751,11 +781,11 @@ def _clip_area(spec: LineSpec, bounds: tuple[float, float, float, float],
             raise spec.error(f"the country {code} is not in the installed Natural Earth "
                              "countries layer near the line", "clip.country")
         return unary_union(frame.geometry.make_valid().values), code or ""
-    wanted = key(clip.get("name") or clip.get("admin1") or "")
+    wanted = skeleton(clip.get("name") or clip.get("admin1") or "")
     mask = None
     for c in columns:
         m = frame[c].fillna("").astype(str).map(
-            lambda v: wanted in {key(x) for x in v.split("|") if x.strip()})
+            lambda v: wanted in {skeleton(x) for x in v.split("|") if x.strip()})
         mask = m if mask is None else mask | m
     hit = frame[mask] if mask is not None else frame.iloc[:0]
     fld = "clip.name" if "file" in clip else "clip.admin1"

@@ -65,7 +65,7 @@ class _Server:
             def __init__(self, *a, **kw) -> None:
                 super().__init__(*a, directory=str(root), **kw)
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 outer.requests.append(self.path)
                 super().do_GET()
 
@@ -139,7 +139,7 @@ def test_install_from_dir_rejects_wrong_files(home: Path, tmp_path: Path, shared
     # populated places saved under the rivers' name: points, not lines
     (d / "ne_10m_rivers_lake_centerlines.geojson").symlink_to(
         shared / "naturalearth/ne_10m_populated_places_levant.geojson")
-    with pytest.raises(GazetteerError, match="lacks the column.*featurecla|line geometries"):
+    with pytest.raises(GazetteerError, match=r"lacks the column.*featurecla|line geometries"):
         naturalearth.install_from_dir(d, ["rivers"])
     (d / "ne_10m_lakes.geojson").write_text("not json at all")
     with pytest.raises(GazetteerError, match="not a readable vector file"):
