@@ -886,6 +886,9 @@ def build(spec: LineSpec, gazetteer: Any = None) -> BuiltLine:
     if clip_poly_ll is not None:
         area = _apply(fwd, clip_poly_ll)
         zones = {k: v.intersection(area) for k, v in zones.items()}
+        if all(z.area < 1.0 for z in zones.values()):
+            raise spec.error(f"nothing of the zones is left after clipping to {clip_label}: "
+                             f"the {what} does not pass within {width_km:g} km of it", "clip")
     overlap = zones["left"].intersection(zones["right"]).area
     if overlap > 1.0:  # m2: the zones must only touch along the line
         raise spec.error(f"the zones of this line overlap ({overlap / 1e6:.3f} km2); the line "
@@ -1120,6 +1123,8 @@ def assign_sides(incidents: Any, lines: Any, zones: Any) -> Any:
     import shapely
 
     out = incidents.copy()
+    if out.crs is not None and out.crs.to_epsg() != 4326:
+        out = out.to_crs(4326)
     n = len(out)
     best = np.full(n, np.inf)
     party = np.full(n, "", dtype=object)

@@ -187,6 +187,18 @@ clip: {{file: "{admin}", name: "Deir ez-Zor"}}
     assert out["zone_party"].tolist() == ["", "Government", ""]
 
 
+def test_clip_to_an_area_the_line_misses(ne_levant: Path, gz, tmp_path: Path) -> None:
+    text = (BASE.replace("width_km: 30", "width_km: 10\nclip: {country: Iraq}")
+            .replace("to: Al-Bukamal", "to: Mayadin"))
+    msg = spec_error(tmp_path, text, gz)
+    assert "field 'clip': nothing of the zones is left after clipping to IQ: the Euphrates " \
+        "does not pass within 10 km of it" in msg
+    msg = spec_error(tmp_path, BASE.replace("width_km: 30", "width_km: 30\nclip: {country: JO}"),
+                     gz)
+    assert "field 'clip.country': the country JO is not in the installed Natural Earth " \
+        "countries layer near the line" in msg
+
+
 def test_clip_to_admin1_says_which_layer_it_needs(ne_levant: Path, gz, tmp_path: Path) -> None:
     assert naturalearth.installed_path("admin1") is None
     spec = write_spec(tmp_path, """
