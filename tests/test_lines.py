@@ -215,6 +215,33 @@ clip: {admin1: Deir ez-Zor}
     assert "admin-1" in str(e.value)
 
 
+def test_clip_to_an_admin1_area(ne_levant: Path, gz, tmp_path: Path, shared: Path,
+                                monkeypatch) -> None:
+    """With an admin-1 polygons layer installed (here made from geoBoundaries' Syrian
+    governorates, with Natural Earth's column names) zones clip to a province by name."""
+    monkeypatch.setenv("GEOEVENTS_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "ne"
+    folder.mkdir()
+    for f in ne_levant.iterdir():
+        (folder / f.name).symlink_to(f.resolve())
+    areas = gpd.read_file(shared / "admin/syr_adm1_geoboundaries.geojson")
+    areas = areas.rename(columns={"shapeName": "name"}).assign(iso_a2="SY")
+    areas[["name", "iso_a2", "geometry"]].to_file(
+        folder / "ne_10m_admin_1_states_provinces.geojson", driver="GeoJSON")
+    naturalearth.install_from_dir(folder)
+    text = (BASE.replace("width_km: 30", "width_km: 60\nclip: {admin1: Dayr az Zawr}")
+            .replace("from: Deir ez-Zor", "from: Tabqa"))
+    spec = write_spec(tmp_path, text)
+    lines, zones, _ = L.build_frames(L.load_specs(spec), gz)
+    assert lines.iloc[0]["clip"] == "Dayr az Zawr"
+    dez = areas[areas["name"] == "Deir-ez-Zor"].geometry.iloc[0]
+    tr = local(40.5, 35.0)
+    for z in zones.geometry:
+        assert project(tr, z.difference(dez)).area < 1e4
+    raqqa = gz.resolve("Raqqa", Context(countries=("SY",)))
+    assert not any(z.contains(Point(raqqa.lon, raqqa.lat)) for z in zones.geometry)
+
+
 # ------------------------------------------------------------------------------------------
 # Bad input
 
