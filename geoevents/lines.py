@@ -544,18 +544,6 @@ class BuiltLine:
     clip: str = ""
     warnings: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        s = self.spec
-        what = f"{s.river}" if s.kind == "river" else "drawn line"
-        stretch = (f" from {self.stretch_from} to {self.stretch_to}" if self.stretch_from else "")
-        reach = (f"{self.width_km:g} km" if self.width_km is not None else "to the clip area")
-        if self.clip:
-            reach += f", clipped to {self.clip}"
-        valid = f"{s.valid_from or '...'} to {s.valid_to or '...'}"
-        return (f"{s.id}: {what}{stretch}, {self.length_km:.1f} km, valid {valid}; "
-                f"left bank = {self.side_left} ({self.party_left}), right bank = "
-                f"{self.side_right} ({self.party_right}); zones {reach}")
-
 
 def _local_crs(lon: float, lat: float) -> str:
     return (f"+proj=aeqd +lat_0={round(lat, 2):.2f} +lon_0={round(lon, 2):.2f} +x_0=0 +y_0=0 "
@@ -586,10 +574,6 @@ def _resolve_end(spec: LineSpec, value: Any, key: str, gazetteer: Any) -> tuple[
         return value
     from gazetteer import Context
 
-    if gazetteer is None:
-        from gazetteer import Gazetteer
-
-        gazetteer = Gazetteer(verbose=False)
     countries = []
     for c in spec.countries:
         code = gazetteer.country_code(c)
@@ -734,10 +718,6 @@ def _clip_area(spec: LineSpec, bounds: tuple[float, float, float, float],
     country = clip.get("country")
     code = None
     if country:
-        if gazetteer is None and not re.fullmatch(r"[A-Za-z]{2}", country):
-            from gazetteer import Gazetteer
-
-            gazetteer = Gazetteer(verbose=False)
         code = (gazetteer.country_code(country) if gazetteer is not None
                 else country.upper())
         if code is None:
@@ -797,7 +777,20 @@ def _clip_area(spec: LineSpec, bounds: tuple[float, float, float, float],
 
 def build(spec: LineSpec, gazetteer: Any = None) -> BuiltLine:
     """Compute a line's geometry and its two zones.  Raises InputError (bad spec or stretch),
-    NotInstalled (a reference layer it needs)."""
+    NotInstalled (a reference layer it needs).  ``gazetteer`` resolves the stretch's place
+    names and a clip country given by name (one is opened, and closed, when needed)."""
+    country = (spec.clip or {}).get("country", "")
+    needs = (isinstance(spec.start, str) or isinstance(spec.end, str)
+             or (country and not re.fullmatch(r"[A-Za-z]{2}", country)))
+    if gazetteer is not None or not needs:
+        return _build(spec, gazetteer)
+    from gazetteer import Gazetteer
+
+    with Gazetteer(verbose=False) as own:
+        return _build(spec, own)
+
+
+def _build(spec: LineSpec, gazetteer: Any) -> BuiltLine:
     import numpy as np
     import shapely
     from pyproj import Geod

@@ -507,3 +507,10 @@ def test_pipeline_load_frames_with_lines(ne_levant, gz, tmp_path: Path) -> None:
     assert frames.incidents["zone_party"].tolist() == ["Syrian government and Russia",
                                                        "SDF and US-led coalition"]
     assert frames.incidents["zone_side"].tolist() == ["west", "east"]
+
+
+def test_build_opens_the_gazetteer_itself_when_needed(ne_levant: Path, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("clip: {country: SY}",
+                                                       "clip: {country: Syria}")
+    lines, _, _ = L.build_frames(L.load_specs(write_spec(tmp_path, text)))
+    assert (lines.iloc[0]["clip"], lines.iloc[0]["stretch_to"]) == ("SY", "Ālbū Kamāl")
