@@ -10,6 +10,13 @@ Knows nothing of incidents or maps.  Public API:
 - :mod:`gazetteer.geonames` (import GeoNames dumps), :mod:`gazetteer.geocoder`
   (``OfflineGeocoder``, a geopy geocoder; imports geopy, so import it yourself),
   :mod:`gazetteer.online` (the opt-in online fallback)
+- :mod:`gazetteer.naturalearth`: installed Natural Earth layers (``install``,
+  ``install_from_dir``, ``read_layer``, ``installed_path``, ``status``, ``NotInstalled``)
+- :mod:`gazetteer.rivers`: rivers by name as merged, directed lines (``river``, ``lookup``,
+  ``River``, ``UnknownRiver``)
+
+The two modules are imported on use (``from gazetteer import rivers``): they need geopandas,
+shapely and pyproj, which ``geoevents --help`` must not load.
 """
 
 from . import relative
