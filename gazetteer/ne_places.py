@@ -22,7 +22,7 @@ from typing import Any
 
 from . import naturalearth
 from .index import PlaceRow, insert_places
-from .normalize import levels
+from .normalize import key, levels
 
 _PAREN = re.compile(r"^(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)\s*$")
 
@@ -102,6 +102,13 @@ def add_admin1(con: sqlite3.Connection) -> int:
         lists[cc].append((lat, lon, a1))
     by_country = {cc: (np.array([p[0] for p in v]), np.array([p[1] for p in v]),
                        [p[2] for p in v]) for cc, v in lists.items()}
+    by_name: dict[tuple[str, str], str] = {}
+    for code, cc, name in con.execute("SELECT code, country, name FROM admin1"):
+        by_name.setdefault((cc, key(name)), code)
+    for a1, cc, name in con.execute(
+            "SELECT p.admin1, p.country, n.name FROM places p JOIN names n ON n.pid = p.pid"
+            " WHERE p.kind = 'admin1' AND p.admin1 IS NOT NULL"):
+        by_name.setdefault((cc, key(name)), a1)
     rows: list[PlaceRow] = []
     for code, pts in sorted(groups.items()):
         best = min(int(p[0].get("adm0_sr") or 9) for p in pts)
@@ -115,15 +122,24 @@ def add_admin1(con: sqlite3.Connection) -> int:
         names = _names(rec.get("name"))
         if not names:
             continue
-        a1 = _nearest_admin1(by_country.get(cc), lat, lon) if cc else None
+        # The GeoNames admin-1 code: by name among the areas the index knows, else the code
+        # most nearby places carry.
+        a1 = by_name.get((cc, key(names[0]))) or next(
+            (by_name[(cc, key(n))] for n in names[1:] if (cc, key(n)) in by_name), None)
+        named = a1 is not None
+        if a1 is None and cc:
+            a1 = _nearest_admin1(by_country.get(cc), lat, lon)
         if a1 is not None:
             known = con.execute("SELECT pid FROM places WHERE uid=?", (f"admin1:{a1}",)
                                 ).fetchone()
-            if known is not None:
-                _add_names(con, known[0], names)
+            if known is not None and named:
+                _add_names(con, known[0], names)  # the same area: its NE name as an alias
                 continue
-            con.execute("INSERT OR IGNORE INTO admin1 (code, country, name) VALUES (?,?,?)",
-                        (a1, cc, names[0]))
+            if known is not None:
+                a1 = None  # a different area near a known one: do not guess its code
+            else:
+                con.execute("INSERT OR IGNORE INTO admin1 (code, country, name) VALUES "
+                            "(?,?,?)", (a1, cc, names[0]))
         rows.append(PlaceRow(
             uid=f"naturalearth-admin1:{code}", name=names[0], country=cc, admin1=a1, lat=lat,
             lon=lon, kind="admin1", fclass="A", fcode="ADM1", population=0, precision=3,

@@ -50,6 +50,7 @@ ANCHOR_SCALE_KM = 120.0
 W_IMPORTANCE = 0.5
 AREA_PENALTY = 0.45  # a province when the query names a town
 W_COUNTRY_NAME = 0.3  # "Mexico", "Kuwait": the country before its capital
+TOWN_NAMES_AREA = 20_000  # population of a town that gives its name to its province
 DISTINCT_KM = 30.0  # candidates farther apart than this are different places
 HINT_KM = 40.0  # 'X, near Y': X within this distance of Y
 MARGIN_NO_CONTEXT = 0.35
@@ -705,7 +706,9 @@ class Gazetteer:
             s += W_FOCUS_COUNTRY
         if focus.admin1 and (p.admin1 in focus.admin1):
             s += W_FOCUS_ADMIN1
-        if math.isfinite(dist):
+        if p.kind == "country" and focus.anchors and p.country in focus.countries:
+            s += W_ANCHOR  # the report's places are in it: its point's distance means nothing
+        elif math.isfinite(dist):
             s += W_ANCHOR * math.exp(-dist / ANCHOR_SCALE_KM)
         s += W_IMPORTANCE * imp
         if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
@@ -743,11 +746,22 @@ class Gazetteer:
                               reason="no place of this name in the gazetteer" if kinds is None
                               else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
         area_query = kinds is not None
+        # Towns of the query's name big enough to give their name to an area (a governorate's
+        # capital): the area then yields to the town unless the words say "province".
         towns = [h.place for h, _ in hits if h.place.kind not in AREA_KINDS
-                 and h.match != "fuzzy"]
+                 and h.match != "fuzzy" and (h.place.population >= TOWN_NAMES_AREA
+                                             or (h.place.feature_code or "").startswith("PPLA")
+                                             or h.place.feature_code == "PPLC")]
         town_areas = frozenset(t.admin1 for t in towns if t.admin1)
         town_points = tuple((t.lat, t.lon) for t in towns[:50])
         dists = self._distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
+        if focus.anchors:  # an area holding the report's places is near them, wherever its point
+            for i, (h, _imp) in enumerate(hits):
+                bbox = self._admin1_bbox.get(h.place.admin1 or "") \
+                    if h.place.kind == "admin1" else None
+                if bbox and any(bbox[1] <= a <= bbox[3] and bbox[0] <= b <= bbox[2]
+                                for a, b in focus.anchors):
+                    dists[i] = 0.0
         scored = sorted(
             (
                 (self._score(h, imp, focus, d, area_query, town_areas, town_points), h, d)
