@@ -316,6 +316,17 @@ def _write_chunk(cur: sqlite3.Cursor, deletes: list, updates: list, inserts: lis
         cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", names)
 
 
+_NAMES_BATCH = 1_000_000
+
+
+def _flush_names(cur: sqlite3.Cursor, names: list) -> None:
+    """Names in index order: a large index no longer fits the page cache, and keys inserted in
+    order touch each of its pages once per batch instead of at random."""
+    names.sort()
+    cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", names)
+    names.clear()
+
+
 def _write_places(con: sqlite3.Connection, rows: Iterator[PlaceRow]) -> tuple[int, int, int]:
     """Merge places by uid: new ones inserted, known ones updated (names replaced).  Returns
     (rows, added, updated).  Constant memory: rows are handled in chunks."""
@@ -325,6 +336,8 @@ def _write_places(con: sqlite3.Connection, rows: Iterator[PlaceRow]) -> tuple[in
     next_pid = (con.execute("SELECT max(pid) FROM places").fetchone()[0] or 0) + 1
     cur = con.cursor()
     chunk: list[PlaceRow] = []
+    names: list[tuple[str, int, str, str, str, int]] = []
+    first_new = next_pid
     it = iter(rows)
     while True:
         chunk.clear()
@@ -353,6 +366,8 @@ def _write_places(con: sqlite3.Connection, rows: Iterator[PlaceRow]) -> tuple[in
                 continue  # the same id twice in one file: the first row stands
             imp = importance(r.population, r.kind, r.fcode)
             pid = known.get(uid)
+            if pid is not None and pid >= first_new:
+                continue  # the same id twice in one file: the first row stands
             if pid is None:
                 pid = next_pid
                 next_pid += 1
@@ -379,7 +394,11 @@ def _write_places(con: sqlite3.Connection, rows: Iterator[PlaceRow]) -> tuple[in
                     continue
                 seen.add(f)
                 names.append((s, pid, name, f, k, 1 if name == primary else 0))
-        _write_chunk(cur, deletes, updates, inserts, names)
+        _write_chunk(cur, deletes, updates, inserts, [])
+        if len(names) >= _NAMES_BATCH:
+            _flush_names(cur, names)
+    if names:
+        _flush_names(cur, names)
     # First-level areas named by ADM1 rows: known to the admin1 table (curated names win).
     con.executemany("INSERT OR IGNORE INTO admin1 (code, country, name) VALUES (?,?,?)",
                     admin1_areas)
