@@ -38,7 +38,7 @@ from . import paths
 from .errors import IndexBuildError
 from .normalize import levels
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -100,7 +100,7 @@ def importance(population: int, kind: str, fcode: str | None = None) -> float:
     if kind == "country":
         return 1.0
     if kind == "admin1":
-        return max(base, 0.85)  # a province or state before the villages of its name
+        return max(base, 0.7)
     return min(1.0, base + bonus)
 
 

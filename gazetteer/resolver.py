@@ -863,7 +863,8 @@ class Gazetteer:
             return True
         if fuzzy:
             return False
-        notable = p.kind in ("country", "admin1") or p.population >= 100_000
+        notable = (p.kind in ("country", "admin1") or p.population >= 100_000
+                   or (p.precision == 3 and p.kind in ("region", "desert", "island")))
         return TIER[hit.match] >= TIER["alias"] and notable
 
     def _distinct(self, a: Place, b: Place) -> bool:
