@@ -1,0 +1,598 @@
+"""The interactive map: one self-contained, offline HTML file built with folium.
+
+folium lays out the page (the Leaflet map, one layer per event type, line and zone, the layer
+control, scale bar, optional web tiles); the incidents, lines, zones and basemap travel as one
+compact JSON document that the runtime in ``maps/static/geoevents-map.js`` draws, with popups
+built in the page when they are opened.  Leaflet and the runtime are inlined (see
+:mod:`maps.assets`): with no web tiles asked for, the page makes no network request.
+
+Output is deterministic: folium's random element ids are replaced by sequential ones and every
+collection is written in a fixed order.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from datetime import date
+from typing import Any
+
+from . import assets, style
+from .basemap import Basemap, Bounds
+from .schema import (
+    INCIDENT_OPTIONAL,
+    SchemaError,
+    check_incidents,
+    check_lines,
+    check_zones,
+)
+
+SVG_LIMIT = 4000  # up to this many incidents are drawn as SVG (one DOM element each)
+_EPOCH = date(1970, 1, 1).toordinal()
+TILE_PRESETS = {
+    "osm": "OpenStreetMap",
+    "openstreetmap": "OpenStreetMap",
+}
+
+
+# ---- values from a frame -------------------------------------------------------------------
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _str(v: Any) -> str:
+    return "" if _missing(v) else str(v)
+
+
+def _int(v: Any) -> int | None:
+    if _missing(v) or v == "":
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else int(round(f))
+
+
+def _float(v: Any, nd: int) -> float | None:
+    if _missing(v) or v == "":
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else round(f, nd)
+
+
+def _bool(v: Any) -> bool:
+    if _missing(v):
+        return False
+    if isinstance(v, str):
+        return v.strip().lower() in ("1", "true", "yes", "y")
+    return bool(v)
+
+
+def _day(v: Any) -> int | None:
+    s = _str(v).strip()[:10]
+    try:
+        return date.fromisoformat(s).toordinal() - _EPOCH
+    except ValueError:
+        return None
+
+
+class _Strings:
+    """A string table: repeated strings (outlets, actors, places) are written once."""
+
+    def __init__(self) -> None:
+        self.table: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __call__(self, s: Any) -> int | None:
+        text = _str(s)
+        if not text:
+            return None
+        i = self.index.get(text)
+        if i is None:
+            i = self.index[text] = len(self.table)
+            self.table.append(text)
+        return i
+
+
+def _json_list(raw: Any, column: str, ident: str) -> list[dict[str, Any]]:
+    text = _str(raw).strip()
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"incident {ident}: column {column} is not valid JSON ({exc.msg} at "
+                          f"character {exc.pos})") from None
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise SchemaError(f"incident {ident}: column {column} must be a JSON list of objects")
+    return value
+
+
+def _names(v: Any) -> list[Any]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [v] if v else []
+    if isinstance(v, list | tuple):
+        return [str(x) for x in v if not _missing(x) and str(x)]
+    return [str(v)]
+
+
+def _coords(frame: Any) -> tuple[list[float], list[float]]:
+    """lat, lon of each row: the Point geometry where present, else the lat/lon columns."""
+    lats = [_float(v, 6) for v in frame["lat"]]
+    lons = [_float(v, 6) for v in frame["lon"]]
+    geom = getattr(frame, "geometry", None) if "geometry" in frame.columns else None
+    if geom is not None:
+        for i, g in enumerate(geom):
+            if g is not None and not g.is_empty and g.geom_type == "Point":
+                lons[i], lats[i] = round(g.x, 6), round(g.y, 6)
+    bad = [str(frame["id"].iloc[i]) for i, (la, lo) in enumerate(zip(lats, lons, strict=True))
+           if la is None or lo is None or not (-90 <= la <= 90 and -180 <= lo <= 180)]
+    if bad:
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise SchemaError(f"{len(bad)} incident(s) without valid coordinates: "
+                          f"{', '.join(bad[:5])}{more}")
+    return lats, lons  # type: ignore[return-value]
+
+
+# ---- the data document ---------------------------------------------------------------------
+def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dict[str, Any]],
+                                                         dict[str, int]]:
+    """The compact incident data, the type table and the outlets (with counts)."""
+    check_incidents(frame)
+    n = len(frame)
+    lats, lons = _coords(frame)
+    types_used: dict[str, int] = {}
+    type_list: list[style.TypeStyle] = [*style.EVENT_TYPES, style.OTHER]
+    type_index = {t.name: k for k, t in enumerate(type_list)}
+    counts = [0] * len(type_list)
+    has_zone = any(c in frame.columns for c in INCIDENT_OPTIONAL)
+    cols = {c: frame[c].tolist() for c in frame.columns if c != "geometry"}
+    out: dict[str, list[Any]] = {k: [] for k in ("id", "lat", "lon", "t", "p", "f", "d0", "d1",
+                                                 "x")}
+    outlets: dict[str, int] = {}
+
+    def col(name: str, i: int) -> Any:
+        c = cols.get(name)
+        return None if c is None else c[i]
+
+    for i in range(n):
+        ident = _str(col("id", i)) or f"row {i + 1}"
+        ts = style.type_style(_str(col("event_type", i)))
+        t = type_index[ts.name]
+        counts[t] += 1
+        types_used[ts.name] = types_used.get(ts.name, 0) + 1
+        prec = _int(col("geo_precision", i)) or 1
+        d0 = _day(col("date_start", i))
+        d1 = _day(col("date_end", i))
+        if d0 is None:
+            d0 = d1
+        if d1 is None or (d0 is not None and d1 < d0):
+            d1 = d0
+        cas = _json_list(col("casualties_json", i), "casualties_json", ident)
+        claims = _json_list(col("claims_json", i), "claims_json", ident)
+        sources = _json_list(col("sources_json", i), "sources_json", ident)
+        for s in sources:
+            o = _str(s.get("outlet")).strip()
+            if o:
+                outlets[o] = outlets.get(o, 0) + 1
+        x: dict[str, Any] = {
+            "ds": _str(col("date_start", i)), "de": _str(col("date_end", i)),
+            "dp": S(col("date_precision", i)), "st": S(col("sub_event_type", i)),
+            "pl": _str(col("place", i)), "pr": S(col("place_resolved", i)),
+            "pid": S(col("place_id", i)), "cc": S(col("country", i)), "a1": S(col("admin1", i)),
+            "a": [S(col("actor1", i)), S(col("actor2", i)), S(col("assoc_actors", i))],
+            "fl": _int(col("fatalities_low", i)), "fb": _int(col("fatalities_best", i)),
+            "fh": _int(col("fatalities_high", i)), "w": _int(col("wounded_best", i)),
+            "cas": [[S(c.get("side")), S(c.get("kind")), _int(c.get("low")), _int(c.get("best")),
+                     _int(c.get("high")), S(c.get("source")), _str(c.get("quote"))]
+                    for c in cas],
+            "cl": [[S(c.get("claimant")), _str(c.get("claim")),
+                    [S(v) for v in _names(c.get("confirmed_by"))],
+                    [S(v) for v in _names(c.get("not_confirmed_by"))],
+                    _bool(c.get("independent"))] for c in claims],
+            "src": [[S(s.get("outlet")), S(s.get("url")), _str(s.get("published")),
+                     _str(s.get("quote"))] for s in sources],
+            "no": _str(col("notes", i)),
+        }
+        if has_zone:
+            x["z"] = [S(col("zone_party", i)), S(col("zone_bank", i)), S(col("zone_side", i)),
+                      S(col("line_id", i)), _float(col("line_distance_km", i), 1),
+                      _bool(col("near_line", i))]
+        out["id"].append(ident)
+        out["lat"].append(lats[i])
+        out["lon"].append(lons[i])
+        out["t"].append(t)
+        out["p"].append(prec)
+        out["f"].append(_int(col("fatalities_best", i)))
+        out["d0"].append(d0)
+        out["d1"].append(d1)
+        out["x"].append(x)
+    types = [{"name": ts.name, "color": ts.color, "shape": ts.shape, "count": counts[k]}
+             for k, ts in enumerate(type_list)]
+    return out, types, outlets
+
+
+def _round_coords(obj: Any, nd: int) -> Any:
+    if isinstance(obj, float):
+        return round(obj, nd)
+    if isinstance(obj, list | tuple):
+        return [_round_coords(v, nd) for v in obj]
+    return obj
+
+
+def geometry_json(geom: Any, nd: int = 5) -> dict[str, Any] | None:
+    import shapely.geometry
+
+    if geom is None or geom.is_empty:
+        return None
+    g = shapely.geometry.mapping(geom)
+    return {"type": g["type"], "coordinates": _round_coords(g["coordinates"], nd)}
+
+
+def _validity(row: Any) -> tuple[str, str]:
+    return _str(row.get("valid_from")), _str(row.get("valid_to"))
+
+
+def lines_payload(lines: Any) -> list[dict[str, Any]]:
+    if lines is None or len(lines) == 0:
+        return []
+    check_lines(lines)
+    out = []
+    for _, row in lines.iterrows():
+        geom = geometry_json(row.geometry)
+        if geom is None:
+            raise SchemaError(f"line {_str(row['id'])}: empty geometry")
+        vf, vt = _validity(row)
+        out.append({
+            "id": _str(row["id"]), "name": _str(row["name"]), "kind": _str(row["kind"]),
+            "river": _str(row["river"]), "party_left": _str(row["party_left"]),
+            "party_right": _str(row["party_right"]), "side_left": _str(row["side_left"]),
+            "side_right": _str(row["side_right"]), "color": _str(row["color"]) or "#222222",
+            "valid_from": vf, "valid_to": vt, "geom": geom,
+        })
+    return out
+
+
+def _label_point(geom: Any) -> Any:
+    """Where a zone's label goes: the pole of inaccessibility of its largest part (the point
+    farthest from its edges), so the label sits inside the zone, clear of the line."""
+    from shapely.ops import polylabel
+
+    if geom is None or geom.is_empty or geom.area <= 0:
+        return None
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    try:
+        return polylabel(part, tolerance=0.005)
+    except Exception:  # noqa: BLE001 - an odd polygon: fall back to any interior point
+        return geom.representative_point()
+
+
+def zones_payload(zones: Any) -> list[dict[str, Any]]:
+    import shapely
+
+    if zones is None or len(zones) == 0:
+        return []
+    check_zones(zones)
+    out = []
+    for _, row in zones.iterrows():
+        g = row.geometry
+        if g is None or g.is_empty:
+            raise SchemaError(f"zone {_str(row['id'])}: empty geometry")
+        g = shapely.simplify(g, 0.0005, preserve_topology=True)
+        lp = _label_point(g)
+        vf, vt = _validity(row)
+        out.append({
+            "id": _str(row["id"]), "line_id": _str(row["line_id"]), "party": _str(row["party"]),
+            "bank": _str(row["bank"]), "side": _str(row["side"]),
+            "color": _str(row["color"]) or "#888888", "valid_from": vf, "valid_to": vt,
+            "width_km": _float(row.get("width_km"), 1), "geom": geometry_json(g, 4),
+            "label": [round(lp.y, 4), round(lp.x, 4)] if lp is not None else None,
+        })
+    return out
+
+
+def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
+    if base is None or base.empty:
+        return None
+
+    def features(frame: Any, props: list[str]) -> dict[str, Any]:
+        feats = []
+        if frame is not None:
+            for _, row in frame.iterrows():
+                g = geometry_json(row.geometry, 3)
+                if g is not None:
+                    feats.append({"type": "Feature", "geometry": g,
+                                  "properties": {p: row[p] for p in props}})
+        return {"type": "FeatureCollection", "features": feats}
+
+    w, s, e, n = base.bounds
+    labels = []
+    if base.countries is not None:
+        for _, row in base.countries.iterrows():
+            lx, ly = row["label_x"], row["label_y"]
+            if not (w <= lx <= e and s <= ly <= n):
+                p = row.geometry.representative_point()
+                lx, ly = p.x, p.y
+            if row["name"]:
+                labels.append([round(ly, 3), round(lx, 3), row["name"]])
+    places = []
+    if base.places is not None:
+        for _, row in base.places.iterrows():
+            places.append([round(row.geometry.y, 4), round(row.geometry.x, 4), row["name"],
+                           int(row["rank"]), bool(row["capital"])])
+    rivers = features(base.rivers, ["name", "rank"])
+    for f in rivers["features"]:
+        f["properties"]["rank"] = float(f["properties"]["rank"])
+    return {"countries": features(base.countries, []), "lakes": features(base.lakes, []),
+            "rivers": rivers, "countryLabels": labels, "places": places}
+
+
+def data_bounds(incidents: Any, lines: Any = None, zones: Any = None) -> Bounds | None:
+    """(west, south, east, north) of the incidents, else of the lines, else of the zones."""
+    for frame in (incidents, lines, zones):
+        if frame is not None and len(frame):
+            if "geometry" in frame.columns:
+                w, s, e, n = (float(v) for v in frame.total_bounds)
+            else:
+                w, e = float(frame["lon"].astype(float).min()), float(frame["lon"].astype(float).max())
+                s, n = float(frame["lat"].astype(float).min()), float(frame["lat"].astype(float).max())
+            if all(math.isfinite(v) for v in (w, s, e, n)):
+                if frame is incidents and lines is not None and len(lines):
+                    lw, ls, le, ln = (float(v) for v in lines.total_bounds)
+                    w, s, e, n = min(w, lw), min(s, ls), max(e, le), max(n, ln)
+                return (w, s, e, n)
+    return None
+
+
+def _fmt_day(d: int) -> str:
+    return date.fromordinal(d + _EPOCH).isoformat()
+
+
+def subtitle_for(d0: list[int | None], d1: list[int | None], n: int) -> str:
+    days = [d for d in (*d0, *d1) if d is not None]
+    what = f"{n} incident{'' if n == 1 else 's'}"
+    if not days:
+        return what
+    a, b = min(days), max(days)
+    span = _fmt_day(a) if a == b else f"{_fmt_day(a)} to {_fmt_day(b)}"
+    return f"{span} · {what}"
+
+
+def _outlet_attribution(outlets: dict[str, int], limit: int = 8) -> str | None:
+    if not outlets:
+        return None
+    names = sorted(outlets, key=lambda o: (-outlets[o], o.casefold()))
+    text = ", ".join(names[:limit])
+    if len(names) > limit:
+        text += f" and {len(names) - limit} more"
+    return f"Reporting: {text}"
+
+
+def dumps_for_script(obj: Any) -> str:
+    """JSON that can sit inside ``<script type="application/json">`` whatever its strings hold."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
+                   basemap: Basemap | None = None, title: str = "Incidents",
+                   subtitle: str | None = None, attribution: tuple[str, ...] | list[str] = (),
+                   renderer: str = "auto") -> dict[str, Any]:
+    """The JSON document the page runtime draws (also used by the briefing table)."""
+    S = _Strings()
+    inc, types, outlets = incidents_payload(incidents, S)
+    n = len(inc["id"])
+    if renderer == "auto":
+        renderer = "svg" if n <= SVG_LIMIT else "canvas"
+    if renderer not in ("svg", "canvas"):
+        raise ValueError(f"renderer must be auto, svg or canvas, not {renderer!r}")
+    days0 = [d for d in inc["d0"] if d is not None]
+    days1 = [d for d in inc["d1"] if d is not None]
+    attributions: list[str] = []
+    if basemap is not None and not basemap.empty:
+        attributions.append(basemap.attribution)
+    place_ids = incidents["place_id"].astype(str) if n else []
+    if n and any(p.startswith("geonames:") for p in place_ids):
+        attributions.append("Places: GeoNames (CC BY 4.0)")
+    o = _outlet_attribution(outlets)
+    if o:
+        attributions.append(o)
+    attributions.extend(a for a in attribution if a)
+    bounds = data_bounds(incidents, lines, zones)
+    return {
+        "v": 1, "title": title,
+        "subtitle": subtitle if subtitle is not None else subtitle_for(inc["d0"], inc["d1"], n),
+        "renderer": renderer, "S": S.table, "types": types, "inc": inc,
+        "range": [min(days0), max(days1)] if days0 and days1 else None,
+        "undated": sum(1 for d in inc["d0"] if d is None),
+        "precRadiusKm": {str(k): v for k, v in style.PRECISION_RADIUS_KM.items()},
+        "precLabel": {str(k): v for k, v in style.PRECISION_LABEL.items()},
+        "size": {"base": style.RADIUS_BASE, "scale": style.RADIUS_SCALE, "max": style.RADIUS_MAX,
+                 "legend": list(style.SIZE_LEGEND)},
+        "style": {"land": style.LAND, "landEdge": style.LAND_EDGE, "water": style.WATER,
+                  "river": style.RIVER, "place": style.PLACE},
+        "lines": lines_payload(lines), "zones": zones_payload(zones),
+        "base": basemap_payload(basemap),
+        "bounds": [round(v, 5) for v in bounds] if bounds else None,
+        "attribution": attributions,
+    }
+
+
+# ---- folium --------------------------------------------------------------------------------
+def layer_name(text: str) -> str:
+    """A layer-control label: Leaflet puts it in the page as HTML and folium passes it through
+    a template, so markup and template braces are neutralised."""
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _raw_element(text: str) -> Any:
+    from branca.element import Element
+
+    class Raw(Element):
+        def render(self, **kwargs: Any) -> str:
+            return text
+
+    return Raw()
+
+
+def _make_ids_deterministic(root: Any) -> None:
+    """Replace folium/branca's random element ids with sequential ones, in tree order."""
+    counter = 0
+    seen: set[int] = set()
+
+    def walk(el: Any) -> None:
+        nonlocal counter
+        if id(el) in seen:
+            return
+        seen.add(id(el))
+        el._id = f"{counter:04d}"
+        counter += 1
+        for attr in ("header", "html", "script"):
+            sub = getattr(el, attr, None)
+            if sub is not None and hasattr(sub, "_children") and sub is not el:
+                walk(sub)
+        for child in list(el._children.values()):
+            walk(child)
+
+    walk(root)
+
+
+def _tile_layer(tiles: str, attr: str | None) -> Any:
+    import folium
+
+    spec = TILE_PRESETS.get(tiles.strip().lower(), tiles.strip())
+    if "{" not in spec:
+        return folium.TileLayer(spec, name="Web tiles", overlay=True, control=True,
+                                attr=layer_name(attr) if attr else None)
+    if not spec.startswith(("http://", "https://", "file:")):
+        raise ValueError(f"tiles must be a preset (osm) or an http(s) URL template, not {tiles!r}")
+    if not attr:
+        from urllib.parse import urlsplit
+
+        attr = f"Tiles: {urlsplit(spec).hostname or spec}"
+    return folium.TileLayer(spec, name="Web tiles", overlay=True, control=True,
+                            attr=layer_name(attr))
+
+
+def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
+                basemap: Basemap | None = None, title: str = "Incidents",
+                subtitle: str | None = None, tiles: str | None = None,
+                tiles_attribution: str | None = None,
+                attribution: tuple[str, ...] | list[str] = (), renderer: str = "auto",
+                collapsed_layers: bool | None = None) -> str:
+    """One self-contained HTML page showing ``incidents`` (and ``lines``, ``zones``).
+
+    ``basemap`` is a :class:`maps.basemap.Basemap` (see :func:`maps.load_basemap`) or None;
+    ``tiles`` (a preset such as ``"osm"`` or an ``http(s)://.../{z}/{x}/{y}.png`` template) adds
+    web tiles above the vector basemap: the only case where the page makes network requests.
+    ``renderer``: ``svg`` (one element per incident), ``canvas`` (for many) or ``auto``.
+    """
+    import folium
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    doc = build_document(incidents, lines, zones, basemap=basemap, title=title,
+                         subtitle=subtitle, attribution=attribution, renderer=renderer)
+    if tiles:
+        tl = _tile_layer(tiles, tiles_attribution)
+    else:
+        tl = None
+
+    class OfflineMap(folium.Map):
+        default_js: list[tuple[str, str]] = []  # noqa: RUF012 - folium's class attribute
+        default_css: list[tuple[str, str]] = []  # noqa: RUF012
+
+    b = doc["bounds"] or (35.0, 32.0, 42.5, 37.5)
+    m = OfflineMap(location=[round((b[1] + b[3]) / 2, 5), round((b[0] + b[2]) / 2, 5)],
+                   zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25)
+    fig = m.get_root()
+    fig.title = html.escape(title)
+    fig.header.add_child(_raw_element(
+        f"<style>{assets.leaflet_css()}</style>\n<style>{assets.runtime_css()}</style>\n"),
+        name="geoevents_css")
+    fig.header.add_child(_raw_element(
+        f"<script>{assets.script_text(assets.leaflet_js())}</script>\n"
+        f"<script>{assets.script_text(assets.runtime_js())}</script>\n"), name="geoevents_js")
+    if tl is not None:
+        tl.add_to(m)
+
+    groups: dict[str, Any] = {"types": [], "lines": [], "zones": []}
+    for t in doc["types"]:
+        fg = folium.FeatureGroup(name=layer_name(f"Incidents: {t['name']} ({t['count']})"),
+                                 show=True, control=t["count"] > 0)
+        fg.add_to(m)
+        groups["types"].append(fg)
+    if any(p >= 2 for p in doc["inc"]["p"]):
+        groups["areas"] = folium.FeatureGroup(name="Approximate locations (dashed rings)")
+        groups["areas"].add_to(m)
+    for ln in doc["lines"]:
+        fg = folium.FeatureGroup(name=layer_name(f"Line: {ln['name'] or ln['id']}"))
+        fg.add_to(m)
+        groups["lines"].append(fg)
+    for z in doc["zones"]:
+        label = f"Zone: {z['party'] or '?'}" + (f" ({z['side']} side)" if z["side"] else "")
+        fg = folium.FeatureGroup(name=layer_name(label))
+        fg.add_to(m)
+        groups["zones"].append(fg)
+    if doc["base"] is not None:
+        groups["labels"] = folium.FeatureGroup(name="Place names (Natural Earth)")
+        groups["labels"].add_to(m)
+        groups["base"] = folium.FeatureGroup(name="Basemap (Natural Earth)")
+        groups["base"].add_to(m)
+    n_overlays = sum(1 for c in m._children.values() if getattr(c, "control", False))
+    folium.LayerControl(collapsed=(n_overlays > 6) if collapsed_layers is None
+                        else collapsed_layers).add_to(m)
+
+    init = MacroElement()
+    init._name = "GeoeventsInit"
+    init._template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = geoeventsMap({{ this._parent.get_name() }}, {
+                types: [{% for g in this.groups.types %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
+                lines: [{% for g in this.groups.lines %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
+                zones: [{% for g in this.groups.zones %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
+                areas: {{ this.groups.areas.get_name() if this.groups.areas else "null" }},
+                base: {{ this.groups.base.get_name() if this.groups.base else "null" }},
+                labels: {{ this.groups.labels.get_name() if this.groups.labels else "null" }}
+            }, document.getElementById("ge-data-{{ this._parent.get_name() }}"));
+        {% endmacro %}
+    """)
+    init.groups = groups
+    m.add_child(init, name="geoevents_init")
+    _make_ids_deterministic(fig)
+    fig.html.add_child(_raw_element(
+        f'<script type="application/json" id="ge-data-{m.get_name()}">'
+        f"{dumps_for_script(doc)}</script>\n"), name="geoevents_data")
+    page = fig.render()
+    return page
+
+
+def render_fragment(page_html: str, *, title: str = "Map", height: str = "600px") -> str:
+    """An HTML fragment to paste into a briefing page: the map in a sandboxed ``<iframe>``
+    whose ``srcdoc`` holds the whole page (no file beside it, no script shared with the host
+    page)."""
+    return (
+        f'<figure class="geoevents-map" style="margin:0">\n'
+        f'<iframe title="{html.escape(title, quote=True)}" '
+        f'style="width:100%;height:{html.escape(height, quote=True)};border:1px solid #ccc" '
+        f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+        f'srcdoc="{html.escape(page_html, quote=True)}"></iframe>\n'
+        f"<figcaption>{html.escape(title)}</figcaption>\n</figure>\n"
+    )
