@@ -59,7 +59,7 @@ def _int(v: Any) -> int | None:
         f = float(v)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(f) else int(round(f))
+    return None if math.isnan(f) else round(f)
 
 
 def _float(v: Any, nd: int) -> float | None:
@@ -279,7 +279,7 @@ def _label_point(geom: Any) -> Any:
     part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
     try:
         return polylabel(part, tolerance=0.005)
-    except Exception:  # noqa: BLE001 - an odd polygon: fall back to any interior point
+    except Exception:
         return geom.representative_point()
 
 
@@ -510,10 +510,7 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
 
     doc = build_document(incidents, lines, zones, basemap=basemap, title=title,
                          subtitle=subtitle, attribution=attribution, renderer=renderer)
-    if tiles:
-        tl = _tile_layer(tiles, tiles_attribution)
-    else:
-        tl = None
+    tl = _tile_layer(tiles, tiles_attribution) if tiles else None
 
     class OfflineMap(folium.Map):
         default_js: list[tuple[str, str]] = []  # noqa: RUF012 - folium's class attribute
