@@ -37,7 +37,7 @@ def render_fragment(*args: Any, **kwargs: Any) -> str:
 
 
 def render_static(*args: Any, **kwargs: Any) -> bytes:
-    from .static import render_static as impl
+    from .image import render_static as impl
 
     return impl(*args, **kwargs)
 
@@ -56,7 +56,7 @@ def data_bounds(*args: Any, **kwargs: Any) -> Any:
 
 render_html.__doc__ = "See :func:`maps.html.render_html`."
 render_fragment.__doc__ = "See :func:`maps.html.render_fragment`."
-render_static.__doc__ = "See :func:`maps.static.render_static`."
+render_static.__doc__ = "See :func:`maps.image.render_static`."
 render_brief.__doc__ = "See :func:`maps.brief.render_brief`."
 data_bounds.__doc__ = "See :func:`maps.html.data_bounds`."
 

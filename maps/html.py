@@ -40,6 +40,8 @@ TILE_PRESETS = {
 def _missing(v: Any) -> bool:
     if v is None:
         return True
+    if isinstance(v, list | tuple | dict):
+        return False
     try:
         import pandas as pd
 
@@ -81,7 +83,7 @@ def _bool(v: Any) -> bool:
 
 
 def _day(v: Any) -> int | None:
-    s = _str(v).strip()[:10]
+    s = _date(v)[:10]
     try:
         return date.fromisoformat(s).toordinal() - _EPOCH
     except ValueError:
@@ -106,15 +108,29 @@ class _Strings:
         return i
 
 
+def _date(v: Any) -> str:
+    """An ISO date from text or a date/timestamp (GDAL reads GeoJSON dates as datetimes)."""
+    if _missing(v):
+        return ""
+    if hasattr(v, "strftime"):
+        return str(v.strftime("%Y-%m-%d"))
+    return str(v).strip()
+
+
 def _json_list(raw: Any, column: str, ident: str) -> list[dict[str, Any]]:
-    text = _str(raw).strip()
-    if not text:
-        return []
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SchemaError(f"incident {ident}: column {column} is not valid JSON ({exc.msg} at "
-                          f"character {exc.pos})") from None
+    if isinstance(raw, list | tuple | dict):
+        value: Any = raw  # GDAL turns JSON text in GeoJSON properties into lists/objects
+    elif hasattr(raw, "tolist") and not isinstance(raw, str):
+        value = raw.tolist()
+    else:
+        text = _str(raw).strip()
+        if not text:
+            return []
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SchemaError(f"incident {ident}: column {column} is not valid JSON ({exc.msg} "
+                              f"at character {exc.pos})") from None
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -192,7 +208,7 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
             if o:
                 outlets[o] = outlets.get(o, 0) + 1
         x: dict[str, Any] = {
-            "ds": _str(col("date_start", i)), "de": _str(col("date_end", i)),
+            "ds": _date(col("date_start", i)), "de": _date(col("date_end", i)),
             "dp": S(col("date_precision", i)), "st": S(col("sub_event_type", i)),
             "pl": _str(col("place", i)), "pr": S(col("place_resolved", i)),
             "pid": S(col("place_id", i)), "cc": S(col("country", i)), "a1": S(col("admin1", i)),
@@ -206,7 +222,7 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
                     [S(v) for v in _names(c.get("confirmed_by"))],
                     [S(v) for v in _names(c.get("not_confirmed_by"))],
                     _bool(c.get("independent"))] for c in claims],
-            "src": [[S(s.get("outlet")), S(s.get("url")), _str(s.get("published")),
+            "src": [[S(s.get("outlet")), S(s.get("url")), _date(s.get("published")),
                      _str(s.get("quote"))] for s in sources],
             "no": _str(col("notes", i)),
         }
