@@ -140,9 +140,9 @@ EUPHRATES = [(38.55, 35.84), (38.80, 35.93), (39.01, 35.94), (39.40, 35.83), (39
 
 def control_frames(valid_from: str = "2017-09-01", valid_to: str = "2019-03-23"):
     import geopandas as gpd
+    import shapely
     from pyproj import Transformer
     from shapely.geometry import LineString
-    from shapely.ops import transform
 
     line = LineString(EUPHRATES)
     lines = gpd.GeoDataFrame([{
@@ -154,6 +154,9 @@ def control_frames(valid_from: str = "2017-09-01", valid_to: str = "2019-03-23")
     }], geometry=[line], crs=4326)
     fwd = Transformer.from_crs(4326, 32637, always_xy=True).transform
     back = Transformer.from_crs(32637, 4326, always_xy=True).transform
+    def transform(f, g):
+        return shapely.transform(g, lambda x, y: f(x, y), interleaved=False)
+
     proj = transform(fwd, line)
     # Looking downstream (south-east), the left bank is to the north-east.
     left = transform(back, proj.buffer(40000, single_sided=True))
