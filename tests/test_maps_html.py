@@ -199,7 +199,7 @@ def test_schema_errors_are_clear(frames) -> None:
         maps.render_html(inc.drop(columns=["sources_json"]))
     rows = mapdata.seed_rows()
     rows[2]["casualties_json"] = "[{'side': 1}]"
-    with pytest.raises(maps.SchemaError, match="inc-deir-night.*casualties_json.*JSON"):
+    with pytest.raises(maps.SchemaError, match=r"inc-deir-night.*casualties_json.*JSON"):
         maps.render_html(mapdata.incidents_frame(rows))
     bad = inc.copy()
     bad = bad.set_geometry(bad.geometry.where(bad["id"] != "inc-hajin", None))
