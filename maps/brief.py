@@ -56,6 +56,8 @@ def _fig(v: Any) -> str:
 
 def incidents_table(doc: dict[str, Any]) -> str:
     """The incidents as an HTML table (every report string escaped)."""
+    from .html import record
+
     inc, S, types = doc["inc"], doc["S"], doc["types"]
 
     def s(i: int | None) -> str:
@@ -66,7 +68,7 @@ def incidents_table(doc: dict[str, Any]) -> str:
                                   inc["id"][i]))
     rows = []
     for i in order:
-        x, t, p = inc["x"][i], types[inc["t"][i]], inc["p"][i]
+        x, t, p = record(doc, i), types[inc["t"][i]], inc["p"][i]
         date = _e(x["ds"]) if x["ds"] == (x["de"] or x["ds"]) else f"{_e(x['ds'])}<br>to {_e(x['de'])}"
         prec = style.PRECISION_LABEL.get(p, f"geo_precision {p}")
         place = (f"<b>{_e(s(x['pr']) or x['pl'])}</b>"

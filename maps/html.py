@@ -29,6 +29,7 @@ from .schema import (
 )
 
 SVG_LIMIT = 4000  # up to this many incidents are drawn as SVG (one DOM element each)
+COMPRESS_OVER = 2_000_000  # data documents larger than this (bytes) are gzipped in the page
 _EPOCH = date(1970, 1, 1).toordinal()
 TILE_PRESETS = {
     "osm": "OpenStreetMap",
@@ -40,17 +41,21 @@ TILE_PRESETS = {
 def _missing(v: Any) -> bool:
     if v is None:
         return True
-    if isinstance(v, list | tuple | dict):
+    if isinstance(v, float):
+        return math.isnan(v)
+    if isinstance(v, str | int | list | tuple | dict):
         return False
     try:
         import pandas as pd
 
-        return bool(pd.isna(v))
+        return v is pd.NA or v is pd.NaT or bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
 
 
 def _str(v: Any) -> str:
+    if type(v) is str:
+        return v
     return "" if _missing(v) else str(v)
 
 
@@ -88,6 +93,15 @@ def _day(v: Any) -> int | None:
         return date.fromisoformat(s).toordinal() - _EPOCH
     except ValueError:
         return None
+
+
+def _column(series: Any) -> list[Any]:
+    """A column as a list, with every kind of missing value (NaN, NA, NaT) as None."""
+    values = series.tolist()
+    if series.dtype == object or str(series.dtype) in ("str", "string"):
+        return [None if v is None or (isinstance(v, float) and v != v) else v for v in values]
+    mask = series.isna().tolist()
+    return [None if m else v for v, m in zip(values, mask, strict=True)]
 
 
 class _Strings:
@@ -167,6 +181,36 @@ def _coords(frame: Any) -> tuple[list[float], list[float]]:
 
 
 # ---- the data document ---------------------------------------------------------------------
+# Each incident's details travel as a positional list in this order (trailing empty values left
+# out); :func:`record` and the page's runtime turn it back into named fields.
+RECORD_FIELDS = ("ds", "de", "dp", "st", "pl", "pr", "pid", "cc", "a1", "a", "fl", "fb", "fh",
+                 "w", "cas", "cl", "src", "no", "z")
+_DEFAULTS: dict[str, Any] = {"a": [None, None, None], "cas": [], "cl": [], "src": [], "pl": "",
+                             "no": ""}
+
+
+def _pack(x: dict[str, Any]) -> list[Any]:
+    values = [x.get(k) for k in RECORD_FIELDS]
+    while values and values[-1] in (None, "", [], [None, None, None]):
+        values.pop()
+    return values
+
+
+def record(doc: dict[str, Any], i: int) -> dict[str, Any]:
+    """The details of incident ``i`` of a data document, by name (dates as text)."""
+    packed = doc["inc"]["x"][i]
+    x = {k: (packed[j] if j < len(packed) else _DEFAULTS.get(k))
+         for j, k in enumerate(RECORD_FIELDS)}
+    for k, v in _DEFAULTS.items():
+        if x[k] is None:
+            x[k] = v
+    S = doc["S"]
+    x["ds"] = S[x["ds"]] if x["ds"] is not None else ""
+    x["de"] = S[x["de"]] if x["de"] is not None else ""
+    x["src"] = [[o, u, S[p] if p is not None else "", q] for o, u, p, q in x["src"]]
+    return x
+
+
 def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dict[str, Any]],
                                                          dict[str, int]]:
     """The compact incident data, the type table and the outlets (with counts)."""
@@ -178,7 +222,7 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
     type_index = {t.name: k for k, t in enumerate(type_list)}
     counts = [0] * len(type_list)
     has_zone = any(c in frame.columns for c in INCIDENT_OPTIONAL)
-    cols = {c: frame[c].tolist() for c in frame.columns if c != "geometry"}
+    cols = {c: _column(frame[c]) for c in frame.columns if c != "geometry"}
     out: dict[str, list[Any]] = {k: [] for k in ("id", "lat", "lon", "t", "p", "f", "d0", "d1",
                                                  "x")}
     outlets: dict[str, int] = {}
@@ -208,7 +252,7 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
             if o:
                 outlets[o] = outlets.get(o, 0) + 1
         x: dict[str, Any] = {
-            "ds": _date(col("date_start", i)), "de": _date(col("date_end", i)),
+            "ds": S(_date(col("date_start", i))), "de": S(_date(col("date_end", i))),
             "dp": S(col("date_precision", i)), "st": S(col("sub_event_type", i)),
             "pl": _str(col("place", i)), "pr": S(col("place_resolved", i)),
             "pid": S(col("place_id", i)), "cc": S(col("country", i)), "a1": S(col("admin1", i)),
@@ -222,7 +266,7 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
                     [S(v) for v in _names(c.get("confirmed_by"))],
                     [S(v) for v in _names(c.get("not_confirmed_by"))],
                     _bool(c.get("independent"))] for c in claims],
-            "src": [[S(s.get("outlet")), S(s.get("url")), _date(s.get("published")),
+            "src": [[S(s.get("outlet")), S(s.get("url")), S(_date(s.get("published"))),
                      _str(s.get("quote"))] for s in sources],
             "no": _str(col("notes", i)),
         }
@@ -238,7 +282,7 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
         out["f"].append(_int(col("fatalities_best", i)))
         out["d0"].append(d0)
         out["d1"].append(d1)
-        out["x"].append(x)
+        out["x"].append(_pack(x))
     types = [{"name": ts.name, "color": ts.color, "shape": ts.shape, "count": counts[k]}
              for k, ts in enumerate(type_list)]
     return out, types, outlets
@@ -407,6 +451,31 @@ def dumps_for_script(obj: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def encode_document(doc: dict[str, Any]) -> tuple[str, str | None]:
+    """The data document as it goes into the page: JSON, or gzip-compressed JSON in base64
+    (``"gzip+base64"``) when it is larger than :data:`COMPRESS_OVER` bytes.  gzip's header
+    time is fixed, so the output stays deterministic."""
+    text = dumps_for_script(doc)
+    if len(text) <= COMPRESS_OVER:
+        return text, None
+    import base64
+    import gzip
+
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    packed = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+    return base64.b64encode(packed).decode("ascii"), "gzip+base64"
+
+
+def decode_document(text: str, encoding: str | None) -> dict[str, Any]:
+    """The inverse of :func:`encode_document` (for tests and tools reading a page)."""
+    if encoding == "gzip+base64":
+        import base64
+        import gzip
+
+        return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+    return json.loads(text)
+
+
 def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
                    basemap: Basemap | None = None, title: str = "Incidents",
                    subtitle: str | None = None, attribution: tuple[str, ...] | list[str] = (),
@@ -433,7 +502,7 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
     attributions.extend(a for a in attribution if a)
     bounds = data_bounds(incidents, lines, zones)
     return {
-        "v": 1, "title": title,
+        "v": 1, "title": title, "xf": list(RECORD_FIELDS),
         "subtitle": subtitle if subtitle is not None else subtitle_for(inc["d0"], inc["d1"], n),
         "renderer": renderer, "S": S.table, "types": types, "inc": inc,
         "range": [min(days0), max(days1)] if days0 and days1 else None,
@@ -553,7 +622,10 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
         fg.add_to(m)
         groups["types"].append(fg)
     if any(p >= 2 for p in doc["inc"]["p"]):
-        groups["areas"] = folium.FeatureGroup(name="Approximate locations (dashed rings)")
+        # With many incidents the rings would cover the map (and cost seconds to paint): they
+        # start hidden, one click away in the layer control.
+        groups["areas"] = folium.FeatureGroup(name="Approximate locations (dashed rings)",
+                                              show=doc["renderer"] == "svg")
         groups["areas"].add_to(m)
     for ln in doc["lines"]:
         fg = folium.FeatureGroup(name=layer_name(f"Line: {ln['name'] or ln['id']}"))
@@ -590,9 +662,11 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
     init.groups = groups
     m.add_child(init, name="geoevents_init")
     _make_ids_deterministic(fig)
+    text, encoding = encode_document(doc)
     fig.html.add_child(_raw_element(
-        f'<script type="application/json" id="ge-data-{m.get_name()}">'
-        f"{dumps_for_script(doc)}</script>\n"), name="geoevents_data")
+        f'<script type="application/json" id="ge-data-{m.get_name()}"'
+        + (f' data-encoding="{encoding}"' if encoding else "") + f">{text}</script>\n"),
+        name="geoevents_data")
     page = fig.render()
     return page
 

@@ -94,7 +94,7 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
     from matplotlib.lines import Line2D
     from matplotlib.patches import Ellipse, Patch
 
-    from .html import build_document
+    from .html import build_document, record
 
     if fmt not in ("png", "svg"):
         raise ValueError(f"fmt must be png or svg, not {fmt!r}")
@@ -200,7 +200,7 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                     zorder=12)
         if 0 < n <= LABEL_LIMIT:
             for i in range(n):
-                x = inc["x"][i]
+                x = record(doc, i)
                 name = (doc["S"][x["pr"]] if x["pr"] is not None else x["pl"]) or ""
                 if name:
                     ax.annotate(name, (inc["lon"][i], inc["lat"][i]), xytext=(7, -9),

@@ -192,15 +192,15 @@ def test_many_incidents_on_canvas(page, tmp_path: Path) -> None:  # noqa: F811
         return null;
     }""")
     assert target
-    box = page.locator(".folium-map").bounding_box()
-    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
-    popup = page.locator(".ge-popup")
-    popup.wait_for()
     near = page.evaluate("""([x, y]) => {
         const g = window.geoevents, m = g.map;
         return g.markers.filter(mk => m.latLngToContainerPoint(mk.getLatLng())
             .distanceTo([x, y]) <= mk.getRadius() + 3).map(mk => mk.options.geId);
     }""", [target["x"], target["y"]])
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    popup = page.locator(".ge-popup")
+    popup.wait_for()
     assert popup.get_attribute("data-incident") in near
     assert "Sources (" in popup.inner_text()
     page.fill("#ge-from", "2018-01-01")

@@ -97,6 +97,66 @@
     }
   });
 
+  // A canvas renderer for many markers: instead of filling and stroking each shape on its
+  // own (Leaflet's way, slow for 100,000), it traces every shape of one style into one path
+  // and fills and strokes that path once.
+  function traceShape(ctx, layer) {
+    var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
+    var pts = shapePoints(layer.options.shape, p.x, p.y, r);
+    if (!pts) {
+      ctx.moveTo(p.x + r, p.y);
+      ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
+      return;
+    }
+    ctx.moveTo(pts[0][0], pts[0][1]);
+    for (var i = 1; i < pts.length; i++) { ctx.lineTo(pts[i][0], pts[i][1]); }
+    ctx.closePath();
+  }
+
+  var BatchCanvas = L.Canvas.extend({
+    _draw: function () {
+      var bounds = this._redrawBounds, ctx = this._ctx, groups = {}, keys = [], order, layer;
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath();
+        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+        ctx.clip();
+      }
+      for (order = this._drawFirst; order; order = order.next) {
+        layer = order.layer;
+        if ((bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) ||
+            layer._empty()) { continue; }
+        var o = layer.options;
+        var key = (o.shape || "circle") + "|" + o.color + "|" + o.weight + "|" + o.opacity + "|" +
+          o.fill + "|" + o.fillColor + "|" + o.fillOpacity + "|" + o.dashArray;
+        var g = groups[key];
+        if (!g) { g = groups[key] = []; keys.push(key); }
+        g.push(layer);
+      }
+      this._drawing = true;
+      for (var k = 0; k < keys.length; k++) {
+        var list = groups[keys[k]], o0 = list[0].options;
+        ctx.fillStyle = o0.fillColor || o0.color;
+        ctx.strokeStyle = o0.color;
+        ctx.lineWidth = o0.weight;
+        ctx.lineCap = o0.lineCap;
+        ctx.lineJoin = o0.lineJoin;
+        if (ctx.setLineDash) { ctx.setLineDash(o0._dashArray || []); }
+        // Paths of a few hundred shapes: one fill and one stroke each, cheap to rasterise.
+        for (var start = 0; start < list.length; start += 200) {
+          ctx.beginPath();
+          var end = Math.min(list.length, start + 200);
+          for (var j = start; j < end; j++) { traceShape(ctx, list[j]); }
+          if (o0.fill) { ctx.globalAlpha = o0.fillOpacity; ctx.fill("nonzero"); }
+          if (o0.stroke && o0.weight !== 0) { ctx.globalAlpha = o0.opacity; ctx.stroke(); }
+        }
+      }
+      this._drawing = false;
+      ctx.restore();
+    }
+  });
+
   var GeShape = L.CircleMarker.extend({
     options: { shape: "circle", geId: "" },
     onAdd: function (map) {
@@ -145,8 +205,43 @@
   }
 
   // ---- the map --------------------------------------------------------------------------
+  // The data document: plain JSON, or (for large maps) gzip-compressed JSON in base64,
+  // inflated with the browser's own DecompressionStream (no request, no library).
+  function inflate(b64) {
+    var bin = atob(b64.trim()), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  function fail(map, message) {
+    var box = el("div", "ge-title-panel ge-error", message);
+    map.getContainer().appendChild(box);
+  }
+
   window.geoeventsMap = function (map, groups, dataNode) {
-    var D = JSON.parse(dataNode.textContent);
+    var api = { ready: false, timings: { start: performance.now() } };
+    window.geoevents = api;
+    if (dataNode.getAttribute("data-encoding") === "gzip+base64") {
+      if (typeof DecompressionStream === "undefined") {
+        fail(map, "This browser cannot open the map's compressed data: use a browser from " +
+          "2023 or later (Chrome/Edge 80+, Firefox 113+, Safari 16.4+).");
+        return api;
+      }
+      inflate(dataNode.textContent).then(function (D) {
+        api.timings.data = performance.now();
+        draw(map, groups, D, api);
+      })
+        .catch(function (e) { fail(map, "The map data could not be read: " + e); throw e; });
+    } else {
+      var D = JSON.parse(dataNode.textContent);
+      api.timings.data = performance.now();
+      draw(map, groups, D, api);
+    }
+    return api;
+  };
+
+  function draw(map, groups, D, api) {
     var S = D.S;
     var str = function (i) { return i === null || i === undefined ? "" : S[i]; };
     var inc = D.inc, n = inc.id.length, types = D.types;
@@ -297,9 +392,10 @@
 
     // Incidents -----------------------------------------------------------------------------
     var useCanvas = D.renderer === "canvas";
-    var incR = useCanvas ? L.canvas({ pane: "geIncidents", padding: 0.2, tolerance: 2 })
+    var incR = useCanvas ? new BatchCanvas({ pane: "geIncidents", padding: 0.2, tolerance: 2 })
       : L.svg({ pane: "geIncidents" });
-    var areaR = useCanvas ? L.canvas({ pane: "geAreas", padding: 0.2 }) : L.svg({ pane: "geAreas" });
+    var areaR = useCanvas ? new BatchCanvas({ pane: "geAreas", padding: 0.2 })
+      : L.svg({ pane: "geAreas" });
     var sz = D.size;
     function radius(f) {
       return f === null || f <= 0 ? sz.base : Math.min(sz.max, sz.base + sz.scale * Math.sqrt(f));
@@ -313,13 +409,13 @@
       var m = new GeShape([inc.lat[i], inc.lon[i]], {
         renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
         radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
-        color: approx ? ty.color : "#ffffff", weight: approx ? 2 : 1, opacity: 1,
-        dashArray: approx ? "3 2" : null,
+        // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
+        // hollow fill alone marks an approximate location there.
+        color: approx ? ty.color : "#ffffff", weight: approx ? (useCanvas ? 1.5 : 2) : 1,
+        opacity: 1, stroke: approx || !useCanvas, dashArray: approx && !useCanvas ? "3 2" : null,
         fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85
       });
       m.geIndex = i;
-      m.bindPopup(popupFor, popupOptions);
-      m.bindTooltip(tooltipFor, { direction: "top", offset: [0, -6] });
       markers[i] = m;
       if (approx && D.precRadiusKm[inc.p[i]]) {
         areas[i] = L.circle([inc.lat[i], inc.lon[i]], {
@@ -331,9 +427,26 @@
       shown[i] = false;
     }
 
+    // An incident's details, by name, from the positional record in the data.
+    function rec(i) {
+      var packed = inc.x[i], x = {}, f = D.xf;
+      for (var k = 0; k < f.length; k++) { x[f[k]] = k < packed.length ? packed[k] : null; }
+      x.a = x.a || [null, null, null];
+      x.cas = x.cas || []; x.cl = x.cl || []; x.pl = x.pl || ""; x.no = x.no || "";
+      x.ds = str(x.ds); x.de = str(x.de);
+      x.src = (x.src || []).map(function (s) { return [s[0], s[1], str(s[2]), s[3]]; });
+      return x;
+    }
+
+    // One popup and one tooltip binding per layer group (not per marker): the group hands
+    // over the marker that was clicked or hovered.
+    typeGroups.forEach(function (g) {
+      g.bindPopup(popupFor, popupOptions);
+      g.bindTooltip(tooltipFor, { direction: "top", offset: [0, -6] });
+    });
     function popupFor(layer) { return buildPopup(layer.geIndex); }
     function tooltipFor(layer) {
-      var i = layer.geIndex, x = inc.x[i];
+      var i = layer.geIndex, x = rec(i);
       var d = el("div", "ge-tip");
       add(d, el("b", null, str(x.pr) || x.pl || "(unknown place)"));
       add(d, el("div", null, dateText(x) + " · " + types[inc.t[i]].name));
@@ -358,7 +471,7 @@
     }
 
     function buildPopup(i) {
-      var x = inc.x[i], ty = types[inc.t[i]];
+      var x = rec(i), ty = types[inc.t[i]];
       var root = el("div", "ge-popup");
       root.setAttribute("data-incident", inc.id[i]);
       var head = add(root, el("div", "ge-pop-head"));
@@ -545,7 +658,7 @@
 
     (D.attribution || []).forEach(function (a) { map.attributionControl.addAttribution(esc(a)); });
 
-    var api = {
+    L.Util.extend(api, {
       map: map, total: n, visible: 0, markers: markers,
       setRange: function (a, b) {
         if (fromIn) { fromIn.value = a || ""; toIn.value = b || ""; }
@@ -557,8 +670,7 @@
         markers[i].openPopup();
         return true;
       }
-    };
-    window.geoevents = api;
+    });
 
     apply(null, null);
     if (window.innerHeight < 640 || window.innerWidth < 700) {
@@ -570,11 +682,12 @@
       var roomy = map.getSize().x > lw * 2.5;
       map.fitBounds([[D.bounds[1], D.bounds[0]], [D.bounds[3], D.bounds[2]]], {
         paddingTopLeft: [40, th + 30], paddingBottomRight: [roomy ? lw + 30 : 40, 40],
-        maxZoom: 10
+        maxZoom: 10, animate: false
       });
     }
+    api.timings.ready = performance.now();
     api.ready = true;
     document.documentElement.setAttribute("data-geoevents-ready", "1");
     return api;
-  };
+  }
 })();
