@@ -134,6 +134,12 @@
         if (!g) { g = groups[key] = []; keys.push(key); }
         g.push(layer);
       }
+      // Hollow (approximate) shapes first, so that they never hide the filled ones.
+      keys.sort(function (a, b) {
+        var ha = groups[a][0].options.fillColor === "#ffffff" ? 0 : 1;
+        var hb = groups[b][0].options.fillColor === "#ffffff" ? 0 : 1;
+        return ha - hb;
+      });
       this._drawing = true;
       for (var k = 0; k < keys.length; k++) {
         var list = groups[keys[k]], o0 = list[0].options;
