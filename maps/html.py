@@ -112,7 +112,7 @@ class _Strings:
         self.index: dict[str, int] = {}
 
     def __call__(self, s: Any) -> int | None:
-        text = _str(s)
+        text = s if type(s) is str else _str(s)
         if not text:
             return None
         i = self.index.get(text)
@@ -164,13 +164,20 @@ def _names(v: Any) -> list[Any]:
 
 def _coords(frame: Any) -> tuple[list[float], list[float]]:
     """lat, lon of each row: the Point geometry where present, else the lat/lon columns."""
-    lats = [_float(v, 6) for v in frame["lat"]]
-    lons = [_float(v, 6) for v in frame["lon"]]
-    geom = getattr(frame, "geometry", None) if "geometry" in frame.columns else None
-    if geom is not None:
-        for i, g in enumerate(geom):
-            if g is not None and not g.is_empty and g.geom_type == "Point":
-                lons[i], lats[i] = round(g.x, 6), round(g.y, 6)
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if "geometry" in frame.columns and len(frame):
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        points = shapely.get_type_id(geoms) == 0  # Point (missing geometries: -1)
+        points &= ~shapely.is_empty(geoms)
+        lon = np.where(points, shapely.get_x(geoms), lon)
+        lat = np.where(points, shapely.get_y(geoms), lat)
+    lats = [None if v != v else v for v in np.round(lat, 6).tolist()]
+    lons = [None if v != v else v for v in np.round(lon, 6).tolist()]
     bad = [str(frame["id"].iloc[i]) for i, (la, lo) in enumerate(zip(lats, lons, strict=True))
            if la is None or lo is None or not (-90 <= la <= 90 and -180 <= lo <= 180)]
     if bad:
@@ -211,81 +218,146 @@ def record(doc: dict[str, Any], i: int) -> dict[str, Any]:
     return x
 
 
+def _interned(frame: Any, name: str, S: _Strings, conv: Any = None) -> list[int | None]:
+    """Column ``name`` as string-table indexes (each distinct value converted and interned
+    once); all None when the column is absent."""
+    import pandas as pd
+
+    if name not in frame.columns:
+        return [None] * len(frame)
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    table = [S(conv(u) if conv else u) for u in uniques]
+    return [None if c < 0 else table[c] for c in codes.tolist()]
+
+
+def _mapped(frame: Any, name: str, fn: Any) -> list[Any]:
+    """``fn`` of each value of column ``name``, computed once per distinct value."""
+    import pandas as pd
+
+    if name not in frame.columns:
+        return [fn(None)] * len(frame)
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    table = [fn(u) for u in uniques]
+    none = fn(None)
+    return [none if c < 0 else table[c] for c in codes.tolist()]
+
+
+def _ints(frame: Any, name: str) -> list[int | None]:
+    import pandas as pd
+
+    if name not in frame.columns:
+        return [None] * len(frame)
+    values = pd.to_numeric(frame[name], errors="coerce").round()
+    mask = values.isna().tolist()
+    return [None if m else int(v) for v, m in zip(values.tolist(), mask, strict=True)]
+
+
+def _json_lists(frame: Any, column: str, ids: list[str]) -> list[list[dict[str, Any]]]:
+    """Column ``column`` parsed: one JSON parse for the whole column, row by row only to say
+    which row is broken."""
+    if column not in frame.columns:
+        return [[] for _ in ids]
+    values = frame[column].tolist()
+    out: list[Any] = [None] * len(values)
+    pending: list[int] = []
+    texts: list[str] = []
+    for i, v in enumerate(values):
+        if isinstance(v, list | tuple | dict) or (hasattr(v, "tolist") and not isinstance(v, str)):
+            out[i] = _json_list(v, column, ids[i])
+            continue
+        text = _str(v).strip()
+        if not text or text == "[]":
+            out[i] = []
+        else:
+            pending.append(i)
+            texts.append(text)
+    if pending:
+        try:
+            parsed = json.loads("[" + ",".join(texts) + "]")
+        except json.JSONDecodeError:
+            parsed = None
+        if parsed is None or len(parsed) != len(pending):
+            for i in pending:
+                out[i] = _json_list(values[i], column, ids[i])
+        else:
+            for i, value in zip(pending, parsed, strict=True):
+                out[i] = _json_list(value, column, ids[i])
+    return out
+
+
 def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dict[str, Any]],
                                                          dict[str, int]]:
     """The compact incident data, the type table and the outlets (with counts)."""
     check_incidents(frame)
     n = len(frame)
     lats, lons = _coords(frame)
-    types_used: dict[str, int] = {}
     type_list: list[style.TypeStyle] = [*style.EVENT_TYPES, style.OTHER]
     type_index = {t.name: k for k, t in enumerate(type_list)}
     counts = [0] * len(type_list)
     has_zone = any(c in frame.columns for c in INCIDENT_OPTIONAL)
-    cols = {c: _column(frame[c]) for c in frame.columns if c != "geometry"}
-    out: dict[str, list[Any]] = {k: [] for k in ("id", "lat", "lon", "t", "p", "f", "d0", "d1",
-                                                 "x")}
+    ids = [v or f"row {i + 1}" for i, v in enumerate(_mapped(frame, "id", _str))]
+    types = _mapped(frame, "event_type", lambda v: type_index[style.type_style(_str(v)).name])
+    precs = [p or 1 for p in _ints(frame, "geo_precision")]
+    day0 = _mapped(frame, "date_start", _day)
+    day1 = _mapped(frame, "date_end", _day)
+    ds = _interned(frame, "date_start", S, _date)
+    de = _interned(frame, "date_end", S, _date)
+    interned = {k: _interned(frame, c, S) for k, c in (
+        ("dp", "date_precision"), ("st", "sub_event_type"), ("pr", "place_resolved"),
+        ("pid", "place_id"), ("cc", "country"), ("a1", "admin1"), ("actor1", "actor1"),
+        ("actor2", "actor2"), ("assoc", "assoc_actors"))}
+    places = _mapped(frame, "place", _str)
+    notes = _mapped(frame, "notes", _str)
+    fl, fb, fh, w = (_ints(frame, c) for c in ("fatalities_low", "fatalities_best",
+                                                "fatalities_high", "wounded_best"))
+    cas_all = _json_lists(frame, "casualties_json", ids)
+    claims_all = _json_lists(frame, "claims_json", ids)
+    sources_all = _json_lists(frame, "sources_json", ids)
+    if has_zone:
+        zone = [_interned(frame, c, S) for c in ("zone_party", "zone_bank", "zone_side",
+                                                 "line_id")]
+        zdist = _mapped(frame, "line_distance_km", lambda v: _float(v, 1))
+        znear = _mapped(frame, "near_line", _bool)
+    out: dict[str, list[Any]] = {"id": ids, "lat": lats, "lon": lons, "t": types, "p": precs,
+                                 "f": fb, "d0": [], "d1": [], "x": []}
     outlets: dict[str, int] = {}
-
-    def col(name: str, i: int) -> Any:
-        c = cols.get(name)
-        return None if c is None else c[i]
-
+    I = interned  # noqa: E741 - short name for a long table of columns
     for i in range(n):
-        ident = _str(col("id", i)) or f"row {i + 1}"
-        ts = style.type_style(_str(col("event_type", i)))
-        t = type_index[ts.name]
-        counts[t] += 1
-        types_used[ts.name] = types_used.get(ts.name, 0) + 1
-        prec = _int(col("geo_precision", i)) or 1
-        d0 = _day(col("date_start", i))
-        d1 = _day(col("date_end", i))
+        counts[types[i]] += 1
+        d0, d1 = day0[i], day1[i]
         if d0 is None:
             d0 = d1
         if d1 is None or (d0 is not None and d1 < d0):
             d1 = d0
-        cas = _json_list(col("casualties_json", i), "casualties_json", ident)
-        claims = _json_list(col("claims_json", i), "claims_json", ident)
-        sources = _json_list(col("sources_json", i), "sources_json", ident)
-        for s in sources:
-            o = _str(s.get("outlet")).strip()
+        sources = sources_all[i]
+        for src in sources:
+            o = _str(src.get("outlet")).strip()
             if o:
                 outlets[o] = outlets.get(o, 0) + 1
         x: dict[str, Any] = {
-            "ds": S(_date(col("date_start", i))), "de": S(_date(col("date_end", i))),
-            "dp": S(col("date_precision", i)), "st": S(col("sub_event_type", i)),
-            "pl": _str(col("place", i)), "pr": S(col("place_resolved", i)),
-            "pid": S(col("place_id", i)), "cc": S(col("country", i)), "a1": S(col("admin1", i)),
-            "a": [S(col("actor1", i)), S(col("actor2", i)), S(col("assoc_actors", i))],
-            "fl": _int(col("fatalities_low", i)), "fb": _int(col("fatalities_best", i)),
-            "fh": _int(col("fatalities_high", i)), "w": _int(col("wounded_best", i)),
+            "ds": ds[i], "de": de[i], "dp": I["dp"][i], "st": I["st"][i], "pl": places[i],
+            "pr": I["pr"][i], "pid": I["pid"][i], "cc": I["cc"][i], "a1": I["a1"][i],
+            "a": [I["actor1"][i], I["actor2"][i], I["assoc"][i]],
+            "fl": fl[i], "fb": fb[i], "fh": fh[i], "w": w[i],
             "cas": [[S(c.get("side")), S(c.get("kind")), _int(c.get("low")), _int(c.get("best")),
                      _int(c.get("high")), S(c.get("source")), _str(c.get("quote"))]
-                    for c in cas],
+                    for c in cas_all[i]],
             "cl": [[S(c.get("claimant")), _str(c.get("claim")),
                     [S(v) for v in _names(c.get("confirmed_by"))],
                     [S(v) for v in _names(c.get("not_confirmed_by"))],
-                    _bool(c.get("independent"))] for c in claims],
-            "src": [[S(s.get("outlet")), S(s.get("url")), S(_date(s.get("published"))),
-                     _str(s.get("quote"))] for s in sources],
-            "no": _str(col("notes", i)),
+                    _bool(c.get("independent"))] for c in claims_all[i]],
+            "src": [[S(src.get("outlet")), S(src.get("url")), S(_date(src.get("published"))),
+                     _str(src.get("quote"))] for src in sources],
+            "no": notes[i],
         }
         if has_zone:
-            x["z"] = [S(col("zone_party", i)), S(col("zone_bank", i)), S(col("zone_side", i)),
-                      S(col("line_id", i)), _float(col("line_distance_km", i), 1),
-                      _bool(col("near_line", i))]
-        out["id"].append(ident)
-        out["lat"].append(lats[i])
-        out["lon"].append(lons[i])
-        out["t"].append(t)
-        out["p"].append(prec)
-        out["f"].append(_int(col("fatalities_best", i)))
+            x["z"] = [zone[0][i], zone[1][i], zone[2][i], zone[3][i], zdist[i], znear[i]]
         out["d0"].append(d0)
         out["d1"].append(d1)
         out["x"].append(_pack(x))
-    types = [{"name": ts.name, "color": ts.color, "shape": ts.shape, "count": counts[k]}
-             for k, ts in enumerate(type_list)]
-    return out, types, outlets
+    type_rows = [{"name": ts.name, "color": ts.color, "shape": ts.shape, "count": counts[k]}
+                 for k, ts in enumerate(type_list)]
+    return out, type_rows, outlets
 
 
 def _round_coords(obj: Any, nd: int) -> Any:
@@ -329,33 +401,62 @@ def lines_payload(lines: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _label_point(geom: Any) -> Any:
-    """Where a zone's label goes: the pole of inaccessibility of its largest part (the point
-    farthest from its edges), so the label sits inside the zone, clear of the line."""
+def _label_point(geom: Any, avoid: list[tuple[float, float]]) -> Any:
+    """Where a zone's label goes: inside the zone, well inside it, and as far as possible from
+    the incidents and the labels already placed (``avoid``, lon/lat), so that it hides nothing.
+    Candidates are the poles of inaccessibility of the zone cut into a 4 x 4 grid."""
+    import shapely
+    from shapely.geometry import box
     from shapely.ops import polylabel
 
     if geom is None or geom.is_empty or geom.area <= 0:
         return None
-    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-    try:
-        return polylabel(part, tolerance=0.005)
-    except Exception:
-        return geom.representative_point()
+    w, s, e, n = geom.bounds
+    dx, dy = (e - w) / 4, (n - s) / 4
+    far = shapely.points(avoid) if avoid else None
+    best, best_score = None, -1.0
+    for ix in range(4):
+        for iy in range(4):
+            piece = geom.intersection(box(w + ix * dx, s + iy * dy, w + (ix + 1) * dx,
+                                          s + (iy + 1) * dy))
+            if piece.is_empty or piece.area < 0.03 * geom.area:
+                continue
+            part = max(getattr(piece, "geoms", [piece]), key=lambda g: g.area)
+            if part.geom_type != "Polygon":
+                continue
+            try:
+                p = polylabel(part, tolerance=max(dx, dy) / 50)
+            except Exception:
+                p = part.representative_point()
+            if not geom.contains(p):
+                continue
+            inner = geom.exterior.distance(p) if hasattr(geom, "exterior") else \
+                geom.boundary.distance(p)
+            clear = min(1.0, float(shapely.distance(far, p).min())) if far is not None else 1.0
+            score = clear + 0.5 * inner
+            if score > best_score:
+                best, best_score = p, score
+    return best if best is not None else geom.representative_point()
 
 
-def zones_payload(zones: Any) -> list[dict[str, Any]]:
+def zones_payload(zones: Any, avoid: list[tuple[float, float]] | None = None
+                  ) -> list[dict[str, Any]]:
+    """The zones, each with a label point away from ``avoid`` (incident lon/lat)."""
     import shapely
 
     if zones is None or len(zones) == 0:
         return []
     check_zones(zones)
     out = []
+    avoid = list(avoid or [])
     for _, row in zones.iterrows():
         g = row.geometry
         if g is None or g.is_empty:
             raise SchemaError(f"zone {_str(row['id'])}: empty geometry")
         g = shapely.simplify(g, 0.0005, preserve_topology=True)
-        lp = _label_point(g)
+        lp = _label_point(g, avoid)
+        if lp is not None:
+            avoid.append((lp.x, lp.y))
         vf, vt = _validity(row)
         out.append({
             "id": _str(row["id"]), "line_id": _str(row["line_id"]), "party": _str(row["party"]),
@@ -446,7 +547,11 @@ def _outlet_attribution(outlets: dict[str, int], limit: int = 8) -> str | None:
 
 def dumps_for_script(obj: Any) -> str:
     """JSON that can sit inside ``<script type="application/json">`` whatever its strings hold."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _script_safe(json.dumps(obj, ensure_ascii=False, separators=(",", ":"),
+                                   allow_nan=False))
+
+
+def _script_safe(text: str) -> str:
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -455,13 +560,12 @@ def encode_document(doc: dict[str, Any]) -> tuple[str, str | None]:
     """The data document as it goes into the page: JSON, or gzip-compressed JSON in base64
     (``"gzip+base64"``) when it is larger than :data:`COMPRESS_OVER` bytes.  gzip's header
     time is fixed, so the output stays deterministic."""
-    text = dumps_for_script(doc)
-    if len(text) <= COMPRESS_OVER:
-        return text, None
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if len(raw) <= COMPRESS_OVER:
+        return _script_safe(raw), None
     import base64
     import gzip
 
-    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     packed = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
     return base64.b64encode(packed).decode("ascii"), "gzip+base64"
 
@@ -513,7 +617,8 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
                  "legend": list(style.SIZE_LEGEND)},
         "style": {"land": style.LAND, "landEdge": style.LAND_EDGE, "water": style.WATER,
                   "river": style.RIVER, "place": style.PLACE},
-        "lines": lines_payload(lines), "zones": zones_payload(zones),
+        "lines": lines_payload(lines),
+        "zones": zones_payload(zones, list(zip(inc["lon"], inc["lat"], strict=True))[:20000]),
         "base": basemap_payload(basemap),
         "bounds": [round(v, 5) for v in bounds] if bounds else None,
         "attribution": attributions,

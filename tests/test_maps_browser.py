@@ -117,6 +117,10 @@ def test_clicking_a_marker_shows_its_sources(page, tmp_path: Path) -> None:  # n
     text = page.locator(".ge-popup").inner_text()
     assert "Islamic State (Aamaq)" in text and "not confirmed by SOHR, Kremlin" in text
     assert "no independent confirmation" in text
+    # the page's own API opens a popup the same way (used by links from a briefing)
+    assert page.evaluate("geoevents.openPopup('inc-hajin')") is True
+    page.wait_for_function("document.querySelectorAll('.ge-popup').length === 1")
+    assert page.locator(".ge-popup").get_attribute("data-incident") == "inc-hajin"
     assert page.requests == [] and page.errors == []
 
 

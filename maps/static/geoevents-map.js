@@ -673,7 +673,8 @@
       openPopup: function (id) {
         var i = inc.id.indexOf(id);
         if (i < 0 || !shown[i]) { return false; }
-        markers[i].openPopup();
+        // as a click would: the marker's layer group opens the popup for it
+        markers[i].fire("click", { latlng: markers[i].getLatLng() }, true);
         return true;
       }
     });
