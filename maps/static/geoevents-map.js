@@ -661,6 +661,13 @@
       return div;
     };
     legend.addTo(map);
+    // Popups pan clear of the legend as well as of the title panel.
+    typeGroups.forEach(function (g) {
+      if (g._popup) {
+        g._popup.options.autoPanPaddingBottomRight =
+          [(legend.getContainer().offsetWidth || 0) + 20, 20];
+      }
+    });
 
     (D.attribution || []).forEach(function (a) { map.attributionControl.addAttribution(esc(a)); });
 
