@@ -103,7 +103,8 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
     inc, types = doc["inc"], doc["types"]
     n = len(inc["id"])
 
-    with matplotlib.rc_context({"svg.hashsalt": "geoevents", "font.family": "DejaVu Sans",
+    with matplotlib.rc_context({"svg.hashsalt": "geoevents", "svg.fonttype": "none",
+                                "font.family": "DejaVu Sans",
                                 "font.size": 9}), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # missing glyphs in some scripts: drawn as boxes
         fig = Figure(figsize=(width, height), dpi=dpi)
@@ -150,7 +151,7 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                         zorder=8)
                 ax.annotate(name, (lo, la), xytext=(3, 2), textcoords="offset points",
                             fontsize=7.5 if rank <= 4 else 6.5, color="#222222", zorder=8,
-                            annotation_clip=True, path_effects=_halo(2))
+                            annotation_clip=True, parse_math=False, path_effects=_halo(2))
 
         # Zones, then lines.
         legend_extra: list[Any] = []
@@ -205,7 +206,8 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                 if name:
                     ax.annotate(name, (inc["lon"][i], inc["lat"][i]), xytext=(7, -9),
                                 textcoords="offset points", fontsize=6.5, color="#111111",
-                                zorder=13, annotation_clip=True, path_effects=_halo(2))
+                                zorder=13, annotation_clip=True, parse_math=False,
+                                path_effects=_halo(2))
 
         ax.set_xlabel("")
         ax.set_ylabel("")
