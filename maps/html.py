@@ -603,6 +603,10 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
     o = _outlet_attribution(outlets)
     if o:
         attributions.append(o)
+    if lines is not None and len(lines) and "source" in lines.columns:
+        for src in dict.fromkeys(_str(v).strip() for v in lines["source"]):
+            if src:
+                attributions.append(f"Control line: {src}")
     attributions.extend(a for a in attribution if a)
     bounds = data_bounds(incidents, lines, zones)
     return {

@@ -105,3 +105,26 @@ def test_help_names_the_options(cli) -> None:
         assert opt in r.stdout
     r = cli("brief", "--help")
     assert r.returncode == 0 and "--output" in r.stdout
+
+
+def test_map_with_the_2018_euphrates_line(cli, ne_levant, seed_geojson: Path,
+                                          tmp_path: Path) -> None:
+    from maps.html import record
+
+    spec = Path(__file__).resolve().parents[1] / "data" / "lines" / "deir-ez-zor-2018.yaml"
+    out = tmp_path / "lines.html"
+    r = cli("map", str(seed_geojson), "--lines", str(spec), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = data_of(out.read_text(encoding="utf-8"))
+    assert [ln["id"] for ln in doc["lines"]] == ["deir-ez-zor-2018"]
+    assert sorted(z["side"] for z in doc["zones"]) == ["east", "west"]
+    assert any(a.startswith("Control line: Natural Earth") for a in doc["attribution"])
+    # every incident carries its control-line fields for the popup; Hajin (east bank, 2018)
+    # is in the SDF zone or flagged near the line, never in the government's
+    S = doc["S"]
+    hajin = record(doc, doc["inc"]["id"].index("inc-hajin"))
+    assert hajin["z"] is not None
+    party = S[hajin["z"][0]] if hajin["z"][0] is not None else ""
+    assert "SDF" in party or hajin["z"][5] is True
+    palmyra = record(doc, doc["inc"]["id"].index("inc-palmyra-halabat"))
+    assert not palmyra["z"] or palmyra["z"][0] is None  # 2016: before the line's dates
