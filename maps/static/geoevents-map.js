@@ -123,6 +123,21 @@
         ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
         ctx.clip();
       }
+      // Shapes are drawn in their order, a few thousand at a time; within such a chunk all
+      // shapes of one style go into one path (hollow, approximate ones first, so that they
+      // never hide filled ones).  Chunks keep the order meaningful: no event type is drawn
+      // wholesale above the others.
+      var self = this, count = 0;
+      function flush() {
+        keys.sort(function (a, b) {
+          var ha = groups[a][0].options.fillColor === "#ffffff" ? 0 : 1;
+          var hb = groups[b][0].options.fillColor === "#ffffff" ? 0 : 1;
+          return ha - hb;
+        });
+        for (var k = 0; k < keys.length; k++) { self._drawBatch(ctx, groups[keys[k]]); }
+        groups = {}; keys = []; count = 0;
+      }
+      this._drawing = true;
       for (order = this._drawFirst; order; order = order.next) {
         layer = order.layer;
         if ((bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) ||
@@ -133,38 +148,45 @@
         var g = groups[key];
         if (!g) { g = groups[key] = []; keys.push(key); }
         g.push(layer);
+        if (++count >= 4000) { flush(); }
       }
-      // Hollow (approximate) shapes first, so that they never hide the filled ones.
-      keys.sort(function (a, b) {
-        var ha = groups[a][0].options.fillColor === "#ffffff" ? 0 : 1;
-        var hb = groups[b][0].options.fillColor === "#ffffff" ? 0 : 1;
-        return ha - hb;
-      });
-      this._drawing = true;
-      for (var k = 0; k < keys.length; k++) {
-        var list = groups[keys[k]], o0 = list[0].options;
-        ctx.fillStyle = o0.fillColor || o0.color;
-        ctx.strokeStyle = o0.color;
-        ctx.lineWidth = o0.weight;
-        ctx.lineCap = o0.lineCap;
-        ctx.lineJoin = o0.lineJoin;
-        if (ctx.setLineDash) { ctx.setLineDash(o0._dashArray || []); }
-        // Paths of a few hundred shapes: one fill and one stroke each, cheap to rasterise.
-        for (var start = 0; start < list.length; start += 200) {
-          ctx.beginPath();
-          var end = Math.min(list.length, start + 200);
-          for (var j = start; j < end; j++) { traceShape(ctx, list[j]); }
-          if (o0.fill) { ctx.globalAlpha = o0.fillOpacity; ctx.fill("nonzero"); }
-          if (o0.stroke && o0.weight !== 0) { ctx.globalAlpha = o0.opacity; ctx.stroke(); }
-        }
-      }
+      flush();
       this._drawing = false;
       ctx.restore();
     }
   });
 
+  // With many incidents (canvas maps) markers shrink when zoomed out, so that a dense map
+  // still shows its pattern: full size from zoom 9, 40 % at zoom 5 and below.
+  function zoomScale(z) { return Math.min(1, Math.max(0.4, 0.4 + 0.15 * (z - 5))); }
+
+  BatchCanvas.include({
+    _drawBatch: function (ctx, list) {
+      var o0 = list[0].options;
+      ctx.fillStyle = o0.fillColor || o0.color;
+      ctx.strokeStyle = o0.color;
+      ctx.lineWidth = o0.weight;
+      ctx.lineCap = o0.lineCap;
+      ctx.lineJoin = o0.lineJoin;
+      if (ctx.setLineDash) { ctx.setLineDash(o0._dashArray || []); }
+      // Paths of a few hundred shapes: one fill and one stroke each, cheap to rasterise.
+      for (var start = 0; start < list.length; start += 200) {
+        ctx.beginPath();
+        var end = Math.min(list.length, start + 200);
+        for (var j = start; j < end; j++) { traceShape(ctx, list[j]); }
+        if (o0.fill) { ctx.globalAlpha = o0.fillOpacity; ctx.fill("nonzero"); }
+        if (o0.stroke && o0.weight !== 0) { ctx.globalAlpha = o0.opacity; ctx.stroke(); }
+      }
+    }
+  });
+
   var GeShape = L.CircleMarker.extend({
-    options: { shape: "circle", geId: "" },
+    options: { shape: "circle", geId: "", zoomScale: false },
+    _project: function () {
+      this._radius = this.options.radius *
+        (this.options.zoomScale && this._map ? zoomScale(this._map.getZoom()) : 1);
+      L.CircleMarker.prototype._project.call(this);
+    },
     onAdd: function (map) {
       L.CircleMarker.prototype.onAdd.call(this, map);
       if (this._path && this._path.setAttribute) {
@@ -414,6 +436,7 @@
       var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
       var m = new GeShape([inc.lat[i], inc.lon[i]], {
         renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
+        zoomScale: useCanvas,
         radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
         // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
         // hollow fill alone marks an approximate location there.
@@ -579,9 +602,15 @@
     }
 
     // Time filter ---------------------------------------------------------------------------
+    // Markers are added biggest first, so that small ones stay visible on top.
+    var drawOrder = [];
+    for (var q = 0; q < n; q++) { drawOrder.push(q); }
+    drawOrder.sort(function (a, b) { return ((inc.f[b] || 0) - (inc.f[a] || 0)) || (a - b); });
+
     function apply(from, to) {
       var visible = 0;
-      for (var i = 0; i < n; i++) {
+      for (var k = 0; k < n; k++) {
+        var i = drawOrder[k];
         var d0 = inc.d0[i], d1 = inc.d1[i];
         var want = d0 === null || ((from === null || d1 >= from) && (to === null || d0 <= to));
         if (want !== shown[i]) {
@@ -628,7 +657,8 @@
         add(r, swatch(t.shape, t.color));
         add(r, el("span", null, t.name + " (" + t.count + ")"));
       });
-      add(body, el("div", "ge-legend-h", "Fatalities (best estimate)"));
+      add(body, el("div", "ge-legend-h", "Fatalities (best estimate)" +
+        (useCanvas ? ", at zoom 9+" : "")));
       var sr = add(body, el("div", "ge-legend-sizes"));
       sz.legend.forEach(function (f) {
         var r = radius(f), box = add(sr, el("span", "ge-size"));
