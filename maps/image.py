@@ -75,6 +75,31 @@ def _halo(width: float = 2.5) -> list[Any]:
     return [pe.withStroke(linewidth=width, foreground="white")]
 
 
+def _place_labels(fig: Any, ax: Any,
+                  labels: list[tuple[float, float, str, float, str, int, float]],
+                  obstacles: list[Any]) -> None:
+    """Label points in order of priority, each at the first of a few positions around its
+    point where it overlaps no label already placed and stays inside the map; a label with no
+    free position is left out."""
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken: list[Any] = [o.get_window_extent(renderer) if hasattr(o, "get_window_extent") else o
+                        for o in obstacles]
+    for lon, lat, text, size, color, z, off in labels:
+        for dx, dy, ha, va in ((off, -1, "left", "top"), (off, 1, "left", "bottom"),
+                               (-off, 1, "right", "bottom"), (-off, -1, "right", "top")):
+            a = ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points",
+                            ha=ha, va=va, fontsize=size, color=color, zorder=z,
+                            annotation_clip=True, parse_math=False, path_effects=_halo(2))
+            box = a.get_window_extent(renderer)
+            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                      and box.y1 <= frame.y1)
+            if inside and not any(box.overlaps(t) for t in taken):
+                taken.append(box.expanded(1.05, 1.1))
+                break
+            a.remove()
+
+
 def _ring(lat: float, lon: float, km: float) -> tuple[float, float]:
     """Width and height in degrees of a circle of ``km`` radius at ``lat``."""
     dlat = km / 111.32
@@ -122,6 +147,7 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
         ax.set_yticks([])
 
         # Basemap.
+        place_labels: list[tuple[float, float, str, float, str, int, float]] = []
         if basemap is not None and not basemap.empty:
             if basemap.countries is not None and len(basemap.countries):
                 basemap.countries.plot(ax=ax, facecolor=style.LAND, edgecolor=style.LAND_EDGE,
@@ -149,12 +175,11 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                 ax.plot([lo], [la], marker="o", markersize=3.5 if capital else 2.5,
                         color=style.PLACE, markeredgecolor="white", markeredgewidth=0.5,
                         zorder=8)
-                ax.annotate(name, (lo, la), xytext=(3, 2), textcoords="offset points",
-                            fontsize=7.5 if rank <= 4 else 6.5, color="#222222", zorder=8,
-                            annotation_clip=True, parse_math=False, path_effects=_halo(2))
+                place_labels.append((lo, la, name, 7.5 if rank <= 4 else 6.5, "#222222", 8, 3.0))
 
         # Zones, then lines.
         legend_extra: list[Any] = []
+        zone_texts: list[Any] = []
         if zones is not None and len(zones):
             for z, (_, row) in zip(doc["zones"], zones.iterrows(), strict=True):
                 frame = zones.loc[[_]]
@@ -163,9 +188,10 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                 if z["label"]:
                     la, lo = z["label"]
                     if w < lo < e and s < la < nn:
-                        ax.text(lo, la, z["party"], ha="center", va="center", fontsize=9,
-                                fontweight="bold", color=z["color"], zorder=9,
-                                parse_math=False, path_effects=_halo(3))
+                        zone_texts.append(ax.text(
+                            lo, la, z["party"], ha="center", va="center", fontsize=9,
+                            fontweight="bold", color=z["color"], zorder=9, parse_math=False,
+                            path_effects=_halo(3)))
                 legend_extra.append(Patch(facecolor=z["color"], alpha=0.35, edgecolor=z["color"],
                                           label=f"{z['party'] or '?'}"
                                           + (f" ({z['side']} side)" if z["side"] else "")))
@@ -199,15 +225,26 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                     markeredgecolor=t["color"] if approx else "white",
                     markeredgewidth=1.4 if approx else 0.7, alpha=0.9, linestyle="none",
                     zorder=12)
+        labels: list[tuple[float, float, str, float, str, int, float]] = []
         if 0 < n <= LABEL_LIMIT:
             for i in range(n):
                 x = record(doc, i)
                 name = (doc["S"][x["pr"]] if x["pr"] is not None else x["pl"]) or ""
                 if name:
-                    ax.annotate(name, (inc["lon"][i], inc["lat"][i]), xytext=(7, -9),
-                                textcoords="offset points", fontsize=6.5, color="#111111",
-                                zorder=13, annotation_clip=True, parse_math=False,
-                                path_effects=_halo(2))
+                    labels.append((inc["lon"][i], inc["lat"][i], name, 6.5, "#111111", 13,
+                                   0.55 * style.radius_px(inc["f"][i]) + 2))
+        # Markers, zone labels and the scale bar are obstacles for the place labels.
+        from matplotlib.transforms import Bbox
+
+        obstacles: list[Any] = list(zone_texts)
+        for i in range(n):
+            px, py = ax.transData.transform((inc["lon"][i], inc["lat"][i]))
+            half = 0.5 * style.radius_px(inc["f"][i]) * dpi / 72
+            obstacles.append(Bbox.from_extents(px - half, py - half, px + half, py + half))
+        sx0, sy0 = ax.transAxes.transform((0.0, 0.0))
+        sx1, sy1 = ax.transAxes.transform((0.3, 0.12))
+        obstacles.append(Bbox.from_extents(sx0, sy0, sx1, sy1))  # the scale bar's corner
+        _place_labels(fig, ax, labels + place_labels, obstacles if n <= 2000 else [])
 
         ax.set_xlabel("")
         ax.set_ylabel("")
