@@ -12,6 +12,9 @@ Font Awesome) are answered empty.  Goals (issue 6): 100,000 incidents build in <
     python bench/map_scale.py                 # 1k, 10k, 100k (plain 100k takes minutes)
     python bench/map_scale.py --sizes 1000 10000 --skip-plain-over 20000
 
+The plain page's Leaflet and jQuery come from XStatic-Leaflet and XStatic-jQuery (``pip install
+XStatic-jQuery``; geoevents itself does not need jQuery).
+
 Synthetic incidents: tests/mapdata.py ``synthetic_rows`` (Syria/Iraq, 2017-2019, one or two
 sources each with a URL and a quoted sentence).
 """
@@ -56,14 +59,19 @@ def build_plain(frame) -> str:
 
 def load_time(browser, path: Path, ours: bool) -> float | None:
     """Seconds from navigation to a drawn page, or None past LOAD_TIMEOUT_S."""
-    import xstatic.pkg.jquery as xj
     import xstatic.pkg.leaflet as xl
 
     local = {
         "leaflet.js": Path(xl.BASE_DIR) / "leaflet.js",
         "leaflet.css": Path(xl.BASE_DIR) / "leaflet.css",
-        "jquery-3.7.1.min.js": Path(xj.BASE_DIR) / "jquery.min.js",
     }
+    try:  # folium's popups need jQuery: pip install XStatic-jQuery
+        import xstatic.pkg.jquery as xj
+
+        local["jquery-3.7.1.min.js"] = Path(xj.BASE_DIR) / "jquery.min.js"
+    except ImportError:
+        print("    (XStatic-jQuery not installed: the plain page's popups will not work)",
+              file=sys.stderr)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
 
