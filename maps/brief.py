@@ -31,6 +31,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .type { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
   margin-right: 4px; vertical-align: baseline; }
 ul.cas, ol.src { margin: 0; padding-left: 16px; }
+.more { color: #8a4b00; font-weight: 600; }
 footer { margin-top: 24px; color: #555; font-size: 12px; }
 @media print {
   .interactive { display: none; }
@@ -54,8 +55,9 @@ def _fig(v: Any) -> str:
     return "–" if v is None else str(v)
 
 
-def incidents_table(doc: dict[str, Any]) -> str:
-    """The incidents as an HTML table (every report string escaped)."""
+def incidents_table(doc: dict[str, Any], max_rows: int | None = None) -> str:
+    """The incidents as an HTML table (every report string escaped), in date order; with
+    ``max_rows``, the first ones and a line saying how many more the map holds."""
     from .html import record
 
     inc, S, types = doc["inc"], doc["S"], doc["types"]
@@ -67,6 +69,10 @@ def incidents_table(doc: dict[str, Any]) -> str:
                    key=lambda i: (inc["d0"][i] if inc["d0"][i] is not None else 10**9,
                                   inc["id"][i]))
     rows = []
+    more = 0
+    if max_rows is not None and len(order) > max_rows:
+        more = len(order) - max_rows
+        order = order[:max_rows]
     for i in order:
         x, t, p = record(doc, i), types[inc["t"][i]], inc["p"][i]
         date = _e(x["ds"]) if x["ds"] == (x["de"] or x["ds"]) else f"{_e(x['ds'])}<br>to {_e(x['de'])}"
@@ -115,9 +121,11 @@ def incidents_table(doc: dict[str, Any]) -> str:
             f"<td>{'<ul class=cas>' + cas + '</ul>' if cas else ''}"
             f"{'<ul class=cas>' + claims + '</ul>' if claims else ''}</td>"
             f"<td><ol class='src'>{''.join(srcs)}</ol></td></tr>")
-    return ("<table class='incidents'><thead><tr><th>Date</th><th>Place</th><th>Event</th>"
-            "<th>Actors</th><th>Killed (best, low–high)</th><th>Casualties and claims by "
-            "source</th><th>Sources</th></tr></thead><tbody>\n" + "\n".join(rows)
+    note = (f"<p class='more'>The table lists the first {len(order):,} incidents by date; "
+            f"{more:,} more are on the map (and in the exports).</p>\n" if more else "")
+    return (note + "<table class='incidents'><thead><tr><th>Date</th><th>Place</th>"
+            "<th>Event</th><th>Actors</th><th>Killed (best, low–high)</th><th>Casualties and "
+            "claims by source</th><th>Sources</th></tr></thead><tbody>\n" + "\n".join(rows)
             + "\n</tbody></table>")
 
 
@@ -125,9 +133,10 @@ def render_brief(incidents: Any, lines: Any = None, zones: Any = None, *,
                  basemap: Basemap | None = None, title: str = "Incident briefing",
                  subtitle: str | None = None, attribution: tuple[str, ...] | list[str] = (),
                  tiles: str | None = None, png: bytes | None = None,
-                 map_html: str | None = None) -> str:
+                 map_html: str | None = None, max_rows: int = 2000) -> str:
     """The briefing page.  ``png``/``map_html`` reuse images already rendered (else they are
-    made here)."""
+    made here); the table lists at most ``max_rows`` incidents (and says how many more the map
+    holds)."""
     from .html import build_document, render_fragment, render_html
     from .image import render_static
 
@@ -154,7 +163,7 @@ def render_brief(incidents: Any, lines: Any = None, zones: Any = None, *,
         render_fragment(map_html, title=title, height="560px"),
         "</section>\n<section class='static'><h2>Map</h2>\n",
         f"<img alt='{_e('Static map: ' + title)}' src='data:image/png;base64,{img}'>\n</section>\n",
-        f"<section><h2>Incidents ({len(doc['inc']['id'])})</h2>\n{incidents_table(doc)}\n</section>\n",
+        f"<section><h2>Incidents ({len(doc['inc']['id'])})</h2>\n{incidents_table(doc, max_rows)}\n</section>\n",
     ]
     if line_items:
         parts.append(f"<section><h2>Control lines</h2><ul>{line_items}</ul></section>\n")

@@ -285,3 +285,15 @@ def test_load_basemap_reads_installed_layers(ne_levant: Path) -> None:
     assert base.missing == []
     assert "Syria" in set(base.countries["name"])
     assert "Dayr az Zawr" in set(base.places["name"])
+
+
+def test_brief_table_lists_incidents_in_date_order_and_says_what_it_leaves_out() -> None:
+    import maps
+
+    page = maps.render_brief(mapdata.incidents_frame(), title="Brief", max_rows=3,
+                             png=b"\x89PNG fake")
+    rows = re.findall(r"<tr data-incident='([^']+)'", page)
+    assert rows == ["inc-palmyra-dawa", "inc-palmyra-halabat", "inc-hmeimim"]
+    assert "first 3 incidents by date; 4 more are on the map" in page
+    full = maps.render_brief(mapdata.incidents_frame(), title="Brief", png=b"\x89PNG fake")
+    assert len(re.findall(r"<tr data-incident=", full)) == 7 and "more are on the map" not in full

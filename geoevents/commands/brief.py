@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_input_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path, default=Path("brief.html"),
                    help="the HTML briefing to write (default: brief.html)")
+    p.add_argument("--table-rows", metavar="N", type=int, default=2000,
+                   help="list at most N incidents in the table, in date order (default 2000; "
+                   "the page says how many more the map holds)")
     add_map_options(p)
     add_gazetteer_options(p)
     p.set_defaults(run=run)
@@ -42,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         page = maps.render_brief(frames.incidents, frames.lines, frames.zones, basemap=basemap,
                                  title=title, subtitle=args.subtitle,
-                                 attribution=args.attribution, tiles=args.tiles)
+                                 attribution=args.attribution, tiles=args.tiles,
+                                 max_rows=max(1, args.table_rows))
     except (maps.SchemaError, ValueError) as exc:
         raise InputError(str(exc)) from None
     write_text(args.output, page, "briefing")
