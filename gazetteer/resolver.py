@@ -51,6 +51,7 @@ W_IMPORTANCE = 0.5
 AREA_PENALTY = 0.45  # a province when the query names a town
 W_COUNTRY_NAME = 0.6  # "Mexico", "Kuwait": the country before its capital
 TOWN_NAMES_AREA = 20_000  # population of a town that gives its name to its province
+SMALL_NAMESAKE_PENALTY = 0.5  # a village named like a country or province
 DISTINCT_KM = 30.0  # candidates farther apart than this are different places
 HINT_KM = 40.0  # 'X, near Y': X within this distance of Y
 MARGIN_NO_CONTEXT = 0.35
@@ -753,6 +754,10 @@ class Gazetteer:
                                              or (h.place.feature_code or "").startswith("PPLA")
                                              or h.place.feature_code == "PPLC")]
         town_areas = frozenset(t.admin1 for t in towns if t.admin1)
+        # A country or province of exactly this name: villages named after it ("California,
+        # Pennsylvania", "Brazil, Indiana") need strong evidence to be meant instead.
+        area_named = any(h.place.kind in ("country", "admin1") and h.match in ("exact", "alias")
+                         for h, _ in hits) and kinds is None
         town_points = tuple((t.lat, t.lon) for t in towns[:50])
         dists = self._distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
         if focus.anchors:  # an area holding the report's places is near them, wherever its point
@@ -764,7 +769,10 @@ class Gazetteer:
                     dists[i] = 0.0
         scored = sorted(
             (
-                (self._score(h, imp, focus, d, area_query, town_areas, town_points), h, d)
+                (self._score(h, imp, focus, d, area_query, town_areas, town_points)
+                 - (SMALL_NAMESAKE_PENALTY if area_named and h.place.kind not in AREA_KINDS
+                    and h.place.population < TOWN_NAMES_AREA
+                    and h.place.source != "overlay" else 0.0), h, d)
                 for (h, imp), d in zip(hits, dists, strict=True)
             ),
             key=lambda t: (-t[0], t[1].place.uid),
