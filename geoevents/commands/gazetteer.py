@@ -39,15 +39,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp = gsub.add_parser("import", help="import GeoNames dump files into the index",
                           description="Import GeoNames dump files (zip or txt) into the index.")
     imp.add_argument("files", nargs="+", metavar="FILE")
+    _index_options(imp)
     imp.add_argument("--force", action="store_true",
                      help="import again a file already imported with the same content")
     info = gsub.add_parser("info", help="show what the index holds",
                            description="Show the index: sources, imports, build date, counts "
                            "per country and feature class.")
+    _index_options(info)
     info.add_argument("--json", action="store_true", help="print JSON")
     info.add_argument("--top", type=int, default=15, metavar="N",
                       help="countries to list (default 15)")
     p.set_defaults(run=run, _parser=p)
+
+
+def _index_options(sp: argparse.ArgumentParser) -> None:
+    """--index/--config after the action too ("gazetteer import --index X FILE")."""
+    sp.add_argument("--index", metavar="PATH", default=argparse.SUPPRESS,
+                    help="gazetteer index file")
+    sp.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                    help="configuration file")
 
 
 def run(args: argparse.Namespace) -> int:
