@@ -191,3 +191,16 @@ def test_cli_import_and_info(cli, index_copy, shared, tmp_path):
     assert r.returncode == 0 and "places per country" in r.stdout and "imports:" in r.stdout
     r = cli("gazetteer", "--index", str(index_copy), "import", str(tmp_path / "missing.zip"))
     assert r.returncode == 2 and "missing.zip" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_progress_bar_when_asked_and_quiet_when_piped(index_copy, shared, capsys):
+    con = gn.connect_for_import(index_copy)
+    try:
+        gn.import_file(con, shared / "geonames" / "cities500_levant_bbox.txt",
+                       show_progress=True)
+        err = capsys.readouterr().err
+        assert "importing cities500_levant_bbox.txt" in err and "B/s" in err
+        gn.import_file(con, shared / "geonames" / "cities500_JO.txt")  # stderr is not a tty
+        assert capsys.readouterr().err == ""
+    finally:
+        con.close()
