@@ -52,6 +52,7 @@ AREA_PENALTY = 0.45  # a province when the query names a town
 W_COUNTRY_NAME = 0.6  # "Mexico", "Kuwait": the country before its capital
 TOWN_NAMES_AREA = 20_000  # population of a town that gives its name to its province
 SMALL_NAMESAKE_PENALTY = 0.5  # a village named like a country or province
+W_KIND_COHERENCE = 0.4  # a province among the report's provinces
 DISTINCT_KM = 30.0  # candidates farther apart than this are different places
 HINT_KM = 40.0  # 'X, near Y': X within this distance of Y
 MARGIN_NO_CONTEXT = 0.35
@@ -351,6 +352,8 @@ class Gazetteer:
         countries: frozenset[str]
         admin1: frozenset[str]
         anchors: tuple[tuple[float, float], ...]
+        # Kinds the report's other places are ("California, Iowa and Washington": states).
+        kinds: frozenset[str] = frozenset()
 
     def _focus(self, context: Context | None, exclude: str | None = None) -> _Focus:
         if context is None or context.empty:
@@ -712,6 +715,7 @@ class Gazetteer:
         elif math.isfinite(dist):
             s += W_ANCHOR * math.exp(-dist / ANCHOR_SCALE_KM)
         s += W_IMPORTANCE * imp
+        named_after_town = False
         if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
             # A town before the area named after it ("Homs", "Deir ez-Zor"); an area with no
             # town of its name inside ("California", "Queensland") is the area.
@@ -724,6 +728,9 @@ class Gazetteer:
                 s -= AREA_PENALTY
         if p.kind == "country" and hit.match in ("exact", "alias"):
             s += W_COUNTRY_NAME
+        if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
+                and not named_after_town):
+            s += W_KIND_COHERENCE
         return s
 
     def _resolve_clean(self, q: str, focus: _Focus, limit: int,
@@ -952,13 +959,20 @@ class Gazetteer:
             for r in out:
                 if r.status == "resolved" and r.place and r.place.country:
                     countries.add(r.place.country)
+            kinds = [r.place.kind for r in out if r.status == "resolved" and r.place
+                     and r.place.kind in ("admin1", "country")]
             changed = False
             for i, q in enumerate(queries):
                 if q is None:
                     continue
                 others = tuple(a for k, a in anchors.items() if fold(k) != fold(q))
+                # Two or more of the other places are provinces or states: a name that is
+                # also one is probably one too.
+                mine = out[i].place.kind if out[i].status == "resolved" and out[i].place else ""
+                n_admin1 = kinds.count("admin1") - (mine == "admin1")
                 focus = self._Focus(frozenset(countries), focus0.admin1,
-                                    (*focus0.anchors, *others))
+                                    (*focus0.anchors, *others),
+                                    frozenset({"admin1"}) if n_admin1 >= 2 else frozenset())
                 r = self._resolve_phrase(q, focus, limit)
                 if r.status == "unresolved" and out[i].match == "online":
                     continue  # answered online in the first pass (offline still has nothing)

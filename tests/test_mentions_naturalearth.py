@@ -118,3 +118,18 @@ def test_natural_earth_layers_go_into_the_index(ne_gazetteer):
     assert r.place.uid == "admin1:SY.07"
     # Syria's towns are unchanged
     assert g.resolve("Mayadeen").place.uid == "geonames:173480"
+
+
+def test_a_province_among_provinces_and_cities_stay_cities(gz):
+    out = gz.resolve_document(["Palmyra", "Homs", "Deir Ezzor province", "Raqqa province",
+                               "Hama"])
+    assert [r.place.kind for r in out] == ["populated_place", "populated_place", "admin1",
+                                           "admin1", "populated_place"]
+    text = "Cases were confirmed in Oregon, Pennsylvania, Washington and California."
+    names = ["Oregon", "Pennsylvania", "Washington", "California"]
+    d = _doc(text, names)
+    res = resolve_mentions(gz, Document("d", text, [(m["start"], m["end"])
+                                                   for m in d["mentions"]]))
+    assert [r.place.uid for r in res] == ["admin1:US.OR", "admin1:US.PA", "admin1:US.WA",
+                                          "admin1:US.CA"]
+    assert all(r.precision == 3 for r in res)
