@@ -589,7 +589,7 @@ def connect_for_import(index_path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(index_path, isolation_level=None, timeout=60, check_same_thread=False)
     con.execute("PRAGMA journal_mode=DELETE")
     con.execute("PRAGMA synchronous=NORMAL")
-    con.execute("PRAGMA cache_size=-400000")
+    con.execute("PRAGMA cache_size=-250000")
     con.execute("PRAGMA temp_store=MEMORY")
     return con
 
