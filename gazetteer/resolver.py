@@ -612,11 +612,13 @@ class Gazetteer:
             uid=f"between:{a.uid}|{b.uid}", name=f"between {a.name} and {b.name}",
             country=a.country,
             admin1=a.admin1 if a.admin1 == b.admin1 else None, lat=round(lat, 6),
-            lon=round(lon, 6), kind="relative", precision=2, source="computed",
-            note=f"geodesic midpoint of {a.name} ({a.uid}) and {b.name} ({b.uid}), {d:.0f} km "
+            lon=round(lon, 6), kind="relative", precision=max(2, min(a.precision, b.precision)),
+            source="computed", note=f"geodesic midpoint of {a.name} ({a.uid}) and {b.name} ({b.uid}), {d:.0f} km "
             "apart", admin1_name=a.admin1_name if a.admin1 == b.admin1 else None)
         r0 = ok[0] if ok[0].confidence <= ok[1].confidence else ok[1]
-        return self._derived(r0, q, "between", place, [a, b], 2,
+        # Between two towns: near them (2); between two areas ("Syria and Iraq"): a region (3).
+        return self._derived(r0, q, "between", place, [a, b], max(2, min(a.precision,
+                                                                      b.precision)),
                              f"midway between {a.name} and {b.name} ({d:.0f} km apart)")
 
     _AREA_KINDS_FOR: ClassVar[dict[str | None, tuple[str, ...]]] = {
