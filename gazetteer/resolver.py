@@ -10,6 +10,12 @@ places the report names or to points of interest, kind (a town before a province
 unless the words say "province"), and importance (population, capital).  The answer is
 *ambiguous* when a different place far away scores nearly as well and the context does not
 decide; its candidates are listed.
+
+Phrases: when the query as a whole is not a name, :mod:`gazetteer.relative` reads it ("Deir
+ez-Zor province", "northern Aleppo countryside", "20 km west of Palmyra", "between Hajin and
+al-Susah", "Qasr al-Halabat west of Palmyra") and the answer keeps the phrase, the relation and
+the anchors.  Online: with an :class:`gazetteer.online.OnlineFallback` (opt-in), names the
+offline gazetteer cannot answer are looked up online.
 """
 
 from __future__ import annotations
@@ -403,7 +409,8 @@ class Gazetteer:
     # ---------------------------------------------------------------- resolve
     def resolve(self, name: str, context: Context | None = None, *,
                 limit: int = 5) -> Resolution:
-        """Resolve one place name.  Raises InputError for a query that is not a name."""
+        """Resolve one place name or phrase ("Mayadeen", "Deir ez-Zor province", "20 km west
+        of Palmyra").  Raises InputError for a query that is not a name."""
         q = clean_query(name)
         focus = self._focus(context, exclude=q)
         return self._with_online(q, focus, self._resolve_phrase(q, focus, limit))
