@@ -453,6 +453,11 @@ def combine(entries: list[Casualty]) -> Figure:
     return Figure(low, best, high)
 
 
+def _whole(c: Casualty) -> bool:
+    """A figure for the whole incident (every side): "the death toll", UCDP's best."""
+    return c.side in ("", "all") and not c.party
+
+
 def _add(a: Figure, b: Figure) -> Figure:
     def s(x: int | None, y: int | None) -> int | None:
         if x is None:
@@ -535,7 +540,7 @@ class Incident:
 
     def party_figures(self, kind: str = "killed") -> dict[str, Figure]:
         """Low / best / high per party (A, B, civilians, "" unknown)."""
-        entries = [c for c in self._deduped(kind) if not c.part_of]
+        entries = [c for c in self._deduped(kind) if not c.part_of and not _whole(c)]
         umbrella = UMBRELLA_SIDES | {c.part_of for c in self.casualties
                                      if c.part_of and c.part_of != c.side}
         out: dict[str, Figure] = {}
@@ -572,10 +577,19 @@ class Incident:
         return out
 
     def total(self, kind: str = "killed") -> Figure:
+        """The incident's low / best / high: the parties added up, weighed against figures
+        given for the whole incident ("the toll rose to 12")."""
         f = NO_FIGURE
-        for fig in self.party_figures(kind).values():
+        parties = self.party_figures(kind)
+        for fig in parties.values():
             f = _add(f, fig)
-        return f
+        whole = [c for c in self._deduped(kind) if _whole(c) and not c.part_of]
+        if not whole:
+            return f
+        if parties and f != NO_FIGURE:
+            whole = [*whole, Casualty(kind=kind, side="", low=f.low, best=f.best, high=f.high,
+                                      source="+".join(sorted(parties)))]
+        return combine(whole)
 
     @property
     def fatalities(self) -> Figure:

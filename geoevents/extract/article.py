@@ -36,7 +36,7 @@ _FIRST_PERSON_PROMO = re.compile(
 DATELINE = re.compile(
     r"^(?P<place>(?:[A-Z][A-Za-z'’.\-]+|al|el|ad|as|ar|az|de)(?:\s+(?:[A-Z][A-Za-z'’.\-]+|al|el|"
     r"ad|as|ar|az|de)){0,3})(?:,\s*[A-Z][A-Za-z]+)?\s*(?:\((?P<agency>[^)]{1,60})\))?"
-    r"\s*(?::|–|—|\s-\s)\s+(?=\S)")
+    r"\s*(?::|–|—|-{1,2})\s+(?=\S)")
 _ABBREV = frozenset(
     ["mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "pvt", "rev", "prof", "jr", "sr", "no", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "vs", "a.m", "p.m", "approx", "est", "dept", "govt", "inc", "ltd", "co", "corp", "fig", "brig", "adm", "cmdr", "gov", "sen", "rep", "hon"])
 _BOUNDARY = re.compile(r"[.!?][”’\"')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\u0600-\u06FF])|"

@@ -51,10 +51,9 @@ _CONFIRM = re.compile(r"\bconfirm(?:ed|s)\b", re.I)
 _PASSIVE_BY = re.compile(r"\b(?:was|were|been)\s+(?:\w+\s+){0,3}confirmed\s+(?:\w+\s+){0,3}by\s+",
                          re.I)
 _AREA_WORDS = re.compile(r"\b(?:province|governorate|region|countryside|desert|district|areas?|"
-                         r"valley|badiya|plain|east|west|north|south|eastern|western|northern|"
-                         r"southern|central)\b", re.I)
-_NEAR_WORDS = re.compile(r"\b(?:near|nearby|outside|around|close\s+to|outskirts|vicinity|"
-                         r"edge|km|kilomet\w+|miles?|of)\b", re.I)
+                         r"valley|badiya|plain|the\s+(?:east|west|north|south)\s+of)\b", re.I)
+_NEAR_WORDS = re.compile(r"\b(?:near|nearby|outside|around|close\s+to|outskirts|vicinity|between|"
+                         r"edge|km|kilomet\w+|miles?|(?:north|south|east|west)\w*\s+of)\b", re.I)
 _TERRITORY = re.compile(r"^\s+(?:the\s+)?(?:(?:town|village|city|area|district|base|airport|"
                         r"hill|positions?|region|province|countryside)\b|(?-i:[A-Z]))", re.I)
 _PAIR = re.compile(r"\b(?:a\s+pair\s+of|two|twin|double)\s+(?:\w+\s+)?(?:attacks|assaults|"
@@ -80,6 +79,7 @@ class ActorMention:
     host: bool = False  # "regime forces": the host country's government
     role: str = ""  # attacker | target | ""
     begin: int = 0
+    sentence: int = -1
 
 
 @dataclass(slots=True)
@@ -291,6 +291,8 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
     possessor = a.source.country if a.source else ""
     a.figures = find_figures(text, possessor=possessor)
     a.actors = _actors(text, a.triggers)
+    for x in a.actors:
+        x.sentence = sent.index
     # Claims and (non-)confirmations.
     m = _CLAIM.search(text)
     if m and not re.search(r"\b(?:denied|deny|denies|confirm)\b[^.]*$", text[:m.start()], re.I):
@@ -596,7 +598,8 @@ class StoryReader:
             scored = [(d is cur, d is prev, i, d) for i, d in enumerate(self.drafts) if ok(d)]
             if a.anaphor or (scored and any(t[1] for t in scored)):
                 pass
-            scored = [t for t in scored if t[0] or t[1] or _same_place(t[3], a)]
+            scored = [t for t in scored if (t[0] or t[1] or _same_place(t[3], a)) and (
+                t[3].main_place() is not None or a.anaphor or a.continuation or not a.triggers)]
             if scored:
                 return max(scored, key=lambda t: (t[1], t[0], t[2]))[3]
             if trig or figs:
@@ -668,7 +671,7 @@ class StoryReader:
             group = f.group
             prev = [r for r in d.figs if r.kind == f.kind and r.breakdown_of is None]
             same_src = [r for r in prev if r.source == name]
-            if group is None or "others" in f.flags:
+            if (group is None and "total" not in f.flags) or "others" in f.flags:
                 last = (sentence_recs or d.figs)
                 group = (last[-1].group if last else None) if group is None or \
                     group.label in ("soldiers", "people") or "others" in f.flags else group
@@ -837,10 +840,10 @@ class StoryReader:
             note="; ".join(x for x in (note, r.reason or "") if x))
         host = place.country
         subs = []
-        for x, rx, _nx, sub in d.places:
+        for x, rx, nx, sub in d.places:
             if sub and rx is not None and rx.place is not None and rx.place.uid != place.uid:
                 subs.append(f"{x.phrase or x.name} ({rx.place.name}, {rx.place.lat:.4f}, "
-                            f"{rx.place.lon:.4f})")
+                            f"{rx.place.lon:.4f}{'; ' + nx if nx else ''})")
         # What.
         event_type, sub_type = _event_type(d)
         # Who.
@@ -1003,8 +1006,9 @@ def _event_type(d: Draft) -> tuple[str, str]:
     et, sub = best.rule.event_type, best.rule.sub_event_type
     # A ground attack that used shelling is a battle ("killed by rebel shelling during a joint
     # attack"): shelling outranks the attack only when no attack word is there.
-    generic = [t for t in ts if t.rule.generic]
-    if sub == "Shelling/artillery/missile attack" and generic and best.rule.priority < 50:
+    ground = [t for t in ts if t.rule.generic and
+              re.match(r"(?i)attack|assault|raid|offensive|storm|ambush", t.text)]
+    if sub == "Shelling/artillery/missile attack" and ground and best.rule.priority < 50:
         et, sub = "Battles", "Armed clash"
     if not sub:
         subs = [t.rule.sub_event_type for t in pool if t.rule.event_type == et and
@@ -1053,14 +1057,12 @@ def _actors_of(d: Draft, host: str) -> tuple[str, str, list[str]]:
         ranked = sorted(att.items(), key=lambda kv: (-kv[1], kv[0]))
         non_generic = [n for n, _ in ranked if n != "unidentified armed group"]
         actor1 = non_generic[0] if non_generic else ranked[0][0]
-    else:
-        nonstate = [n for n, a in named.items() if a.kind == "nonstate" and not a.generic
-                    and n not in tgt]
-        if nonstate:
-            actor1 = nonstate[0]
-    if actor1 == "unidentified armed group":
-        nonstate = [n for n, a in named.items() if a.kind == "nonstate" and not a.generic
-                    and n not in tgt]
+    # No one named as attacker: a named group in the sentence that opened the event.
+    first = d.sentences[0].index if d.sentences else -1
+    opening = {_name_of(a, host) for a in d.actors if a.kind == "nonstate" and not a.generic
+               and a.sentence == first}
+    if not actor1 or actor1 == "unidentified armed group":
+        nonstate = [n for n, a in named.items() if n in opening and n not in tgt]
         if nonstate:
             actor1 = nonstate[0]
     for n in list(tgt):

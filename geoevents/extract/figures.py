@@ -47,7 +47,8 @@ _AUX = (r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|have|had
         r"would\s+have\s+been|could\s+have\s+been|may\s+have\s+been|might\s+have\s+been|"
         r"are\s+thought\s+to\s+have\s+been|are\s+believed\s+to\s+have|were\s+reported|"
         r"were\s+reportedly)\s+)?")
-_ADV = r"(?:(?:also|reportedly|later|all|allegedly|initially|subsequently|since|then)\s+){0,2}"
+_ADV = (r"(?:(?:also|reportedly|later|all|allegedly|initially|subsequently|since|then|"
+        r"seriously|critically|severely|badly|lightly|slightly|fatally|mortally)\s+){0,2}")
 _Q = rf"(?:(?P<q>{QUALIFIER})\s+)?"
 _CHUNK = rf"{_Q}(?P<n>{NUMBER})(?:\s+(?P<more>more|other|others|additional|further))?" \
          rf"(?:\s+(?P<np>{_NP}|(?-i:[A-Z][\w’'-]+)(?=\s+and\s)))?"
@@ -71,7 +72,7 @@ OBJECT = re.compile(
 TOTAL = re.compile(
     rf"\b(?:put|puts|putting)\s+the\s+(?:total|toll|number)\s+(?:of\s+(?P<np>{_NP})\s+)?"
     rf"(?:(?P<k>{_KILLED})|(?P<w>{_WOUNDED}))\s+at\s+(?P<n>{NUMBER})|"
-    rf"\b(?P<k2>death|casualty)\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached)\s+{_Q.replace('(?P<q>', '(?P<q2>')}(?P<n2>{NUMBER})",
+    rf"\b(?:(?P<k2>death|casualty)\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached)\s+{_Q.replace('(?P<q>', '(?P<q2>')}(?P<n2>{NUMBER})",
     re.I)
 # "Two were military advisers ... and died", "The remaining 26 were all Syrian forces".
 BARE = re.compile(
@@ -84,6 +85,9 @@ SINGLE = re.compile(
     rf"\b(?P<det>a|an|one|the)\s+(?P<np>(?:[\w’'-]+\s+){{0,3}}?(?:{_HEADS_SG}))\b"
     rf"(?P<gap>[^.;]{{0,90}}?)\s+(?:(?P<k>was\s+killed|died|was\s+shot\s+dead|was\s+slain)|"
     rf"(?P<w>was\s+wounded|was\s+injured))\b", re.I)
+# "ISIS lost five members": the subject's own dead.
+LOST = re.compile(rf"\b(?P<who>(?-i:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,4}}))\s+(?:has\s+|have\s+|"
+                  rf"had\s+)?lost\s+{_Q}(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
 INCLUDING = re.compile(rf",?\s*(?:including|among\s+them|of\s+whom|among\s+whom)\s+{_Q}"
                        rf"(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
 UNCOUNTED_OBJ = re.compile(r"^(?:several|a few|few|many|some|a number of|numerous|multiple)$",
@@ -270,9 +274,12 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         q2, qual2, np2, more2 = _chunk(m, "b_")
         if not np1 and (q1 is None or q1.value is None):
             continue
-        if q1 is not None and not np1 and not more1 and not re.search(r"\bkill", verb):
-            continue
         flags = {"claimed"} if "claimed" in verb else set()
+        if q1 is not None and not np1 and not more1 and not re.search(r"\bkill", verb):
+            # "killing two civilians and wounding four": the same people.
+            if not (out and re.match(r"wound|injur", verb)):
+                continue
+            flags.add("others")
         add(kind, q1, qual1, np1, m.start("a_n"), m.end(),
             flags | _more_flags(m.group("a_more"), ""), m.group(0))
         if q2 is not None and (np2 or more2):
@@ -303,6 +310,12 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         else:
             kind = _kind(m.group("k"), m.group("w"))
         add(kind, qty, "", np, m.start("n"), m.end(), flags, m.group(0))
+    for m in LOST.finditer(clean):
+        if not free(m.start("n"), m.end()):
+            continue
+        qual = QUALIFIERS.get(" ".join((m.group("q") or "").lower().split()), "")
+        add("killed", parse_quantity(m.group("n")), qual, f"{m.group('who')} {m.group('np')}",
+            m.start("n"), m.end(), set(), m.group(0))
     for m in SINGLE.finditer(clean):
         if not free(m.start(), m.end()) or re.search(r"\b(?:killed|died|dead)\b",
                                                      m.group("gap") or "", re.I):

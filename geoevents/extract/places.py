@@ -84,8 +84,8 @@ _BEFORE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "a diplomatic or political mention"),
         (r"\bleaflets?\b[^.;]*?" + _TAIL, "leaflets dropped on it"),
         (r"\b(?:based|headquartered|stationed)\s+in\s+" + _TAIL, "where an organisation is based"),
-        (r"\b(?:capital|president|government|leader|embassy|envoy|ally|allies)\s+(?:of\s+)?"
-         + _TAIL, "stands for a state"),
+        (r"\b(?:capital|president|government|leader|embassy|envoy|ally|allies)\s+of\s+"
+         r"(?:the\s+)?$|\bcapital\s+$", "stands for a state"),
     ))
 _AFTER_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*(?:and\s+(?:[\w’'-]+\s+){0,3})?(?:said|says|told|reported|announced|"
@@ -425,6 +425,13 @@ class PlaceFinder:
                               text[end:])
                 if m4:
                     end += m4.end()
+        # "between Idlib and Saraqeb": the gazetteer reads the pair.
+        mb = re.search(r"\bbetween\s+(?:the\s+)?(?:(?:town|village|city|towns|villages)\s+of\s+)?$",
+                       text[:b], re.I)
+        if mb and end == e:
+            ma = re.match(rf"^\s+and\s+{_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*", text[e:])
+            if ma:
+                start, end = mb.start(), e + ma.end()
         phrase = text[start:end].strip(" ,")
         # "X west of Y": the phrase is for X; Y is an anchor mentioned separately.
         pm.phrase, pm.phrase_begin, pm.phrase_end = phrase, start, end

@@ -137,9 +137,9 @@ class _Html(HTMLParser):
         for i in range(len(self._stack) - 1, -1, -1):
             if self._stack[i][0] == tag:
                 closing = self._stack[i:]
-                del self._stack[i:]
                 if (tag in _BLOCK or any(k == "skip" for _, k in closing)) and not self._skip:
-                    self._flush()
+                    self._flush()  # while the element is still open: its kind applies
+                del self._stack[i:]
                 self._skip -= sum(1 for _, k in closing if k == "skip")
                 if tag in _BLOCK and not self._skip:
                     self._line = self.getpos()[0]
