@@ -15,6 +15,7 @@ the lines.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -80,10 +81,8 @@ def _empty_frame():
 
 def read_csv(path: Path) -> TableRead:
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
-    from maps.layouts import (ACLED_REQUIRED, UCDP_REQUIRED, detect_layout,
-                              expected_columns_message)
+    from maps.layouts import ACLED_REQUIRED, UCDP_REQUIRED, detect_layout, expected_columns_message
 
     file = str(path)
     data = path.read_bytes()
@@ -123,6 +122,39 @@ def read_csv(path: Path) -> TableRead:
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
         raise InputError(f"column(s) {', '.join(dup)} appear more than once", file=file, line=1)
+    table, bad_rows = _arrow_csv(data, header, delimiter, file)
+    line_map: list[int] | None = None  # line in the file of each line of ``data``
+    broken: list[Rejection] = []
+    if any(t.count('"') % 2 or "\n" in t for t, _e, _a in bad_rows):
+        # A broken quote runs on into the next lines: set the lines with an odd number of
+        # quotes aside (they cannot be whole rows) and read the rest again.
+        raw = data.split(b"\n")
+        keep, line_map = [raw[0]], [1]
+        for n, ln in enumerate(raw[1:], 2):
+            if ln.count(b'"') % 2:
+                broken.append(Rejection(file, n, None, "a broken quote (an opening \" without "
+                                        "its closing one); the row was skipped",
+                                        ln.decode("utf-8", "replace")[:200]))
+            else:
+                keep.append(ln)
+                line_map.append(n)
+        data = b"\n".join(keep)
+        table, bad_rows = _arrow_csv(data, header, delimiter, file)
+    import pandas as pd
+
+    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    df.columns = [str(c).strip() for c in df.columns]
+    rejections = broken + _bad_row_rejections(data, file, bad_rows, line_map)
+    n_rows = len(df) + len(bad_rows) + len(broken)
+    frame, row_rejections = _to_frame(df, layout, file,
+                                      _RowLines(data, {t for t, _e, _a in bad_rows}, line_map))
+    return TableRead(frame, layout, rejections + row_rejections, warnings, n_rows)
+
+
+def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     bad_rows: list[tuple[str, int, int]] = []
 
     def on_bad(row) -> str:
@@ -140,30 +172,42 @@ def read_csv(path: Path) -> TableRead:
             read_options=pacsv.ReadOptions(block_size=1 << 24))
     except pa.ArrowInvalid as exc:
         raise InputError(f"cannot be read as CSV: {exc}", file=file) from None
-    import pandas as pd
-
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-    df.columns = [str(c).strip() for c in df.columns]
-    rejections = _bad_row_rejections(data, file, bad_rows)
-    n_rows = len(df) + len(bad_rows)
-    frame, row_rejections = _to_frame(df, layout, file, data, len(bad_rows) == 0)
-    return TableRead(frame, layout, rejections + row_rejections, warnings, n_rows)
+    return table, bad_rows
 
 
-def _bad_row_rejections(data: bytes, file: str, bad_rows: list[tuple[str, int, int]]
-                        ) -> list[Rejection]:
+class _RowLines:
+    """The file line of each data row, worked out only when a row needs reporting."""
+
+    def __init__(self, data: bytes, skipped: set[str], line_map: list[int] | None) -> None:
+        self.data, self.skipped, self.line_map = data, skipped, line_map
+        self._lines: list[int] | None = None
+
+    def __call__(self, i: int) -> int | None:
+        if self._lines is None:
+            raw = self.data.decode("utf-8", "replace").split("\n")
+            lines = []
+            for n, ln in enumerate(raw[1:], 1):
+                s = ln.rstrip("\r")
+                if s.strip() and s not in self.skipped:
+                    lines.append(self.line_map[n] if self.line_map else n + 1)
+            self._lines = lines
+        return self._lines[i] if i < len(self._lines) else None
+
+
+def _bad_row_rejections(data: bytes, file: str, bad_rows: list[tuple[str, int, int]],
+                        line_map: list[int] | None = None) -> list[Rejection]:
     if not bad_rows:
         return []
     lines = data.decode("utf-8", errors="replace").split("\n")
     index: dict[str, list[int]] = {}
     wanted = {t for t, _e, _a in bad_rows}
-    for i, ln in enumerate(lines, 1):
+    for i, ln in enumerate(lines):
         s = ln.rstrip("\r")
         if s in wanted:
-            index.setdefault(s, []).append(i)
+            index.setdefault(s, []).append(line_map[i] if line_map else i + 1)
     out = []
     for text, expected, actual in bad_rows:
-        line = index.get(text, [None]).pop(0) if index.get(text) else None
+        line = index[text].pop(0) if index.get(text) else None
         if text.count('"') % 2:
             why = "a broken quote (an opening \" without its closing one)"
         else:
@@ -172,14 +216,7 @@ def _bad_row_rejections(data: bytes, file: str, bad_rows: list[tuple[str, int, i
     return out
 
 
-def _line_numbers(data: bytes, n: int, exact: bool) -> list[int | None]:
-    """Line of each data row: row i is on line i + 2 when no value holds a line break."""
-    if exact and data.count(b"\n") - (0 if data.endswith(b"\n") else -1) == n + 1:
-        return [i + 2 for i in range(n)]
-    return [None] * n
-
-
-def _to_frame(df, layout: str, file: str, data: bytes | None, exact_lines: bool):
+def _to_frame(df, layout: str, file: str, lines: _RowLines | None):
     """The frame of a table in a known layout, and a rejection for each row that cannot be an
     incident."""
     import geopandas as gpd
@@ -199,8 +236,6 @@ def _to_frame(df, layout: str, file: str, data: bytes | None, exact_lines: bool)
     bad_idx = set(problems["row"].tolist()) if len(problems) else set()
     rejections: list[Rejection] = []
     if bad_idx:
-        lines = _line_numbers(data or b"", len(df), exact_lines) if data is not None else \
-            [None] * len(df)
         pos = {ix: i for i, ix in enumerate(df.index)}
         first: dict[Any, tuple[str, str]] = {}
         for row, fld, why in problems[["row", "field", "reason"]].itertuples(index=False):
@@ -208,7 +243,7 @@ def _to_frame(df, layout: str, file: str, data: bytes | None, exact_lines: bool)
         for row in sorted(bad_idx, key=lambda r: pos.get(r, 0)):
             fld, why = first[row]
             i = pos.get(row, 0)
-            line = lines[i] if lines[i] is not None else None
+            line = lines(i) if lines is not None else None
             where = "" if line is not None else f"row {i + 1}: "
             rejections.append(Rejection(file, line, fld, where + why,
                                         str(out.loc[row, "place"]) if "place" in out else ""))
@@ -269,11 +304,9 @@ def _frame_columns(t) -> tuple[Any, Any]:
         from .frames import incident_from_row
 
         for ix in ids[ids.str.strip() == ""].index:
-            try:
+            with contextlib.suppress(IncidentError):
                 out.loc[ix, "id"] = incident_from_row(
                     {k: out.loc[ix, k] for k in out.columns if k != "id"}).id
-            except IncidentError:
-                pass
     return out, problems
 
 
@@ -390,7 +423,7 @@ def _read_geojson(path: Path, doc: dict, warnings: list[str]) -> TableRead:
         if layout == "frame" and c in df.columns and c not in (doc.get("features") or [{}])[0].get(
                 "properties", {}):
             df = df.drop(columns=[c])
-    frame, row_rejections = _to_frame(df, layout, file, None, False)
+    frame, row_rejections = _to_frame(df, layout, file, None)
     for r in row_rejections:
         r.reason = r.reason.replace("row ", "feature ", 1) if r.reason.startswith("row ") \
             else r.reason
@@ -404,10 +437,10 @@ def _read_gpkg(path: Path) -> TableRead:
 
     try:
         gdf = gpd.read_file(path, engine="pyogrio", layer="incidents")
-    except Exception:  # noqa: BLE001 - any reader error is an input error here
+    except Exception:
         try:
             gdf = gpd.read_file(path, engine="pyogrio")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise InputError(f"cannot be read as a GeoPackage: {exc}", file=str(path)) from None
     layout = detect_layout(gdf.columns)
     if layout is None:
@@ -418,7 +451,7 @@ def _read_gpkg(path: Path) -> TableRead:
     df = gdf.drop(columns=[gdf.geometry.name])
     if layout == "frame" and ("lat" not in df or df["lat"].isna().all()):
         df["lat"], df["lon"] = gdf.geometry.y, gdf.geometry.x
-    frame, rej = _to_frame(df.astype(object).where(df.notna(), ""), layout, str(path), None, False)
+    frame, rej = _to_frame(df.astype(object).where(df.notna(), ""), layout, str(path), None)
     return TableRead(frame, "gpkg", rej, [], len(df))
 
 

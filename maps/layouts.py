@@ -281,10 +281,11 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
         return pd.Series([default] * n, index=f.index, dtype=object)
 
     def keep(name: str, fallback: pd.Series) -> pd.Series:
+        """The ACLED row's own value where the frame carries it, else the fallback."""
         k = f"acled_{name}"
         if k in f.columns:
-            v = col(k)
-            return v.where(v != "", fallback)
+            raw = f[k]
+            return col(k).where(raw.notna(), fallback)
         return fallback
 
     out = pd.DataFrame(index=f.index)
@@ -455,8 +456,7 @@ def frame_to_ucdp(frame: pd.DataFrame) -> pd.DataFrame:
                                                                           index=f.index)
         k = f"ucdp_{name}"
         if k in f.columns:
-            v = col(k)
-            return v.where(v != "", fb)
+            return col(k).where(f[k].notna(), fb)
         return fb
 
     out = pd.DataFrame(index=f.index)

@@ -70,9 +70,9 @@ def test_incident_1_the_attack_near_mayadeen_from_four_articles(seeds):
     mod = "Russian defence ministry"
     killed = _fig(inc, source=mod, side="Russian")
     assert {c.best for c in killed} == {4}
-    breakdown = [c for c in killed if c.via == "Arab News (AFP)"][0]
+    breakdown = next(c for c in killed if c.via == "Arab News (AFP)")
     assert "died immediately" in breakdown.note and "wounds" in breakdown.note
-    assert "2 + 2" in [c for c in killed if c.via == "Al Jazeera"][0].note
+    assert "2 + 2" in next(c for c in killed if c.via == "Al Jazeera").note
     # Wounded: Al Jazeera quotes the ministry's 5 (2 of whom died later), Arab News its "three
     # others" - each source's figure is kept and the difference is noted.
     wounded = {c.via: c.best for c in _fig(inc, source=mod, side="Russian", kind="wounded")}
@@ -107,7 +107,7 @@ def test_incident_2_homs_desert_on_tuesday(seeds):
 
 @NEEDS_ISSUE3
 def test_incident_2_is_placed_by_the_gazetteer_reading_the_province_phrase(seeds):
-    inc = [i for i in seeds.incidents if i.date.start == date(2018, 5, 22)][0]
+    inc = next(i for i in seeds.incidents if i.date.start == date(2018, 5, 22))
     assert "does not read" not in inc.location.note
     assert inc.location.kind in ("admin1", "region", "desert")
 
@@ -120,7 +120,7 @@ def test_incident_3_two_attacks_in_deir_ezzor_on_the_night_of_26_27_may(seeds):
     assert inc.date.text == "between Saturday night and Sunday morning"
     assert inc.location.admin1 == "Deir ez-Zor"
     assert km(inc.location.lat, inc.location.lon, 35.336, 40.141) < 60
-    assert inc.fatalities.low == 11 and inc.fatalities.high is None or inc.fatalities.high == 11
+    assert (inc.fatalities.low == 11 and inc.fatalities.high is None) or inc.fatalities.high == 11
     assert "pair of" in inc.notes  # two attacks reported together
 
 

@@ -89,7 +89,7 @@ def test_outlet_named_like_a_town_is_not_a_place(gz, meta):
     assert (inc.fatalities.low, inc.fatalities.high) == (4, 5)  # "put the toll at five"
     assert inc.date.start == date(2019, 10, 24)
     placed = {c.name for c in ex.context if c.kind == "place"}
-    assert "Al Mayādīn" not in placed and "Al Mayādīn" != inc.location.name
+    assert "Al Mayādīn" not in placed and inc.location.name != "Al Mayādīn"
 
 
 def test_arabic_script_place(gz, meta):
