@@ -485,6 +485,8 @@ def read_incident_documents(path: Path, doc_or_text: Any, *, yaml_: bool
             mark = getattr(exc, "problem_mark", None)
             raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file,
                              line=mark.line + 1 if mark else None) from None
+        except ValueError as exc:  # a date YAML itself cannot build ("2019-13-45")
+            raise InputError(f"not valid YAML: {exc}", file=file) from None
         items_node = node
         if node is not None and isinstance(doc, dict):
             for k, v in node.value:

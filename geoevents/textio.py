@@ -89,19 +89,33 @@ def decode(data: bytes, file: str = "<input>") -> tuple[str, list[str]]:
 
 
 def _guess_legacy(sample: bytes) -> str:
-    """The most likely single-byte code page of some non-UTF-8 bytes (Windows-1252 unless
-    charset-normalizer finds Arabic, Cyrillic, ... code pages more plausible)."""
-    try:
-        from charset_normalizer import from_bytes
+    """The most likely single-byte code page of some non-UTF-8 bytes.  Western text has its
+    non-ASCII bytes one at a time between ASCII letters (curly quotes, accents): Windows-1252.
+    Runs of them are words of another script: the code page under which they read as letters of
+    one script, Arabic first (the reporting this tool reads), then Cyrillic, Hebrew, Greek,
+    Turkish."""
+    import re
+    import unicodedata
 
-        best = from_bytes(sample[:65536], cp_isolation=["cp1252", "cp1256", "cp1251",
-                                                          "iso8859_6", "latin_1", "cp1254",
-                                                          "mac_roman"]).best()
-        if best is not None and best.encoding:
-            return "cp1252" if best.encoding in ("latin_1", "iso8859_1") else best.encoding
-    except Exception:
-        pass
-    return "cp1252"
+    runs = re.findall(rb"[\x80-\xff]+", sample)
+    if max((len(r) for r in runs), default=0) < 3:
+        return "cp1252"
+    words = b" ".join(r for r in runs if len(r) >= 2)[:20000]
+    best, best_score = "cp1252", 0.0
+    for enc in ("cp1256", "cp1251", "cp1255", "cp1253", "cp1254", "cp1252"):
+        text = words.decode(enc, errors="replace")
+        letters = [c for c in text if c not in " \ufffd"]
+        if not letters:
+            continue
+        scripts: dict[str, int] = {}
+        for c in letters:
+            if unicodedata.category(c).startswith("L"):
+                script = unicodedata.name(c, "? ?").split()[0]
+                scripts[script] = scripts.get(script, 0) + 1
+        score = max(scripts.values(), default=0) / len(letters)
+        if score > best_score + 0.05:
+            best, best_score = enc, score
+    return best
 
 
 def read_text(path: str | Path, *, max_bytes: int | None = None,

@@ -82,7 +82,8 @@ def load_meta(path: str | Path) -> dict[str, dict[str, Any]]:
         raise InputError(f"not UTF-8 text ({exc.reason})", file=str(p)) from None
     try:
         node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        # Every value as text: dates are read here, with the line of a bad one.
+        data = yaml.load(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(p),
@@ -93,9 +94,14 @@ def load_meta(path: str | Path) -> dict[str, dict[str, Any]]:
         raise InputError("expected a mapping of article file names to their outlet, published "
                          "date and url", file=str(p), line=1)
     lines: dict[str, int] = {}
-    if node is not None and hasattr(node, "value"):
-        for k, _v in node.value:
+    value_lines: dict[tuple[str, str], int] = {}
+    if node is not None and isinstance(node.value, list):
+        for k, v in node.value:
             lines[str(k.value)] = k.start_mark.line + 1
+            if isinstance(v.value, list):
+                for kk, vv in v.value:
+                    if hasattr(kk, "value"):
+                        value_lines[(str(k.value), str(kk.value))] = vv.start_mark.line + 1
     out: dict[str, dict[str, Any]] = {}
     for name, entry in data.items():
         line = lines.get(str(name))
@@ -103,12 +109,15 @@ def load_meta(path: str | Path) -> dict[str, dict[str, Any]]:
             raise InputError("expected outlet, published and url under the file name",
                              file=str(p), line=line, field=str(name))
         pub = entry.get("published")
-        if pub is not None and not isinstance(pub, date):
+        if pub not in (None, ""):
             try:
-                pub = date.fromisoformat(str(pub))
+                pub = date.fromisoformat(str(pub).strip())
             except ValueError:
-                raise InputError(f"{pub!r} is not a date (YYYY-MM-DD)", file=str(p), line=line,
+                raise InputError(f"{pub!r} is not a date (YYYY-MM-DD)", file=str(p),
+                                 line=value_lines.get((str(name), "published"), line),
                                  field="published") from None
+        else:
+            pub = None
         out[str(name)] = {"outlet": str(entry.get("outlet") or ""),
                           "url": str(entry.get("url") or ""), "published": pub}
     return out
