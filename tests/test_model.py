@@ -6,8 +6,17 @@ from datetime import date
 
 import pytest
 
-from geoevents.model import (Casualty, Claim, EventDate, Figure, Incident, IncidentError,
-                             Location, Source, combine)
+from geoevents.model import (
+    Casualty,
+    Claim,
+    EventDate,
+    Figure,
+    Incident,
+    IncidentError,
+    Location,
+    Source,
+    combine,
+)
 
 
 def _inc(**kw) -> Incident:

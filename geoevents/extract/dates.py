@@ -76,6 +76,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(?P<rel>in|since|during|of|by|until|throughout)\s+(?P<y>(?:19|20)\d{2})\b")),
 ]
 
+_ANY_DATE = re.compile(rf"\d|{_WD}|{_MON}|yesterday|today|tonight|overnight|night|week|month|"
+                       r"year|days|day\s+(?:ago|earlier)|morning", re.I)
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
@@ -125,6 +127,8 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Every date expression in ``text``, resolved against ``published`` (longest first,
     non-overlapping), in order of appearance."""
+    if not _ANY_DATE.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
     for kind, rx in PATTERNS:

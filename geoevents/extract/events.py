@@ -25,7 +25,7 @@ from ..model import Casualty, Claim, EventDate, Incident, Location, Source
 from . import lexicon
 from .article import Sentence
 from .dates import DateMention, find_dates
-from .figures import FigureMention, Group, find_figures
+from .figures import _ANY_CASUALTY, FigureMention, Group, find_figures
 from .numbers import NUMBER
 from .places import PlaceFinder, PlaceMention
 from .sources import Attributor, SourceRef
@@ -48,6 +48,17 @@ _NOT_CONFIRM = re.compile(
     r"would\s+not|not\s+(?:been\s+)?independently)\s+(?:independently\s+|yet\s+|either\s+)?"
     r"(?:confirm|verify|verified|confirmed)", re.I)
 _CONFIRM = re.compile(r"\bconfirm(?:ed|s)\b", re.I)
+_PEOPLE = re.compile(r"\b(?:head|chief|director|spokes\w+|founder|official|commander|leader|"
+                     r"representative|he|she|it|they)\b")
+_CASUALTY_STEMS = ("kill", "dead", "died", "death", "slain", "lives", "perish", "execut", "wound",
+                   "injur", "hurt", "toll", "lost", "murder", "behead", "fatalit")
+_ANAPHOR_WORDS = frozenset(["attack", "incident", "assault", "raid", "fighting", "battle", "clash",
+                            "clashes", "strike", "blast", "explosion", "bombing", "ambush",
+                            "crash", "shelling", "violence", "operation", "killed", "remaining",
+                            "victim", "victims", "dead", "target"])
+_CONTINUATION_WORDS = frozenset(["target", "targets", "targeted", "took", "happened", "occurred",
+                                 "struck", "hit", "location"])
+_REPORTING_WORDS = frozenset(["said", "says", "say", "told", "tells", "reported", "reports", "announced", "announces", "stated", "states", "claimed", "claims", "confirmed", "confirms", "added", "adds", "put", "estimated", "estimates", "quoted", "cited", "citing", "according", "acknowledged", "noted", "wrote", "tweeted", "posted", "published", "carried", "documented", "recorded", "monitored", "counted", "verified", "blamed", "accused"])
 _PASSIVE_BY = re.compile(r"\b(?:was|were|been)\s+(?:\w+\s+){0,3}confirmed\s+(?:\w+\s+){0,3}by\s+",
                          re.I)
 _AREA_WORDS = re.compile(r"\b(?:province|governorate|region|countryside|desert|district|areas?|"
@@ -114,8 +125,12 @@ class Analysis:
         return [f for f in self.figures if f.qty is not None]
 
 
-def _triggers(text: str) -> tuple[list[Trigger], bool]:
+def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trigger], bool]:
     found: list[Trigger] = []
+    if words is None:
+        words = frozenset(re.findall(r"[a-z’']+", text.lower()))
+    if not (words & lexicon.TRIGGER_WORDS) or not lexicon.TRIGGER_ANY.search(text):
+        return found, False
     hyp = 0
     for rule in lexicon.TRIGGERS:
         for m in rule.pattern.finditer(text):
@@ -133,9 +148,20 @@ def _triggers(text: str) -> tuple[list[Trigger], bool]:
     return found, bool(hyp and not found)
 
 
-def _actors(text: str, triggers: list[Trigger]) -> list[ActorMention]:
+_GOV_WORDS = frozenset(["government", "regime", "assad", "assad’s", "assad's", "army", "loyalist",
+                        "pro"])
+_GENERIC_WORDS = frozenset(["attackers", "assailants", "militants", "rebel", "rebels", "jihadist", "jihadists", "jihadis", "jihadi", "terrorist", "terrorists", "insurgents", "insurgent", "gunmen", "armed", "opposition", "mobile", "militiamen", "extremists", "fighters", "militant"])
+_CIVILIAN_WORDS = frozenset(["civilian", "civilians", "residents", "villagers", "children", "women", "passers", "passers-by", "passersby", "worshippers", "farmers", "shepherds", "displaced", "refugees", "aid", "journalists", "medics", "doctors", "students", "schoolstudents", "pupils", "families"])
+
+
+def _actors(text: str, triggers: list[Trigger],
+            words: frozenset[str] | None = None) -> list[ActorMention]:
     out: list[ActorMention] = []
     taken: list[tuple[int, int]] = []
+    if words is None:
+        words = frozenset(re.findall(r"[a-z’']+", text.lower()))
+    demonyms = lexicon.countries().by_demonym
+    has_dem = any(w in demonyms or (w.endswith("s") and w[:-1] in demonyms) for w in words)
 
     def add(a: ActorMention, b: int, e: int) -> None:
         if any(b < te and tb < e for tb, te in taken):
@@ -145,53 +171,66 @@ def _actors(text: str, triggers: list[Trigger]) -> list[ActorMention]:
         a.role = _role(text, b, e, triggers)
         out.append(a)
 
-    for a in lexicon.NAMED_ACTORS:
-        for m in a.pattern.finditer(text):
-            add(ActorMention(a.name, "nonstate" if a.kind == "nonstate" else "state"),
-                m.start(), m.end())
-    for m in lexicon.GOVERNMENT.finditer(text):
-        low = m.group(0).lower()
-        if low.startswith("pro-"):
-            add(ActorMention("pro-government forces", "state", host=True), m.start(), m.end())
-        else:
-            add(ActorMention("government forces", "state", host=True), m.start(), m.end())
-    for m in re.finditer(rf"\b(?P<dem>[A-Z][a-z]+)(?:\s+(?:and\s+)?(?:allied\s+)?"
-                         rf"(?:[A-Z][a-z]+\s+)?)?\s*(?:{lexicon.MILITARY_NOUN})\b", text):
-        cc = lexicon.demonym_of(m.group("dem"))
-        if cc:
-            add(ActorMention("", "state", cc), m.start(), m.end())
-    for m in re.finditer(r"\b(?P<dem>[A-Z][a-z]+)\s+(?:and\s+(?:allied\s+)?(?P<dem2>[A-Z][a-z]+)"
-                         r"\s+)(?:fighters|forces|troops|soldiers)\b", text):
-        cc2 = lexicon.demonym_of(m.group("dem2"))
-        if cc2:
-            add(ActorMention("", "state", cc2), m.start("dem2"), m.end())
-    for m in lexicon.GENERIC_NONSTATE.finditer(text):
-        if re.search(r"(?:pro-|government|regime)\s*$", text[:m.start()], re.I):
-            continue
-        add(ActorMention("unidentified armed group", "nonstate", generic=True), m.start(),
-            m.end())
-    for m in re.finditer(r"\b(?:jihadi|jihadist|militant|rebel|terrorist|insurgent)\s+"
-                         r"(?:targets?|positions?|hideouts?|groups?)\b", text, re.I):
-        add(ActorMention("unidentified armed group", "nonstate", generic=True), m.start(),
-            m.end())
-    for m in lexicon.CIVILIANS.finditer(text):
-        add(ActorMention("civilians", "civilians"), m.start(), m.end())
-    # "Moscow's airforce", "Russia's army": a state's forces named through the state.
-    for m in re.finditer(r"\b(?P<c>[A-Z][a-z]+)['’]s\s+(?:\w+\s+)?(?:air\s*force|airforce|army|"
-                         r"military|forces|troops|navy|warplanes|jets|aircraft)\b", text):
-        cc = lexicon.country_of(m.group("c"))
-        if cc:
-            add(ActorMention("", "state", cc), m.start(), m.end())
-    # A demonym right before a trigger noun: "Iraqi planes", "rebel shelling", "Daesh attack".
-    for t in triggers:
-        m = re.search(r"\b(?P<dem>[A-Z][a-z]+)\s+(?:\w+\s+)?$", text[:t.begin])
-        if m:
+    if words & lexicon.ACTOR_WORDS and lexicon.ACTOR_ANY.search(text):
+        for a in lexicon.NAMED_ACTORS:
+            for m in a.pattern.finditer(text):
+                add(ActorMention(a.name, "nonstate" if a.kind == "nonstate" else "state"),
+                    m.start(), m.end())
+    if words & _GOV_WORDS or "pro-" in text:
+        for m in lexicon.GOVERNMENT.finditer(text):
+            if m.group(0).lower().startswith("pro-"):
+                add(ActorMention("pro-government forces", "state", host=True), m.start(),
+                    m.end())
+            else:
+                add(ActorMention("government forces", "state", host=True), m.start(), m.end())
+    if has_dem:
+        for m in _DEM_FORCES.finditer(text):
             cc = lexicon.demonym_of(m.group("dem"))
             if cc:
-                a = ActorMention("", "state", cc)
-                add(a, m.start(), m.end())
+                add(ActorMention("", "state", cc), m.start(), m.end())
+        for m in _DEM_AND_FORCES.finditer(text):
+            cc2 = lexicon.demonym_of(m.group("dem2"))
+            if cc2:
+                add(ActorMention("", "state", cc2), m.start("dem2"), m.end())
+    if words & _GENERIC_WORDS:
+        for m in lexicon.GENERIC_NONSTATE.finditer(text):
+            if re.search(r"(?:pro-|government|regime)\s*$", text[:m.start()], re.I):
+                continue
+            add(ActorMention("unidentified armed group", "nonstate", generic=True), m.start(),
+                m.end())
+        for m in _GENERIC_TARGETS.finditer(text):
+            add(ActorMention("unidentified armed group", "nonstate", generic=True), m.start(),
+                m.end())
+    if words & _CIVILIAN_WORDS:
+        for m in lexicon.CIVILIANS.finditer(text):
+            add(ActorMention("civilians", "civilians"), m.start(), m.end())
+    # "Moscow's airforce", "Russia's army": a state's forces named through the state.
+    if "’s" in text or "'s" in text:
+        for m in _STATE_POSSESSIVE.finditer(text):
+            cc = lexicon.country_of(m.group("c"))
+            if cc:
+                add(ActorMention("", "state", cc), m.start(), m.end())
+    # A demonym right before a trigger noun: "Iraqi planes", "rebel shelling", "Daesh attack".
+    if has_dem:
+        for t in triggers:
+            m = _DEM_BEFORE.search(text[:t.begin])
+            if m:
+                cc = lexicon.demonym_of(m.group("dem"))
+                if cc:
+                    add(ActorMention("", "state", cc), m.start(), m.end())
     out.sort(key=lambda a: a.begin)
     return out
+
+
+_DEM_FORCES = re.compile(rf"\b(?P<dem>[A-Z][a-z]+)(?:\s+(?:and\s+)?(?:allied\s+)?"
+                         rf"(?:[A-Z][a-z]+\s+)?)?\s*(?:{lexicon.MILITARY_NOUN})\b")
+_DEM_AND_FORCES = re.compile(r"\b(?P<dem>[A-Z][a-z]+)\s+(?:and\s+(?:allied\s+)?"
+                             r"(?P<dem2>[A-Z][a-z]+)\s+)(?:fighters|forces|troops|soldiers)\b")
+_GENERIC_TARGETS = re.compile(r"\b(?:jihadi|jihadist|militant|rebel|terrorist|insurgent)\s+"
+                              r"(?:targets?|positions?|hideouts?|groups?)\b", re.I)
+_STATE_POSSESSIVE = re.compile(r"\b(?P<c>[A-Z][a-z]+)['’]s\s+(?:\w+\s+)?(?:air\s*force|airforce|"
+                               r"army|military|forces|troops|navy|warplanes|jets|aircraft)\b")
+_DEM_BEFORE = re.compile(r"\b(?P<dem>[A-Z][a-z]+)\s+(?:\w+\s+)?$")
 
 
 _BY = re.compile(
@@ -274,23 +313,36 @@ def _aggregate(text: str) -> bool:
 def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
             attributor: Attributor) -> Analysis:
     text = sent.text
+    low = text.lower()
+    words = frozenset(re.findall(r"[a-z’']+", low))
     a = Analysis(sent)
-    a.triggers, a.hypothetical = _triggers(text)
+    a.places = finder.mentions(text, sent.kind)
+    a.triggers, a.hypothetical = _triggers(text, words)
+    a.anaphor = bool(words & _ANAPHOR_WORDS) and bool(lexicon.ANAPHOR.search(text))
+    a.continuation = bool(words & _CONTINUATION_WORDS) and \
+        bool(lexicon.PLACE_CONTINUATION.search(text))
+    casualty = any(w in low for w in _CASUALTY_STEMS) and bool(_ANY_CASUALTY.search(text))
+    talk = "claim" in low or "confirm" in low or "verif" in low
+    reporting = bool(words & _REPORTING_WORDS) and bool(lexicon.REPORTING.search(text))
+    if not (a.triggers or casualty or talk or a.continuation):
+        # Background: it cannot open or join an event; only who is speaking matters (for
+        # "he said" later) and its places are context.
+        if reporting or _PEOPLE.search(text):
+            a.refs = attributor.mentions(text)
+            a.source = attributor.attribution(text, a.refs) if reporting else None
+        return a
     a.aggregate = _aggregate(text)
-    a.anaphor = bool(lexicon.ANAPHOR.search(text))
-    a.continuation = bool(lexicon.PLACE_CONTINUATION.search(text))
     for d in find_dates(text, published):
         role = _date_role(text, d)
         if role == "event":
             a.dates.append(d)
         else:
             a.other_dates.append((d, role))
-    a.places = finder.mentions(text, sent.kind)
     a.refs = attributor.mentions(text)
-    a.source = attributor.attribution(text, a.refs)
+    a.source = attributor.attribution(text, a.refs) if reporting or a.refs else None
     possessor = a.source.country if a.source else ""
     a.figures = find_figures(text, possessor=possessor)
-    a.actors = _actors(text, a.triggers)
+    a.actors = _actors(text, a.triggers, words)
     for x in a.actors:
         x.sentence = sent.index
     # Claims and (non-)confirmations.

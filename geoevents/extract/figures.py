@@ -202,8 +202,14 @@ def _chunk(m: re.Match[str], prefix: str) -> tuple[Quantity | None, str, str, bo
     return qty, qual, g.get("np") or "", bool(g.get("more"))
 
 
+_ANY_CASUALTY = re.compile(r"kill|dead|died|death|slain|lives|perish|execut|wound|injur|hurt|"
+                           r"toll|lost|murder|behead|fatalit", re.I)
+
+
 def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
     """Every casualty figure in a sentence, in order of appearance."""
+    if not _ANY_CASUALTY.search(text):
+        return []
     clean = re.sub(r"[“”\"]", " ", text)
     out: list[FigureMention] = []
     taken: list[tuple[int, int]] = []

@@ -81,6 +81,11 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        20),
 )
 
+#: Any trigger at all (one search before trying each rule).
+TRIGGER_ANY = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.I)
+#: Words without which no trigger can match: a set lookup before any regular expression.
+TRIGGER_WORDS = frozenset(["attack", "attacks", "attacked", "attacking", "assault", "assaults", "assaulted", "raid", "raids", "raided", "ambush", "ambushed", "ambushes", "targeted", "targeting", "storm", "stormed", "storming", "incursion", "incursions", "offensive", "clash", "clashes", "clashed", "fighting", "fought", "battle", "battles", "firefight", "firefights", "fire", "skirmish", "skirmishes", "shelling", "shelled", "shells", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles", "bombardment", "bombarded", "bombarding", "hit", "struck", "strike", "strikes", "striking", "pounded", "explosion", "explosions", "blast", "blasts", "exploded", "detonated", "detonation", "bomb", "bombs", "bombed", "bombing", "bombings", "riot", "riots", "rioters", "rioting", "protest", "protests", "protesters", "protested", "protesting", "demonstration", "demonstrations", "demonstrators", "rally", "rallies", "arrest", "arrested", "arrests", "detained", "detention", "detentions", "executed", "execution", "executions", "massacre", "massacres", "massacred", "beheaded", "gunned", "shot", "kidnapped", "kidnapping", "kidnappings", "kidnap", "abducted", "abduction", "abductions", "recaptured", "recapture", "retook", "regained", "seized", "captured", "overran", "overrun", "took", "crash", "crashed", "crashes", "downed", "airstrike", "airstrikes", "drone", "grenade", "grenades", "ied", "ieds", "landmine", "landmines", "mines", "mine", "chemical", "gas", "chlorine", "sarin", "suicide", "blew"])
+
 #: Words before a trigger that make it not (yet) an event.
 HYPOTHETICAL = re.compile(
     r"\b(?:to\s+prevent|prevent(?:s|ed|ing)?|avoid(?:ing)?|would|could|might|may|threaten(?:s|ed|"
@@ -174,6 +179,11 @@ MILITARY_NOUN = (r"(?:army|troops|soldiers?|forces|servicemen|serviceman|service
                  r"special\s+forces|marines|paratroopers|contractors|mercenaries|gunners|"
                  r"battery|units?|regiment|brigades?|conscripts|recruits|pilots?|crew)")
 
+#: Any named actor at all.
+ACTOR_ANY = re.compile("|".join(f"(?:{a.pattern.pattern})" for a in NAMED_ACTORS))
+#: Lower-case words one of which every named actor's names contain (a set lookup first).
+ACTOR_WORDS = frozenset(["islamic", "is", "isis", "isil", "daesh", "daash", "da'esh", "jihadists", "caliphate", "hezbollah", "hizbollah", "hizballah", "hizbullah", "hayat", "hts", "tahrir", "nusra", "jabhat", "fateh", "syrian", "sdf", "kurdish", "ypg", "free", "fsa", "national", "sna", "turkish", "al", "qaida", "qaeda", "aqap", "aqim", "taliban", "shabaab", "shabab", "houthi", "houthis", "ansar", "boko", "haram", "iswap", "hamas", "qassam", "wagner", "mercenaries", "contractors", "popular", "pmf", "pmu", "hashd", "kata'ib", "kataib", "kata’ib", "pkk", "kurdistan", "afghan", "fatemiyoun", "us", "coalition", "international", "anti"])
+
 # ------------------------------------------------------------------------------------ sources
 
 
@@ -213,6 +223,9 @@ KNOWN_SOURCES: tuple[SourceName, ...] = (
     _s("CENTCOM", r"CENTCOM", r"US\s+Central\s+Command"),
     _s("White House", r"(?:the\s+)?White\s+House"),
 )
+#: Any known source at all.
+SOURCE_ANY = re.compile("|".join(f"(?:{s.pattern.pattern})" for s in KNOWN_SOURCES))
+SOURCE_WORDS = frozenset(["syrian", "observatory", "sohr", "rami", "abdel", "abdulrahman", "aamaq", "amaq", "kremlin", "dmitry", "peskov", "conflict", "cit", "airwars", "acled", "armed", "amnesty", "human", "hrw", "united", "un", "ocha", "network", "snhr", "sana", "pentagon", "centcom", "central", "white"])
 GENERIC_SOURCE = re.compile(
     r"\b(?:(?:an?|the|some|local|several|other)\s+)?(?:(?P<dem>[A-Z][a-z]+)\s+)?"
     r"(?P<what>official\s+sources|officials?|news\s+(?:agencies|agency|outlets|reports|media)|"
@@ -334,21 +347,30 @@ def country_of(word: str) -> str | None:
     return c.by_capital.get(w)
 
 
+_CAP_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.’'-]*){0,5}")
+
+
 def country_cues(text: str) -> list[str]:
-    """Countries a text is about, most mentioned first (names and demonyms; capitals count
-    once)."""
+    """Countries a text is about, most mentioned first (names and demonyms)."""
     from collections import Counter
 
     c = countries()
     counts: Counter[str] = Counter()
-    for m in c.name_re.finditer(text):
-        word = m.group(0)
-        if word[0].isupper() or word.isupper():
-            counts[c.by_name[word.lower()]] += 1
-    for m in c.demonym_re.finditer(text):
-        word = m.group(0)
-        if word[0].isupper():
-            cc = country_of(word)
-            if cc:
-                counts[cc] += 1
+    for m in _CAP_RUN.finditer(text):
+        words = m.group(0).split()
+        i = 0
+        while i < len(words):
+            # The longest country name starting here ("United Arab Emirates"), else a demonym.
+            for j in range(min(len(words), i + 6), i, -1):
+                phrase = " ".join(words[i:j])
+                key = re.sub(r"['’]s$|[’']$", "", phrase).lower()
+                cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
+                                           if "." in key else None)
+                if cc is None and j == i + 1:
+                    cc = demonym_of(re.sub(r"[^\w-]+$", "", words[i]).split("-")[0])
+                if cc:
+                    counts[cc] += 1
+                    i = j - 1
+                    break
+            i += 1
     return [cc for cc, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

@@ -246,6 +246,8 @@ def resolve_phrase(gz: Gazetteer, phrase: str, context: Context) -> Resolution |
 #: Per gazetteer: name -> does the gazetteer know it (without fuzzy matching)?  Shared by all
 #: documents: names repeat across a corpus, and the answer does not depend on the document.
 _KNOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Per gazetteer: (phrase, countries, anchor) -> resolution; the same for every document.
+_PHRASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _known_names(gz: Gazetteer, names: list[str]) -> dict[str, bool]:
@@ -268,13 +270,16 @@ class PlaceFinder:
         self.outlets = tuple(o for o in outlets if o)
         self.names: dict[str, Resolution] = {}
         self.persons: set[str] = set()
-        self._phrase_cache: dict[tuple[str, tuple], Resolution | None] = {}
+        self._spans: dict[str, list[Span]] = {}
 
     # ------------------------------------------------------------------ document level
     def scan(self, texts: list[str]) -> None:
         """Read a document's sentences once: note who is a person, and resolve every candidate
         name together in the document's context."""
-        spans = [(t, sp) for t in texts for sp in find_spans(t)]
+        for t in texts:
+            if t not in self._spans:
+                self._spans[t] = find_spans(t)
+        spans = [(t, sp) for t in texts for sp in self._spans[t]]
         for t, sp in spans:
             if _is_known_non_place(sp.name, t, sp.begin, sp.end) == "a person":
                 words = sp.name.split()
@@ -345,7 +350,10 @@ class PlaceFinder:
     # ------------------------------------------------------------------ sentence level
     def mentions(self, text: str, kind: str = "body") -> list[PlaceMention]:
         out: list[PlaceMention] = []
-        for sp in find_spans(text):
+        spans = self._spans.get(text)
+        if spans is None:
+            spans = find_spans(text)
+        for sp in spans:
             why = self._why_not(text, sp)
             r = self.known(sp.name)
             if why:
@@ -465,14 +473,15 @@ class PlaceFinder:
         if r0.place is not None and r0.place.kind != "country":
             anchors = ((r0.place.lat, r0.place.lon),)
         ctx = Context(countries=self.countries, near=anchors)
-        key = (pm.phrase, (self.countries, anchors))
-        if key in self._phrase_cache:
-            r = self._phrase_cache[key]
+        cache: dict = _PHRASES.setdefault(self.gz, {})
+        key = (pm.phrase, self.countries, anchors)
+        if key in cache:
+            r = cache[key]
         else:
             r = resolve_phrase(self.gz, pm.phrase, ctx)
-            if len(self._phrase_cache) > 50_000:
-                self._phrase_cache.clear()
-            self._phrase_cache[key] = r
+            if len(cache) > 50_000:
+                cache.clear()
+            cache[key] = r
         if r is not None and r.status == "resolved" and r.place is not None and r.match != "fuzzy":
             return r, ""
         return r0, (f"the gazetteer does not read {pm.phrase!r}; placed at {pm.name!r} "

@@ -26,6 +26,9 @@ class SourceRef:
     end: int = 0
 
 
+_GENERIC_STEMS = ("official", "news", "media", "source", "activist", "resident", "witness",
+                  "medic", "doctor", "police", "newspaper", "report", "monitor", "spokes",
+                  "commander", "governor", "army", "military")
 _PRONOUN = re.compile(r"\b(?P<p>he|she|it|they|the\s+(?:source|ministry|group|statement|"
                       r"agency|monitor|observatory|official|spokes(?:man|woman)))\b", re.I)
 _KINDS = {"defense": "defence", "defence": "defence", "interior": "interior",
@@ -63,7 +66,8 @@ class Attributor:
             taken.append((ref.begin, ref.end))
             out.append(ref)
 
-        for m in lexicon.MINISTRY.finditer(text):
+        low = text.lower()
+        for m in (lexicon.MINISTRY.finditer(text) if "minist" in low else ()):
             kind = _KINDS.get(" ".join((m.group("k1") or m.group("k2") or "").lower().split()),
                               "defence")
             cc = _country_word(m.group("who"))
@@ -85,18 +89,22 @@ class Attributor:
             dem = lexicon.countries().demonym.get(cc, "")
             name = f"{dem} {kind} ministry".strip()
             add(SourceRef(name, cc, "ministry", "", m.start(), m.end()))
-        for s in lexicon.KNOWN_SOURCES:
-            for m in s.pattern.finditer(text):
-                add(SourceRef(s.name, "", "monitor" if s.monitor else "official",
-                              s.affiliated_with, m.start(), m.end()))
-        for a in lexicon.NAMED_ACTORS:
-            for m in a.pattern.finditer(text):
-                add(SourceRef(a.name, "", "actor", a.name, m.start(), m.end()))
+        words = frozenset(re.findall(r"[a-z’']+", low))
+        if words & lexicon.SOURCE_WORDS and lexicon.SOURCE_ANY.search(text):
+            for s in lexicon.KNOWN_SOURCES:
+                for m in s.pattern.finditer(text):
+                    add(SourceRef(s.name, "", "monitor" if s.monitor else "official",
+                                  s.affiliated_with, m.start(), m.end()))
+        if words & lexicon.ACTOR_WORDS and lexicon.ACTOR_ANY.search(text):
+            for a in lexicon.NAMED_ACTORS:
+                for m in a.pattern.finditer(text):
+                    add(SourceRef(a.name, "", "actor", a.name, m.start(), m.end()))
         for person, ref in self.people.items():
             for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", text):
                 add(SourceRef(ref.name, ref.country, ref.kind, ref.affiliated_with, m.start(),
                               m.end()))
-        for m in lexicon.GENERIC_SOURCE.finditer(text):
+        generic = any(w in low for w in _GENERIC_STEMS)
+        for m in (lexicon.GENERIC_SOURCE.finditer(text) if generic else ()):
             what = " ".join(m.group("what").split()).lower()
             dem = m.group("dem")
             cc = lexicon.demonym_of(dem) if dem else None
