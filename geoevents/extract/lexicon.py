@@ -323,6 +323,7 @@ def countries() -> Countries:
     return Countries(by_name, by_dem, capitals, dem_of, short, name_re, dem_re)
 
 
+@lru_cache(maxsize=50_000)
 def demonym_of(word: str) -> str | None:
     """ISO code for a demonym ("Syrian", "Russians"), else None."""
     c = countries()
@@ -334,10 +335,13 @@ def demonym_of(word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=50_000)
 def country_of(word: str) -> str | None:
     """ISO code for a country name, demonym (singular or plural) or capital, possessive or not."""
     c = countries()
-    w = re.sub(r"['’]s$", "", word.strip()).lower()
+    w = word.strip().lower()
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
     if w in c.by_name:
         return c.by_name[w]
     if w in c.by_demonym:

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from dataclasses import dataclass
@@ -202,27 +203,40 @@ def find_spans(text: str) -> list[Span]:
     return out
 
 
-def _is_known_non_place(name: str, text: str, b: int, e: int) -> str:
-    """Why a span is not a place candidate ("" if it may be one)."""
-    for a in lexicon.NAMED_ACTORS:
-        if a.pattern.fullmatch(name):
-            return "an armed group"
-    for s in lexicon.KNOWN_SOURCES:
-        if s.pattern.fullmatch(name):
-            return "a source"
+_ORG = re.compile(r"\b(?:Ministry|Observatory|Agency|News|Times|Post|Council|Committee|Army|"
+                  r"Front|Party|Group|Team|University|Coalition|Brigades?|Division|Forces|"
+                  r"Organi[sz]ation|Network|Institute|Centre|Center|Commission|Office|Police|"
+                  r"Guard|Corps|Movement|Union|Association|Foundation|Company|Airlines|"
+                  r"Cup|World\s+Cup|League|Prize|Award)\b")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _name_is_not_a_place(name: str) -> str:
+    """What a name is when it cannot be a place whatever its sentence (cached)."""
+    if lexicon.ACTOR_ANY.search(name):
+        for a in lexicon.NAMED_ACTORS:
+            if a.pattern.fullmatch(name):
+                return "an armed group"
+    if lexicon.SOURCE_ANY.search(name):
+        for s in lexicon.KNOWN_SOURCES:
+            if s.pattern.fullmatch(name):
+                return "a source"
     if lexicon.MEDIA.fullmatch(name):
         return "a media outlet"
-    if re.search(r"\b(?:Ministry|Observatory|Agency|News|Times|Post|Council|Committee|Army|"
-                 r"Front|Party|Group|Team|University|Coalition|Brigades?|Division|Forces|"
-                 r"Organi[sz]ation|Network|Institute|Centre|Center|Commission|Office|Police|"
-                 r"Guard|Corps|Movement|Union|Association|Foundation|Company|Airlines|"
-                 r"Cup|World\s+Cup|League|Prize|Award)\b", name):
+    if _ORG.search(name):
         return "an organisation"
-    cc = lexicon.country_of(name)
-    if cc and name.lower().rstrip("s") in lexicon.countries().by_demonym:
+    dem = lexicon.countries().by_demonym
+    low = name.lower()
+    if low in dem or (low.endswith("s") and low[:-1] in dem):
         return "a nationality"
-    if name.lower() in lexicon.countries().by_demonym:
-        return "a nationality"
+    return ""
+
+
+def _is_known_non_place(name: str, text: str, b: int, e: int) -> str:
+    """Why a span is not a place candidate ("" if it may be one)."""
+    why = _name_is_not_a_place(name)
+    if why:
+        return why
     before = text[max(0, b - 40):b]
     if TITLES.search(before):
         return "a person"
@@ -246,6 +260,8 @@ def resolve_phrase(gz: Gazetteer, phrase: str, context: Context) -> Resolution |
 #: Per gazetteer: name -> does the gazetteer know it (without fuzzy matching)?  Shared by all
 #: documents: names repeat across a corpus, and the answer does not depend on the document.
 _KNOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Per gazetteer: (name, countries) -> resolution of a name only mentioned in background.
+_BACKGROUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: Per gazetteer: (phrase, countries, anchor) -> resolution; the same for every document.
 _PHRASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -259,6 +275,19 @@ def _known_names(gz: Gazetteer, names: list[str]) -> dict[str, bool]:
         for n, r in zip(todo, gz.resolve_many(todo), strict=True):
             cache[n] = r.place is not None and r.match not in (None, "fuzzy")
     return {n: cache[n] for n in names}
+
+
+_CASUALTY_STEMS = ("kill", "dead", "died", "death", "slain", "lives", "perish", "execut", "wound",
+                   "injur", "hurt", "toll", "lost", "murder", "behead", "fatalit", "claim",
+                   "confirm", "took place", "happened", "occurred", "target")
+
+
+def _eventish(text: str) -> bool:
+    """Could this sentence report an incident (an event word or a casualty word)?"""
+    low = text.lower()
+    if any(s in low for s in _CASUALTY_STEMS):
+        return True
+    return bool(frozenset(re.findall(r"[a-z’']+", low)) & lexicon.TRIGGER_WORDS)
 
 
 class PlaceFinder:
@@ -289,14 +318,16 @@ class PlaceFinder:
                     self.persons.update({last, re.sub(r"^(?:al|el|ad|as|ash)-", "", last,
                                                       flags=re.I), " ".join(words[-2:])})
         lower = {w for t in texts for w in re.findall(r"\b[a-z][a-z]+\b", t)}
-        names = []
+        names, background = [], []
+        eventish = {t: _eventish(t) for t in texts}
         for t, sp in spans:
             if self._why_not(t, sp):
                 continue
             if " " not in sp.name and sp.name.lower() in lower and sp.begin == 0:
                 continue  # a sentence-initial word the text also writes in lower case
-            names.append(sp.name)
+            (names if eventish[t] else background).append(sp.name)
         self.resolve_names(names)
+        self.resolve_background([n for n in background if n not in self.names])
 
     def _why_not(self, text: str, sp: Span) -> str:
         why = _is_known_non_place(sp.name, text, sp.begin, sp.end)
@@ -338,6 +369,31 @@ class PlaceFinder:
                                            Context(countries=self.countries))
             for n, r in zip(places, res, strict=True):
                 self.names[n] = r
+
+    def resolve_background(self, names: list[str]) -> None:
+        """Names only in sentences that cannot report an incident are context: each is resolved
+        on its own in the article's countries (cached across documents), not together with the
+        event places."""
+        from gazetteer import Context
+
+        todo = sorted(set(names))
+        if not todo:
+            return
+        c = lexicon.countries()
+        query = {n: (c.short[c.by_name[n.lower()]] if n.isupper() and len(n) <= 4 and
+                     n.lower() in c.by_name else n) for n in todo}
+        known = _known_names(self.gz, [query[n] for n in todo])
+        cache: dict = _BACKGROUND.setdefault(self.gz, {})
+        ask = [n for n in todo if known[query[n]] and (query[n], self.countries) not in cache]
+        if ask:
+            res = self.gz.resolve_many([query[n] for n in ask], Context(countries=self.countries))
+            if len(cache) > 200_000:
+                cache.clear()
+            for n, r in zip(ask, res, strict=True):
+                cache[(query[n], self.countries)] = r
+        for n in todo:
+            if known[query[n]]:
+                self.names[n] = cache[(query[n], self.countries)]
 
     def known(self, name: str) -> Resolution | None:
         r = self.names.get(name)
