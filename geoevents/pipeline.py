@@ -148,6 +148,12 @@ def load_frames(inputs: list[Path], *, published: str | None = None, meta: Path 
                 lines: list[Path] | None = None, gazetteer: Any = None) -> Frames:
     """Read every input into the frames of :mod:`maps.schema`."""
     frames = load_incidents(inputs, published=published, meta=meta, gazetteer=gazetteer)
-    if lines:
-        raise InputError("control lines are not supported yet")
+    if lines:  # control lines: build each spec (or read a built file), then give sides
+        from .lines import assign_sides
+        from .lines import load as load_lines
+
+        line_frame, zone_frame, warnings = load_lines([Path(p) for p in lines], gazetteer)
+        frames.incidents = assign_sides(frames.incidents, line_frame, zone_frame)
+        frames.lines, frames.zones = line_frame, zone_frame
+        frames.messages.extend(str(w) for w in warnings)
     return frames
