@@ -9,7 +9,9 @@ Two incidents are the same event when all of these hold:
   an area (a province, a region: precision 3) and the other lies in it;
 - their actors are compatible: side A is the same, or one side is unnamed ("unidentified armed
   group") or missing;
-- they come from different articles (an article that reports two events reports two events).
+- they come from different articles (an article that reports two events reports two events);
+- a report without a date joins only a dated event, and only when it shares a figure with it
+  (the same source's same number) or names the very same place.
 
 When an incident fits several groups, the one sharing most of its figures (same source, same
 number) wins, then the closer date, then the closer place.  The merged incident keeps every
@@ -65,11 +67,19 @@ def actors_compatible(a: Incident, b: Incident) -> bool:
     return x in GENERIC_ACTORS or y in GENERIC_ACTORS or x == y
 
 
-def compatible(a: Incident, b: Incident) -> bool:
+def compatible(a: Incident, b: Incident, *, evidence: bool = True) -> bool:
     if a.event_type and b.event_type and a.event_type != b.event_type:
         return False
     if not a.date.overlaps(b.date):
         return False
+    if evidence and not (a.date.known and b.date.known):
+        # A report without a date joins a dated event only on evidence: the same source's
+        # same figure, or the very same place.
+        if not (a.date.known or b.date.known):
+            return False
+        same_place = bool(a.location.place_id) and a.location.place_id == b.location.place_id
+        if not (_shared_figures(a, b) or same_place):
+            return False
     if not places_compatible(a.location, b.location):
         return False
     return actors_compatible(a, b)
@@ -108,7 +118,7 @@ def merge_incidents(incidents: list[Incident]) -> list[Incident]:
             if _files(inc) & set().union(*(_files(x) for x in g)):
                 continue
             m = merged[gi]
-            if not compatible(m, inc) or not all(compatible(x, inc) for x in g):
+            if not compatible(m, inc) or not all(compatible(x, inc, evidence=False) for x in g):
                 continue
             s = _score(m, inc)
             if best is None or s > best[0]:

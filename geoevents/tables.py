@@ -86,7 +86,7 @@ def read_csv(path: Path) -> TableRead:
 
     file = str(path)
     data = path.read_bytes()
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():
         raise InputError("empty file" if not data else "the file holds only white space",
                          file=file)
     check_binary(data, file)
@@ -103,7 +103,8 @@ def read_csv(path: Path) -> TableRead:
         data = text.encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    nl = data.find(b"\n")
+    first = (data if nl < 0 else data[:nl]).decode("utf-8").rstrip("\r")
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     import csv
 
@@ -125,7 +126,7 @@ def read_csv(path: Path) -> TableRead:
     table, bad_rows = _arrow_csv(data, header, delimiter, file)
     line_map: list[int] | None = None  # line in the file of each line of ``data``
     broken: list[Rejection] = []
-    if any(t.count('"') % 2 or "\n" in t for t, _e, _a in bad_rows):
+    if any(t.count('"') % 2 or "\n" in t for t, _e, _a, _n in bad_rows):
         # A broken quote runs on into the next lines: set the lines with an odd number of
         # quotes aside (they cannot be whole rows) and read the rest again.
         raw = data.split(b"\n")
@@ -142,23 +143,31 @@ def read_csv(path: Path) -> TableRead:
         table, bad_rows = _arrow_csv(data, header, delimiter, file)
     import pandas as pd
 
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get,
+                         self_destruct=True)
+    del table
     df.columns = [str(c).strip() for c in df.columns]
-    rejections = broken + _bad_row_rejections(data, file, bad_rows, line_map)
+    skipped = _bad_row_rejections(data, file, bad_rows, line_map)
+    rejections = broken + skipped
     n_rows = len(df) + len(bad_rows) + len(broken)
-    frame, row_rejections = _to_frame(df, layout, file,
-                                      _RowLines(data, {t for t, _e, _a in bad_rows}, line_map))
+    lines = _RowLines(data, {t for t, _e, _a, _n in bad_rows}, line_map,
+                      [r.line for r in skipped if r.line is not None])
+    frame, row_rejections = _to_frame(df, layout, file, lines)
     return TableRead(frame, layout, rejections + row_rejections, warnings, n_rows)
 
 
-def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str):
+def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str,
+               threads: bool = True):
+    """Arrow's CSV reader, every column as text; rows with the wrong number of fields are
+    skipped and listed (text, expected, actual, line).  Read again on one thread when there
+    are such rows: only then does the reader say which line each one was on."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    bad_rows: list[tuple[str, int, int]] = []
+    bad_rows: list[tuple[str, int, int, int | None]] = []
 
     def on_bad(row) -> str:
-        bad_rows.append((row.text, row.expected_columns, row.actual_columns))
+        bad_rows.append((row.text, row.expected_columns, row.actual_columns, row.number))
         return "skip"
 
     try:
@@ -169,20 +178,35 @@ def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str):
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in header}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False),
-            read_options=pacsv.ReadOptions(block_size=1 << 24))
+            read_options=pacsv.ReadOptions(block_size=1 << 24, use_threads=threads))
     except pa.ArrowInvalid as exc:
         raise InputError(f"cannot be read as CSV: {exc}", file=file) from None
+    if bad_rows and threads:
+        return _arrow_csv(data, header, delimiter, file, threads=False)
     return table, bad_rows
 
 
 class _RowLines:
-    """The file line of each data row, worked out only when a row needs reporting."""
+    """The file line of each data row, worked out only when a row needs reporting: row i is on
+    line i + 2 plus the skipped lines before it, unless the file has blank lines (then the
+    lines are counted one by one)."""
 
-    def __init__(self, data: bytes, skipped: set[str], line_map: list[int] | None) -> None:
+    def __init__(self, data: bytes, skipped: set[str], line_map: list[int] | None,
+                 skipped_lines: list[int] | None = None) -> None:
         self.data, self.skipped, self.line_map = data, skipped, line_map
+        self.skipped_lines = sorted(skipped_lines or [])
         self._lines: list[int] | None = None
+        self._simple: bool | None = None if line_map is None else False
 
     def __call__(self, i: int) -> int | None:
+        if self._simple is None:  # worked out on the first call: most files need no lines
+            self._simple = b"\n\n" not in self.data and b"\n\r\n" not in self.data
+        if self._simple:
+            line = i + 2
+            for s in self.skipped_lines:
+                if s <= line:
+                    line += 1
+            return line
         if self._lines is None:
             raw = self.data.decode("utf-8", "replace").split("\n")
             lines = []
@@ -194,20 +218,15 @@ class _RowLines:
         return self._lines[i] if i < len(self._lines) else None
 
 
-def _bad_row_rejections(data: bytes, file: str, bad_rows: list[tuple[str, int, int]],
+def _bad_row_rejections(data: bytes, file: str,
+                        bad_rows: list[tuple[str, int, int, int | None]],
                         line_map: list[int] | None = None) -> list[Rejection]:
-    if not bad_rows:
-        return []
-    lines = data.decode("utf-8", errors="replace").split("\n")
-    index: dict[str, list[int]] = {}
-    wanted = {t for t, _e, _a in bad_rows}
-    for i, ln in enumerate(lines):
-        s = ln.rstrip("\r")
-        if s in wanted:
-            index.setdefault(s, []).append(line_map[i] if line_map else i + 1)
+    """Rejections for the rows the CSV reader skipped, with their lines."""
     out = []
-    for text, expected, actual in bad_rows:
-        line = index[text].pop(0) if index.get(text) else None
+    for text, expected, actual, number in bad_rows:
+        line = None
+        if number is not None:
+            line = line_map[number - 1] if line_map and number - 1 < len(line_map) else number
         if text.count('"') % 2:
             why = "a broken quote (an opening \" without its closing one)"
         else:
@@ -236,7 +255,8 @@ def _to_frame(df, layout: str, file: str, lines: _RowLines | None):
     bad_idx = set(problems["row"].tolist()) if len(problems) else set()
     rejections: list[Rejection] = []
     if bad_idx:
-        pos = {ix: i for i, ix in enumerate(df.index)}
+        rows = list(bad_idx)
+        pos = dict(zip(rows, df.index.get_indexer(rows).tolist(), strict=True))
         first: dict[Any, tuple[str, str]] = {}
         for row, fld, why in problems[["row", "field", "reason"]].itertuples(index=False):
             first.setdefault(row, (fld, why))
@@ -247,7 +267,7 @@ def _to_frame(df, layout: str, file: str, lines: _RowLines | None):
             where = "" if line is not None else f"row {i + 1}: "
             rejections.append(Rejection(file, line, fld, where + why,
                                         str(out.loc[row, "place"]) if "place" in out else ""))
-        out = out.drop(index=list(bad_idx))
+        out = _keep_rows(out, ~out.index.isin(list(bad_idx)))
     for c in ("fatalities_low", "fatalities_best", "fatalities_high", "wounded_best"):
         out[c] = out[c].astype("Int64")
     out["geo_precision"] = out["geo_precision"].astype("int64")
@@ -257,6 +277,28 @@ def _to_frame(df, layout: str, file: str, lines: _RowLines | None):
     frame = gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]),
                              crs="EPSG:4326")
     return frame, rejections
+
+
+def _keep_rows(df, keep):
+    """``df[keep]``, column by column with Arrow's filter for Arrow-backed columns (pandas'
+    generic take is several times slower on a million rows of text)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mask = pa.array(np.asarray(keep, dtype=bool))
+    idx = df.index[np.asarray(keep, dtype=bool)]
+    cols = {}
+    for c in df.columns:
+        s = df[c]
+        arr = getattr(s.array, "_pa_array", None)
+        if arr is not None and isinstance(s.dtype, pd.StringDtype):
+            cols[c] = pd.Series(pd.arrays.ArrowStringArray(pc.filter(arr, mask)), index=idx,
+                                name=c)
+        else:
+            cols[c] = s[np.asarray(keep, dtype=bool)]
+    return pd.DataFrame(cols, index=idx)
 
 
 def _frame_columns(t) -> tuple[Any, Any]:
@@ -311,8 +353,8 @@ def _frame_columns(t) -> tuple[Any, Any]:
 
 
 def validate_rows(frame) -> Any:
-    """Rows of a frame that cannot be incidents: (row, field, reason), vectorised."""
-    import numpy as np
+    """Rows of a frame that cannot be incidents: (row, field, reason).  The checks are
+    vectorised; messages are written only for the rows that fail."""
     import pandas as pd
 
     from maps.schema import DATE_PRECISIONS
@@ -322,48 +364,46 @@ def validate_rows(frame) -> Any:
     f = frame
     checks: list[tuple[Any, str, str]] = []
 
-    def add(mask, fld: str, reasons) -> None:
+    def add(mask, fld: str, message) -> None:
         mask = pd.Series(mask, index=f.index).fillna(False).astype(bool)
         if mask.any():
-            rs = reasons if isinstance(reasons, pd.Series) else pd.Series(reasons, index=f.index)
             for ix in mask[mask].index:
-                checks.append((ix, fld, str(rs.loc[ix])))
+                checks.append((ix, fld, message(ix)))
 
-    lat, lon = f["lat"], f["lon"]
-    add(lat.isna(), "latitude", "no latitude: the row cannot be placed")
-    add(lon.isna() & lat.notna(), "longitude", "no longitude: the row cannot be placed")
+    lat = pd.to_numeric(f["lat"], errors="coerce")
+    lon = pd.to_numeric(f["lon"], errors="coerce")
+    add(lat.isna(), "latitude", lambda ix: "no latitude: the row cannot be placed")
+    add(lon.isna() & lat.notna(), "longitude", lambda ix: "no longitude: the row cannot be placed")
     add(lat.notna() & ((lat < -90) | (lat > 90)), "latitude",
-        "latitude " + lat.astype(str) + " is outside -90..90")
+        lambda ix: f"latitude {lat[ix]} is outside -90..90")
     add(lon.notna() & ((lon < -180) | (lon > 180)), "longitude",
-        "longitude " + lon.astype(str) + " is outside -180..180")
-    prec = f["date_precision"].astype(str)
-    start = f["date_start"].astype(str)
-    end = f["date_end"].astype(str)
+        lambda ix: f"longitude {lon[ix]} is outside -180..180")
+    prec, start, end = f["date_precision"], f["date_start"], f["date_end"]
     add(~prec.isin(DATE_PRECISIONS), "date_precision",
-        "date_precision " + prec + " is not one of " + ", ".join(DATE_PRECISIONS))
+        lambda ix: f"date_precision {prec[ix]!r} is not one of {', '.join(DATE_PRECISIONS)}")
     iso = r"^\d{4}-\d{2}-\d{2}$"
-    s_ok = start.str.match(iso)
-    e_ok = end.str.match(iso) | (end == "")
-    add((prec != "unknown") & ~s_ok.astype(bool), "date_start",
-        "date_start " + start.map(repr) + " is not a date (YYYY-MM-DD)")
-    add(~e_ok.astype(bool), "date_end", "date_end " + end.map(repr) + " is not a date")
-    both = s_ok.astype(bool) & (end != "")
-    add(both & (start > end), "date_end", "date_end " + end + " is before date_start " + start)
-    gp = f["geo_precision"]
+    s_ok = start.astype("str").str.match(iso).fillna(False).astype(bool)
+    e_ok = (end.astype("str").str.match(iso).fillna(False) | (end == "")).astype(bool)
+    add((prec != "unknown") & ~s_ok, "date_start",
+        lambda ix: f"date_start {start[ix]!r} is not a date (YYYY-MM-DD)")
+    add(~e_ok, "date_end", lambda ix: f"date_end {end[ix]!r} is not a date")
+    both = s_ok & (end != "")
+    add(both & (start > end), "date_end",
+        lambda ix: f"date_end {end[ix]} is before date_start {start[ix]}")
+    gp = pd.to_numeric(f["geo_precision"], errors="coerce")
     add(gp.notna() & ~gp.isin([1, 2, 3]), "geo_precision",
-        "geo_precision " + gp.astype(str) + " is not 1, 2 or 3")
-    et = f["event_type"].astype(str)
+        lambda ix: f"geo_precision {gp[ix]} is not 1, 2 or 3")
+    et = f["event_type"]
     add((et != "") & ~et.isin(list(EVENT_TYPES)), "event_type",
-        "event_type " + et.map(repr) + " is not an ACLED event type")
+        lambda ix: f"event_type {et[ix]!r} is not an ACLED event type")
     lo, be, hi = (pd.to_numeric(f[c], errors="coerce") for c in
                   ("fatalities_low", "fatalities_best", "fatalities_high"))
     for name, v in (("fatalities_low", lo), ("fatalities_best", be), ("fatalities_high", hi)):
-        add(v.notna() & (v < 0), name, name + " " + v.astype(str) + " is negative")
+        add(v.notna() & (v < 0), name, lambda ix, v=v, name=name: f"{name} {v[ix]} is negative")
     add(be.notna() & lo.notna() & (be < lo), "fatalities_best",
-        "best " + be.astype(str) + " is below low " + lo.astype(str))
+        lambda ix: f"best {be[ix]} is below low {lo[ix]}")
     add(be.notna() & hi.notna() & (be > hi), "fatalities_best",
-        "best " + be.astype(str) + " is above high " + hi.astype(str))
-    del np
+        lambda ix: f"best {be[ix]} is above high {hi[ix]}")
     return pd.DataFrame(checks, columns=["row", "field", "reason"])
 
 

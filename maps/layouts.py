@@ -151,20 +151,38 @@ def _num(s: pd.Series) -> pd.Series:
 def _dates(s: pd.Series) -> pd.Series:
     """ISO date text ("2018-05-23") from dates as exports write them (ISO, "23 May 2018",
     "23-May-2018", ...); "" where it is not a date."""
+    from datetime import datetime
+
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pc.utf8_trim_whitespace(_arrow(s))
-    out = pc.strptime(pc.utf8_slice_codeunits(arr, 0, 10), format="%Y-%m-%d", unit="s",
-                      error_is_null=True)
-    for fmt in ("%d %B %Y", "%d-%B-%Y", "%d-%b-%Y", "%d %b %Y", "%d/%m/%Y", "%B %d, %Y"):
-        if out.null_count == 0:
-            break
-        other = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
-        out = pc.coalesce(out, other)
-    text = pc.strftime(out, format="%Y-%m-%d")
-    text = pc.fill_null(text, pa.scalar("", pa.string()))
-    return pd.Series(pd.arrays.ArrowStringArray(text), index=s.index)
+    arr = _arrow(s)
+    head = pc.utf8_slice_codeunits(arr, 0, 10)
+    parsed = pc.strptime(head, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # Arrow reads "2018-02-31" as 3 March: a date is valid only if its day is the one written.
+    written_day = pc.cast(pc.if_else(pc.match_substring_regex(head, r"^\d{4}-\d{2}-\d{2}$"),
+                                     pc.utf8_slice_codeunits(head, 8, 10),
+                                     pa.scalar(None, pa.string())), pa.int64())
+    ok = pc.fill_null(pc.equal(pc.day(parsed), written_day), False)
+    text = pc.if_else(ok, head, pa.scalar("", pa.string()))
+    out = pd.Series(pd.arrays.ArrowStringArray(text), index=s.index)
+    # The other ways exports write dates, for the (few) rows that are not ISO.
+    bad = np.flatnonzero(~ok.to_numpy(zero_copy_only=False))
+    if len(bad):
+        values = s.iloc[bad].astype(object)
+        fixed = []
+        for v in values:
+            iso = ""
+            for fmt in ("%d %B %Y", "%d-%B-%Y", "%d-%b-%Y", "%d %b %Y", "%d/%m/%Y", "%B %d, %Y",
+                        "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+                try:
+                    iso = datetime.strptime(str(v).strip(), fmt).date().isoformat()
+                    break
+                except ValueError:
+                    continue
+            fixed.append(iso)
+        out.iloc[bad] = fixed
+    return out
 
 
 def _pick(s: pd.Series, mapping: dict[str, str], default: str) -> pd.Series:
@@ -201,7 +219,7 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     def col(name: str) -> pd.Series:
         return t[name] if name in t.columns else empty
 
-    out = pd.DataFrame(index=t.index)
+    out: dict[str, pd.Series] = {}
     eid = col("event_id_cnty").str.strip()
     ours = eid.str.match(r"^(?:inc|acled|ucdp)-")  # ids geoevents wrote keep their form
     out["id"] = ("acled-" + eid).where(eid != "", "").where(~ours, eid)
@@ -244,12 +262,19 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                           ensure_ascii=False)
 
     out["sources_json"] = _json_strings(src, sources_json)
-    fat_txt = fat.astype("Int64").astype(str).replace("<NA>", "null")
-    src_txt = _json_strings(src, lambda s: json.dumps(str(s), ensure_ascii=False))
-    out["casualties_json"] = ('[{"side": "", "kind": "killed", "low": ' + fat_txt +
-                              ', "best": ' + fat_txt + ', "high": ' + fat_txt +
-                              ', "source": ' + src_txt + ', "quote": ""}]').where(
-                                  fat.notna(), "[]")
+    fat_txt = col("fatalities").str.strip()
+
+    def casualties_json(key: str) -> str:
+        f, s = key.split("\x1f", 1)
+        try:
+            n = int(float(f))
+        except ValueError:
+            return "[]"
+        return json.dumps([{"side": "", "kind": "killed", "low": n, "best": n, "high": n,
+                            "source": s, "quote": ""}], ensure_ascii=False)
+
+    # One JSON text per distinct (figure, source): exports repeat both.
+    out["casualties_json"] = _json_strings(fat_txt + "\x1f" + src, casualties_json)
     out["claims_json"] = "[]"
     out["sources"] = src
     out["source_count"] = src.str.count(";").add(1).where(src != "", 0).astype("int64")
@@ -267,7 +292,7 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         (gp.notna() & ~gp.isin([1, 2, 3]), "geo_precision", col("geo_precision"),
          "geo_precision {v} is not 1, 2 or 3"),
     ])
-    return out, problems
+    return pd.DataFrame(out, index=t.index), problems
 
 
 def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -348,7 +373,7 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     def col(name: str) -> pd.Series:
         return t[name] if name in t.columns else empty
 
-    out = pd.DataFrame(index=t.index)
+    out: dict[str, pd.Series] = {}
     gid = col("id").str.strip().str.replace(r"\.0$", "", regex=True)
     ours = gid.str.match(r"^(?:inc|acled|ucdp)-")
     out["id"] = ("ucdp-" + gid).where(gid != "", "").where(~ours, gid)
@@ -438,7 +463,7 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         (bad_best, "best", "best " + col("best") + ", low " + col("low") + ", high " +
          col("high"), "{v}: best must be a number between low and high"),
     ])
-    return out, problems
+    return pd.DataFrame(out, index=t.index), problems
 
 
 def frame_to_ucdp(frame: pd.DataFrame) -> pd.DataFrame:

@@ -82,3 +82,14 @@ def test_merging_is_deterministic():
     x = merge_incidents([a, b])
     y = merge_incidents([b, a])
     assert [i.to_dict() for i in x] == [i.to_dict() for i in y]
+
+
+def test_undated_reports_need_evidence_to_merge():
+    undated = _report("u", PROVINCE, EventDate.unknown(date(2018, 5, 27)),
+                      figs=[("Russian", 4, "MoD", "B")])
+    other_undated = _report("v", HAJIN, EventDate.unknown(None), figs=[("SDF", 5, "SDF", "B")])
+    # Two undated reports are never one event on their own.
+    assert len(merge_incidents([undated, other_undated])) == 2
+    # A dated event in the province with nothing in common stays apart from the undated one.
+    dated = _report("w", MAYADEEN, WED, figs=[("pro-government forces", 35, "SOHR", "B")])
+    assert len(merge_incidents([undated, dated])) == 2

