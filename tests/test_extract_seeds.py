@@ -63,6 +63,9 @@ def test_incident_1_the_attack_near_mayadeen_from_four_articles(seeds):
     sohr = "Syrian Observatory for Human Rights"
     pro = _fig(inc, source=sohr, side="pro-government forces")
     assert {(c.low, c.best, c.high) for c in pro} == {(35, 35, 35)}
+    # "The remaining 26 were all Syrian forces, he told AFP": the rest of SOHR's 35.
+    syr = _fig(inc, source=sohr, side="Syrian government forces")
+    assert [(c.best, c.part_of) for c in syr] == [(26, "pro-government forces")]
     rus = [c for c in inc.casualties if c.source == sohr and c.side == "Russian"]
     assert rus and all(c.low == 9 and c.high is None and c.part_of == "pro-government forces"
                        for c in rus)

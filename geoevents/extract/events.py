@@ -51,7 +51,7 @@ _CONFIRM = re.compile(r"\bconfirm(?:ed|s)\b", re.I)
 _PEOPLE = re.compile(r"\b(?:head|chief|director|spokes\w+|founder|official|commander|leader|"
                      r"representative|he|she|it|they)\b")
 _CASUALTY_STEMS = ("kill", "dead", "died", "death", "slain", "lives", "perish", "execut", "wound",
-                   "injur", "hurt", "toll", "lost", "murder", "behead", "fatalit")
+                   "injur", "hurt", "toll", "lost", "murder", "behead", "fatalit", "remaining")
 _ANAPHOR_WORDS = frozenset(["attack", "incident", "assault", "raid", "fighting", "battle", "clash",
                             "clashes", "strike", "blast", "explosion", "bombing", "ambush",
                             "crash", "shelling", "violence", "operation", "killed", "remaining",

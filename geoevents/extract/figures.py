@@ -203,7 +203,7 @@ def _chunk(m: re.Match[str], prefix: str) -> tuple[Quantity | None, str, str, bo
 
 
 _ANY_CASUALTY = re.compile(r"kill|dead|died|death|slain|lives|perish|execut|wound|injur|hurt|"
-                           r"toll|lost|murder|behead|fatalit", re.I)
+                           r"toll|lost|murder|behead|fatalit|remaining", re.I)
 
 
 def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:

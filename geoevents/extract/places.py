@@ -278,7 +278,8 @@ def _known_names(gz: Gazetteer, names: list[str]) -> dict[str, bool]:
 
 
 _CASUALTY_STEMS = ("kill", "dead", "died", "death", "slain", "lives", "perish", "execut", "wound",
-                   "injur", "hurt", "toll", "lost", "murder", "behead", "fatalit", "claim",
+                   "injur", "hurt", "toll", "lost", "murder", "behead", "fatalit", "remaining",
+                   "claim",
                    "confirm", "took place", "happened", "occurred", "target")
 
 
