@@ -272,6 +272,9 @@ def _to_frame(df, layout: str, file: str, lines: _RowLines | None):
         out[c] = out[c].astype("Int64")
     out["geo_precision"] = out["geo_precision"].astype("int64")
     out["source_count"] = out["source_count"].astype("int64")
+    for c in ("date_text", "place_kind", "place_note"):  # geoevents' optional columns
+        if c not in out.columns:
+            out[c] = ""
     cols = [*INCIDENT_COLUMNS, *[c for c in out.columns if c not in INCIDENT_COLUMNS]]
     out = out[cols].reset_index(drop=True)
     frame = gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]),
@@ -328,6 +331,15 @@ def _frame_columns(t) -> tuple[Any, Any]:
         out[c] = num[c]
     out["geo_precision"] = out["geo_precision"].fillna(3)
     out["source_count"] = out["source_count"].fillna(0)
+    # A hand-made table may leave out the end date and the precision: one day, or a range.
+    start = out["date_start"].astype("str").fillna("").str.strip()
+    end = out["date_end"].astype("str").fillna("").str.strip()
+    end = end.where(end != "", start)
+    prec = out["date_precision"].astype("str").fillna("").str.strip()
+    guess = pd.Series(["day"] * n, index=out.index).where(start == end, "range").where(
+        start != "", "unknown")
+    out["date_start"], out["date_end"] = start, end
+    out["date_precision"] = prec.where(prec != "", guess)
     for c in ("casualties_json", "claims_json", "sources_json"):
         col = out[c].astype("str").fillna("")
         for ix, v in col[col.str.strip() != ""].items():

@@ -159,3 +159,20 @@ def test_event_types_from_the_wording(gz):
     for text, et in cases.items():
         res = extract_text("Report\n\n" + text, gz, published=date(2019, 5, 8), outlet="W")
         assert [i.event_type for i in res.incidents] == [et], text
+
+
+def test_html_saved_as_text_and_page_furniture(gz):
+    from geoevents.extract.article import segment
+    from geoevents.extract.reader import parse_document
+
+    page = ("<!doctype html><html><head><title>T</title></head><body><nav>Home</nav>"
+            "<h1>Clashes near Hajin</h1><p>Your support helps us tell the story. Donate now.</p>"
+            "<p>Five fighters were killed in clashes near Hajin on Monday, activists said.</p>"
+            "<footer>Copyright</footer></body></html>")
+    doc = parse_document(page, "saved.txt")
+    assert doc.html and doc.title == "Clashes near Hajin"
+    kinds = {s.text: s.kind for s in segment(doc)}
+    assert kinds["Your support helps us tell the story."] == "boilerplate"
+    res = extract_text(page, gz, published=date(2019, 1, 9), outlet="W", name="saved.txt")
+    assert [i.location.name for i in res.incidents] == ["Hajīn"]
+    assert res.incidents[0].date.start == date(2019, 1, 7)

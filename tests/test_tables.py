@@ -304,3 +304,17 @@ def test_acled_column_mapping_is_pandas_only():
     assert list(df.columns) == list(ACLED_COLUMNS)
     assert df.iloc[0]["fatalities"] == "35"  # ACLED's conservative figure
     assert df.iloc[0]["iso"] == "760" and df.iloc[0]["country"] == "Syria"
+
+
+def test_hand_made_csv_with_few_columns(tmp_path):
+    p = tmp_path / "mine.csv"
+    p.write_text("id,date_start,lat,lon,place,notes\n"
+                 "a,2018-05-23,35.02,40.45,Mayadeen,one day\n"
+                 ",2018-05-26,35.34,40.14,Deir ez-Zor,no id: one is made\n"
+                 "c,,35.0,40.0,somewhere,no date at all\n", encoding="utf-8")
+    res = read_table(p)
+    assert res.rejections == []
+    f = res.frame
+    assert list(f["date_precision"]) == ["day", "day", "unknown"]
+    assert list(f["date_end"])[:2] == ["2018-05-23", "2018-05-26"]
+    assert f["id"].iloc[1].startswith("inc-") and f["id"].iloc[0] == "a"
