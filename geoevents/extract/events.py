@@ -828,8 +828,10 @@ class StoryReader:
             quote = d.sentences[0].text if d.sentences else ""
             if inc is not None:
                 incidents.append((inc, line))
-                for pm, _r, _n, _s in d.places:
-                    if inc.location.written not in (pm.phrase, pm.name):
+                for pm, rx, _n, _s in d.places:
+                    same = rx is not None and rx.place is not None and \
+                        rx.place.uid == inc.location.place_id
+                    if not same and inc.location.written not in (pm.phrase, pm.name):
                         p = pm.place
                         self.context.append(ContextItem(
                             self.file, line, "place", pm.phrase or pm.name,

@@ -463,11 +463,11 @@ class PlaceFinder:
                 continue
             break
         phrase_left = text[start:b]
+        bare_the = bool(re.fullmatch(r"the\s+", phrase_left, re.I))
         # Do not begin with connecting words.
         m = re.match(r"^(?:(?:of|to|the|a|an)\s+)+", phrase_left, re.I)
         if m and not re.match(r"^the\s+\w", phrase_left, re.I):
             start += m.end()
-        # Keep "the" only before a generic word ("the town of X", "the Dawa area").
         if re.match(r"^(?:of|to)\s", text[start:b], re.I):
             start = b
         # Right: area word, "west of Y", "(Y)", ", Y province".
@@ -490,6 +490,8 @@ class PlaceFinder:
                               text[end:])
                 if m4:
                     end += m4.end()
+        if bare_the and end > e:
+            start = b - len(phrase_left)  # "the Dawa area": "the" belongs with "area"
         # "between Idlib and Saraqeb": the gazetteer reads the pair.
         mb = re.search(r"\bbetween\s+(?:the\s+)?(?:(?:town|village|city|towns|villages)\s+of\s+)?$",
                        text[:b], re.I)
