@@ -143,6 +143,8 @@ def read_csv(path: Path) -> TableRead:
         table, bad_rows = _arrow_csv(data, header, delimiter, file)
     import pandas as pd
 
+    # One piece per column: filtering rows out later is then several times faster.
+    table = table.combine_chunks()
     df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get,
                          self_destruct=True)
     del table
@@ -202,11 +204,14 @@ class _RowLines:
         if self._simple is None:  # worked out on the first call: most files need no lines
             self._simple = b"\n\n" not in self.data and b"\n\r\n" not in self.data
         if self._simple:
-            line = i + 2
-            for s in self.skipped_lines:
-                if s <= line:
-                    line += 1
-            return line
+            # Row i is on line i + 2 + k, k the skipped lines before it: the smallest k with
+            # exactly k skipped lines at or before line i + 2 + k.
+            import bisect
+
+            k = bisect.bisect_right(self.skipped_lines, i + 2)
+            while bisect.bisect_right(self.skipped_lines, i + 2 + k) != k:
+                k = bisect.bisect_right(self.skipped_lines, i + 2 + k)
+            return i + 2 + k
         if self._lines is None:
             raw = self.data.decode("utf-8", "replace").split("\n")
             lines = []
