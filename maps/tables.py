@@ -370,8 +370,78 @@ def source_rows(incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per source per incident, from ``sources_json`` (else the readable ``sources``).
 
     Columns of :data:`SOURCE_COLUMNS`; ``position`` counts from 1 within each incident, in the
-    order the incident lists its sources.
+    order the incident lists its sources.  Parsed by Arrow's JSON reader in one pass (a million
+    incidents in about a second); a frame it cannot read that way (values of other types, lists
+    already parsed) goes through the row-by-row reader, which names the incident of a bad value.
     """
+    fast = _source_rows_arrow(incidents)
+    return fast if fast is not None else _source_rows_python(incidents)
+
+
+def _source_rows_arrow(incidents: pd.DataFrame) -> pd.DataFrame | None:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pajson
+
+    if "sources_json" not in incidents.columns or "id" not in incidents.columns:
+        return None
+    try:
+        raw = pa.array(incidents["sources_json"], type=pa.large_string(), from_pandas=True)
+        ids = pa.array(incidents["id"], type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # lists already parsed, numbers as ids
+        return None
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks()
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    text = pc.fill_null(pc.utf8_trim_whitespace(raw), "")
+    empty = pc.is_in(text, value_set=pa.array(["", "[]", "null"], type=pa.large_string()))
+    listed = pc.starts_with(text, "[")
+    if pc.any(pc.and_(pc.invert(listed), pc.invert(empty))).as_py():
+        return None  # something other than a JSON list: the row-by-row reader says what
+    if "sources" in incidents.columns:
+        plain = pa.array(incidents["sources"].astype("string").fillna(""), type=pa.string())
+        plain = plain.combine_chunks() if isinstance(plain, pa.ChunkedArray) else plain
+        if pc.any(pc.and_(empty, pc.not_equal(pc.utf8_trim_whitespace(plain), ""))).as_py():
+            return None  # readable sources only: the row-by-row reader splits them
+    keep = pc.invert(empty)
+    rows = np.flatnonzero(keep.to_numpy(zero_copy_only=False))
+    item = pa.struct([(k, pa.string()) for k in ("outlet", "url", "published", "quote")])
+    if len(rows):
+        ls = pa.large_string()
+        lines = pc.binary_join_element_wise(pa.scalar("{\"s\":", ls), pc.filter(text, keep),
+                                            pa.scalar("}\n", ls), pa.scalar("", ls))
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+            lines.offset: lines.offset + len(lines) + 1]
+        data = lines.buffers()[2][int(offsets[0]): int(offsets[-1])]
+        try:
+            table = pajson.read_json(
+                pa.BufferReader(data),
+                parse_options=pajson.ParseOptions(
+                    explicit_schema=pa.schema([("s", pa.list_(item))]),
+                    unexpected_field_behavior="ignore"),
+                read_options=pajson.ReadOptions(block_size=1 << 24))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+        lists = table.column("s").combine_chunks()
+    else:
+        lists = pa.array([], type=pa.list_(item))
+    if len(lists) != len(rows):
+        return None
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists).to_numpy()
+    offsets = lists.offsets.to_numpy()
+    position = np.arange(len(flat)) - np.repeat(offsets[:-1], np.diff(offsets)) + 1
+    columns = {"incident_id": ids.take(pa.array(rows[parent])),
+               "position": pa.array(position.astype("int64"))}
+    for key in ("outlet", "url", "published", "quote"):
+        columns[key] = pc.fill_null(pc.struct_field(flat, key), "")
+    return pa.table(columns).to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _source_rows_python(incidents: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     ids = incidents["id"].astype(str).tolist() if len(incidents) else []

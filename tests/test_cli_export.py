@@ -1,0 +1,129 @@
+"""``geoevents export`` end to end: inputs in, files out, and refusals with clear messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.frames import incidents_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """The seed incidents as a GeoJSON and a CSV in our layout, three each."""
+    inc = incidents_frame()
+    a, b = tmp_path / "in" / "a.geojson", tmp_path / "in" / "b.csv"
+    a.parent.mkdir()
+    inc.iloc[:3].to_file(a, driver="GeoJSON", engine="pyogrio")
+    inc.iloc[3:].drop(columns="geometry").to_csv(b, index=False)
+    return a, b
+
+
+@pytest.mark.parametrize("name", ["out.gpkg", "out.geojson", "out.kml", "out.csv"])
+def test_export_each_format(cli, inputs, tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    proc = cli("export", *map(str, inputs), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert f"wrote {out}" in proc.stdout and "6 incidents" in proc.stdout
+    assert out.stat().st_size > 0
+    if name == "out.gpkg":
+        db = sqlite3.connect(out)
+        ids = [r[0] for r in db.execute("SELECT id FROM incidents ORDER BY fid")]
+        assert ids == incidents_frame()["id"].tolist()  # inputs in order, nothing dropped
+        assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == 8
+    if name == "out.geojson":
+        assert (tmp_path / "out.qml").read_text("utf-8").startswith("<!DOCTYPE qgis")
+        doc = json.loads(out.read_text("utf-8"))
+        assert len(doc["features"]) == 6
+
+
+def test_format_option_and_overwrite(cli, inputs, tmp_path: Path) -> None:
+    out = tmp_path / "data.json"
+    assert cli("export", str(inputs[0]), "-o", str(out), "--format", "geojson").returncode == 0
+    again = cli("export", str(inputs[0]), "-o", str(out))
+    assert again.returncode == 2
+    assert "already exists (use --overwrite to replace it)" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert cli("export", str(inputs[0]), "-o", str(out), "--overwrite").returncode == 0
+
+
+@pytest.mark.parametrize("args,message", [
+    (["-o", "{tmp}/x.shp"], "does not write '.shp' files; give the output one of the "
+                            "extensions .gpkg, .geojson/.json, .kml, .csv"),
+    (["-o", "{tmp}/missing/x.gpkg"], "the folder {tmp}/missing does not exist"),
+    (["-o", "{tmp}/x.gpkg", "--format", "kml"], "a kml file must end in .kml"),
+    (["-o", "{tmp}/x.gpkg", "--format", "shp"], "invalid choice: 'shp'"),
+])
+def test_refusals_are_clear_and_leave_nothing(cli, inputs, tmp_path: Path, args: list[str],
+                                              message: str) -> None:
+    out_dir = tmp_path / "o"
+    out_dir.mkdir()
+    args = [a.format(tmp=out_dir) for a in args]
+    proc = cli("export", str(inputs[0]), *args)
+    assert proc.returncode == 2
+    assert message.format(tmp=out_dir) in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(out_dir.iterdir()) == []
+
+
+def test_bad_value_in_an_input_is_named(cli, tmp_path: Path) -> None:
+    inc = incidents_frame().drop(columns="geometry").astype({"fatalities_best": object})
+    inc.loc[1, "fatalities_best"] = "dozens"
+    src = tmp_path / "bad.csv"
+    inc.to_csv(src, index=False)
+    out_dir = tmp_path / "o"
+    out_dir.mkdir()
+    proc = cli("export", str(src), "-o", str(out_dir / "x.gpkg"))
+    assert proc.returncode == 2
+    assert ("incidents row 2 (id inc-91d3b6f0a2): field 'fatalities_best': 'dozens' is not "
+            "a number") in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(out_dir.iterdir()) == []
+
+
+def test_read_only_folder_is_refused(inputs, tmp_path: Path) -> None:
+    """As an unprivileged user (root may write anywhere): a clear message, nothing written."""
+    base = Path(tempfile.mkdtemp(prefix="geoevents-ro-"))  # readable by everyone
+    try:
+        base.chmod(0o755)
+        source = base / inputs[0].name
+        shutil.copy(inputs[0], source)
+        source.chmod(0o644)
+        folder = base / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
+        command = [sys.executable, "-m", "geoevents", "export", str(source), "-o",
+                   str(folder / "x.gpkg")]
+        if os.geteuid() == 0:
+            setpriv = shutil.which("setpriv")
+            if not setpriv:
+                pytest.skip("running as root without setpriv to drop privileges")
+            command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "GEOEVENTS_HOME": str(base / "home")}
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=base,
+                              timeout=120, check=False)
+        assert proc.returncode == 2, proc.stderr
+        assert f"cannot write in the folder {folder}: permission denied" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert list(folder.iterdir()) == []
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_help_lists_export(cli) -> None:
+    proc = cli("--help")
+    assert "export" in proc.stdout
+    proc = cli("export", "--help")
+    assert proc.returncode == 0
+    assert "layer_styles" not in proc.stdout  # user-facing words only
+    assert "--overwrite" in proc.stdout and ".gpkg" in proc.stdout
