@@ -519,14 +519,19 @@ class Gazetteer:
         if status == "ambiguous":
             conf = min(conf, 0.5)
         match: MatchKind = "normalised" if level == "variant" else level  # type: ignore[assignment]
-        cands = [self._cand(s, h, d) for s, h, d in scored[:max(limit, 1)]]
+        ranked = scored
         reason = None
         if status == "ambiguous":
-            rivals = [t for t in eligible[1:]
-                      if TIER[t[1].match] >= tier and self._distinct(top.place, t[1].place)]
+            rivals = [t for t in eligible[1:] if self._distinct(top.place, t[1].place)]
             where = sorted({t[1].place.country or "?" for t in [eligible[0], *rivals]})
-            reason = (f"{len(rivals) + 1} places of this name ({', '.join(where)}) and the context "
-                      "does not decide; give a country focus or other places of the report")
+            reason = (f"{len(rivals) + 1} places answer to this name ({', '.join(where)}) and the "
+                      "context does not decide; give a country focus or other places of the report")
+            # List the best candidate of each country first, so that the choice is visible.
+            firsts: dict[str, tuple[float, _Hit, float]] = {}
+            for t in scored:
+                firsts.setdefault(t[1].place.country, t)
+            ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
+        cands = [self._cand(s, h, d) for s, h, d in ranked[:max(limit, 1)]]
         return Resolution(
             query=q, status=status, place=top.place, match=match, matched_name=top.name,
             confidence=round(conf, 3), precision=top.place.precision, candidates=cands,

@@ -64,9 +64,9 @@ def test_palmyra_without_context_is_ambiguous_and_lists_candidates(gz):
     r = gz.resolve("Palmyra")
     assert r.status == "ambiguous"
     assert r.confidence <= 0.5
-    countries = {c.place.country for c in r.candidates}
-    assert {"SY", "US"} <= {c.place.country for c in gz.resolve("Palmyra", limit=50).candidates}
-    assert len(r.candidates) >= 3 and len(countries) >= 2
+    # the best candidate of each country comes first, Tadmur among them
+    assert {"SY", "US"} <= {c.place.country for c in r.candidates[:3]}
+    assert len(r.candidates) >= 3
     assert "context" in r.reason
 
 
