@@ -477,7 +477,8 @@ def _write(fmt: str, path: Path, staging: Staging, incidents: Any, lines: Any, z
             from .kml import write_kml
 
             with open(staging.temp(path), "w", encoding="utf-8", newline="\n") as out:
-                return write_kml(out, incidents, lines, zones, name=path.stem)
+                return write_kml(out, incidents, lines, zones, name=path.stem,
+                                 progress=progress)
         if fmt == "csv":
             with open(staging.temp(path), "wb") as out:
                 return {INCIDENTS: write_csv(out, incidents, progress=progress)}

@@ -243,8 +243,9 @@ def _time_span(begin: Any, end: Any) -> str:
 
 
 def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None, *,
-              name: str = "geoevents") -> dict[str, int]:
-    """Write the frames as one KML document to ``out``; returns feature counts per layer."""
+              name: str = "geoevents", progress: bool = False) -> dict[str, int]:
+    """Write the frames as one KML document to ``out``; returns feature counts per layer.
+    ``progress``: a bar on stderr over the incidents."""
     w = out.write
     w('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n')
     w(f"<Document><name>{xml_text(name)}</name><open>1</open>\n")
@@ -281,7 +282,15 @@ def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None
     if zones is not None:
         counts["zones"] = 0
     w("<Folder><name>Incidents</name>\n")
-    for row, geom in _records(incidents):
+    records: Iterable[tuple[dict[str, Any], Any]] = _records(incidents)
+    if progress and len(incidents) > 10000:
+        import sys
+
+        from tqdm import tqdm
+
+        records = tqdm(records, total=len(incidents), desc="KML", unit=" incidents",
+                       file=sys.stderr, leave=False)
+    for row, geom in records:
         t = str(row.get("event_type") or "")
         step = _size_step(row.get("fatalities_best"))
         style = (_style_id("incident", type_index[t], step) if t in type_index

@@ -2,16 +2,19 @@
 
 - **incidents**: categorised by ``event_type`` (the six ACLED event types always, in ACLED's order,
   then any other type present, then "all other values"), one colour per type, circles sized by
-  ``fatalities_best`` (area-proportional, Flannery's exponent 0.57; unknown figures get a small
-  hollow circle); time-aware between ``date_start`` and ``date_end`` (QGIS temporal controller).
+  ``fatalities_best`` (2 to 10 mm, area-proportional with Flannery's exponent 0.57, the largest
+  figure of the export at 10 mm; an unknown figure gets a 1.6 mm dot); the temporal settings
+  use ``date_start`` and ``date_end`` (QGIS opens the layer with them filled in: tick "Dynamic
+  temporal control" in the layer's Temporal properties to animate it).
 - **control_lines**: categorised by line ``id``, each line drawn in its own ``color`` with a band in
   the left party's colour on its left and one in the right party's colour on its right (looking
-  along the line, i.e. downstream for a river); valid between ``valid_from`` and ``valid_to``.
+  along the line, i.e. downstream for a river); temporal settings from ``valid_from`` and
+  ``valid_to``.
 - **zones**: categorised by ``party``, filled in the zone's ``color`` (translucent) with a solid
-  outline; valid between ``valid_from`` and ``valid_to``.
+  outline; temporal settings from ``valid_from`` and ``valid_to``.
 
-The QML is what QGIS 3.22 writes for these renderers (both the ``Option`` maps and the older
-``prop`` elements, so older and newer QGIS read it).  The same text goes into a GeoPackage's
+The QML is generated here, following the structure QGIS 3.22 saves for these renderers (both the
+``Option`` maps and the older ``prop`` elements, so older and newer QGIS read it).  The same text goes into a GeoPackage's
 ``layer_styles`` table and beside GeoJSON files as ``<name>.qml``, which QGIS loads by default.
 Colours: any CSS colour (``#c0392b``, ``#c00``, ``rgb(192,57,43)``, ``darkred``).
 """

@@ -364,6 +364,10 @@ def test_missing_folder_and_existing_file(tmp_path: Path, frames) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(ExportError, match="is not a folder"):
         export_frames(tmp_path / "file" / "x.gpkg", inc)
+    (tmp_path / "dir.gpkg").mkdir()
+    with pytest.raises(ExportError, match=r"dir\.gpkg is a folder; give a file name"):
+        export_frames(tmp_path / "dir.gpkg", inc, overwrite=True)
+    (tmp_path / "dir.gpkg").rmdir()
     existing = tmp_path / "x.kml"
     existing.write_text("keep me")
     with pytest.raises(ExportError, match=r"x\.kml already exists \(use --overwrite"):
