@@ -449,3 +449,33 @@ def test_frames_in_another_crs_are_reprojected(tmp_path: Path) -> None:
     export_frames(tmp_path / "m.geojson", inc)
     doc = json.loads((tmp_path / "m.geojson").read_text("utf-8"))
     assert doc["features"][0]["geometry"]["coordinates"] == [40.45154, 35.01982]
+
+
+def test_zone_columns_of_incidents_are_typed(tmp_path: Path) -> None:
+    """The optional columns control lines add: Boolean near_line, Real distance, text party."""
+    inc = incidents_frame()
+    inc["zone_party"] = ["Syrian government and Russia", "", "Syrian government and Russia",
+                         "", "SDF and US-led coalition", ""]
+    inc["zone_bank"] = ["right", "", "right", "", "left", ""]
+    inc["zone_side"] = ["west", "", "west", "", "east", ""]
+    inc["line_id"] = ["euphrates-2018", "", "euphrates-2018", "", "euphrates-2018", ""]
+    inc["line_distance_km"] = [1.23456789, None, 6.5, None, 2.0, None]
+    inc["near_line"] = [True, None, False, None, False, None]
+    export_frames(tmp_path / "z.gpkg", inc)
+    export_frames(tmp_path / "z.geojson", inc)
+    export_frames(tmp_path / "z.csv", inc)
+    db = sqlite3.connect(tmp_path / "z.gpkg")
+    cols = {r[1]: r[2] for r in db.execute("PRAGMA table_info(incidents)")}
+    assert cols["near_line"] == "BOOLEAN" and cols["line_distance_km"] == "REAL"
+    assert db.execute("SELECT near_line, line_distance_km FROM incidents ORDER BY fid"
+                      ).fetchall()[:2] == [(1, 1.235), (None, None)]
+    props = [f["properties"] for f in
+             json.loads((tmp_path / "z.geojson").read_text("utf-8"))["features"]]
+    assert props[0]["near_line"] is True and props[2]["near_line"] is False
+    assert props[1]["near_line"] is None and props[0]["line_distance_km"] == 1.235
+    assert props[4]["zone_party"] == "SDF and US-led coalition"
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "z.csv").read_bytes().decode(
+        "utf-8-sig"), newline="")))
+    assert list(rows[0])[-6:] == ["zone_party", "zone_bank", "zone_side", "line_id",
+                                  "line_distance_km", "near_line"]
+    assert (rows[0]["near_line"], rows[1]["near_line"]) == ("true", "")
