@@ -6,6 +6,13 @@ Knows nothing of incidents or maps.  Public API:
 - :class:`Context`, :class:`Place`, :class:`Candidate`, :class:`Resolution`
 - :func:`load_places` (curated/overlay place files), :mod:`gazetteer.normalize`
 - :class:`GazetteerError`, :class:`InputError`
+- :mod:`gazetteer.naturalearth`: installed Natural Earth layers (``install``,
+  ``install_from_dir``, ``read_layer``, ``installed_path``, ``status``, ``NotInstalled``)
+- :mod:`gazetteer.rivers`: rivers by name as merged, directed lines (``river``, ``lookup``,
+  ``River``, ``UnknownRiver``)
+
+The two modules are imported on use (``from gazetteer import rivers``): they need geopandas,
+shapely and pyproj, which ``geoevents --help`` must not load.
 """
 
 from .curated import load_places

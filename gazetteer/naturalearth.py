@@ -15,7 +15,15 @@ countries              ne_10m_admin_0_countries               basemap, zones, ga
 countries_50m          ne_50m_admin_0_countries               basemap (small scale)
 populated_places       ne_10m_populated_places                basemap labels, gazetteer
 admin1_label_points    ne_10m_admin_1_label_points            gazetteer (provinces)
+admin1                 ne_10m_admin_1_states_provinces        zones clipped to a province
 =====================  =====================================  ==========================
+
+Installing: :func:`install` downloads each layer's zip from Natural Earth's own address
+(:func:`url`, base ``$GEOEVENTS_NATURALEARTH_URL`` or :data:`BASE_URL`) with pooch into
+:func:`folder`; a file already there whose SHA-256 matches the manifest is not fetched again.
+:func:`install_from_dir` installs the same layers from a local folder (no network).  Both check
+every file before recording it (:func:`check_layer`: it opens, has the expected geometry and
+columns, is not empty); :func:`status` re-hashes the installed files against the manifest.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from . import paths
 from .errors import GazetteerError
 
 BASE_URL = "https://naciscdn.org/naturalearth"
+BASE_URL_ENV = "GEOEVENTS_NATURALEARTH_URL"
 LAYERS: dict[str, dict[str, str]] = {
     "rivers": {"stem": "ne_10m_rivers_lake_centerlines", "scale": "10m", "theme": "physical"},
     "lakes": {"stem": "ne_10m_lakes", "scale": "10m", "theme": "physical"},
@@ -36,7 +45,21 @@ LAYERS: dict[str, dict[str, str]] = {
     "populated_places": {"stem": "ne_10m_populated_places", "scale": "10m", "theme": "cultural"},
     "admin1_label_points": {"stem": "ne_10m_admin_1_label_points", "scale": "10m",
                             "theme": "cultural"},
+    "admin1": {"stem": "ne_10m_admin_1_states_provinces", "scale": "10m", "theme": "cultural"},
 }
+
+#: What each layer must hold to be usable: geometry family and columns (any case).
+EXPECT: dict[str, tuple[str, tuple[str, ...]]] = {
+    "rivers": ("line", ("name", "featurecla")),
+    "lakes": ("polygon", ("name",)),
+    "countries": ("polygon", ("iso_a2", "name")),
+    "countries_50m": ("polygon", ("iso_a2", "name")),
+    "populated_places": ("point", ("name",)),
+    "admin1_label_points": ("point", ("name",)),
+    "admin1": ("polygon", ("name", "iso_a2")),
+}
+_FAMILY = {"point": ("Point", "MultiPoint"), "line": ("LineString", "MultiLineString"),
+           "polygon": ("Polygon", "MultiPolygon")}
 
 
 class NotInstalled(GazetteerError):
@@ -51,9 +74,24 @@ class NotInstalled(GazetteerError):
         self.layer = layer
 
 
-def url(layer: str) -> str:
-    spec = LAYERS[layer]
-    return f"{BASE_URL}/{spec['scale']}/{spec['theme']}/{spec['stem']}.zip"
+def base_url() -> str:
+    """Where downloads come from: ``$GEOEVENTS_NATURALEARTH_URL`` or Natural Earth's CDN."""
+    import os
+
+    return (os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
+
+
+def url(layer: str, base: str | None = None) -> str:
+    """Natural Earth's download address of a layer (``<base>/10m/physical/<stem>.zip``)."""
+    spec = _spec(layer)
+    root = (base or base_url()).rstrip("/")
+    return f"{root}/{spec['scale']}/{spec['theme']}/{spec['stem']}.zip"
+
+
+def _spec(layer: str) -> dict[str, str]:
+    if layer not in LAYERS:
+        raise GazetteerError(f"unknown Natural Earth layer {layer!r}; known: {', '.join(LAYERS)}")
+    return LAYERS[layer]
 
 
 def folder() -> Path:
@@ -90,12 +128,12 @@ def require(layer: str, feature: str = "") -> Path:
 
 
 def read_layer(layer: str, *, bbox: tuple[float, float, float, float] | None = None,
-               feature: str = ""):
+               feature: str = "", where: str | None = None):
     """The layer as a GeoDataFrame in EPSG:4326 (optionally only features meeting ``bbox``,
-    given as (west, south, east, north))."""
+    given as (west, south, east, north), and/or an OGR SQL ``where`` filter)."""
     import geopandas as gpd
 
-    frame = gpd.read_file(require(layer, feature), bbox=bbox, engine="pyogrio")
+    frame = gpd.read_file(require(layer, feature), bbox=bbox, where=where, engine="pyogrio")
     if frame.crs is None:
         frame = frame.set_crs(4326)
     elif frame.crs.to_epsg() != 4326:
@@ -113,6 +151,15 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def source_file(source: str | Path, layer: str) -> Path | None:
+    """The file of ``layer`` in a local folder (``<stem>.geojson``, ``.gpkg``, ``.zip`` or
+    ``.shp``), or None."""
+    stem = _spec(layer)["stem"]
+    src = Path(source)
+    return next((src / f"{stem}{ext}" for ext in (".geojson", ".gpkg", ".zip", ".shp")
+                 if (src / f"{stem}{ext}").is_file()), None)
+
+
 def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dict[str, Any]:
     """Install layers from a local folder holding Natural Earth files (``<stem>.geojson``,
     ``.gpkg``, ``.shp`` or ``.zip``).  Copies each file into :func:`folder`, records its
@@ -128,23 +175,153 @@ def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dic
     man = manifest()
     missing = []
     for layer in layers or list(LAYERS):
-        stem = LAYERS[layer]["stem"]
-        found = next((src / f"{stem}{ext}" for ext in (".geojson", ".gpkg", ".zip", ".shp")
-                      if (src / f"{stem}{ext}").is_file()), None)
+        stem = _spec(layer)["stem"]
+        found = source_file(src, layer)
         if found is None:
             missing.append(f"{layer} ({stem}.geojson/.gpkg/.zip/.shp)")
             continue
         if found.suffix == ".shp":
             raise GazetteerError(f"{found}: give the .zip of the shapefile, not the .shp")
-        tmp = dest / f".{found.name}.tmp"
+        tmp = dest / f".{found.name}.tmp{found.suffix}"
         shutil.copyfile(found, tmp)
-        tmp.replace(dest / found.name)
+        try:
+            info = check_layer(layer, tmp, shown=str(found))
+        except GazetteerError:
+            tmp.unlink(missing_ok=True)
+            raise
+        _replace_installed(man, layer, tmp, dest / found.name)
         man[layer] = {"file": found.name, "source": str(found.resolve()),
-                      "sha256": _sha256(dest / found.name),
+                      "sha256": _sha256(dest / found.name), "features": info["features"],
                       "installed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        _write_manifest(man)
     if missing and layers:
         raise GazetteerError(f"{src}: missing {', '.join(missing)}")
+    _write_manifest(man)
+    return man
+
+
+def _write_manifest(man: dict[str, Any]) -> None:
+    dest = folder()
+    dest.mkdir(parents=True, exist_ok=True)
     tmp = dest / ".manifest.json.tmp"
     tmp.write_text(json.dumps(man, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(dest / "manifest.json")
+
+
+def _replace_installed(man: dict[str, Any], layer: str, new: Path, target: Path) -> None:
+    """Move ``new`` to ``target``; remove the layer's previous file if it had another name."""
+    old = man.get(layer, {}).get("file")
+    new.replace(target)
+    if old and old != target.name:
+        (target.parent / old).unlink(missing_ok=True)
+
+
+def check_layer(layer: str, path: str | Path, *, shown: str | None = None) -> dict[str, Any]:
+    """Check that ``path`` holds a usable copy of ``layer``: it opens (GeoJSON, GeoPackage or a
+    zipped shapefile), has features of the expected geometry and the expected columns.  Returns
+    {"features", "geometry_type", "fields"}; raises GazetteerError saying what is wrong."""
+    import pyogrio
+
+    what = shown or str(path)
+    family, needed = EXPECT.get(layer, ("", ()))
+    try:
+        info = pyogrio.read_info(str(path))
+        sample = pyogrio.read_dataframe(str(path), max_features=50)
+    except Exception as exc:  # GDAL's errors: not a vector file, a zip without a layer, ...
+        raise GazetteerError(f"{what}: not a readable vector file for the Natural Earth layer "
+                             f"'{layer}' ({exc})") from None
+    fields = [str(f) for f in info.get("fields", [])]
+    lower = {f.lower() for f in fields}
+    lacking = [c for c in needed if c not in lower]
+    if lacking:
+        raise GazetteerError(f"{what}: lacks the column(s) {', '.join(lacking)} of Natural Earth's "
+                             f"{LAYERS[layer]['stem']}; is it the right file?")
+    count = int(info.get("features") or 0)
+    if count <= 0 or sample.empty:
+        raise GazetteerError(f"{what}: holds no features")
+    if family:
+        kinds = set(sample.geometry.dropna().geom_type)
+        if not kinds or not kinds <= set(_FAMILY[family]):
+            raise GazetteerError(f"{what}: the layer '{layer}' must hold {family} geometries, "
+                                 f"not {', '.join(sorted(kinds)) or 'none'}")
+    return {"features": count, "geometry_type": info.get("geometry_type"), "fields": fields}
+
+
+def install(layers: list[str] | None = None, *, base: str | None = None, refresh: bool = False,
+            progress: bool = False) -> dict[str, Any]:
+    """Download layers (default: all of :data:`LAYERS`) from Natural Earth's addresses with pooch.
+
+    Each zip goes to :func:`folder` and is checked (:func:`check_layer`) before the manifest
+    records its address and SHA-256.  A file already installed whose checksum still matches the
+    manifest is kept without downloading (``refresh=True`` fetches it again).  Returns the
+    manifest; raises GazetteerError naming the layer and address that failed."""
+    import logging
+    import time
+
+    import pooch
+
+    pooch.get_logger().setLevel(logging.WARNING)
+    dest = folder()
+    dest.mkdir(parents=True, exist_ok=True)
+    man = manifest()
+    for layer in layers or list(LAYERS):
+        address = url(layer, base)
+        fname = f"{_spec(layer)['stem']}.zip"
+        entry = man.get(layer, {})
+        known = None
+        target = dest / fname
+        if (not refresh and entry.get("file") == fname and target.is_file()
+                and _sha256(target) == entry.get("sha256")):
+            known = f"sha256:{entry['sha256']}"  # pooch keeps the cached file
+        else:
+            target.unlink(missing_ok=True)
+        try:
+            got = Path(pooch.retrieve(address, known_hash=known, fname=fname, path=dest,
+                                      progressbar=progress))
+        except Exception as exc:  # requests' HTTP/connection errors, pooch's hash mismatch
+            raise GazetteerError(
+                f"could not download the Natural Earth layer '{layer}' from {address}: {exc}; "
+                "on a machine without internet, fetch the files elsewhere and use "
+                "`geoevents data install naturalearth --from DIR`") from None
+        try:
+            info = check_layer(layer, got, shown=f"{address} (downloaded)")
+        except GazetteerError:
+            got.unlink(missing_ok=True)
+            raise
+        digest = _sha256(got)
+        if known and entry.get("installed"):
+            stamp = entry["installed"]
+        else:
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        old = entry.get("file")
+        if old and old != fname:
+            (dest / old).unlink(missing_ok=True)
+        man[layer] = {"file": fname, "source": address, "sha256": digest,
+                      "features": info["features"], "installed": stamp}
+        _write_manifest(man)
     return man
+
+
+def status() -> list[dict[str, Any]]:
+    """One row per known layer: {"layer", "dataset", "state" (ok | missing | changed |
+    not installed), "file", "size", "sha256", "source", "installed", "features"}.  Installed
+    files are hashed again and compared with the manifest."""
+    man = manifest()
+    rows = []
+    for layer, spec in LAYERS.items():
+        entry = man.get(layer) or {}
+        row: dict[str, Any] = {"layer": layer, "dataset": spec["stem"], "state": "not installed",
+                               "file": "", "size": None, "sha256": "", "source": "",
+                               "installed": "", "features": None}
+        if entry:
+            p = folder() / entry.get("file", "")
+            row.update(file=str(p), sha256=entry.get("sha256", ""),
+                       source=entry.get("source", ""), installed=entry.get("installed", ""),
+                       features=entry.get("features"))
+            if not p.is_file():
+                row["state"] = "missing"
+            else:
+                row["size"] = p.stat().st_size
+                row["state"] = "ok" if _sha256(p) == entry.get("sha256") else "changed"
+        rows.append(row)
+    return rows

@@ -98,6 +98,12 @@ def load_frames(inputs: list[Path], *, published: str | None = None, meta: Path 
     import geopandas as gpd
 
     incidents = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
-    if lines:
-        raise InputError("control lines are not supported yet")
-    return Frames(incidents=incidents, sources=[str(p) for p in inputs])
+    line_frame = zone_frame = None
+    if lines:  # control lines: build each spec (or read a built file), then give sides
+        from .lines import assign_sides
+        from .lines import load as load_lines
+
+        line_frame, zone_frame, _warnings = load_lines([Path(p) for p in lines], gazetteer)
+        incidents = assign_sides(incidents, line_frame, zone_frame)
+    return Frames(incidents=incidents, lines=line_frame, zones=zone_frame,
+                  sources=[str(p) for p in inputs])

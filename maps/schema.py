@@ -56,6 +56,13 @@ LINES — one row per control line (LineString or MultiLineString)
     side_right         str
     color_left, color_right, color  str   CSS colours
     valid_from, valid_to  str ISO dates, "" when open-ended
+  optional (written by geoevents.lines):
+    stretch_from, stretch_to  str   the places the stretch runs between (downstream order)
+    length_km          float  length of the line
+    width_km           float | None  how far the zones reach (None: to the clip area)
+    clip               str    the area the zones are clipped to ("SY", "Deir ez-Zor"), ""
+    source             str    where the geometry comes from ("Natural Earth ... (Al Furat)")
+    notes              str
 
 ZONES — one row per side of a line (Polygon or MultiPolygon)
     id, line_id        str
@@ -65,6 +72,12 @@ ZONES — one row per side of a line (Polygon or MultiPolygon)
     color              str
     valid_from, valid_to  str
     width_km           float | None
+  optional:
+    clip               str    the area the zone is clipped to, "" if none
+
+A zone is the part of the line's band (everything within width_km of it) on one bank; past the
+line's ends the bank is decided by the river's continuation (a drawn line: its straight
+extension).  The two zones of a line never overlap and meet along the line.
 """
 
 from __future__ import annotations
@@ -87,10 +100,15 @@ LINE_COLUMNS: dict[str, str] = {
     "party_right": "str", "side_left": "str", "side_right": "str", "color_left": "str",
     "color_right": "str", "color": "str", "valid_from": "str", "valid_to": "str",
 }
+LINE_OPTIONAL: dict[str, str] = {
+    "stretch_from": "str", "stretch_to": "str", "length_km": "float", "width_km": "float",
+    "clip": "str", "source": "str", "notes": "str",
+}
 ZONE_COLUMNS: dict[str, str] = {
     "id": "str", "line_id": "str", "party": "str", "bank": "str", "side": "str",
     "color": "str", "valid_from": "str", "valid_to": "str", "width_km": "float",
 }
+ZONE_OPTIONAL: dict[str, str] = {"clip": "str"}
 
 DATE_PRECISIONS = ("day", "week", "month", "year", "range")
 

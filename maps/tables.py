@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer import GazetteerError
 
-from .schema import INCIDENT_COLUMNS, INCIDENT_OPTIONAL, LINE_COLUMNS, ZONE_COLUMNS
+from .schema import (
+    INCIDENT_COLUMNS,
+    INCIDENT_OPTIONAL,
+    LINE_COLUMNS,
+    LINE_OPTIONAL,
+    ZONE_COLUMNS,
+    ZONE_OPTIONAL,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,9 +92,11 @@ def layer_fields(frame: pd.DataFrame, layer: str) -> list[Field]:
         spec = dict(INCIDENT_COLUMNS)
         spec.update({c: t for c, t in INCIDENT_OPTIONAL.items() if c in frame.columns})
     elif layer == LINES:
-        spec = LINE_COLUMNS
+        spec = dict(LINE_COLUMNS)
+        spec.update({c: t for c, t in LINE_OPTIONAL.items() if c in frame.columns})
     elif layer == ZONES:
-        spec = ZONE_COLUMNS
+        spec = dict(ZONE_COLUMNS)
+        spec.update({c: t for c, t in ZONE_OPTIONAL.items() if c in frame.columns})
     elif layer == SOURCES:
         spec = SOURCE_COLUMNS
     else:  # pragma: no cover - programming error

@@ -69,3 +69,17 @@ def cli(geo_home: Path):
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def ne_levant(geo_home: Path, shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Natural Earth installed into the session's GEOEVENTS_HOME the way a user would
+    (``install_from_dir``), from the ``*_levant`` cuts in ../shared/naturalearth (named as the
+    full files, through symlinks in a temporary folder).  Returns that folder."""
+    from gazetteer import naturalearth
+
+    folder = tmp_path_factory.mktemp("ne-levant")
+    for f in sorted((shared / "naturalearth").glob("*_levant.geojson")):
+        (folder / f.name.replace("_levant", "")).symlink_to(f)
+    naturalearth.install_from_dir(folder)
+    return folder

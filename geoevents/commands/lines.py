@@ -1,0 +1,123 @@
+"""``geoevents lines``: build control lines and their zones; give incidents their side."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._common import add_gazetteer_options, open_gazetteer
+
+HELP = "build control lines along rivers and the zones on each bank"
+DESCRIPTION = """\
+Control lines declared in YAML (a river stretch between two named places, the party on each
+bank, validity dates, colours, how far the zones reach) or drawn as GeoJSON lines.
+
+  geoevents lines build SPEC.yaml -o lines.geojson
+      writes one GeoJSON FeatureCollection: the lines (property layer = "lines") and one zone
+      per bank (layer = "zones"), following maps/schema.py LINES and ZONES; .gpkg writes the
+      two layers "lines" and "zones".  Same input, byte-identical file.
+  geoevents lines sides INCIDENTS -l SPEC.yaml -o incidents.geojson
+      adds zone_party, zone_bank, zone_side, line_id, line_distance_km and near_line to an
+      incidents file (maps/schema.py INCIDENTS; GeoJSON or CSV).
+
+The spec format is described in README.md ("Control lines") and data/lines/deir-ez-zor-2018.yaml
+is a worked example.  Rivers need Natural Earth's rivers layer:
+`geoevents data install naturalearth` (or --from DIR).
+
+exit status: 0 done, 2 usage or input error (the message names file, line and field)."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lines", help=HELP, description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    lsub = p.add_subparsers(dest="lines_command", metavar="ACTION")
+    b = lsub.add_parser("build", help="build lines and zones from specs",
+                        description="Build control lines and their zones from spec files "
+                        "(YAML or GeoJSON lines) into one GeoJSON (or GeoPackage) file.")
+    b.add_argument("specs", nargs="+", metavar="SPEC", type=Path,
+                   help="control-line spec (YAML) or GeoJSON line; several build into one file")
+    b.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
+                   help="output file: .geojson (one FeatureCollection, property 'layer') or "
+                   ".gpkg (layers 'lines' and 'zones')")
+    add_gazetteer_options(b)
+    b.set_defaults(run=run_build)
+    s = lsub.add_parser("sides", help="give incidents the side of the line they are on",
+                        description="Add the side of each control line to an incidents file. "
+                        "Incidents within their own location uncertainty of a line (geo_precision"
+                        " 1: 2 km, 2: 10 km, 3: 50 km) are flagged near_line and get no side; "
+                        "outside a line's validity dates, no side.")
+    s.add_argument("incidents", metavar="INCIDENTS", type=Path,
+                   help="incidents in the maps/schema.py layout (GeoJSON or CSV)")
+    s.add_argument("-l", "--lines", metavar="SPEC", type=Path, action="append", required=True,
+                   help="control-line spec, GeoJSON line or built lines file; repeatable")
+    s.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
+                   help="output: .geojson or .csv")
+    add_gazetteer_options(s)
+    s.set_defaults(run=run_sides)
+    p.set_defaults(run=lambda args: _usage(p))
+
+
+def _usage(p: argparse.ArgumentParser) -> int:
+    p.print_help(sys.stderr)
+    return 2
+
+
+class _LazyGazetteer:
+    """Opens the gazetteer only when a spec names a place (building a river line from
+    coordinates needs no index)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._gz = None
+
+    def __getattr__(self, name: str):
+        if self._gz is None:
+            self._gz = open_gazetteer(self._args)
+        return getattr(self._gz, name)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from .. import lines as L
+
+    specs = [s for path in args.specs for s in L.load_specs(path)]
+    lines, zones, warnings = L.build_frames(specs, _LazyGazetteer(args))
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    out = L.write(lines, zones, args.output)
+    for row in lines.itertuples(index=False):
+        reach = f"{row.width_km:g} km" if row.width_km == row.width_km else "the clip area"
+        stretch = f" from {row.stretch_from} to {row.stretch_to}" if row.stretch_from else ""
+        clip = f", clipped to {row.clip}" if row.clip else ""
+        print(f"{row.id}: {row.river or 'drawn line'}{stretch}, {row.length_km:.1f} km, valid "
+              f"{row.valid_from or '...'} to {row.valid_to or '...'}; left bank {row.side_left}: "
+              f"{row.party_left}; right bank {row.side_right}: {row.party_right}; zones reach "
+              f"{reach}{clip}", file=sys.stderr)
+    print(f"wrote {len(lines)} line(s) and {len(zones)} zone(s) to {out}", file=sys.stderr)
+    return 0
+
+
+def run_sides(args: argparse.Namespace) -> int:
+    from gazetteer import InputError
+
+    from .. import lines as L
+    from ..pipeline import read_frame_file
+
+    incidents = read_frame_file(args.incidents)
+    lines, zones, warnings = L.load(args.lines, _LazyGazetteer(args))
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    out = L.assign_sides(incidents, lines, zones)
+    suffix = args.output.suffix.lower()
+    if suffix in (".geojson", ".json"):
+        out.to_file(args.output, driver="GeoJSON", engine="pyogrio")
+    elif suffix == ".csv":
+        out.drop(columns=out.geometry.name).to_csv(args.output, index=False)
+    else:
+        raise InputError("write incidents to .geojson or .csv", file=str(args.output))
+    sided = int((out["zone_party"] != "").sum())
+    near = int(out["near_line"].sum())
+    print(f"{len(out)} incident(s): {sided} given a side, {near} near a line (no side), "
+          f"{len(out) - sided - near} outside the zones or the lines' dates; wrote {args.output}",
+          file=sys.stderr)
+    return 0
