@@ -127,3 +127,32 @@ def test_help_lists_export(cli) -> None:
     assert proc.returncode == 0
     assert "layer_styles" not in proc.stdout  # user-facing words only
     assert "--overwrite" in proc.stdout and ".gpkg" in proc.stdout
+
+
+def test_export_with_control_lines(cli, ne_levant: Path, inputs, tmp_path: Path) -> None:
+    """--lines builds the worked example (real Euphrates from Natural Earth) and the export
+    carries the line, its zones and each incident's side, styled by party."""
+    spec = ROOT / "data" / "lines" / "deir-ez-zor-2018.yaml"
+    out = tmp_path / "dz.gpkg"
+    proc = cli("export", *map(str, inputs), "--lines", str(spec), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "6 incidents, 8 sources, 1 control lines, 2 zones" in proc.stdout
+    db = sqlite3.connect(out)
+    assert db.execute("SELECT id, party_left, party_right FROM control_lines").fetchall() == [
+        ("deir-ez-zor-2018", "SDF and US-led coalition", "Syrian government and Russia")]
+    cols = {r[1]: r[2] for r in db.execute("PRAGMA table_info(control_lines)")}
+    assert cols["valid_from"] == "DATE" and cols["length_km"] == "REAL"
+    zones = db.execute("SELECT party, bank, side FROM zones ORDER BY fid").fetchall()
+    assert zones == [("SDF and US-led coalition", "left", "east"),
+                     ("Syrian government and Russia", "right", "west")]
+    inc_cols = {r[1]: r[2] for r in db.execute("PRAGMA table_info(incidents)")}
+    assert inc_cols["zone_party"] == "TEXT" and inc_cols["near_line"] == "BOOLEAN"
+    qml = dict(db.execute("SELECT f_table_name, styleQML FROM layer_styles"))
+    assert 'value="deir-ez-zor-2018"' in qml["control_lines"]
+    assert 'value="Syrian government and Russia"' in qml["zones"]
+    # GeoJSON: the two companion layers, each with its style.
+    gj = tmp_path / "dz.geojson"
+    assert cli("export", *map(str, inputs), "--lines", str(spec), "-o", str(gj)).returncode == 0
+    zones_doc = json.loads((tmp_path / "dz.zones.geojson").read_text("utf-8"))
+    assert [f["properties"]["side"] for f in zones_doc["features"]] == ["east", "west"]
+    assert (tmp_path / "dz.control_lines.qml").exists()

@@ -207,3 +207,24 @@ def test_ogrinfo_reads_every_file_without_warnings(ogrinfo: str, exported: Path,
                 "deir.geojson": [6], "deir.control_lines.geojson": [1],
                 "deir.zones.geojson": [2]}[name]
     assert counts == expected
+
+
+def test_qgis_opens_an_export_of_the_worked_example(qgis_probe, cli, ne_levant: Path,
+                                                    tmp_path: Path) -> None:
+    """The real Euphrates line (Natural Earth) and its clipped zones, through the command."""
+    src = tmp_path / "seeds.csv"
+    incidents_frame().drop(columns="geometry").to_csv(src, index=False)
+    spec = HERE.parent / "data" / "lines" / "deir-ez-zor-2018.yaml"
+    out = tmp_path / "dz.gpkg"
+    proc = cli("export", str(src), "--lines", str(spec), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    uris = [f"{out}|layername={n}" for n in ("incidents", "control_lines", "zones")]
+    result = qgis_probe(tmp_path, uris)
+    inc, line, zones = (result["layers"][u] for u in uris)
+    assert inc["feature_count"] == 6 and inc["renderer"] == "categorizedSymbol"
+    assert inc["field_types"]["near_line"] == QBOOL
+    assert inc["field_types"]["line_distance_km"] == QDOUBLE
+    assert line["feature_count"] == 1 and line["geometry_type"] == "MultiLineString"
+    assert line["categories"][0]["value"] == "deir-ez-zor-2018"
+    assert [c["color"] for c in zones["categories"]] == ["#2471a3", "#c0392b", "#9e9e9e"]
+    assert zones["crs"] == "EPSG:4326" and zones["feature_count"] == 2
