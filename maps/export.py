@@ -10,6 +10,8 @@ Formats (chosen from the output's extension, or given):
 ``geojson``  RFC 7946 GeoJSON, one file per layer: ``out.geojson`` holds the incidents,
              ``out.control_lines.geojson`` and ``out.zones.geojson`` the lines and zones (when
              given); a QGIS style ``<file>.qml`` beside each, which QGIS loads by default.
+             The incidents are streamed by :mod:`maps.geojson` (Arrow string kernels), the
+             lines and zones by GDAL's GeoJSON driver in RFC 7946 mode.
 ``kml``      KML 2.2 for Google Earth (see :mod:`maps.kml`).
 ``csv``      CSV in the geoevents layout: the incident columns of :mod:`maps.schema`, UTF-8 with
              a byte-order mark (so spreadsheets read Arabic and accented names right), RFC 4180
@@ -379,6 +381,21 @@ def write_geojson_layer(path: Path, frame: Any, layer: str, *, progress: bool = 
     return len(frame)
 
 
+def write_incidents_geojson(path: Path, frame: Any, *, progress: bool = False,
+                            chunk: int = 65536) -> int:
+    """The incidents as an RFC 7946 FeatureCollection, streamed batch by batch
+    (:mod:`maps.geojson`: Arrow string kernels, several times faster than GDAL's driver)."""
+    from .geojson import write_features
+
+    _, batches = tables.arrow_batches(frame, INCIDENTS, dates="text", geometry=False,
+                                      chunk=chunk)
+    total = max(1, -(-len(frame) // chunk))
+    with open(path, "wb") as out:
+        return write_features(out, frame, INCIDENTS, chunk=chunk,
+                              batches=_progress(batches, total, INCIDENTS,
+                                                progress and len(frame) > chunk))
+
+
 # --- CSV -----------------------------------------------------------------------------------------
 
 def _neutralise_formulas(arr: Any) -> Any:
@@ -462,8 +479,8 @@ def _write(fmt: str, path: Path, staging: Staging, incidents: Any, lines: Any, z
             return write_geopackage(staging.temp(path), incidents, lines, zones,
                                     progress=progress)
         if fmt == "geojson":
-            counts = {INCIDENTS: write_geojson_layer(staging.temp(path), incidents, INCIDENTS,
-                                                     progress=progress)}
+            counts = {INCIDENTS: write_incidents_geojson(staging.temp(path), incidents,
+                                                         progress=progress)}
             _write_text(staging.temp(sibling(path, "", ".qml")),
                         qgis_styles.incidents_qml(incidents))
             for layer, frame, style in ((LINES, lines, qgis_styles.lines_qml),

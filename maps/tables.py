@@ -12,7 +12,8 @@ depend on what pandas happened to infer (an all-empty column, numbers read as te
                time; a column whose values are neither stays a string.  For GeoJSON, KML and CSV
                dates stay ISO 8601 strings, ``""`` written as null.
 
-Columns of the frame that the schema does not name are kept after the schema columns, typed from
+NUL characters are dropped from text (GDAL would cut the text at the first one).  Columns of the
+frame that the schema does not name are kept after the schema columns, typed from
 their pandas dtype (nothing is dropped).  Numbers that are not numbers (``"about 30"`` in
 ``fatalities_best``) raise :class:`FrameError` naming the layer, the column and the incident id.
 """
@@ -76,6 +77,10 @@ def _dtype_kind(series: pd.Series) -> str:
         return "float"
     if pd.api.types.is_datetime64_any_dtype(dt):
         return "datetime"
+    if dt == object:  # noqa: E721 - values of mixed Python types: look at them
+        inferred = pd.api.types.infer_dtype(series, skipna=True)
+        return {"boolean": "bool", "integer": "int64", "floating": "float",
+                "mixed-integer-float": "float"}.get(inferred, "str")
     return "str"
 
 
@@ -264,10 +269,14 @@ def column_array(frame: pd.DataFrame, layer: str, field: Field, *, dates: str,
                  date_kind: pa.DataType | None = None) -> pa.Array:
     """One column as an Arrow array (see :func:`_column_array`)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     arr = _column_array(frame, layer, field, dates=dates, date_kind=date_kind)
     if isinstance(arr, pa.ChunkedArray):  # pandas columns backed by Arrow
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if pa.types.is_string(arr.type) and len(arr) and pc.any(
+            pc.match_substring(arr, "\x00")).as_py():
+        arr = pc.replace_substring(arr, "\x00", "")  # GDAL would cut the text there
     return arr
 
 

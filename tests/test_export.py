@@ -479,3 +479,56 @@ def test_zone_columns_of_incidents_are_typed(tmp_path: Path) -> None:
     assert list(rows[0])[-6:] == ["zone_party", "zone_bank", "zone_side", "line_id",
                                   "line_distance_km", "near_line"]
     assert (rows[0]["near_line"], rows[1]["near_line"]) == ("true", "")
+
+
+@pytest.mark.filterwarnings("ignore:NaN of Infinity value found:RuntimeWarning")
+def test_fast_geojson_writer_agrees_with_gdal(tmp_path: Path) -> None:
+    """The incidents' streaming writer (maps.geojson) and GDAL's GeoJSON driver give the same
+    document, for text that needs escaping and numbers of every kind."""
+    from maps.export import write_geojson_layer, write_incidents_geojson
+
+    rows = incident_rows()
+    rows[0]["notes"] = 'quote " backslash \\ tab \t newline \n nul \x00 bell \x07 \u2028 ✓ الميادين'
+    rows[1]["place"] = "C:\\path\\\"x\""
+    rows[2]["actor2"] = "\x1f\x1e control"
+    inc = incidents_frame(rows)
+    inc["score"] = [1e-7, 1e21, -0.0, float("inf"), float("nan"), 12.345678901234567]
+    inc["flag"] = [True, False, None, True, False, None]
+    fast, gdal = tmp_path / "fast.geojson", tmp_path / "gdal.geojson"
+    write_incidents_geojson(fast, inc)
+    write_geojson_layer(gdal, inc, "incidents")
+    a = json.loads(fast.read_text("utf-8"))
+    b = json.loads(gdal.read_text("utf-8"))
+    assert a["type"] == b["type"] == "FeatureCollection" and "crs" not in a
+    assert len(a["features"]) == len(b["features"]) == 6
+    for fa, fb in zip(a["features"], b["features"], strict=True):
+        pa_, pb = dict(fa["properties"]), dict(fb["properties"])
+        sa, sb = pa_.pop("score"), pb.pop("score", None)  # GDAL leaves out infinity
+        assert pa_ == pb
+        assert fa["geometry"] == fb["geometry"]
+        assert (sa is None) == (sb is None)
+        if sa is not None:
+            assert sa == pytest.approx(sb, rel=1e-15)
+    props = [f["properties"] for f in a["features"]]
+    assert props[0]["notes"] == rows[0]["notes"].replace("\x00", "")  # all but NUL kept
+    assert props[1]["place"] == rows[1]["place"] and props[2]["actor2"] == rows[2]["actor2"]
+    assert [p["score"] for p in props] == [1e-7, 1e21, 0.0, None, None, 12.345678901234567]
+    assert [p["flag"] for p in props] == [True, False, None, True, False, None]
+    assert "الميادين".encode() in fast.read_bytes()  # UTF-8, not \u escapes
+
+
+def test_fast_geojson_writer_streams_in_batches(tmp_path: Path) -> None:
+    """Several batches (and threads) give one valid document with every feature in order."""
+    from maps.geojson import write_features
+
+    rows = [dict(r, id=f"inc-{i:04d}") for i, r in enumerate(incident_rows() * 50)]
+    inc = incidents_frame(rows)
+    outs = []
+    for threads in (1, 2):
+        out = tmp_path / f"b{threads}.geojson"
+        with open(out, "wb") as f:
+            assert write_features(f, inc, chunk=7, threads=threads) == 300
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    doc = json.loads(outs[0])
+    assert [f["properties"]["id"] for f in doc["features"]] == [r["id"] for r in rows]
