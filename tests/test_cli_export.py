@@ -156,3 +156,25 @@ def test_export_with_control_lines(cli, ne_levant: Path, inputs, tmp_path: Path)
     zones_doc = json.loads((tmp_path / "dz.zones.geojson").read_text("utf-8"))
     assert [f["properties"]["side"] for f in zones_doc["features"]] == ["east", "west"]
     assert (tmp_path / "dz.control_lines.qml").exists()
+
+
+def test_items_not_placed_are_listed_and_exit_1(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path, capsys) -> None:
+    """Incidents that could not be placed are reported with their reason; the rest is written
+    and the exit status says the export is partial."""
+    from geoevents import cli, pipeline
+
+    def fake_load_frames(inputs, **kwargs):
+        return pipeline.Frames(incidents=incidents_frame(), rejections=[
+            pipeline.Rejection(file="reports.csv", line=7, field="place",
+                               reason="'Tall Abyad al-Gharbi' not found in the gazetteer")])
+
+    monkeypatch.setattr(pipeline, "load_frames", fake_load_frames)
+    out = tmp_path / "part.gpkg"
+    code = cli.main(["export", "reports.csv", "-o", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert ("not placed: reports.csv:7 [place]: 'Tall Abyad al-Gharbi' not found in the "
+            "gazetteer") in captured.err
+    assert "1 input item(s) could not be placed" in captured.err
+    assert "6 incidents" in captured.out and out.exists()
