@@ -297,7 +297,7 @@ def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None
                  else _style_id("incident-other", 0, step))
         title = " — ".join(x for x in (_clean(row.get("place_resolved") or row.get("place")),
                                        _clean(row.get("date_start"))) if x)
-        w(f'<Placemark><name>{xml_text(title)}</name>'
+        w(f'<Placemark><name>{xml_text(title)}</name><Snippet maxLines="0"></Snippet>'
           f"<description>{xml_text(incident_description(row))}</description>"
           f"{_time_span(row.get('date_start'), row.get('date_end'))}"
           f"<styleUrl>#{style}</styleUrl>{_extended('incident', inc_fields, row)}{geometry_kml(geom)}</Placemark>\n")
