@@ -5,7 +5,9 @@
 
 Each format runs in its own process, so the memory figures are that format's own: "frame" is the
 resident memory after building the incidents frame, "peak" the highest resident memory of the
-process (ru_maxrss), "export" the extra the export needed on top of the frame.  The incidents are
+process (ru_maxrss), "export" the extra the export needed on top of the frame.  "CPU" is the
+process's CPU time during the export (all its threads), a figure that depends less than the
+wall time on what else the machine runs; "load" the 1-minute load average after it (2 cores).  The incidents are
 the six seed incidents of tests/frames.py repeated with jittered positions, dates, figures and
 unique ids (realistic field widths: three sources with quotes, casualty JSON).
 """
@@ -69,12 +71,13 @@ def one(fmt: str, n: int, folder: Path) -> dict:
     built = time.perf_counter() - t0
     before = rss_mb()
     out = folder / f"bench.{ {'acled-csv': 'csv'}.get(fmt, fmt) }"
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     export_frames(out, frame, lines_frame(), zones_frame(), fmt=fmt, overwrite=True,
                   progress=False)
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
     size = sum(p.stat().st_size for p in folder.iterdir() if p.name.startswith("bench."))
-    return {"format": fmt, "n": n, "seconds": round(took, 2), "build_s": round(built, 1),
+    return {"format": fmt, "n": n, "seconds": round(took, 2), "cpu_s": round(cpu, 1),
+            "load": round(os.getloadavg()[0], 1), "build_s": round(built, 1),
             "rows_per_s": round(n / took), "frame_mb": round(before),
             "peak_mb": round(peak_mb()), "export_mb": round(peak_mb() - before),
             "file_mb": round(size / 2**20, 1)}
@@ -102,7 +105,8 @@ def main() -> int:
                 print(proc.stderr, file=sys.stderr)
                 return 1
             r = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"{fmt:8s} {r['seconds']:6.1f} s  {r['rows_per_s']:>9,} rows/s  "
+        print(f"{fmt:8s} {r['seconds']:6.1f} s (CPU {r['cpu_s']} s, load {r['load']})  "
+              f"{r['rows_per_s']:>9,} rows/s  "
               f"file {r['file_mb']:7.1f} MB  memory: frame {r['frame_mb']} MB, "
               f"peak {r['peak_mb']} MB (+{r['export_mb']} MB for the export)  "
               f"[frame built in {r['build_s']} s]")

@@ -313,6 +313,8 @@ DESCRIPTIONS = {
 def write_geopackage(path: Path, incidents: Any, lines: Any = None, zones: Any = None, *,
                      progress: bool = False) -> dict[str, int]:
     """Write a GeoPackage to ``path`` (a new file); returns feature counts per layer."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import pandas as pd
     import pyarrow as pa
     import pyogrio
@@ -321,13 +323,19 @@ def write_geopackage(path: Path, incidents: Any, lines: Any = None, zones: Any =
 
     lines_f = prepare(lines, LINES)
     zones_f = prepare(zones, ZONES)
-    sources = tables.source_rows(incidents)
     stamp = fixed_timestamp()
     counts: dict[str, int] = {}
     first = True
-    with gdal_config(OGR_CURRENT_DATE=stamp):
-        for layer, frame, multi in ((INCIDENTS, incidents, None), (SOURCES, sources, None),
+    # The sources table is parsed (by Arrow, outside the GIL) while GDAL writes the incidents.
+    # A fresh temporary file needs no rollback journal and no fsync before it is renamed.
+    with ThreadPoolExecutor(max_workers=1) as pool, gdal_config(
+            OGR_CURRENT_DATE=stamp, OGR_SQLITE_SYNCHRONOUS="OFF", OGR_SQLITE_JOURNAL="OFF",
+            OGR_SQLITE_CACHE="256"):
+        parsed = pool.submit(tables.source_rows, incidents)
+        for layer, frame, multi in ((INCIDENTS, incidents, None), (SOURCES, parsed, None),
                                     (LINES, lines_f, "line"), (ZONES, zones_f, "polygon")):
+            if layer == SOURCES:
+                frame = parsed.result()
             spatial = layer != SOURCES
             reader = _reader(frame, layer, dates="typed", geometry=spatial, multi=multi,
                              progress=progress and layer == INCIDENTS,
