@@ -55,7 +55,27 @@ SOURCE_COLUMNS: dict[str, str] = {
 
 
 class FrameError(GazetteerError, ValueError):
-    """A frame handed to a writer has a value its column cannot hold."""
+    """A frame handed to a writer has a value its column cannot hold.
+
+    For a bad cell: ``layer``, ``row`` (1-based, in the whole frame), ``ident`` (the row's id)
+    and ``detail`` make the message "incidents row 5 (id inc-..): field 'x': ...".
+    """
+
+    def __init__(self, message: str, *, layer: str | None = None, row: int | None = None,
+                 ident: Any = None, detail: str | None = None) -> None:
+        self.layer, self.row, self.ident, self.detail = layer, row, ident, detail
+        super().__init__(message)
+
+    @classmethod
+    def cell(cls, layer: str, row: int, ident: Any, detail: str) -> FrameError:
+        return cls(f"{layer} row {row} (id {ident}): {detail}", layer=layer, row=row,
+                   ident=ident, detail=detail)
+
+    def shifted(self, offset: int) -> FrameError:
+        """The same error for a chunk that starts ``offset`` rows into the frame."""
+        if self.row is None or self.layer is None or self.detail is None or not offset:
+            return self
+        return FrameError.cell(self.layer, self.row + offset, self.ident, self.detail)
 
 
 def _kind(schema_type: str, column: str) -> str:
@@ -126,8 +146,8 @@ def _fail(frame: pd.DataFrame, layer: str, column: str, bad: pd.Series, what: st
     pos = frame.index.get_loc(first)
     ident = _ids(frame).loc[first]
     value = frame[column].loc[first]
-    raise FrameError(f"{layer} row {pos + 1} (id {ident}): field '{column}': {value!r} is not "
-                     f"{what} ({int(bad.sum())} such value(s) in this column)")
+    raise FrameError.cell(layer, pos + 1, ident, f"field '{column}': {value!r} is not {what} "
+                          f"({int(bad.sum())} such value(s) in this column)")
 
 
 def _strings(series: pd.Series) -> pa.Array:
@@ -342,8 +362,8 @@ def check_geometries(frame: Any, layer: str) -> None:
         i = int(np.flatnonzero(bad)[0])
         mask = pd.Series(bad, index=frame.index)
         ident = _ids(frame).iloc[i]
-        raise FrameError(f"{layer} row {i + 1} (id {ident}): geometry is {kinds[i]}, expected "
-                         f"{' or '.join(allowed)} ({int(mask.sum())} such row(s))")
+        raise FrameError.cell(layer, i + 1, ident, f"geometry is {kinds[i]}, expected "
+                              f"{' or '.join(allowed)} ({int(mask.sum())} such row(s))")
 
 
 def arrow_batches(frame: Any, layer: str, *, dates: str, geometry: bool = True,
@@ -372,8 +392,13 @@ def arrow_batches(frame: Any, layer: str, *, dates: str, geometry: bool = True,
             part = frame.iloc[start:start + chunk]
             arrays = []
             for f, t in zip(fields, types, strict=False):
-                arr = column_array(part, layer, f, dates=dates,
-                                   date_kind=date_kinds.get(f.name))
+                try:
+                    arr = column_array(part, layer, f, dates=dates,
+                                       date_kind=date_kinds.get(f.name))
+                except FrameError as exc:
+                    # Say it of the whole frame: the first bad row, and how many there are.
+                    column_array(frame, layer, f, dates=dates, date_kind=date_kinds.get(f.name))
+                    raise exc.shifted(start) from None
                 if arr.type != t:
                     arr = arr.cast(t)
                 arrays.append(arr)
@@ -477,8 +502,8 @@ def _source_rows_python(incidents: pd.DataFrame) -> pd.DataFrame:
             try:
                 items = loads(text)
             except ValueError as exc:
-                raise FrameError(f"incidents row {row} (id {ident}): field 'sources_json' is "
-                                 f"not valid JSON ({exc})") from None
+                raise FrameError.cell(INCIDENTS, row, ident, "field 'sources_json' is not "
+                                      f"valid JSON ({exc})") from None
             if not isinstance(items, list):
                 items = [items]
         elif isinstance(plain, str) and plain.strip():

@@ -532,3 +532,14 @@ def test_fast_geojson_writer_streams_in_batches(tmp_path: Path) -> None:
     assert outs[0] == outs[1]
     doc = json.loads(outs[0])
     assert [f["properties"]["id"] for f in doc["features"]] == [r["id"] for r in rows]
+
+
+def test_bad_value_far_down_is_named_by_its_row_in_the_whole_frame(tmp_path: Path) -> None:
+    rows = [dict(r, id=f"inc-{i:05d}") for i, r in enumerate(incident_rows() * 12000)]
+    inc = incidents_frame(rows).astype({"wounded_best": object})
+    inc.loc[70001, "wounded_best"] = "several"  # in the second batch of 65,536
+    inc.loc[71000, "wounded_best"] = "many"
+    with pytest.raises(FrameError, match=r"incidents row 70002 \(id inc-70001\): field "
+                                         r"'wounded_best': 'several' is not a number \(2 such"):
+        export_frames(tmp_path / "big.gpkg", inc)
+    assert list(tmp_path.iterdir()) == []
