@@ -91,7 +91,13 @@ def test_bad_value_in_an_input_is_named(cli, tmp_path: Path) -> None:
     assert list(out_dir.iterdir()) == []
 
 
-def test_read_only_folder_is_refused(inputs, tmp_path: Path) -> None:
+def _run(command: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GEOEVENTS_HOME": str(home)}
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd,
+                          timeout=120, check=False)
+
+
+def test_folder_without_write_permission_is_refused(inputs) -> None:
     """As an unprivileged user (root may write anywhere): a clear message, nothing written."""
     base = Path(tempfile.mkdtemp(prefix="geoevents-ro-"))  # readable by everyone
     try:
@@ -102,22 +108,46 @@ def test_read_only_folder_is_refused(inputs, tmp_path: Path) -> None:
         folder = base / "ro"
         folder.mkdir()
         folder.chmod(0o555)
-        command = [sys.executable, "-m", "geoevents", "export", str(source), "-o",
-                   str(folder / "x.gpkg")]
+        python = [sys.executable]
         if os.geteuid() == 0:
             setpriv = shutil.which("setpriv")
             if not setpriv:
                 pytest.skip("running as root without setpriv to drop privileges")
-            command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "GEOEVENTS_HOME": str(base / "home")}
-        proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=base,
-                              timeout=120, check=False)
+            python = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                      sys.executable]
+            probe = _run([*python, "-c", "import geoevents.cli"], base, base / "home")
+            if probe.returncode != 0:
+                pytest.skip("user 'nobody' cannot read this checkout or its Python; the "
+                            "read-only file system test covers refusals")
+        proc = _run([*python, "-m", "geoevents", "export", str(source), "-o",
+                     str(folder / "x.gpkg")], base, base / "home")
         assert proc.returncode == 2, proc.stderr
         assert f"cannot write in the folder {folder}: permission denied" in proc.stderr
         assert "Traceback" not in proc.stderr
         assert list(folder.iterdir()) == []
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_read_only_file_system_is_refused(inputs, tmp_path: Path) -> None:
+    """A folder on a read-only mount (a read-only bind mount in a private mount namespace)."""
+    unshare = shutil.which("unshare")
+    if not unshare:
+        pytest.skip("unshare (util-linux) is not installed")
+    folder = tmp_path / "mounted"
+    folder.mkdir()
+    setup = (f'mount --bind "{folder}" "{folder}" && '
+             f'mount -o remount,bind,ro "{folder}" && exec "$@"')
+    probe = _run([unshare, "-rm", "sh", "-c", setup, "sh", "true"], tmp_path, tmp_path)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a read-only mount here: {probe.stderr.strip()[:200]}")
+    proc = _run([unshare, "-rm", "sh", "-c", setup, "sh", sys.executable, "-m", "geoevents",
+                 "export", str(inputs[0]), "-o", str(folder / "x.geojson")], tmp_path,
+                tmp_path / "home")
+    assert proc.returncode == 2, proc.stderr
+    assert f"cannot write in the folder {folder}: read-only file system" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(folder.iterdir()) == []
 
 
 def test_help_lists_export(cli) -> None:
