@@ -48,6 +48,9 @@ LAYERS: dict[str, dict[str, str]] = {
     "admin1": {"stem": "ne_10m_admin_1_states_provinces", "scale": "10m", "theme": "cultural"},
 }
 
+#: Layers that only some features need: a folder without them is still a complete install.
+OPTIONAL: dict[str, str] = {"admin1": "zones clipped to a province"}
+
 #: What each layer must hold to be usable: geometry family and columns (any case).
 EXPECT: dict[str, tuple[str, tuple[str, ...]]] = {
     "rivers": ("line", ("name", "featurecla")),

@@ -200,10 +200,15 @@ def test_cli_install_and_list(cli, tmp_path: Path, server: _Server, levant_dir: 
     served = server.root / "10m/physical/ne_10m_rivers_lake_centerlines.zip"
     assert rows["rivers"]["state"] == "ok" and rows["rivers"]["sha256"] == sha(served)
     assert rows["lakes"]["state"] == "not installed"
-    # --from: a folder with every layer but admin-1 polygons: installed, the rest reported.
+    # --from: a folder with every layer but the optional admin-1 polygons: a complete install,
+    # the optional layer reported as skipped; asked for explicitly, its absence is an error.
     r = cli("data", "install", "naturalearth", "--from", str(levant_dir), env=env)
-    assert r.returncode == 1, r.stderr
-    assert "not found admin1" in r.stderr and "installed lakes" in r.stderr
+    assert r.returncode == 0, r.stderr
+    assert "skipped   admin1" in r.stderr and "installed lakes" in r.stderr
+    r = cli("data", "install", "naturalearth", "--from", str(levant_dir), "--layers",
+            "lakes,admin1", env=env)
+    assert r.returncode == 2, r.stderr
+    assert "missing admin1" in r.stderr
     r = cli("data", "list", env=env)
     assert r.returncode == 0
     line = next(x for x in r.stdout.splitlines() if x.startswith("rivers "))

@@ -20,7 +20,8 @@ its admin-1 layer.  Everything else works without them.
 Files go to $GEOEVENTS_HOME/data/naturalearth (or the user data folder) with a manifest
 recording each file's source and SHA-256.
 
-exit status: 0 done, 1 some layers missing from --from DIR, 2 usage, download or input error."""
+exit status: 0 done, 1 some layers missing from --from DIR (optional ones aside), 2 usage,
+download or input error."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,10 +86,15 @@ def run_install(args: argparse.Namespace) -> int:
                          progress=sys.stderr.isatty())
         done = [k for k in wanted if k in man]
     missing = [k for k in wanted if k not in done]
+    skipped = [] if layers else [k for k in missing if k in ne.OPTIONAL]
+    missing = [k for k in missing if k not in skipped]
     for k in done:
         e = man[k]
         print(f"installed {k:<20} {e['file']}  sha256 {e['sha256'][:16]}  "
               f"{e.get('features', '?')} features", file=sys.stderr)
+    for k in skipped:
+        print(f"skipped   {k:<20} (optional, needed only for {ne.OPTIONAL[k]}; "
+              f"{ne.LAYERS[k]['stem']} is not in {args.from_dir})", file=sys.stderr)
     for k in missing:
         print(f"not found {k:<20} ({ne.LAYERS[k]['stem']} is not in {args.from_dir})",
               file=sys.stderr)

@@ -1,0 +1,82 @@
+"""What ``geoevents map`` and ``geoevents brief`` share: the map options, reading the inputs into
+frames, the basemap, and reporting what could not be placed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".md", ".text")
+
+
+def add_map_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("map")
+    g.add_argument("--title", metavar="TEXT", help="map title (default: from the inputs)")
+    g.add_argument("--subtitle", metavar="TEXT",
+                   help="line under the title (default: date range and number of incidents)")
+    g.add_argument("--tiles", metavar="URL", nargs="?", const="osm",
+                   help="add web tiles above the offline basemap: 'osm' (the default when "
+                   "given without a value) or an http(s) URL template with {z}/{x}/{y}; the "
+                   "only option that makes the page use the network")
+    g.add_argument("--tiles-attribution", metavar="TEXT",
+                   help="attribution shown for --tiles URL")
+    g.add_argument("--no-basemap", action="store_true",
+                   help="leave out the Natural Earth basemap (countries, rivers, lakes, places)")
+    g.add_argument("--attribution", metavar="TEXT", action="append", default=[],
+                   help="credit another data source on the map; repeatable")
+
+
+def default_title(inputs: list[Path], n: int) -> str:
+    if len(inputs) == 1:
+        return f"Incidents: {inputs[0].name}"
+    return f"Incidents from {len(inputs)} inputs"
+
+
+def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
+    """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr."""
+    from ..pipeline import load_frames
+    from ._common import open_gazetteer
+
+    inputs = [Path(p) for p in args.inputs]
+    needs_gazetteer = bool(args.lines) or any(p.suffix.lower() in ARTICLE_SUFFIXES
+                                              for p in inputs)
+    gz = open_gazetteer(args) if needs_gazetteer else None
+    frames = load_frames(inputs, published=args.published, meta=args.meta, lines=args.lines,
+                         gazetteer=gz)
+    for r in frames.rejections:
+        print(f"geoevents {command}: not mapped: {r}", file=sys.stderr)
+    basemap = None
+    if not args.no_basemap:
+        import maps
+
+        bounds = maps.data_bounds(frames.incidents, frames.lines, frames.zones)
+        if bounds is not None:
+            basemap = maps.load_basemap(bounds)
+            if basemap.missing:
+                print(f"geoevents {command}: warning: basemap without Natural Earth layer(s) "
+                      f"{', '.join(basemap.missing)}: install them with `geoevents data install "
+                      "naturalearth` (or --from DIR); the map is drawn without them",
+                      file=sys.stderr)
+    return frames, basemap
+
+
+def write_text(path: Path, text: str, what: str) -> None:
+    from gazetteer import InputError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the {what}: {exc.strerror}", file=str(path)) from None
+
+
+def write_bytes(path: Path, data: bytes, what: str) -> None:
+    from gazetteer import InputError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write the {what}: {exc.strerror}", file=str(path)) from None

@@ -1,0 +1,794 @@
+"""The interactive map: one self-contained, offline HTML file built with folium.
+
+folium lays out the page (the Leaflet map, one layer per event type, line and zone, the layer
+control, scale bar, optional web tiles); the incidents, lines, zones and basemap travel as one
+compact JSON document that the runtime in ``maps/static/geoevents-map.js`` draws, with popups
+built in the page when they are opened.  Leaflet and the runtime are inlined (see
+:mod:`maps.assets`): with no web tiles asked for, the page makes no network request.
+
+Output is deterministic: folium's random element ids are replaced by sequential ones and every
+collection is written in a fixed order.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from datetime import date
+from typing import Any
+
+from . import assets, style
+from .basemap import Basemap, Bounds
+from .schema import (
+    INCIDENT_OPTIONAL,
+    SchemaError,
+    check_incidents,
+    check_lines,
+    check_zones,
+)
+
+SVG_LIMIT = 4000  # up to this many incidents are drawn as SVG (one DOM element each)
+COMPRESS_OVER = 2_000_000  # data documents larger than this (bytes) are gzipped in the page
+_EPOCH = date(1970, 1, 1).toordinal()
+TILE_PRESETS = {
+    "osm": "OpenStreetMap",
+    "openstreetmap": "OpenStreetMap",
+}
+
+
+# ---- values from a frame -------------------------------------------------------------------
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return math.isnan(v)
+    if isinstance(v, str | int | list | tuple | dict):
+        return False
+    try:
+        import pandas as pd
+
+        return v is pd.NA or v is pd.NaT or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _str(v: Any) -> str:
+    if type(v) is str:
+        return v
+    return "" if _missing(v) else str(v)
+
+
+def _int(v: Any) -> int | None:
+    if _missing(v) or v == "":
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else round(f)
+
+
+def _float(v: Any, nd: int) -> float | None:
+    if _missing(v) or v == "":
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else round(f, nd)
+
+
+def _bool(v: Any) -> bool:
+    if _missing(v):
+        return False
+    if isinstance(v, str):
+        return v.strip().lower() in ("1", "true", "yes", "y")
+    return bool(v)
+
+
+def _day(v: Any) -> int | None:
+    s = _date(v)[:10]
+    try:
+        return date.fromisoformat(s).toordinal() - _EPOCH
+    except ValueError:
+        return None
+
+
+def _column(series: Any) -> list[Any]:
+    """A column as a list, with every kind of missing value (NaN, NA, NaT) as None."""
+    values = series.tolist()
+    if series.dtype == object or str(series.dtype) in ("str", "string"):
+        return [None if v is None or (isinstance(v, float) and v != v) else v for v in values]
+    mask = series.isna().tolist()
+    return [None if m else v for v, m in zip(values, mask, strict=True)]
+
+
+class _Strings:
+    """A string table: repeated strings (outlets, actors, places) are written once."""
+
+    def __init__(self) -> None:
+        self.table: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __call__(self, s: Any) -> int | None:
+        text = s if type(s) is str else _str(s)
+        if not text:
+            return None
+        i = self.index.get(text)
+        if i is None:
+            i = self.index[text] = len(self.table)
+            self.table.append(text)
+        return i
+
+
+def _date(v: Any) -> str:
+    """An ISO date from text or a date/timestamp (GDAL reads GeoJSON dates as datetimes)."""
+    if _missing(v):
+        return ""
+    if hasattr(v, "strftime"):
+        return str(v.strftime("%Y-%m-%d"))
+    return str(v).strip()
+
+
+def _json_list(raw: Any, column: str, ident: str) -> list[dict[str, Any]]:
+    if isinstance(raw, list | tuple | dict):
+        value: Any = raw  # GDAL turns JSON text in GeoJSON properties into lists/objects
+    elif hasattr(raw, "tolist") and not isinstance(raw, str):
+        value = raw.tolist()
+    else:
+        text = _str(raw).strip()
+        if not text:
+            return []
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SchemaError(f"incident {ident}: column {column} is not valid JSON ({exc.msg} "
+                              f"at character {exc.pos})") from None
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise SchemaError(f"incident {ident}: column {column} must be a JSON list of objects")
+    return value
+
+
+def _names(v: Any) -> list[Any]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [v] if v else []
+    if isinstance(v, list | tuple):
+        return [str(x) for x in v if not _missing(x) and str(x)]
+    return [str(v)]
+
+
+def _coords(frame: Any) -> tuple[list[float], list[float]]:
+    """lat, lon of each row: the Point geometry where present, else the lat/lon columns."""
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if "geometry" in frame.columns and len(frame):
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        points = shapely.get_type_id(geoms) == 0  # Point (missing geometries: -1)
+        points &= ~shapely.is_empty(geoms)
+        lon = np.where(points, shapely.get_x(geoms), lon)
+        lat = np.where(points, shapely.get_y(geoms), lat)
+    lats = [None if v != v else v for v in np.round(lat, 6).tolist()]
+    lons = [None if v != v else v for v in np.round(lon, 6).tolist()]
+    bad = [str(frame["id"].iloc[i]) for i, (la, lo) in enumerate(zip(lats, lons, strict=True))
+           if la is None or lo is None or not (-90 <= la <= 90 and -180 <= lo <= 180)]
+    if bad:
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise SchemaError(f"{len(bad)} incident(s) without valid coordinates: "
+                          f"{', '.join(bad[:5])}{more}")
+    return lats, lons  # type: ignore[return-value]
+
+
+# ---- the data document ---------------------------------------------------------------------
+# Each incident's details travel as a positional list in this order (trailing empty values left
+# out); :func:`record` and the page's runtime turn it back into named fields.
+RECORD_FIELDS = ("ds", "de", "dp", "st", "pl", "pr", "pid", "cc", "a1", "a", "fl", "fb", "fh",
+                 "w", "cas", "cl", "src", "no", "z")
+_DEFAULTS: dict[str, Any] = {"a": [None, None, None], "cas": [], "cl": [], "src": [], "pl": "",
+                             "no": ""}
+
+
+def _pack(x: dict[str, Any]) -> list[Any]:
+    values = [x.get(k) for k in RECORD_FIELDS]
+    while values and values[-1] in (None, "", [], [None, None, None]):
+        values.pop()
+    return values
+
+
+def record(doc: dict[str, Any], i: int) -> dict[str, Any]:
+    """The details of incident ``i`` of a data document, by name (dates as text)."""
+    packed = doc["inc"]["x"][i]
+    x = {k: (packed[j] if j < len(packed) else _DEFAULTS.get(k))
+         for j, k in enumerate(RECORD_FIELDS)}
+    for k, v in _DEFAULTS.items():
+        if x[k] is None:
+            x[k] = v
+    S = doc["S"]
+    x["ds"] = S[x["ds"]] if x["ds"] is not None else ""
+    x["de"] = S[x["de"]] if x["de"] is not None else ""
+    x["src"] = [[o, u, S[p] if p is not None else "", q] for o, u, p, q in x["src"]]
+    return x
+
+
+def _interned(frame: Any, name: str, S: _Strings, conv: Any = None) -> list[int | None]:
+    """Column ``name`` as string-table indexes (each distinct value converted and interned
+    once); all None when the column is absent."""
+    import pandas as pd
+
+    if name not in frame.columns:
+        return [None] * len(frame)
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    table = [S(conv(u) if conv else u) for u in uniques]
+    return [None if c < 0 else table[c] for c in codes.tolist()]
+
+
+def _mapped(frame: Any, name: str, fn: Any) -> list[Any]:
+    """``fn`` of each value of column ``name``, computed once per distinct value."""
+    import pandas as pd
+
+    if name not in frame.columns:
+        return [fn(None)] * len(frame)
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    table = [fn(u) for u in uniques]
+    none = fn(None)
+    return [none if c < 0 else table[c] for c in codes.tolist()]
+
+
+def _ints(frame: Any, name: str) -> list[int | None]:
+    import pandas as pd
+
+    if name not in frame.columns:
+        return [None] * len(frame)
+    values = pd.to_numeric(frame[name], errors="coerce").round()
+    mask = values.isna().tolist()
+    return [None if m else int(v) for v, m in zip(values.tolist(), mask, strict=True)]
+
+
+def _json_lists(frame: Any, column: str, ids: list[str]) -> list[list[dict[str, Any]]]:
+    """Column ``column`` parsed: one JSON parse for the whole column, row by row only to say
+    which row is broken."""
+    if column not in frame.columns:
+        return [[] for _ in ids]
+    values = frame[column].tolist()
+    out: list[Any] = [None] * len(values)
+    pending: list[int] = []
+    texts: list[str] = []
+    for i, v in enumerate(values):
+        if isinstance(v, list | tuple | dict) or (hasattr(v, "tolist") and not isinstance(v, str)):
+            out[i] = _json_list(v, column, ids[i])
+            continue
+        text = _str(v).strip()
+        if not text or text == "[]":
+            out[i] = []
+        else:
+            pending.append(i)
+            texts.append(text)
+    if pending:
+        try:
+            parsed = json.loads("[" + ",".join(texts) + "]")
+        except json.JSONDecodeError:
+            parsed = None
+        if parsed is None or len(parsed) != len(pending):
+            for i in pending:
+                out[i] = _json_list(values[i], column, ids[i])
+        else:
+            for i, value in zip(pending, parsed, strict=True):
+                out[i] = _json_list(value, column, ids[i])
+    return out
+
+
+def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dict[str, Any]],
+                                                         dict[str, int]]:
+    """The compact incident data, the type table and the outlets (with counts)."""
+    check_incidents(frame)
+    n = len(frame)
+    lats, lons = _coords(frame)
+    type_list: list[style.TypeStyle] = [*style.EVENT_TYPES, style.OTHER]
+    type_index = {t.name: k for k, t in enumerate(type_list)}
+    counts = [0] * len(type_list)
+    has_zone = any(c in frame.columns for c in INCIDENT_OPTIONAL)
+    ids = [v or f"row {i + 1}" for i, v in enumerate(_mapped(frame, "id", _str))]
+    types = _mapped(frame, "event_type", lambda v: type_index[style.type_style(_str(v)).name])
+    precs = [p or 1 for p in _ints(frame, "geo_precision")]
+    day0 = _mapped(frame, "date_start", _day)
+    day1 = _mapped(frame, "date_end", _day)
+    ds = _interned(frame, "date_start", S, _date)
+    de = _interned(frame, "date_end", S, _date)
+    interned = {k: _interned(frame, c, S) for k, c in (
+        ("dp", "date_precision"), ("st", "sub_event_type"), ("pr", "place_resolved"),
+        ("pid", "place_id"), ("cc", "country"), ("a1", "admin1"), ("actor1", "actor1"),
+        ("actor2", "actor2"), ("assoc", "assoc_actors"))}
+    places = _mapped(frame, "place", _str)
+    notes = _mapped(frame, "notes", _str)
+    fl, fb, fh, w = (_ints(frame, c) for c in ("fatalities_low", "fatalities_best",
+                                                "fatalities_high", "wounded_best"))
+    cas_all = _json_lists(frame, "casualties_json", ids)
+    claims_all = _json_lists(frame, "claims_json", ids)
+    sources_all = _json_lists(frame, "sources_json", ids)
+    if has_zone:
+        zone = [_interned(frame, c, S) for c in ("zone_party", "zone_bank", "zone_side",
+                                                 "line_id")]
+        zdist = _mapped(frame, "line_distance_km", lambda v: _float(v, 1))
+        znear = _mapped(frame, "near_line", _bool)
+    out: dict[str, list[Any]] = {"id": ids, "lat": lats, "lon": lons, "t": types, "p": precs,
+                                 "f": fb, "d0": [], "d1": [], "x": []}
+    outlets: dict[str, int] = {}
+    I = interned  # noqa: E741 - short name for a long table of columns
+    for i in range(n):
+        counts[types[i]] += 1
+        d0, d1 = day0[i], day1[i]
+        if d0 is None:
+            d0 = d1
+        if d1 is None or (d0 is not None and d1 < d0):
+            d1 = d0
+        sources = sources_all[i]
+        for src in sources:
+            o = _str(src.get("outlet")).strip()
+            if o:
+                outlets[o] = outlets.get(o, 0) + 1
+        x: dict[str, Any] = {
+            "ds": ds[i], "de": de[i], "dp": I["dp"][i], "st": I["st"][i], "pl": places[i],
+            "pr": I["pr"][i], "pid": I["pid"][i], "cc": I["cc"][i], "a1": I["a1"][i],
+            "a": [I["actor1"][i], I["actor2"][i], I["assoc"][i]],
+            "fl": fl[i], "fb": fb[i], "fh": fh[i], "w": w[i],
+            "cas": [[S(c.get("side")), S(c.get("kind")), _int(c.get("low")), _int(c.get("best")),
+                     _int(c.get("high")), S(c.get("source")), _str(c.get("quote"))]
+                    for c in cas_all[i]],
+            "cl": [[S(c.get("claimant")), _str(c.get("claim")),
+                    [S(v) for v in _names(c.get("confirmed_by"))],
+                    [S(v) for v in _names(c.get("not_confirmed_by"))],
+                    _bool(c.get("independent"))] for c in claims_all[i]],
+            "src": [[S(src.get("outlet")), S(src.get("url")), S(_date(src.get("published"))),
+                     _str(src.get("quote"))] for src in sources],
+            "no": notes[i],
+        }
+        if has_zone:
+            x["z"] = [zone[0][i], zone[1][i], zone[2][i], zone[3][i], zdist[i], znear[i]]
+        out["d0"].append(d0)
+        out["d1"].append(d1)
+        out["x"].append(_pack(x))
+    type_rows = [{"name": ts.name, "color": ts.color, "shape": ts.shape, "count": counts[k]}
+                 for k, ts in enumerate(type_list)]
+    return out, type_rows, outlets
+
+
+def _round_coords(obj: Any, nd: int) -> Any:
+    if isinstance(obj, float):
+        return round(obj, nd)
+    if isinstance(obj, list | tuple):
+        return [_round_coords(v, nd) for v in obj]
+    return obj
+
+
+def geometry_json(geom: Any, nd: int = 5) -> dict[str, Any] | None:
+    import shapely.geometry
+
+    if geom is None or geom.is_empty:
+        return None
+    g = shapely.geometry.mapping(geom)
+    return {"type": g["type"], "coordinates": _round_coords(g["coordinates"], nd)}
+
+
+def _validity(row: Any) -> tuple[str, str]:
+    return _str(row.get("valid_from")), _str(row.get("valid_to"))
+
+
+def lines_payload(lines: Any) -> list[dict[str, Any]]:
+    if lines is None or len(lines) == 0:
+        return []
+    check_lines(lines)
+    out = []
+    for _, row in lines.iterrows():
+        geom = geometry_json(row.geometry)
+        if geom is None:
+            raise SchemaError(f"line {_str(row['id'])}: empty geometry")
+        vf, vt = _validity(row)
+        out.append({
+            "id": _str(row["id"]), "name": _str(row["name"]), "kind": _str(row["kind"]),
+            "river": _str(row["river"]), "party_left": _str(row["party_left"]),
+            "party_right": _str(row["party_right"]), "side_left": _str(row["side_left"]),
+            "side_right": _str(row["side_right"]), "color": _str(row["color"]) or "#222222",
+            "valid_from": vf, "valid_to": vt, "geom": geom,
+        })
+    return out
+
+
+def _label_point(geom: Any, avoid: list[tuple[float, float]]) -> Any:
+    """Where a zone's label goes: inside the zone, well inside it, and as far as possible from
+    the incidents and the labels already placed (``avoid``, lon/lat), so that it hides nothing.
+    Candidates are the poles of inaccessibility of the zone cut into a 4 x 4 grid."""
+    import shapely
+    from shapely.geometry import box
+    from shapely.ops import polylabel
+
+    if geom is None or geom.is_empty or geom.area <= 0:
+        return None
+    w, s, e, n = geom.bounds
+    dx, dy = (e - w) / 4, (n - s) / 4
+    far = shapely.points(avoid) if avoid else None
+    best, best_score = None, -1.0
+    for ix in range(4):
+        for iy in range(4):
+            piece = geom.intersection(box(w + ix * dx, s + iy * dy, w + (ix + 1) * dx,
+                                          s + (iy + 1) * dy))
+            if piece.is_empty or piece.area < 0.03 * geom.area:
+                continue
+            part = max(getattr(piece, "geoms", [piece]), key=lambda g: g.area)
+            if part.geom_type != "Polygon":
+                continue
+            try:
+                p = polylabel(part, tolerance=max(dx, dy) / 50)
+            except Exception:
+                p = part.representative_point()
+            if not geom.contains(p):
+                continue
+            inner = geom.exterior.distance(p) if hasattr(geom, "exterior") else \
+                geom.boundary.distance(p)
+            clear = min(1.0, float(shapely.distance(far, p).min())) if far is not None else 1.0
+            score = clear + 0.5 * inner
+            if score > best_score:
+                best, best_score = p, score
+    return best if best is not None else geom.representative_point()
+
+
+def zones_payload(zones: Any, avoid: list[tuple[float, float]] | None = None
+                  ) -> list[dict[str, Any]]:
+    """The zones, each with a label point away from ``avoid`` (incident lon/lat)."""
+    import shapely
+
+    if zones is None or len(zones) == 0:
+        return []
+    check_zones(zones)
+    out = []
+    avoid = list(avoid or [])
+    for _, row in zones.iterrows():
+        g = row.geometry
+        if g is None or g.is_empty:
+            raise SchemaError(f"zone {_str(row['id'])}: empty geometry")
+        g = shapely.simplify(g, 0.0005, preserve_topology=True)
+        lp = _label_point(g, avoid)
+        if lp is not None:
+            avoid.append((lp.x, lp.y))
+        vf, vt = _validity(row)
+        out.append({
+            "id": _str(row["id"]), "line_id": _str(row["line_id"]), "party": _str(row["party"]),
+            "bank": _str(row["bank"]), "side": _str(row["side"]),
+            "color": _str(row["color"]) or "#888888", "valid_from": vf, "valid_to": vt,
+            "width_km": _float(row.get("width_km"), 1), "geom": geometry_json(g, 4),
+            "label": [round(lp.y, 4), round(lp.x, 4)] if lp is not None else None,
+        })
+    return out
+
+
+def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
+    if base is None or base.empty:
+        return None
+
+    def features(frame: Any, props: list[str]) -> dict[str, Any]:
+        feats = []
+        if frame is not None:
+            for _, row in frame.iterrows():
+                g = geometry_json(row.geometry, 3)
+                if g is not None:
+                    feats.append({"type": "Feature", "geometry": g,
+                                  "properties": {p: row[p] for p in props}})
+        return {"type": "FeatureCollection", "features": feats}
+
+    w, s, e, n = base.bounds
+    labels = []
+    if base.countries is not None:
+        for _, row in base.countries.iterrows():
+            lx, ly = row["label_x"], row["label_y"]
+            if not (w <= lx <= e and s <= ly <= n):
+                p = row.geometry.representative_point()
+                lx, ly = p.x, p.y
+            if row["name"]:
+                labels.append([round(ly, 3), round(lx, 3), row["name"]])
+    places = []
+    if base.places is not None:
+        for _, row in base.places.iterrows():
+            places.append([round(row.geometry.y, 4), round(row.geometry.x, 4), row["name"],
+                           int(row["rank"]), bool(row["capital"])])
+    rivers = features(base.rivers, ["name", "rank"])
+    for f in rivers["features"]:
+        f["properties"]["rank"] = float(f["properties"]["rank"])
+    return {"countries": features(base.countries, []), "lakes": features(base.lakes, []),
+            "rivers": rivers, "countryLabels": labels, "places": places}
+
+
+def data_bounds(incidents: Any, lines: Any = None, zones: Any = None) -> Bounds | None:
+    """(west, south, east, north) of the incidents, else of the lines, else of the zones."""
+    for frame in (incidents, lines, zones):
+        if frame is not None and len(frame):
+            if "geometry" in frame.columns:
+                w, s, e, n = (float(v) for v in frame.total_bounds)
+            else:
+                w, e = float(frame["lon"].astype(float).min()), float(frame["lon"].astype(float).max())
+                s, n = float(frame["lat"].astype(float).min()), float(frame["lat"].astype(float).max())
+            if all(math.isfinite(v) for v in (w, s, e, n)):
+                if frame is incidents and lines is not None and len(lines):
+                    lw, ls, le, ln = (float(v) for v in lines.total_bounds)
+                    w, s, e, n = min(w, lw), min(s, ls), max(e, le), max(n, ln)
+                return (w, s, e, n)
+    return None
+
+
+def _fmt_day(d: int) -> str:
+    return date.fromordinal(d + _EPOCH).isoformat()
+
+
+def subtitle_for(d0: list[int | None], d1: list[int | None], n: int) -> str:
+    days = [d for d in (*d0, *d1) if d is not None]
+    what = f"{n} incident{'' if n == 1 else 's'}"
+    if not days:
+        return what
+    a, b = min(days), max(days)
+    span = _fmt_day(a) if a == b else f"{_fmt_day(a)} to {_fmt_day(b)}"
+    return f"{span} · {what}"
+
+
+def _outlet_attribution(outlets: dict[str, int], limit: int = 8) -> str | None:
+    if not outlets:
+        return None
+    names = sorted(outlets, key=lambda o: (-outlets[o], o.casefold()))
+    text = ", ".join(names[:limit])
+    if len(names) > limit:
+        text += f" and {len(names) - limit} more"
+    return f"Reporting: {text}"
+
+
+def dumps_for_script(obj: Any) -> str:
+    """JSON that can sit inside ``<script type="application/json">`` whatever its strings hold."""
+    return _script_safe(json.dumps(obj, ensure_ascii=False, separators=(",", ":"),
+                                   allow_nan=False))
+
+
+def _script_safe(text: str) -> str:
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def encode_document(doc: dict[str, Any]) -> tuple[str, str | None]:
+    """The data document as it goes into the page: JSON, or gzip-compressed JSON in base64
+    (``"gzip+base64"``) when it is larger than :data:`COMPRESS_OVER` bytes.  gzip's header
+    time is fixed, so the output stays deterministic."""
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if len(raw) <= COMPRESS_OVER:
+        return _script_safe(raw), None
+    import base64
+    import gzip
+
+    packed = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+    return base64.b64encode(packed).decode("ascii"), "gzip+base64"
+
+
+def decode_document(text: str, encoding: str | None) -> dict[str, Any]:
+    """The inverse of :func:`encode_document` (for tests and tools reading a page)."""
+    if encoding == "gzip+base64":
+        import base64
+        import gzip
+
+        return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+    return json.loads(text)
+
+
+def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
+                   basemap: Basemap | None = None, title: str = "Incidents",
+                   subtitle: str | None = None, attribution: tuple[str, ...] | list[str] = (),
+                   renderer: str = "auto") -> dict[str, Any]:
+    """The JSON document the page runtime draws (also used by the briefing table)."""
+    S = _Strings()
+    inc, types, outlets = incidents_payload(incidents, S)
+    n = len(inc["id"])
+    if renderer == "auto":
+        renderer = "svg" if n <= SVG_LIMIT else "canvas"
+    if renderer not in ("svg", "canvas"):
+        raise ValueError(f"renderer must be auto, svg or canvas, not {renderer!r}")
+    days0 = [d for d in inc["d0"] if d is not None]
+    days1 = [d for d in inc["d1"] if d is not None]
+    attributions: list[str] = []
+    if basemap is not None and not basemap.empty:
+        attributions.append(basemap.attribution)
+    place_ids = incidents["place_id"].astype(str) if n else []
+    if n and any(p.startswith("geonames:") for p in place_ids):
+        attributions.append("Places: GeoNames (CC BY 4.0)")
+    o = _outlet_attribution(outlets)
+    if o:
+        attributions.append(o)
+    if lines is not None and len(lines) and "source" in lines.columns:
+        for src in dict.fromkeys(_str(v).strip() for v in lines["source"]):
+            if src:
+                attributions.append(f"Control line: {src}")
+    attributions.extend(a for a in attribution if a)
+    bounds = data_bounds(incidents, lines, zones)
+    return {
+        "v": 1, "title": title, "xf": list(RECORD_FIELDS),
+        "subtitle": subtitle if subtitle is not None else subtitle_for(inc["d0"], inc["d1"], n),
+        "renderer": renderer, "S": S.table, "types": types, "inc": inc,
+        "range": [min(days0), max(days1)] if days0 and days1 else None,
+        "undated": sum(1 for d in inc["d0"] if d is None),
+        "precRadiusKm": {str(k): v for k, v in style.PRECISION_RADIUS_KM.items()},
+        "precLabel": {str(k): v for k, v in style.PRECISION_LABEL.items()},
+        "size": {"base": style.RADIUS_BASE, "scale": style.RADIUS_SCALE, "max": style.RADIUS_MAX,
+                 "legend": list(style.SIZE_LEGEND)},
+        "style": {"land": style.LAND, "landEdge": style.LAND_EDGE, "water": style.WATER,
+                  "river": style.RIVER, "place": style.PLACE},
+        "lines": lines_payload(lines),
+        "zones": zones_payload(zones, list(zip(inc["lon"], inc["lat"], strict=True))[:20000]),
+        "base": basemap_payload(basemap),
+        "bounds": [round(v, 5) for v in bounds] if bounds else None,
+        "attribution": attributions,
+    }
+
+
+# ---- folium --------------------------------------------------------------------------------
+def layer_name(text: str) -> str:
+    """A layer-control label: Leaflet puts it in the page as HTML and folium passes it through
+    a template, so markup and template braces are neutralised."""
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _raw_element(text: str) -> Any:
+    from branca.element import Element
+
+    class Raw(Element):
+        def render(self, **kwargs: Any) -> str:
+            return text
+
+    return Raw()
+
+
+def _make_ids_deterministic(root: Any) -> None:
+    """Replace folium/branca's random element ids with sequential ones, in tree order."""
+    counter = 0
+    seen: set[int] = set()
+
+    def walk(el: Any) -> None:
+        nonlocal counter
+        if id(el) in seen:
+            return
+        seen.add(id(el))
+        el._id = f"{counter:04d}"
+        counter += 1
+        for attr in ("header", "html", "script"):
+            sub = getattr(el, attr, None)
+            if sub is not None and hasattr(sub, "_children") and sub is not el:
+                walk(sub)
+        for child in list(el._children.values()):
+            walk(child)
+
+    walk(root)
+
+
+def _tile_layer(tiles: str, attr: str | None) -> Any:
+    import folium
+
+    spec = TILE_PRESETS.get(tiles.strip().lower(), tiles.strip())
+    if "{" not in spec:
+        return folium.TileLayer(spec, name="Web tiles", overlay=True, control=True,
+                                attr=layer_name(attr) if attr else None)
+    if not spec.startswith(("http://", "https://", "file:")):
+        raise ValueError(f"tiles must be a preset (osm) or an http(s) URL template, not {tiles!r}")
+    if not attr:
+        from urllib.parse import urlsplit
+
+        attr = f"Tiles: {urlsplit(spec).hostname or spec}"
+    return folium.TileLayer(spec, name="Web tiles", overlay=True, control=True,
+                            attr=layer_name(attr))
+
+
+def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
+                basemap: Basemap | None = None, title: str = "Incidents",
+                subtitle: str | None = None, tiles: str | None = None,
+                tiles_attribution: str | None = None,
+                attribution: tuple[str, ...] | list[str] = (), renderer: str = "auto",
+                collapsed_layers: bool | None = None) -> str:
+    """One self-contained HTML page showing ``incidents`` (and ``lines``, ``zones``).
+
+    ``basemap`` is a :class:`maps.basemap.Basemap` (see :func:`maps.load_basemap`) or None;
+    ``tiles`` (a preset such as ``"osm"`` or an ``http(s)://.../{z}/{x}/{y}.png`` template) adds
+    web tiles above the vector basemap: the only case where the page makes network requests.
+    ``renderer``: ``svg`` (one element per incident), ``canvas`` (for many) or ``auto``.
+    """
+    import folium
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    doc = build_document(incidents, lines, zones, basemap=basemap, title=title,
+                         subtitle=subtitle, attribution=attribution, renderer=renderer)
+    tl = _tile_layer(tiles, tiles_attribution) if tiles else None
+
+    class OfflineMap(folium.Map):
+        default_js: list[tuple[str, str]] = []  # noqa: RUF012 - folium's class attribute
+        default_css: list[tuple[str, str]] = []  # noqa: RUF012
+
+    b = doc["bounds"] or (35.0, 32.0, 42.5, 37.5)
+    m = OfflineMap(location=[round((b[1] + b[3]) / 2, 5), round((b[0] + b[2]) / 2, 5)],
+                   zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25)
+    fig = m.get_root()
+    fig.title = html.escape(title)
+    fig.header.add_child(_raw_element(
+        f"<style>{assets.leaflet_css()}</style>\n<style>{assets.runtime_css()}</style>\n"),
+        name="geoevents_css")
+    fig.header.add_child(_raw_element(
+        f"<script>{assets.script_text(assets.leaflet_js())}</script>\n"
+        f"<script>{assets.script_text(assets.runtime_js())}</script>\n"), name="geoevents_js")
+    if tl is not None:
+        tl.add_to(m)
+
+    groups: dict[str, Any] = {"types": [], "lines": [], "zones": []}
+    for t in doc["types"]:
+        fg = folium.FeatureGroup(name=layer_name(f"Incidents: {t['name']} ({t['count']})"),
+                                 show=True, control=t["count"] > 0)
+        fg.add_to(m)
+        groups["types"].append(fg)
+    if any(p >= 2 for p in doc["inc"]["p"]):
+        # With many incidents the rings would cover the map (and cost seconds to paint): they
+        # start hidden, one click away in the layer control.
+        groups["areas"] = folium.FeatureGroup(name="Approximate locations (dashed rings)",
+                                              show=doc["renderer"] == "svg")
+        groups["areas"].add_to(m)
+    for ln in doc["lines"]:
+        fg = folium.FeatureGroup(name=layer_name(f"Line: {ln['name'] or ln['id']}"))
+        fg.add_to(m)
+        groups["lines"].append(fg)
+    for z in doc["zones"]:
+        label = f"Zone: {z['party'] or '?'}" + (f" ({z['side']} side)" if z["side"] else "")
+        fg = folium.FeatureGroup(name=layer_name(label))
+        fg.add_to(m)
+        groups["zones"].append(fg)
+    if doc["base"] is not None:
+        groups["labels"] = folium.FeatureGroup(name="Place names (Natural Earth)")
+        groups["labels"].add_to(m)
+        groups["base"] = folium.FeatureGroup(name="Basemap (Natural Earth)")
+        groups["base"].add_to(m)
+    n_overlays = sum(1 for c in m._children.values() if getattr(c, "control", False))
+    folium.LayerControl(collapsed=(n_overlays > 6) if collapsed_layers is None
+                        else collapsed_layers).add_to(m)
+
+    init = MacroElement()
+    init._name = "GeoeventsInit"
+    init._template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = geoeventsMap({{ this._parent.get_name() }}, {
+                types: [{% for g in this.groups.types %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
+                lines: [{% for g in this.groups.lines %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
+                zones: [{% for g in this.groups.zones %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
+                areas: {{ this.groups.areas.get_name() if this.groups.areas else "null" }},
+                base: {{ this.groups.base.get_name() if this.groups.base else "null" }},
+                labels: {{ this.groups.labels.get_name() if this.groups.labels else "null" }}
+            }, document.getElementById("ge-data-{{ this._parent.get_name() }}"));
+        {% endmacro %}
+    """)
+    init.groups = groups
+    m.add_child(init, name="geoevents_init")
+    _make_ids_deterministic(fig)
+    text, encoding = encode_document(doc)
+    fig.html.add_child(_raw_element(
+        f'<script type="application/json" id="ge-data-{m.get_name()}"'
+        + (f' data-encoding="{encoding}"' if encoding else "") + f">{text}</script>\n"),
+        name="geoevents_data")
+    page = fig.render()
+    return page
+
+
+def render_fragment(page_html: str, *, title: str = "Map", height: str = "600px") -> str:
+    """An HTML fragment to paste into a briefing page: the map in a sandboxed ``<iframe>``
+    whose ``srcdoc`` holds the whole page (no file beside it, no script shared with the host
+    page)."""
+    return (
+        f'<figure class="geoevents-map" style="margin:0">\n'
+        f'<iframe title="{html.escape(title, quote=True)}" '
+        f'style="width:100%;height:{html.escape(height, quote=True)};border:1px solid #ccc" '
+        f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+        f'srcdoc="{html.escape(page_html, quote=True)}"></iframe>\n'
+        f"<figcaption>{html.escape(title)}</figcaption>\n</figure>\n"
+    )

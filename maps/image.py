@@ -1,0 +1,305 @@
+"""Static maps (PNG, SVG) for briefings and reports: matplotlib and geopandas, no browser and no
+network.  The same visual language as the interactive map (:mod:`maps.style`): basemap, zones,
+lines, incidents by type and size, approximate locations as hollow markers in dashed rings,
+a legend, a scale bar, title and attribution.
+
+Deterministic: the same input gives the same SVG and the same PNG pixels (matplotlib writes no
+date into a PNG; SVG ids are salted with a fixed string and its date is left out).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+import warnings
+from typing import Any
+
+from . import style
+from .basemap import Basemap, Bounds
+
+LABEL_LIMIT = 30  # incidents are labelled with their place when there are at most this many
+
+
+def _extent(bounds: Bounds | None, aspect_wh: float) -> Bounds:
+    """Data bounds padded (10 %, at least 0.3°) and grown to the figure's aspect ratio (in
+    screen units, i.e. with longitudes shrunk by cos(latitude))."""
+    if bounds is None:
+        bounds = (35.0, 32.0, 42.5, 37.5)
+    w, s, e, n = bounds
+    pad = max(0.3, 0.1 * max(e - w, n - s))
+    w, s, e, n = w - pad, s - pad, e + pad, n + pad
+    k = math.cos(math.radians((s + n) / 2))
+    width, height = (e - w) * k, n - s
+    if width / height < aspect_wh:
+        grow = (height * aspect_wh - width) / k / 2
+        w, e = w - grow, e + grow
+    else:
+        grow = (width / aspect_wh - height) / 2
+        s, n = s - grow, n + grow
+    return (max(-180.0, w), max(-85.0, s), min(180.0, e), min(85.0, n))
+
+
+def _nice_length(km: float) -> float:
+    for v in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000):
+        if v >= km:
+            return float(v)
+    return 5000.0
+
+
+def _scale_bar(ax: Any, ext: Bounds) -> None:
+    from matplotlib.patches import Rectangle
+    from pyproj import Geod
+
+    w, s, e, n = ext
+    geod = Geod(ellps="WGS84")
+    lat = s + (n - s) * 0.06
+    x0 = w + (e - w) * 0.04
+    full_km = geod.inv(w, lat, e, lat)[2] / 1000.0
+    length = _nice_length(full_km / 6)
+    lon1, _, _ = geod.fwd(x0, lat, 90, length * 1000)
+    half = (lon1 - x0) / 2
+    h = (n - s) * 0.008
+    ax.add_patch(Rectangle((x0, lat), half, h, facecolor="#222222", edgecolor="#222222",
+                           zorder=20))
+    ax.add_patch(Rectangle((x0 + half, lat), half, h, facecolor="#ffffff", edgecolor="#222222",
+                           zorder=20))
+    for frac, label in ((0, "0"), (0.5, f"{length / 2:g}"), (1, f"{length:g} km")):
+        ax.text(x0 + 2 * half * frac, lat + h * 1.8, label, ha="center", va="bottom", fontsize=7,
+                zorder=20, parse_math=False, path_effects=_halo())
+
+
+def _halo(width: float = 2.5) -> list[Any]:
+    import matplotlib.patheffects as pe
+
+    return [pe.withStroke(linewidth=width, foreground="white")]
+
+
+def _place_labels(fig: Any, ax: Any,
+                  labels: list[tuple[float, float, str, float, str, int, float]],
+                  obstacles: list[Any]) -> None:
+    """Label points in order of priority, each at the first of a few positions around its
+    point where it overlaps no label already placed and stays inside the map; a label with no
+    free position is left out."""
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken: list[Any] = [o.get_window_extent(renderer) if hasattr(o, "get_window_extent") else o
+                        for o in obstacles]
+    for lon, lat, text, size, color, z, off in labels:
+        for dx, dy, ha, va in ((off, -1, "left", "top"), (off, 1, "left", "bottom"),
+                               (-off, 1, "right", "bottom"), (-off, -1, "right", "top")):
+            a = ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points",
+                            ha=ha, va=va, fontsize=size, color=color, zorder=z,
+                            annotation_clip=True, parse_math=False, path_effects=_halo(2))
+            box = a.get_window_extent(renderer)
+            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                      and box.y1 <= frame.y1)
+            if inside and not any(box.overlaps(t) for t in taken):
+                taken.append(box.expanded(1.05, 1.1))
+                break
+            a.remove()
+
+
+def _ring(lat: float, lon: float, km: float) -> tuple[float, float]:
+    """Width and height in degrees of a circle of ``km`` radius at ``lat``."""
+    dlat = km / 111.32
+    dlon = km / (111.32 * max(0.05, math.cos(math.radians(lat))))
+    return 2 * dlon, 2 * dlat
+
+
+def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
+                  basemap: Basemap | None = None, title: str = "Incidents",
+                  subtitle: str | None = None, attribution: tuple[str, ...] | list[str] = (),
+                  fmt: str = "png", width: float = 10.0, height: float = 7.5,
+                  dpi: int = 150) -> bytes:
+    """A static map as PNG or SVG bytes."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Ellipse, Patch
+
+    from .html import build_document, record
+
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"fmt must be png or svg, not {fmt!r}")
+    doc = build_document(incidents, lines, zones, basemap=basemap, title=title,
+                         subtitle=subtitle, attribution=attribution)
+    inc, types = doc["inc"], doc["types"]
+    n = len(inc["id"])
+
+    with matplotlib.rc_context({"svg.hashsalt": "geoevents", "svg.fonttype": "none",
+                                "font.family": "DejaVu Sans",
+                                "font.size": 9}), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing glyphs in some scripts: drawn as boxes
+        fig = Figure(figsize=(width, height), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.01, 0.07, 0.72, 0.83))
+        ext = _extent(tuple(doc["bounds"]) if doc["bounds"] else None,
+                      (0.72 * width) / (0.83 * height))
+        w, s, e, nn = ext
+        mid = (s + nn) / 2
+        ax.set_facecolor(style.SEA)
+        ax.set_xlim(w, e)
+        ax.set_ylim(s, nn)
+        ax.set_aspect(1 / math.cos(math.radians(mid)))
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+        # Basemap.
+        place_labels: list[tuple[float, float, str, float, str, int, float]] = []
+        if basemap is not None and not basemap.empty:
+            if basemap.countries is not None and len(basemap.countries):
+                basemap.countries.plot(ax=ax, facecolor=style.LAND, edgecolor=style.LAND_EDGE,
+                                       linewidth=0.6, zorder=1)
+            if basemap.lakes is not None and len(basemap.lakes):
+                basemap.lakes.plot(ax=ax, facecolor=style.WATER, edgecolor=style.RIVER,
+                                   linewidth=0.3, zorder=2)
+            if basemap.rivers is not None and len(basemap.rivers):
+                for major, lw in ((False, 0.7), (True, 1.3)):
+                    part = basemap.rivers[(basemap.rivers["rank"] <= 4) == major]
+                    if len(part):
+                        part.plot(ax=ax, color=style.RIVER, linewidth=lw, zorder=3)
+            if basemap.countries is not None:
+                for label in (doc["base"] or {}).get("countryLabels", []):
+                    la, lo, name = label
+                    if w < lo < e and s < la < nn:
+                        ax.text(lo, la, name.upper(), ha="center", va="center", fontsize=8,
+                                color="#8a8580", zorder=4, parse_math=False, clip_on=True,
+                                path_effects=_halo(2))
+            placed = 0
+            for la, lo, name, rank, capital in (doc["base"] or {}).get("places", []):
+                if not (w < lo < e and s < la < nn) or placed >= 25:
+                    continue
+                placed += 1
+                ax.plot([lo], [la], marker="o", markersize=3.5 if capital else 2.5,
+                        color=style.PLACE, markeredgecolor="white", markeredgewidth=0.5,
+                        zorder=8)
+                place_labels.append((lo, la, name, 7.5 if rank <= 4 else 6.5, "#222222", 8, 3.0))
+
+        # Zones, then lines.
+        legend_extra: list[Any] = []
+        zone_texts: list[Any] = []
+        if zones is not None and len(zones):
+            for z, (_, row) in zip(doc["zones"], zones.iterrows(), strict=True):
+                frame = zones.loc[[_]]
+                frame.plot(ax=ax, facecolor=z["color"], alpha=0.2, edgecolor=z["color"],
+                           linewidth=0.8, zorder=5)
+                if z["label"]:
+                    la, lo = z["label"]
+                    if w < lo < e and s < la < nn:
+                        zone_texts.append(ax.text(
+                            lo, la, z["party"], ha="center", va="center", fontsize=9,
+                            fontweight="bold", color=z["color"], zorder=9, parse_math=False,
+                            path_effects=_halo(3)))
+                legend_extra.append(Patch(facecolor=z["color"], alpha=0.35, edgecolor=z["color"],
+                                          label=f"{z['party'] or '?'}"
+                                          + (f" ({z['side']} side)" if z["side"] else "")))
+                del row
+        if lines is not None and len(lines):
+            for ln, (idx, _row) in zip(doc["lines"], lines.iterrows(), strict=True):
+                lines.loc[[idx]].plot(ax=ax, color=ln["color"], linewidth=2.6, zorder=10,
+                                      linestyle="-" if ln["kind"] == "river" else "--")
+                legend_extra.insert(0, Line2D([], [], color=ln["color"], linewidth=2.6,
+                                              linestyle="-" if ln["kind"] == "river" else "--",
+                                              label=ln["name"] or ln["id"]))
+
+        # Incidents: biggest first so small ones stay visible on top.
+        order = sorted(range(n), key=lambda i: (-(inc["f"][i] or 0), inc["id"][i]))
+        for i in order:
+            t = types[inc["t"][i]]
+            marker = next(ts.mpl_marker for ts in (*style.EVENT_TYPES, style.OTHER)
+                          if ts.name == t["name"])
+            la, lo = inc["lat"][i], inc["lon"][i]
+            r = style.radius_px(inc["f"][i])
+            approx = inc["p"][i] >= 2
+            if approx and inc["p"][i] in style.PRECISION_RADIUS_KM:
+                rw, rh = _ring(la, lo, style.PRECISION_RADIUS_KM[inc["p"][i]])
+                ax.add_patch(Ellipse((lo, la), rw, rh, facecolor=t["color"], alpha=0.08,
+                                     edgecolor="none", zorder=11))
+                ax.add_patch(Ellipse((lo, la), rw, rh, facecolor="none", edgecolor=t["color"],
+                                     linestyle=(0, (4, 3)), linewidth=1, zorder=11))
+            size = 1.1 * r * (1.6 if marker == "*" else 1.0)
+            ax.plot([lo], [la], marker=marker, markersize=size,
+                    markerfacecolor="white" if approx else t["color"],
+                    markeredgecolor=t["color"] if approx else "white",
+                    markeredgewidth=1.4 if approx else 0.7, alpha=0.9, linestyle="none",
+                    zorder=12)
+        labels: list[tuple[float, float, str, float, str, int, float]] = []
+        if 0 < n <= LABEL_LIMIT:
+            for i in range(n):
+                x = record(doc, i)
+                name = (doc["S"][x["pr"]] if x["pr"] is not None else x["pl"]) or ""
+                if name:
+                    labels.append((inc["lon"][i], inc["lat"][i], name, 6.5, "#111111", 13,
+                                   0.55 * style.radius_px(inc["f"][i]) + 2))
+        # Markers, zone labels and the scale bar are obstacles for the place labels.
+        from matplotlib.transforms import Bbox
+
+        obstacles: list[Any] = list(zone_texts)
+        for i in range(n):
+            px, py = ax.transData.transform((inc["lon"][i], inc["lat"][i]))
+            half = 0.5 * style.radius_px(inc["f"][i]) * dpi / 72
+            obstacles.append(Bbox.from_extents(px - half, py - half, px + half, py + half))
+        sx0, sy0 = ax.transAxes.transform((0.0, 0.0))
+        sx1, sy1 = ax.transAxes.transform((0.3, 0.12))
+        obstacles.append(Bbox.from_extents(sx0, sy0, sx1, sy1))  # the scale bar's corner
+        _place_labels(fig, ax, labels + place_labels, obstacles if n <= 2000 else [])
+
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        _scale_bar(ax, ext)
+
+        # Legend (right of the map).
+        handles: list[Any] = []
+        for ts in (*style.EVENT_TYPES, style.OTHER):
+            count = next(t["count"] for t in types if t["name"] == ts.name)
+            if count:
+                handles.append(Line2D([], [], marker=ts.mpl_marker, linestyle="none",
+                                      markersize=11 if ts.mpl_marker == "*" else 8,
+                                      markerfacecolor=ts.color,
+                                      markeredgecolor="white", label=f"{ts.name} ({count})"))
+        size_handles = [Line2D([], [], marker="o", linestyle="none",
+                               markersize=1.1 * style.radius_px(f), markerfacecolor="#888888",
+                               markeredgecolor="white",
+                               label="0 / unknown" if f == 0 else
+                               (f"{f}+" if f == style.SIZE_LEGEND[-1] else str(f)))
+                        for f in style.SIZE_LEGEND]
+        prec_handles = [
+            Line2D([], [], marker="o", linestyle="none", markersize=8, markerfacecolor="#555555",
+                   markeredgecolor="white", label="at the named place"),
+            Line2D([], [], marker="o", linestyle="none", markersize=8, markerfacecolor="white",
+                   markeredgecolor="#555555", markeredgewidth=1.4,
+                   label="approximate (dashed ring: ~{} km near, ~{} km region)".format(
+                       *(f"{v:g}" for v in style.PRECISION_RADIUS_KM.values()))),
+        ]
+        y = 0.90
+        for heading, hs in (("Event type", handles), ("Fatalities (best estimate)", size_handles),
+                            ("Location", prec_handles),
+                            ("Control lines and zones", legend_extra)):
+            if not hs:
+                continue
+            leg = fig.legend(handles=hs, title=heading, loc="upper left",
+                             bbox_to_anchor=(0.745, y), frameon=False, fontsize=7.5,
+                             title_fontsize=8.5, alignment="left", labelspacing=1.3
+                             if heading.startswith("Fatal") else 0.5, borderaxespad=0,
+                             handletextpad=0.6)
+            for text in leg.get_texts():
+                text.set_text(textwrap.fill(text.get_text(), 34))
+            renderer = fig.canvas.get_renderer()
+            bbox = leg.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+            y = bbox.y0 - 0.025
+
+        fig.text(0.01, 0.975, title, fontsize=14, fontweight="bold", va="top", parse_math=False)
+        fig.text(0.01, 0.935, doc["subtitle"], fontsize=9, color="#444444", va="top",
+                 parse_math=False)
+        attr = textwrap.fill(" · ".join(doc["attribution"]), 190)
+        fig.text(0.01, 0.02, attr, fontsize=6.5, color="#555555", va="bottom",
+                 parse_math=False)
+
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+        else:
+            fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": "geoevents"})
+        return buf.getvalue()

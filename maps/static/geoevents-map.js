@@ -1,0 +1,737 @@
+/* geoevents map runtime (written for geoevents, MIT).
+ *
+ * Draws incidents, control lines, zones and the Natural Earth basemap from the compact JSON
+ * embedded in the page, and builds popups, tooltips, legend, title panel and the date filter.
+ * Every piece of report text is put into the page with DOM methods (textContent, setAttribute),
+ * never parsed as HTML, so a report containing markup shows as text.
+ */
+(function () {
+  "use strict";
+
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var DAY_MS = 86400000;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null && text !== "") { e.textContent = String(text); }
+    return e;
+  }
+
+  function add(parent, child) { parent.appendChild(child); return child; }
+
+  function esc(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/[<]/g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function dayToIso(d) {
+    return new Date(d * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  function isoToDay(s) {
+    if (!s || !/^\d{4}-\d{2}-\d{2}$/.test(s)) { return null; }
+    var t = Date.parse(s + "T00:00:00Z");
+    return isNaN(t) ? null : Math.round(t / DAY_MS);
+  }
+
+  function safeUrl(u) {
+    return typeof u === "string" && /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
+  }
+
+  // ---- marker shapes, drawn by Leaflet's SVG and Canvas renderers alike -------------------
+  function shapePoints(shape, x, y, r) {
+    var pts = [], i, a, n, rot, rr;
+    if (shape === "star") {
+      for (i = 0; i < 10; i++) {
+        a = -Math.PI / 2 + i * Math.PI / 5;
+        rr = i % 2 === 0 ? r * 1.3 : r * 0.55;
+        pts.push([x + rr * Math.cos(a), y + rr * Math.sin(a)]);
+      }
+      return pts;
+    }
+    var spec = {
+      "triangle": [3, -Math.PI / 2, 1.3], "triangle-down": [3, Math.PI / 2, 1.3],
+      "square": [4, Math.PI / 4, 1.15], "diamond": [4, 0, 1.3], "hexagon": [6, 0, 1.1]
+    }[shape];
+    if (!spec) { return null; }
+    n = spec[0]; rot = spec[1]; rr = r * spec[2];
+    for (i = 0; i < n; i++) {
+      a = rot + i * 2 * Math.PI / n;
+      pts.push([x + rr * Math.cos(a), y + rr * Math.sin(a)]);
+    }
+    return pts;
+  }
+
+  function svgShapePath(shape, x, y, r) {
+    var pts = shapePoints(shape, x, y, r);
+    if (!pts) {
+      var arc = "a" + r + "," + r + " 0 1,0 ";
+      return "M" + (x - r) + "," + y + arc + (r * 2) + ",0 " + arc + (-r * 2) + ",0 ";
+    }
+    return "M" + pts.map(function (p) { return p[0].toFixed(1) + "," + p[1].toFixed(1); })
+      .join("L") + "z";
+  }
+
+  L.SVG.include({
+    _updateGeShape: function (layer) {
+      var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
+      this._setPath(layer, layer._empty() ? "M0 0" : svgShapePath(layer.options.shape, p.x, p.y, r));
+    }
+  });
+
+  L.Canvas.include({
+    _updateGeShape: function (layer) {
+      if (!this._drawing || layer._empty()) { return; }
+      var p = layer._point, ctx = this._ctx, r = Math.max(Math.round(layer._radius), 1);
+      var pts = shapePoints(layer.options.shape, p.x, p.y, r);
+      ctx.beginPath();
+      if (!pts) {
+        ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
+      } else {
+        ctx.moveTo(pts[0][0], pts[0][1]);
+        for (var i = 1; i < pts.length; i++) { ctx.lineTo(pts[i][0], pts[i][1]); }
+        ctx.closePath();
+      }
+      this._fillStroke(ctx, layer);
+    }
+  });
+
+  // A canvas renderer for many markers: instead of filling and stroking each shape on its
+  // own (Leaflet's way, slow for 100,000), it traces every shape of one style into one path
+  // and fills and strokes that path once.
+  function traceShape(ctx, layer) {
+    var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
+    var pts = shapePoints(layer.options.shape, p.x, p.y, r);
+    if (!pts) {
+      ctx.moveTo(p.x + r, p.y);
+      ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
+      return;
+    }
+    ctx.moveTo(pts[0][0], pts[0][1]);
+    for (var i = 1; i < pts.length; i++) { ctx.lineTo(pts[i][0], pts[i][1]); }
+    ctx.closePath();
+  }
+
+  var BatchCanvas = L.Canvas.extend({
+    _draw: function () {
+      var bounds = this._redrawBounds, ctx = this._ctx, groups = {}, keys = [], order, layer;
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath();
+        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+        ctx.clip();
+      }
+      // Shapes are drawn in their order, a few thousand at a time; within such a chunk all
+      // shapes of one style go into one path (hollow, approximate ones first, so that they
+      // never hide filled ones).  Chunks keep the order meaningful: no event type is drawn
+      // wholesale above the others.
+      var self = this, count = 0;
+      function flush() {
+        keys.sort(function (a, b) {
+          var ha = groups[a][0].options.fillColor === "#ffffff" ? 0 : 1;
+          var hb = groups[b][0].options.fillColor === "#ffffff" ? 0 : 1;
+          return ha - hb;
+        });
+        for (var k = 0; k < keys.length; k++) { self._drawBatch(ctx, groups[keys[k]]); }
+        groups = {}; keys = []; count = 0;
+      }
+      this._drawing = true;
+      for (order = this._drawFirst; order; order = order.next) {
+        layer = order.layer;
+        if ((bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) ||
+            layer._empty()) { continue; }
+        var o = layer.options;
+        var key = (o.shape || "circle") + "|" + o.color + "|" + o.weight + "|" + o.opacity + "|" +
+          o.fill + "|" + o.fillColor + "|" + o.fillOpacity + "|" + o.dashArray;
+        var g = groups[key];
+        if (!g) { g = groups[key] = []; keys.push(key); }
+        g.push(layer);
+        if (++count >= 4000) { flush(); }
+      }
+      flush();
+      this._drawing = false;
+      ctx.restore();
+    }
+  });
+
+  // With many incidents (canvas maps) markers shrink when zoomed out, so that a dense map
+  // still shows its pattern: full size from zoom 9, 40 % at zoom 5 and below.
+  function zoomScale(z) { return Math.min(1, Math.max(0.4, 0.4 + 0.15 * (z - 5))); }
+
+  BatchCanvas.include({
+    _drawBatch: function (ctx, list) {
+      var o0 = list[0].options;
+      ctx.fillStyle = o0.fillColor || o0.color;
+      ctx.strokeStyle = o0.color;
+      ctx.lineWidth = o0.weight;
+      ctx.lineCap = o0.lineCap;
+      ctx.lineJoin = o0.lineJoin;
+      if (ctx.setLineDash) { ctx.setLineDash(o0._dashArray || []); }
+      // Paths of a few hundred shapes: one fill and one stroke each, cheap to rasterise.
+      for (var start = 0; start < list.length; start += 200) {
+        ctx.beginPath();
+        var end = Math.min(list.length, start + 200);
+        for (var j = start; j < end; j++) { traceShape(ctx, list[j]); }
+        if (o0.fill) { ctx.globalAlpha = o0.fillOpacity; ctx.fill("nonzero"); }
+        if (o0.stroke && o0.weight !== 0) { ctx.globalAlpha = o0.opacity; ctx.stroke(); }
+      }
+    }
+  });
+
+  var GeShape = L.CircleMarker.extend({
+    options: { shape: "circle", geId: "", zoomScale: false },
+    _project: function () {
+      this._radius = this.options.radius *
+        (this.options.zoomScale && this._map ? zoomScale(this._map.getZoom()) : 1);
+      L.CircleMarker.prototype._project.call(this);
+    },
+    onAdd: function (map) {
+      L.CircleMarker.prototype.onAdd.call(this, map);
+      if (this._path && this._path.setAttribute) {
+        this._path.setAttribute("data-incident", this.options.geId);
+      }
+    },
+    _updatePath: function () { this._renderer._updateGeShape(this); }
+  });
+
+  function swatch(shape, color, opts) {
+    opts = opts || {};
+    var size = opts.size || 18, r = opts.r || 6, c = size / 2;
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("width", size); svg.setAttribute("height", size);
+    svg.setAttribute("viewBox", "0 0 " + size + " " + size);
+    svg.setAttribute("class", "ge-swatch");
+    var path = document.createElementNS(SVGNS, "path");
+    path.setAttribute("d", svgShapePath(shape, c, c, r));
+    path.setAttribute("fill", opts.hollow ? "#ffffff" : color);
+    path.setAttribute("fill-opacity", opts.hollow ? "0.6" : "0.85");
+    path.setAttribute("stroke", opts.hollow ? color : "#ffffff");
+    path.setAttribute("stroke-width", opts.hollow ? "2" : "1");
+    if (opts.hollow) { path.setAttribute("stroke-dasharray", "3 2"); }
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function lineSwatch(color, dashed) {
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("width", 24); svg.setAttribute("height", 12);
+    svg.setAttribute("class", "ge-swatch");
+    var l = document.createElementNS(SVGNS, "line");
+    l.setAttribute("x1", 1); l.setAttribute("y1", 6); l.setAttribute("x2", 23); l.setAttribute("y2", 6);
+    l.setAttribute("stroke", color); l.setAttribute("stroke-width", 3);
+    if (dashed) { l.setAttribute("stroke-dasharray", "5 3"); }
+    svg.appendChild(l);
+    return svg;
+  }
+
+  function areaSwatch(color) {
+    var s = el("span", "ge-area-swatch");
+    s.style.background = color;
+    return s;
+  }
+
+  // ---- the map --------------------------------------------------------------------------
+  // The data document: plain JSON, or (for large maps) gzip-compressed JSON in base64,
+  // inflated with the browser's own DecompressionStream (no request, no library).
+  function inflate(b64) {
+    var bin = atob(b64.trim()), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  function fail(map, message) {
+    var box = el("div", "ge-title-panel ge-error", message);
+    map.getContainer().appendChild(box);
+  }
+
+  window.geoeventsMap = function (map, groups, dataNode) {
+    var api = { ready: false, timings: { start: performance.now() } };
+    window.geoevents = api;
+    if (dataNode.getAttribute("data-encoding") === "gzip+base64") {
+      if (typeof DecompressionStream === "undefined") {
+        fail(map, "This browser cannot open the map's compressed data: use a browser from " +
+          "2023 or later (Chrome/Edge 80+, Firefox 113+, Safari 16.4+).");
+        return api;
+      }
+      inflate(dataNode.textContent).then(function (D) {
+        api.timings.data = performance.now();
+        draw(map, groups, D, api);
+      })
+        .catch(function (e) { fail(map, "The map data could not be read: " + e); throw e; });
+    } else {
+      var D = JSON.parse(dataNode.textContent);
+      api.timings.data = performance.now();
+      draw(map, groups, D, api);
+    }
+    return api;
+  };
+
+  function draw(map, groups, D, api) {
+    var S = D.S;
+    var str = function (i) { return i === null || i === undefined ? "" : S[i]; };
+    var inc = D.inc, n = inc.id.length, types = D.types;
+
+    function pane(name, z, noPointer) {
+      var p = map.createPane(name);
+      p.style.zIndex = z;
+      if (noPointer) { p.style.pointerEvents = "none"; }
+      return p;
+    }
+    // The vector basemap lies under the (optional) web tiles: offline, it is what shows.
+    pane("geBase", 150, true);
+    pane("geZones", 350);
+    pane("geLines", 380);
+    pane("geAreas", 390, true);
+    pane("geIncidents", 420);
+    pane("geLabels", 395, true);
+    pane("geZoneLabels", 396, true);
+
+    // Basemap -------------------------------------------------------------------------------
+    var baseR = L.svg({ pane: "geBase", padding: 0.5 });
+    var B = D.base;
+    if (B && groups.base) {
+      L.geoJSON(B.countries, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: { color: D.style.landEdge, weight: 1, fillColor: D.style.land, fillOpacity: 1 }
+      }).addTo(groups.base);
+      L.geoJSON(B.lakes, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: { color: D.style.river, weight: 0.5, fillColor: D.style.water, fillOpacity: 1 }
+      }).addTo(groups.base);
+      L.geoJSON(B.rivers, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: function (f) {
+          return { color: D.style.river, weight: f.properties.rank <= 4 ? 2 : 1.2, opacity: 0.9 };
+        }
+      }).addTo(groups.base);
+      (B.countryLabels || []).forEach(function (c) {
+        var t = el("span", "ge-country-label", c[2]);
+        L.marker([c[0], c[1]], {
+          pane: "geLabels", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
+        }).addTo(groups.labels || groups.base);
+      });
+      (B.places || []).forEach(function (p) {
+        L.circleMarker([p[0], p[1]], {
+          pane: "geLabels", renderer: L.svg({ pane: "geLabels" }), radius: p[4] ? 3.5 : 2.5,
+          color: "#ffffff", weight: 1, fillColor: D.style.place, fillOpacity: 1, interactive: false
+        }).addTo(groups.labels || groups.base);
+        var t = el("span", "ge-place-label" + (p[3] <= 4 ? " ge-place-major" : ""), p[2]);
+        L.marker([p[0], p[1]], {
+          pane: "geLabels", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "ge-label-icon ge-place-icon", html: t, iconSize: null })
+        }).addTo(groups.labels || groups.base);
+      });
+    }
+
+    // Zones and lines -----------------------------------------------------------------------
+    var timed = [];  // {layer, group, from, to, shown}
+    var zoneR = L.svg({ pane: "geZones" });
+    (D.zones || []).forEach(function (z, k) {
+      var layer = L.featureGroup();
+      L.geoJSON(z.geom, {
+        pane: "geZones", renderer: zoneR,
+        style: { color: z.color, weight: 1, opacity: 0.6, fillColor: z.color, fillOpacity: 0.16 }
+      }).bindTooltip(function () {
+        var d = el("div", "ge-tip");
+        add(d, el("b", null, z.party || "(no party)"));
+        add(d, el("div", null, [z.side ? z.side + " side" : "", z.bank ? z.bank + " bank" : ""]
+          .filter(Boolean).join(", ")));
+        add(d, el("div", "ge-muted", validity(z.valid_from, z.valid_to)));
+        return d;
+      }, { sticky: true }).addTo(layer);
+      if (z.label) {
+        var t = el("span", "ge-zone-label", z.party);
+        t.style.color = z.color;
+        L.marker(z.label, {
+          pane: "geZoneLabels", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
+        }).addTo(layer);
+      }
+      layer.addTo(groups.zones[k]);
+      timed.push({ layer: layer, group: groups.zones[k], from: isoToDay(z.valid_from),
+        to: isoToDay(z.valid_to), shown: true });
+    });
+    var lineR = L.svg({ pane: "geLines" });
+    (D.lines || []).forEach(function (ln, k) {
+      var layer = L.geoJSON(ln.geom, {
+        pane: "geLines", renderer: lineR,
+        style: { color: ln.color, weight: 4, opacity: 0.95, dashArray: ln.kind === "river" ? null : "8 5",
+          className: "ge-line" }
+      }).bindTooltip(function () {
+        var d = el("div", "ge-tip");
+        add(d, el("b", null, ln.name || ln.id));
+        if (ln.party_left || ln.party_right) {
+          add(d, el("div", null, "left bank" + (ln.side_left ? " (" + ln.side_left + ")" : "") +
+            ": " + (ln.party_left || "?")));
+          add(d, el("div", null, "right bank" + (ln.side_right ? " (" + ln.side_right + ")" : "") +
+            ": " + (ln.party_right || "?")));
+        }
+        add(d, el("div", "ge-muted", validity(ln.valid_from, ln.valid_to)));
+        return d;
+      }, { sticky: true });
+      layer.addTo(groups.lines[k]);
+      timed.push({ layer: layer, group: groups.lines[k], from: isoToDay(ln.valid_from),
+        to: isoToDay(ln.valid_to), shown: true });
+    });
+
+    function validity(a, b) {
+      if (!a && !b) { return "valid at all dates"; }
+      return "valid " + (a || "…") + " to " + (b || "…");
+    }
+
+    var range = D.range;  // [first day, last day] of the incidents, or null
+    var counter;
+    // Title panel with the date filter ------------------------------------------------------
+    var panel = el("div", "ge-title-panel leaflet-control");
+    add(panel, el("div", "ge-title", D.title));
+    if (D.subtitle) { add(panel, el("div", "ge-subtitle", D.subtitle)); }
+    var filt = add(panel, el("div", "ge-filter"));
+    var fromIn, toIn;
+    if (range) {
+      add(filt, el("label", null, "From ")).setAttribute("for", "ge-from");
+      fromIn = add(filt, el("input"));
+      add(filt, el("label", null, " to ")).setAttribute("for", "ge-to");
+      toIn = add(filt, el("input"));
+      [[fromIn, "ge-from", range[0]], [toIn, "ge-to", range[1]]].forEach(function (a) {
+        a[0].type = "date"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
+        a[0].min = dayToIso(range[0]); a[0].max = dayToIso(range[1]);
+        a[0].addEventListener("input", onDates);
+        a[0].addEventListener("change", onDates);
+      });
+      var all = add(filt, el("button", "ge-all", "All dates"));
+      all.type = "button";
+      all.addEventListener("click", function () {
+        fromIn.value = dayToIso(range[0]); toIn.value = dayToIso(range[1]); onDates();
+      });
+    }
+    counter = add(panel, el("div", "ge-count"));
+    L.DomEvent.disableClickPropagation(panel);
+    L.DomEvent.disableScrollPropagation(panel);
+    map.getContainer().appendChild(panel);
+
+    function onDates() {
+      var a = isoToDay(fromIn.value), b = isoToDay(toIn.value);
+      apply(a, b);
+    }
+
+    // Incidents -----------------------------------------------------------------------------
+    var useCanvas = D.renderer === "canvas";
+    var incR = useCanvas ? new BatchCanvas({ pane: "geIncidents", padding: 0.2, tolerance: 2 })
+      : L.svg({ pane: "geIncidents" });
+    var areaR = useCanvas ? new BatchCanvas({ pane: "geAreas", padding: 0.2 })
+      : L.svg({ pane: "geAreas" });
+    var sz = D.size;
+    function radius(f) {
+      return f === null || f <= 0 ? sz.base : Math.min(sz.max, sz.base + sz.scale * Math.sqrt(f));
+    }
+    var popupOptions = { maxWidth: 400, minWidth: 260, maxHeight: 440, className: "ge-popup-wrap",
+      autoPanPaddingTopLeft: [10, (panel.offsetHeight || 0) + 20] };
+    var markers = new Array(n), areas = new Array(n), shown = new Array(n);
+    var typeGroups = groups.types;
+    for (var i = 0; i < n; i++) {
+      var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
+      var m = new GeShape([inc.lat[i], inc.lon[i]], {
+        renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
+        zoomScale: useCanvas,
+        radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
+        // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
+        // hollow fill alone marks an approximate location there.
+        color: approx ? ty.color : "#ffffff", weight: approx ? (useCanvas ? 1.5 : 2) : 1,
+        opacity: 1, stroke: approx || !useCanvas, dashArray: approx && !useCanvas ? "3 2" : null,
+        fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85
+      });
+      m.geIndex = i;
+      markers[i] = m;
+      if (approx && D.precRadiusKm[inc.p[i]]) {
+        areas[i] = L.circle([inc.lat[i], inc.lon[i]], {
+          renderer: areaR, pane: "geAreas", radius: D.precRadiusKm[inc.p[i]] * 1000,
+          color: ty.color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: ty.color,
+          fillOpacity: 0.07, interactive: false, className: "ge-area"
+        });
+      }
+      shown[i] = false;
+    }
+
+    // An incident's details, by name, from the positional record in the data.
+    function rec(i) {
+      var packed = inc.x[i], x = {}, f = D.xf;
+      for (var k = 0; k < f.length; k++) { x[f[k]] = k < packed.length ? packed[k] : null; }
+      x.a = x.a || [null, null, null];
+      x.cas = x.cas || []; x.cl = x.cl || []; x.pl = x.pl || ""; x.no = x.no || "";
+      x.ds = str(x.ds); x.de = str(x.de);
+      x.src = (x.src || []).map(function (s) { return [s[0], s[1], str(s[2]), s[3]]; });
+      return x;
+    }
+
+    // One popup and one tooltip binding per layer group (not per marker): the group hands
+    // over the marker that was clicked or hovered.
+    typeGroups.forEach(function (g) {
+      g.bindPopup(popupFor, popupOptions);
+      g.bindTooltip(tooltipFor, { direction: "top", offset: [0, -6] });
+    });
+    function popupFor(layer) { return buildPopup(layer.geIndex); }
+    function tooltipFor(layer) {
+      var i = layer.geIndex, x = rec(i);
+      var d = el("div", "ge-tip");
+      add(d, el("b", null, str(x.pr) || x.pl || "(unknown place)"));
+      add(d, el("div", null, dateText(x) + " · " + types[inc.t[i]].name));
+      if (inc.f[i] !== null) { add(d, el("div", null, inc.f[i] + " killed (best estimate)")); }
+      return d;
+    }
+
+    function dateText(x) {
+      var a = x.ds || "?", b = x.de || a, p = str(x.dp);
+      return (a === b ? a : a + " – " + b) + (p ? " (" + p + ")" : "");
+    }
+
+    function fig(v) { return v === null || v === undefined ? "–" : String(v); }
+
+    function row(tbody, label, value) {
+      if (value === null || value === undefined || value === "") { return null; }
+      var tr = add(tbody, el("tr"));
+      add(tr, el("th", null, label));
+      var td = add(tr, el("td"));
+      if (typeof value === "string") { td.textContent = value; } else { td.appendChild(value); }
+      return tr;
+    }
+
+    function buildPopup(i) {
+      var x = rec(i), ty = types[inc.t[i]];
+      var root = el("div", "ge-popup");
+      root.setAttribute("data-incident", inc.id[i]);
+      var head = add(root, el("div", "ge-pop-head"));
+      add(head, swatch(ty.shape, ty.color, { hollow: inc.p[i] >= 2 }));
+      add(head, el("span", "ge-pop-type", ty.name + (str(x.st) ? " · " + str(x.st) : "")));
+      add(root, el("div", "ge-pop-title", str(x.pr) || x.pl || "(unknown place)"));
+      var tbody = add(add(root, el("table", "ge-kv")), el("tbody"));
+      row(tbody, "Date", dateText(x));
+      row(tbody, "As written", x.pl);
+      var res = [str(x.pr), str(x.a1), str(x.cc)].filter(Boolean).join(", ");
+      row(tbody, "Resolved", res + (str(x.pid) ? " [" + str(x.pid) + "]" : ""));
+      var prec = D.precLabel[inc.p[i]] || ("geo_precision " + inc.p[i]);
+      if (inc.p[i] >= 2 && D.precRadiusKm[inc.p[i]]) {
+        prec += " — drawn as a dashed ring of about " + D.precRadiusKm[inc.p[i]] + " km";
+      }
+      var pr = row(tbody, "Location", prec + " (geo_precision " + inc.p[i] + ")");
+      if (inc.p[i] >= 2 && pr) { pr.className = "ge-approx-row"; }
+      var actors = [str(x.a[0]), str(x.a[1])].filter(Boolean).join(" vs ");
+      if (str(x.a[2])) { actors += (actors ? "; " : "") + "with " + str(x.a[2]); }
+      row(tbody, "Actors", actors);
+      if (x.fb !== null || x.fl !== null || x.fh !== null) {
+        row(tbody, "Fatalities", "best " + fig(x.fb) + " (low " + fig(x.fl) + ", high " + fig(x.fh) + ")");
+      }
+      if (x.w !== null) { row(tbody, "Wounded", "best " + fig(x.w)); }
+      if (x.z) {
+        var zt;
+        if (x.z[5]) {
+          zt = "near the line" + (x.z[4] !== null ? " (" + x.z[4] + " km)" : "") +
+            ": within its own location uncertainty, side not assigned" +
+            (str(x.z[0]) ? " (nearest zone: " + str(x.z[0]) + ")" : "");
+        } else if (str(x.z[0])) {
+          zt = str(x.z[0]) + " zone" + (str(x.z[2]) ? ", " + str(x.z[2]) + " side" : "") +
+            (str(x.z[1]) ? " (" + str(x.z[1]) + " bank)" : "") +
+            (x.z[4] !== null ? ", " + x.z[4] + " km from the line" : "");
+        } else {
+          zt = "no side (outside the zones or the line's dates)";
+        }
+        row(tbody, "Control", zt + (str(x.z[3]) ? " — line " + str(x.z[3]) : ""));
+      }
+
+      if (x.cas && x.cas.length) {
+        add(root, el("div", "ge-pop-h", "Casualties by side and source"));
+        var t = add(root, el("table", "ge-cas"));
+        var hr = add(add(t, el("thead")), el("tr"));
+        ["Side", "", "Low", "Best", "High", "Source"].forEach(function (h) { add(hr, el("th", null, h)); });
+        var tb = add(t, el("tbody"));
+        x.cas.forEach(function (c) {
+          var tr = add(tb, el("tr"));
+          add(tr, el("td", null, str(c[0]) || "?"));
+          add(tr, el("td", null, str(c[1])));
+          add(tr, el("td", "ge-num", fig(c[2])));
+          add(tr, el("td", "ge-num", fig(c[3])));
+          add(tr, el("td", "ge-num", fig(c[4])));
+          add(tr, el("td", null, str(c[5])));
+          if (c[6]) {
+            var qr = add(tb, el("tr", "ge-quote-row"));
+            var qd = add(qr, el("td", "ge-quote", "“" + c[6] + "”"));
+            qd.setAttribute("colspan", "6");
+          }
+        });
+      }
+      if (x.cl && x.cl.length) {
+        add(root, el("div", "ge-pop-h", "Claims"));
+        var ul = add(root, el("ul", "ge-claims"));
+        x.cl.forEach(function (c) {
+          var li = add(ul, el("li"));
+          add(li, el("b", null, (str(c[0]) || "Someone") + ": "));
+          add(li, document.createTextNode(c[1] || ""));
+          var bits = [];
+          if (c[2] && c[2].length) { bits.push("confirmed by " + c[2].map(str).join(", ")); }
+          if (c[3] && c[3].length) { bits.push("not confirmed by " + c[3].map(str).join(", ")); }
+          bits.push(c[4] ? "independently confirmed" : "no independent confirmation");
+          add(li, el("div", "ge-muted", bits.join("; ")));
+        });
+      }
+      if (x.src && x.src.length) {
+        add(root, el("div", "ge-pop-h", "Sources (" + x.src.length + ")"));
+        var ol = add(root, el("ol", "ge-sources"));
+        x.src.forEach(function (s) {
+          var li = add(ol, el("li", "ge-source"));
+          var name = str(s[0]) || "(unnamed source)", url = safeUrl(str(s[1]));
+          if (url) {
+            var a = add(li, el("a", "ge-src-link", name));
+            a.setAttribute("href", url);
+            a.setAttribute("target", "_blank");
+            a.setAttribute("rel", "noopener noreferrer");
+            a.setAttribute("title", url);
+          } else {
+            add(li, el("b", null, name));
+            if (str(s[1])) { add(li, el("span", "ge-muted", " " + str(s[1]))); }
+          }
+          if (s[2]) { add(li, el("span", "ge-muted", " (" + s[2] + ")")); }
+          if (s[3]) { add(li, el("blockquote", "ge-quote", "“" + s[3] + "”")); }
+        });
+      }
+      if (x.no) { add(root, el("div", "ge-notes", x.no)); }
+      add(root, el("div", "ge-id", inc.id[i]));
+      return root;
+    }
+
+    // Time filter ---------------------------------------------------------------------------
+    // Markers are added biggest first, so that small ones stay visible on top.
+    var drawOrder = [];
+    for (var q = 0; q < n; q++) { drawOrder.push(q); }
+    drawOrder.sort(function (a, b) { return ((inc.f[b] || 0) - (inc.f[a] || 0)) || (a - b); });
+
+    function apply(from, to) {
+      var visible = 0;
+      for (var k = 0; k < n; k++) {
+        var i = drawOrder[k];
+        var d0 = inc.d0[i], d1 = inc.d1[i];
+        var want = d0 === null || ((from === null || d1 >= from) && (to === null || d0 <= to));
+        if (want !== shown[i]) {
+          var g = typeGroups[inc.t[i]];
+          if (want) {
+            g.addLayer(markers[i]);
+            if (areas[i]) { groups.areas.addLayer(areas[i]); }
+          } else {
+            g.removeLayer(markers[i]);
+            if (areas[i]) { groups.areas.removeLayer(areas[i]); }
+          }
+          shown[i] = want;
+        }
+        if (want) { visible++; }
+      }
+      timed.forEach(function (t) {
+        var want = (from === null || t.to === null || t.to >= from) &&
+          (to === null || t.from === null || t.from <= to);
+        if (want !== t.shown) {
+          if (want) { t.group.addLayer(t.layer); } else { t.group.removeLayer(t.layer); }
+          t.shown = want;
+        }
+      });
+      api.visible = visible;
+      if (counter) {
+        counter.textContent = "Showing " + visible + " of " + n + " incident" + (n === 1 ? "" : "s") +
+          (D.undated ? " (" + D.undated + " undated, always shown)" : "");
+      }
+      return visible;
+    }
+
+    // Legend --------------------------------------------------------------------------------
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = el("div", "ge-legend leaflet-control");
+      var btn = add(div, el("button", "ge-legend-toggle", "Legend"));
+      btn.type = "button";
+      var body = add(div, el("div", "ge-legend-body"));
+      btn.addEventListener("click", function () { div.classList.toggle("ge-collapsed"); });
+      add(body, el("div", "ge-legend-h", "Event type"));
+      types.forEach(function (t) {
+        if (!t.count) { return; }
+        var r = add(body, el("div", "ge-legend-row ge-legend-type"));
+        add(r, swatch(t.shape, t.color));
+        add(r, el("span", null, t.name + " (" + t.count + ")"));
+      });
+      add(body, el("div", "ge-legend-h", "Fatalities (best estimate)" +
+        (useCanvas ? ", at zoom 9+" : "")));
+      var sr = add(body, el("div", "ge-legend-sizes"));
+      sz.legend.forEach(function (f) {
+        var r = radius(f), box = add(sr, el("span", "ge-size"));
+        add(box, swatch("circle", "#888888", { size: Math.ceil(2 * r + 4), r: r }));
+        add(box, el("span", null, f === 0 ? "0 / unknown" : (f >= sz.legend[sz.legend.length - 1] ? f + "+" : String(f))));
+      });
+      add(body, el("div", "ge-legend-h", "Location"));
+      var l1 = add(body, el("div", "ge-legend-row"));
+      add(l1, swatch("circle", "#555555"));
+      add(l1, el("span", null, "at the named place"));
+      var l2 = add(body, el("div", "ge-legend-row"));
+      add(l2, swatch("circle", "#555555", { hollow: true }));
+      add(l2, el("span", null, "approximate: hollow, in a dashed ring (" +
+        Object.keys(D.precRadiusKm).map(function (k) { return "~" + D.precRadiusKm[k] + " km " + (k === "2" ? "near" : "region"); }).join(", ") + ")"));
+      if ((D.lines || []).length || (D.zones || []).length) {
+        add(body, el("div", "ge-legend-h", "Control lines and zones"));
+        (D.lines || []).forEach(function (ln) {
+          var r = add(body, el("div", "ge-legend-row ge-legend-line"));
+          add(r, lineSwatch(ln.color, ln.kind !== "river"));
+          add(r, el("span", null, (ln.name || ln.id) + " (" + validity(ln.valid_from, ln.valid_to) + ")"));
+        });
+        (D.zones || []).forEach(function (z) {
+          var r = add(body, el("div", "ge-legend-row ge-legend-zone"));
+          add(r, areaSwatch(z.color));
+          add(r, el("span", null, (z.party || "?") + (z.side ? " (" + z.side + " side)" : "")));
+        });
+      }
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    legend.addTo(map);
+    // Popups pan clear of the legend as well as of the title panel.
+    typeGroups.forEach(function (g) {
+      if (g._popup) {
+        g._popup.options.autoPanPaddingBottomRight =
+          [(legend.getContainer().offsetWidth || 0) + 20, 20];
+      }
+    });
+
+    (D.attribution || []).forEach(function (a) { map.attributionControl.addAttribution(esc(a)); });
+
+    L.Util.extend(api, {
+      map: map, total: n, visible: 0, markers: markers,
+      setRange: function (a, b) {
+        if (fromIn) { fromIn.value = a || ""; toIn.value = b || ""; }
+        return apply(isoToDay(a), isoToDay(b));
+      },
+      openPopup: function (id) {
+        var i = inc.id.indexOf(id);
+        if (i < 0 || !shown[i]) { return false; }
+        // as a click would: the marker's layer group opens the popup for it
+        markers[i].fire("click", { latlng: markers[i].getLatLng() }, true);
+        return true;
+      }
+    });
+
+    apply(null, null);
+    if (window.innerHeight < 640 || window.innerWidth < 700) {
+      legend.getContainer().classList.add("ge-collapsed");
+    }
+    if (D.bounds) {
+      // Keep the data clear of the title panel (top) and the legend (bottom right).
+      var lw = legend.getContainer().offsetWidth || 0, th = panel.offsetHeight || 0;
+      var roomy = map.getSize().x > lw * 2.5;
+      map.fitBounds([[D.bounds[1], D.bounds[0]], [D.bounds[3], D.bounds[2]]], {
+        paddingTopLeft: [40, th + 30], paddingBottomRight: [roomy ? lw + 30 : 40, 40],
+        maxZoom: 10, animate: false
+      });
+    }
+    api.timings.ready = performance.now();
+    api.ready = true;
+    document.documentElement.setAttribute("data-geoevents-ready", "1");
+    return api;
+  }
+})();

@@ -1,0 +1,130 @@
+"""``geoevents map`` and ``geoevents brief`` from the command line."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from . import mapdata
+from .test_maps_html import data_of, parse
+
+
+@pytest.fixture(scope="module")
+def seed_geojson(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-map") / "seeds.geojson"
+    mapdata.incidents_frame().to_file(path, driver="GeoJSON")
+    return path
+
+
+def test_map_writes_html_png_svg_and_fragment(cli, ne_levant, seed_geojson: Path,
+                                              tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = tmp_path / "map.html"
+    r = cli("map", str(seed_geojson), "-o", str(out), "--png", str(tmp_path / "map.png"),
+            "--svg", str(tmp_path / "map.svg"), "--fragment", str(tmp_path / "frag.html"),
+            "--title", "Seed incidents")
+    assert r.returncode == 0, r.stderr
+    assert "7 incidents" in r.stderr
+    page = out.read_text(encoding="utf-8")
+    assert parse(page).loads == []
+    doc = data_of(page)
+    assert sorted(doc["inc"]["id"]) == sorted(row["id"] for row in mapdata.seed_rows())
+    # the GeoJSON round trip keeps the per-source figures and the quotes
+    from maps.html import record
+
+    x = record(doc, doc["inc"]["id"].index("inc-mayadeen"))
+    assert any(c[6].startswith("35 pro-government") for c in x["cas"])
+    assert x["ds"] == "2018-05-23"
+    # the installed Natural Earth layers make the basemap
+    assert any(f for f in doc["base"]["countries"]["features"])
+    assert "Dayr az Zawr" in [p[2] for p in doc["base"]["places"]]
+    img = Image.open(io.BytesIO((tmp_path / "map.png").read_bytes()))
+    assert img.format == "PNG" and img.size[0] >= 1200
+    svg = ET.fromstring((tmp_path / "map.svg").read_bytes())
+    assert svg.tag.endswith("svg")
+    frag = (tmp_path / "frag.html").read_text(encoding="utf-8")
+    assert frag.startswith("<figure") and "srcdoc=" in frag
+    # deterministic: the same command gives the same files
+    r2 = cli("map", str(seed_geojson), "-o", str(tmp_path / "map2.html"),
+             "--png", str(tmp_path / "map2.png"), "--title", "Seed incidents")
+    assert r2.returncode == 0, r2.stderr
+    assert (tmp_path / "map2.html").read_bytes() == out.read_bytes()
+    assert (tmp_path / "map2.png").read_bytes() == (tmp_path / "map.png").read_bytes()
+
+
+def test_brief_writes_one_page(cli, ne_levant, seed_geojson: Path, tmp_path: Path) -> None:
+    out = tmp_path / "brief.html"
+    r = cli("brief", str(seed_geojson), "-o", str(out), "--title", "Morning brief <1>")
+    assert r.returncode == 0, r.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "<title>Morning brief &lt;1&gt;</title>" in page
+    assert len(re.findall(r"<tr data-incident=", page)) == 7
+    assert "data:image/png;base64," in page and "<iframe" in page
+    loads = parse(page).loads
+    assert loads and all(x.startswith("img[src]=data:image/png") for x in loads)
+
+
+def test_map_without_natural_earth_warns_and_still_draws(cli, seed_geojson: Path,
+                                                        tmp_path: Path) -> None:
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    out = tmp_path / "bare.html"
+    r = cli("map", str(seed_geojson), "-o", str(out), env={"GEOEVENTS_HOME": str(home)})
+    assert r.returncode == 0, r.stderr
+    assert "geoevents data install naturalearth" in r.stderr
+    assert data_of(out.read_text(encoding="utf-8"))["base"] is None
+    r = cli("map", str(seed_geojson), "-o", str(tmp_path / "nb.html"), "--no-basemap",
+            env={"GEOEVENTS_HOME": str(home)})
+    assert r.returncode == 0 and "naturalearth" not in r.stderr
+
+
+def test_map_input_errors(cli, seed_geojson: Path, tmp_path: Path) -> None:
+    r = cli("map", str(tmp_path / "missing.geojson"), "-o", str(tmp_path / "x.html"))
+    assert r.returncode == 2
+    assert "missing.geojson" in r.stderr and "Traceback" not in r.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,lat\n1,2\n", encoding="utf-8")
+    r = cli("map", str(bad), "-o", str(tmp_path / "x.html"), "--no-basemap")
+    assert r.returncode == 2 and "bad.csv" in r.stderr and "Traceback" not in r.stderr
+    r = cli("map", "--tiles", "ftp://x/{z}/{x}/{y}.png", str(seed_geojson), "--no-basemap",
+            "-o", str(tmp_path / "x.html"))
+    assert r.returncode == 2 and "tiles" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_help_names_the_options(cli) -> None:
+    r = cli("map", "--help")
+    assert r.returncode == 0
+    for opt in ("--png", "--svg", "--fragment", "--title", "--tiles", "--lines", "--meta",
+                "--published", "--no-basemap"):
+        assert opt in r.stdout
+    r = cli("brief", "--help")
+    assert r.returncode == 0 and "--output" in r.stdout
+
+
+def test_map_with_the_2018_euphrates_line(cli, ne_levant, seed_geojson: Path,
+                                          tmp_path: Path) -> None:
+    from maps.html import record
+
+    spec = Path(__file__).resolve().parents[1] / "data" / "lines" / "deir-ez-zor-2018.yaml"
+    out = tmp_path / "lines.html"
+    r = cli("map", str(seed_geojson), "--lines", str(spec), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = data_of(out.read_text(encoding="utf-8"))
+    assert [ln["id"] for ln in doc["lines"]] == ["deir-ez-zor-2018"]
+    assert sorted(z["side"] for z in doc["zones"]) == ["east", "west"]
+    assert any(a.startswith("Control line: Natural Earth") for a in doc["attribution"])
+    # every incident carries its control-line fields for the popup; Hajin (east bank, 2018)
+    # is in the SDF zone or flagged near the line, never in the government's
+    S = doc["S"]
+    hajin = record(doc, doc["inc"]["id"].index("inc-hajin"))
+    assert hajin["z"] is not None
+    party = S[hajin["z"][0]] if hajin["z"][0] is not None else ""
+    assert "SDF" in party or hajin["z"][5] is True
+    palmyra = record(doc, doc["inc"]["id"].index("inc-palmyra-halabat"))
+    assert not palmyra["z"] or palmyra["z"][0] is None  # 2016: before the line's dates

@@ -1,0 +1,246 @@
+"""The interactive map in headless Chromium, used as a person would: it loads with no request and
+no error, shows every incident, opens popups with the right sources, has a legend, layer control
+and scale, filters by date, and does not run script smuggled in through a report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from . import mapdata
+from .browser import chromium, page, pixel_variety  # noqa: F401 - fixtures
+from .test_maps_html import INJECT
+
+SEED_IDS = sorted(r["id"] for r in mapdata.seed_rows())
+
+
+def write_map(tmp_path: Path, name: str = "map.html", rows=None, *, basemap=None,
+              lines_zones=True, **kw) -> Path:
+    import maps
+
+    inc = mapdata.incidents_frame(rows)
+    lines, zones = mapdata.control_frames() if lines_zones else (None, None)
+    path = tmp_path / name
+    path.write_text(maps.render_html(inc, lines, zones, basemap=basemap, **kw), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def basemap(shared: Path):
+    import geopandas as gpd
+
+    import maps
+    from maps.basemap import padded_bounds
+
+    def rd(stem: str):
+        return gpd.read_file(shared / "naturalearth" / f"{stem}_levant.geojson")
+
+    inc = mapdata.incidents_frame()
+    return maps.prepare_basemap(
+        bounds=padded_bounds(maps.data_bounds(inc, *mapdata.control_frames())),
+        countries=rd("ne_10m_admin_0_countries"), lakes=rd("ne_10m_lakes"),
+        rivers=rd("ne_10m_rivers_lake_centerlines"), places=rd("ne_10m_populated_places"))
+
+
+def shown_ids(pg) -> list[str]:
+    return sorted(pg.eval_on_selector_all(
+        "path.ge-incident", "els => els.map(e => e.getAttribute('data-incident'))"))
+
+
+def test_seed_map_loads_offline_with_everything_on_it(page, tmp_path: Path, basemap) -> None:  # noqa: F811
+    path = write_map(tmp_path, basemap=basemap, title="Seed incidents")
+    page.open(path)
+    assert page.requests == []
+    assert page.errors == []
+    # one marker per incident, each carrying its id
+    assert shown_ids(page) == SEED_IDS
+    assert page.inner_text(".ge-count") == "Showing 7 of 7 incidents"
+    assert page.inner_text(".ge-title") == "Seed incidents"
+    # the legend matches the data
+    legend = page.inner_text(".ge-legend")
+    for text in ("Battles (5)", "Explosions/Remote violence (1)", "Strategic developments (1)",
+                 "Fatalities", "approximate", "Euphrates de-confliction line 2018",
+                 "SDF and coalition", "Government and Russia"):
+        assert text in legend
+    assert "Protests" not in legend
+    # the layer control lists incidents, the line, both zones and the basemap
+    page.hover(".leaflet-control-layers")
+    labels = page.eval_on_selector_all(".leaflet-control-layers-overlays label",
+                                       "els => els.map(e => e.textContent.trim())")
+    for text in ("Incidents: Battles (5)", "Line: Euphrates de-confliction line 2018",
+                 "Zone: SDF and coalition (east side)", "Zone: Government and Russia (west side)",
+                 "Basemap (Natural Earth)", "Approximate locations (dashed rings)"):
+        assert text in labels
+    assert page.is_visible(".leaflet-control-scale")
+    attribution = page.inner_text(".leaflet-control-attribution")
+    assert "Natural Earth" in attribution and "The Independent" in attribution
+    # zones labelled with their party, basemap places labelled
+    zone_labels = page.eval_on_selector_all(".ge-zone-label", "els => els.map(e => e.textContent)")
+    assert sorted(zone_labels) == ["Government and Russia", "SDF and coalition"]
+    places = page.eval_on_selector_all(".ge-place-label", "els => els.map(e => e.textContent)")
+    assert "Dayr az Zawr" in places
+    # approximate incidents are drawn differently, with their ring
+    approx = page.eval_on_selector_all("path.ge-incident.ge-approx",
+                                       "els => els.map(e => e.getAttribute('data-incident'))")
+    assert sorted(approx) == ["inc-deir-night", "inc-homs-desert", "inc-mayadeen",
+                              "inc-palmyra-dawa"]
+    assert page.locator("path.ge-area").count() == 4
+    shot = page.screenshot()
+    assert pixel_variety(shot) > 200
+    (tmp_path / "seed.png").write_bytes(shot)
+
+
+def test_clicking_a_marker_shows_its_sources(page, tmp_path: Path) -> None:  # noqa: F811
+    page.open(write_map(tmp_path))
+    page.click("path.ge-incident[data-incident='inc-mayadeen']")
+    popup = page.locator(".ge-popup")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert popup.get_attribute("data-incident") == "inc-mayadeen"
+    for s in ("Al Mayādīn", "near the town of Mayadeen", "2018-05-23 (day)", "approximate",
+              "Islamic State vs Syrian government forces", "best 78",
+              "35 pro-government forces killed, including at least nine Russians",
+              "Russian defence ministry", "Sources (4)", "The Independent", "Arab News (AFP)",
+              "Al Jazeera", "AsiaNews", "the attack near the town of Mayadeen"):
+        assert s in text, s
+    link = popup.locator("a.ge-src-link")
+    assert link.count() == 1
+    assert link.get_attribute("href") == mapdata.SOURCES["000"]["url"]
+    # casualties per side and source, with low/best/high
+    rows = popup.locator(".ge-cas tbody tr:not(.ge-quote-row)").all_inner_texts()
+    assert any("Russian forces" in r and "4\t4\t9" in r.replace(" ", "\t") for r in rows), rows
+    page.click(".leaflet-popup-close-button")
+    page.open(write_map(tmp_path))  # afresh: the popup panned the map away from Palmyra
+    page.click("path.ge-incident[data-incident='inc-palmyra-halabat']")
+    text = page.locator(".ge-popup").inner_text()
+    assert "Islamic State (Aamaq)" in text and "not confirmed by SOHR, Kremlin" in text
+    assert "no independent confirmation" in text
+    # the page's own API opens a popup the same way (used by links from a briefing)
+    assert page.evaluate("geoevents.openPopup('inc-hajin')") is True
+    page.wait_for_function("document.querySelectorAll('.ge-popup').length === 1")
+    assert page.locator(".ge-popup").get_attribute("data-incident") == "inc-hajin"
+    assert page.requests == [] and page.errors == []
+
+
+def test_date_filter_hides_and_shows_incidents_and_lines(page, tmp_path: Path) -> None:  # noqa: F811
+    page.open(write_map(tmp_path))
+    assert page.locator("path.ge-line").count() == 1
+    page.fill("#ge-from", "2018-05-23")
+    page.fill("#ge-to", "2018-05-24")
+    assert shown_ids(page) == ["inc-hajin", "inc-mayadeen"]
+    assert page.inner_text(".ge-count") == "Showing 2 of 7 incidents"
+    assert page.locator("path.ge-line").count() == 1  # the line is valid then
+    page.fill("#ge-from", "2016-03-01")
+    page.fill("#ge-to", "2016-03-31")
+    assert shown_ids(page) == ["inc-palmyra-dawa", "inc-palmyra-halabat"]
+    assert page.locator("path.ge-line").count() == 0  # not yet valid in 2016
+    assert page.locator(".ge-zone-label").count() == 0
+    page.fill("#ge-from", "2018-03-15")  # overlaps the month-precision Hmeimim crash
+    page.fill("#ge-to", "2018-03-16")
+    assert shown_ids(page) == ["inc-hmeimim"]
+    page.click("button.ge-all")
+    assert shown_ids(page) == SEED_IDS
+    assert page.locator("path.ge-line").count() == 1
+    assert page.errors == []
+
+
+def test_injected_script_in_a_report_does_not_run(page, tmp_path: Path) -> None:  # noqa: F811
+    rows = mapdata.seed_rows()
+    rows[0]["place"] = INJECT
+    rows[0]["place_resolved"] = INJECT
+    rows[0]["notes"] = "</script><script>window.__pwned = 3</script>"
+    rows[0]["event_type"] = INJECT
+    src = json.loads(rows[0]["sources_json"])
+    src[0]["outlet"] = INJECT
+    src[0]["quote"] = INJECT
+    src[1]["url"] = "javascript:window.__pwned=4"
+    rows[0]["sources_json"] = json.dumps(src)
+    import maps
+
+    lines, zones = mapdata.control_frames()
+    zones.loc[0, "party"] = '<img src=x onerror="window.__pwned=5">'
+    path = tmp_path / "inject.html"
+    path.write_text(maps.render_html(mapdata.incidents_frame(rows), lines, zones, title=INJECT),
+                    encoding="utf-8")
+    page.open(path)
+    assert page.inner_text(".ge-title") == INJECT
+    page.click("path.ge-incident[data-incident='inc-mayadeen']")
+    text = page.locator(".ge-popup").inner_text()
+    assert INJECT in text  # shown as text
+    assert "</script><script>window.__pwned = 3</script>" in text
+    assert page.locator(".ge-popup a[href^='javascript']").count() == 0
+    assert page.locator(".ge-popup img, .ge-legend img, .ge-title-panel img").count() == 0
+    page.hover(".leaflet-control-layers")
+    assert '<img src=x onerror="window.__pwned=5">' in page.inner_text(".leaflet-control-layers")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__pwned") is None
+    assert page.requests == []  # not even the <img src=x>
+
+
+def test_many_incidents_on_canvas(page, tmp_path: Path) -> None:  # noqa: F811
+    rows = mapdata.synthetic_rows(5000)
+    page.open(write_map(tmp_path, rows=rows, lines_zones=False))
+    assert page.inner_text(".ge-count") == "Showing 5000 of 5000 incidents"
+    assert page.locator("path.ge-incident").count() == 0  # drawn on a canvas
+    assert page.locator(".leaflet-geIncidents-pane canvas").count() == 1
+    # click where an incident is drawn: a popup for an incident drawn there opens
+    target = page.evaluate("""() => {
+        const g = window.geoevents, m = g.map, size = m.getSize();
+        for (const mk of g.markers) {
+            const p = m.latLngToContainerPoint(mk.getLatLng());
+            if (p.x > 300 && p.x < size.x - 350 && p.y > 150 && p.y < size.y - 80)
+                return {x: p.x, y: p.y};
+        }
+        return null;
+    }""")
+    assert target
+    near = page.evaluate("""([x, y]) => {
+        const g = window.geoevents, m = g.map;
+        return g.markers.filter(mk => m.latLngToContainerPoint(mk.getLatLng())
+            .distanceTo([x, y]) <= mk.getRadius() + 3).map(mk => mk.options.geId);
+    }""", [target["x"], target["y"]])
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    popup = page.locator(".ge-popup")
+    popup.wait_for()
+    assert popup.get_attribute("data-incident") in near
+    assert "Sources (" in popup.inner_text()
+    page.fill("#ge-from", "2018-01-01")
+    page.fill("#ge-to", "2018-12-31")
+    expected = sum(1 for r in rows if r["date_start"].startswith("2018"))
+    assert page.inner_text(".ge-count") == f"Showing {expected} of 5000 incidents"
+    assert page.requests == [] and page.errors == []
+    assert pixel_variety(page.screenshot()) > 100
+
+
+def test_web_tiles_ask_only_the_tile_server(page, tmp_path: Path) -> None:  # noqa: F811
+    path = write_map(tmp_path, tiles="http://127.0.0.1:9/{z}/{x}/{y}.png",
+                     tiles_attribution="local tiles")
+    page.open(path)
+    page.wait_for_timeout(300)
+    assert page.requests, "the tile layer asked for no tile"
+    assert all(u.startswith("http://127.0.0.1:9/") and u.endswith(".png")
+               for u in page.requests), page.requests
+    # the vector basemap (none here) and the markers are still there without the tiles
+    assert len(shown_ids(page)) == 7
+
+
+def test_briefing_page_in_the_browser(page, tmp_path: Path, basemap) -> None:  # noqa: F811
+    import maps
+
+    lines, zones = mapdata.control_frames()
+    path = tmp_path / "brief.html"
+    path.write_text(maps.render_brief(mapdata.incidents_frame(), lines, zones, basemap=basemap,
+                                      title="Briefing"), encoding="utf-8")
+    page.open(path, ready=False)
+    frame = page.frame_locator("iframe")
+    frame.locator(".ge-count").wait_for()
+    assert frame.locator(".ge-count").inner_text() == "Showing 7 of 7 incidents"
+    assert frame.locator("path.ge-incident").count() == 7
+    assert page.locator("table.incidents tbody tr").count() == 7
+    row = page.locator("tr[data-incident='inc-mayadeen']").inner_text()
+    assert "Al Mayādīn" in row and "SOHR" in row and "The Independent" in row
+    assert page.evaluate("document.querySelector('.static img').naturalWidth") > 500
+    assert page.requests == [] and page.errors == []
