@@ -2,8 +2,8 @@
 
 One ``Document`` with a folder per layer (Incidents, Control lines, Zones).
 
-- Incidents: a point per incident, coloured by event type (the palette of
-  :mod:`maps.qgis_styles`) and scaled in four steps by ``fatalities_best`` (unknown, 0-9, 10-49,
+- Incidents: a point per incident, coloured by event type (the colours of :mod:`maps.style`, as
+  on every map) and scaled in four steps by ``fatalities_best`` (unknown or none, 1-9, 10-49,
   50+), so one shared style per (type, step) rather than one per placemark.  Labels are hidden on
   the globe (shown in the Places panel).  ``TimeSpan`` from ``date_start`` to ``date_end`` drives
   Google Earth's time slider.  The balloon (``description``) is an HTML table of the incident
@@ -24,11 +24,16 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from .qgis_styles import EVENT_TYPE_COLORS, FALLBACK_COLOR, OTHER_EVENT_COLORS, parse_color
+from . import style as visual
+from .qgis_styles import FALLBACK_COLOR, parse_color
 from .tables import COORD_DECIMALS, INCIDENTS, LINES, ZONES, layer_fields
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-SIZE_STEPS = ((None, 0.7, "unknown"), (0, 0.9, "0-9"), (10, 1.2, "10-49"), (50, 1.6, "50+"))
+# Icon scale in four steps of fatalities_best (unknown or 0, 1-9, 10-49, 50+), following the
+# marker sizes of the other maps (maps.style.radius_px at 0, 4, 20 and 100 killed, over 24 px).
+SIZE_STEPS = tuple(round(2 * visual.radius_px(f) / 24, 2) for f in (0, 4, 20, 100))
+ICON = "http://maps.google.com/mapfiles/kml/shapes/shaded_dot.png"
+TYPES = (*visual.EVENT_TYPES, visual.OTHER)
 
 
 def _clean(value: Any) -> str:
@@ -105,22 +110,13 @@ def _size_step(value: Any) -> int:
         v = float(value)
     except (TypeError, ValueError):
         return 0
-    if math.isnan(v):
+    if math.isnan(v) or v <= 0:
         return 0
     return 3 if v >= 50 else 2 if v >= 10 else 1
 
 
-def _event_colors(frame: Any) -> dict[str, str]:
-    colors = dict(EVENT_TYPE_COLORS)
-    present = [] if "event_type" not in frame.columns else sorted(
-        {str(v) for v in frame["event_type"].dropna() if str(v).strip()} - set(colors))
-    for i, name in enumerate(present):
-        colors[name] = OTHER_EVENT_COLORS[i % len(OTHER_EVENT_COLORS)]
-    return colors
-
-
-def _style_id(prefix: str, index: int, step: int | None = None) -> str:
-    return f"{prefix}-{index}" + (f"-{step}" if step is not None else "")
+def _style_id(index: int, step: int) -> str:
+    return f"incident-{index}-{step}"
 
 
 def _json_list(text: Any) -> list[Any]:
@@ -250,22 +246,14 @@ def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None
     w('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n')
     w(f"<Document><name>{xml_text(name)}</name><open>1</open>\n")
 
-    colors = _event_colors(incidents)
-    type_index = {t: i for i, t in enumerate(colors)}
-    for t, i in type_index.items():
-        rgba = parse_color(colors[t])
-        for step, (_, scale, _label) in enumerate(SIZE_STEPS):
-            w(f'<Style id="{_style_id("incident", i, step)}"><IconStyle>'
-              f"<color>{kml_color(rgba)}</color><scale>{scale}</scale><Icon><href>"
-              "http://maps.google.com/mapfiles/kml/shapes/shaded_dot.png</href></Icon>"
-              "</IconStyle><LabelStyle><scale>0</scale></LabelStyle>"
+    for i, t in enumerate(TYPES):  # one shared style per event type and size step
+        color = kml_color(parse_color(t.color))
+        for step, scale in enumerate(SIZE_STEPS):
+            w(f'<Style id="{_style_id(i, step)}"><IconStyle><color>{color}</color>'
+              f"<scale>{scale:g}</scale><Icon><href>{ICON}</href></Icon></IconStyle>"
+              "<LabelStyle><scale>0</scale></LabelStyle>"
               "<BalloonStyle><text>$[description]</text></BalloonStyle></Style>\n")
-    other = parse_color(FALLBACK_COLOR)
-    for step, (_, scale, _label) in enumerate(SIZE_STEPS):
-        w(f'<Style id="{_style_id("incident-other", 0, step)}"><IconStyle>'
-          f"<color>{kml_color(other)}</color><scale>{scale}</scale><Icon><href>"
-          "http://maps.google.com/mapfiles/kml/shapes/shaded_dot.png</href></Icon></IconStyle>"
-          "<LabelStyle><scale>0</scale></LabelStyle></Style>\n")
+    type_index = {t.name: i for i, t in enumerate(TYPES)}
 
     inc_fields = layer_fields(incidents, INCIDENTS)
     w(_schema("incident", inc_fields))
@@ -291,10 +279,8 @@ def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None
         records = tqdm(records, total=len(incidents), desc="KML", unit=" incidents",
                        file=sys.stderr, leave=False)
     for row, geom in records:
-        t = str(row.get("event_type") or "")
-        step = _size_step(row.get("fatalities_best"))
-        style = (_style_id("incident", type_index[t], step) if t in type_index
-                 else _style_id("incident-other", 0, step))
+        kind = visual.type_style(_clean(row.get("event_type")))
+        style = _style_id(type_index[kind.name], _size_step(row.get("fatalities_best")))
         title = " — ".join(x for x in (_clean(row.get("place_resolved") or row.get("place")),
                                        _clean(row.get("date_start"))) if x)
         w(f'<Placemark><name>{xml_text(title)}</name><Snippet maxLines="0"></Snippet>'

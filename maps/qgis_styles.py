@@ -1,9 +1,10 @@
 """Default QGIS styles (QML) for the exported layers, generated from the frames themselves.
 
 - **incidents**: categorised by ``event_type`` (the six ACLED event types always, in ACLED's order,
-  then any other type present, then "all other values"), one colour per type, circles sized by
-  ``fatalities_best`` (2 to 10 mm, area-proportional with Flannery's exponent 0.57, the largest
-  figure of the export at 10 mm; an unknown figure gets a 1.6 mm dot); the temporal settings
+  then "Other"), in the colours and shapes of :mod:`maps.style` that the HTML and static maps
+  use; markers sized by ``fatalities_best`` with the same formula (in screen pixels); an
+  approximate location (``geo_precision`` 2 or 3) drawn as on those maps: a hollow, dashed
+  marker inside a dashed ring of 15 or 50 km (true size on the ground).  The temporal settings
   use ``date_start`` and ``date_end`` (QGIS opens the layer with them filled in: tick "Dynamic
   temporal control" in the layer's Temporal properties to animate it).
 - **control_lines**: categorised by line ``id``, each line drawn in its own ``color`` with a band in
@@ -25,6 +26,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
+from . import style
 from .tables import FrameError
 
 if TYPE_CHECKING:
@@ -32,20 +34,14 @@ if TYPE_CHECKING:
 
 QGIS_VERSION = "3.22.0-Białowieża"
 
-# ACLED event types in ACLED's order, with this project's colours (chosen to be told apart on a
-# light basemap and by most colour-blind readers: hue and lightness both differ).
-EVENT_TYPE_COLORS: dict[str, str] = {
-    "Battles": "#c0392b",
-    "Explosions/Remote violence": "#e67e22",
-    "Violence against civilians": "#6c3483",
-    "Protests": "#2471a3",
-    "Riots": "#17a589",
-    "Strategic developments": "#616a6b",
-}
-OTHER_EVENT_COLORS = ("#b7950b", "#a04000", "#1e8449", "#884ea0", "#2e4053", "#d35400")
-FALLBACK_COLOR = "#9e9e9e"
-
-MIN_SIZE_MM, MAX_SIZE_MM, UNKNOWN_SIZE_MM = 2.0, 10.0, 1.6
+# The event types' colours and shapes, the size of a marker and the drawing of an approximate
+# location are those of every other output (maps.style): one visual language.
+EVENT_TYPE_COLORS: dict[str, str] = {t.name: t.color for t in style.EVENT_TYPES}
+OTHER_COLOR = style.OTHER.color
+FALLBACK_COLOR = "#9e9e9e"  # lines and zones without a colour
+QGIS_SHAPES = {"circle": ("circle", 0), "star": ("star", 0), "triangle": ("triangle", 0),
+               "square": ("square", 0), "diamond": ("diamond", 0),
+               "triangle-down": ("triangle", 180), "hexagon": ("hexagon", 0)}
 
 RGBA = tuple[int, int, int, int]
 
@@ -131,20 +127,45 @@ def _symbol(parent: ET.Element, kind: str, name: str,
         _data_defined(layer, expressions)
 
 
-def _marker(color: RGBA, outline: RGBA, size: float, size_expr: str | None,
-            fill_style: str = "solid") -> list[tuple[str, dict[str, str], dict[str, str]]]:
-    props = {
-        "angle": "0", "cap_style": "square", "color": _qcolor(color),
-        "horizontal_anchor_point": "1", "joinstyle": "bevel", "name": "circle",
-        "offset": "0,0", "offset_map_unit_scale": "3x:0,0,0,0,0,0", "offset_unit": "MM",
-        "outline_color": _qcolor(outline), "outline_style": "solid", "outline_width": "0.3",
-        "outline_width_map_unit_scale": "3x:0,0,0,0,0,0", "outline_width_unit": "MM",
-        "scale_method": "diameter", "size": f"{size:g}", "size_map_unit_scale":
-        "3x:0,0,0,0,0,0", "size_unit": "MM", "vertical_anchor_point": "1",
+_APPROX = "\"geo_precision\" IN ({})".format(", ".join(str(k) for k in
+                                                       sorted(style.PRECISION_RADIUS_KM)))
+
+
+def _marker(color: RGBA, shape: str) -> list[tuple[str, dict[str, str], dict[str, str]]]:
+    """An incident: the ring of an approximate location (drawn first), then the marker, filled
+    at the named place and hollow and dashed when approximate, sized by fatalities."""
+    name, angle = QGIS_SHAPES.get(shape, ("circle", 0))
+    r, g, b, _ = color
+    ring_size = " ".join(f'WHEN "geo_precision" = {p} THEN {2000 * km:g}'
+                         for p, km in sorted(style.PRECISION_RADIUS_KM.items()))
+    base = {
+        "angle": "0", "cap_style": "square", "horizontal_anchor_point": "1",
+        "joinstyle": "bevel", "offset": "0,0", "offset_map_unit_scale": "3x:0,0,0,0,0,0",
+        "offset_unit": "MM", "outline_width_map_unit_scale": "3x:0,0,0,0,0,0",
+        "scale_method": "diameter", "size_map_unit_scale": "3x:0,0,0,0,0,0",
+        "vertical_anchor_point": "1",
     }
-    if fill_style != "solid":
-        props["color"] = _qcolor(_with_alpha(color, 0))
-    return [("SimpleMarker", props, {"size": size_expr} if size_expr else {})]
+    ring = {**base, "name": "circle", "color": f"{r},{g},{b},26",
+            "outline_color": f"{r},{g},{b},204", "outline_style": "dash",
+            "outline_width": "1.5", "outline_width_unit": "Pixel", "size": "0",
+            "size_unit": "RenderMetersInMapUnits"}
+    radius = (f'min({style.RADIUS_MAX:g}, {style.RADIUS_BASE:g} + {style.RADIUS_SCALE:g} * '
+              'sqrt(max(coalesce("fatalities_best", 0), 0)))')
+    marker = {**base, "name": name, "angle": str(angle), "color": f"{r},{g},{b},217",
+              "outline_color": "255,255,255,255", "outline_style": "solid",
+              "outline_width": "1", "outline_width_unit": "Pixel",
+              "size": f"{2 * style.RADIUS_BASE:g}", "size_unit": "Pixel"}
+    return [
+        ("SimpleMarker", ring, {"enabled": _APPROX,
+                                "size": f"CASE {ring_size} ELSE 0 END"}),
+        ("SimpleMarker", marker, {
+            "size": f"2 * {radius}",
+            "fillColor": f"CASE WHEN {_APPROX} THEN '255,255,255,153' END",
+            "outlineColor": f"CASE WHEN {_APPROX} THEN '{r},{g},{b},255' END",
+            "outlineWidth": f"CASE WHEN {_APPROX} THEN 2 END",
+            "outlineStyle": f"CASE WHEN {_APPROX} THEN 'dash' END",
+        }),
+    ]
 
 
 def _line_layer(color: RGBA, width: float, offset: float = 0.0) -> tuple[
@@ -218,37 +239,18 @@ def _present(frame: pd.DataFrame, column: str) -> list[str]:
     return list(dict.fromkeys(values.tolist()))
 
 
-def size_expression(frame: pd.DataFrame) -> tuple[str, int]:
-    """QGIS expression sizing incident circles by fatalities, and the figure of the largest."""
-    import numpy as np
-    import pandas as pd
-
-    top = 10
-    if "fatalities_best" in frame.columns and len(frame):
-        values = pd.to_numeric(frame["fatalities_best"], errors="coerce").to_numpy(
-            dtype="float64", na_value=np.nan)
-        if np.isfinite(values).any():
-            top = max(top, int(np.nanmax(values)))
-    expr = (f'coalesce(scale_exp("fatalities_best", 0, {top}, {MIN_SIZE_MM:g}, '
-            f'{MAX_SIZE_MM:g}, 0.57), {UNKNOWN_SIZE_MM:g})')
-    return expr, top
-
-
 def incidents_qml(frame: pd.DataFrame) -> str:
-    """QML for the incidents layer of ``frame`` (categories from ACLED and the frame)."""
-    expr, _ = size_expression(frame)
-    outline = parse_color("#212121")
-    types = list(EVENT_TYPE_COLORS)
-    extra = sorted(t for t in _present(frame, "event_type") if t not in EVENT_TYPE_COLORS)
+    """QML for the incidents layer: a category per ACLED event type (and per spelling of one
+    that the frame uses, since QGIS matches categories exactly), then "Other"."""
     categories = []
-    for name in types:
-        categories.append((name, name, _marker(parse_color(EVENT_TYPE_COLORS[name]), outline,
-                                               MIN_SIZE_MM, expr)))
-    for i, name in enumerate(extra):
-        color = parse_color(OTHER_EVENT_COLORS[i % len(OTHER_EVENT_COLORS)])
-        categories.append((name, name, _marker(color, outline, MIN_SIZE_MM, expr)))
-    categories.append(("", "other or unknown type",
-                       _marker(parse_color(FALLBACK_COLOR), outline, MIN_SIZE_MM, expr)))
+    for t in style.EVENT_TYPES:
+        categories.append((t.name, t.name, _marker(parse_color(t.color), t.shape)))
+    for value in sorted(_present(frame, "event_type")):
+        t = style.type_style(value)
+        if value not in EVENT_TYPE_COLORS and t is not style.OTHER:  # "battles", "BATTLES"
+            categories.append((value, t.name, _marker(parse_color(t.color), t.shape)))
+    categories.append(("", style.OTHER.name,
+                       _marker(parse_color(style.OTHER.color), style.OTHER.shape)))
     renderer = _categorized("event_type", "marker", categories)
     return _document(renderer, "marker", ("date_start", "date_end"))
 

@@ -50,14 +50,21 @@ def describe(layer: QgsVectorLayer) -> dict:
         cats = []
         for cat in renderer.categories():
             sym = cat.symbol()
-            layer0 = sym.symbolLayer(0)
-            size = layer0.dataDefinedProperties().property(QgsSymbolLayer.PropertySize)
+            expressions = []
+            for i in range(sym.symbolLayerCount()):
+                props = sym.symbolLayer(i).dataDefinedProperties()
+                expressions.append({
+                    key: props.property(prop).expressionString()
+                    for key, prop in (("size", QgsSymbolLayer.PropertySize),
+                                      ("fillColor", QgsSymbolLayer.PropertyFillColor),
+                                      ("enabled", QgsSymbolLayer.PropertyLayerEnabled))
+                    if props.property(prop).isActive()})
             cats.append({
                 "value": cat.value() if cat.value() is not None else "",
                 "label": cat.label(),
                 "color": sym.color().name(),
                 "symbol_layers": sym.symbolLayerCount(),
-                "size_expression": size.expressionString() if size.isActive() else "",
+                "expressions": expressions,
                 "offsets": [getattr(sym.symbolLayer(i), "offset", lambda: None)()
                             for i in range(sym.symbolLayerCount())
                             if sym.type() == 1],

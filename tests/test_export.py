@@ -246,9 +246,13 @@ def test_kml_styles_time_spans_and_typed_data(tmp_path: Path, frames) -> None:
     assert may.findtext("k:TimeSpan/k:begin", namespaces=KML_NS) == "2018-05-23"
     style_id = may.findtext("k:styleUrl", namespaces=KML_NS).lstrip("#")
     styles = {s.get("id"): s for s in doc.findall("k:Style", KML_NS)}
-    # Battles in the palette colour (#c0392b -> aabbggrr), biggest step for 78 killed.
-    assert styles[style_id].findtext("k:IconStyle/k:color", namespaces=KML_NS) == "ff2b39c0"
-    assert styles[style_id].findtext("k:IconStyle/k:scale", namespaces=KML_NS) == "1.6"
+    # Battles in the maps' colour (#d55e00 -> aabbggrr), the biggest step for 78 killed.
+    assert styles[style_id].findtext("k:IconStyle/k:color", namespaces=KML_NS) == "ff005ed5"
+    assert styles[style_id].findtext("k:IconStyle/k:scale", namespaces=KML_NS) == "2"
+    hajin = marks[4]  # no figure: the smallest step, Explosions/Remote violence's colour
+    small = styles[hajin.findtext("k:styleUrl", namespaces=KML_NS).lstrip("#")]
+    assert small.findtext("k:IconStyle/k:color", namespaces=KML_NS) == "ff94327b"
+    assert small.findtext("k:IconStyle/k:scale", namespaces=KML_NS) == "0.42"
     data = {d.get("name"): d.text for d in may.iter(f"{{{KML_NS['k']}}}SimpleData")}
     assert data["fatalities_best"] == "78" and data["id"] == "inc-5c0a7e21d4"
     schema = {f.get("name"): f.get("type") for f in doc.iter(f"{{{KML_NS['k']}}}SimpleField")}

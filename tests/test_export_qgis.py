@@ -16,6 +16,7 @@ import pytest
 
 from maps.export import export_frames
 from maps.qgis_styles import EVENT_TYPE_COLORS
+from maps.style import type_style
 from tests.frames import EUPHRATES, incidents_frame, lines_frame, zones_frame
 
 HERE = Path(__file__).resolve().parent
@@ -81,11 +82,13 @@ def _check_incidents(layer: dict) -> None:
     assert layer["renderer"] == "categorizedSymbol"
     assert layer["attribute"] == "event_type"
     cats = {c["value"]: c for c in layer["categories"]}
-    assert list(cats)[:6] == list(EVENT_TYPE_COLORS)
-    assert "" in cats  # all other values
+    assert list(cats) == [*EVENT_TYPE_COLORS, ""]  # "" is QGIS's "all other values"
     for name, color in EVENT_TYPE_COLORS.items():
         assert cats[name]["color"] == color
-    assert 'scale_exp("fatalities_best", 0, 78' in cats["Battles"]["size_expression"]
+    ring, marker = cats["Battles"]["expressions"]
+    assert '"geo_precision" IN (2, 3)' in ring["enabled"]
+    assert 'sqrt(max(coalesce("fatalities_best", 0), 0))' in marker["size"]
+    assert "255,255,255,153" in marker["fillColor"]  # hollow when approximate
     assert layer["temporal"]["start"] == "date_start"
     assert layer["temporal"]["end"] == "date_end"
     assert layer["temporal"]["mode"] == 2  # start and end from fields
@@ -177,6 +180,25 @@ def test_qgis_draws_each_party_on_its_own_bank(qgis_probe, exported: Path,
         assert left[0] > 200 and left[1] > 180 and left[2] < 120, left  # yellow #f1c40f
         assert right[0] > 170 and right[1] < 130, right  # red #c0392b
         assert centre[2] > centre[0], centre  # the line itself, blue #1f618d
+
+
+def test_qgis_draws_incidents_in_the_maps_visual_language(qgis_probe, exported: Path,
+                                                          tmp_path: Path) -> None:
+    """Mayadeen (at the named place) is a filled marker in the Battles colour; the Homs desert
+    attack (region level) is hollow, inside a dashed ring of 50 km drawn to scale."""
+    battles = tuple(int(type_style("Battles").color[i:i + 2], 16) for i in (1, 3, 5))
+    renders = []
+    for lon, lat in ((40.45154, 35.01982), (38.28, 34.55)):
+        renders.append({"uri": f"{exported / 'deir.gpkg'}|layername=incidents",
+                        "extent": [lon - 1, lat - 1, lon + 1, lat + 1], "size": [400, 400],
+                        # the centre, and a point 50 km east (on the ring if one is drawn)
+                        "points": [[lon, lat], [lon + 50 / (111.32 * math.cos(math.radians(
+                            lat))), lat]]})
+    (filled, _), (hollow, ring) = qgis_probe(tmp_path, [], renders)["renders"]
+    assert all(abs(c - (0.85 * b + 0.15 * 255)) < 25 for c, b in zip(filled, battles,
+                                                                       strict=True)), filled
+    assert min(hollow) > 200, hollow  # light inside (the filled one's blue channel is ~40)
+    assert ring[0] > ring[2] + 20, ring  # an orange-ish dash where the ring crosses
 
 
 @pytest.fixture(scope="module")
