@@ -34,7 +34,7 @@ def test_export_each_format(cli, inputs, tmp_path: Path, name: str) -> None:
     out = tmp_path / name
     proc = cli("export", *map(str, inputs), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert f"wrote {out}" in proc.stdout and "6 incidents" in proc.stdout
+    assert f"geoevents export: wrote {out}" in proc.stderr and "6 incidents" in proc.stderr
     assert out.stat().st_size > 0
     if name == "out.gpkg":
         db = sqlite3.connect(out)
@@ -166,7 +166,7 @@ def test_export_with_control_lines(cli, ne_levant: Path, inputs, tmp_path: Path)
     out = tmp_path / "dz.gpkg"
     proc = cli("export", *map(str, inputs), "--lines", str(spec), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "6 incidents, 8 sources, 1 control lines, 2 zones" in proc.stdout
+    assert "6 incidents, 8 sources, 1 control lines, 2 zones" in proc.stderr
     db = sqlite3.connect(out)
     assert db.execute("SELECT id, party_left, party_right FROM control_lines").fetchall() == [
         ("deir-ez-zor-2018", "SDF and US-led coalition", "Syrian government and Russia")]
@@ -207,4 +207,4 @@ def test_items_not_placed_are_listed_and_exit_1(monkeypatch: pytest.MonkeyPatch,
     assert ("not placed: reports.csv:7 [place]: 'Tall Abyad al-Gharbi' not found in the "
             "gazetteer") in captured.err
     assert "1 input item(s) could not be placed" in captured.err
-    assert "6 incidents" in captured.out and out.exists()
+    assert "6 incidents" in captured.err and out.exists()

@@ -28,9 +28,6 @@ Output is byte-identical for the same input.
 exit status: 0 all written, 1 written but some inputs could not be placed (they are listed),
 2 usage or input error (nothing written)."""
 
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".md")
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     from geoevents.pipeline import add_input_arguments
     from maps.export import FORMATS
@@ -53,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from maps.export import export_frames, output_files, resolve_format
 
     from ._common import open_gazetteer
+    from ._maps import ARTICLE_SUFFIXES
 
     # Refuse a bad output before reading anything (the inputs may take a while).
     fmt = resolve_format(args.output, args.format)
@@ -62,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
         Staging(output_files(args.output, fmt, lines=bool(args.lines), zones=bool(args.lines)),
                 overwrite=False).abort()
 
-    gazetteer = None
-    if any(Path(p).suffix.lower() in ARTICLE_SUFFIXES for p in args.inputs):
+    gazetteer = None  # as for `geoevents map`: articles and control-line specs name places
+    if args.lines or any(Path(p).suffix.lower() in ARTICLE_SUFFIXES for p in args.inputs):
         gazetteer = open_gazetteer(args)
     frames = load_frames([Path(p) for p in args.inputs], published=args.published,
                          meta=args.meta, lines=args.lines, gazetteer=gazetteer)
@@ -71,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"geoevents export: not placed: {rejection}", file=sys.stderr)
     result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
                            overwrite=args.overwrite)
-    print(result.summary())
+    print(f"geoevents export: {result.summary()}", file=sys.stderr)
     if frames.rejections:
         print(f"geoevents export: {len(frames.rejections)} input item(s) could not be placed "
               "(listed above)", file=sys.stderr)
