@@ -155,7 +155,6 @@ def test_help_lists_export(cli) -> None:
     assert "export" in proc.stdout
     proc = cli("export", "--help")
     assert proc.returncode == 0
-    assert "layer_styles" not in proc.stdout  # user-facing words only
     assert "--overwrite" in proc.stdout and ".gpkg" in proc.stdout
 
 
