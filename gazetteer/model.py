@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-MatchKind = Literal["exact", "alias", "normalised", "fuzzy", "overlay"]
+MatchKind = Literal["exact", "alias", "normalised", "fuzzy", "overlay", "online"]
 Status = Literal["resolved", "ambiguous", "unresolved"]
 
 #: ACLED geo_precision: 1 the place itself (town, site), 2 near / part of a region,
@@ -64,6 +64,13 @@ class Resolution:
     candidates: list[Candidate] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     reason: str | None = None
+    # A phrase rather than a bare name ("20 km west of Palmyra", "northern Aleppo countryside"):
+    # what it says about the place, and the places it was computed from.
+    relation: str | None = None  # offset, direction, named, between, near, outskirts, area, sector
+    anchors: list[Place] = field(default_factory=list)
+    phrase: str | None = None  # the phrase as written, when it is more than a name
+    bearing_deg: float | None = None  # offsets and directions: degrees clockwise from north
+    offset_km: float | None = None  # offsets: the distance from the anchor
 
     @property
     def resolved(self) -> bool:
@@ -101,6 +108,12 @@ class Resolution:
             "reason": self.reason,
             "candidates": [c.to_dict() for c in cands],
             "suggestions": list(self.suggestions),
+            "relation": self.relation,
+            "phrase": self.phrase,
+            "bearing_deg": self.bearing_deg,
+            "offset_km": self.offset_km,
+            "anchors": [{"id": a.uid, "name": a.name, "country": a.country, "lat": a.lat,
+                         "lon": a.lon, "kind": a.kind} for a in self.anchors],
         }
 
 

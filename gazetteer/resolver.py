@@ -10,6 +10,12 @@ places the report names or to points of interest, kind (a town before a province
 unless the words say "province"), and importance (population, capital).  The answer is
 *ambiguous* when a different place far away scores nearly as well and the context does not
 decide; its candidates are listed.
+
+Phrases: when the query as a whole is not a name, :mod:`gazetteer.relative` reads it ("Deir
+ez-Zor province", "northern Aleppo countryside", "20 km west of Palmyra", "between Hajin and
+al-Susah", "Qasr al-Halabat west of Palmyra") and the answer keeps the phrase, the relation and
+the anchors.  Online: with an :class:`gazetteer.online.OnlineFallback` (opt-in), names the
+offline gazetteer cannot answer are looked up online.
 """
 
 from __future__ import annotations
@@ -22,13 +28,17 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from . import index as _index
-from . import phrases
+from . import phrases, relative
 from .curated import CuratedPlace, load_places
 from .errors import InputError
 from .model import Candidate, Context, MatchKind, Place, Resolution
 from .normalize import fold, key, skeleton, strip_controls
+
+if TYPE_CHECKING:
+    from .online import OnlineFallback
 
 MAX_QUERY_CHARS = 200
 
@@ -45,6 +55,10 @@ W_ANCHOR = 0.9
 ANCHOR_SCALE_KM = 120.0
 W_IMPORTANCE = 0.5
 AREA_PENALTY = 0.45  # a province when the query names a town
+W_COUNTRY_NAME = 0.6  # "Mexico", "Kuwait": the country before its capital
+TOWN_NAMES_AREA = 20_000  # population of a town that gives its name to its province
+SMALL_NAMESAKE_PENALTY = 0.5  # a village named like a country or province
+W_KIND_COHERENCE = 0.4  # a province among the report's provinces
 DISTINCT_KM = 30.0  # candidates farther apart than this are different places
 HINT_KM = 40.0  # 'X, near Y': X within this distance of Y
 MARGIN_NO_CONTEXT = 0.35
@@ -54,6 +68,12 @@ FUZZY_MIN_IN_CONTEXT = 88.0
 SUGGEST_MIN = 70.0
 AREA_KINDS = frozenset({"admin1", "admin2", "country", "region", "desert", "valley", "plain"})
 
+_THE = re.compile(r"^the\s+", re.I)
+_COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west",
+            "north-west")
+_SECTOR_ADJ = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
+               "northeast": "north-eastern", "northwest": "north-western",
+               "southeast": "south-eastern", "southwest": "south-western", "central": "central"}
 _SPACE = re.compile(r"\s+")
 _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _QUOTES = "\"'“”‘’«»`"
@@ -110,7 +130,12 @@ class Gazetteer:
     """The built-in gazetteer (opening or building its index) plus the user's overlays."""
 
     def __init__(self, index: str | Path | None = None, *, overlays: Sequence[str | Path] = (),
-                 build: bool = True, verbose: bool | None = None) -> None:
+                 build: bool = True, verbose: bool | None = None,
+                 online: OnlineFallback | None = None) -> None:
+        """Open (or build) the index.  ``online``: the opt-in online fallback for names the
+        offline gazetteer cannot answer (None, the default: no request ever leaves the
+        machine)."""
+        self.online = online
         if build:
             self.index_path, self.rebuilt = _index.ensure(
                 Path(index) if index else None, verbose=verbose)
@@ -333,6 +358,8 @@ class Gazetteer:
         countries: frozenset[str]
         admin1: frozenset[str]
         anchors: tuple[tuple[float, float], ...]
+        # Kinds the report's other places are ("California, Iowa and Washington": states).
+        kinds: frozenset[str] = frozenset()
 
     def _focus(self, context: Context | None, exclude: str | None = None) -> _Focus:
         if context is None or context.empty:
@@ -382,18 +409,49 @@ class Gazetteer:
     # ---------------------------------------------------------------- resolve
     def resolve(self, name: str, context: Context | None = None, *,
                 limit: int = 5) -> Resolution:
-        """Resolve one place name.  Raises InputError for a query that is not a name."""
+        """Resolve one place name or phrase ("Mayadeen", "Deir ez-Zor province", "20 km west
+        of Palmyra").  Raises InputError for a query that is not a name."""
         q = clean_query(name)
         focus = self._focus(context, exclude=q)
-        return self._resolve_phrase(q, focus, limit)
+        return self._with_online(q, focus, self._resolve_phrase(q, focus, limit))
+
+    def _with_online(self, q: str, focus: _Focus, r: Resolution) -> Resolution:
+        """The online fallback, when the user enabled it and the offline gazetteer has no
+        answer.  Online answers never replace an offline one."""
+        if self.online is None or r.status != "unresolved" or r.place is not None:
+            return r
+        ans = self.online.lookup(q, tuple(sorted(focus.countries)))
+        if ans.status != "found" or ans.place is None:
+            r.reason = f"{r.reason}; {ans.message}" if r.reason else ans.message
+            return r
+        from .online import MAX_CONFIDENCE
+
+        p = ans.place
+        return Resolution(
+            query=q, status="resolved", place=p, match="online", matched_name=p.name,
+            confidence=MAX_CONFIDENCE, precision=p.precision, candidates=r.candidates,
+            suggestions=r.suggestions,
+            reason=f"not in the offline gazetteer; answered online by {p.source.split(':')[-1]}"
+                   f"{' (from the cache)' if ans.cached else ''}: {p.note}")
 
     def _resolve_phrase(self, q: str, focus: _Focus, limit: int) -> Resolution:
         """The phrase as a name; else without generic words ("near the town of X", "X
         village"); else its head with the rest as hints ("X (Y)", "X, Y"), falling back to the
         enclosing place Y with precision 2."""
         res = self._resolve_clean(q, focus, limit)
+        if res.status != "unresolved" and res.match != "fuzzy":
+            return res
+        structured = self._resolve_structured(q, focus, limit)
+        if structured is not None and structured.status != "unresolved":
+            return structured
         if res.status != "unresolved":
             return res
+        m = _THE.match(q)
+        if m and len(q) > m.end():
+            r = self._resolve_phrase(q[m.end():], focus, limit)
+            if r.status != "unresolved":
+                r.query = q
+                return r
         bare = phrases.bare_name(q)
         if bare is not None:
             r = self._resolve_clean(bare.name, focus, limit)
@@ -435,15 +493,222 @@ class Gazetteer:
             return r
         return res
 
+    # ---------------------------------------------------------------- phrases
+    def _resolve_structured(self, q: str, focus: _Focus, limit: int) -> Resolution | None:
+        """Relative and area phrases (see :mod:`gazetteer.relative`); None when the phrase is
+        not one."""
+        ph = relative.parse(q)
+        if ph is None:
+            return None
+        if ph.relation in ("near", "outskirts"):
+            r = self._resolve_phrase(ph.names[0], focus, limit)
+            if r.place is None or r.status == "unresolved":
+                return None
+            note = (f"{ph.distance_km:g} km from {r.place.name} (no direction given): placed at "
+                    f"{r.place.name}" if ph.distance_km else
+                    f"{'on the outskirts of' if ph.relation == 'outskirts' else 'near'} "
+                    f"{r.place.name}: placed at {r.place.name}")
+            return self._derived(r, q, ph.relation, r.place, [r.place], 2, note,
+                                 offset_km=ph.distance_km)
+        if ph.relation == "offset" or ph.relation == "direction":
+            r = self._resolve_phrase(ph.names[0], focus, limit)
+            if r.place is None or r.status == "unresolved":
+                return None
+            return self._offset_from(r, q, ph.bearing, ph.distance_km)
+        if ph.relation == "named":
+            return self._named(q, ph, focus, limit)
+        if ph.relation == "between":
+            return self._between(q, ph.names, focus, limit)
+        if ph.relation in ("area", "sector"):
+            return self._area(q, ph.names[0], ph.area_word, ph.sector, focus, limit)
+        return None
+
+    def _named(self, q: str, ph: relative.Phrase, focus: _Focus,
+               limit: int) -> Resolution | None:
+        """"X west of Y": X itself, found near Y.  When Y alone is ambiguous ("Palmyra"), each
+        of its candidates is tried as the anchor and the one X is found near wins."""
+        name, anchor_text = ph.names
+        a = self._resolve_phrase(anchor_text, focus, limit)
+        if a.place is None or a.status == "unresolved":
+            return None
+        anchors = [a.place] if a.status == "resolved" else \
+            [c.place for c in a.candidates[:limit]]
+        found: list[tuple[float, Resolution, Place]] = []
+        for ap in anchors:
+            near = self._Focus(focus.countries | {ap.country} if ap.country
+                               else focus.countries, focus.admin1,
+                               (*focus.anchors, (ap.lat, ap.lon)))
+            x = self._resolve_phrase(name, near, limit)
+            if x.place is None or x.status != "resolved":
+                continue
+            # Near the anchor, as the phrase says; a near-spelling only close to it.
+            reach = 30.0 if x.match == "fuzzy" else max(100.0, 3 * (ph.distance_km or 0))
+            d = relative.distance_km((x.place.lat, x.place.lon), (ap.lat, ap.lon))
+            if d <= reach:
+                found.append((d, x, ap))
+        if not found:
+            # The named place is unknown: its anchor alone is too coarse a guess for it (a
+            # checkpoint "70 km north-west of" a city may be anywhere along the road).
+            return None
+        _, x, ap = min(found, key=lambda t: t[0])
+        x.query, x.phrase, x.relation = q, q, "named"
+        x.anchors = [ap]
+        if len({t[2].uid for t in found}) > 1:
+            x.status = "ambiguous"
+            x.confidence = min(x.confidence, 0.5)
+            x.reason = f"{name!r} is found beside more than one place named {anchor_text!r}"
+        return x
+
+    def _derived(self, r: Resolution, q: str, relation: str, place: Place,
+                 anchors: list[Place], precision: int, note: str, *, confidence: float = 0.9,
+                 bearing: float | None = None, offset_km: float | None = None) -> Resolution:
+        return Resolution(
+            query=q, status=r.status, place=place, match=r.match,
+            matched_name=r.matched_name, confidence=round(r.confidence * confidence, 3),
+            precision=max(precision, 1), candidates=r.candidates, reason=note,
+            relation=relation, anchors=anchors, phrase=q, bearing_deg=bearing,
+            offset_km=offset_km)
+
+    def _offset_from(self, a: Resolution, q: str, bearing: float | None,
+                     dist: float | None) -> Resolution:
+        ap = a.place
+        assert ap is not None
+        if bearing is None or not dist:
+            where = "" if bearing is None else f"{_COMPASS[int(bearing) // 45 % 8]} of "
+            return self._derived(a, q, "direction" if bearing is not None else "near", ap,
+                                 [ap], max(2, a.precision or 1),
+                                 f"{where}{ap.name} (no distance given): placed at {ap.name}",
+                                 bearing=bearing)
+        lat, lon = relative.offset(ap.lat, ap.lon, dist, bearing)
+        word = _COMPASS[int(bearing) // 45 % 8]
+        place = Place(
+            uid=f"relative:{dist:g}km-{int(bearing)}deg-of-{ap.uid}",
+            name=f"{dist:g} km {word} of {ap.name}", country=ap.country, admin1=ap.admin1,
+            lat=round(lat, 6), lon=round(lon, 6), kind="relative", precision=2,
+            source="computed", note=f"{dist:g} km at {bearing:g}° from {ap.name} ({ap.uid}) "
+            "along the WGS 84 geodesic", admin1_name=ap.admin1_name)
+        return self._derived(a, q, "offset", place, [ap], 2,
+                             f"{dist:g} km {word} of {ap.name}", confidence=0.85,
+                             bearing=bearing, offset_km=dist)
+
+    def _between(self, q: str, names: tuple[str, ...], focus: _Focus,
+                 limit: int) -> Resolution | None:
+        first = [self._resolve_phrase(n, focus, limit) for n in names]
+        out = []
+        for i, r in enumerate(first):  # each with the other as context
+            other = first[1 - i]
+            if other.place is not None and other.status == "resolved":
+                f2 = self._Focus(focus.countries | {other.place.country}, focus.admin1,
+                                 (*focus.anchors, (other.place.lat, other.place.lon)))
+                r = self._resolve_phrase(names[i], f2, limit)
+            out.append(r)
+        ok = [r for r in out if r.place is not None and r.status == "resolved"]
+        if not ok:
+            return None
+        if len(ok) == 1:
+            r = ok[0]
+            missing = names[1] if r is out[0] else names[0]
+            return self._derived(r, q, "near", r.place, [r.place], 2,  # type: ignore[arg-type]
+                                 f"{missing!r} not found: placed at {r.place.name}",  # type: ignore[union-attr]
+                                 confidence=0.6)
+        a, b = ok[0].place, ok[1].place
+        assert a is not None and b is not None
+        lat, lon = relative.midpoint((a.lat, a.lon), (b.lat, b.lon))
+        d = relative.distance_km((a.lat, a.lon), (b.lat, b.lon))
+        place = Place(
+            uid=f"between:{a.uid}|{b.uid}", name=f"between {a.name} and {b.name}",
+            country=a.country,
+            admin1=a.admin1 if a.admin1 == b.admin1 else None, lat=round(lat, 6),
+            lon=round(lon, 6), kind="relative", precision=max(2, min(a.precision, b.precision)),
+            source="computed", note=f"geodesic midpoint of {a.name} ({a.uid}) and {b.name} ({b.uid}), {d:.0f} km "
+            "apart", admin1_name=a.admin1_name if a.admin1 == b.admin1 else None)
+        r0 = ok[0] if ok[0].confidence <= ok[1].confidence else ok[1]
+        # Between two towns: near them (2); between two areas ("Syria and Iraq"): a region (3).
+        return self._derived(r0, q, "between", place, [a, b], max(2, min(a.precision,
+                                                                      b.precision)),
+                             f"midway between {a.name} and {b.name} ({d:.0f} km apart)")
+
+    _AREA_KINDS_FOR: ClassVar[dict[str | None, tuple[str, ...]]] = {
+        "admin1": ("admin1",), "admin2": ("admin2", "admin3"),
+        "region": ("region", "admin1", "admin2", "desert", "valley", "plain", "country"),
+        "countryside": ("admin1",), "desert": ("desert", "region", "admin1"),
+        None: ("country", "admin1", "region", "admin2", "desert", "valley", "plain"),
+    }
+
+    def _area(self, q: str, name: str, word: str | None, sector: str | None, focus: _Focus,
+              limit: int) -> Resolution | None:
+        """An area named with a word that makes it one ("Deir ez-Zor province", "Aleppo
+        countryside", "eastern Syria"), or a part of it (a sector)."""
+        kinds = frozenset(self._AREA_KINDS_FOR.get(word, self._AREA_KINDS_FOR[None]))
+        r = self._resolve_clean(name, focus, limit, kinds=kinds)
+        if (r.place is None or r.status == "unresolved") and word in ("admin2", "admin1"):
+            r = self._resolve_clean(name, focus, limit, kinds=frozenset(
+                self._AREA_KINDS_FOR["region"]))
+        if r.place is None or r.status == "unresolved":
+            # No area of this name: "Mayadin district", "Hajin countryside" are around a town.
+            if word is None:
+                return None
+            t = self._resolve_phrase(name, focus, limit)
+            if t.place is None or t.status == "unresolved":
+                return None
+            what = {"admin2": "district", "admin1": "province", "countryside": "countryside",
+                    "desert": "desert", "region": "region"}.get(word, word)
+            return self._derived(t, q, "near", t.place, [t.place], max(2, t.precision or 1),
+                                 f"no {what} named {name!r}: placed at {t.place.name} with "
+                                 "precision 2 (around it)", confidence=0.8)
+        area = r.place
+        word_txt = {"countryside": " (its countryside)", "desert": " (its desert)"}.get(
+            word or "", "")
+        if sector is None:
+            return self._derived(r, q, "area", area, [area], 3,
+                                 f"the area {area.name}{word_txt}, not a town of that name",
+                                 confidence=0.95)
+        pts = self._area_points(area)
+        pt = relative.sector_point(pts, sector)
+        adj = _SECTOR_ADJ.get(sector, sector)
+        if pt is None:
+            return self._derived(r, q, "sector", area, [area], 3,
+                                 f"{adj} {area.name}: no places known there, placed at the "
+                                 "area's point", confidence=0.8)
+        place = Place(
+            uid=f"sector:{sector}:{area.uid}", name=f"{adj} {area.name}", country=area.country,
+            admin1=area.admin1, lat=pt[0], lon=pt[1], kind="region", precision=3,
+            source="computed", note=f"representative point of the {adj} part of {area.name}: "
+            f"the place nearest to the middle of its {adj} places ({len(pts)} places in the "
+            "area)", admin1_name=area.admin1_name)
+        return self._derived(r, q, "sector", place, [area], 3,
+                             f"the {adj} part of {area.name}{word_txt}", confidence=0.9)
+
+    def _area_points(self, area: Place) -> list[tuple[float, float]]:
+        if area.kind == "country":
+            rows = self._con.execute(
+                "SELECT lat, lon FROM places WHERE country=? AND kind='populated_place'",
+                (area.country,)).fetchall()
+        elif area.admin1:
+            rows = self._con.execute(
+                "SELECT lat, lon FROM places WHERE admin1=? AND kind='populated_place'",
+                (area.admin1,)).fetchall()
+        else:
+            rows = []
+        if area.kind != "country" and area.admin1 and area.admin1 in self._admin1_bbox:
+            w, so, e, n = self._admin1_bbox[area.admin1]
+            rows = [p for p in rows if so - 0.1 <= p[0] <= n + 0.1 and w - 0.1 <= p[1] <= e + 0.1]
+        return [(float(a), float(b)) for a, b in rows]
+
     @staticmethod
     def _as_phrase(r: Resolution, q: str, floor: int, note: str) -> Resolution:
         r.query = q
         r.precision = max(r.precision or 1, floor)
         r.reason = note
+        r.phrase = q
+        if floor >= 2 and r.place is not None and r.relation is None:
+            r.relation = "near"
+            r.anchors = [r.place]
         return r
 
     def _score(self, hit: _Hit, imp: float, focus: _Focus, dist: float,
-               area_query: bool) -> float:
+               area_query: bool, town_areas: frozenset[str] = frozenset(),
+               town_points: tuple[tuple[float, float], ...] = ()) -> float:
         p = hit.place
         s = MATCH_SCORE[hit.match]
         if hit.match == "fuzzy":
@@ -454,29 +719,76 @@ class Gazetteer:
             s += W_FOCUS_COUNTRY
         if focus.admin1 and (p.admin1 in focus.admin1):
             s += W_FOCUS_ADMIN1
-        if math.isfinite(dist):
+        if p.kind == "country" and focus.anchors and p.country in focus.countries:
+            s += W_ANCHOR  # the report's places are in it: its point's distance means nothing
+        elif math.isfinite(dist):
             s += W_ANCHOR * math.exp(-dist / ANCHOR_SCALE_KM)
         s += W_IMPORTANCE * imp
+        named_after_town = False
         if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
-            s -= AREA_PENALTY
+            # A town before the area named after it ("Homs", "Deir ez-Zor"); an area with no
+            # town of its name inside ("California", "Queensland") is the area.
+            if p.kind == "admin1" and p.admin1:
+                named_after_town = p.admin1 in town_areas
+            else:
+                named_after_town = any(abs(p.lat - a) < 0.5 and abs(p.lon - b) < 0.6
+                                       for a, b in town_points)
+            if named_after_town:
+                s -= AREA_PENALTY
+        if p.kind == "country" and hit.match in ("exact", "alias"):
+            s += W_COUNTRY_NAME
+        if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
+                and not named_after_town):
+            s += W_KIND_COHERENCE
         return s
 
-    def _resolve_clean(self, q: str, focus: _Focus, limit: int) -> Resolution:
+    def _resolve_clean(self, q: str, focus: _Focus, limit: int,
+                       kinds: frozenset[str] | None = None) -> Resolution:
+        """The name as a whole; with ``kinds``, only places of those kinds (an area query:
+        "Homs province" asks for the province, not the city)."""
         hits = self._hits(q)
+        if kinds is not None:
+            hits = [h for h in hits if h[0].place.kind in kinds]
         fuzzy = False
         if not hits:
             fuzzy = True
             in_ctx = bool(focus.countries or focus.admin1 or focus.anchors)
             hits = self._fuzzy_hits(q, FUZZY_MIN_IN_CONTEXT if in_ctx else FUZZY_MIN)
+            if kinds is not None:
+                hits = [h for h in hits if h[0].place.kind in kinds]
         if not hits:
             return Resolution(query=q, status="unresolved",
-                              suggestions=self.suggest(q, countries=focus.countries),
-                              reason="no place of this name in the gazetteer")
-        area_query = False
+                              suggestions=self.suggest(q, countries=focus.countries)
+                              if kinds is None else [],
+                              reason="no place of this name in the gazetteer" if kinds is None
+                              else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
+        area_query = kinds is not None
+        # Towns of the query's name big enough to give their name to an area (a governorate's
+        # capital): the area then yields to the town unless the words say "province".
+        towns = [h.place for h, _ in hits if h.place.kind not in AREA_KINDS
+                 and h.match != "fuzzy" and (h.place.population >= TOWN_NAMES_AREA
+                                             or (h.place.feature_code or "").startswith("PPLA")
+                                             or h.place.feature_code == "PPLC")]
+        town_areas = frozenset(t.admin1 for t in towns if t.admin1)
+        # A country or province of exactly this name: villages named after it ("California,
+        # Pennsylvania", "Brazil, Indiana") need strong evidence to be meant instead.
+        area_named = any(h.place.kind in ("country", "admin1") and h.match in ("exact", "alias")
+                         for h, _ in hits) and kinds is None
+        town_points = tuple((t.lat, t.lon) for t in towns[:50])
         dists = self._distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
+        if focus.anchors:  # an area holding the report's places is near them, wherever its point
+            for i, (h, _imp) in enumerate(hits):
+                bbox = self._admin1_bbox.get(h.place.admin1 or "") \
+                    if h.place.kind == "admin1" else None
+                if bbox and any(bbox[1] <= a <= bbox[3] and bbox[0] <= b <= bbox[2]
+                                for a, b in focus.anchors):
+                    dists[i] = 0.0
         scored = sorted(
             (
-                (self._score(h, imp, focus, d, area_query), h, d)
+                (self._score(h, imp, focus, d, area_query, town_areas, town_points)
+                 - (SMALL_NAMESAKE_PENALTY if area_named and h.place.kind not in AREA_KINDS
+                    and h.place.population < TOWN_NAMES_AREA
+                    and h.place.source != "overlay" else 0.0), h, d)
                 for (h, imp), d in zip(hits, dists, strict=True)
             ),
             key=lambda t: (-t[0], t[1].place.uid),
@@ -575,7 +887,8 @@ class Gazetteer:
             return True
         if fuzzy:
             return False
-        notable = p.kind in ("country", "admin1") or p.population >= 100_000
+        notable = (p.kind in ("country", "admin1") or p.population >= 100_000
+                   or (p.precision == 3 and p.kind in ("region", "desert", "island")))
         return TIER[hit.match] >= TIER["alias"] and notable
 
     def _distinct(self, a: Place, b: Place) -> bool:
@@ -620,7 +933,7 @@ class Gazetteer:
             r = cache.get(q)
             if r is None:
                 focus = shared if shared is not None else self._focus(context, exclude=q)
-                r = self._resolve_phrase(q, focus, limit)
+                r = self._with_online(q, focus, self._resolve_phrase(q, focus, limit))
                 if len(cache) > 100_000:
                     cache.clear()
                 cache[q] = r
@@ -645,7 +958,8 @@ class Gazetteer:
         first: dict[str, Resolution] = {}
         for i, q in enumerate(queries):
             if q is not None:
-                out[i] = first.get(q) or self._resolve_phrase(q, focus0, limit)
+                out[i] = first.get(q) or self._with_online(
+                    q, focus0, self._resolve_phrase(q, focus0, limit))
                 first[q] = out[i]
         for _ in range(rounds):
             anchors = {q: (r.place.lat, r.place.lon) for q, r in zip(queries, out, strict=True)
@@ -654,14 +968,23 @@ class Gazetteer:
             for r in out:
                 if r.status == "resolved" and r.place and r.place.country:
                     countries.add(r.place.country)
+            kinds = [r.place.kind for r in out if r.status == "resolved" and r.place
+                     and r.place.kind in ("admin1", "country")]
             changed = False
             for i, q in enumerate(queries):
                 if q is None:
                     continue
                 others = tuple(a for k, a in anchors.items() if fold(k) != fold(q))
+                # Two or more of the other places are provinces or states: a name that is
+                # also one is probably one too.
+                mine = out[i].place.kind if out[i].status == "resolved" and out[i].place else ""
+                n_admin1 = kinds.count("admin1") - (mine == "admin1")
                 focus = self._Focus(frozenset(countries), focus0.admin1,
-                                    (*focus0.anchors, *others))
+                                    (*focus0.anchors, *others),
+                                    frozenset({"admin1"}) if n_admin1 >= 2 else frozenset())
                 r = self._resolve_phrase(q, focus, limit)
+                if r.status == "unresolved" and out[i].match == "online":
+                    continue  # answered online in the first pass (offline still has nothing)
                 prev = out[i]
                 if (r.place and prev.place and r.place.uid == prev.place.uid
                         and r.status == prev.status):

@@ -38,7 +38,14 @@ def open_gazetteer(args: argparse.Namespace, cfg: Config | None = None) -> Gazet
     cfg = cfg or load_config(args)
     index = args.index or cfg.index
     overlays = [*cfg.overlays, *args.overlay]
-    return Gazetteer(index, overlays=overlays, verbose=None if sys.stderr.isatty() else False)
+    online = None
+    wanted = getattr(args, "online", False) or bool(cfg.online.get("enabled", False))
+    if wanted and not getattr(args, "offline", False):
+        from gazetteer.online import OnlineFallback, OnlineSettings
+
+        online = OnlineFallback(OnlineSettings.from_config(cfg.online, enabled=True))
+    return Gazetteer(index, overlays=overlays, verbose=None if sys.stderr.isatty() else False,
+                     online=online)
 
 
 def progress(iterable, *, total: int | None = None, desc: str = "", unit: str = " items"):

@@ -28,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-f", "--file", metavar="FILE",
                    help="read names from FILE, one per line ('-' for stdin)")
     p.add_argument("--json", action="store_true", help="print JSON (a list of answers)")
+    p.add_argument("--mentions", metavar="FILE.jsonl",
+                   help="documents with toponym spans, one JSON object per line: {\"id\", "
+                   "\"text\", \"mentions\": [{\"start\", \"end\"}]} ('-' for stdin); prints "
+                   "one JSON line per document with each mention's place and coordinates, "
+                   "resolved with the whole document as context")
     p.add_argument("--focus", metavar="CC", action="append", default=[],
                    help="country focus: ISO code or name (SY, Syria); repeatable or "
                    "comma-separated")
@@ -37,6 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a point of interest (decimal degrees); repeatable")
     p.add_argument("--candidates", metavar="N", type=int, default=None,
                    help="list up to N candidates per name (default: 3 for ambiguous names)")
+    net = p.add_mutually_exclusive_group()
+    net.add_argument("--online", action="store_true",
+                     help="ask an online geocoder (Nominatim, 1 request/s, answers cached on "
+                     "disk) for names the offline gazetteer cannot answer; off by default "
+                     "(also [online] enabled = true in the configuration)")
+    net.add_argument("--offline", action="store_true",
+                     help="never go online, even when the configuration enables it")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--separately", action="store_true",
                       help="command-line names: resolve each on its own, not as one report")
@@ -84,6 +96,29 @@ def _read_names(spec: str) -> list[tuple[str, int, str]]:
     return [(label, i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip()]
 
 
+def _run_mentions(args: argparse.Namespace, cfg) -> int:
+    from gazetteer import Context, InputError
+    from gazetteer.documents import mention_dict, read_documents, resolve_mentions
+
+    gz = open_gazetteer(args, cfg)
+    focus = [c.strip() for f in (args.focus or cfg.focus) for c in f.split(",") if c.strip()]
+    bad_focus = [f for f in focus if gz.country_code(f) is None]
+    if bad_focus:
+        raise InputError(f"--focus {bad_focus[0]!r} is not a country code or name")
+    context = Context(countries=tuple(focus), admin1=tuple(args.admin1),
+                      near=_parse_near(args.near))
+    unresolved = 0
+    out = sys.stdout
+    for doc in progress(read_documents(args.mentions), desc="resolving documents",
+                        unit=" docs"):
+        res = resolve_mentions(gz, doc, context)
+        ms = [mention_dict(s, e, doc.text[s:e], r)
+              for (s, e), r in zip(doc.spans, res, strict=True)]
+        unresolved += sum(1 for m in ms if m["status"] != "resolved")
+        out.write(json.dumps({"id": doc.id, "mentions": ms}, ensure_ascii=False) + "\n")
+    return 1 if unresolved else 0
+
+
 def _fmt_row(cols: list[str], widths: list[int]) -> str:
     return "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()
 
@@ -94,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
     cfg = load_config(args)
     if args.candidates is not None and args.candidates < 0:
         raise InputError("--candidates must be 0 or more")
+    if args.mentions:
+        if args.names or args.file:
+            raise InputError("--mentions reads documents: give no names or --file with it")
+        return _run_mentions(args, cfg)
     items: list[tuple[str, int | None, str]] = [("<argv>", None, n) for n in args.names]
     from_file = bool(args.file)
     if args.file:

@@ -1,0 +1,141 @@
+"""Resolution in context, as geoparsers are evaluated: a document's text and its toponym spans
+in, each mention's place out.
+
+The whole document is the context: the other mentions (resolved together, unambiguous ones
+anchoring the rest, see :meth:`Gazetteer.resolve_document`) and country cues in the text —
+country names and demonyms ("Philippine", "Kenyan", "Syrian"; from ``data/gazetteer/
+countries.csv``).
+
+Input (one JSON object per line, as ``geoevents resolve --mentions FILE.jsonl`` reads it)::
+
+    {"id": "doc1", "text": "...", "mentions": [{"start": 10, "end": 18}, ...]}
+
+``toponyms`` is accepted for ``mentions`` (the GeoVirus/Gritta et al. layout).  Output per
+document: ``{"id", "mentions": [{"start", "end", "text", "status", "name", "lat", "lon", ...}]}``;
+an ambiguous mention still carries its best candidate (``status`` says so).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import InputError
+from .model import Context, Resolution
+from .resolver import Gazetteer
+
+
+@dataclass(slots=True)
+class Document:
+    id: str
+    text: str
+    spans: list[tuple[int, int]]
+    line: int = 0
+
+
+@lru_cache(maxsize=1)
+def _cue_table() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    path = paths.shipped_data("gazetteer", "countries.csv")
+    words: dict[str, str] = {}
+    if path.is_file():
+        with open(path, encoding="utf-8") as f:
+            rows = csv.DictReader(ln for ln in f if ln.strip() and not ln.startswith("#"))
+            for r in rows:
+                for w in (r.get("demonyms") or "").split("|"):
+                    w = w.strip()
+                    if len(w) >= 4:
+                        words.setdefault(w.lower(), r["iso2"])
+                for w in (r.get("aliases") or "").split("|"):
+                    w = w.strip()
+                    if len(w) >= 4 and not w.isupper():
+                        words.setdefault(w.lower(), r["iso2"])
+    if not words:
+        return None, {}
+    alts = sorted(words, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in alts) + r")(?:s|es)?\b",
+                         re.I)
+    return pattern, words
+
+
+def country_cues(text: str, *, limit: int = 4) -> list[str]:
+    """ISO codes of the countries a text names or whose demonyms it uses, most cited first."""
+    pattern, words = _cue_table()
+    if pattern is None:
+        return []
+    counts = Counter(words[m.group(1).lower()] for m in pattern.finditer(text))
+    return [cc for cc, _ in counts.most_common(limit)]
+
+
+def resolve_mentions(gz: Gazetteer, doc: Document, context: Context | None = None
+                     ) -> list[Resolution]:
+    """Each span of the document resolved with the document as context."""
+    names = [doc.text[s:e] for s, e in doc.spans]
+    cues = country_cues(doc.text)
+    base = context or Context()
+    ctx = base.with_(countries=tuple(dict.fromkeys((*base.countries, *cues))))
+    return gz.resolve_document(names, ctx)
+
+
+def mention_dict(start: int, end: int, text: str, r: Resolution) -> dict[str, Any]:
+    d = r.to_dict(candidates=0)
+    out: dict[str, Any] = {"start": start, "end": end, "text": text}
+    out.update({k: d[k] for k in ("status", "name", "lat", "lon", "country", "admin1_name",
+                                  "kind", "feature_code", "precision", "match", "confidence",
+                                  "id", "source", "reason", "relation")})
+    return out
+
+
+def read_documents(path: str | Path) -> Iterator[Document]:
+    """Documents from a JSON-lines file ('-' for stdin); errors name file, line and field."""
+    import sys
+
+    label = str(path)
+    f = sys.stdin if label == "-" else None
+    if f is None:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError("no such file", file=label)
+        f = open(p, encoding="utf-8")  # noqa: SIM115 (closed below)
+    try:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON ({exc.msg})", file=label, line=lineno
+                                 ) from None
+            except UnicodeDecodeError:
+                raise InputError("not UTF-8 text", file=label, line=lineno) from None
+            if not isinstance(obj, dict):
+                raise InputError("each line must be a JSON object", file=label, line=lineno)
+            text = obj.get("text")
+            if not isinstance(text, str):
+                raise InputError("'text' must be a string", file=label, line=lineno,
+                                 field="text")
+            raw = obj.get("mentions", obj.get("toponyms"))
+            if not isinstance(raw, list):
+                raise InputError("'mentions' must be a list of {start, end}", file=label,
+                                 line=lineno, field="mentions")
+            spans = []
+            for i, m in enumerate(raw):
+                s, e = (m.get("start"), m.get("end")) if isinstance(m, dict) else (None, None)
+                if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text)):
+                    raise InputError(f"mention {i}: start/end must be offsets into the text "
+                                     f"(0 <= start < end <= {len(text)})", file=label,
+                                     line=lineno, field="mentions")
+                spans.append((s, e))
+            yield Document(str(obj.get("id", lineno)), text, spans, lineno)
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=label) from None
+    finally:
+        if f is not sys.stdin:
+            f.close()
