@@ -392,6 +392,13 @@ class Gazetteer:
                 except InputError:
                     continue
                 if r.place is not None and r.status == "resolved":
+                    if r.place.kind in AREA_KINDS or r.precision == 3:
+                        # an area ("Deir Ezzor province"): focus, not a point to be near
+                        if r.place.kind == "country":
+                            countries.add(r.place.country)
+                        elif r.place.admin1:
+                            admin1.add(r.place.admin1)
+                        continue
                     anchors.append((r.place.lat, r.place.lon))
                     if r.place.admin1:
                         admin1.add(r.place.admin1)
@@ -435,12 +442,19 @@ class Gazetteer:
                    f"{' (from the cache)' if ans.cached else ''}: {p.note}")
 
     def _resolve_phrase(self, q: str, focus: _Focus, limit: int) -> Resolution:
-        """The phrase as a name; else without generic words ("near the town of X", "X
-        village"); else its head with the rest as hints ("X (Y)", "X, Y"), falling back to the
-        enclosing place Y with precision 2."""
+        """The phrase as a name; else, when a comma or brackets give the enclosing area
+        ("Hajin (Deir Ezzor)", "Mayadeen, Deir Ezzor province"), its head in that area; else a
+        relative or area phrase ("near the town of X", "Deir ez-Zor province", "20 km west of
+        Palmyra", see :mod:`gazetteer.relative`); else the name without generic words ("X
+        village"); else the enclosing place named by a hint, with precision 2."""
         res = self._resolve_clean(q, focus, limit)
         if res.status != "unresolved" and res.match != "fuzzy":
             return res
+        split = phrases.split_hints(q)
+        if split is not None:
+            r = self._resolve_in_hints(q, split[0], split[1], focus, limit)
+            if r is not None:
+                return r
         structured = self._resolve_structured(q, focus, limit)
         if structured is not None and structured.status != "unresolved":
             return structured
@@ -457,29 +471,37 @@ class Gazetteer:
             r = self._resolve_clean(bare.name, focus, limit)
             if r.status != "unresolved":
                 return self._as_phrase(r, q, bare.precision_floor, bare.note)
-        split = phrases.split_hints(q)
-        if split is None:
-            return res
-        head, hints = split
-        # The hints narrow the head: areas become focus; places become anchors, and the head
-        # must lie near one of them ("al Hamidiya, near Maarat al Numan").
+        if split is not None:
+            r = self._enclosing(q, split[0], split[1], focus, limit)
+            if r is not None:
+                return r
+        return res
+
+    def _resolve_in_hints(self, q: str, head: str, hints: list[str], focus: _Focus,
+                          limit: int) -> Resolution | None:
+        """The head of "X, Y" / "X (Y)" resolved with the hints as its area: areas become
+        focus; places become anchors, and the head must lie near one of them ("al Hamidiya,
+        near Maarat al Numan")."""
         hint_focus = self._focus(Context(countries=tuple(focus.countries), admin1=tuple(hints)))
         merged = self._Focus(focus.countries | hint_focus.countries,
                              hint_focus.admin1 or focus.admin1,
                              (*focus.anchors, *hint_focus.anchors))
-        bare_head = phrases.bare_name(head)
-        for cand, floor in ((head, 1), *(((bare_head.name, bare_head.precision_floor),)
-                                         if bare_head else ())):
-            r = self._resolve_clean(cand, merged, limit)
-            if r.status != "resolved" or r.place is None:
-                continue
-            if hint_focus.anchors and min(self._distances(
-                    [(r.place.lat, r.place.lon)], hint_focus.anchors)) > HINT_KM:
-                continue
-            return self._as_phrase(r, q, floor, f"{', '.join(hints)} taken as the enclosing area")
-        # The enclosing place named by a hint, when it is a town or a site: an area (province,
-        # country) is too coarse to stand for a place inside it, and "X, Aleppo" is as likely
-        # the province as the city unless X is a part of a town ("... neighbourhood, Aleppo").
+        r = self._resolve_phrase(head, merged, limit)
+        if r.status != "resolved" or r.place is None:
+            return None
+        if hint_focus.anchors and min(self._distances(
+                [(r.place.lat, r.place.lon)], hint_focus.anchors)) > HINT_KM:
+            return None
+        note = f"{', '.join(hints)} taken as the enclosing area"
+        r.query = q
+        r.reason = f"{r.reason}; {note}" if r.reason else note
+        return r
+
+    def _enclosing(self, q: str, head: str, hints: list[str], focus: _Focus,
+                   limit: int) -> Resolution | None:
+        """The enclosing place named by a hint, when it is a town or a site: an area (province,
+        country) is too coarse to stand for a place inside it, and "X, Aleppo" is as likely
+        the province as the city unless X is a part of a town ("... neighbourhood, Aleppo")."""
         urban = phrases.URBAN_PART.search(head) is not None
         for hint in hints:
             r = self._resolve_clean(hint, focus, limit)
@@ -491,7 +513,7 @@ class Gazetteer:
                                 f"{r.place.name!r}")
             r.confidence = min(r.confidence, 0.6)
             return r
-        return res
+        return None
 
     # ---------------------------------------------------------------- phrases
     def _resolve_structured(self, q: str, focus: _Focus, limit: int) -> Resolution | None:

@@ -4,9 +4,13 @@
 is a :class:`Frames` with the GeoDataFrames of :mod:`maps.schema` and the list of everything that
 could not be placed, with the reason (nothing is dropped silently).
 
-Status: incident tables in the frame layout of :mod:`maps.schema` (GeoJSON, our CSV) are read
-here; articles, ACLED/UCDP tables and control lines are added by the incidents and control-lines
-modules (:mod:`geoevents.tables`, :mod:`geoevents.extract`, :mod:`geoevents.lines`).
+Inputs are told apart by extension (and content): ``.csv``/``.tsv`` tables (our layout, ACLED
+or UCDP GED, told by their columns), ``.geojson``, ``.gpkg``, ``.json``/``.yaml`` (the incident
+model, or GeoJSON) are tables read by :mod:`geoevents.tables`; anything else (``.txt``,
+``.html``, no extension) is an article read by :mod:`geoevents.extract`, and the articles'
+incidents are merged across articles.  A file that cannot be read is a rejection and the other
+inputs are still read; only when no input can be read at all is it an error.  Control lines are
+added by :mod:`geoevents.lines`.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ class Frames:
     zones: Any = None  # GeoDataFrame, maps.schema ZONES, or None
     rejections: list[Rejection] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # input files, for attribution
+    # Places and events articles only mention (geoevents.extract.ContextItem), and warnings
+    # (encodings, missing publication dates).
+    context: list[Any] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
 
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
@@ -59,51 +67,93 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def read_frame_file(path: Path):
-    """An incidents file already in the :mod:`maps.schema` layout (GeoJSON or our CSV)."""
+    """An incidents table (our CSV, ACLED, UCDP, GeoJSON, JSON/YAML, GeoPackage) as the frame of
+    :mod:`maps.schema`; rows that cannot be incidents are left out (see
+    :func:`geoevents.tables.read_table` for the rejections)."""
+    from .tables import read_table
+
+    return read_table(Path(path)).frame
+
+
+def is_table(path: Path) -> bool:
+    from .tables import TABLE_EXTENSIONS
+
+    return Path(path).suffix.lower() in TABLE_EXTENSIONS
+
+
+def load_incidents(inputs: list[Path], *, published: str | None = None,
+                   meta: Path | None = None, gazetteer: Any = None,
+                   progress: Any = None) -> Frames:
+    """Tables and articles -> the incidents frame, rejections, context and messages."""
     import geopandas as gpd
     import pandas as pd
 
-    from maps.schema import INCIDENT_COLUMNS, SchemaError, check_incidents
+    from .frames import incidents_frame
+    from .tables import read_table
 
-    if not path.is_file():
-        raise InputError("no such file", file=str(path))
-    suffix = path.suffix.lower()
-    if suffix in (".geojson", ".json", ".gpkg"):
-        frame = gpd.read_file(path, engine="pyogrio")
-    elif suffix == ".csv":
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-        missing = [c for c in ("lat", "lon") if c not in table.columns]
-        if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}; expected the columns "
-                             f"{', '.join(INCIDENT_COLUMNS)}", file=str(path), line=1)
-        frame = gpd.GeoDataFrame(
-            table, geometry=gpd.points_from_xy(table["lon"].astype(float),
-                                               table["lat"].astype(float)), crs=4326)
+    frames = []
+    rejections: list[Rejection] = []
+    messages: list[str] = []
+    context: list[Any] = []
+    paths = [Path(p) for p in inputs]
+    tables = [p for p in paths if is_table(p)]
+    articles = [p for p in paths if not is_table(p)]
+    read_ok = 0
+    for p in tables:
+        try:
+            res = read_table(p)
+        except InputError as exc:
+            rejections.append(Rejection(str(p), exc.line, exc.field, _reason(exc)))
+            continue
+        read_ok += 1
+        frames.append(res.frame)
+        rejections.extend(res.rejections)
+        messages.extend(res.warnings)
+    if articles or published or meta:
+        from .extract import extract_files, load_meta, parse_date_arg
+
+        pub = parse_date_arg(published) if published else None
+        meta_map = load_meta(meta) if meta else None
+    if articles:
+        gz = gazetteer
+        if gz is None:
+            from gazetteer import Gazetteer
+
+            gz = Gazetteer()
+        ex = extract_files(articles, gz, published=pub, meta=meta_map, progress=progress)
+        read_ok += len(ex.articles)
+        rejections.extend(ex.rejections)
+        messages.extend(ex.messages)
+        context.extend(ex.context)
+        frames.append(incidents_frame([i for i in ex.incidents if i.location.placed]))
+    if paths and not read_ok:
+        detail = "; ".join(str(r) for r in rejections[:5])
+        raise InputError(f"none of the inputs could be read: {detail}")
+    if frames:
+        incidents = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
     else:
-        raise InputError(f"cannot read {suffix or 'files without extension'} here",
-                         file=str(path))
-    try:
-        check_incidents(frame)
-    except SchemaError as exc:
-        raise InputError(str(exc), file=str(path)) from None
-    return frame
+        incidents = incidents_frame([])
+    return Frames(incidents=incidents, rejections=rejections, sources=[str(p) for p in paths],
+                  context=context, messages=messages)
+
+
+def _reason(exc: InputError) -> str:
+    import re
+
+    s = str(exc)
+    return re.sub(r"^[^:]*(?::\d+)?: (?:field '[^']*': )?", "", s, count=1) if exc.file else s
 
 
 def load_frames(inputs: list[Path], *, published: str | None = None, meta: Path | None = None,
                 lines: list[Path] | None = None, gazetteer: Any = None) -> Frames:
     """Read every input into the frames of :mod:`maps.schema`."""
-    import pandas as pd
-
-    frames = [read_frame_file(Path(p)) for p in inputs]
-    import geopandas as gpd
-
-    incidents = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
-    line_frame = zone_frame = None
+    frames = load_incidents(inputs, published=published, meta=meta, gazetteer=gazetteer)
     if lines:  # control lines: build each spec (or read a built file), then give sides
         from .lines import assign_sides
         from .lines import load as load_lines
 
-        line_frame, zone_frame, _warnings = load_lines([Path(p) for p in lines], gazetteer)
-        incidents = assign_sides(incidents, line_frame, zone_frame)
-    return Frames(incidents=incidents, lines=line_frame, zones=zone_frame,
-                  sources=[str(p) for p in inputs])
+        line_frame, zone_frame, warnings = load_lines([Path(p) for p in lines], gazetteer)
+        frames.incidents = assign_sides(frames.incidents, line_frame, zone_frame)
+        frames.lines, frames.zones = line_frame, zone_frame
+        frames.messages.extend(str(w) for w in warnings)
+    return frames

@@ -9,9 +9,11 @@ writer can keep them.
 
 INCIDENTS — one row per incident, Point geometry at the resolved location
     id                 str    stable id derived from the content ("inc-3f2a9c1b0d")
-    date_start         str    ISO date of the (first) day, "2018-05-23"
-    date_end           str    ISO date of the last day (= date_start for a single day)
-    date_precision     str    day | week | month | year | range
+    date_start         str    ISO date of the (first) day, "2018-05-23"; "" when unknown
+    date_end           str    ISO date of the last day (= date_start for a single day); for
+                              an unknown date, the latest possible day (the publication date)
+                              or ""
+    date_precision     str    day | week | month | year | range | unknown
     event_type         str    ACLED event type (Battles, Explosions/Remote violence, Violence
                               against civilians, Protests, Riots, Strategic developments)
     sub_event_type     str    ACLED sub-event type (Armed clash, Attack, Air/drone strike,
@@ -31,13 +33,26 @@ INCIDENTS — one row per incident, Point geometry at the resolved location
     fatalities_high    int | None   highest credible figure
     wounded_best       int | None
     casualties_json    str    JSON list of {"side", "kind" (killed|wounded), "low", "best",
-                              "high", "source", "quote"}: each source's figure per side
+                              "high", "source", "quote"}: each source's figure per side; may
+                              also carry "party" (A|B|civilians), "part_of" (the side label it
+                              is included in), "via" (the outlet quoting the source), "where",
+                              "note" and "vague" (true for ACLED's proxies such as "dozens")
     claims_json        str    JSON list of {"claimant", "claim", "confirmed_by" [..],
-                              "not_confirmed_by" [..], "independent": bool}
-    sources_json       str    JSON list of {"outlet", "url", "published", "quote"}
+                              "not_confirmed_by" [..], "independent": bool}, may also carry
+                              "source" and "quote"
+    sources_json       str    JSON list of {"outlet", "url", "published", "quote"}, may also
+                              carry "file" (the article file it was read from)
     sources            str    readable: "Outlet (2018-05-27); Outlet 2 (2018-05-28)"
     source_count       int
     notes              str
+  optional (written by geoevents when known; readers keep them):
+    date_text          str    the date as written ("last Wednesday")
+    place_kind         str    the gazetteer's kind of place (populated_place, admin1, region...)
+    place_note         str    how the place was resolved ("read past 'near the town of'")
+    acled_<column>     str    ACLED columns with no frame column (inter1, assoc_actor_2, iso,
+                              tags, ...), so that an ACLED table read into a frame is written
+                              back unchanged (see :mod:`maps.layouts`)
+    ucdp_<column>      str    the same for UCDP GED columns
   optional (added when control lines are applied):
     zone_party         str    the party whose zone the incident is in, "" if none
     zone_bank          str    left | right (of the line, looking downstream), "" if none
@@ -92,6 +107,7 @@ INCIDENT_COLUMNS: dict[str, str] = {
     "sources_json": "str", "sources": "str", "source_count": "int", "notes": "str",
 }
 INCIDENT_OPTIONAL: dict[str, str] = {
+    "date_text": "str", "place_kind": "str", "place_note": "str",
     "zone_party": "str", "zone_bank": "str", "zone_side": "str", "line_id": "str",
     "line_distance_km": "float", "near_line": "bool",
 }
@@ -110,7 +126,7 @@ ZONE_COLUMNS: dict[str, str] = {
 }
 ZONE_OPTIONAL: dict[str, str] = {"clip": "str"}
 
-DATE_PRECISIONS = ("day", "week", "month", "year", "range")
+DATE_PRECISIONS = ("day", "week", "month", "year", "range", "unknown")
 
 
 class SchemaError(ValueError):

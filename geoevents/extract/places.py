@@ -1,0 +1,547 @@
+"""Place mentions in an article, found with the gazetteer (not a list of names).
+
+1. Candidate spans: capitalised sequences with the Arabic article and particles ("Deir ez-Zor",
+   "Qasr al-Halabat", "al-Bukamal"), Arabic-script sequences; possessives and "-based"/"-backed"
+   suffixes are read past.  Sentence-initial words, titles, actors, monitors and media names are
+   not candidates.
+2. The gazetteer decides which spans are places: the article's names are resolved together
+   (``Gazetteer.resolve_document``) with the countries the article is about as context; fuzzy
+   answers are not places.
+3. Media names that collide with places are not places: "Al-Mayadeen correspondent",
+   "Al Jazeera", "Arab News" (a list of outlets and the words that follow outlet names).
+4. Each mention gets a *role*: the place of an event ("near the town of Mayadeen", "in Hajin"),
+   or context (a funeral in Chita, a statement in Moscow, the origin of fighters, a dateline, a
+   photo caption) with the reason.
+5. For event places, the whole phrase ("near the town of Mayadeen", "Deir Ezzor province",
+   "Qasr al-Halabat west of Palmyra", "20 km west of Palmyra", "the Dawa area") goes to
+   ``Gazetteer.resolve`` in :func:`resolve_phrase` - the only call that reads place phrases, so
+   that province and relative-location grammar lives in the gazetteer alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import lexicon
+
+if TYPE_CHECKING:
+    from gazetteer import Context, Gazetteer, Resolution
+
+_PART = r"(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|adh|ul|bin|ibn|bint|de|du|la|le|Al|El)"
+_TOK = r"(?:[A-Z][\w’'\-]*\w|[A-Z])"
+SPAN_RE = re.compile(
+    rf"(?<![\w’'-])(?:{_PART}[-\s])?{_TOK}(?:(?:\s+|-)(?:{_PART}[-\s])?{_TOK}|\s+{_PART}[-\s]{_TOK})*"
+    r"|[\u0600-\u06FF]+(?:\s+[\u0600-\u06FF]+)*")
+_SUFFIX = re.compile(r"(?:['’]s|['’]|-(?:based|backed|led|held|run|operated|affiliated|linked|"
+                     r"controlled|born|made|style|era|bound|allied|supported))$")
+
+STOP = frozenset(["the", "a", "an", "in", "on", "at", "after", "before", "according", "but", "and", "for", "from", "it", "this", "that", "these", "those", "there", "they", "he", "she", "we", "i", "you", "your", "our", "his", "her", "its", "their", "some", "many", "several", "while", "when", "where", "what", "who", "how", "why", "since", "meanwhile", "however", "also", "other", "another", "more", "most", "such", "if", "as", "by", "with", "without", "of", "to", "into", "over", "under", "between", "during", "despite", "although", "because", "previously", "yesterday", "today", "tonight", "later", "earlier", "both", "all", "any", "each", "every", "no", "not", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "former", "up", "out", "so", "then", "than", "just", "only", "even", "still", "yet", "already", "once", "thus", "here", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "king", "prince", "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "sergeant", "sgt", "captain", "capt", "spokesman", "spokeswoman", "spokesperson", "sheikh", "emir", "ayatollah", "pope", "premier", "chancellor", "senator", "governor", "mayor", "commander", "chief", "head", "leader", "secretary", "ambassador", "envoy", "foreign", "defence", "defense", "interior", "state", "army", "police", "military", "government", "regime", "ministry", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "updated", "source", "sources", "photo", "file", "read", "comments", "share", "watch", "reuters", "afp", "ap", "islamic", "muslims", "muslim", "christian", "christians", "jihadist", "jihadists", "kurdish", "kurds", "arab", "arabs", "shia", "sunni", "shiite", "alawite", "druze", "western", "eastern", "northern", "southern", "central", "north", "south", "east", "west", "un", "nato", "eu", "isis", "is", "isil", "daesh", "sdf", "ypg", "fsa", "hts", "pkk", "pmf", "kremlin", "pentagon"])
+TITLES = re.compile(
+    r"\b(?:President|Prime\s+Minister|Minister|King|Prince|Gen\.?|General|Col\.?|Colonel|"
+    r"Lt\.?|Major|Maj\.?|Sgt\.?|Capt\.?|Captain|Sheikh|Emir|Ayatollah|Pope|Premier|Chancellor|"
+    r"Senator|Governor|Mayor|spokes(?:man|woman|person)|head|chief|leader|commander|director|"
+    r"founder|envoy|ambassador|secretary|minister|official|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+$")
+PERSON_AFTER = re.compile(r"^\s*(?:,\s*)?(?:said|says|told|added|warned|stressed|"
+                          r"congratulated|praised|ordered|named|thanked|announced)\b")
+AREA_WORDS = (r"province|governorate|city|town|village|area|areas|region|district|countryside|"
+              r"desert|valley|plain|camp|air\s+base|airbase|military\s+base|base|airport|"
+              r"neighbou?rhood|suburbs?|dam|oil\s+field|gas\s+field|crossing|border\s+crossing|"
+              r"river|mountains?|hills?|outskirts|old\s+city|refugee\s+camp|prison|checkpoint")
+_DIRS = (r"north|south|east|west|north-?east|north-?west|south-?east|south-?west|northern|"
+         r"southern|eastern|western|central|north-?eastern|north-?western|south-?eastern|"
+         r"south-?western|northeastern|northwestern|southeastern|southwestern")
+_LEFT_OK = frozenset(["the", "a", "an", "of", "near", "nearby", "outside", "around", "close", "next", "to", "km", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "mi", "town", "village", "city", "province", "governorate", "region", "area", "areas", "district", "countryside", "desert", "outskirts", "suburbs", "vicinity", "edge", "camp", "neighbouring", "neighboring", "ancient", "border", "villages", "towns", "part", "parts", "rural", "surrounding", "southern", "northern", "eastern", "western", "central", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east", "north-west", "south-east", "south-west", "north-eastern", "north-western", "south-eastern", "south-western", "northeastern", "northwestern", "southeastern", "southwestern", "eastern-most", "outskirt", "heart", "centre", "center", "far", "deep", "besieged", "rebel-held", "government-held", "regime-held", "opposition-held", "jihadist-held"])
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|near|nearby|around|outside|on|across|inside|into|over|throughout|within|"
+    r"towards?|from|of|between|by|west|east|north|south|targeting|targeted|hit|struck|"
+    r"attacked|shelled|bombed|raided|stormed|reached|entered|captured|seized|recaptured)\s+"
+    r"(?:[\w’'-]+\s+){0,8}$)", re.I)
+# Context cues: (pattern over the text before the mention, reason).
+_TAIL = r"(?:the\s+)?(?:[\w’'-]+\s+){0,6}$"
+_BEFORE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rx, re.I), why) for rx, why in (
+        (r"\b(?:funerals?|buried|burial|mourn\w*|memorial)\b(?:\s+[\w’'-]+){0,4}?\s+(?:in|at)\s+"
+         + _TAIL, "a funeral or burial place"),
+        (r"\bfunerals?\b[^.;]{0,60}?\b(?:took\s+place|was\s+held|were\s+held|held)\s+(?:in|at)\s+"
+         + _TAIL, "a funeral or burial place"),
+        (r"\b(?:newspaper|daily|outlet|agency|television|channel|broadcaster)\s+(?:\w+\s+){0,3}"
+         r"(?:in|of)\s+" + _TAIL, "where a news outlet is"),
+        (r"\b(?:sources?|officials?|reporters|journalists|correspondents?|activists|diplomats|"
+         r"spokes\w+|monitor)\s+(?:\w+\s+){0,2}(?:in|from)\s+" + _TAIL, "where a source is"),
+        (r"\b(?:told\s+(?:\w+\s+){0,2}|briefing\s+|conference\s+|statement\s+|speaking\s+)"
+         r"(?:in|from)\s+" + _TAIL, "where a statement was made"),
+        (r"\b(?:expelled|bussed|bused|evacuated|withdrew|withdrawn|fled|driven|pushed|ousted|"
+         r"transferred|came|originat\w+|hailing|native|returned)\b[^.;]{0,80}?\b"
+         r"(?:from|out\s+of)\s+" + _TAIL, "where fighters or people came from"),
+        (r"\b(?:headed|heading|moved|moving|travel\w*|went|going|fled|bound|sent|deployed|"
+         r"redeployed|relocated|bussed|bused|transferred)\s+(?:\w+\s+){0,3}(?:to|towards?|"
+         r"for|into)\s+" + _TAIL, "a destination"),
+        (r"\b(?:visit(?:ed|ing)?|trip|talks|meetings?|summit|conference|negotiations?|"
+         r"ceasefire|truce|agreement|deal)\s+(?:\w+\s+){0,3}(?:to|in|at|with)\s+" + _TAIL,
+         "a diplomatic or political mention"),
+        (r"\bleaflets?\b[^.;]*?" + _TAIL, "leaflets dropped on it"),
+        (r"\b(?:based|headquartered|stationed)\s+in\s+" + _TAIL, "where an organisation is based"),
+        (r"\b(?:capital|president|government|leader|embassy|envoy|ally|allies)\s+of\s+"
+         r"(?:the\s+)?$|\bcapital\s+$", "stands for a state"),
+    ))
+_AFTER_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\s*(?:and\s+(?:[\w’'-]+\s+){0,3})?(?:said|says|told|reported|announced|"
+                r"confirmed|denied|claimed|accused|warned|helped|backs|backed|backing|remains?|"
+                r"supports?|has\s+denied|has\s+helped|did\s+not|does\s+not|is\s+the|was\s+the|"
+                r"control|controls|and\s+its\s+allies)\b", re.I),
+     "names a government or a speaker"),
+    (re.compile(r"^['’]s?\s+(?!(?:eastern|western|northern|southern|central|north|south|east|"
+                r"west|desert|countryside|outskirts|border|province|countryside|oil|coast|"
+                r"[A-Z]))"), "stands for a state or its people"),
+)
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    name: str  # as written ("Mayadeen")
+    begin: int  # offsets in the sentence
+    end: int
+    resolution: Resolution | None = None
+    phrase: str = ""  # the place phrase around it ("near the town of Mayadeen")
+    phrase_begin: int = 0
+    phrase_end: int = 0
+    role: str = "context"  # event | context
+    why: str = ""  # why it is context
+    media: bool = False
+
+    @property
+    def place(self):  # gazetteer Place or None
+        return None if self.resolution is None else self.resolution.place
+
+    @property
+    def is_country(self) -> bool:
+        p = self.place
+        return p is not None and p.kind == "country"
+
+
+_HYPHEN_SUFFIX = re.compile(r"^(?P<name>.+?)-(?P<suffix>based|backed|led|held|run|operated|"
+                            r"affiliated|linked|controlled|born|made|style|era|bound|allied|"
+                            r"supported)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    begin: int
+    end: int
+    name: str
+    suffix: str = ""  # "based" for "UK-based"
+
+
+def _split_suffixes(text: str, b: int, e: int) -> list[Span]:
+    """'US-backed Kurdish' -> [US (backed), Kurdish]."""
+    out: list[Span] = []
+    start = b
+    for w in re.finditer(r"\S+", text[b:e]):
+        m = _HYPHEN_SUFFIX.match(w.group(0))
+        pm = re.match(r"^(?P<name>.+?)['’]s$", w.group(0)) if w.end() < e - b else None
+        if pm:  # "Syria’s Deir Az Zor" -> "Syria’s" | "Deir Az Zor"
+            wb = b + w.start()
+            if wb > start:
+                out.append(Span(start, wb, text[start:wb].rstrip()))
+            out.append(Span(wb, wb + len(pm.group("name")), pm.group("name")))
+            start = b + w.end()
+            while start < e and text[start] == " ":
+                start += 1
+            continue
+        if m:
+            wb = b + w.start()
+            if wb > start:
+                out.append(Span(start, wb, text[start:wb].rstrip()))
+            out.append(Span(wb, wb + len(m.group("name")), m.group("name"), m.group("suffix")))
+            start = b + w.end()
+            while start < e and text[start] == " ":
+                start += 1
+    if start < e:
+        out.append(Span(start, e, text[start:e]))
+    return [sp for sp in out if sp.name.strip()]
+
+
+def _clean_span(text: str, sp: Span) -> Span | None:
+    b, e = sp.begin, sp.end
+    s = text[b:e]
+    m = re.search(r"(?:['’]s|['’])$", s)
+    if m:
+        e -= len(m.group(0))
+        s = text[b:e]
+    if not s:
+        return None
+    if "\u0600" <= s[0] <= "\u06ff":
+        return Span(b, e, s, sp.suffix)
+    words = s.split()
+    # Drop leading stop words ("The Russian Defense Ministry" -> "Russian Defense Ministry").
+    while words and (words[0].lower().strip("’'") in STOP or
+                     (len(words) > 1 and lexicon.demonym_of(words[0]))):
+        b = text.index(words[0], b) + len(words[0])
+        while b < e and text[b] in " \t":
+            b += 1
+        words = words[1:]
+    if not words:
+        return None
+    s = text[b:e]
+    if s.lower().strip("’'") in STOP:
+        return None
+    return Span(b, e, s, sp.suffix)
+
+
+def find_spans(text: str) -> list[Span]:
+    """Capitalised (or Arabic-script) sequences that might name places."""
+    out: list[Span] = []
+    for m in SPAN_RE.finditer(text):
+        for sp in _split_suffixes(text, m.start(), m.end()):
+            c = _clean_span(text, sp)
+            if c is not None:
+                out.append(c)
+    return out
+
+
+_ORG = re.compile(r"\b(?:Ministry|Observatory|Agency|News|Times|Post|Council|Committee|Army|"
+                  r"Front|Party|Group|Team|University|Coalition|Brigades?|Division|Forces|"
+                  r"Organi[sz]ation|Network|Institute|Centre|Center|Commission|Office|Police|"
+                  r"Guard|Corps|Movement|Union|Association|Foundation|Company|Airlines|"
+                  r"Cup|World\s+Cup|League|Prize|Award)\b")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _name_is_not_a_place(name: str) -> str:
+    """What a name is when it cannot be a place whatever its sentence (cached)."""
+    if lexicon.ACTOR_ANY.search(name):
+        for a in lexicon.NAMED_ACTORS:
+            if a.pattern.fullmatch(name):
+                return "an armed group"
+    if lexicon.SOURCE_ANY.search(name):
+        for s in lexicon.KNOWN_SOURCES:
+            if s.pattern.fullmatch(name):
+                return "a source"
+    if lexicon.MEDIA.fullmatch(name):
+        return "a media outlet"
+    if _ORG.search(name):
+        return "an organisation"
+    dem = lexicon.countries().by_demonym
+    low = name.lower()
+    if low in dem or (low.endswith("s") and low[:-1] in dem):
+        return "a nationality"
+    return ""
+
+
+def _is_known_non_place(name: str, text: str, b: int, e: int) -> str:
+    """Why a span is not a place candidate ("" if it may be one)."""
+    why = _name_is_not_a_place(name)
+    if why:
+        return why
+    before = text[max(0, b - 40):b]
+    if TITLES.search(before):
+        return "a person"
+    if PERSON_AFTER.match(text[e:e + 30]) and len(name.split()) >= 2:
+        return "a person"
+    return ""
+
+
+def resolve_phrase(gz: Gazetteer, phrase: str, context: Context) -> Resolution | None:
+    """Ask the gazetteer about a whole place phrase ("Deir ez-Zor province", "20 km west of
+    Palmyra", "near the town of Mayadeen").  The one call through which geoevents reads place
+    phrases: provinces, regions and relative locations are the gazetteer's business."""
+    from gazetteer import InputError
+
+    try:
+        return gz.resolve(phrase, context)
+    except InputError:
+        return None
+
+
+#: Per gazetteer: name -> does the gazetteer know it (without fuzzy matching)?  Shared by all
+#: documents: names repeat across a corpus, and the answer does not depend on the document.
+_KNOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Per gazetteer: (name, countries) -> resolution of a name only mentioned in background.
+_BACKGROUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Per gazetteer: (phrase, countries, anchor) -> resolution; the same for every document.
+_PHRASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _known_names(gz: Gazetteer, names: list[str]) -> dict[str, bool]:
+    cache: dict[str, bool] = _KNOWN.setdefault(gz, {})
+    todo = [n for n in dict.fromkeys(names) if n not in cache]
+    if todo:
+        if len(cache) > 200_000:
+            cache.clear()
+        for n, r in zip(todo, gz.resolve_many(todo), strict=True):
+            cache[n] = r.place is not None and r.match not in (None, "fuzzy")
+    return {n: cache[n] for n in names}
+
+
+_CASUALTY_STEMS = ("kill", "dead", "died", "death", "slain", "lives", "perish", "execut", "wound",
+                   "injur", "hurt", "toll", "lost", "murder", "behead", "fatalit", "remaining",
+                   "claim",
+                   "confirm", "took place", "happened", "occurred", "target")
+
+
+def _eventish(text: str) -> bool:
+    """Could this sentence report an incident (an event word or a casualty word)?"""
+    low = text.lower()
+    if any(s in low for s in _CASUALTY_STEMS):
+        return True
+    return bool(frozenset(re.findall(r"[a-z’']+", low)) & lexicon.TRIGGER_WORDS)
+
+
+class PlaceFinder:
+    """Finds and resolves the place mentions of one document (all its stories)."""
+
+    def __init__(self, gz: Gazetteer, countries: list[str], outlets: tuple[str, ...] = ()):
+        self.gz = gz
+        self.countries = tuple(countries[:4])
+        self.outlets = tuple(o for o in outlets if o)
+        self.names: dict[str, Resolution] = {}
+        self.persons: set[str] = set()
+        self._spans: dict[str, list[Span]] = {}
+
+    # ------------------------------------------------------------------ document level
+    def scan(self, texts: list[str]) -> None:
+        """Read a document's sentences once: note who is a person, and resolve every candidate
+        name together in the document's context."""
+        for t in texts:
+            if t not in self._spans:
+                self._spans[t] = find_spans(t)
+        spans = [(t, sp) for t in texts for sp in self._spans[t]]
+        for t, sp in spans:
+            if _is_known_non_place(sp.name, t, sp.begin, sp.end) == "a person":
+                words = sp.name.split()
+                self.persons.add(sp.name)
+                if len(words) >= 2:
+                    last = words[-1]
+                    self.persons.update({last, re.sub(r"^(?:al|el|ad|as|ash)-", "", last,
+                                                      flags=re.I), " ".join(words[-2:])})
+        lower = {w for t in texts for w in re.findall(r"\b[a-z][a-z]+\b", t)}
+        names, background = [], []
+        eventish = {t: _eventish(t) for t in texts}
+        for t, sp in spans:
+            if self._why_not(t, sp):
+                continue
+            if " " not in sp.name and sp.name.lower() in lower and sp.begin == 0:
+                continue  # a sentence-initial word the text also writes in lower case
+            (names if eventish[t] else background).append(sp.name)
+        self.resolve_names(names)
+        self.resolve_background([n for n in background if n not in self.names])
+
+    def _why_not(self, text: str, sp: Span) -> str:
+        why = _is_known_non_place(sp.name, text, sp.begin, sp.end)
+        if not why and (sp.name in self.persons or re.sub(r"^(?:al|el)[-\s]", "", sp.name,
+                                                          flags=re.I) in self.persons):
+            why = "a person"
+        if not why and self._is_media(text, sp.begin, sp.end, sp.name):
+            why = "a media outlet"
+        return why
+
+    def _is_media(self, text: str, b: int, e: int, name: str) -> bool:
+        if lexicon.MEDIA.fullmatch(name):
+            return True
+        for o in self.outlets:
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", o, re.I):
+                return True
+        if lexicon.MEDIA_FOLLOWERS.match(text[e:e + 40]):
+            return True
+        # Inside a credit "(AsiaNews/Agencies)".
+        return bool((re.search(r"\([^()]*$", text[:b]) and re.match(r"^[^()]*/[^()]*\)", text[e:]))
+                    or re.search(r"/\s*$", text[:b]))
+
+    def resolve_names(self, names: list[str]) -> None:
+        """Resolve the document's candidate names together, in the article's context; names the
+        gazetteer does not know at all (no match but a fuzzy one) are left out first."""
+        from gazetteer import Context
+
+        todo = sorted({n for n in names if n not in self.names})
+        if not todo:
+            return
+        # Country abbreviations ("UK", "US") are read as the country they stand for.
+        c = lexicon.countries()
+        query = {n: (c.short[c.by_name[n.lower()]] if n.isupper() and len(n) <= 4 and
+                     n.lower() in c.by_name else n) for n in todo}
+        known = _known_names(self.gz, [query[n] for n in todo])
+        places = [n for n in todo if known[query[n]]]
+        if places:
+            res = self.gz.resolve_document([query[n] for n in places],
+                                           Context(countries=self.countries))
+            for n, r in zip(places, res, strict=True):
+                self.names[n] = r
+
+    def resolve_background(self, names: list[str]) -> None:
+        """Names only in sentences that cannot report an incident are context: each is resolved
+        on its own in the article's countries (cached across documents), not together with the
+        event places."""
+        from gazetteer import Context
+
+        todo = sorted(set(names))
+        if not todo:
+            return
+        c = lexicon.countries()
+        query = {n: (c.short[c.by_name[n.lower()]] if n.isupper() and len(n) <= 4 and
+                     n.lower() in c.by_name else n) for n in todo}
+        known = _known_names(self.gz, [query[n] for n in todo])
+        cache: dict = _BACKGROUND.setdefault(self.gz, {})
+        ask = [n for n in todo if known[query[n]] and (query[n], self.countries) not in cache]
+        if ask:
+            res = self.gz.resolve_many([query[n] for n in ask], Context(countries=self.countries))
+            if len(cache) > 200_000:
+                cache.clear()
+            for n, r in zip(ask, res, strict=True):
+                cache[(query[n], self.countries)] = r
+        for n in todo:
+            if known[query[n]]:
+                self.names[n] = cache[(query[n], self.countries)]
+
+    def known(self, name: str) -> Resolution | None:
+        r = self.names.get(name)
+        if r is None or r.place is None or r.status == "unresolved":
+            return None
+        if r.match == "fuzzy":
+            return None
+        return r
+
+    # ------------------------------------------------------------------ sentence level
+    def mentions(self, text: str, kind: str = "body") -> list[PlaceMention]:
+        out: list[PlaceMention] = []
+        spans = self._spans.get(text)
+        if spans is None:
+            spans = find_spans(text)
+        for sp in spans:
+            why = self._why_not(text, sp)
+            r = self.known(sp.name)
+            if why:
+                if why == "a media outlet" and r is not None:
+                    out.append(PlaceMention(sp.name, sp.begin, sp.end, r, role="context",
+                                            why="a media outlet named like a place", media=True))
+                continue
+            if r is None:
+                continue
+            pm = PlaceMention(sp.name, sp.begin, sp.end, r)
+            self._phrase(text, pm)
+            if kind == "caption":
+                pm.role, pm.why = "context", "a photo caption"
+            elif sp.suffix:
+                pm.role, pm.why = "context", f"in '{sp.name}-{sp.suffix}'"
+            else:
+                pm.role, pm.why = self._role(text, pm)
+            out.append(pm)
+        # A name inside another's phrase ("Palmyra" in "Qasr al-Halabat west of Palmyra") is
+        # that phrase's anchor, not a place of its own.
+        for pm in out:
+            for other in out:
+                if other is not pm and other.role == "event" and pm.role == "event" and \
+                        other.phrase_begin <= pm.begin and pm.end <= other.phrase_end and \
+                        not (other.begin <= pm.begin and pm.end <= other.end):
+                    pm.role, pm.why = "context", f"the reference point of {other.phrase!r}"
+        return out
+
+    def _phrase(self, text: str, pm: PlaceMention) -> None:
+        """Extend the name to its place phrase: words before ("near the town of", "20 km west
+        of", "eastern", "desert areas of the neighbouring province of") and after ("province",
+        "area", "west of Palmyra", "(Deir Ezzor)")."""
+        b, e = pm.begin, pm.end
+        # Left: walk back over the words a place phrase is made of.
+        left = text[:b]
+        words = list(re.finditer(r"[\w’'-]+|\S", left))
+        start = b
+        taken = 0
+        for w in reversed(words):
+            tok = w.group(0).lower()
+            if tok in _LEFT_OK or re.fullmatch(r"\d+(?:\.\d+)?", tok) or (
+                    w.group(0)[0].isupper() and lexicon.demonym_of(w.group(0))):
+                if tok == "to" and not re.search(r"\b(?:close|next)\s*$", left[:w.start()],
+                                                 re.I):
+                    break
+                start = w.start()
+                taken += 1
+                if taken >= 9:
+                    break
+                continue
+            break
+        phrase_left = text[start:b]
+        bare_the = bool(re.fullmatch(r"the\s+", phrase_left, re.I))
+        # Do not begin with connecting words.
+        m = re.match(r"^(?:(?:of|to|the|a|an)\s+)+", phrase_left, re.I)
+        if m and not re.match(r"^the\s+\w", phrase_left, re.I):
+            start += m.end()
+        if re.match(r"^(?:of|to)\s", text[start:b], re.I):
+            start = b
+        # Right: area word, "west of Y", "(Y)", ", Y province".
+        right = text[e:]
+        end = e
+        m = re.match(rf"^\s+(?:{AREA_WORDS})\b", right, re.I)
+        if m:
+            end = e + m.end()
+        m2 = re.match(rf"^\s*,?\s+(?:\d+(?:\.\d+)?\s*(?:km|kilomet(?:re|er)s?|miles?)\s+)?"
+                      rf"(?:{_DIRS})\s+of\s+(?:the\s+)?{_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*",
+                      text[end:])
+        if m2:
+            end += m2.end()
+        else:
+            m3 = re.match(r"^\s*\(([^()]{2,40})\)", text[end:])
+            if m3 and re.match(rf"^{_TOK}", m3.group(1)):
+                end += m3.end()
+            else:
+                m4 = re.match(rf"^,\s+{_TOK}(?:\s+{_TOK})*\s+(?:province|governorate|region)\b",
+                              text[end:])
+                if m4:
+                    end += m4.end()
+        if bare_the and end > e:
+            start = b - len(phrase_left)  # "the Dawa area": "the" belongs with "area"
+        # "between Idlib and Saraqeb": the gazetteer reads the pair.
+        mb = re.search(r"\bbetween\s+(?:the\s+)?(?:(?:town|village|city|towns|villages)\s+of\s+)?$",
+                       text[:b], re.I)
+        if mb and end == e:
+            ma = re.match(rf"^\s+and\s+{_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*", text[e:])
+            if ma:
+                start, end = mb.start(), e + ma.end()
+        phrase = text[start:end].strip(" ,")
+        # "X west of Y": the phrase is for X; Y is an anchor mentioned separately.
+        pm.phrase, pm.phrase_begin, pm.phrase_end = phrase, start, end
+
+    def _role(self, text: str, pm: PlaceMention) -> tuple[str, str]:
+        before = text[:pm.phrase_begin]
+        after = text[pm.end:]
+        for rx, why in _BEFORE_CONTEXT:
+            if rx.search(before):
+                return "context", why
+        for rx, why in _AFTER_CONTEXT:
+            if rx.search(after):
+                # "Syria's eastern desert" is a place; "Moscow's Defense Ministry" is not.
+                return "context", why
+        if pm.phrase != pm.name:
+            return "event", ""
+        if _LOCATIVE.search(before):
+            return "event", ""
+        return "context", "mentioned, not as where something happened"
+
+    # ------------------------------------------------------------------ phrases
+    def resolve_event_place(self, pm: PlaceMention) -> tuple[Resolution | None, str]:
+        """The event place of a mention: its phrase as the gazetteer reads it, else the name
+        itself (with a note saying so)."""
+        from gazetteer import Context
+
+        r0 = pm.resolution
+        if not pm.phrase or pm.phrase == pm.name or r0 is None:
+            return r0, ""
+        anchors: tuple[tuple[float, float], ...] = ()
+        if r0.place is not None and r0.place.kind != "country":
+            anchors = ((r0.place.lat, r0.place.lon),)
+        ctx = Context(countries=self.countries, near=anchors)
+        cache: dict = _PHRASES.setdefault(self.gz, {})
+        key = (pm.phrase, self.countries, anchors)
+        if key in cache:
+            r = cache[key]
+        else:
+            r = resolve_phrase(self.gz, pm.phrase, ctx)
+            if len(cache) > 50_000:
+                cache.clear()
+            cache[key] = r
+        if r is not None and r.status == "resolved" and r.place is not None and r.match != "fuzzy":
+            return r, ""
+        return r0, (f"the gazetteer does not read {pm.phrase!r}; placed at {pm.name!r} "
+                    f"({r0.place.name if r0.place else '?'})")

@@ -1,0 +1,248 @@
+"""Several reports of one event become one incident.
+
+Two incidents are the same event when all of these hold:
+
+- the same ACLED event type (or one of them has none);
+- their dates are compatible within their precision: the spans overlap ("Wednesday" and "last
+  week"; an undated report is compatible with any day up to its publication date);
+- their places are the same gazetteer place, or within :data:`NEAR_KM` of each other, or one is
+  an area (a province, a region: precision 3) and the other lies in it;
+- their actors are compatible: side A is the same, or one side is unnamed ("unidentified armed
+  group") or missing;
+- they come from different articles (an article that reports two events reports two events);
+- a report without a date joins only a dated event, and only when it shares a figure with it
+  (the same source's same number) or names the very same place.
+
+When an incident fits several groups, the one sharing most of its figures (same source, same
+number) wins, then the closer date, then the closer place.  The merged incident keeps every
+source and every source's figures (:meth:`Incident.fatalities` gives low / best / high over
+them), the finest date and place, and notes where the same source is quoted with different
+figures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from .model import Claim, EventDate, Incident, Location
+
+NEAR_KM = 25.0  # "within a few km": two points of precision 1 or 2
+AREA_KM = 150.0  # a point and a region's representative point
+_AREA_KINDS = frozenset({"admin1", "admin2", "region", "desert", "valley", "plain", "country"})
+_ORDER = {"day": 0, "range": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
+GENERIC_ACTORS = frozenset({"", "unidentified armed group", "attackers", "militants"})
+
+
+def _km(a: Location, b: Location) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * \
+        math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(h))
+
+
+def _is_area(loc: Location) -> bool:
+    return (loc.precision or 1) >= 3 or loc.kind in _AREA_KINDS
+
+
+def places_compatible(a: Location, b: Location) -> bool:
+    if not a.placed or not b.placed:
+        return True
+    if a.place_id and a.place_id == b.place_id:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    d = _km(a, b)
+    if d <= NEAR_KM:
+        return True
+    if _is_area(a) or _is_area(b):
+        if a.admin1 and b.admin1 and a.admin1 == b.admin1:
+            return True
+        return d <= AREA_KM and (a.kind in _AREA_KINDS or b.kind in _AREA_KINDS)
+    return False
+
+
+def actors_compatible(a: Incident, b: Incident) -> bool:
+    x, y = a.actor1, b.actor1
+    return x in GENERIC_ACTORS or y in GENERIC_ACTORS or x == y
+
+
+def compatible(a: Incident, b: Incident, *, evidence: bool = True) -> bool:
+    if a.event_type and b.event_type and a.event_type != b.event_type:
+        return False
+    if not a.date.overlaps(b.date):
+        return False
+    if evidence and not (a.date.known and b.date.known):
+        # A report without a date joins a dated event only on evidence: the same source's
+        # same figure, or the very same place.
+        if not (a.date.known or b.date.known):
+            return False
+        same_place = bool(a.location.place_id) and a.location.place_id == b.location.place_id
+        if not (_shared_figures(a, b) or same_place):
+            return False
+    if not places_compatible(a.location, b.location):
+        return False
+    return actors_compatible(a, b)
+
+
+def _files(inc: Incident) -> set[str]:
+    return {s.file or s.url or s.outlet for s in inc.sources}
+
+
+def _shared_figures(a: Incident, b: Incident) -> int:
+    fa = {(c.source, c.kind, c.best) for c in a.casualties if c.source and c.best is not None}
+    fb = {(c.source, c.kind, c.best) for c in b.casualties if c.source and c.best is not None}
+    return len(fa & fb)
+
+
+def _score(cluster: Incident, inc: Incident) -> tuple:
+    shared = _shared_figures(cluster, inc)
+    same_place = int(bool(cluster.location.place_id) and
+                     cluster.location.place_id == inc.location.place_id)
+    both_dated = int(cluster.date.known and inc.date.known)
+    dist = _km(cluster.location, inc.location) if cluster.location.placed and \
+        inc.location.placed else 0.0
+    return (shared, same_place, both_dated, -dist)
+
+
+def merge_incidents(incidents: list[Incident]) -> list[Incident]:
+    """Group the reports of the same event and merge each group (see the module doc).  The
+    result is ordered by date, then place, then id, and does not depend on the input order
+    beyond ties."""
+    order = _sorted(incidents)
+    groups: list[list[Incident]] = []
+    merged: list[Incident] = []
+    for inc in order:
+        best = None
+        for gi, g in enumerate(groups):
+            if _files(inc) & set().union(*(_files(x) for x in g)):
+                continue
+            m = merged[gi]
+            if not compatible(m, inc) or not all(compatible(x, inc, evidence=False) for x in g):
+                continue
+            s = _score(m, inc)
+            if best is None or s > best[0]:
+                best = (s, gi)
+        if best is None:
+            groups.append([inc])
+            merged.append(inc)
+        else:
+            gi = best[1]
+            groups[gi].append(inc)
+            merged[gi] = merge_group(groups[gi])
+    out = [m if len(g) > 1 else g[0] for g, m in zip(groups, merged, strict=True)]
+    return sorted(out, key=lambda i: (i.date.start or i.date.end or _FAR, i.location.name,
+                                      i.id))
+
+
+_FAR = EventDate.unknown().bounds()[1]
+
+
+def _sorted(incidents: list[Incident]) -> list[Incident]:
+    """Precise reports first (they anchor the groups), then by date and id."""
+    def key(i: Incident) -> tuple:
+        return (_ORDER.get(i.date.precision, 9), i.date.start or i.date.end or _FAR,
+                i.id or i.content_id())
+
+    return sorted(incidents, key=key)
+
+
+def merge_group(group: list[Incident]) -> Incident:
+    """One incident from several reports of the same event."""
+    if len(group) == 1:
+        return group[0]
+    # When: the finest date that all reports allow.
+    d = group[0].date
+    for g in group[1:]:
+        d = d.intersect(g.date)
+    # Where: the finest place; its precision is the coarsest any report gives for that place
+    # ("in Mayadeen" and "near the town of Mayadeen" -> near Mayadeen).
+    placed = [g for g in group if g.location.placed]
+    loc = Location()
+    if placed:
+        def rank(g: Incident) -> tuple:
+            return (g.location.kind in _AREA_KINDS, g.location.precision or 3,
+                    -sum(1 for x in placed if x.location.place_id == g.location.place_id))
+
+        top = min(placed, key=rank)
+        same = [g for g in placed if g.location.place_id == top.location.place_id]
+        coarse = max(same, key=lambda g: (g.location.precision or 1))
+        loc = Location(**{k: getattr(coarse.location, k) for k in (
+            "written", "name", "place_id", "country", "admin1", "lat", "lon", "precision",
+            "kind", "note")})
+    # What and who.
+    types = Counter(g.event_type for g in group if g.event_type)
+    event_type = types.most_common(1)[0][0] if types else ""
+    subs = Counter(g.sub_event_type for g in group if g.event_type == event_type and
+                   g.sub_event_type)
+    sub = sorted(subs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if subs else ""
+
+    def pick(values: list[str]) -> str:
+        named = Counter(v for v in values if v and v not in GENERIC_ACTORS)
+        if named:
+            return sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        rest = Counter(v for v in values if v)
+        return sorted(rest.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if rest else ""
+
+    actor1 = pick([g.actor1 for g in group])
+    actor2 = pick([g.actor2 for g in group if g.actor2 != actor1])
+    assoc = sorted({a for g in group for a in g.assoc_actors} |
+                   {g.actor1 for g in group if g.actor1 not in (actor1, *GENERIC_ACTORS)} |
+                   {g.actor2 for g in group if g.actor2 and g.actor2 not in (actor1, actor2)}
+                   - {actor1, actor2})
+    # Figures, claims, sources: all of them.
+    casualties = []
+    seen = set()
+    for g in group:
+        for c in g.casualties:
+            k = (*c.key(), c.quote)
+            if k not in seen:
+                seen.add(k)
+                casualties.append(c)
+    claims: dict[str, Claim] = {}
+    for g in group:
+        for c in g.claims:
+            if c.claimant in claims:
+                m = claims[c.claimant]
+                m.confirmed_by = list(dict.fromkeys([*m.confirmed_by, *c.confirmed_by]))
+                m.not_confirmed_by = list(dict.fromkeys([*m.not_confirmed_by,
+                                                         *c.not_confirmed_by]))
+                m.independent = m.independent or c.independent
+            else:
+                claims[c.claimant] = Claim(c.claimant, c.claim, list(c.confirmed_by),
+                                           list(c.not_confirmed_by), c.independent, c.source,
+                                           c.quote)
+    sources = {}
+    for g in group:
+        for s in g.sources:
+            sources.setdefault(s.key(), s)
+    notes = []
+    for g in group:
+        for n in (g.notes or "").split("; "):
+            if d.known and (n.startswith("the report gives no date") or
+                            n.startswith("reported on ")):
+                continue  # another report dates it
+            if n and n not in notes:
+                notes.append(n)
+    notes.extend(_conflicts(casualties))
+    inc = Incident(date=d, location=loc, event_type=event_type, sub_event_type=sub,
+                   actor1=actor1, actor2=actor2, assoc_actors=assoc, casualties=casualties,
+                   claims=list(claims.values()),
+                   sources=[sources[k] for k in sorted(sources)], notes="; ".join(notes))
+    return inc.ensure_id()
+
+
+def _conflicts(casualties: list) -> list[str]:
+    """The same source quoted with different figures for the same side and kind."""
+    by: dict[tuple[str, str, str], dict[int | None, list[str]]] = {}
+    for c in casualties:
+        if not c.source or c.part_of or c.best is None:
+            continue
+        by.setdefault((c.source, c.kind, c.side), {}).setdefault(c.best, []).append(c.via)
+    out = []
+    for (src, kind, side), values in sorted(by.items()):
+        if len(values) > 1:
+            parts = [f"{v} ({', '.join(sorted(set(vias)))})" for v, vias in sorted(values.items())]
+            out.append(f"{src} quoted with different {side + ' ' if side else ''}{kind} figures: "
+                       + " vs ".join(parts))
+    return out

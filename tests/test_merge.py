@@ -1,0 +1,95 @@
+"""Several reports of one event merge into one incident; different events stay apart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from geoevents.merge import merge_incidents
+from geoevents.model import Casualty, EventDate, Incident, Location, Source
+
+MAYADEEN = Location("Mayadeen", "Al Mayādīn", "geonames:173480", "SY", "Deir ez-Zor", 35.0198,
+                    40.4515, 1, "populated_place")
+NEAR_MAYADEEN = Location("near the town of Mayadeen", "Al Mayādīn", "geonames:173480", "SY",
+                         "Deir ez-Zor", 35.0198, 40.4515, 2, "populated_place")
+PROVINCE = Location("Deir Az Zor province", "Deir ez-Zor", "admin1:SY.07", "SY", "Deir ez-Zor",
+                    35.3, 40.1, 3, "admin1")
+HAJIN = Location("Hajin", "Hajīn", "geonames:174506", "SY", "Deir ez-Zor", 34.695, 40.831, 1)
+HOMS = Location("Homs", "Homs", "geonames:169577", "SY", "Homs", 34.72, 36.73, 1)
+
+
+def _report(file: str, loc: Location, d: EventDate, *, figs=(), et="Battles",
+            actor1="Islamic State", pub=date(2018, 5, 27)) -> Incident:
+    return Incident(date=d, location=loc, event_type=et, actor1=actor1,
+                    casualties=[Casualty("killed", s, n, n, n, src, party=p, via=file)
+                                for s, n, src, p in figs],
+                    sources=[Source(file, "", pub, "", file)]).ensure_id()
+
+
+WED = EventDate.day(date(2018, 5, 23))
+
+
+def test_reports_of_one_event_merge_keeping_every_source_and_figure():
+    a = _report("a", MAYADEEN, WED, figs=[("Russian", 4, "MoD", "B"), ("attackers", 43, "MoD", "A")])
+    b = _report("b", NEAR_MAYADEEN, EventDate(date(2018, 5, 21), date(2018, 5, 27), "week"),
+                figs=[("Russian", 9, "SOHR", "B")])
+    c = _report("c", PROVINCE, EventDate.unknown(date(2018, 5, 27)),
+                figs=[("Russian", 4, "MoD", "B"), ("attackers", 43, "MoD", "A")],
+                actor1="unidentified armed group")
+    [m] = merge_incidents([c, b, a])
+    assert {s.file for s in m.sources} == {"a", "b", "c"}
+    assert m.date == WED
+    assert m.location.place_id == "geonames:173480" and m.location.precision == 2
+    assert m.actor1 == "Islamic State"
+    assert m.figures_for("Russian").low == 4 and m.figures_for("Russian").high == 9
+    assert len(m.casualties) == 5
+    assert m.id == m.content_id() and m.id not in (a.id, b.id, c.id)
+
+
+def test_different_events_stay_apart():
+    base = _report("a", MAYADEEN, WED)
+    other_day = _report("b", MAYADEEN, EventDate.day(date(2018, 5, 22)))
+    other_place = _report("c", HOMS, WED)
+    other_type = _report("d", MAYADEEN, WED, et="Explosions/Remote violence")
+    other_actor = _report("e", MAYADEEN, WED, actor1="Hayat Tahrir al-Sham")
+    assert len(merge_incidents([base, other_day, other_place, other_type, other_actor])) == 5
+    # Hajin is 55 km from Mayadeen: not "within a few km".
+    assert len(merge_incidents([base, _report("f", HAJIN, WED)])) == 2
+
+
+def test_one_article_reporting_two_events_is_not_merged_with_itself():
+    a1 = _report("same.txt", MAYADEEN, WED)
+    a2 = _report("same.txt", NEAR_MAYADEEN, WED, figs=[("x", 3, "y", "B")])
+    assert len(merge_incidents([a1, a2])) == 2
+
+
+def test_an_undated_report_joins_the_event_sharing_its_figures():
+    """Two events in the province could both be the undated report: the one with the same
+    source's same figures wins."""
+    e1 = _report("a", MAYADEEN, WED, figs=[("Russian", 4, "MoD", "B")])
+    e3 = _report("a2", HAJIN, EventDate(date(2018, 5, 26), date(2018, 5, 27), "range"),
+                 figs=[("pro-government forces", 11, "", "B")])
+    undated = _report("c", PROVINCE, EventDate.unknown(date(2018, 5, 27)),
+                      figs=[("Russian", 4, "MoD", "B")])
+    out = merge_incidents([e3, undated, e1])
+    assert len(out) == 2
+    merged = next(i for i in out if len(i.sources) == 2)
+    assert {s.file for s in merged.sources} == {"a", "c"}
+
+
+def test_merging_is_deterministic():
+    a = _report("a", MAYADEEN, WED, figs=[("Russian", 4, "MoD", "B")])
+    b = _report("b", NEAR_MAYADEEN, WED, figs=[("Russian", 9, "SOHR", "B")])
+    x = merge_incidents([a, b])
+    y = merge_incidents([b, a])
+    assert [i.to_dict() for i in x] == [i.to_dict() for i in y]
+
+
+def test_undated_reports_need_evidence_to_merge():
+    undated = _report("u", PROVINCE, EventDate.unknown(date(2018, 5, 27)),
+                      figs=[("Russian", 4, "MoD", "B")])
+    other_undated = _report("v", HAJIN, EventDate.unknown(None), figs=[("SDF", 5, "SDF", "B")])
+    # Two undated reports are never one event on their own.
+    assert len(merge_incidents([undated, other_undated])) == 2
+    # A dated event in the province with nothing in common stays apart from the undated one.
+    dated = _report("w", MAYADEEN, WED, figs=[("pro-government forces", 35, "SOHR", "B")])
+    assert len(merge_incidents([undated, dated])) == 2
