@@ -16,6 +16,9 @@ Formats (chosen from the output's extension, or given):
 ``csv``      CSV in the geoevents layout: the incident columns of :mod:`maps.schema`, UTF-8 with
              a byte-order mark (so spreadsheets read Arabic and accented names right), RFC 4180
              quoting and CRLF line ends.
+``acled-csv`` CSV in ACLED's export columns (the mapping of :mod:`maps.layouts`, which the
+             ACLED reader shares), UTF-8 without a byte-order mark (the first column name stays
+             ``event_id_cnty`` for R and other tools), RFC 4180 quoting, CRLF line ends.
 
 Every file is written to a temporary file in the target folder and renamed into place, so a
 failed export leaves nothing half-written; an existing file is replaced only with
@@ -46,9 +49,11 @@ FORMATS: dict[str, str] = {
     "geojson": "GeoJSON (RFC 7946), one file per layer, with a QGIS .qml style beside each",
     "kml": "KML for Google Earth: styled placemarks with descriptions and time spans",
     "csv": "CSV in the geoevents layout (the incident columns), UTF-8 for spreadsheets",
+    "acled-csv": "CSV in ACLED's export column layout, for tools that read ACLED data",
 }
 FORMAT_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "gpkg": (".gpkg",), "geojson": (".geojson", ".json"), "kml": (".kml",), "csv": (".csv",),
+    "acled-csv": (".csv",),
 }
 FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
 GPKG_GEOMETRY = "geom"
@@ -73,7 +78,8 @@ class ExportResult:
 # --- formats and paths ---------------------------------------------------------------------------
 
 def _extensions_text() -> str:
-    return ", ".join("/".join(exts) for exts in FORMAT_EXTENSIONS.values())
+    seen = dict.fromkeys("/".join(exts) for exts in FORMAT_EXTENSIONS.values())
+    return ", ".join(seen)
 
 
 def resolve_format(path: Path, fmt: str | None = None) -> str:
@@ -422,6 +428,27 @@ def _neutralise_formulas(arr: Any) -> Any:
     return pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
 
 
+def write_acled_csv(out: Any, frame: Any) -> int:
+    """The incidents in ACLED's column layout (:func:`maps.layouts.frame_to_acled`) as CSV to
+    the binary file ``out``."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from .layouts import frame_to_acled
+
+    table = pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
+    acled = frame_to_acled(table)
+    arrays = [_neutralise_formulas(pa.array(acled[c].astype(object).where(acled[c].notna(),
+                                                                          None),
+                                            type=pa.string()))
+              for c in acled.columns]
+    batch = pa.RecordBatch.from_arrays(arrays, names=[str(c) for c in acled.columns])
+    pacsv.write_csv(batch, out, write_options=pacsv.WriteOptions(
+        quoting_style="needed", eol="\r\n", include_header=True))
+    return len(acled)
+
+
 def write_csv(out: Any, frame: Any, layer: str = INCIDENTS, *, progress: bool = False) -> int:
     """The frame's schema columns (no geometry) as CSV to the binary file ``out``."""
     import pyarrow as pa
@@ -507,6 +534,9 @@ def _write(fmt: str, path: Path, staging: Staging, incidents: Any, lines: Any, z
         if fmt == "csv":
             with open(staging.temp(path), "wb") as out:
                 return {INCIDENTS: write_csv(out, incidents, progress=progress)}
+        if fmt == "acled-csv":
+            with open(staging.temp(path), "wb") as out:
+                return {INCIDENTS: write_acled_csv(out, incidents)}
     except FrameError:
         raise
     except RuntimeError:

@@ -76,19 +76,20 @@ def test_refusals_are_clear_and_leave_nothing(cli, inputs, tmp_path: Path, args:
     assert list(out_dir.iterdir()) == []
 
 
-def test_bad_value_in_an_input_is_named(cli, tmp_path: Path) -> None:
+def test_a_bad_row_in_an_input_is_reported_and_the_rest_exported(cli, tmp_path: Path) -> None:
     inc = incidents_frame().drop(columns="geometry").astype({"fatalities_best": object})
     inc.loc[1, "fatalities_best"] = "dozens"
     src = tmp_path / "bad.csv"
     inc.to_csv(src, index=False)
-    out_dir = tmp_path / "o"
-    out_dir.mkdir()
-    proc = cli("export", str(src), "-o", str(out_dir / "x.gpkg"))
-    assert proc.returncode == 2
-    assert ("incidents row 2 (id inc-91d3b6f0a2): field 'fatalities_best': 'dozens' is not "
-            "a number") in proc.stderr
+    out = tmp_path / "x.gpkg"
+    proc = cli("export", str(src), "-o", str(out))
+    assert proc.returncode == 1
+    assert (f"not exported: {src}:3 [fatalities_best]: fatalities_best 'dozens' is not a "
+            "number") in proc.stderr
+    assert "1 input item(s) could not be read or placed" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert list(out_dir.iterdir()) == []
+    ids = [r[0] for r in sqlite3.connect(out).execute("SELECT id FROM incidents")]
+    assert len(ids) == 5 and "inc-91d3b6f0a2" not in ids
 
 
 def _run(command: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess:
@@ -203,7 +204,18 @@ def test_items_not_placed_are_listed_and_exit_1(monkeypatch: pytest.MonkeyPatch,
     code = cli.main(["export", "reports.csv", "-o", str(out)])
     captured = capsys.readouterr()
     assert code == 1
-    assert ("not placed: reports.csv:7 [place]: 'Tall Abyad al-Gharbi' not found in the "
+    assert ("not exported: reports.csv:7 [place]: 'Tall Abyad al-Gharbi' not found in the "
             "gazetteer") in captured.err
-    assert "1 input item(s) could not be placed" in captured.err
+    assert "1 input item(s) could not be read or placed" in captured.err
     assert "6 incidents" in captured.err and out.exists()
+
+
+def test_acled_layout_from_the_command_line(cli, tmp_path: Path) -> None:
+    src = ROOT / "tests" / "data" / "tables" / "acled_sample.csv"
+    out = tmp_path / "acled.csv"
+    proc = cli("export", str(src), "-o", str(out), "--format", "acled-csv")
+    assert proc.returncode == 1  # the sample's three broken rows are listed, not exported
+    assert proc.stderr.count("not exported:") == 3
+    header = out.read_text("utf-8").splitlines()[0]
+    assert header.startswith('"event_id_cnty","event_date","year","time_precision"')
+    assert len(out.read_text("utf-8").splitlines()) == 4

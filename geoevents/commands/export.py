@@ -25,7 +25,7 @@ format its extension names or --format gives:
 An existing file is replaced only with --overwrite; a failed export leaves nothing behind.
 Output is byte-identical for the same input.
 
-exit status: 0 all written, 1 written but some inputs could not be placed (they are listed),
+exit status: 0 all written, 1 written but some inputs could not be read or placed (listed),
 2 usage or input error (nothing written)."""
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,12 +66,12 @@ def run(args: argparse.Namespace) -> int:
     frames = load_frames([Path(p) for p in args.inputs], published=args.published,
                          meta=args.meta, lines=args.lines, gazetteer=gazetteer)
     for rejection in frames.rejections:
-        print(f"geoevents export: not placed: {rejection}", file=sys.stderr)
+        print(f"geoevents export: not exported: {rejection}", file=sys.stderr)
     result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
                            overwrite=args.overwrite)
     print(f"geoevents export: {result.summary()}", file=sys.stderr)
     if frames.rejections:
-        print(f"geoevents export: {len(frames.rejections)} input item(s) could not be placed "
-              "(listed above)", file=sys.stderr)
+        print(f"geoevents export: {len(frames.rejections)} input item(s) could not be read "
+              "or placed (listed above)", file=sys.stderr)
         return 1
     return 0
