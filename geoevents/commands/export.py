@@ -21,6 +21,8 @@ format its extension names or --format gives:
                      style (.qml) beside each file
   .kml               KML for Google Earth: styled placemarks, descriptions, time spans
   .csv               CSV in the geoevents layout (UTF-8 with BOM, for spreadsheets)
+  .csv, --format acled-csv
+                     CSV in ACLED's export columns (for tools that read ACLED data)
 
 An existing file is replaced only with --overwrite; a failed export leaves nothing behind.
 Output is byte-identical for the same input.
