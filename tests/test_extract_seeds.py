@@ -120,6 +120,9 @@ def test_incident_3_two_attacks_in_deir_ezzor_on_the_night_of_26_27_may(seeds):
     assert inc.date.text == "between Saturday night and Sunday morning"
     assert inc.location.admin1 == "Deir ez-Zor"
     assert km(inc.location.lat, inc.location.lon, 35.336, 40.141) < 60
+    # "in Deir Ezzor" in a story that calls it "the province of Deir Ezzor" (the city only in a
+    # photo caption): the province, area-level, not a pin on the city
+    assert inc.location.precision == 3
     assert (inc.fatalities.low == 11 and inc.fatalities.high is None) or inc.fatalities.high == 11
     assert "pair of" in inc.notes  # two attacks reported together
 

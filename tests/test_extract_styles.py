@@ -176,3 +176,19 @@ def test_html_saved_as_text_and_page_furniture(gz):
     res = extract_text(page, gz, published=date(2019, 1, 9), outlet="W", name="saved.txt")
     assert [i.location.name for i in res.incidents] == ["Hajīn"]
     assert res.incidents[0].date.start == date(2019, 1, 7)
+
+
+def test_a_name_the_story_calls_a_province_is_the_province(gz):
+    """'in Homs' after 'the province of Homs' is the province; once the story also says 'Homs
+    city', a bare 'in Homs' is the city again."""
+    province = ("Attack in Homs\n\nGunmen attacked an army post in the province of Homs on "
+                "Monday, activists said. A second attack killed three soldiers in Homs on "
+                "Tuesday, the monitor said.")
+    res = extract_text(province, gz, published=date(2018, 5, 24), outlet="W")
+    tuesday = [i for i in res.incidents if i.date.start == date(2018, 5, 22)]
+    assert len(tuesday) == 1 and tuesday[0].location.precision == 3
+    city = province.replace("activists said.", "activists said, near Homs city.")
+    res = extract_text(city, gz, published=date(2018, 5, 24), outlet="W")
+    tuesday = [i for i in res.incidents if i.date.start == date(2018, 5, 22)]
+    assert len(tuesday) == 1 and tuesday[0].location.precision == 1
+    assert km(tuesday[0].location.lat, tuesday[0].location.lon, 34.727, 36.723) < 10

@@ -153,7 +153,8 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
     all_text = " ".join(s.text for s in usable)
     cues = lexicon.country_cues(all_text)
     finder = PlaceFinder(gz, cues, outlets=(outlet,))
-    finder.scan([s.text for s in usable if s.kind != "title"])
+    finder.scan([s.text for s in usable if s.kind != "title"],
+                body=[s.text for s in usable if s.kind == "body"])
     attributor = Attributor(all_text)
     for story in sorted({s.story for s in sentences}):
         reader = StoryReader(finder=finder, attributor=attributor, published=published,

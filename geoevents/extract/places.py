@@ -266,6 +266,27 @@ _BACKGROUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _PHRASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+_AREA_BEFORE = re.compile(rf"\b(province|governorate)\s+of\s+({_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*)")
+_AREA_AFTER = re.compile(rf"({_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*)\s+(province|governorate)\b")
+_CITY_OF = re.compile(rf"\b(?:city|town)\s+of\s+({_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*)")
+_X_CITY = re.compile(rf"({_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*)\s+(?:city|town)\b")
+
+
+def areas_named(body: list[str]) -> dict[str, str]:
+    """Names the story's body calls a province ("the province of Deir Ezzor", "Homs
+    province") and never a city or town: {lowercased name: "province"}."""
+    areas: dict[str, str] = {}
+    cities: set[str] = set()
+    for t in body:
+        for m in _AREA_BEFORE.finditer(t):
+            areas.setdefault(m.group(2).lower(), m.group(1).lower())
+        for m in _AREA_AFTER.finditer(t):
+            areas.setdefault(m.group(1).lower(), m.group(2).lower())
+        cities.update(m.group(1).lower() for m in _CITY_OF.finditer(t))
+        cities.update(m.group(1).lower() for m in _X_CITY.finditer(t))
+    return {n: w for n, w in areas.items() if n not in cities}
+
+
 def _known_names(gz: Gazetteer, names: list[str]) -> dict[str, bool]:
     cache: dict[str, bool] = _KNOWN.setdefault(gz, {})
     todo = [n for n in dict.fromkeys(names) if n not in cache]
@@ -301,11 +322,14 @@ class PlaceFinder:
         self.names: dict[str, Resolution] = {}
         self.persons: set[str] = set()
         self._spans: dict[str, list[Span]] = {}
+        self.area_names: dict[str, str] = {}
 
     # ------------------------------------------------------------------ document level
-    def scan(self, texts: list[str]) -> None:
-        """Read a document's sentences once: note who is a person, and resolve every candidate
-        name together in the document's context."""
+    def scan(self, texts: list[str], body: list[str] | None = None) -> None:
+        """Read a document's sentences once: note who is a person, which names the story uses
+        for a province, and resolve every candidate name together in the document's
+        context."""
+        self.area_names = areas_named(body if body is not None else texts)
         for t in texts:
             if t not in self._spans:
                 self._spans[t] = find_spans(t)
@@ -526,6 +550,14 @@ class PlaceFinder:
         from gazetteer import Context
 
         r0 = pm.resolution
+        if r0 is not None and (not pm.phrase or pm.phrase == pm.name):
+            word = self.area_names.get(pm.name.lower())
+            if word is None:
+                return r0, ""
+            # The story names this place as a province and never as a city: a bare "in Deir
+            # Ezzor" is the province (the journalistic convention), placed as an area.
+            pm = PlaceMention(pm.name, pm.begin, pm.end, r0, role=pm.role, why=pm.why)
+            pm.phrase = f"{pm.name} {word}"
         if not pm.phrase or pm.phrase == pm.name or r0 is None:
             return r0, ""
         anchors: tuple[tuple[float, float], ...] = ()
