@@ -506,6 +506,13 @@ def _read_gpkg(path: Path) -> TableRead:
         raise InputError("not an incident layer I know: " + expected_columns_message(),
                          file=str(path))
     df = gdf.drop(columns=[gdf.geometry.name])
+    import pandas as pd
+
+    for c in df.columns:  # Date/DateTime fields (the exporter's) back to ISO text
+        if pd.api.types.is_datetime64_any_dtype(df[c]):
+            s = df[c]
+            timed = bool((s.notna() & (s != s.dt.normalize())).any())
+            df[c] = s.dt.strftime("%Y-%m-%dT%H:%M:%S" if timed else "%Y-%m-%d")
     if layout == "frame" and ("lat" not in df or df["lat"].isna().all()):
         df["lat"], df["lon"] = gdf.geometry.y, gdf.geometry.x
     frame, rej = _to_frame(df.astype(object).where(df.notna(), ""), layout, str(path), None)

@@ -9,7 +9,13 @@ Knows no incident classes: its input is a GeoDataFrame with a documented column 
 - :func:`render_brief` — a one-page HTML briefing: map, static image, table of incidents;
 - :func:`load_basemap` — the Natural Earth basemap around a box; :class:`Basemap`,
   :func:`prepare_basemap` for layers given as frames;
-- :func:`data_bounds`; :mod:`maps.style` (colours, shapes, sizes); :mod:`maps.schema`.
+- :func:`data_bounds`; :mod:`maps.style` (colours, shapes, sizes); :mod:`maps.schema`;
+- exports (:mod:`maps.export`, :mod:`maps.geojson`, :mod:`maps.kml`, :mod:`maps.qgis_styles`,
+  :mod:`maps.tables`): :func:`export_frames` writes incidents, control lines and zones to
+  GeoPackage, GeoJSON, KML or CSV (:data:`FORMATS`); :func:`resolve_format` and
+  :func:`output_files` say what it would write; :class:`ExportError` (bad path, existing file,
+  unknown format) and :class:`FrameError` (a value a field cannot hold) are
+  :class:`gazetteer.GazetteerError`, printed without traceback.
 
 Heavy libraries are imported when a function is called, not when :mod:`maps` is imported.
 """
@@ -21,7 +27,9 @@ from typing import Any
 from .basemap import Basemap
 from .basemap import load as load_basemap
 from .basemap import prepare as prepare_basemap
+from .export import FORMATS, ExportError, ExportResult, export_frames, output_files, resolve_format
 from .schema import SchemaError
+from .tables import FrameError
 
 
 def render_html(*args: Any, **kwargs: Any) -> str:
@@ -61,13 +69,20 @@ render_brief.__doc__ = "See :func:`maps.brief.render_brief`."
 data_bounds.__doc__ = "See :func:`maps.html.data_bounds`."
 
 __all__ = [
+    "FORMATS",
     "Basemap",
+    "ExportError",
+    "ExportResult",
+    "FrameError",
     "SchemaError",
     "data_bounds",
+    "export_frames",
     "load_basemap",
+    "output_files",
     "prepare_basemap",
     "render_brief",
     "render_fragment",
     "render_html",
     "render_static",
+    "resolve_format",
 ]

@@ -1,0 +1,79 @@
+"""``geoevents export``: incidents (and control lines) to GeoPackage, GeoJSON, KML or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._common import add_gazetteer_options
+
+HELP = "write incidents, control lines and zones to GeoPackage, GeoJSON, KML or CSV"
+DESCRIPTION = """\
+Read incidents (tables and/or articles, as for `geoevents map`) and write them to FILE, in the
+format its extension names or --format gives:
+
+  .gpkg              GeoPackage: layers incidents, sources (one row per source per incident),
+                     control_lines and zones, typed fields, spatial index, and default QGIS
+                     styles (QGIS opens every layer styled)
+  .geojson, .json    GeoJSON (RFC 7946): FILE holds the incidents; with --lines also
+                     FILE-stem.control_lines.geojson and FILE-stem.zones.geojson; a QGIS
+                     style (.qml) beside each file
+  .kml               KML for Google Earth: styled placemarks, descriptions, time spans
+  .csv               CSV in the geoevents layout (UTF-8 with BOM, for spreadsheets)
+  .csv, --format acled-csv
+                     CSV in ACLED's export columns (for tools that read ACLED data)
+
+An existing file is replaced only with --overwrite; a failed export leaves nothing behind.
+Output is byte-identical for the same input.
+
+exit status: 0 all written, 1 written but some inputs could not be read or placed (listed),
+2 usage or input error (nothing written)."""
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from geoevents.pipeline import add_input_arguments
+    from maps.export import FORMATS
+
+    p = sub.add_parser("export", help=HELP, description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_input_arguments(p)
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
+                   help="the file to write (.gpkg, .geojson/.json, .kml, .csv)")
+    p.add_argument("--format", dest="format", metavar="FORMAT", default=None,
+                   choices=tuple(FORMATS),
+                   help=f"{', '.join(FORMATS)} (default: from the extension of FILE)")
+    p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    add_gazetteer_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from geoevents.pipeline import load_frames
+    from maps.export import export_frames, output_files, resolve_format
+
+    from ._common import open_gazetteer
+    from ._maps import ARTICLE_SUFFIXES
+
+    # Refuse a bad output before reading anything (the inputs may take a while).
+    fmt = resolve_format(args.output, args.format)
+    if not args.overwrite:
+        from maps.export import Staging
+
+        Staging(output_files(args.output, fmt, lines=bool(args.lines), zones=bool(args.lines)),
+                overwrite=False).abort()
+
+    gazetteer = None  # as for `geoevents map`: articles and control-line specs name places
+    if args.lines or any(Path(p).suffix.lower() in ARTICLE_SUFFIXES for p in args.inputs):
+        gazetteer = open_gazetteer(args)
+    frames = load_frames([Path(p) for p in args.inputs], published=args.published,
+                         meta=args.meta, lines=args.lines, gazetteer=gazetteer)
+    for rejection in frames.rejections:
+        print(f"geoevents export: not exported: {rejection}", file=sys.stderr)
+    result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
+                           overwrite=args.overwrite)
+    print(f"geoevents export: {result.summary()}", file=sys.stderr)
+    if frames.rejections:
+        print(f"geoevents export: {len(frames.rejections)} input item(s) could not be read "
+              "or placed (listed above)", file=sys.stderr)
+        return 1
+    return 0
