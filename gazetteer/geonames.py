@@ -21,7 +21,6 @@ index is rebuilt (its stamp went stale) the imports are applied again from their
 
 from __future__ import annotations
 
-import hashlib
 import io
 import sqlite3
 import sys
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from . import paths
 from .errors import InputError
 from .index import PlaceRow, _is_code, importance
 from .normalize import levels
@@ -139,12 +139,6 @@ class ImportResult:
 # Reading files
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @contextmanager
@@ -535,7 +529,7 @@ def import_file(con: sqlite3.Connection, path: str | Path, *, show_progress: boo
     path = Path(path).expanduser()
     label = str(path)
     show = sys.stderr.isatty() if show_progress is None else show_progress
-    digest = sha256 or sha256_of(path) if path.is_file() else ""
+    digest = sha256 or paths.sha256_file(path) if path.is_file() else ""
     ensure_tables(con)
     resolved = str(path.resolve())
     if not force and con.execute("SELECT 1 FROM imports WHERE path=? AND sha256=?",
@@ -637,7 +631,7 @@ def reapply(con: sqlite3.Connection, previous: list[dict[str, object]],
             report(f"geoevents: the GeoNames import {p} ({entry['rows']} rows) could not be "
                    "applied again to the rebuilt index: the file is gone; import it again")
             continue
-        digest = sha256_of(p)
+        digest = paths.sha256_file(p)
         if digest != entry["sha256"]:
             report(f"geoevents: {p} changed since it was imported; importing its current "
                    "content")

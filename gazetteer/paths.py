@@ -74,3 +74,14 @@ def shipped_data(*parts: str) -> Path:
 
             base = Path(str(files("geoevents_data")))
     return base.joinpath(*parts)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB chunks (checksums of sources and installed data)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
