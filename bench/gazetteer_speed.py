@@ -98,6 +98,7 @@ def main() -> None:
         gindex.build(fresh, verbose=False)
         build_s = time.perf_counter() - t
         print(f"index build: {build_s:.1f} s ({fresh.stat().st_size / 1e6:.0f} MB)  [goal < 60 s]")
+        index_path.parent.mkdir(parents=True, exist_ok=True)
         os.replace(fresh, index_path)
 
     # A new process, as a user runs it.

@@ -51,6 +51,7 @@ BASE_CONFIDENCE = {"overlay": 0.97, "exact": 0.95, "alias": 0.93, "normalised": 
 W_OVERLAY = 3.0  # the user's own rows win
 W_FOCUS_COUNTRY = 0.7
 WORLD_CITY_POP = 1_000_000
+MAX_BLOCK_KEYS = 800_000  # distinct skeletons kept in memory for fuzzy matching
 W_FOCUS_ADMIN1 = 0.45
 W_ANCHOR = 0.9
 ANCHOR_SCALE_KM = 120.0
@@ -160,6 +161,8 @@ class Gazetteer:
         self._country_names: dict[str, str] | None = None
         self._geod = None
         self._focus_cache: dict[tuple[Context, str | None], Gazetteer._Focus] = {}
+        self._prefetched: dict[str, list[tuple]] | None = None
+        self._block_keys = 0
 
     # ---------------------------------------------------------------- set-up
     def add_overlay(self, path: str | Path) -> int:
@@ -193,7 +196,7 @@ class Gazetteer:
             p = Place(uid=uid, name=name, country=country, admin1=admin1, lat=lat, lon=lon,
                       kind=kind, precision=prec, population=pop, feature_code=fcode,
                       source=src, note=note, admin1_name=self._admin1.get(admin1))
-            if len(self._places) > 200_000:
+            if len(self._places) > 50_000:
                 self._places.clear()
             self._places[pid] = p
         return p
@@ -209,18 +212,38 @@ class Gazetteer:
     def _importance(self, pid: int) -> float:
         return self._con.execute("SELECT importance FROM places WHERE pid=?", (pid,)).fetchone()[0]
 
+    _ROW_SQL = (f"SELECT {_PLACE_COLS}, p.importance, n.name, n.is_primary, n.fold, n.key, n.k"
+                " FROM names n JOIN places p ON p.pid = n.pid WHERE n.k")
+
+    def _rows(self, sk: str) -> list[tuple]:
+        """Index rows whose skeleton is ``sk`` (from the batch prefetch when there is one)."""
+        if self._prefetched is not None:
+            rows = self._prefetched.get(sk)
+            if rows is not None:
+                return rows
+        return self._con.execute(f"{self._ROW_SQL} = ?", (sk,)).fetchall()
+
+    def _prefetch(self, skeletons: Iterable[str], chunk: int = 500) -> None:
+        """Fetch the rows of many skeletons in few queries (batches: one query per query costs
+        more than the query itself)."""
+        todo = sorted(set(skeletons))
+        got: dict[str, list[tuple]] = {k: [] for k in todo}
+        for i in range(0, len(todo), chunk):
+            part = todo[i:i + chunk]
+            for row in self._con.execute(
+                    f"{self._ROW_SQL} IN ({','.join('?' * len(part))})", part):
+                got[row[18]].append(row)
+        self._prefetched = got
+
     def _hits(self, name: str) -> list[tuple[_Hit, float]]:
         """Candidates sharing the query's skeleton, graded, with their importance."""
         sk = skeleton(name)
-        rows = self._con.execute(
-            f"SELECT {self._PLACE_COLS}, p.importance, n.name, n.is_primary, n.fold = ?,"
-            " n.key = ? FROM names n JOIN places p ON p.pid = n.pid WHERE n.k = ?",
-            (fold(name), key(name), sk)).fetchall()
+        q_fold, q_key = fold(name), key(name)
         best: dict[int, tuple[_Hit, float]] = {}
-        for row in rows:
-            if row[16]:
+        for row in self._rows(sk):
+            if row[16] == q_fold:
                 level = "exact" if row[15] else "alias"
-            elif row[17]:
+            elif row[17] == q_key:
                 level = "normalised"
             else:
                 level = "variant"
@@ -234,8 +257,12 @@ class Gazetteer:
 
     # ---------------------------------------------------------------- fuzzy
     def _block(self, prefix: str) -> dict[int, list[str]]:
-        block = self._blocks.get(prefix)
-        if block is None:
+        """The index's skeletons starting with ``prefix``, by length (cached, least recently
+        used blocks dropped beyond MAX_BLOCK_KEYS)."""
+        block = self._blocks.pop(prefix, None)
+        if block is not None:
+            self._blocks[prefix] = block  # most recently used last
+        else:
             hi = prefix[:-1] + chr(ord(prefix[-1]) + 1)
             block = {}
             for (k,) in self._con.execute(
@@ -244,9 +271,12 @@ class Gazetteer:
             for sk in self._overlay:
                 if sk.startswith(prefix):
                     block.setdefault(len(sk), []).append(sk)
-            if len(self._blocks) > 2000:
-                self._blocks.clear()
+            size = sum(len(v) for v in block.values())
+            while self._blocks and self._block_keys + size > MAX_BLOCK_KEYS:
+                oldest = next(iter(self._blocks))
+                self._block_keys -= sum(len(v) for v in self._blocks.pop(oldest).values())
             self._blocks[prefix] = block
+            self._block_keys += size
         return block
 
     def _fuzzy_keys(self, name: str, cutoff: float, limit: int = 8) -> list[tuple[str, float]]:
@@ -956,6 +986,17 @@ class Gazetteer:
         out: list[Resolution] = []
         cache: dict[str, Resolution] = {}
         shared = None if context is not None and context.mentions else self._focus(context)
+        for start in range(0, len(names), 2000):
+            part = names[start:start + 2000]
+            try:
+                self._prefetch(skeleton(n) for n in part if isinstance(n, str) and fold(n))
+                self._resolve_part(part, context, shared, limit, cache, out)
+            finally:
+                self._prefetched = None
+        return out
+
+    def _resolve_part(self, names: list[str], context: Context | None, shared: _Focus | None,
+                      limit: int, cache: dict[str, Resolution], out: list[Resolution]) -> None:
         for n in names:
             try:
                 q = clean_query(n)
@@ -970,7 +1011,6 @@ class Gazetteer:
                     cache.clear()
                 cache[q] = r
             out.append(r)
-        return out
 
     def resolve_document(self, names: Sequence[str], context: Context | None = None, *,
                          limit: int = 5, rounds: int = 3) -> list[Resolution]:
