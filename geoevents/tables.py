@@ -27,7 +27,7 @@ from gazetteer import InputError
 
 from .model import Incident, IncidentError
 from .pipeline import Rejection
-from .textio import check_binary, decode
+from .textio import atomic_write, check_binary, decode
 
 #: Extensions read as tables (anything else is an article).
 TABLE_EXTENSIONS = (".csv", ".tsv", ".json", ".geojson", ".yaml", ".yml", ".gpkg")
@@ -626,7 +626,7 @@ def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | N
             import yaml
 
             text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-        _atomic_write(p, text.encode("utf-8"))
+        atomic_write(p, text.encode("utf-8"))
         return
     from .frames import incidents_frame
 
@@ -637,7 +637,7 @@ def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | N
 def write_frame(frame, path: str | Path, *, fmt: str = "csv") -> None:
     p = Path(path)
     if fmt == "geojson":
-        _atomic_write(p, frame_geojson(frame).encode("utf-8"))
+        atomic_write(p, frame_geojson(frame).encode("utf-8"))
         return
     from maps.layouts import frame_to_acled, frame_to_ucdp
 
@@ -648,7 +648,7 @@ def write_frame(frame, path: str | Path, *, fmt: str = "csv") -> None:
         df = frame_to_ucdp(df)
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")
-    _atomic_write(p, buf.getvalue().encode("utf-8"))
+    atomic_write(p, buf.getvalue().encode("utf-8"))
 
 
 def frame_geojson(frame) -> str:
@@ -675,20 +675,3 @@ def frame_geojson(frame) -> str:
         feats.append({"type": "Feature", "geometry": geom, "properties": props})
     return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False,
                       indent=1) + "\n"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    path = Path(path)
-    if not path.parent.exists():
-        raise InputError("the folder does not exist", file=str(path.parent))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -136,3 +136,41 @@ def read_text(path: str | Path, *, max_bytes: int | None = None,
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", file=str(p)) from None
     return decode(data, str(p))
+
+
+def atomic_write(path: str | Path, data: bytes | str, what: str = "file") -> None:
+    """Write a file whole or not at all: into a temporary file beside it, then renamed into
+    place (a crash or a full disk never leaves half a file).  Errors name the file."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"cannot write the {what}: the folder {folder} does not exist",
+                         file=str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write the {what}: {exc.strerror}", file=str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the {what}: {exc.strerror}", file=str(path)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -87,6 +87,10 @@ def test_map_input_errors(cli, seed_geojson: Path, tmp_path: Path) -> None:
     r = cli("map", str(tmp_path / "missing.geojson"), "-o", str(tmp_path / "x.html"))
     assert r.returncode == 2
     assert "missing.geojson" in r.stderr and "Traceback" not in r.stderr
+    # an output folder that does not exist: a clear message, nothing written
+    r = cli("map", str(seed_geojson), "--no-basemap", "-o", str(tmp_path / "nowhere" / "x.html"))
+    assert r.returncode == 2 and "nowhere" in r.stderr and "does not exist" in r.stderr
+    assert not (tmp_path / "nowhere").exists() and "Traceback" not in r.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("id,lat\n1,2\n", encoding="utf-8")
     r = cli("map", str(bad), "-o", str(tmp_path / "x.html"), "--no-basemap")

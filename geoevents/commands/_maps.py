@@ -63,20 +63,12 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
 
 
 def write_text(path: Path, text: str, what: str) -> None:
-    from gazetteer import InputError
+    from ..textio import atomic_write
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write the {what}: {exc.strerror}", file=str(path)) from None
+    atomic_write(path, text, what)
 
 
 def write_bytes(path: Path, data: bytes, what: str) -> None:
-    from gazetteer import InputError
+    from ..textio import atomic_write
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"cannot write the {what}: {exc.strerror}", file=str(path)) from None
+    atomic_write(path, data, what)
