@@ -65,8 +65,7 @@ DISTINCT_KM = 30.0  # candidates farther apart than this are different places
 HINT_KM = 40.0  # 'X, near Y': X within this distance of Y
 MARGIN_NO_CONTEXT = 0.35
 MARGIN_CONTEXT = 0.12
-FUZZY_MIN = 90.0
-FUZZY_MIN_IN_CONTEXT = 88.0
+FUZZY_MIN = 90.0  # rapidfuzz ratio of skeletons, with or without context
 SUGGEST_MIN = 70.0
 AREA_KINDS = frozenset({"admin1", "admin2", "country", "region", "desert", "valley", "plain"})
 
@@ -163,6 +162,7 @@ class Gazetteer:
         self._focus_cache: dict[tuple[Context, str | None], Gazetteer._Focus] = {}
         self._prefetched: dict[str, list[tuple]] | None = None
         self._block_keys = 0
+        self._quiet = False  # no suggestions for unknown names (documents, extraction)
 
     # ---------------------------------------------------------------- set-up
     def add_overlay(self, path: str | Path) -> int:
@@ -234,6 +234,23 @@ class Gazetteer:
                     f"{self._ROW_SQL} IN ({','.join('?' * len(part))})", part):
                 got[row[18]].append(row)
         self._prefetched = got
+
+    def known(self, names: Iterable[str]) -> set[str]:
+        """The names that some place bears (up to the normalisation skeleton; no fuzzy match):
+        a cheap test for candidate spans of a text, before resolving them."""
+        by_sk: dict[str, list[str]] = {}
+        for n in names:
+            if isinstance(n, str):
+                sk = skeleton(n)
+                if sk:
+                    by_sk.setdefault(sk, []).append(n)
+        found = {sk for sk in by_sk if sk in self._overlay}
+        todo = sorted(set(by_sk) - found)
+        for i in range(0, len(todo), 500):
+            part = todo[i:i + 500]
+            found.update(k for (k,) in self._con.execute(
+                f"SELECT DISTINCT k FROM names WHERE k IN ({','.join('?' * len(part))})", part))
+        return {n for sk in found for n in by_sk[sk]}
 
     def _hits(self, name: str) -> list[tuple[_Hit, float]]:
         """Candidates sharing the query's skeleton, graded, with their importance."""
@@ -311,6 +328,13 @@ class Gazetteer:
         for cp, nm in self._overlay.get(k, ()):
             out.append((_Hit(cp.place, "fuzzy", nm), 1.0))
         return out
+
+    def _suggestions(self, q: str, focus: _Focus) -> list[str]:
+        """Suggestions for an unknown name, unless the caller resolves a whole document (its
+        unknown names are not shown to a person one by one)."""
+        if self._quiet:
+            return []
+        return self.suggest(q, countries=focus.countries)
 
     def suggest(self, name: str, limit: int = 5, countries: frozenset[str] = frozenset()
                 ) -> list[str]:
@@ -446,12 +470,18 @@ class Gazetteer:
 
     # ---------------------------------------------------------------- resolve
     def resolve(self, name: str, context: Context | None = None, *,
-                limit: int = 5) -> Resolution:
+                limit: int = 5, suggestions: bool = True) -> Resolution:
         """Resolve one place name or phrase ("Mayadeen", "Deir ez-Zor province", "20 km west
-        of Palmyra").  Raises InputError for a query that is not a name."""
+        of Palmyra").  Raises InputError for a query that is not a name.  An unknown name comes
+        with suggestions ("did you mean"), unless ``suggestions`` is false (they cost a fuzzy
+        search)."""
         q = clean_query(name)
         focus = self._focus(context, exclude=q)
-        return self._with_online(q, focus, self._resolve_phrase(q, focus, limit))
+        quiet, self._quiet = self._quiet, self._quiet or not suggestions
+        try:
+            return self._with_online(q, focus, self._resolve_phrase(q, focus, limit))
+        finally:
+            self._quiet = quiet
 
     def _with_online(self, q: str, focus: _Focus, r: Resolution) -> Resolution:
         """The online fallback, when the user enabled it and the offline gazetteer has no
@@ -530,21 +560,21 @@ class Gazetteer:
 
     def _enclosing(self, q: str, head: str, hints: list[str], focus: _Focus,
                    limit: int) -> Resolution | None:
-        """The enclosing place named by a hint, when it is a town or a site: an area (province,
+        """The enclosing place named by the first hint, when it is a town or a site: an area (province,
         country) is too coarse to stand for a place inside it, and "X, Aleppo" is as likely
         the province as the city unless X is a part of a town ("... neighbourhood, Aleppo")."""
         urban = phrases.URBAN_PART.search(head) is not None
-        for hint in hints:
-            r = self._resolve_clean(hint, focus, limit)
-            if r.status != "resolved" or r.place is None or r.place.kind in AREA_KINDS:
-                continue
-            if not urban and any(c.place.kind in AREA_KINDS for c in r.candidates):
-                continue
-            r = self._as_phrase(r, q, 2, f"{head!r} not found; placed at the enclosing "
-                                f"{r.place.name!r}")
-            r.confidence = min(r.confidence, 0.6)
-            return r
-        return None
+        # Only the place right around the head: in "X, Y, Z" with Y unknown, X may be anywhere
+        # around Z, too far for "near Z".
+        r = self._resolve_clean(hints[0], focus, limit)
+        if r.status != "resolved" or r.place is None or r.place.kind in AREA_KINDS:
+            return None
+        if not urban and any(c.place.kind in AREA_KINDS for c in r.candidates):
+            return None
+        r = self._as_phrase(r, q, 2, f"{head!r} not found; placed at the enclosing "
+                            f"{r.place.name!r}")
+        r.confidence = min(r.confidence, 0.6)
+        return r
 
     # ---------------------------------------------------------------- phrases
     def _resolve_structured(self, q: str, focus: _Focus, limit: int) -> Resolution | None:
@@ -809,13 +839,12 @@ class Gazetteer:
         fuzzy = False
         if not hits:
             fuzzy = True
-            in_ctx = bool(focus.countries or focus.admin1 or focus.anchors)
-            hits = self._fuzzy_hits(q, FUZZY_MIN_IN_CONTEXT if in_ctx else FUZZY_MIN)
+            hits = self._fuzzy_hits(q, FUZZY_MIN)
             if kinds is not None:
                 hits = [h for h in hits if h[0].place.kind in kinds]
         if not hits:
             return Resolution(query=q, status="unresolved",
-                              suggestions=self.suggest(q, countries=focus.countries)
+                              suggestions=self._suggestions(q, focus)
                               if kinds is None else [],
                               reason="no place of this name in the gazetteer" if kinds is None
                               else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
@@ -859,7 +888,7 @@ class Gazetteer:
             where = ", ".join(sorted({t[1].place.country or "?" for t in scored})[:6])
             return Resolution(
                 query=q, status="unresolved",
-                suggestions=self.suggest(q, countries=focus.countries) if fuzzy else [],
+                suggestions=self._suggestions(q, focus) if fuzzy else [],
                 candidates=[self._cand(s, h, d) for s, h, d in scored[:limit]],
                 reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the report's "
                         f"area ({where})"))
@@ -971,15 +1000,20 @@ class Gazetteer:
 
     # ---------------------------------------------------------------- many
     def resolve_many(self, names: Iterable[str], context: Context | None = None, *,
-                     together: bool = False, limit: int = 5) -> list[Resolution]:
+                     together: bool = False, limit: int = 5,
+                     suggestions: bool = True) -> list[Resolution]:
         """Resolve a batch.  With ``together``, the names are one report's places: each is
         resolved with the others as context.  Bad queries come back unresolved with the reason
-        (nothing is dropped)."""
+        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false."""
         names = list(names)
         if together:
             return self.resolve_document(names, context, limit=limit)
-        with _gc_paused():
-            return self._resolve_many(names, context, limit)
+        quiet, self._quiet = self._quiet, self._quiet or not suggestions
+        try:
+            with _gc_paused():
+                return self._resolve_many(names, context, limit)
+        finally:
+            self._quiet = quiet
 
     def _resolve_many(self, names: list[str], context: Context | None,
                       limit: int) -> list[Resolution]:
@@ -1015,7 +1049,16 @@ class Gazetteer:
     def resolve_document(self, names: Sequence[str], context: Context | None = None, *,
                          limit: int = 5, rounds: int = 3) -> list[Resolution]:
         """Resolve the place names of one report together: unambiguous names anchor the others,
-        and the countries they fall in become the report's focus."""
+        and the countries they fall in become the report's focus.  Unknown names come back
+        without suggestions (ask :meth:`suggest` for one)."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            return self._resolve_document(names, context, limit, rounds)
+        finally:
+            self._quiet = quiet
+
+    def _resolve_document(self, names: Sequence[str], context: Context | None, limit: int,
+                          rounds: int) -> list[Resolution]:
         base = context or Context()
         queries: list[str | None] = []
         out: list[Resolution] = []

@@ -193,3 +193,13 @@ def test_index_is_rebuilt_when_stale_and_broken_ones_are_not_trusted(gz, tmp_pat
     g = Gazetteer(path, verbose=False)
     assert g.resolve("Hajin").place.uid == "geonames:174506"
     g.close()
+
+
+def test_known_names_and_quiet_resolution(gz):
+    assert gz.known(["Hajin", "Xqzwvbnm", "al-Mayadeen", "Deir Ezzor"]) == {
+        "Hajin", "al-Mayadeen", "Deir Ezzor"}
+    ctx = Context(countries=("SY",))
+    assert gz.resolve("Mayadzz", ctx).suggestions  # a person is told what is close
+    r = gz.resolve("Mayadzz", ctx, suggestions=False)  # an extractor need not pay for it
+    assert r.status == "unresolved" and r.suggestions == []
+    assert gz.resolve("Mayadzz", ctx).suggestions  # and the switch does not stick

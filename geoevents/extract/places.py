@@ -252,7 +252,7 @@ def resolve_phrase(gz: Gazetteer, phrase: str, context: Context) -> Resolution |
     from gazetteer import InputError
 
     try:
-        return gz.resolve(phrase, context)
+        return gz.resolve(phrase, context, suggestions=False)
     except InputError:
         return None
 
@@ -293,8 +293,9 @@ def _known_names(gz: Gazetteer, names: list[str]) -> dict[str, bool]:
     if todo:
         if len(cache) > 200_000:
             cache.clear()
-        for n, r in zip(todo, gz.resolve_many(todo), strict=True):
-            cache[n] = r.place is not None and r.match not in (None, "fuzzy")
+        known = gz.known(todo)
+        for n in todo:
+            cache[n] = n in known
     return {n: cache[n] for n in names}
 
 
@@ -411,7 +412,8 @@ class PlaceFinder:
         cache: dict = _BACKGROUND.setdefault(self.gz, {})
         ask = [n for n in todo if known[query[n]] and (query[n], self.countries) not in cache]
         if ask:
-            res = self.gz.resolve_many([query[n] for n in ask], Context(countries=self.countries))
+            res = self.gz.resolve_many([query[n] for n in ask], Context(countries=self.countries),
+                                       suggestions=False)
             if len(cache) > 200_000:
                 cache.clear()
             for n, r in zip(ask, res, strict=True):
