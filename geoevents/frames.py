@@ -109,14 +109,8 @@ def _text(v: Any) -> str:
 
 
 def _int(v: Any) -> int | None:
-    t = _text(v).strip()
-    if not t:
-        return None
-    try:
-        f = float(t)
-    except ValueError:
-        return None
-    return None if math.isnan(f) else int(f)
+    f = _float(v)
+    return None if f is None else int(f)
 
 
 def _float(v: Any) -> float | None:
