@@ -78,7 +78,13 @@ def resolve_mentions(gz: Gazetteer, doc: Document, context: Context | None = Non
                      ) -> list[Resolution]:
     """Each span of the document resolved with the document as context."""
     names = [doc.text[s:e] for s, e in doc.spans]
-    cues = country_cues(doc.text)
+    # The cues come from the rest of the text: a mention is no evidence for its own reading
+    # ("Georgia" next to Alabama and Iowa is the state; the mentions inform each other through
+    # resolve_document, and a country named elsewhere in the text still counts).
+    rest = list(doc.text)
+    for s, e in doc.spans:
+        rest[s:e] = " " * (e - s)
+    cues = country_cues("".join(rest))
     base = context or Context()
     ctx = base.with_(countries=tuple(dict.fromkeys((*base.countries, *cues))))
     return gz.resolve_document(names, ctx)

