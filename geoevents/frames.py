@@ -15,7 +15,7 @@ from typing import Any
 
 from .model import Casualty, Claim, EventDate, Incident, IncidentError, Location, Source
 
-_OPTIONAL = ("date_text", "place_kind", "place_note")
+_OPTIONAL = ("date_text", "place_kind", "place_note", "assoc_actor_1", "assoc_actor_2")
 
 
 def _json(v: Any) -> str:
@@ -58,6 +58,8 @@ def incident_row(inc: Incident) -> dict[str, Any]:
         "source_count": len(inc.sources),
         "notes": inc.notes,
         "date_text": inc.date.text,
+        "assoc_actor_1": "; ".join(inc.associated(1)),
+        "assoc_actor_2": "; ".join(inc.associated(2)),
         "place_kind": loc.kind,
         "place_note": loc.note,
     }
@@ -171,12 +173,16 @@ def incident_from_row(row: dict[str, Any]) -> Incident:
         sources = [Source(outlet=s.strip()) for s in _text(row.get("sources")).split(";")
                    if s.strip()]
     assoc = [a.strip() for a in _text(row.get("assoc_actors")).split(";") if a.strip()]
+    assoc_side = {a.strip(): side for side in (1, 2)
+                  for a in _text(row.get(f"assoc_actor_{side}")).split(";") if a.strip()}
     known = set(INCIDENT_COLUMNS) | set(_OPTIONAL) | {"geometry"}
     extra = {k: _text(v) for k, v in row.items() if k not in known}
     inc = Incident(date=date, location=loc, event_type=_text(row.get("event_type")),
                    sub_event_type=_text(row.get("sub_event_type")),
                    actor1=_text(row.get("actor1")), actor2=_text(row.get("actor2")),
-                   assoc_actors=assoc, casualties=casualties,
+                   assoc_actors=assoc,
+                   assoc_side={a: s for a, s in assoc_side.items() if a in assoc},
+                   casualties=casualties,
                    claims=[Claim.from_dict(c) for c in _load_json(row.get("claims_json"),
                                                                   "claims_json")],
                    sources=sources, notes=_text(row.get("notes")), id=_text(row.get("id")),

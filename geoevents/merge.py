@@ -190,6 +190,15 @@ def merge_group(group: list[Incident]) -> Incident:
                    {g.actor1 for g in group if g.actor1 not in (actor1, *GENERIC_ACTORS)} |
                    {g.actor2 for g in group if g.actor2 and g.actor2 not in (actor1, actor2)}
                    - {actor1, actor2})
+    # An associate's side as its reports give it; another report's side A or B is with the
+    # merged side it agrees with.
+    side: dict[str, int] = {}
+    for g in group:
+        for a, sd in g.assoc_side.items():
+            side.setdefault(a, sd)
+        for a, sd in ((g.actor1, 1), (g.actor2, 2)):
+            if a in assoc:
+                side.setdefault(a, sd)
     # Figures, claims, sources: all of them.
     casualties = []
     seen = set()
@@ -226,7 +235,9 @@ def merge_group(group: list[Incident]) -> Incident:
                 notes.append(n)
     notes.extend(_conflicts(casualties))
     inc = Incident(date=d, location=loc, event_type=event_type, sub_event_type=sub,
-                   actor1=actor1, actor2=actor2, assoc_actors=assoc, casualties=casualties,
+                   actor1=actor1, actor2=actor2, assoc_actors=assoc,
+                   assoc_side={a: s for a, s in side.items() if a in assoc},
+                   casualties=casualties,
                    claims=list(claims.values()),
                    sources=[sources[k] for k in sorted(sources)], notes="; ".join(notes))
     return inc.ensure_id()

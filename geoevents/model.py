@@ -478,6 +478,8 @@ class Incident:
     actor1: str = ""
     actor2: str = ""
     assoc_actors: list[str] = field(default_factory=list)
+    # the side (1: with actor1, 2: with actor2) of associated actors, where known
+    assoc_side: dict[str, int] = field(default_factory=dict)
     casualties: list[Casualty] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
@@ -655,6 +657,11 @@ class Incident:
             raise IncidentError(problems, where)
         return self
 
+    def associated(self, side: int) -> list[str]:
+        """The associated actors of side 1 or 2 (ACLED's assoc_actor_1 / _2); an actor whose
+        side is unknown goes with side 1, as ACLED codes an unattributed associate."""
+        return [a for a in self.assoc_actors if self.assoc_side.get(a, 1) == side]
+
     # ------------------------------------------------------------------ (de)serialisation
     def to_dict(self) -> dict[str, Any]:
         fat, wnd = self.fatalities, self.wounded
@@ -674,6 +681,8 @@ class Incident:
             "sources": [s.to_dict() for s in self.sources],
             "notes": self.notes,
         }
+        if self.assoc_side:
+            d["assoc_side"] = dict(sorted(self.assoc_side.items()))
         if self.extra:
             d["extra"] = dict(sorted(self.extra.items()))
         return d
@@ -684,8 +693,8 @@ class Incident:
         if not isinstance(d, dict):
             raise IncidentError([f"an incident must be a mapping, not {type(d).__name__}"])
         known = {"id", "date", "location", "event_type", "sub_event_type", "actor1", "actor2",
-                 "assoc_actors", "fatalities", "wounded", "casualties", "claims", "sources",
-                 "notes", "extra"}
+                 "assoc_actors", "assoc_side", "fatalities", "wounded", "casualties", "claims",
+                 "sources", "notes", "extra"}
         unknown = sorted(set(d) - known)
         if unknown:
             raise IncidentError([f"unknown field(s) {', '.join(unknown)}; known: "
@@ -693,6 +702,9 @@ class Incident:
         assoc = d.get("assoc_actors") or []
         if isinstance(assoc, str):
             assoc = [a.strip() for a in assoc.split(";") if a.strip()]
+        sides = d.get("assoc_side") or {}
+        if not isinstance(sides, dict) or any(v not in (1, 2) for v in sides.values()):
+            raise IncidentError([f"assoc_side must map actors to 1 or 2, not {sides!r}"])
         inc = cls(
             date=EventDate.from_dict(d.get("date")),
             location=Location.from_dict(d.get("location")),
@@ -700,6 +712,7 @@ class Incident:
             sub_event_type=str(d.get("sub_event_type") or ""),
             actor1=str(d.get("actor1") or ""), actor2=str(d.get("actor2") or ""),
             assoc_actors=[str(a) for a in assoc],
+            assoc_side={str(k): int(v) for k, v in sides.items()},
             casualties=[Casualty.from_dict(c) for c in d.get("casualties") or []],
             claims=[Claim.from_dict(c) for c in d.get("claims") or []],
             sources=[Source.from_dict(s) for s in d.get("sources") or []],

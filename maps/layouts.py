@@ -249,6 +249,7 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     a1, a2 = col("assoc_actor_1").str.strip(), col("assoc_actor_2").str.strip()
     both = (a1 != "") & (a2 != "")
     out["assoc_actors"] = (a1 + "; " + a2).where(both, a1 + a2)
+    out["assoc_actor_1"], out["assoc_actor_2"] = a1, a2
     fat = _num(col("fatalities"))
     out["fatalities_low"] = fat.astype("Int64")
     out["fatalities_best"] = fat.astype("Int64")
@@ -325,11 +326,14 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     out["event_type"] = et
     out["sub_event_type"] = col("sub_event_type")
     out["actor1"] = col("actor1")
-    assoc = col("assoc_actors")
-    out["assoc_actor_1"] = keep("assoc_actor_1", assoc)
+    # Each side's associates where the frame knows them, else all with side 1.
+    side1 = col("assoc_actor_1") if "assoc_actor_1" in f.columns else col("assoc_actors")
+    side2 = (col("assoc_actor_2") if "assoc_actor_2" in f.columns
+             else pd.Series([""] * n, index=f.index))
+    out["assoc_actor_1"] = keep("assoc_actor_1", side1)
     out["inter1"] = keep("inter1", pd.Series([""] * n, index=f.index))
     out["actor2"] = col("actor2")
-    out["assoc_actor_2"] = keep("assoc_actor_2", pd.Series([""] * n, index=f.index))
+    out["assoc_actor_2"] = keep("assoc_actor_2", side2)
     out["inter2"] = keep("inter2", pd.Series([""] * n, index=f.index))
     out["interaction"] = keep("interaction", pd.Series([""] * n, index=f.index))
     out["civilian_targeting"] = keep("civilian_targeting", pd.Series(

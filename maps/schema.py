@@ -49,6 +49,8 @@ INCIDENTS — one row per incident, Point geometry at the resolved location
     date_text          str    the date as written ("last Wednesday")
     place_kind         str    the gazetteer's kind of place (populated_place, admin1, region...)
     place_note         str    how the place was resolved ("read past 'near the town of'")
+    assoc_actor_1      str    the associated actors with actor1, "; "-separated (ACLED's
+    assoc_actor_2      str    assoc_actor_1 / _2); assoc_actors holds both
     acled_<column>     str    ACLED columns with no frame column (inter1, assoc_actor_2, iso,
                               tags, ...), so that an ACLED table read into a frame is written
                               back unchanged (see :mod:`maps.layouts`)

@@ -52,6 +52,7 @@ def test_incident_1_the_attack_near_mayadeen_from_four_articles(seeds):
     assert inc.actor1 == "Islamic State"
     assert inc.actor2 == "Syrian government forces"
     assert "Russian forces" in inc.assoc_actors
+    assert inc.associated(2) == ["Russian forces"]  # with the Syrian forces, not with IS
     # Every source, one incident.
     files = {s.file for s in inc.sources}
     assert {f[:3] for f in files} == {"000", "001", "002", "003"}

@@ -54,6 +54,10 @@ def test_acled_export_reads_with_every_row_accounted_for():
     assert row["date_start"] == "2018-05-23" and row["date_precision"] == "day"
     assert row["country"] == "SY" and row["geo_precision"] == 2
     assert row["fatalities_best"] == 35 and row["assoc_actors"] == "Military Forces of Russia (2000-)"
+    # associated with side B in ACLED, and still so in the incident
+    assert row["assoc_actor_1"] == "" and row["assoc_actor_2"] == "Military Forces of Russia (2000-)"
+    inc = next(i for i in incidents_from_frame(res.frame) if i.id == "acled-SYR9001")
+    assert inc.associated(2) == ["Military Forces of Russia (2000-)"] and inc.associated(1) == []
     assert json.loads(row["sources_json"])[1]["outlet"] == "AFP"
     assert f.loc["acled-SYR9003", "date_precision"] == "week"
     by_line = {r.line: r for r in res.rejections}

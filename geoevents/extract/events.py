@@ -901,7 +901,7 @@ class StoryReader:
         # What.
         event_type, sub_type = _event_type(d)
         # Who.
-        actor1, actor2, assoc = _actors_of(d, host)
+        actor1, actor2, assoc, assoc_side = _actors_of(d, host)
         if event_type == "Battles" and actor2 == "Civilians" and sub_type == "Armed clash":
             event_type, sub_type = "Violence against civilians", "Attack"
         a1_kind = _actor_kind(d, actor1)
@@ -922,7 +922,7 @@ class StoryReader:
         src = Source(self.outlet, self.url, self.published, d.sentences[0].text if d.sentences
                      else "", self.file)
         inc = Incident(date=edate, location=loc, event_type=event_type, sub_event_type=sub_type,
-                       actor1=actor1, actor2=actor2, assoc_actors=assoc,
+                       actor1=actor1, actor2=actor2, assoc_actors=assoc, assoc_side=assoc_side,
                        casualties=casualties, claims=claims, sources=[src],
                        notes="; ".join(notes))
         return inc.ensure_id(), "", False
@@ -1084,7 +1084,7 @@ def _name_of(a: ActorMention, host: str) -> str:
     return ""
 
 
-def _actors_of(d: Draft, host: str) -> tuple[str, str, list[str]]:
+def _actors_of(d: Draft, host: str) -> tuple[str, str, list[str], dict[str, int]]:
     att: Counter[str] = Counter()
     tgt: Counter[str] = Counter()
     named: dict[str, ActorMention] = {}
@@ -1134,10 +1134,12 @@ def _actors_of(d: Draft, host: str) -> tuple[str, str, list[str]]:
         actor2 = hostl if hostl in names else names[0]
         if actor2 == "pro-government forces" and hostl in names:
             actor2 = hostl
-    assoc = sorted({n for n in tgt if n not in (actor1, actor2, "pro-government forces",
-                                                  "unidentified armed group")}
-                   | {n for n in att if n not in (actor1, actor2, "unidentified armed group")})
-    return actor1, actor2, assoc
+    with_2 = {n for n in tgt if n not in (actor1, actor2, "pro-government forces",
+                                          "unidentified armed group")}
+    with_1 = {n for n in att if n not in (actor1, actor2, "unidentified armed group")}
+    # The other attackers are with side A, the other targets with side B.
+    side = {n: 1 for n in with_1} | {n: 2 for n in with_2 - with_1}
+    return actor1, actor2, sorted(with_1 | with_2), side
 
 
 def _actor_kind(d: Draft, actor1: str) -> str:
