@@ -180,7 +180,3 @@ def levels(name: str) -> tuple[str, str, str]:
     f = fold.__wrapped__(name)
     toks = tokens(f)
     return f, "".join(toks), _skeleton_of(toks)
-
-
-def is_arabic(text: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in text)

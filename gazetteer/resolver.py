@@ -157,7 +157,6 @@ class Gazetteer:
         for path in overlays:
             self.add_overlay(path)
         self._blocks: dict[str, dict[int, list[str]]] = {}
-        self._country_names: dict[str, str] | None = None
         self._geod = None
         self._focus_cache: dict[tuple[Context, str | None], Gazetteer._Focus] = {}
         self._prefetched: dict[str, list[tuple]] | None = None
@@ -208,9 +207,6 @@ class Gazetteer:
         row = self._con.execute(
             f"SELECT {self._PLACE_COLS} FROM places p WHERE p.uid=?", (uid,)).fetchone()
         return None if row is None else self._place(row)
-
-    def _importance(self, pid: int) -> float:
-        return self._con.execute("SELECT importance FROM places WHERE pid=?", (pid,)).fetchone()[0]
 
     _ROW_SQL = (f"SELECT {_PLACE_COLS}, p.importance, n.name, n.is_primary, n.fold, n.key, n.k"
                 " FROM names n JOIN places p ON p.pid = n.pid WHERE n.k")

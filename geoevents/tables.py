@@ -73,12 +73,6 @@ def read_table(path: str | Path) -> TableRead:
                      file=str(p))
 
 
-def _empty_frame():
-    from .frames import incidents_frame
-
-    return incidents_frame([])
-
-
 def read_csv(path: Path) -> TableRead:
     import pyarrow as pa
 

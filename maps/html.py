@@ -95,15 +95,6 @@ def _day(v: Any) -> int | None:
         return None
 
 
-def _column(series: Any) -> list[Any]:
-    """A column as a list, with every kind of missing value (NaN, NA, NaT) as None."""
-    values = series.tolist()
-    if series.dtype == object or str(series.dtype) in ("str", "string"):
-        return [None if v is None or (isinstance(v, float) and v != v) else v for v in values]
-    mask = series.isna().tolist()
-    return [None if m else v for v, m in zip(values, mask, strict=True)]
-
-
 class _Strings:
     """A string table: repeated strings (outlets, actors, places) are written once."""
 
@@ -543,12 +534,6 @@ def _outlet_attribution(outlets: dict[str, int], limit: int = 8) -> str | None:
     if len(names) > limit:
         text += f" and {len(names) - limit} more"
     return f"Reporting: {text}"
-
-
-def dumps_for_script(obj: Any) -> str:
-    """JSON that can sit inside ``<script type="application/json">`` whatever its strings hold."""
-    return _script_safe(json.dumps(obj, ensure_ascii=False, separators=(",", ":"),
-                                   allow_nan=False))
 
 
 def _script_safe(text: str) -> str:

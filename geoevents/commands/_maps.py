@@ -60,15 +60,3 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
                       "naturalearth` (or --from DIR); the map is drawn without them",
                       file=sys.stderr)
     return frames, basemap
-
-
-def write_text(path: Path, text: str, what: str) -> None:
-    from ..textio import atomic_write
-
-    atomic_write(path, text, what)
-
-
-def write_bytes(path: Path, data: bytes, what: str) -> None:
-    from ..textio import atomic_write
-
-    atomic_write(path, data, what)

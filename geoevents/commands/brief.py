@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from ..pipeline import add_input_arguments
+from ..textio import atomic_write
 from ._common import add_gazetteer_options
-from ._maps import add_map_options, default_title, load, write_text
+from ._maps import add_map_options, default_title, load
 
 HELP = "write a one-page HTML briefing: map, static image and a table of incidents"
 DESCRIPTION = """\
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                                  max_rows=max(1, args.table_rows))
     except (maps.SchemaError, ValueError) as exc:
         raise InputError(str(exc)) from None
-    write_text(args.output, page, "briefing")
+    atomic_write(args.output, page, "briefing")
     n = len(frames.incidents)
     print(f"geoevents brief: {n} incident{'' if n == 1 else 's'} -> {args.output}",
           file=sys.stderr)

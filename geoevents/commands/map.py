@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from ..pipeline import add_input_arguments
+from ..textio import atomic_write
 from ._common import add_gazetteer_options
-from ._maps import add_map_options, default_title, load, write_bytes, write_text
+from ._maps import add_map_options, default_title, load
 
 HELP = "draw incidents and control lines on an offline interactive map (HTML, PNG, SVG)"
 DESCRIPTION = """\
@@ -63,14 +64,14 @@ def run(args: argparse.Namespace) -> int:
                                 renderer=args.renderer, **common)
     except (maps.SchemaError, ValueError) as exc:
         raise InputError(str(exc)) from None
-    write_text(args.output, page, "map")
+    atomic_write(args.output, page, "map")
     written = [str(args.output)]
     if args.fragment:
-        write_text(args.fragment, maps.render_fragment(page, title=title), "fragment")
+        atomic_write(args.fragment, maps.render_fragment(page, title=title), "fragment")
         written.append(str(args.fragment))
     for path, fmt in ((args.png, "png"), (args.svg, "svg")):
         if path:
-            write_bytes(path, maps.render_static(frames.incidents, frames.lines, frames.zones,
+            atomic_write(path, maps.render_static(frames.incidents, frames.lines, frames.zones,
                                                  fmt=fmt, **common), f"{fmt.upper()} map")
             written.append(str(path))
     n = len(frames.incidents)

@@ -74,6 +74,18 @@ def _parse_near(values: list[str]) -> tuple[tuple[float, float], ...]:
     return tuple(out)
 
 
+def _context(args: argparse.Namespace, cfg, gz):
+    """The query context of the options: --focus (or the config's focus), --admin1, --near."""
+    from gazetteer import Context, InputError
+
+    focus = [c.strip() for f in (args.focus or cfg.focus) for c in f.split(",") if c.strip()]
+    bad = [f for f in focus if gz.country_code(f) is None]
+    if bad:
+        raise InputError(f"--focus {bad[0]!r} is not a country code or name")
+    return Context(countries=tuple(focus), admin1=tuple(args.admin1),
+                   near=_parse_near(args.near))
+
+
 def _read_names(spec: str) -> list[tuple[str, int, str]]:
     """(source, line number, name) for each non-empty line."""
     from gazetteer import InputError
@@ -97,16 +109,10 @@ def _read_names(spec: str) -> list[tuple[str, int, str]]:
 
 
 def _run_mentions(args: argparse.Namespace, cfg) -> int:
-    from gazetteer import Context, InputError
     from gazetteer.documents import mention_dict, read_documents, resolve_mentions
 
     gz = open_gazetteer(args, cfg)
-    focus = [c.strip() for f in (args.focus or cfg.focus) for c in f.split(",") if c.strip()]
-    bad_focus = [f for f in focus if gz.country_code(f) is None]
-    if bad_focus:
-        raise InputError(f"--focus {bad_focus[0]!r} is not a country code or name")
-    context = Context(countries=tuple(focus), admin1=tuple(args.admin1),
-                      near=_parse_near(args.near))
+    context = _context(args, cfg, gz)
     unresolved = 0
     out = sys.stdout
     for doc in progress(read_documents(args.mentions), desc="resolving documents",
@@ -124,7 +130,7 @@ def _fmt_row(cols: list[str], widths: list[int]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gazetteer import Context, InputError, Resolution, clean_query
+    from gazetteer import InputError, Resolution, clean_query
 
     cfg = load_config(args)
     if args.candidates is not None and args.candidates < 0:
@@ -142,13 +148,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
 
-    focus = [c.strip() for f in (args.focus or cfg.focus) for c in f.split(",") if c.strip()]
     gz = open_gazetteer(args, cfg)
-    bad_focus = [f for f in focus if gz.country_code(f) is None]
-    if bad_focus:
-        raise InputError(f"--focus {bad_focus[0]!r} is not a country code or name")
-    context = Context(countries=tuple(focus), admin1=tuple(args.admin1),
-                      near=_parse_near(args.near))
+    context = _context(args, cfg, gz)
 
     # Invalid names are reported with where they came from; the rest are resolved.
     input_errors = 0

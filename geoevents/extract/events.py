@@ -397,7 +397,6 @@ class FigRec:
     high: int | None
     vague: bool
     source: str
-    source_country: str
     quote: str
     part_of: str = ""  # label of the group this figure is part of ("including")
     breakdown_of: FigRec | None = None
@@ -641,11 +640,6 @@ class StoryReader:
             if scored:
                 return max(scored, key=lambda t: (t[0], t[1], t[2]))[3]
             return self._new(a) if trig or figs else None
-        if a.dates and not any(d.resolved for d in a.dates):
-            # A relative date with no publication date: the event cannot be dated.
-            for d in a.dates:
-                if d.problem:
-                    self._date_problem(d.problem)
         if a.fine_places:
             scored = [(d is cur, d is prev, i, d) for i, d in enumerate(self.drafts) if ok(d)]
             if a.anaphor or (scored and any(t[1] for t in scored)):
@@ -665,9 +659,6 @@ class StoryReader:
         if figs and a.sent.lead and not self.drafts:
             return self._new(a)
         return None
-
-    def _date_problem(self, problem: str) -> None:
-        self._pending_problem = problem
 
     def _new(self, a: Analysis) -> Draft:
         d = Draft(a.sent.story, a.sent.index, a.sent.lead)
@@ -713,7 +704,6 @@ class StoryReader:
     def _figures(self, d: Draft, a: Analysis, src: SourceRef | None) -> None:
         text = a.sent.text
         name = src.name if src else ""
-        country = src.country if src else ""
         if src is not None and src.kind == "actor":
             name = src.affiliated_with or src.name
         sentence_recs: list[FigRec] = []
@@ -729,7 +719,7 @@ class StoryReader:
                     group.label in ("soldiers", "people") or "others" in f.flags else group
                 if group is None and d.figs:
                     group = d.figs[-1].group
-            rec = FigRec(f.kind, group, low, best, high, f.qty.vague, name, country, text,
+            rec = FigRec(f.kind, group, low, best, high, f.qty.vague, name, text,
                          claimed="claimed" in f.flags)
             rec.where = self._where(a, f)
             rec.clause = _clause(text, f)

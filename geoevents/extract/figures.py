@@ -90,10 +90,6 @@ LOST = re.compile(rf"\b(?P<who>(?-i:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,4}}
                   rf"had\s+)?lost\s+{_Q}(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
 INCLUDING = re.compile(rf",?\s*(?:including|among\s+them|of\s+whom|among\s+whom)\s+{_Q}"
                        rf"(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
-UNCOUNTED_OBJ = re.compile(r"^(?:several|a few|few|many|some|a number of|numerous|multiple)$",
-                           re.I)
-
-
 @dataclass(frozen=True, slots=True)
 class Group:
     label: str  # "Russian", "pro-government forces", "civilians", "militants", "Islamic State"

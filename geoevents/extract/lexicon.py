@@ -24,7 +24,6 @@ class TriggerRule:
     sub_event_type: str
     priority: int
     generic: bool = False  # "attack", "fighting": compatible with any more specific type
-    plural_group: str = ""  # group 1 of pattern is plural -> several events
 
 
 def _t(rx: str, et: str, sub: str, prio: int, generic: bool = False) -> TriggerRule:

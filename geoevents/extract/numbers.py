@@ -44,7 +44,7 @@ _UNCOUNTED = "|".join(re.escape(w) for w in sorted(UNCOUNTED, key=len, reverse=T
 
 #: A quantity: digits, number words, ACLED's vague plurals or uncounted words.
 NUMBER = rf"(?:{_DIGITS}|{_VAGUE}|(?:a\s+)?{_WORD_NUM}|{_UNCOUNTED})"
-NUMBER_RE = re.compile(rf"\b(?:{NUMBER})\b", re.I)
+
 
 QUALIFIERS = {
     "at least": "low", "no fewer than": "low", "no less than": "low", "more than": "more",
