@@ -5,7 +5,7 @@
 Builds data/lines/deir-ez-zor-2018.yaml (installing Natural Earth rivers and countries from
 ``--from`` when they are not installed yet), makes N random incidents in a box around the line
 (deterministic seed, half of them inside the line's dates, mixed geo_precision) and times
-:func:`geoevents.lines.assign_sides`.  Target (issue 5): 1,000,000 incidents in under 10 s.
+:func:`geoevents.control.sides.assign_sides`.  Target (issue 5): 1,000,000 incidents in under 10 s.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def main() -> int:
     import pandas as pd
 
     from gazetteer import naturalearth
-    from geoevents import lines as L
+    from geoevents.control import lines as L
+    from geoevents.control.sides import assign_sides
 
     if naturalearth.installed_path("rivers") is None or naturalearth.installed_path(
             "countries") is None:
@@ -53,7 +54,7 @@ def main() -> int:
     times = []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        out = L.assign_sides(frame, lines, zones)
+        out = assign_sides(frame, lines, zones)
         times.append(time.perf_counter() - t0)
     sided = int((out["zone_party"] != "").sum())
     near = int(out["near_line"].sum())

@@ -15,8 +15,8 @@ Public modules:
 - :mod:`geoevents.extract`: incidents from articles (``extract_files``, ``extract_text``,
   ``extract_document``, ``load_meta``).
 - :mod:`geoevents.merge`: several reports of one event into one incident (``merge_incidents``).
-- :mod:`geoevents.lines`: control lines and zones (``load_specs``, ``build``, ``build_frames``,
-  ``load``, ``write``, ``read``) and incident sides (``assign_sides``, ``NEAR_LINE_KM``).
+- :mod:`geoevents.control`: control lines and zones (:mod:`~geoevents.control.lines`: ``load_specs``, ``build``, ``build_frames``,
+  ``load``, ``write``, ``read``) and incident sides (:mod:`~geoevents.control.sides`: ``assign_sides``, ``NEAR_LINE_KM``).
 """
 
 __version__ = "0.1.0"

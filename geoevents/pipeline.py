@@ -10,7 +10,7 @@ model, or GeoJSON) are tables read by :mod:`geoevents.tables`; anything else (``
 ``.html``, no extension) is an article read by :mod:`geoevents.extract`, and the articles'
 incidents are merged across articles.  A file that cannot be read is a rejection and the other
 inputs are still read; only when no input can be read at all is it an error.  Control lines are
-added by :mod:`geoevents.lines`.
+added by :mod:`geoevents.control`.
 """
 
 from __future__ import annotations
@@ -149,8 +149,8 @@ def load_frames(inputs: list[Path], *, published: str | None = None, meta: Path 
     """Read every input into the frames of :mod:`maps.schema`."""
     frames = load_incidents(inputs, published=published, meta=meta, gazetteer=gazetteer)
     if lines:  # control lines: build each spec (or read a built file), then give sides
-        from .lines import assign_sides
-        from .lines import load as load_lines
+        from .control.lines import load as load_lines
+        from .control.sides import assign_sides
 
         line_frame, zone_frame, warnings = load_lines([Path(p) for p in lines], gazetteer)
         frames.incidents = assign_sides(frames.incidents, line_frame, zone_frame)

@@ -73,7 +73,7 @@ LINES — one row per control line (LineString or MultiLineString)
     side_right         str
     color_left, color_right, color  str   CSS colours
     valid_from, valid_to  str ISO dates, "" when open-ended
-  optional (written by geoevents.lines):
+  optional (written by geoevents.control):
     stretch_from, stretch_to  str   the places the stretch runs between (downstream order)
     length_km          float  length of the line
     width_km           float | None  how far the zones reach (None: to the clip area)

@@ -15,7 +15,8 @@ from pyproj import Transformer
 from shapely.geometry import Point
 
 from gazetteer import Context, InputError, naturalearth, rivers
-from geoevents import lines as L
+from geoevents.control import lines as L
+from geoevents.control.sides import assign_sides
 from maps.schema import check_lines, check_zones
 
 from .conftest import ROOT
@@ -180,7 +181,7 @@ clip: {{file: "{admin}", name: "Deir ez-Zor"}}
     assert union.difference(project(tr, dez)).area < 1e4
     assert lines.iloc[0]["width_km"] != lines.iloc[0]["width_km"]  # NaN: reach = the area
     raqqa = gz.resolve("Raqqa", Context(countries=("SY",)))
-    out = L.assign_sides(incidents([{"lat": raqqa.lat, "lon": raqqa.lon, "precision": 1},
+    out = assign_sides(incidents([{"lat": raqqa.lat, "lon": raqqa.lon, "precision": 1},
                                     {"lat": 34.8, "lon": 40.3, "precision": 2},
                                     {"lat": 34.9, "lon": 39.6, "precision": 2}]), lines, zones)
     # Raqqa and a point in Homs governorate are not in Deir ez-Zor
@@ -411,7 +412,7 @@ def test_incident_sides_dates_and_uncertainty(tmp_path: Path) -> None:
     ]
     frame = incidents([{"lat": 35.5, "lon": lon, "precision": prec, "date": d,
                         "date_end": de or d} for lon, prec, d, de, _ in cases])
-    out = L.assign_sides(frame, lines, zones)
+    out = assign_sides(frame, lines, zones)
     got = list(zip(out.zone_party, out.zone_bank, out.zone_side, out.near_line, strict=True))
     assert got == [c[-1] for c in cases]
     dist = out["line_distance_km"].tolist()
@@ -428,7 +429,7 @@ def test_nearest_valid_line_wins(tmp_path: Path) -> None:
     b = drawn(tmp_path, {"id": "b", "banks": {"west": "B-w", "east": "B-e"}, "width_km": 100},
               coords=((40.5, 35.0), (40.5, 36.0)), name="b.geojson")
     lines, zones, _ = L.load([a, b])
-    out = L.assign_sides(incidents([{"lat": 35.5, "lon": 40.1}, {"lat": 35.5, "lon": 40.4},
+    out = assign_sides(incidents([{"lat": 35.5, "lon": 40.1}, {"lat": 35.5, "lon": 40.4},
                                     {"lat": 35.5, "lon": 39.5}]), lines, zones)
     assert out["zone_party"].tolist() == ["A-e", "B-w", "A-w"]
     assert out["line_id"].tolist() == ["a", "b", "a"]
@@ -480,8 +481,8 @@ def test_written_file_is_deterministic_and_reads_back(example, ne_levant, gz,
     assert gl.iloc[0]["side_left"] == "east" and len(gzn) == 2
     # Sides from the built file equal sides from the spec.
     pts = incidents([{"lat": 35.02, "lon": 40.40}, {"lat": 35.1, "lon": 40.6}])
-    assert (L.assign_sides(pts, rl, rz)["zone_party"].tolist()
-            == L.assign_sides(pts, lines, zones)["zone_party"].tolist()
+    assert (assign_sides(pts, rl, rz)["zone_party"].tolist()
+            == assign_sides(pts, lines, zones)["zone_party"].tolist()
             == ["Syrian government and Russia", "SDF and US-led coalition"])
 
 

@@ -78,7 +78,7 @@ class _LazyGazetteer:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .. import lines as L
+    from ..control import lines as L
 
     specs = [s for path in args.specs for s in L.load_specs(path)]
     lines, zones, warnings = L.build_frames(specs, _LazyGazetteer(args))
@@ -100,14 +100,15 @@ def run_build(args: argparse.Namespace) -> int:
 def run_sides(args: argparse.Namespace) -> int:
     from gazetteer import InputError
 
-    from .. import lines as L
+    from ..control import lines as L
+    from ..control.sides import assign_sides
     from ..pipeline import read_frame_file
 
     incidents = read_frame_file(args.incidents)
     lines, zones, warnings = L.load(args.lines, _LazyGazetteer(args))
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    out = L.assign_sides(incidents, lines, zones)
+    out = assign_sides(incidents, lines, zones)
     suffix = args.output.suffix.lower()
     if suffix in (".geojson", ".json"):
         out.to_file(args.output, driver="GeoJSON", engine="pyogrio")
