@@ -36,6 +36,8 @@ def default_title(inputs: list[Path], n: int) -> str:
 
 def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr."""
+    from gazetteer.naturalearth import NotInstalled
+
     from ..pipeline import load_frames
     from ._common import open_gazetteer
 
@@ -43,8 +45,14 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     needs_gazetteer = bool(args.lines) or any(p.suffix.lower() in ARTICLE_SUFFIXES
                                               for p in inputs)
     gz = open_gazetteer(args) if needs_gazetteer else None
-    frames = load_frames(inputs, published=args.published, meta=args.meta, lines=args.lines,
-                         gazetteer=gz)
+    try:
+        frames = load_frames(inputs, published=args.published, meta=args.meta,
+                             lines=args.lines, gazetteer=gz)
+    except NotInstalled as exc:  # a line along a river without Natural Earth's rivers
+        print(f"geoevents {command}: warning: control line(s) left off the map: {exc}",
+              file=sys.stderr)
+        frames = load_frames(inputs, published=args.published, meta=args.meta,
+                             gazetteer=gz)
     for r in frames.rejections:
         print(f"geoevents {command}: not mapped: {r}", file=sys.stderr)
     basemap = None
@@ -60,3 +68,26 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
                       "naturalearth` (or --from DIR); the map is drawn without them",
                       file=sys.stderr)
     return frames, basemap
+
+
+def basemap_notice(args: argparse.Namespace, basemap: Any) -> str | None:
+    """The line a map shows when Natural Earth layers are missing: which command adds them
+    (and that control lines along rivers need them); None when nothing is missing."""
+    if getattr(args, "no_basemap", False):
+        return None
+    if basemap is not None:
+        missing = list(basemap.missing)
+    else:
+        from gazetteer import naturalearth as ne
+
+        missing = [k for k in ("countries", "lakes", "rivers", "populated_places")
+                   if ne.installed_path(k) is None]
+    if not missing:
+        return None
+    what = ("No basemap: Natural Earth is not installed" if len(missing) >= 4 else
+            f"Basemap without the Natural Earth layer(s) {', '.join(missing)}")
+    text = (f"{what}. Add it with `geoevents data install naturalearth` (offline: "
+            "`geoevents data install naturalearth --from DIR`), then draw the map again.")
+    if getattr(args, "lines", None) and "rivers" in missing:
+        text += " Control lines along rivers need it too: they are not on this map."
+    return text
