@@ -601,14 +601,15 @@ def import_files(files: list[str | Path], index: str | Path | None = None, *,
     index_path, _ = _index.ensure(Path(index) if index else None)
     order = {"places": 0, "alternate_names": 1, "admin1_codes": 2}
     kinds = {p: _kind_of_file(p) for p in paths}
-    con = connect_for_import(index_path)
     out = []
-    try:
-        for p in sorted(paths, key=lambda q: order[kinds[q]]):
-            r = import_file(con, p, show_progress=show_progress, force=force)
-            out.append(r)
-    finally:
-        con.close()
+    with _index.writing(index_path):  # under the build lock; a kill part-way is noticed
+        con = connect_for_import(index_path)
+        try:
+            for p in sorted(paths, key=lambda q: order[kinds[q]]):
+                r = import_file(con, p, show_progress=show_progress, force=force)
+                out.append(r)
+        finally:
+            con.close()
     return out
 
 

@@ -561,6 +561,9 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
             raise IndexBuildError(f"the new gazetteer index failed its check ({problem}); "
                                   f"{path} was left as it was")
         bar.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the index from other users
         os.replace(tmp, path)
     except BaseException:
         bar.close()
