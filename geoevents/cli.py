@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from gazetteer import GazetteerError
+    from gazetteer.errors import UserError
 
     parser = build_parser()
     try:
@@ -56,8 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.run(args) or 0)
-    except GazetteerError as exc:
-        print(f"geoevents {args.command}: error: {exc}", file=sys.stderr)
+    except UserError as exc:  # every error a person can act on: the message, no traceback
+        print(f"geoevents {args.command}: error: {exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("geoevents: interrupted", file=sys.stderr)

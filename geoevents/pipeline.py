@@ -22,21 +22,7 @@ from typing import Any
 
 from gazetteer import InputError
 
-
-@dataclass(slots=True)
-class Rejection:
-    """An input item that did not become a mapped incident, and why."""
-
-    file: str
-    line: int | None
-    field: str | None
-    reason: str
-    text: str = ""
-
-    def __str__(self) -> str:
-        where = ":".join(str(x) for x in (self.file, self.line) if x is not None)
-        fld = f" [{self.field}]" if self.field else ""
-        return f"{where}{fld}: {self.reason}"
+from .model import Rejection  # its home is the model; importable from here as before
 
 
 @dataclass(slots=True)

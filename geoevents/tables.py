@@ -2,7 +2,7 @@
 incident model), GeoJSON features, ACLED export CSV and UCDP GED CSV.
 
 Reading never loses a row silently: every row becomes an incident (a row of the frame) or a
-:class:`~geoevents.pipeline.Rejection` with file, line, field and reason.  A file that cannot be
+:class:`~geoevents.model.Rejection` with file, line, field and reason.  A file that cannot be
 read at all (empty, binary, an HTML page, an unknown layout, a missing column) raises
 :class:`gazetteer.InputError` with a message saying what was expected.
 
@@ -25,8 +25,7 @@ from typing import Any
 
 from gazetteer import InputError
 
-from .model import Incident, IncidentError
-from .pipeline import Rejection
+from .model import Incident, IncidentError, Rejection
 from .textio import atomic_write, check_binary, decode
 
 #: Extensions read as tables (anything else is an article).

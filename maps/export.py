@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gazetteer import GazetteerError
+from gazetteer.errors import UserError
 
 from . import tables
 from .tables import INCIDENTS, LINES, SOURCES, ZONES, FrameError
@@ -60,7 +60,7 @@ GPKG_GEOMETRY = "geom"
 CSV_BOM = b"\xef\xbb\xbf"
 
 
-class ExportError(GazetteerError):
+class ExportError(UserError):
     """An export that cannot be written as asked (bad path, existing file, unknown format)."""
 
 
