@@ -19,6 +19,7 @@ import contextlib
 import io
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from gazetteer import InputError
 
 from .model import Incident, IncidentError, Rejection
-from .textio import atomic_write, check_binary, decode
+from .textio import check_binary, decode
 
 #: Extensions read as tables (anything else is an article).
 TABLE_EXTENSIONS = (".csv", ".tsv", ".json", ".geojson", ".yaml", ".yml", ".gpkg")
@@ -587,26 +588,25 @@ def read_incidents(path: str | Path) -> tuple[list[Incident], list[Rejection]]:
 
 
 # ------------------------------------------------------------------------------------ writing
-FORMATS = ("json", "yaml", "csv", "acled", "ucdp", "geojson")
+FORMATS = ("json", "yaml", "csv", "acled", "ucdp", "geojson")  # maps.writers: "extract"
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
-    if fmt:
-        if fmt not in FORMATS:
-            raise InputError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-        return fmt
-    suffix = Path(path).suffix.lower()
-    by = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".geojson": "geojson"}
-    if suffix not in by:
-        raise InputError(f"cannot tell the format of {Path(path).name!r}: use .json, .yaml, "
-                         ".csv or .geojson, or --format")
-    return by[suffix]
+    """The format incidents are written in (:func:`maps.writers.format_for`, ``extract``: .json
+    is the incident model, .geojson GeoJSON, .csv ours unless ``fmt`` is acled or ucdp)."""
+    from maps.writers import format_for as _format_for
+
+    return _format_for("extract", path, fmt, error=InputError)
 
 
 def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | None = None,
-                    extra: dict[str, Any] | None = None) -> None:
+                    extra: dict[str, Any] | None = None, overwrite: bool = False,
+                    inputs: Iterable[str | Path] = ()) -> None:
     """Write incidents: JSON/YAML (the model), CSV (our columns, or ACLED's / UCDP's),
-    GeoJSON.  Written atomically (a temporary file renamed), deterministic."""
+    GeoJSON.  Written by :func:`maps.writers.write_file` (atomic; an existing file only with
+    ``overwrite``, never one of ``inputs``), deterministic."""
+    from maps.writers import write_file
+
     kind = format_for(path, fmt)
     p = Path(path)
     if kind in ("json", "yaml"):
@@ -619,18 +619,23 @@ def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | N
             import yaml
 
             text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-        atomic_write(p, text.encode("utf-8"))
+        write_file(p, text, overwrite=overwrite, inputs=inputs, what="incidents",
+                   error=InputError)
         return
     from .frames import incidents_frame
 
     frame = incidents_frame([i for i in incidents if i.location.placed])
-    write_frame(frame, p, fmt=kind)
+    write_frame(frame, p, fmt=kind, overwrite=overwrite, inputs=inputs)
 
 
-def write_frame(frame, path: str | Path, *, fmt: str = "csv") -> None:
+def write_frame(frame, path: str | Path, *, fmt: str = "csv", overwrite: bool = False,
+                inputs: Iterable[str | Path] = ()) -> None:
+    from maps.writers import write_file
+
     p = Path(path)
     if fmt == "geojson":
-        atomic_write(p, frame_geojson(frame).encode("utf-8"))
+        write_file(p, frame_geojson(frame), overwrite=overwrite, inputs=inputs,
+                   what="incidents", error=InputError)
         return
     from maps.layouts import frame_to_acled, frame_to_ucdp
 
@@ -641,7 +646,8 @@ def write_frame(frame, path: str | Path, *, fmt: str = "csv") -> None:
         df = frame_to_ucdp(df)
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")
-    atomic_write(p, buf.getvalue().encode("utf-8"))
+    write_file(p, buf.getvalue(), overwrite=overwrite, inputs=inputs, what="incidents",
+               error=InputError)
 
 
 def frame_geojson(frame) -> str:

@@ -26,6 +26,8 @@ def add_map_options(p: argparse.ArgumentParser) -> None:
                    help="leave out the Natural Earth basemap (countries, rivers, lakes, places)")
     g.add_argument("--attribution", metavar="TEXT", action="append", default=[],
                    help="credit another data source on the map; repeatable")
+    g.add_argument("--overwrite", action="store_true",
+                   help="replace output files that exist (never an input)")
 
 
 def default_title(inputs: list[Path], n: int) -> str:
