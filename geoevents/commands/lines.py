@@ -25,7 +25,9 @@ The spec format is described in README.md ("Control lines") and data/lines/deir-
 is a worked example.  Rivers need Natural Earth's rivers layer:
 `geoevents data install naturalearth` (or --from DIR).
 
-exit status: 0 done, 2 usage or input error (the message names file, line and field)."""
+exit status: 0 done, 1 done but some incident rows could not be read (each is reported with
+its file, line and reason; `lines sides --rejections FILE` writes them as CSV), 2 usage or input
+error (the message names file, line and field)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="control-line spec, GeoJSON line or built lines file; repeatable")
     s.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                    help="output: .geojson or .csv")
+    s.add_argument("--rejections", metavar="FILE", type=Path,
+                   help="write the rows that could not be read (file, line, field, reason) "
+                   "as CSV")
     add_gazetteer_options(s)
     s.set_defaults(run=run_sides)
     p.set_defaults(run=lambda args: _usage(p))
@@ -102,9 +107,12 @@ def run_sides(args: argparse.Namespace) -> int:
 
     from ..control import lines as L
     from ..control.sides import assign_sides
-    from ..pipeline import read_frame_file
+    from ..tables import read_table
 
-    incidents = read_frame_file(args.incidents)
+    table = read_table(args.incidents)
+    incidents = table.frame
+    for w in table.warnings:
+        print(f"warning: {w}", file=sys.stderr)
     lines, zones, warnings = L.load(args.lines, _LazyGazetteer(args))
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -118,7 +126,30 @@ def run_sides(args: argparse.Namespace) -> int:
         raise InputError("write incidents to .geojson or .csv", file=str(args.output))
     sided = int((out["zone_party"] != "").sum())
     near = int(out["near_line"].sum())
+    rejected = table.rejections
+    for r in rejected[:20]:
+        print(f"rejected: {r}", file=sys.stderr)
+    if len(rejected) > 20:
+        print(f"... and {len(rejected) - 20} more rejected", file=sys.stderr)
+    if args.rejections is not None:
+        _write_rejections(rejected, args.rejections)
     print(f"{len(out)} incident(s): {sided} given a side, {near} near a line (no side), "
-          f"{len(out) - sided - near} outside the zones or the lines' dates; wrote {args.output}",
-          file=sys.stderr)
-    return 0
+          f"{len(out) - sided - near} outside the zones or the lines' dates; "
+          f"{len(rejected)} row(s) rejected; wrote {args.output}", file=sys.stderr)
+    return 1 if rejected else 0
+
+
+def _write_rejections(rejections: list, path: Path) -> None:
+    """The rejected rows as CSV (file, line, field, reason, text), written atomically."""
+    import csv
+    import io
+
+    from ..textio import atomic_write
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["file", "line", "field", "reason", "text"])
+    for r in rejections:
+        w.writerow([r.file, "" if r.line is None else r.line, r.field or "", r.reason,
+                    r.text])
+    atomic_write(path, buf.getvalue(), what="rejections file")

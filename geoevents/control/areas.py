@@ -44,6 +44,8 @@ from .table import ControlRead, ControlRow, iso_date, read_control
 DEFAULT_REACH_KM = 25.0
 SAME_PLACE_KM = 10.0
 LINE_GAP_M = 1.0
+#: Output coordinates are snapped to this grid (degrees, about 1 cm).
+GRID_DEG = 1e-7
 AREA_COLUMNS = ("party", "status", "party2", "color", "color2", "as_of", "valid_from",
                 "valid_to", "n_places", "sources", "area_id")
 
@@ -353,7 +355,9 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
         shapely.prepare(region_p)
     lines_p_all = None
     if lines is not None and len(lines):
-        lines_p_all = [(ln, _project(fwd, ln.geometry)) for _, ln in lines.iterrows()]
+        # segmentized first (about 1 km): the projected line follows the line as drawn
+        lines_p_all = [(ln, _project(fwd, shapely.segmentize(ln.geometry, 0.01)))
+                       for _, ln in lines.iterrows()]
     reach_m = reach_km * 1000.0 if reach_km else None
     rows: list[dict[str, Any]] = []
     geoms: list[Any] = []
@@ -399,6 +403,7 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                 if state[kk][1].source:
                     g["sources"].add(state[kk][1].source)
         valid_to = dates[di + 1] if di + 1 < len(dates) else None
+        taken: list[Any] = []
         for (party, status, party2), g in sorted(groups.items()):
             geom = shapely.union_all(g["parts"]) if g["parts"] else None
             if geom is not None and region_p is not None:
@@ -411,8 +416,12 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                 outside += g["n"]
                 continue
             geom = _project(inv, geom)
-            geom = shapely.set_precision(shapely.make_valid(geom), 1e-7)
-            geom = _polygonal(geom)
+            geom = _polygonal(shapely.set_precision(shapely.make_valid(geom), GRID_DEG))
+            if geom is not None and taken:
+                # Straight edges bend a little when projected back to lon/lat: what an earlier
+                # area of the date already holds is taken out, so areas never overlap.
+                geom = shapely.difference(geom, shapely.union_all(taken), grid_size=GRID_DEG)
+            geom = _polygonal(geom) if geom is not None else None
             if geom is None:
                 outside += g["n"]
                 continue
@@ -425,6 +434,7 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                 "area_id": f"{date}-{_slug(party)}-{status}{suffix}",
             })
             geoms.append(geom)
+            taken.append(geom)
     if outside:
         warnings.append(f"{outside} place-date(s) have no land inside the clip area (places "
                         "outside it): they are in no area")
@@ -437,7 +447,7 @@ def _polygonal(geom: Any) -> Any:
     import shapely
 
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    parts = [q for p in parts for q in shapely.get_parts(p)]
+    parts = [q for p in parts for q in shapely.get_parts(p) if q.area > 1e-12]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else shapely.multipolygons(parts)

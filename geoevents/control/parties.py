@@ -11,7 +11,8 @@ A parties file is a small YAML mapping (``data/parties/syria-2016-2019.yaml`` is
 
 Names are matched after folding case, accents and punctuation, and after dropping a trailing
 parenthesis such as ACLED's ``(2000-)`` or ``(Syria)``: "Military Forces of Syria (2000-)" is
-``government`` when "Military Forces of Syria" is one of its aliases.  Without a parties file,
+``government`` when "Military Forces of Syria" is one of its aliases; an ACLED name of the form
+"SDF: Syrian Democratic Forces" matches by either side of the colon.  Without a parties file,
 each party name is its own party and gets an automatic colour (:data:`AUTO_COLORS`, in the
 order of the sorted names, so the same parties always get the same colours).
 """
@@ -90,7 +91,15 @@ class Parties:
                 hit = " ".join(str(name).split())
                 self._keys[k] = hit
             return hit
-        return self._keys.get(k)
+        hit = self._keys.get(k)
+        if hit is None and ":" in str(name):
+            # ACLED's "SDF: Syrian Democratic Forces", "NDF: National Defence Forces": the
+            # abbreviation or the name
+            for part in str(name).split(":"):
+                hit = self._keys.get(party_key(part))
+                if hit is not None:
+                    break
+        return hit
 
     def known(self) -> list[str]:
         return list(self.parties)
