@@ -41,12 +41,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..store import open_store
-    from ..store.core import load_inputs, plan_add
+    from ..store.core import digest_file, load_inputs, plan_add
     from ._common import open_gazetteer
 
     store = open_store(args.store, create=True)  # refuse a bad store before reading inputs
-    loaded = load_inputs([Path(p) for p in args.inputs], published=args.published,
-                         meta=args.meta, gazetteer=lambda: open_gazetteer(args))
+    paths = [Path(p) for p in args.inputs]
+    digests = {}
+    for p in paths:
+        try:
+            digests[p] = digest_file(p)
+        except OSError:
+            pass  # load_inputs reports it
+    known = store.known_inputs(list(digests.values()))
+    todo = []
+    for p in paths:
+        if digests.get(p) in known:
+            print(f"geoevents add: {p}: already in the store (added {known[digests[p]]}); "
+                  "nothing changed", file=sys.stderr)
+        else:
+            todo.append(p)
+    if not todo:
+        print(f"geoevents add: {store.location}: nothing changed", file=sys.stderr)
+        return 0
+    loaded = load_inputs(todo, published=args.published, meta=args.meta,
+                         gazetteer=lambda: open_gazetteer(args))
     for r in loaded.rejections:
         print(f"geoevents add: not added: {r}", file=sys.stderr)
     for m in loaded.messages:

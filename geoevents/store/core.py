@@ -154,9 +154,29 @@ def cast_value(fld: str, value: str) -> Any:
 
 
 def apply_corrections(row: dict[str, Any], corrections: Iterable[Correction]) -> dict[str, Any]:
+    """The row with the corrections applied in order.  A corrected best figure widens the
+    low..high range to include it (the range is over all figures, the correction among them)."""
     for c in sorted(corrections, key=lambda c: c.seq):
         row[c.field] = cast_value(c.field, c.value)
+        if c.field == "fatalities_best" and row[c.field] is not None:
+            b = row[c.field]
+            lo, hi = row.get("fatalities_low"), row.get("fatalities_high")
+            row["fatalities_low"] = b if lo is None or _isnan(lo) else min(int(lo), b)
+            row["fatalities_high"] = b if hi is None or _isnan(hi) else max(int(hi), b)
+    lo, be, hi = (row.get(k) for k in ("fatalities_low", "fatalities_best", "fatalities_high"))
+    vals = [None if v is None or _isnan(v) else int(v) for v in (lo, be, hi)]
+    known = [v for v in vals if v is not None]
+    if known != sorted(known):
+        raise StoreError(f"{row.get('id')}: the corrected fatalities low/best/high "
+                         f"{'/'.join('-' if v is None else str(v) for v in vals)} are not in "
+                         "order low <= best <= high")
     return row
+
+
+def _isnan(v: Any) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(v))
 
 
 def incident_row(inc: Any) -> dict[str, Any]:
@@ -648,7 +668,7 @@ def edit_plan(row: dict[str, Any] | None, incident_id: str, sets: list[tuple[str
         old = new_row.get(fld)
         c = Correction(incident_id, fld, value, note, at, base + k + 1)
         plan.corrections.append(c)
-        new_row[fld] = cast
+        apply_corrections(new_row, [c])
         plan.changes.append(change(at, "", incident_id, "corrected",
                                    f"{fld}: {'missing' if old in (None, '') else old} -> "
                                    f"{'missing' if cast in (None, '') else cast}"

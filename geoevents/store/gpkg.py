@@ -111,6 +111,16 @@ class GeoPackageStore:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
+    def known_inputs(self, digests: list[str]) -> dict[str, str]:
+        """digest -> when added, for the inputs already in the store (read before anything
+        else, so a known input is not read again)."""
+        if not self.path.exists() or not self.version:
+            return {}
+        with contextlib.closing(self._connect()) as con:
+            rows = con.execute("SELECT digest, added_at FROM store_inputs").fetchall()
+        wanted = set(digests)
+        return {d: a for d, a in rows if d in wanted}
+
     def load(self) -> _GpkgState:
         stamp = self._stamp()
         if stamp is None:
