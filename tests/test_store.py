@@ -221,7 +221,7 @@ def test_an_interrupted_add_leaves_the_store_as_it_was(tmp_path, inputs, capsys,
         raise KeyboardInterrupt
 
     monkeypatch.setattr(maps.export, "write_geopackage", dies)
-    rc, err = add(capsys, store, inputs["b"])
+    rc, _ = add(capsys, store, inputs["b"])
     assert rc == 130
     assert sha(store) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv", "c.csv", "s.gpkg"]

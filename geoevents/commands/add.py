@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -48,10 +49,8 @@ def run(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.inputs]
     digests = {}
     for p in paths:
-        try:
+        with contextlib.suppress(OSError):  # load_inputs reports it
             digests[p] = digest_file(p)
-        except OSError:
-            pass  # load_inputs reports it
     known = store.known_inputs(list(digests.values()))
     todo = []
     for p in paths:
