@@ -244,3 +244,44 @@ def test_articles_added_in_two_runs_merge_as_in_one(tmp_path, shared, cli):
     stored = layer(store, "incidents")
     assert len(stored) == len(expected)
     assert sorted(r["source_count"] for r in stored) == sorted(expected["source_count"])
+
+
+def test_map_brief_and_export_read_a_store_with_filters(tmp_path, inputs, capsys):
+    import pandas as pd
+
+    store = tmp_path / "s.gpkg"
+    add(capsys, store, inputs["a"], inputs["b"])  # SYR1 (05-23), SYR2 (06-02), XYZ8 (07-01)
+
+    def exported(*filters: str) -> list[str]:
+        out = tmp_path / "out.csv"
+        rc = main(["export", "--store", str(store), *filters, "-o", str(out), "--overwrite"])
+        assert rc == 0, capsys.readouterr().err
+        return sorted(pd.read_csv(out, encoding="utf-8-sig")["id"])
+
+    assert exported() == ["acled-SYR1", "acled-SYR2", "acled-XYZ8"]
+    assert exported("--from", "2018-05-24", "--to", "2018-06-30") == ["acled-SYR2"]
+    assert exported("--type", "explosions/remote violence") == ["acled-SYR2"]
+    assert exported("--type", "Armed clash") == ["acled-SYR1", "acled-XYZ8"]
+    assert exported("--bbox", "38.5,35.5,39.5,36.5") == ["acled-XYZ8"]
+    assert exported("--country", "IQ") == []
+    assert exported("--country", "sy,iq", "--from", "2018-06-01") == ["acled-SYR2", "acled-XYZ8"]
+    # a store and files together; the map draws the store's incidents
+    page = tmp_path / "m.html"
+    rc = main(["map", "--store", str(store), "--from", "2018-06-01", "-o", str(page),
+               "--no-basemap"])
+    assert rc == 0
+    html = page.read_text(encoding="utf-8")
+    assert "acled-SYR2" in html and "acled-XYZ8" in html and "acled-SYR1" not in html
+    brief = tmp_path / "b.html"
+    assert main(["brief", "--store", str(store), "--type", "Battles", "-o", str(brief),
+                 "--no-basemap"]) == 0
+    assert "Raqqa" in brief.read_text(encoding="utf-8")
+    # usage errors: filters without a store, a bad box, no input at all
+    capsys.readouterr()
+    assert main(["export", str(inputs["a"]), "--country", "SY", "-o",
+                 str(tmp_path / "x.csv")]) == 2
+    assert "give --store" in capsys.readouterr().err
+    assert main(["map", "--store", str(store), "--bbox", "1,2,3"]) == 2
+    assert main(["map", "-o", str(page)]) == 2
+    assert main(["map", "--store", str(tmp_path / "missing.gpkg"), "-o", str(page)]) == 2
+    assert "no store at" in capsys.readouterr().err

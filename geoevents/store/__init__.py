@@ -42,3 +42,20 @@ def open_store(location: Any, *, create: bool = False):
     from .gpkg import GeoPackageStore
 
     return GeoPackageStore(location, create=create)
+
+
+def read_store(frames: Any, query: StoreQuery) -> Any:
+    """Add the incidents of ``query``'s store that pass its filters to ``frames`` (a
+    :class:`geoevents.pipeline.Frames`); the store's messages join the frames' messages."""
+    import geopandas as gpd
+    import pandas as pd
+
+    store = open_store(query.location)
+    frame, messages = store.read(query)
+    if len(frames.incidents):
+        frame = gpd.GeoDataFrame(pd.concat([frames.incidents, frame], ignore_index=True),
+                                 crs="EPSG:4326")
+    frames.incidents = frame
+    frames.messages.extend(messages)
+    frames.sources.append(getattr(store, "display", store.location))
+    return frames
