@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -559,7 +559,7 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
         g = groups[gid]
         inc = merge_group([x.incident for x in g.reports]) if len(g.reports) > 1 else \
             g.reports[0].incident
-        inc.id = gid
+        inc = replace(inc, id=gid)  # the report itself keeps its own id
         row = apply_corrections(incident_row(inc), fixes.get(gid, []))
         plan.rows[gid] = row
         diff = _diff(g.old_row, row)
