@@ -40,9 +40,9 @@ class Frames:
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
     """INPUT... and the options of ``geoevents extract`` shared by map/export/brief."""
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="incident tables (CSV, ACLED/UCDP CSV, GeoJSON, JSON/YAML) and/or "
-                   "articles (.txt, .html)")
+                   "articles (.txt, .html); none when --store gives the incidents")
     p.add_argument("--published", metavar="DATE",
                    help="publication date of the articles (YYYY-MM-DD), the reference for "
                    "relative dates such as 'last Wednesday'")
@@ -50,6 +50,9 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
                    help="YAML file giving each article's outlet, publication date and URL")
     p.add_argument("--lines", metavar="SPEC", type=Path, action="append", default=[],
                    help="control-line spec (YAML) or line GeoJSON; repeatable")
+    from .store.query import add_store_arguments
+
+    add_store_arguments(p)
 
 
 def read_frame_file(path: Path):
@@ -131,9 +134,17 @@ def _reason(exc: InputError) -> str:
 
 
 def load_frames(inputs: list[Path], *, published: str | None = None, meta: Path | None = None,
-                lines: list[Path] | None = None, gazetteer: Any = None) -> Frames:
-    """Read every input into the frames of :mod:`maps.schema`."""
+                lines: list[Path] | None = None, gazetteer: Any = None,
+                store: Any = None) -> Frames:
+    """Read every input into the frames of :mod:`maps.schema`; ``store`` (a
+    :class:`geoevents.store.StoreQuery`) adds the incidents of a store that pass its filters."""
+    if not inputs and store is None:
+        raise InputError("give INPUT files, or --store STORE to read an incident store")
     frames = load_incidents(inputs, published=published, meta=meta, gazetteer=gazetteer)
+    if store is not None:
+        from .store import read_store
+
+        read_store(frames, store)
     if lines:  # control lines: build each spec (or read a built file), then give sides
         from .control.lines import load as load_lines
         from .control.sides import assign_sides

@@ -31,6 +31,8 @@ def add_map_options(p: argparse.ArgumentParser) -> None:
 
 
 def default_title(inputs: list[Path], n: int) -> str:
+    if not inputs:
+        return "Incidents"
     if len(inputs) == 1:
         return f"Incidents: {inputs[0].name}"
     return f"Incidents from {len(inputs)} inputs"
@@ -45,8 +47,10 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     needs_gazetteer = bool(args.lines) or any(p.suffix.lower() in ARTICLE_SUFFIXES
                                               for p in inputs)
     gz = open_gazetteer(args) if needs_gazetteer else None
+    from ..store.query import store_query
+
     frames = load_frames(inputs, published=args.published, meta=args.meta, lines=args.lines,
-                         gazetteer=gz)
+                         gazetteer=gz, store=store_query(args))
     for r in frames.rejections:
         print(f"geoevents {command}: not mapped: {r}", file=sys.stderr)
     basemap = None

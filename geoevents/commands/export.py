@@ -66,8 +66,11 @@ def run(args: argparse.Namespace) -> int:
     gazetteer = None  # as for `geoevents map`: articles and control-line specs name places
     if args.lines or any(Path(p).suffix.lower() in ARTICLE_SUFFIXES for p in args.inputs):
         gazetteer = open_gazetteer(args)
+    from ..store.query import store_query
+
     frames = load_frames([Path(p) for p in args.inputs], published=args.published,
-                         meta=args.meta, lines=args.lines, gazetteer=gazetteer)
+                         meta=args.meta, lines=args.lines, gazetteer=gazetteer,
+                         store=store_query(args))
     for rejection in frames.rejections:
         print(f"geoevents export: not exported: {rejection}", file=sys.stderr)
     result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
