@@ -268,6 +268,8 @@ def report_rejections(frames: Frames, command: str, output: Path | None, *,
     import sys
 
     stream = stream or sys.stderr
+    for m in frames.messages:  # encodings guessed, publication dates missing ...
+        print(f"geoevents {command}: warning: {m}", file=stream)
     rej = frames.rejections
     report = None
     if rej:
