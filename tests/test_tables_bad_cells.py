@@ -126,7 +126,7 @@ def test_legacy_encodings_are_read_with_a_warning(tmp_path, encoding, capsys):
     from geoevents.cli import main
 
     place = "Alep près de la citadelle" if encoding == "latin-1" else "حلب"
-    text = HEAD + "\n" + ",".join(_row(1)[:11] + [place] + _row(1)[12:]) + "\n"
+    text = HEAD + "\n" + ",".join([*_row(1)[:11], place, *_row(1)[12:]]) + "\n"
     p = tmp_path / "legacy.csv"
     p.write_bytes(text.encode(encoding))
     res = read_table(p)
