@@ -208,7 +208,8 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
     lower = [h.lower() for h in header]
     layout = "columns" if opts.columns else detect_layout(lower)
     headerless = False
-    if layout is None and len(header) == len(UCDP_COLUMNS) and header[0].strip().isdigit():
+    if layout is None and len(header) == len(UCDP_COLUMNS) and header[0].strip().isdigit() \
+            and re.match(r"^[A-Z]{2,4}-\d{4}-\d", header[1].strip()):
         layout, headerless = "ucdp", True  # GED as downloaded without its header row
         lower = list(UCDP_COLUMNS)
     if layout is None:
