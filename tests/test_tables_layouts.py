@@ -186,7 +186,7 @@ def test_ambiguous_dates_stop_unless_told(tmp_path):
     p = tmp_path / "s.csv"
     p.write_text("Date,lat,lon\n03/04/2022,36,37\n05/06/2022,36,37\n", encoding="utf-8")
     spec = parse_columns("date=Date,lat=lat,lon=lon")
-    with pytest.raises(InputError, match="day-first or month-first.*--dayfirst"):
+    with pytest.raises(InputError, match=r"day-first or month-first.*--dayfirst"):
         read_table(p, ReadOptions(columns=spec))
     assert list(read_table(p, ReadOptions(columns=spec, dayfirst=True)).frame["date_start"]) == [
         "2022-04-03", "2022-06-05"]
