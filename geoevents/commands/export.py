@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geoevents.pipeline import load_frames
+    from geoevents.pipeline import load_frames, report_rejections, table_options
     from maps.export import ExportError, export_frames, output_files, resolve_format
     from maps.writers import check
 
@@ -70,14 +70,11 @@ def run(args: argparse.Namespace) -> int:
 
     frames = load_frames([Path(p) for p in args.inputs], published=args.published,
                          meta=args.meta, lines=args.lines, gazetteer=gazetteer,
-                         store=store_query(args))
-    for rejection in frames.rejections:
-        print(f"geoevents export: not exported: {rejection}", file=sys.stderr)
+                         store=store_query(args), options=table_options(args))
+    # A few rejections, all in the report beside the output, one summary line; nothing read
+    # at all: InputError (exit 2) and no export.
+    report_rejections(frames, "export", args.output, verb="not exported")
     result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
                            overwrite=args.overwrite, inputs=inputs)
     print(f"geoevents export: {result.summary()}", file=sys.stderr)
-    if frames.rejections:
-        print(f"geoevents export: {len(frames.rejections)} input item(s) could not be read "
-              "or placed (listed above)", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if frames.rejections else 0

@@ -26,8 +26,8 @@ from typing import Any
 
 from gazetteer import InputError
 
-from .model import Incident, IncidentError, Rejection
-from .textio import check_binary, decode
+from ..model import Incident, IncidentError, Rejection
+from ..textio import check_binary, decode
 
 #: Extensions read as tables (anything else is an article).
 TABLE_EXTENSIONS = (".csv", ".tsv", ".json", ".geojson", ".yaml", ".yml", ".gpkg")
@@ -36,50 +36,151 @@ TABLE_EXTENSIONS = (".csv", ".tsv", ".json", ".geojson", ".yaml", ".yml", ".gpkg
 @dataclass(slots=True)
 class TableRead:
     frame: Any  # GeoDataFrame following maps.schema INCIDENTS
-    layout: str  # frame | acled | ucdp | model | geojson
+    layout: str  # frame | acled | ucdp | gdelt | columns | model | geojson | gpkg
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rows: int = 0  # data rows in the file
+    left_out: int = 0  # rows a filter asked to leave out (GDELT --quad-class / --root-code)
+
+
+@dataclass(slots=True)
+class ReadOptions:
+    """How to read tables that do not say it themselves.
+
+    ``columns`` maps frame columns to the table's (``{"date": "Date", "lat": "Y"}``, see
+    :data:`maps.layouts.COLUMN_ROLES`): any spreadsheet is then read with it.  ``dayfirst``
+    decides slash dates (True 3/4 = 3 April, False = 4 March, None: from the table, or stop).
+    ``quad_classes`` / ``root_codes`` keep only those GDELT events (QuadClass 4 = material
+    conflict; CAMEO root codes such as "18", "19", "20")."""
+
+    columns: dict[str, str] | None = None
+    dayfirst: bool | None = None
+    quad_classes: tuple[int, ...] = ()
+    root_codes: tuple[str, ...] = ()
+
+
+_DEFAULT = ReadOptions()
 
 
 # ------------------------------------------------------------------------------------ reading
-def read_table(path: str | Path) -> TableRead:
+def read_table(path: str | Path, options: ReadOptions | None = None) -> TableRead:
     """Read any incident table (by extension and content) into the incidents frame."""
+    opts = options or _DEFAULT
     p = Path(path)
     if not p.exists():
         raise InputError("no such file", file=str(p))
     if p.is_dir():
         raise InputError("is a folder, not a file", file=str(p))
     suffix = p.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        return read_csv(p)
-    if suffix == ".gpkg":
-        return _read_gpkg(p)
-    if suffix in (".json", ".geojson", ".yaml", ".yml"):
-        data = p.read_bytes()
-        text, warnings = decode(data, str(p))
-        if suffix in (".yaml", ".yml"):
-            return _read_model(p, text, warnings, yaml_=True)
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", file=str(p),
-                             line=exc.lineno) from None
-        if isinstance(doc, dict) and doc.get("type") in ("FeatureCollection", "Feature"):
-            return _read_geojson(p, doc, warnings)
-        return _read_model(p, doc, warnings, yaml_=False)
+    try:
+        if suffix == ".zip":
+            return _read_zip(p, opts)
+        if suffix in (".csv", ".tsv", ".txt", ".tab"):
+            return read_csv(p, opts)
+        if suffix in (".xlsx", ".xlsm"):
+            from .sheets import read_xlsx
+
+            return read_xlsx(p, opts)
+        if suffix == ".gpkg":
+            return _read_gpkg(p)
+        if suffix in (".json", ".geojson", ".yaml", ".yml"):
+            return _read_json_yaml(p, suffix, opts)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", file=str(p)) from None
     raise InputError(f"cannot read {suffix or 'files without an extension'} as a table; "
-                     "tables are .csv (ours, ACLED, UCDP), .geojson, .json, .yaml, .gpkg",
+                     "tables are .csv/.tsv (ours, ACLED, UCDP, GDELT, any with --columns), "
+                     ".xlsx, .zip (of one of these), .geojson, .json, .yaml, .gpkg",
                      file=str(p))
 
 
-def read_csv(path: Path) -> TableRead:
+def _read_json_yaml(p: Path, suffix: str, opts: ReadOptions) -> TableRead:
+    data = p.read_bytes()
+    text, warnings = decode(data, str(p))
+    if suffix in (".yaml", ".yml"):
+        return _read_model(p, text, warnings, yaml_=True)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", file=str(p),
+                         line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("not valid JSON: nested too deeply", file=str(p)) from None
+    if isinstance(doc, dict) and doc.get("type") in ("FeatureCollection", "Feature"):
+        return _read_geojson(p, doc, warnings)
+    from .sheets import api_records
+
+    records = api_records(doc)
+    if records is not None:
+        from .sheets import read_records
+
+        return read_records(p, records, warnings, opts)
+    return _read_model(p, doc, warnings, yaml_=False)
+
+
+def _read_zip(p: Path, opts: ReadOptions) -> TableRead:
+    """A .zip holding one table (GDELT's daily files, zipped exports): read its member."""
+    import zipfile
+    import zlib
+
+    file = str(p)
+    try:
+        with zipfile.ZipFile(p) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir() and
+                       not i.filename.startswith("__MACOSX/")]
+            tables = [i for i in members if Path(i.filename).suffix.lower() in
+                      (".csv", ".tsv", ".txt", ".tab")]
+            if len(tables) != 1:
+                raise InputError(f"a .zip must hold one table (.csv/.tsv/.txt); this one holds "
+                                 f"{len(tables)} of {len(members)} file(s)", file=file)
+            member = f"{file}!{tables[0].filename}"
+            with zf.open(tables[0]) as fh:
+                from .gdelt import is_gdelt_head, read_gdelt_stream
+
+                head = fh.peek(65536)[:65536] if hasattr(fh, "peek") else b""
+                if is_gdelt_head(head):
+                    return read_gdelt_stream(fh, member, opts)
+                data = fh.read()
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise InputError(f"the .zip archive is damaged or truncated ({exc}); download it "
+                         "again", file=file) from None
+    return read_csv_bytes(data, member, opts)
+
+
+def read_csv(path: Path, options: ReadOptions | None = None) -> TableRead:
+    opts = options or _DEFAULT
+    file = str(path)
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    from .gdelt import is_gdelt_head
+
+    if is_gdelt_head(head):
+        from .gdelt import read_gdelt
+
+        return read_gdelt(path, opts)
+    return read_csv_bytes(path.read_bytes(), file, opts)
+
+
+def _data_lines(data: bytes) -> int:
+    """Non-empty lines after the header: the rows (read or skipped) the CSV reader must give,
+    when no quoted value holds a line break."""
+    n = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    if b"\n\n" in data or b"\n\r\n" in data:
+        n -= len(re.findall(rb"\n(?=\r?\n)", data))
+    return max(n - 1, 0)
+
+
+def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> TableRead:
     import pyarrow as pa
 
-    from maps.layouts import ACLED_REQUIRED, UCDP_REQUIRED, detect_layout, expected_columns_message
+    from maps.layouts import (
+        ACLED_REQUIRED,
+        UCDP_COLUMNS,
+        UCDP_REQUIRED,
+        detect_layout,
+        expected_columns_message,
+    )
 
-    file = str(path)
-    data = path.read_bytes()
+    opts = opts or _DEFAULT
     if not data[:65536].strip() and not data.strip():
         raise InputError("empty file" if not data else "the file holds only white space",
                          file=file)
@@ -99,42 +200,58 @@ def read_csv(path: Path) -> TableRead:
         data = data[3:]
     nl = data.find(b"\n")
     first = (data if nl < 0 else data[:nl]).decode("utf-8").rstrip("\r")
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    delimiter = "\t" if first.count("\t") > first.count(",") else \
+        (";" if first.count(";") > first.count(",") and opts.columns else ",")
     import csv
 
-    header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
-    layout = detect_layout(header)
+    header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    lower = [h.lower() for h in header]
+    layout = "columns" if opts.columns else detect_layout(lower)
+    headerless = False
+    if layout is None and len(header) == len(UCDP_COLUMNS) and header[0].strip().isdigit() \
+            and re.match(r"^[A-Z]{2,4}-\d{4}-\d", header[1].strip()):
+        layout, headerless = "ucdp", True  # GED as downloaded without its header row
+        lower = list(UCDP_COLUMNS)
     if layout is None:
-        raise InputError("not an incident table I know: " + expected_columns_message(),
+        raise InputError("not an incident table I know: " + expected_columns_message() +
+                         "; for any other table give --columns (date=...,lat=...,lon=...)",
                          file=file, line=1)
     required = {"frame": ("date_start", "lat", "lon"), "acled": ACLED_REQUIRED,
-                "ucdp": UCDP_REQUIRED}[layout]
-    missing = [c for c in required if c not in header]
+                "ucdp": UCDP_REQUIRED, "columns": ()}[layout]
+    missing = [c for c in required if c not in lower]
     if missing:
         raise InputError(f"a {layout.upper() if layout != 'frame' else 'incidents'} table "
                          f"without the column(s) {', '.join(missing)}; it needs "
                          f"{', '.join(required)}", file=file, line=1, field=missing[0])
-    dup = sorted({h for h in header if header.count(h) > 1})
+    dup = sorted({h for h in lower if lower.count(h) > 1})
     if dup:
         raise InputError(f"column(s) {', '.join(dup)} appear more than once", file=file, line=1)
-    table, bad_rows = _arrow_csv(data, header, delimiter, file)
+    if headerless:
+        data = ",".join(lower).encode("utf-8") + b"\n" + data
+    expected_rows = _data_lines(data)
+    table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter, file)
     line_map: list[int] | None = None  # line in the file of each line of ``data``
     broken: list[Rejection] = []
-    if any(t.count('"') % 2 or "\n" in t for t, _e, _a, _n in bad_rows):
-        # A broken quote runs on into the next lines: set the lines with an odd number of
-        # quotes aside (they cannot be whole rows) and read the rest again.
+    if any(t.count('"') % 2 or "\n" in t for t, _e, _a, _n in bad_rows) or \
+            table.num_rows + len(bad_rows) != expected_rows:
+        # A broken quote runs on into the next lines (and in a large file can swallow
+        # thousands of them into one value): set the lines with an odd number of quotes aside
+        # (they cannot be whole rows) and read the rest again.
         raw = data.split(b"\n")
         keep, line_map = [raw[0]], [1]
         for n, ln in enumerate(raw[1:], 2):
             if ln.count(b'"') % 2:
-                broken.append(Rejection(file, n, None, "a broken quote (an opening \" without "
-                                        "its closing one); the row was skipped",
-                                        ln.decode("utf-8", "replace")[:200]))
+                broken.append(Rejection(file, n - headerless, None, "a broken quote (an "
+                                        "opening \" without its closing one); the row was "
+                                        "skipped", ln.decode("utf-8", "replace")[:200]))
             else:
                 keep.append(ln)
-                line_map.append(n)
+                line_map.append(n - headerless)
         data = b"\n".join(keep)
-        table, bad_rows = _arrow_csv(data, header, delimiter, file)
+        table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter,
+                                     file)
+    elif headerless:
+        line_map = [max(n, 1) for n in range(0, expected_rows + 2)]
     import pandas as pd
 
     # One piece per column: filtering rows out later is then several times faster.
@@ -142,14 +259,28 @@ def read_csv(path: Path) -> TableRead:
     df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get,
                          self_destruct=True)
     del table
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = [str(c).strip() if layout == "columns" else str(c).strip().lower()
+                  for c in df.columns]
     skipped = _bad_row_rejections(data, file, bad_rows, line_map)
+    hxl = _is_hxl_row(df)
+    skipped_lines = [r.line for r in skipped if r.line is not None]
+    if hxl:  # HDX's hashtag row under the header (#date, #geo+lat ...): not a data row
+        df = df.iloc[1:]
     rejections = broken + skipped
     n_rows = len(df) + len(bad_rows) + len(broken)
-    lines = _RowLines(data, {t for t, _e, _a, _n in bad_rows}, line_map,
-                      [r.line for r in skipped if r.line is not None])
-    frame, row_rejections = _to_frame(df, layout, file, lines)
+    lines = _RowLines(data, {t for t, _e, _a, _n in bad_rows}, line_map, skipped_lines,
+                      offset=1 if hxl else 0)
+    frame, row_rejections = _to_frame(df, layout, file, lines, opts)
     return TableRead(frame, layout, rejections + row_rejections, warnings, n_rows)
+
+
+def _is_hxl_row(df) -> bool:
+    """The first data row is an HXL hashtag row (#date, #geo+lat, #affected+killed ...)."""
+    if not len(df):
+        return False
+    cells = [str(v).strip() for v in df.iloc[0].tolist()]
+    filled = [c for c in cells if c and c != "<NA>"]
+    return bool(filled) and sum(c.startswith("#") for c in filled) >= max(1, len(filled) // 2)
 
 
 def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str,
@@ -188,13 +319,15 @@ class _RowLines:
     lines are counted one by one)."""
 
     def __init__(self, data: bytes, skipped: set[str], line_map: list[int] | None,
-                 skipped_lines: list[int] | None = None) -> None:
+                 skipped_lines: list[int] | None = None, offset: int = 0) -> None:
         self.data, self.skipped, self.line_map = data, skipped, line_map
+        self.offset = offset  # data rows dropped from the front (the HXL row)
         self.skipped_lines = sorted(skipped_lines or [])
         self._lines: list[int] | None = None
         self._simple: bool | None = None if line_map is None else False
 
     def __call__(self, i: int) -> int | None:
+        i += self.offset
         if self._simple is None:  # worked out on the first call: most files need no lines
             self._simple = b"\n\n" not in self.data and b"\n\r\n" not in self.data
         if self._simple:
@@ -234,24 +367,62 @@ def _bad_row_rejections(data: bytes, file: str,
     return out
 
 
-def _to_frame(df, layout: str, file: str, lines: _RowLines | None):
+def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None = None,
+              where: str = "row"):
     """The frame of a table in a known layout, and a rejection for each row that cannot be an
-    incident."""
+    incident.  ``lines(i)`` is the file line of data row i (None: rows are named
+    ``{where} N``)."""
     import geopandas as gpd
     import pandas as pd
 
-    from maps.layouts import acled_to_frame, as_text, ucdp_to_frame
+    from maps.layouts import (
+        AmbiguousDates,
+        acled_to_frame,
+        as_text,
+        columns_to_frame,
+        gdelt_to_frame,
+        ucdp_to_frame,
+    )
     from maps.schema import INCIDENT_COLUMNS
 
-    if layout == "acled":
-        out, problems = acled_to_frame(df)
-    elif layout == "ucdp":
-        out, problems = ucdp_to_frame(df)
-    else:
-        out, problems = _frame_columns(as_text(df))
+    opts = opts or _DEFAULT
+    try:
+        if layout == "acled":
+            out, problems = acled_to_frame(df)
+        elif layout == "ucdp":
+            out, problems = ucdp_to_frame(df)
+        elif layout == "gdelt":
+            out, problems = gdelt_to_frame(df)
+        elif layout == "columns":
+            out, problems = columns_to_frame(df, opts.columns or {}, dayfirst=opts.dayfirst)
+        else:
+            out, problems = _frame_columns(as_text(df))
+    except AmbiguousDates as exc:
+        raise InputError(str(exc), file=file) from None
+    except KeyError as exc:  # --columns naming a column the table does not have
+        raise InputError(str(exc.args[0]), file=file, line=1) from None
     checks = validate_rows(out)
     problems = pd.concat([problems, checks], ignore_index=True) if len(checks) else problems
     bad_idx = set(problems["row"].tolist()) if len(problems) else set()
+    # The same id twice: the later rows are rejected, naming the first one's line.
+    ids = out["id"].astype("str")
+    dup = ids.duplicated(keep="first") & (ids != "")
+    if dup.any():
+        pos_all = pd.Series(range(len(out)), index=out.index)
+        first_pos = pos_all.groupby(ids.to_numpy()).first()
+        extra = []
+        for ix in dup[dup].index:
+            if ix in bad_idx:
+                continue
+            fp = int(first_pos[ids[ix]])
+            fl = lines(fp) if lines is not None else None
+            at = f"line {fl}" if fl is not None else f"{where} {fp + 1}"
+            extra.append((ix, "id", f"duplicate id {ids[ix]}: the same id as {at}"))
+        if extra:
+            problems = pd.concat([problems, pd.DataFrame(extra, columns=["row", "field",
+                                                                          "reason"])],
+                                 ignore_index=True)
+            bad_idx |= {r for r, _f, _w in extra}
     rejections: list[Rejection] = []
     if bad_idx:
         rows = list(bad_idx)
@@ -263,14 +434,15 @@ def _to_frame(df, layout: str, file: str, lines: _RowLines | None):
             fld, why = first[row]
             i = pos.get(row, 0)
             line = lines(i) if lines is not None else None
-            where = "" if line is not None else f"row {i + 1}: "
-            rejections.append(Rejection(file, line, fld, where + why,
+            prefix = "" if line is not None else f"{where} {i + 1}: "
+            rejections.append(Rejection(file, line, fld, prefix + why,
                                         str(out.loc[row, "place"]) if "place" in out else ""))
         out = _keep_rows(out, ~out.index.isin(list(bad_idx)))
-    for c in ("fatalities_low", "fatalities_best", "fatalities_high", "wounded_best"):
-        out[c] = out[c].astype("Int64")
-    out["geo_precision"] = out["geo_precision"].astype("int64")
-    out["source_count"] = out["source_count"].astype("int64")
+    for c in ("fatalities_low", "fatalities_best", "fatalities_high", "wounded_best",
+              "geo_precision"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+    out["source_count"] = pd.to_numeric(out["source_count"], errors="coerce").fillna(0).astype(
+        "int64")
     for c in ("date_text", "place_kind", "place_note"):  # geoevents' optional columns
         if c not in out.columns:
             out[c] = ""
@@ -307,7 +479,7 @@ def _frame_columns(t) -> tuple[Any, Any]:
     """Our own CSV: typed columns, missing optional columns filled, ids made when absent."""
     import pandas as pd
 
-    from maps.layouts import _num
+    from maps.layouts import _count, _num, _problems
     from maps.schema import INCIDENT_COLUMNS
 
     out = t.copy()
@@ -321,14 +493,20 @@ def _frame_columns(t) -> tuple[Any, Any]:
         raw = out[c].astype("str").fillna("") if n else out[c]
         num[c] = _num(raw) if n else pd.Series(dtype="float64")
     bad = []
+    counts = []
     for c in ("lat", "lon", "geo_precision", "fatalities_low", "fatalities_best",
               "fatalities_high", "wounded_best", "source_count"):
         raw = out[c].astype("str").fillna("")
-        m = num[c].isna() & (raw.str.strip() != "")
-        for ix in m[m].index:
-            bad.append((ix, c, f"{c} {str(raw.loc[ix])!r} is not a number"))
-        out[c] = num[c]
-    out["geo_precision"] = out["geo_precision"].fillna(3)
+        if c in ("lat", "lon", "geo_precision"):
+            m = num[c].isna() & (raw.str.strip() != "")
+            for ix in m[m].index:
+                bad.append((ix, c, f"{c} {str(raw.loc[ix])!r} is not a number"))
+            out[c] = num[c]
+        else:
+            out[c], checks = _count(raw, c)
+            counts.extend(checks)
+    cp = _problems(counts)
+    bad.extend(cp.itertuples(index=False, name=None))
     out["source_count"] = out["source_count"].fillna(0)
     # A hand-made table may leave out the end date and the precision: one day, or a range.
     start = out["date_start"].astype("str").fillna("").str.strip()
@@ -354,7 +532,7 @@ def _frame_columns(t) -> tuple[Any, Any]:
     # Rows without an id get one from their content.
     ids = out["id"].astype("str").fillna("")
     if (ids.str.strip() == "").any():
-        from .frames import incident_from_row
+        from ..frames import incident_from_row
 
         for ix in ids[ids.str.strip() == ""].index:
             with contextlib.suppress(IncidentError):
@@ -370,7 +548,7 @@ def validate_rows(frame) -> Any:
 
     from maps.schema import DATE_PRECISIONS
 
-    from .model import EVENT_TYPES
+    from ..model import EVENT_TYPES
 
     f = frame
     checks: list[tuple[Any, str, str]] = []
@@ -401,6 +579,14 @@ def validate_rows(frame) -> Any:
     both = s_ok & (end != "")
     add(both & (start > end), "date_end",
         lambda ix: f"date_end {end[ix]} is before date_start {start[ix]}")
+    # A date after tomorrow (any time zone's today) is a typing or export error (2099).
+    from datetime import date, timedelta
+
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    add(s_ok & (start > tomorrow), "date_start",
+        lambda ix: f"date_start {start[ix]} is in the future")
+    add(~(s_ok & (start > tomorrow)) & e_ok & (end != "") & (end > tomorrow), "date_end",
+        lambda ix: f"date_end {end[ix]} is in the future")
     gp = pd.to_numeric(f["geo_precision"], errors="coerce")
     add(gp.notna() & ~gp.isin([1, 2, 3]), "geo_precision",
         lambda ix: f"geo_precision {gp[ix]} is not 1, 2 or 3")
@@ -459,7 +645,7 @@ def _read_geojson(path: Path, doc: dict, warnings: list[str]) -> TableRead:
         rows.append(row)
         keep.append(i)
     if not rows:
-        from .frames import incidents_frame
+        from ..frames import incidents_frame
 
         return TableRead(incidents_frame([]), "geojson", rejections, warnings, len(feats))
     df = pd.DataFrame(rows).fillna("")
@@ -515,7 +701,7 @@ def _read_gpkg(path: Path) -> TableRead:
 
 def _read_model(path: Path, doc_or_text: Any, warnings: list[str], *, yaml_: bool) -> TableRead:
     incidents, rejections, n = read_incident_documents(path, doc_or_text, yaml_=yaml_)
-    from .frames import incidents_frame
+    from ..frames import incidents_frame
 
     placed = []
     for inc, line in incidents:
@@ -581,7 +767,7 @@ def read_incident_documents(path: Path, doc_or_text: Any, *, yaml_: bool
 
 def read_incidents(path: str | Path) -> tuple[list[Incident], list[Rejection]]:
     """Any table as incident objects (frames are converted row by row)."""
-    from .frames import incidents_from_frame
+    from ..frames import incidents_from_frame
 
     res = read_table(path)
     return incidents_from_frame(res.frame), res.rejections
@@ -622,7 +808,7 @@ def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | N
         write_file(p, text, overwrite=overwrite, inputs=inputs, what="incidents",
                    error=InputError)
         return
-    from .frames import incidents_frame
+    from ..frames import incidents_frame
 
     frame = incidents_frame([i for i in incidents if i.location.placed])
     write_frame(frame, p, fmt=kind, overwrite=overwrite, inputs=inputs)
