@@ -53,9 +53,6 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
                    help="YAML file giving each article's outlet, publication date and URL")
     p.add_argument("--lines", metavar="SPEC", type=Path, action="append", default=[],
                    help="control-line spec (YAML) or line GeoJSON; repeatable")
-    from .store.query import add_store_arguments
-
-    add_store_arguments(p)
     g = p.add_argument_group("tables")
     g.add_argument("--columns", metavar="ROLE=COLUMN,...",
                    help="read any CSV/TSV/.xlsx with this column mapping, e.g. "
@@ -193,16 +190,15 @@ def load_frames(inputs: list[Path], *, published: str | None = None, meta: Path 
                 lines: list[Path] | None = None, gazetteer: Any = None,
                 store: Any = None, options: Any = None) -> Frames:
     """Read every input into the frames of :mod:`maps.schema`; ``store`` (a
-    :class:`geoevents.store.StoreQuery`) adds the incidents of a store that pass its filters;
+    :class:`geoevents.store.StoreQuery`, anything with ``read_into(frames)``: the store package
+    builds on this module, not the other way) adds the incidents of a store that pass its filters;
     ``options`` are the :class:`geoevents.tables.ReadOptions` of the table readers."""
     if not inputs and store is None:
         raise InputError("give INPUT files, or --store STORE to read an incident store")
     frames = load_incidents(inputs, published=published, meta=meta, gazetteer=gazetteer,
                             options=options)
     if store is not None:
-        from .store import read_store
-
-        read_store(frames, store)
+        store.read_into(frames)
     if lines:  # control lines: build each spec (or read a built file), then give sides
         from .control.lines import load as load_lines
         from .control.sides import assign_sides

@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_input_arguments(p)
+    from ..store.query import add_store_arguments
+
+    add_store_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                    help="the file to write (.gpkg, .geojson/.json, .kml, .csv)")
     p.add_argument("--format", dest="format", metavar="FORMAT", default=None,
