@@ -20,7 +20,6 @@ matching with :mod:`geoevents.merge`'s rules, the plan of an ``add``, correction
 
 from __future__ import annotations
 
-
 from .access import is_database_url, open_store, read_store
 from .core import SCHEMA_VERSION, StoreError
 from .query import StoreQuery
