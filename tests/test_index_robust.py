@@ -205,10 +205,24 @@ def test_leftover_temporary_files_are_cleaned_unless_a_build_runs(small: Path, c
     gindex.ensure()
     left = small.parent / ".gazetteer-killed.tmp"
     left.write_bytes(b"x" * 1000)
-    with gindex.build_lock(small) as held:  # "another process" is building
-        assert held
+    held, done = threading.Event(), threading.Event()
+
+    def builder() -> None:  # "another process" is building (the lock is re-entrant per thread)
+        with gindex.build_lock(small):
+            held.set()
+            done.wait(30)
+
+    t = threading.Thread(target=builder)
+    t.start()
+    try:
+        assert held.wait(30)
         assert gindex.clean_leftovers(small) == []
         assert left.exists()
+        assert gindex.ensure() == (small, None)  # the index is used meanwhile
+        assert left.exists()
+    finally:
+        done.set()
+        t.join(30)
     capsys.readouterr()
     assert gindex.ensure() == (small, None)
     assert not left.exists()
