@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("brief", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_input_arguments(p)
+    from ..store.query import add_store_arguments
+
+    add_store_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path, default=Path("brief.html"),
                    help="the HTML briefing to write (default: brief.html)")
     p.add_argument("--table-rows", metavar="N", type=int, default=2000,

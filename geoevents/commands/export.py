@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_input_arguments(p)
+    from ..store.query import add_store_arguments
+
+    add_store_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                    help="the file to write (.gpkg, .geojson/.json, .kml, .csv)")
     p.add_argument("--format", dest="format", metavar="FORMAT", default=None,
@@ -50,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geoevents.pipeline import load_frames
+    from geoevents.pipeline import load_frames, report_rejections, table_options
     from maps.export import ExportError, export_frames, output_files, resolve_format
     from maps.writers import check
 
@@ -66,15 +69,15 @@ def run(args: argparse.Namespace) -> int:
     gazetteer = None  # as for `geoevents map`: articles and control-line specs name places
     if args.lines or any(Path(p).suffix.lower() in ARTICLE_SUFFIXES for p in args.inputs):
         gazetteer = open_gazetteer(args)
+    from ..store.query import store_query
+
     frames = load_frames([Path(p) for p in args.inputs], published=args.published,
-                         meta=args.meta, lines=args.lines, gazetteer=gazetteer)
-    for rejection in frames.rejections:
-        print(f"geoevents export: not exported: {rejection}", file=sys.stderr)
+                         meta=args.meta, lines=args.lines, gazetteer=gazetteer,
+                         store=store_query(args), options=table_options(args))
+    # A few rejections, all in the report beside the output, one summary line; nothing read
+    # at all: InputError (exit 2) and no export.
+    report_rejections(frames, "export", args.output, verb="not exported")
     result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
                            overwrite=args.overwrite, inputs=inputs)
     print(f"geoevents export: {result.summary()}", file=sys.stderr)
-    if frames.rejections:
-        print(f"geoevents export: {len(frames.rejections)} input item(s) could not be read "
-              "or placed (listed above)", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if frames.rejections else 0

@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("map", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_input_arguments(p)
+    from ..store.query import add_store_arguments
+
+    add_store_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path, default=Path("map.html"),
                    help="the HTML map to write (default: map.html)")
     p.add_argument("--png", metavar="FILE", type=Path, help="also write a static PNG map")

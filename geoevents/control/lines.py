@@ -510,12 +510,30 @@ def _number(value: Any, err: Any, fld: str, lo: float | None, hi: float | None) 
     return x
 
 
+def is_color(value: str) -> bool:
+    """True for #rgb, #rgba, #rrggbb, #rrggbbaa or a CSS colour name (``darkred``): what
+    every map and export draws the same."""
+    s = str(value).strip()
+    if not _COLOR.match(s):
+        return False
+    if s.startswith("#"):
+        return True
+    import webcolors
+
+    try:
+        webcolors.name_to_hex(s.lower())
+    except ValueError:
+        return False
+    return True
+
+
 def _color(value: Any, err: Any, fld: str) -> str:
     if value is None or value == "":
         return ""
     s = str(value).strip()
-    if not _COLOR.match(s):
-        raise err(f"'{s}' is not a colour; use #rrggbb, #rgb or a CSS colour name", fld)
+    if not is_color(s):
+        raise err(f"'{s}' is not a colour; use #rrggbb, #rgb or a CSS colour name (such as "
+                  "darkred)", fld)
     return s
 
 
@@ -1045,6 +1063,13 @@ def read(path: str | Path) -> tuple[Any, Any]:
                 part[c] = part[c].fillna("").astype(str)
             elif cols[c] == "float":
                 part[c] = part[c].astype("float64")
+        for c in ("color", "color_left", "color_right"):
+            if c in part.columns:
+                bad = [v for v in part[c] if v and not is_color(v)]
+                if bad:
+                    raise InputError(f"'{bad[0]}' is not a colour; use #rrggbb, #rgb or a CSS "
+                                     "colour name (such as darkred)", file=str(p),
+                                     field=f"{layer}.{c}")
         out.append(gpd.GeoDataFrame(part, geometry="geometry", crs=4326))
     return out[0], out[1]
 
