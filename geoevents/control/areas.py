@@ -46,6 +46,8 @@ SAME_PLACE_KM = 10.0
 LINE_GAP_M = 1.0
 #: Output coordinates are snapped to this grid (degrees, about 1 cm).
 GRID_DEG = 1e-7
+#: A place at most this far (m) outside the clip area keeps the land this close to it.
+BORDER_SNAP_M = 2000.0
 #: Longest straight edge (m) projected back to lon/lat.
 SEGMENT_M = 2000.0
 AREA_COLUMNS = ("party", "status", "party2", "color", "color2", "as_of", "valid_from",
@@ -367,6 +369,17 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
     region_p = _project(fwd, region) if region is not None else None
     if region_p is not None:
         region_p = shapely.make_valid(region_p)
+        # A place just outside the clip area (a border town, a crossing: borders at 1:10 m
+        # are off by hundreds of metres) keeps the land around it.
+        pts = shapely.points(allxy)
+        gap = shapely.distance(region_p, pts)
+        near = (gap > 0) & (gap <= BORDER_SNAP_M)
+        if near.any():
+            region_p = shapely.union_all([region_p, *shapely.buffer(pts[near], BORDER_SNAP_M)])
+        far = int((gap > BORDER_SNAP_M).sum())
+        if far:
+            warnings.append(f"{far} place(s) lie outside the clip area: their land is clipped "
+                            "away")
         shapely.prepare(region_p)
     lines_p_all = None
     if lines is not None and len(lines):
