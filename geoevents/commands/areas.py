@@ -116,10 +116,10 @@ def _check_output(args: argparse.Namespace, path: Path) -> None:
 def write_geojson(frame, path: Path) -> None:
     """The AREAS frame as one GeoJSON FeatureCollection, written atomically (same frame,
     byte-identical file)."""
-    from ..textio import atomic_write
+    from gazetteer.atomic import write_file
 
     text = frame.to_json(na="null", drop_id=True, ensure_ascii=False, separators=(",", ":"))
-    atomic_write(path, text + "\n", what="areas file")
+    write_file(path, text + "\n", overwrite=True, what="areas file")  # checked before
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -172,7 +172,7 @@ def _write_rejections(rejections: list, path: Path) -> None:
     import csv
     import io
 
-    from ..textio import atomic_write
+    from gazetteer.atomic import write_file
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -180,4 +180,4 @@ def _write_rejections(rejections: list, path: Path) -> None:
     for r in rejections:
         w.writerow([r.file, r.line if r.line is not None else "", r.field or "", r.reason,
                     r.text])
-    atomic_write(path, buf.getvalue(), what="rejections file")
+    write_file(path, buf.getvalue(), overwrite=True, what="rejections file")  # checked before

@@ -77,7 +77,7 @@ class ControlRead:
 
 
 def _rejection(file: str, line: int | None, fld: str | None, reason: str, text: str = "") -> Any:
-    from ..pipeline import Rejection
+    from ..model import Rejection
 
     return Rejection(file, line, fld, reason, text)
 
