@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from . import __version__
 
 COMMANDS = ("resolve", "gazetteer", "extract", "data", "lines", "map", "brief", "export", "add",
-            "store")
+            "store", "archive")
 
 EPILOG = """\
 exit status: 0 all done, 1 some inputs could not be resolved or placed (they are reported),
