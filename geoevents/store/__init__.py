@@ -20,42 +20,9 @@ matching with :mod:`geoevents.merge`'s rules, the plan of an ``add``, correction
 
 from __future__ import annotations
 
-from typing import Any
-
+from .access import is_database_url, open_store, read_store
 from .core import SCHEMA_VERSION, StoreError
 from .query import StoreQuery
 
-__all__ = ["SCHEMA_VERSION", "StoreError", "StoreQuery", "is_database_url", "open_store"]
-
-
-def is_database_url(location: str) -> bool:
-    return str(location).startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
-
-
-def open_store(location: Any, *, create: bool = False):
-    """The store at ``location`` (a GeoPackage path or a PostgreSQL URL).  ``create``: make a new
-    store when there is none (``geoevents add``); otherwise a missing store is a StoreError."""
-    if is_database_url(str(location)):
-        from .pg import PostgresStore
-
-        return PostgresStore(str(location), create=create)
-    from .gpkg import GeoPackageStore
-
-    return GeoPackageStore(location, create=create)
-
-
-def read_store(frames: Any, query: StoreQuery) -> Any:
-    """Add the incidents of ``query``'s store that pass its filters to ``frames`` (a
-    :class:`geoevents.pipeline.Frames`); the store's messages join the frames' messages."""
-    import geopandas as gpd
-    import pandas as pd
-
-    store = open_store(query.location)
-    frame, messages = store.read(query)
-    if len(frames.incidents):
-        frame = gpd.GeoDataFrame(pd.concat([frames.incidents, frame], ignore_index=True),
-                                 crs="EPSG:4326")
-    frames.incidents = frame
-    frames.messages.extend(messages)
-    frames.sources.append(getattr(store, "display", store.location))
-    return frames
+__all__ = ["SCHEMA_VERSION", "StoreError", "StoreQuery", "is_database_url", "open_store",
+           "read_store"]

@@ -594,7 +594,8 @@ def load_inputs(paths: list[Path], *, published: str | None = None, meta: Path |
     from gazetteer import InputError
 
     from ..frames import incidents_from_frame
-    from ..pipeline import Rejection, is_table, load_incidents
+    from ..model import Rejection
+    from ..pipeline import is_table, load_incidents
 
     batches: list[InputBatch] = []
     rejections: list[Any] = []

@@ -30,6 +30,12 @@ class StoreQuery:
     bbox: tuple[float, float, float, float] | None = None
     types: list[str] = field(default_factory=list)
 
+    def read_into(self, frames: Any) -> Any:
+        """Add this query's incidents to ``frames`` (:func:`geoevents.store.read_store`)."""
+        from .access import read_store
+
+        return read_store(frames, self)
+
     def describe(self) -> str:
         parts = []
         if self.date_from or self.date_to:
