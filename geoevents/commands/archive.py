@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "cluster of two worker processes")
         q.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                        help=".geojson, .parquet or .csv")
+        q.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
         return q
 
     h = aggregate("hexagons", "incidents per h3 cell per period")
@@ -94,7 +95,7 @@ def run_hexagons(args: argparse.Namespace) -> int:
                              countries=_countries(args.country), date_from=args.date_from,
                              date_to=args.date_to, by_type=args.by_type,
                              scheduler=args.scheduler)
-    archive.write_frame(frame, args.output)
+    archive.write_frame(frame, args.output, overwrite=args.overwrite)
     total = int(frame["count"].sum()) if len(frame) else 0
     print(f"geoevents archive hexagons: {total} incidents in {len(frame)} cell-periods "
           f"({frame['cell'].nunique() if len(frame) else 0} cells) -> {args.output}",
@@ -113,7 +114,7 @@ def run_sides(args: argparse.Namespace) -> int:
     table = archive.sides(args.archive, lines, zones, every=args.every,
                           countries=_countries(args.country), date_from=args.date_from,
                           date_to=args.date_to, scheduler=args.scheduler)
-    archive.write_frame(table, args.output)
+    archive.write_frame(table, args.output, overwrite=args.overwrite)
     print(f"geoevents archive sides: {int(table['count'].sum()) if len(table) else 0} "
           f"incidents in {len(table)} rows -> {args.output}", file=sys.stderr)
     return 0

@@ -440,9 +440,13 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
     return frame
 
 
-def write_frame(frame: Any, path: Path) -> None:
-    """HEXAGONS or sides output: .geojson (RFC 7946 text), .parquet (GeoParquet) or .csv."""
-    from ..textio import atomic_write
+def write_frame(frame: Any, path: Path, *, overwrite: bool = False) -> None:
+    """HEXAGONS or sides output: .geojson (RFC 7946 text), .parquet (GeoParquet) or .csv,
+    written whole or not at all (:func:`maps.writers.write_file`)."""
+    from maps.writers import write_file
+
+    def atomic_write(p: Path, data: Any, what: str) -> None:
+        write_file(p, data, overwrite=overwrite, what=what, error=StoreError)
 
     path = Path(path)
     suffix = path.suffix.lower()
