@@ -212,8 +212,8 @@ class GeoPackageStore:
         import pandas as pd
         import pyogrio
 
-        from gazetteer.atomic import Staged
         from maps.export import write_geopackage
+        from maps.writers import Staged
 
         frame = state.frame
         if plan.rows:
@@ -224,7 +224,7 @@ class GeoPackageStore:
                                                          str(frame["id"].iat[i])))
         frame = frame.iloc[order].reset_index(drop=True)
         tables = state.next_tables(plan)
-        staging = Staged([self.path], overwrite=True, what="store")
+        staging = Staged([self.path], overwrite=True, what="store", error=StoreError)
         temp = staging.path(self.path)
         try:
             write_geopackage(temp, frame)
