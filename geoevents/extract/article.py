@@ -120,6 +120,13 @@ def segment(doc: Document) -> list[Sentence]:
     """The document's sentences, each with its kind and story number."""
     blocks = doc.blocks
     kinds = [classify_block(b.text, b.kind) for b in blocks]
+    # A text file's first line is its headline only when it reads like one: a lead paragraph
+    # ("SANAA (AP) - At least 200 fighters were killed ...", "Russian air strikes on Monday
+    # killed 53 civilians ... a monitor said.") is the story's first paragraph.
+    if blocks and kinds[0] == "title" and not doc.html and (
+            (not _headline_like(blocks[0].text) and len(blocks[0].text.split()) > 12) or
+            (DATELINE.match(blocks[0].text) and _is_dateline(DATELINE.match(blocks[0].text)))):
+        kinds[0] = "body"
     title = _norm(doc.title)
     # A headline repeated close to itself after the body started opens a new story (pages that
     # carry a second story); the document's own title repeated is not one.

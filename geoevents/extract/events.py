@@ -65,8 +65,30 @@ _AREA_WORDS = re.compile(r"\b(?:province|governorate|region|countryside|desert|d
                          r"valley|badiya|plain|the\s+(?:east|west|north|south)\s+of)\b", re.I)
 _NEAR_WORDS = re.compile(r"\b(?:near|nearby|outside|around|close\s+to|outskirts|vicinity|between|"
                          r"edge|km|kilomet\w+|miles?|(?:north|south|east|west)\w*\s+of)\b", re.I)
-_TERRITORY = re.compile(r"^\s+(?:the\s+)?(?:(?:town|village|city|area|district|base|airport|"
-                        r"hill|positions?|region|province|countryside)\b|(?-i:[A-Z]))", re.I)
+_TERRITORY_NOUN = (r"(?:towns?|villages?|city|cities|areas?|districts?|neighbou?rhoods?|bases?|"
+                   r"airports?|air\s*bases?|airdromes?|hills?|mountains?|mount|regions?|"
+                   r"provinces?|countryside|site|complex|cent(?:er|re)|dams?|mosques?|"
+                   r"crossings?|islands?|oil\s*fields?|fields|quarters?|suburbs?|camps?|farms?|"
+                   r"localit(?:y|ies)|zones?|territory|territories|strongholds?|bastions?|parts?|"
+                   r"settlements?|hamlets?|control)")
+#: What a territory word takes: a place ("the strategic northern town of Ariha", "four more
+#: villages", "control of Kallaseh"), not people or arms ("captured 600 troops").
+_TERRITORY = re.compile(
+    r"^\s*(?:,\s*)?(?:on\s+(?:\w+\s+){1,2}|(?:early\s+)?(?:this|last|yesterday)\s+\w+\s+|"
+    r"today\s+|yesterday\s+)?(?:of\s+|over\s+)?(?:(?:the|a|an)\s+)?"
+    r"(?:(?:(?:[\w’'-]+,?\s+){0,4}?" + _TERRITORY_NOUN + r"\b)|(?-i:[A-Z])(?!\w*\s+(?:\w+\s+)?"
+    r"(?:fighters|militants|members|soldiers|troops|terrorists|jihadists|commanders?|leaders?)\b))",
+    re.I)
+_TERRITORY_TYPES = ("Non-state actor overtakes territory", "Government regains territory")
+#: "the liberated villages", "newly captured areas": the word describes, it does not report.
+_ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|newly|recently|already|previously)\s+$",
+                          re.I)
+#: "to recapture", "in a bid to seize", "trying to retake": a purpose, not an event.
+_INFINITIVE = re.compile(r"\bto\s+(?:(?:try|help|attempt)\s+(?:to\s+)?)?$", re.I)
+_NOT_TERRITORY = re.compile(
+    r"^\s*(?:place|part|office|refuge|shelter|aim|responsibility|care|note|advantage|measures|"
+    r"steps|action|charge|power|hostages?|prisoners?|captives?)\b|^\s*(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}?(?:war|conflict|fray|talks|negotiations|"
+    r"deal|agreement|country|dialogue|battle\s+for)\b", re.I)
 _PAIR = re.compile(r"\b(?:a\s+pair\s+of|two|twin|double)\s+(?:\w+\s+)?(?:attacks|assaults|"
                    r"raids|bombings|blasts|explosions|strikes)\b", re.I)
 _PLURAL_TRIGGER = re.compile(r"\b(?:attacks|assaults|raids|strikes|bombings|clashes|battles|"
@@ -134,10 +156,16 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     hyp = 0
     for rule in lexicon.TRIGGERS:
         for m in rule.pattern.finditer(text):
-            if rule.sub_event_type in ("Non-state actor overtakes territory",
-                                       "Government regains territory") and \
-                    not _TERRITORY.match(text[m.end():]):
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    (not _TERRITORY.match(text[m.end():]) or
+                     _NOT_TERRITORY.match(text[m.end():]) or
+                     _ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()])):
                 continue
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    _INFINITIVE.search(text[max(0, m.start() - 40):m.start()]) and \
+                    not re.search(r"(?:ed|ing|s)$", m.group(0).split()[0], re.I):
+                hyp += 1
+                continue  # "to recapture the city", "trying to seize": not (yet) an event
             if any(m.start() < t.begin + len(t.text) and t.begin < m.end() for t in found):
                 continue
             if lexicon.HYPOTHETICAL.search(text[max(0, m.start() - 60):m.start()]):
@@ -861,7 +889,10 @@ class StoryReader:
                                    if d.date_problems else "")
                 plural = all(_PLURAL_TRIGGER.fullmatch(t.text) for t in d.triggers) and \
                     d.triggers
-                if plural or not exact:
+                # An event the report does not date is kept with an unknown date (and a
+                # note) - unless it is only a plural ("attacks", "clashes") without a figure:
+                # a pattern of events, not one.
+                if (plural or not d.triggers) and not exact:
                     return None, why + " and not the story's main event", False
             edate = EventDate.unknown(self.published)
         # Where.
@@ -1044,7 +1075,12 @@ def _side(g: Group | None, host: str, actor1: str, a1_kind: str) -> tuple[str, s
 
 def _event_type(d: Draft) -> tuple[str, str]:
     ts = d.triggers
-    specific = [t for t in ts if not t.rule.generic]
+    if not ts:  # only a casualty figure: violence, against civilians when they are the dead
+        civ = any(r.group is not None and r.group.kind == "civilians" for r in d.figs)
+        return ("Violence against civilians", "Attack") if civ else ("Battles", "Armed clash")
+    # Arrests and protests are the event only when nothing violent is reported with them.
+    violent = any(t.rule.priority >= 35 for t in ts)
+    specific = [t for t in ts if not t.rule.generic and not (violent and t.rule.priority <= 30)]
     pool = specific or ts
     best = max(pool, key=lambda t: t.rule.priority)
     et, sub = best.rule.event_type, best.rule.sub_event_type
