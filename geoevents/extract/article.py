@@ -39,6 +39,7 @@ DATELINE = re.compile(
     r"\s*(?::|–|—|-{1,2})\s+(?=\S)")
 _ABBREV = frozenset(
     ["mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "pvt", "rev", "prof", "jr", "sr", "no", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "vs", "a.m", "p.m", "approx", "est", "dept", "govt", "inc", "ltd", "co", "corp", "fig", "brig", "adm", "cmdr", "gov", "sen", "rep", "hon"])
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣●*–-]|\d{1,2}[.)])\s+")
 _BOUNDARY = re.compile(r"[.!?][”’\"')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\u0600-\u06FF])|"
                        r"(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 
@@ -152,7 +153,7 @@ def segment(doc: Document) -> list[Sentence]:
         if i in story_at and i > 0:
             story += 1
         kind = kinds[i]
-        text = b.text
+        text = _BULLET.sub("", b.text)
         dateline = ""
         if kind == "body":
             m = DATELINE.match(text)

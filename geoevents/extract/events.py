@@ -926,6 +926,10 @@ class StoryReader:
         if event_type == "Battles" and actor2 == "Civilians" and sub_type == "Armed clash":
             event_type, sub_type = "Violence against civilians", "Attack"
         a1_kind = _actor_kind(d, actor1)
+        if sub_type in _TERRITORY_TYPES and actor1 and actor1 != "unidentified armed group":
+            # Who gains decides (SCHEMAS.md): a state's forces regain, anyone else overtakes.
+            sub_type = "Government regains territory" if a1_kind == "state" else \
+                "Non-state actor overtakes territory"
         casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs]
         claims = self._claims(d, actor1)
         notes = list(dict.fromkeys(d.notes))

@@ -83,6 +83,12 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     _t(r"\bshell(?:ing|ed|s)\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|"
        r"\bbombard(?:ment|ed|ing)\b", REMOTE, "Shelling/artillery/missile attack", 40),
     _t(r"\b(?:hit|struck|strike|strikes|pounded)\s+(?:\w+\s+){0,3}targets?\b", REMOTE, "", 38),
+    # "six strikes engaged ISIS units", "Russian strikes on Idlib": a strike that is not a
+    # missile, rocket or artillery strike (those above) is from the air.
+    _t(r"\b(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|multiple|more|"
+       r"new|further|coalition|russian|israeli|turkish|american|u\.?s\.?|regime|government|"
+       r"syrian|iraqi|saudi|precision|deadly|overnight)\s+)(?:\w+\s+)?strikes?\b(?!\s+(?:a\s+)?deal)",
+       REMOTE, "Air/drone strike", 37),
     _t(r"\bexplosions?\b|\bblasts?\b|\bexploded\b|\bdetonat(?:ed|ion)\b|\bbomb(?:s|ed)?\b",
        REMOTE, "Remote explosive/landmine/IED", 35),
     _t(r"\briot(?:s|ers|ing)?\b", "Riots", "Violent demonstration", 30),

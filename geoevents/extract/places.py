@@ -39,7 +39,7 @@ SPAN_RE = re.compile(
 _SUFFIX = re.compile(r"(?:['’]s|['’]|-(?:based|backed|led|held|run|operated|affiliated|linked|"
                      r"controlled|born|made|style|era|bound|allied|supported))$")
 
-STOP = frozenset(["the", "a", "an", "in", "on", "at", "after", "before", "according", "but", "and", "for", "from", "it", "this", "that", "these", "those", "there", "they", "he", "she", "we", "i", "you", "your", "our", "his", "her", "its", "their", "some", "many", "several", "while", "when", "where", "what", "who", "how", "why", "since", "meanwhile", "however", "also", "other", "another", "more", "most", "such", "if", "as", "by", "with", "without", "of", "to", "into", "over", "under", "between", "during", "despite", "although", "because", "previously", "yesterday", "today", "tonight", "later", "earlier", "both", "all", "any", "each", "every", "no", "not", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "former", "up", "out", "so", "then", "than", "just", "only", "even", "still", "yet", "already", "once", "thus", "here", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "king", "prince", "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "sergeant", "sgt", "captain", "capt", "spokesman", "spokeswoman", "spokesperson", "sheikh", "emir", "ayatollah", "pope", "premier", "chancellor", "senator", "governor", "mayor", "commander", "chief", "head", "leader", "secretary", "ambassador", "envoy", "foreign", "defence", "defense", "interior", "state", "army", "police", "military", "government", "regime", "ministry", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "updated", "source", "sources", "photo", "file", "read", "comments", "share", "watch", "reuters", "afp", "ap", "islamic", "muslims", "muslim", "christian", "christians", "jihadist", "jihadists", "kurdish", "kurds", "arab", "arabs", "shia", "sunni", "shiite", "alawite", "druze", "western", "eastern", "northern", "southern", "central", "north", "south", "east", "west", "un", "nato", "eu", "isis", "is", "isil", "daesh", "sdf", "ypg", "fsa", "hts", "pkk", "pmf", "kremlin", "pentagon"])
+STOP = frozenset(["the", "a", "an", "in", "on", "at", "after", "before", "according", "but", "and", "for", "from", "it", "this", "that", "these", "those", "there", "they", "he", "she", "we", "i", "you", "your", "our", "his", "her", "its", "their", "some", "many", "several", "while", "when", "where", "what", "who", "how", "why", "since", "meanwhile", "however", "also", "other", "another", "more", "most", "such", "if", "as", "by", "with", "without", "of", "to", "into", "over", "under", "between", "during", "despite", "although", "because", "previously", "yesterday", "today", "tonight", "later", "earlier", "both", "all", "any", "each", "every", "no", "not", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "former", "up", "out", "so", "then", "than", "just", "only", "even", "still", "yet", "already", "once", "thus", "here", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "king", "prince", "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "sergeant", "sgt", "captain", "capt", "spokesman", "spokeswoman", "spokesperson", "sheikh", "emir", "ayatollah", "pope", "premier", "chancellor", "senator", "governor", "mayor", "commander", "chief", "head", "leader", "secretary", "ambassador", "envoy", "foreign", "defence", "defense", "interior", "state", "army", "police", "military", "government", "regime", "ministry", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "updated", "source", "sources", "photo", "file", "read", "comments", "share", "watch", "reuters", "afp", "ap", "islamic", "muslims", "muslim", "christian", "christians", "jihadist", "jihadists", "kurdish", "kurds", "arab", "arabs", "shia", "sunni", "shiite", "alawite", "druze", "western", "eastern", "northern", "southern", "central", "north", "south", "east", "west", "un", "nato", "eu", "isis", "is", "isil", "daesh", "sdf", "ypg", "fsa", "hts", "pkk", "pmf", "kremlin", "pentagon", "near", "outside", "around", "inside", "across", "along", "nearby", "close", "outskirts"])
 TITLES = re.compile(
     r"\b(?:President|Prime\s+Minister|Minister|King|Prince|Gen\.?|General|Col\.?|Colonel|"
     r"Lt\.?|Major|Maj\.?|Sgt\.?|Capt\.?|Captain|Sheikh|Emir|Ayatollah|Pope|Premier|Chancellor|"
@@ -324,6 +324,19 @@ class PlaceFinder:
         self.persons: set[str] = set()
         self._spans: dict[str, list[Span]] = {}
         self.area_names: dict[str, str] = {}
+        self._area: set[str] | None = None
+
+    def area(self) -> set[str]:
+        """The countries the report is about: those it names, that of most of the places it
+        names, and those of at least two of them."""
+        if self._area is None:
+            from collections import Counter
+
+            n = Counter(r.place.country for r in self.names.values()
+                        if r is not None and r.place is not None)
+            top = max(n.values(), default=0)
+            self._area = set(self.countries) | {c for c, k in n.items() if k >= 2 or k == top}
+        return self._area
 
     # ------------------------------------------------------------------ document level
     def scan(self, texts: list[str], body: list[str] | None = None) -> None:
@@ -552,6 +565,11 @@ class PlaceFinder:
         from gazetteer import Context
 
         r0 = pm.resolution
+        if r0 is not None and r0.place is not None and r0.place.country not in self.area():
+            # Never in another country than the report's area: a namesake abroad ("Wiran",
+            # a district of Hasakah, is not a village in Germany).
+            return None, (f"{pm.name!r} resolves to {r0.place.name} ({r0.place.country}), "
+                          "outside the countries the report is about")
         if r0 is not None and (not pm.phrase or pm.phrase == pm.name):
             word = self.area_names.get(pm.name.lower())
             if word is None:
