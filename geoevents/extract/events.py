@@ -71,6 +71,7 @@ _TERRITORY_NOUN = (r"(?:towns?|villages?|city|cities|areas?|districts?|neighbou?
                    r"crossings?|islands?|oil\s*fields?|fields|quarters?|suburbs?|camps?|farms?|"
                    r"localit(?:y|ies)|zones?|territory|territories|strongholds?|bastions?|parts?|"
                    r"settlements?|hamlets?|control)")
+_TERRITORY_BEFORE = re.compile(r"\b" + _TERRITORY_NOUN + r"\b", re.I)
 #: What a territory word takes: a place ("the strategic northern town of Ariha", "four more
 #: villages", "control of Kallaseh"), not people or arms ("captured 600 troops").
 _TERRITORY = re.compile(
@@ -80,6 +81,9 @@ _TERRITORY = re.compile(
     r"(?:fighters|militants|members|soldiers|troops|terrorists|jihadists|commanders?|leaders?)\b))",
     re.I)
 _TERRITORY_TYPES = ("Non-state actor overtakes territory", "Government regains territory")
+_BACKGROUND_GERUND = re.compile(r"\b(?:since|before|until)\s+$", re.I)
+#: "The villages of X and Y were cleared": the territory is the subject.
+_PASSIVE = re.compile(r"\b(?:was|were|been|is|are|fully|completely)\s+$", re.I)
 #: "the liberated villages", "newly captured areas": the word describes, it does not report.
 _ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|newly|recently|already|previously)\s+$",
                           re.I)
@@ -91,6 +95,7 @@ _NOT_TERRITORY = re.compile(
     r"deal|agreement|country|dialogue|battle\s+for)\b", re.I)
 _PAIR = re.compile(r"\b(?:a\s+pair\s+of|two|twin|double)\s+(?:\w+\s+)?(?:attacks|assaults|"
                    r"raids|bombings|blasts|explosions|strikes)\b", re.I)
+_AREA_KINDS = frozenset({"admin1", "admin2", "region", "desert", "valley", "plain"})
 _PLURAL_TRIGGER = re.compile(r"\b(?:attacks|assaults|raids|strikes|bombings|clashes|battles|"
                              r"operations|air\s*strikes|air\s*raids)\b", re.I)
 
@@ -140,7 +145,7 @@ class Analysis:
 
     @property
     def fine_places(self) -> list[PlaceMention]:
-        return [p for p in self.event_places if not p.is_country]
+        return [p for p in self.event_places if not p.is_country and not p.unknown]
 
     @property
     def counted(self) -> list[FigureMention]:
@@ -157,6 +162,11 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     for rule in lexicon.TRIGGERS:
         for m in rule.pattern.finditer(text):
             if rule.sub_event_type in _TERRITORY_TYPES and \
+                    _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
+                continue  # "since taking Palmyra": what came before the event reported
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    not (_PASSIVE.search(text[max(0, m.start() - 20):m.start()]) and
+                         _TERRITORY_BEFORE.search(text[max(0, m.start() - 90):m.start()])) and \
                     (not _TERRITORY.match(text[m.end():]) or
                      _NOT_TERRITORY.match(text[m.end():]) or
                      _ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()])):
@@ -332,7 +342,15 @@ def _date_role(text: str, d: DateMention) -> str:
     return "event"
 
 
+_RELATIVE = re.compile(r"\b(?:who|which|that|whose)\s+(?:have|has|had|were|was)\b[^,;.()]*", re.I)
+
+
 def _aggregate(text: str) -> bool:
+    # A relative clause describes the background of what the sentence reports ("retook the
+    # complex from militants who have occupied the city since May").
+    if "since" in text and _RELATIVE.search(text):
+        text = _RELATIVE.sub(lambda m: m.group(0) if _KILL_WORD.search(m.group(0)) else " ",
+                             text)
     return bool(lexicon.AGGREGATE.search(text) or re.search(
         r"\b(?:war|conflict)\s+(?:that|which)\s+has\s+killed\b|"
         r"-year(?:-old)?\s+(?:civil\s+)?war\b|\bthat\s+number\b", text, re.I))
@@ -897,6 +915,9 @@ class StoryReader:
             edate = EventDate.unknown(self.published)
         # Where.
         mp = d.main_place()
+        unknown_pm = None
+        if mp is None:
+            mp, unknown_pm = self._enclosing(d)
         if mp is None:
             cs = sorted({r.place.name for _pm, r, _n, _s in d.places
                          if r is not None and r.place is not None})
@@ -907,7 +928,13 @@ class StoryReader:
         place = r.place
         same = [(x, rx, nx) for x, rx, nx, _s in d.places
                 if rx is not None and rx.place is not None and rx.place.uid == place.uid]
-        precision = max(_precision(rx, x, nx) for x, rx, nx in same)
+        precision = max([_precision(rx, x, nx) for x, rx, nx in same] or [1])
+        if unknown_pm is not None:
+            # A village the gazetteer lacks, at the place the report names around it.
+            precision = 3 if (place.kind in _AREA_KINDS or _precision(r, pm, "") >= 3) else 2
+            note = (f"{unknown_pm.name!r} is not in the gazetteer; placed at {place.name}, "
+                    f"which the report names ({pm.phrase or pm.name})")
+            pm = unknown_pm
         loc = Location(
             written=pm.phrase or pm.name, name=place.name, place_id=place.uid,
             country=place.country, admin1=place.admin1_name or place.admin1 or "",
@@ -951,6 +978,26 @@ class StoryReader:
                        casualties=casualties, claims=claims, sources=[src],
                        notes="; ".join(notes))
         return inc.ensure_id(), "", False
+
+    def _enclosing(self, d: Draft) -> tuple[tuple[PlaceMention, Resolution, str] | None,
+                                             PlaceMention | None]:
+        """For an event placed only at villages the gazetteer lacks: the nearest enclosing
+        place the report names - in the draft's own sentences (the countryside, district or
+        town named with the village), else the place of the story's other events."""
+        unknown = [pm for pm, _r, _n, _s in d.places if pm.unknown]
+        if not unknown:
+            return None, None
+        own = [(pm, r, n) for pm, r, n, _s in d.places
+               if r is not None and r.place is not None and r.place.kind != "country"]
+        if own:
+            return own[0], unknown[0]
+        for other in self.drafts:
+            if other is d:
+                continue
+            mp = other.main_place()
+            if mp is not None and mp[1] is not None:
+                return mp, unknown[0]
+        return None, None
 
     def _casualty(self, r: FigRec, host: str, actor1: str, a1_kind: str) -> Casualty:
         label, party = _side(r.group, host, actor1, a1_kind)

@@ -112,6 +112,7 @@ class PlaceMention:
     role: str = "context"  # event | context
     why: str = ""  # why it is context
     media: bool = False
+    unknown: bool = False  # a settlement the gazetteer does not know, kept as written
 
     @property
     def place(self):  # gazetteer Place or None
@@ -122,6 +123,13 @@ class PlaceMention:
         p = self.place
         return p is not None and p.kind == "country"
 
+
+_SETTLEMENT = (r"(?:villages?|towns?|hamlets?|settlements?|neighbou?rhoods?|districts?|"
+               r"localit(?:y|ies)|farms?|camps?)")
+_SETTLEMENT_BEFORE = re.compile(rf"\b{_SETTLEMENT}\s+of\s+(?:the\s+)?$|"
+                                rf"\b(?:village|town|hamlet)s?\s+(?:[A-Z][\w’'-]+,?\s+(?:and\s+)?)+$",
+                                re.I)
+_SETTLEMENT_AFTER = re.compile(rf"^\s+{_SETTLEMENT}\b", re.I)
 
 _HYPHEN_SUFFIX = re.compile(r"^(?P<name>.+?)-(?P<suffix>based|backed|led|held|run|operated|"
                             r"affiliated|linked|controlled|born|made|style|era|bound|allied|"
@@ -458,6 +466,17 @@ class PlaceFinder:
                                             why="a media outlet named like a place", media=True))
                 continue
             if r is None:
+                # A village the gazetteer lacks, named as one ("the village of Bicgas", "Heya
+                # village"): kept as written, placed later at the place the report names
+                # around it.
+                if kind == "body" and (_SETTLEMENT_BEFORE.search(text[:sp.begin]) or
+                                       _SETTLEMENT_AFTER.match(text[sp.end:])) and \
+                        sp.name not in self.persons:
+                    pm = PlaceMention(sp.name, sp.begin, sp.end, None, unknown=True)
+                    self._phrase(text, pm)
+                    pm.role, pm.why = self._role(text, pm)
+                    if pm.role == "event":
+                        out.append(pm)
                 continue
             pm = PlaceMention(sp.name, sp.begin, sp.end, r)
             self._phrase(text, pm)
@@ -473,6 +492,7 @@ class PlaceFinder:
         for pm in out:
             for other in out:
                 if other is not pm and other.role == "event" and pm.role == "event" and \
+                        not other.unknown and \
                         other.phrase_begin <= pm.begin and pm.end <= other.phrase_end and \
                         not (other.begin <= pm.begin and pm.end <= other.end):
                     pm.role, pm.why = "context", f"the reference point of {other.phrase!r}"
