@@ -257,3 +257,57 @@ def _conflicts(casualties: list) -> list[str]:
             out.append(f"{src} quoted with different {side + ' ' if side else ''}{kind} figures: "
                        + " vs ".join(parts))
     return out
+
+
+_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
+
+
+def _family(inc: Incident) -> str:
+    if inc.sub_event_type in _TERRITORY:
+        return "territory"
+    return inc.event_type
+
+
+def _restates(main: Incident, other: Incident) -> bool:
+    """Whether ``other``, from the same article, only restates ``main``: the same place, and
+    either undated (a later sentence about the event without its date) or of the same date
+    with nothing of its own to add, and of the same kind of event - or a plain clash without
+    figures at the place of a territorial change (the fighting for it)."""
+    a, b = main.location, other.location
+    if not (a.placed and b.placed):
+        return False
+    if not ((a.place_id and a.place_id == b.place_id) or _km(a, b) <= 5.0):
+        return False
+    if other.date.known and not (other.date.start == main.date.start and
+                                 other.date.end == main.date.end and not other.casualties):
+        return False
+    if not main.date.overlaps(other.date):
+        return False
+    if _family(main) == _family(other):
+        return True
+    return (_family(main) == "territory" and other.event_type == "Battles" and
+            not other.casualties)
+
+
+def consolidate(incidents: list[Incident]) -> list[Incident]:
+    """One article's incidents, the restatements of an event folded into it (see
+    :func:`_restates`); the folded incident's figures are kept with the event when it has
+    none of that kind.  An article reporting two events at one place keeps both when both are
+    dated (a roundup: "12 killed on Monday in Marjeh ... 17 overnight in Qaterji")."""
+    order = sorted(range(len(incidents)), key=lambda i: (
+        not incidents[i].date.known, _ORDER.get(incidents[i].date.precision, 9),
+        -len(incidents[i].casualties), i))
+    kept: list[Incident] = []
+    for i in order:
+        inc = incidents[i]
+        host = next((k for k in kept if _restates(k, inc)), None)
+        if host is None:
+            kept.append(inc)
+            continue
+        kinds = {c.kind for c in host.casualties}
+        host.casualties.extend(c for c in inc.casualties if c.kind not in kinds)
+        if (host.location.precision or 1) < (inc.location.precision or 1) and \
+                host.location.place_id == inc.location.place_id:
+            host.location.precision = inc.location.precision
+    pos = {id(x): n for n, x in enumerate(incidents)}
+    return sorted(kept, key=lambda x: pos[id(x)])

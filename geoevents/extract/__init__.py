@@ -168,6 +168,15 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
         for m in out.messages:
             if m not in res.messages:
                 res.messages.append(f"{doc.path}: {m}")
+    # Later sentences that only restate an event are the event (same place, no date of their
+    # own): one incident.
+    from ..merge import consolidate
+
+    before = len(res.incidents)
+    res.incidents = [i.ensure_id() for i in consolidate(res.incidents)]
+    if len(res.incidents) != before:
+        res.messages.append(f"{doc.path}: {before - len(res.incidents)} restatement(s) of an "
+                            "event folded into it")
     # Datelines are context too.
     for s in sentences:
         if s.dateline:

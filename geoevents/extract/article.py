@@ -17,6 +17,9 @@ CAPTION_CREDIT = re.compile(
     r"[(\[][^()\[\]]{0,80}\b(?:AFP|Reuters|AP|Getty|EPA|Anadolu|SANA|File|Photo|Courtesy|"
     r"Handout|Images?|Pool|Xinhua|TASS|Sputnik|Shutterstock)\b[^()\[\]]{0,80}[)\]]\s*\.?$",
     re.I)
+#: "... June 26, 2018. /VCG Photo", "... from ISIS militants. Photo: ARA News".
+CAPTION_TAIL = re.compile(r"(?:/\s*[\w .-]{1,30}\s+Photo|\bPhoto\s*:\s*[\w .-]{2,40}|"
+                          r"\((?:Photo|File\s+Photo|Image)[^()]{0,60}\))\s*\.?\s*$", re.I)
 GALLERY = re.compile(r"^\d+\s*/\s*\d+$")
 META_LINE = re.compile(
     r"^(?:updated|published|last updated|posted|first published|modified)\b.{0,40}$|"
@@ -36,7 +39,7 @@ _FIRST_PERSON_PROMO = re.compile(
 DATELINE = re.compile(
     r"^(?P<place>(?:[A-Z][A-Za-z'’.\-]+|al|el|ad|as|ar|az|de)(?:\s+(?:[A-Z][A-Za-z'’.\-]+|al|el|"
     r"ad|as|ar|az|de)){0,3})(?:,\s*[A-Z][A-Za-z]+)?\s*(?:\((?P<agency>[^)]{1,60})\))?"
-    r"\s*(?::|–|—|-{1,2})\s+(?=\S)")
+    r"\s*(?:(?::|–|—|-{1,2})\s+|(?<=\))\s+)(?=\S)")
 _ABBREV = frozenset(
     ["mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "pvt", "rev", "prof", "jr", "sr", "no", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "vs", "a.m", "p.m", "approx", "est", "dept", "govt", "inc", "ltd", "co", "corp", "fig", "brig", "adm", "cmdr", "gov", "sen", "rep", "hon"])
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣●*–-]|\d{1,2}[.)])\s+")
@@ -70,7 +73,8 @@ def _headline_like(text: str) -> bool:
 
 
 def classify_block(text: str, kind: str) -> str:
-    if kind == "caption" or CAPTION_CREDIT.search(text) or GALLERY.match(text):
+    if kind == "caption" or CAPTION_CREDIT.search(text) or GALLERY.match(text) or \
+            CAPTION_TAIL.search(text):
         return "caption"
     if kind == "title":
         return "title"

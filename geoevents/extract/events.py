@@ -90,7 +90,7 @@ _ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|newly|recently|alrea
 #: "to recapture", "in a bid to seize", "trying to retake": a purpose, not an event.
 _INFINITIVE = re.compile(r"\bto\s+(?:(?:try|help|attempt)\s+(?:to\s+)?)?$", re.I)
 _NOT_TERRITORY = re.compile(
-    r"^\s*(?:place|part|office|refuge|shelter|aim|responsibility|care|note|advantage|measures|"
+    r"^\s*(?:off|place|part|office|refuge|shelter|aim|responsibility|care|note|advantage|measures|"
     r"steps|action|charge|power|hostages?|prisoners?|captives?)\b|^\s*(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}?(?:war|conflict|fray|talks|negotiations|"
     r"deal|agreement|country|dialogue|battle\s+for)\b", re.I)
 _PAIR = re.compile(r"\b(?:a\s+pair\s+of|two|twin|double)\s+(?:\w+\s+)?(?:attacks|assaults|"
@@ -679,6 +679,11 @@ class StoryReader:
         if a.dates and any(d.resolved for d in a.dates):
             scored = [(ok(d), d is cur, i, d) for i, d in enumerate(self.drafts)]
             scored = [t for t in scored if t[0]]
+            # "Earlier this month, ..." after a day's event is another event.
+            coarse = all(x.precision in ("month", "year") for x in a.dates if x.resolved)
+            if coarse:
+                scored = [t for t in scored if t[3].date is None or
+                          t[3].date.precision in ("month", "year") or a.anaphor]
             # A draft without a date is joined only when the sentence refers to it.
             scored = [t for t in scored if t[0] == 2 or a.anaphor or t[3] is prev or
                       (t[3].date is None and (_same_place(t[3], a) or _same_attacker(t[3], a)
@@ -926,6 +931,11 @@ class StoryReader:
             return None, why + (" - the incident could not be placed" if loss else ""), loss
         pm, r, note = mp
         place = r.place
+        if edate.precision == "unknown" and not exact and unknown_pm is None and (
+                place.kind in _AREA_KINDS or _precision(r, pm, note) >= 3):
+            # Undated, without a figure, in a whole region: a pattern of events ("factions
+            # have executed civilians in northeast Syria"), not one an analyst can place.
+            return None, f"no date and only a region ({pm.phrase or pm.name})", False
         same = [(x, rx, nx) for x, rx, nx, _s in d.places
                 if rx is not None and rx.place is not None and rx.place.uid == place.uid]
         precision = max([_precision(rx, x, nx) for x, rx, nx in same] or [1])
@@ -1135,6 +1145,10 @@ def _event_type(d: Draft) -> tuple[str, str]:
     pool = specific or ts
     best = max(pool, key=lambda t: t.rule.priority)
     et, sub = best.rule.event_type, best.rule.sub_event_type
+    if sub == "Abduction/forced disappearance" and any(
+            r.kind == "killed" and r.breakdown_of is None for r in d.figs):
+        # People killed: the attack is the event, the abduction part of its story.
+        et, sub = "Violence against civilians", "Attack"
     # A ground attack that used shelling is a battle ("killed by rebel shelling during a joint
     # attack"): shelling outranks the attack only when no attack word is there.
     ground = [t for t in ts if t.rule.generic and
