@@ -102,7 +102,27 @@ def _score(cluster: Incident, inc: Incident) -> tuple:
     both_dated = int(cluster.date.known and inc.date.known)
     dist = _km(cluster.location, inc.location) if cluster.location.placed and \
         inc.location.placed else 0.0
-    return (shared, same_place, both_dated, -dist)
+    # The same name written (a district the gazetteer lacks: "Karrada"), the same kind of
+    # attack: the better of two events at one place on one day.
+    named = len(_words(cluster.location.written) & _words(inc.location.written))
+    same_sub = int(bool(cluster.sub_event_type) and cluster.sub_event_type == inc.sub_event_type)
+    # Then the closer toll: a later report's revised toll is nearer the event's main toll
+    # than a smaller attack's the same day.
+    fa, fb = cluster.fatalities.best, inc.fatalities.best
+    toll = -abs(math.log((fa + 1) / (fb + 1))) if fa is not None and fb is not None else -9.0
+    return (shared, named, same_sub, same_place, toll, both_dated, -dist)
+
+
+_NAME_STOP = frozenset({"the", "of", "in", "near", "city", "town", "village", "district",
+                        "province", "area", "areas", "a", "an", "and", "eastern", "western",
+                        "northern", "southern", "central", "east", "west", "north", "south",
+                        "busy", "shopping", "mainly", "street", "commercial"})
+
+
+def _words(s: str) -> set[str]:
+    import re
+
+    return {w for w in re.findall(r"[a-z]{3,}", (s or "").lower()) if w not in _NAME_STOP}
 
 
 def merge_incidents(incidents: list[Incident]) -> list[Incident]:

@@ -42,6 +42,8 @@ DATELINE = re.compile(
     r"\s*(?:(?::|–|—|-{1,2})\s+|(?<=\))\s+)(?=\S)")
 _ABBREV = frozenset(
     ["mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "pvt", "rev", "prof", "jr", "sr", "no", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "vs", "a.m", "p.m", "approx", "est", "dept", "govt", "inc", "ltd", "co", "corp", "fig", "brig", "adm", "cmdr", "gov", "sen", "rep", "hon"])
+_DATE_LINE = re.compile(r"^(?:[A-Z][a-z]+day,?\s+)?(?:[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+"
+                        r"[A-Z][a-z]+\s+\d{4}|\d{4}-\d{2}-\d{2})\b.{0,40}$")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣●*–-]|\d{1,2}[.)])\s+")
 _BOUNDARY = re.compile(r"[.!?][”’\"')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\u0600-\u06FF])|"
                        r"(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
@@ -132,6 +134,18 @@ def segment(doc: Document) -> list[Sentence]:
             (not _headline_like(blocks[0].text) and len(blocks[0].text.split()) > 12) or
             (DATELINE.match(blocks[0].text) and _is_dateline(DATELINE.match(blocks[0].text)))):
         kinds[0] = "body"
+    # A text file's headline may follow a header line (a date, an outlet's name): a short line
+    # without final punctuation before any body paragraph is a headline too.
+    if not doc.html:
+        for i in range(1, min(3, len(blocks))):
+            if kinds[i] == "body" and _headline_like(blocks[i].text) and \
+                    all(k != "body" or _headline_like(blocks[j].text) or
+                        META_LINE.match(blocks[j].text) or _DATE_LINE.match(blocks[j].text)
+                        for j, k in enumerate(kinds[:i])) and \
+                    not DATELINE.match(blocks[i].text):
+                kinds[i] = "title"
+            else:
+                break
     title = _norm(doc.title)
     # A headline repeated close to itself after the body started opens a new story (pages that
     # carry a second story); the document's own title repeated is not one.

@@ -88,13 +88,18 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|fully|completely)\s+$", re.I)
 _ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|newly|recently|already|previously)\s+$",
                           re.I)
 #: "to recapture", "in a bid to seize", "trying to retake": a purpose, not an event.
-_INFINITIVE = re.compile(r"\bto\s+(?:(?:try|help|attempt)\s+(?:to\s+)?)?$", re.I)
+_INFINITIVE = re.compile(r"(?<!managed\s)(?<!able\s)(?<!went\s)\bto\s+(?:(?:try|help|attempt)\s+"
+                         r"(?:to\s+)?)?$", re.I)
 _NOT_TERRITORY = re.compile(
     r"^\s*(?:off|place|part|office|refuge|shelter|aim|responsibility|care|note|advantage|measures|"
     r"steps|action|charge|power|hostages?|prisoners?|captives?)\b|^\s*(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}?(?:war|conflict|fray|talks|negotiations|"
     r"deal|agreement|country|dialogue|battle\s+for)\b", re.I)
 _PAIR = re.compile(r"\b(?:a\s+pair\s+of|two|twin|double)\s+(?:\w+\s+)?(?:attacks|assaults|"
                    r"raids|bombings|blasts|explosions|strikes)\b", re.I)
+_ANOTHER = re.compile(r"\b(?:(?:the|a)\s+(?:second|third|fourth|separate|further|new)|another)\s+"
+                      r"(?:[\w-]+\s+)?(?:attacks?|bombings?|blasts?|explosions?|strikes?|"
+                      r"air\s*strikes?|raids?|incidents?|ambush(?:es)?|clash(?:es)?|shelling)\b",
+                      re.I)
 _AREA_KINDS = frozenset({"admin1", "admin2", "region", "desert", "valley", "plain"})
 _PLURAL_TRIGGER = re.compile(r"\b(?:attacks|assaults|raids|strikes|bombings|clashes|battles|"
                              r"operations|air\s*strikes|air\s*raids)\b", re.I)
@@ -667,6 +672,13 @@ class StoryReader:
             return None
         if a.hypothetical and not figs:
             return None
+        if trig and _ANOTHER.search(a.sent.text):
+            # "In the second bombing ...", "In a separate attack ...": another event, on the
+            # day of the one before unless the sentence says otherwise.
+            d = self._new(a)
+            if not any(x.resolved for x in a.dates) and cur is not None and cur.date is not None:
+                d.date = cur.date
+            return d
 
         def ok(d: Draft) -> int:
             dc = _dates_compatible(d, a)
@@ -679,6 +691,14 @@ class StoryReader:
         if a.dates and any(d.resolved for d in a.dates):
             scored = [(ok(d), d is cur, i, d) for i, d in enumerate(self.drafts)]
             scored = [t for t in scored if t[0]]
+            # A dated sentence with its own toll is its own event, not an undated one's that
+            # has a toll already ("On Wednesday, the army killed 17 ..." after "killed five").
+            if a.counted and not a.anaphor:
+                mine = {(f.kind, f.figure()[1]) for f in a.counted}
+                kinds = {k for k, _n in mine}
+                scored = [t for t in scored if t[3].date is not None or not any(
+                    r.kind in kinds and r.breakdown_of is None for r in t[3].figs) or any(
+                    (r.kind, r.best) in mine for r in t[3].figs)]
             # "Earlier this month, ..." after a day's event is another event.
             coarse = all(x.precision in ("month", "year") for x in a.dates if x.resolved)
             if coarse:

@@ -91,9 +91,9 @@ _BEFORE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 _AFTER_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*(?:and\s+(?:[\w’'-]+\s+){0,3})?(?:said|says|told|reported|announced|"
-                r"confirmed|denied|claimed|accused|warned|helped|backs|backed|backing|remains?|"
-                r"supports?|has\s+denied|has\s+helped|did\s+not|does\s+not|is\s+the|was\s+the|"
-                r"control|controls|and\s+its\s+allies)\b", re.I),
+                r"confirmed|denied|claimed|accused|warned|helped|backs|backed|backing|"
+                r"supports?|has\s+denied|has\s+helped|did\s+not|does\s+not)\b|"
+                r"^\s*(?:remains?|is\s+the|was\s+the|control|controls|and\s+its\s+allies)\b", re.I),
      "names a government or a speaker"),
     (re.compile(r"^['’]s?\s+(?!(?:eastern|western|northern|southern|central|north|south|east|"
                 r"west|desert|countryside|outskirts|border|province|countryside|oil|coast|"
