@@ -6,7 +6,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 MatchKind = Literal["exact", "alias", "normalised", "fuzzy", "overlay", "online"]
-Status = Literal["resolved", "ambiguous", "unresolved"]
+#: ``outside_focus``: the query was given an explicit country focus and nothing in or near it
+#: (the focus countries and their neighbours) bears the name; the answer lies elsewhere and is
+#: given with low confidence and the reason.
+Status = Literal["resolved", "ambiguous", "outside_focus", "unresolved"]
 
 #: ACLED geo_precision: 1 the place itself (town, site), 2 near / part of a region,
 #: 3 a region or province.
@@ -125,16 +128,19 @@ class Context:
     admin1      first-level areas in focus, by name or code ("Deir ez-Zor", "SY.07").
     near        points of interest as (lat, lon), e.g. places already placed in the report.
     mentions    other place names in the same report; they are resolved and used as anchors.
+    cues        countries the report's text suggests (inferred, not given by the user): places
+                elsewhere score lower, but are never refused (see ``countries`` for a focus).
     """
 
     countries: tuple[str, ...] = ()
     admin1: tuple[str, ...] = ()
     near: tuple[tuple[float, float], ...] = ()
     mentions: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.countries or self.admin1 or self.near or self.mentions)
+        return not (self.countries or self.admin1 or self.near or self.mentions or self.cues)
 
     def with_(self, **changes: Any) -> Context:
         d = {
@@ -142,6 +148,7 @@ class Context:
             "admin1": self.admin1,
             "near": self.near,
             "mentions": self.mentions,
+            "cues": self.cues,
         }
         d.update(changes)
         return Context(**d)
