@@ -1,7 +1,7 @@
 """Quality of the gazetteer on names as an NGO wrote them (Airwars, Syria 2016-2017).
 
     python bench/eval_airwars.py [--csv ../shared/eval/airwars_places_dev.csv] [--misses N]
-        [--context governorate|focus] [--points geonames|centroid]
+        [--context governorate|focus] [--points reference|centroid]
 
 Each row's name is resolved with Syria as focus and (``--context governorate``, the default) the
 row's governorate (admin1 column) as context, as an analyst would; ``--context focus`` gives the
@@ -65,7 +65,7 @@ def main() -> None:
     ap.add_argument("--misses", type=int, default=8, help="examples per reason")
     ap.add_argument("--far", type=int, default=30, help="list answers more than 50 km off")
     ap.add_argument("--context", choices=("governorate", "focus"), default="governorate")
-    ap.add_argument("--points", choices=("geonames", "centroid"), default=None)
+    ap.add_argument("--points", choices=("reference", "centroid"), default=None)
     args = ap.parse_args()
 
     from pyproj import Geod

@@ -2,7 +2,7 @@
 typed CONTINENT / COUNTRY / CITY / UNIT / REGION / LANDMARK / POI / STREET / STREETNR / ZIP.
 
     GEOEVENTS_HOME=/tmp/gehome python bench/eval_tudloc.py [--gold ../shared/eval/tudloc2013_gold.jsonl]
-        [--splits training,validation] [--points geonames|centroid] [--naturalearth DIR] [--misses 30]
+        [--splits training,validation] [--points reference|centroid] [--naturalearth DIR] [--misses 30]
 
 Develop on ``training`` and ``validation`` (the default); ``--splits test`` reports the test
 split, which is never used to tune anything.  Each document's gold spans are resolved together
@@ -50,7 +50,7 @@ def main() -> None:
     ap.add_argument("--gold", default=str(default_gold))
     ap.add_argument("--splits", default="training,validation",
                     help="comma-separated splits (training, validation, test)")
-    ap.add_argument("--points", choices=("geonames", "centroid"), default=None,
+    ap.add_argument("--points", choices=("reference", "centroid"), default=None,
                     help="point convention for areas (default: the gazetteer's default)")
     ap.add_argument("--naturalearth", metavar="DIR", help="install Natural Earth from DIR first")
     ap.add_argument("--misses", type=int, default=30, help="list the worst N answers")

@@ -41,6 +41,43 @@ def _bboxes() -> dict[str, tuple[float, float, float, float]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _reference_points() -> dict[str, tuple[float, float]]:
+    """ISO code -> the country's published reference point (PyPI package ``countryinfo``, whose
+    ``latlng`` is the REST Countries / CIA World Factbook point: whole or half degrees, the
+    convention GeoNames' country features mostly share)."""
+    try:
+        import countryinfo
+    except ImportError:
+        return {}
+    out: dict[str, tuple[float, float]] = {}
+    folder = Path(countryinfo.__file__).parent / "data"
+    for path in sorted(folder.glob("*.json")):
+        try:
+            with open(path, encoding="utf-8") as f:
+                d = json.load(f)
+            cc = d["ISO"]["alpha2"]
+            lat, lon = (float(x) for x in d["latlng"])
+        except (KeyError, TypeError, ValueError, OSError, json.JSONDecodeError):
+            continue
+        out.setdefault(cc, (lat, lon))
+    return out
+
+
+def reference_point(cc: str) -> tuple[float, float] | None:
+    """The country's reference point (see :func:`_reference_points`), where published."""
+    return _reference_points().get(cc)
+
+
+def geonames_id(cc: str) -> int | None:
+    """GeoNames id of the country's feature (GeoNames' country table)."""
+    row = _table().get(cc) or {}
+    try:
+        return int(row["geonameid"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def neighbours(cc: str) -> frozenset[str]:
     """The countries that share a land border with ``cc`` (GeoNames)."""
     row = _table().get(cc) or {}

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from . import countryfacts, phrases, relative
+from . import countryfacts, lexicon, phrases, relative
 from . import index as _index
 from .curated import CuratedPlace, load_places
 from .errors import InputError
@@ -74,6 +74,13 @@ W_OUTSIDE_AREA = 0.6
 FAR_KM = 2500.0  # an alias or spelling variant this far from the focus is not the place meant
 OUTSIDE_FOCUS_CONFIDENCE = 0.3
 
+#: Point conventions for areas.  ``reference``: the point gazetteers publish for the feature
+#: (GeoNames' own point for its places and continents; for countries the published reference
+#: point of package ``countryinfo``); ``centroid``: the centre of the area's main territory
+#: (countries: ``data/gazetteer/country_points.csv``).  Either way an area's answer carries its
+#: ``bbox`` and its ``centroid`` where known.
+POINTS = ("reference", "centroid")
+
 _THE = re.compile(r"^the\s+", re.I)
 _COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west",
             "north-west")
@@ -111,6 +118,21 @@ def clean_query(text: str) -> str:
     return s
 
 
+def _curated_bboxes() -> dict[str, tuple[float, float, float, float]]:
+    """Extents of the shipped curated areas (regions, seas) that give one."""
+    from .curated import load_places
+    from .paths import shipped_data
+
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for n in ("places.yaml", "regions.yaml"):
+        path = shipped_data("gazetteer", n)
+        if path.is_file():
+            for cp in load_places(path, source="curated"):
+                if cp.bbox is not None:
+                    out[cp.place.uid] = cp.bbox
+    return out
+
+
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Batches allocate many small acyclic objects; the cyclic collector only slows them down
@@ -137,10 +159,13 @@ class Gazetteer:
 
     def __init__(self, index: str | Path | None = None, *, overlays: Sequence[str | Path] = (),
                  build: bool = True, verbose: bool | None = None,
-                 online: OnlineFallback | None = None) -> None:
+                 online: OnlineFallback | None = None, points: str = "reference") -> None:
         """Open (or build) the index.  ``online``: the opt-in online fallback for names the
         offline gazetteer cannot answer (None, the default: no request ever leaves the
-        machine)."""
+        machine).  ``points``: the point convention for areas (see :data:`POINTS`)."""
+        if points not in POINTS:
+            raise InputError(f"points must be one of {', '.join(POINTS)}, not {points!r}")
+        self.points = points
         self.online = online
         if build:
             self.index_path, self.rebuilt = _index.ensure(
@@ -157,6 +182,7 @@ class Gazetteer:
             self._admin1[code] = name
             if None not in bbox:
                 self._admin1_bbox[code] = tuple(bbox)  # type: ignore[assignment]
+        self._curated_bbox = _curated_bboxes()
         self._overlay: dict[str, list[tuple[CuratedPlace, str]]] = {}
         self.overlay_files: list[Path] = []
         for path in overlays:
@@ -197,9 +223,25 @@ class Gazetteer:
         p = self._places.get(pid)
         if p is None:
             (_, uid, name, country, admin1, lat, lon, kind, fcode, pop, prec, src, note) = row[:13]
+            bbox = centroid = gid = None
+            if uid.startswith("geonames:"):
+                gid = int(uid[9:]) if uid[9:].isdigit() else None
+            elif kind == "country":
+                gid = countryfacts.geonames_id(country)
+                bbox = countryfacts.bbox(country)
+                centroid = (lat, lon)
+                ref = countryfacts.reference_point(country) if self.points == "reference" \
+                    else None
+                if ref is not None:
+                    lat, lon = ref
+            elif kind == "admin1" and admin1:
+                bbox = self._admin1_bbox.get(admin1)
+            elif uid in self._curated_bbox:
+                bbox = self._curated_bbox[uid]
             p = Place(uid=uid, name=name, country=country, admin1=admin1, lat=lat, lon=lon,
                       kind=kind, precision=prec, population=pop, feature_code=fcode,
-                      source=src, note=note, admin1_name=self._admin1.get(admin1))
+                      source=src, note=note, admin1_name=self._admin1.get(admin1),
+                      bbox=bbox, centroid=centroid, geonames_id=gid)
             if len(self._places) > 50_000:
                 self._places.clear()
             self._places[pid] = p
@@ -850,6 +892,10 @@ class Gazetteer:
         hits = self._hits(q)
         if kinds is not None:
             hits = [h for h in hits if h[0].place.kind in kinds]
+        if kinds is None and not any(h.match == "overlay" for h, _ in hits):
+            word = self._lexicon(q, hits, focus)
+            if word is not None:
+                return word
         fuzzy = False
         if not hits:
             fuzzy = True
@@ -1001,6 +1047,38 @@ class Gazetteer:
                         f"neighbours) bears this name; {p.name} is in {p.country or '?'}, "
                         f"{km:,.0f} km from the focus"))
         return None
+
+    def _lexicon(self, q: str, hits: list[tuple[_Hit, float]], focus: _Focus
+                 ) -> Resolution | None:
+        """An abbreviation ("Fla.", "UAE"; two-letter codes only with their country in the
+        context) or a demonym ("Syrian", "Kurdish") for its place, unless a notable place bears
+        the word as its own name."""
+        ab = lexicon.abbreviation(q)
+        if ab is not None and (not ab.needs_context or ab.country in focus.countries or any(
+                countryfacts.km_outside(a, b, frozenset({ab.country})) == 0
+                for a, b in focus.anchors)):
+            p = self.place(ab.target)
+            if p is not None:
+                return Resolution(
+                    query=q, status="resolved", place=p, match="abbreviation", matched_name=q,
+                    confidence=0.9 if not ab.needs_context else 0.75, precision=p.precision,
+                    reason=f"{q!r}: {ab.note} for {p.name}")
+        dm = lexicon.demonym(q)
+        if dm is None:
+            return None
+        if any(h.match == "exact" and (h.place.kind in ("country", "admin1")
+                                       or h.place.population >= 100_000
+                                       or (not h.place.country and h.place.precision == 3))
+               for h, _ in hits):
+            return None
+        p = self.place(dm[0])
+        if p is None:
+            return None
+        return Resolution(
+            query=q, status="resolved", place=p, match="demonym", matched_name=q,
+            confidence=0.85, precision=p.precision,
+            reason=f"{q!r} names the people or the adjective of {p.name} ({dm[1]}): taken for "
+                   "the place, not a place spelled alike")
 
     @staticmethod
     def _cand(score: float, hit: _Hit, dist: float) -> Candidate:
