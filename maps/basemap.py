@@ -32,6 +32,9 @@ class Basemap:
     places: Any = None
     attribution: str = "Basemap: Natural Earth (public domain)"
     missing: list[str] = field(default_factory=list)  # layers that were not installed
+    # English exonyms by gazetteer id ("geonames:170794" -> "Deir ez-Zor"): Natural Earth's
+    # NAME_EN where it differs from its local NAME (see :mod:`maps.names`).
+    exonyms: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -130,8 +133,14 @@ def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers:
         out.rivers = _cut(frame, bounds, tol)
     if places is not None and len(places):
         n = len(places)
+        local = _text(_col(places, "NAME", "name"), n)
+        english = _text(_col(places, "NAME_EN", "name_en"), n)
+        gids = _num(_col(places, "GEONAMEID", "geonameid"), n, 0.0)
+        for loc, en, gid in zip(local, english, gids, strict=True):
+            if en and gid > 0 and en != loc:
+                out.exonyms[f"geonames:{int(gid)}"] = en
         frame = gpd.GeoDataFrame(
-            {"name": _text(_col(places, "NAME", "name"), n),
+            {"name": [en or loc for loc, en in zip(local, english, strict=True)],
              "rank": _num(_col(places, "SCALERANK", "scalerank"), n, 10.0),
              "pop": _num(_col(places, "POP_MAX", "pop_max"), n, 0.0),
              "capital": [c > 0 for c in _num(_col(places, "ADM0CAP", "adm0cap"), n, 0.0)]},

@@ -182,7 +182,7 @@ def _coords(frame: Any) -> tuple[list[float], list[float]]:
 # Each incident's details travel as a positional list in this order (trailing empty values left
 # out); :func:`record` and the page's runtime turn it back into named fields.
 RECORD_FIELDS = ("ds", "de", "dp", "st", "pl", "pr", "pid", "cc", "a1", "a", "fl", "fb", "fh",
-                 "w", "cas", "cl", "src", "no", "z")
+                 "w", "cas", "cl", "src", "no", "z", "nm", "cn")
 _DEFAULTS: dict[str, Any] = {"a": [None, None, None], "cas": [], "cl": [], "src": [], "pl": "",
                              "no": ""}
 
@@ -205,6 +205,8 @@ def record(doc: dict[str, Any], i: int) -> dict[str, Any]:
     S = doc["S"]
     x["ds"] = S[x["ds"]] if x["ds"] is not None else ""
     x["de"] = S[x["de"]] if x["de"] is not None else ""
+    x["nm"] = S[x["nm"]] if x["nm"] is not None else ""
+    x["cn"] = S[x["cn"]] if x["cn"] is not None else ""
     x["src"] = [[o, u, S[p] if p is not None else "", q] for o, u, p, q in x["src"]]
     return x
 
@@ -276,9 +278,11 @@ def _json_lists(frame: Any, column: str, ids: list[str]) -> list[list[dict[str, 
     return out
 
 
-def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dict[str, Any]],
-                                                         dict[str, int]]:
+def incidents_payload(frame: Any, S: _Strings, exonyms: dict[str, str] | None = None
+                      ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int]]:
     """The compact incident data, the type table and the outlets (with counts)."""
+    from .names import country_name, display_names
+
     check_incidents(frame)
     n = len(frame)
     lats, lons = _coords(frame)
@@ -298,6 +302,8 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
         ("pid", "place_id"), ("cc", "country"), ("a1", "admin1"), ("actor1", "actor1"),
         ("actor2", "actor2"), ("assoc", "assoc_actors"))}
     places = _mapped(frame, "place", _str)
+    shown = [S(v) for v in display_names(frame, exonyms)]
+    cnames = _interned(frame, "country", S, lambda v: country_name(_str(v)))
     notes = _mapped(frame, "notes", _str)
     fl, fb, fh, w = (_ints(frame, c) for c in ("fatalities_low", "fatalities_best",
                                                 "fatalities_high", "wounded_best"))
@@ -339,7 +345,7 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
                     _bool(c.get("independent"))] for c in claims_all[i]],
             "src": [[S(src.get("outlet")), S(src.get("url")), S(_date(src.get("published"))),
                      _str(src.get("quote"))] for src in sources],
-            "no": notes[i],
+            "no": notes[i], "nm": shown[i], "cn": cnames[i],
         }
         if has_zone:
             x["z"] = [zone[0][i], zone[1][i], zone[2][i], zone[3][i], zdist[i], znear[i]]
@@ -571,7 +577,8 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
                    renderer: str = "auto") -> dict[str, Any]:
     """The JSON document the page runtime draws (also used by the briefing table)."""
     S = _Strings()
-    inc, types, outlets = incidents_payload(incidents, S)
+    inc, types, outlets = incidents_payload(
+        incidents, S, basemap.exonyms if basemap is not None else None)
     n = len(inc["id"])
     if renderer == "auto":
         renderer = "svg" if n <= SVG_LIMIT else "canvas"

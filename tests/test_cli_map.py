@@ -42,7 +42,7 @@ def test_map_writes_html_png_svg_and_fragment(cli, ne_levant, seed_geojson: Path
     assert x["ds"] == "2018-05-23"
     # the installed Natural Earth layers make the basemap
     assert any(f for f in doc["base"]["countries"]["features"])
-    assert "Dayr az Zawr" in [p[2] for p in doc["base"]["places"]]
+    assert "Deir ez-Zor" in [p[2] for p in doc["base"]["places"]]
     img = Image.open(io.BytesIO((tmp_path / "map.png").read_bytes()))
     assert img.format == "PNG" and img.size[0] >= 1200
     svg = ET.fromstring((tmp_path / "map.svg").read_bytes())
@@ -132,3 +132,24 @@ def test_map_with_the_2018_euphrates_line(cli, ne_levant, seed_geojson: Path,
     assert "SDF" in party or hajin["z"][5] is True
     palmyra = record(doc, doc["inc"]["id"].index("inc-palmyra-halabat"))
     assert not palmyra["z"] or palmyra["z"][0] is None  # 2016: before the line's dates
+
+
+def test_nothing_to_draw_writes_nothing(cli, tmp_path: Path) -> None:
+    """Every row rejected: `map` and `brief` say so, exit 2 and write no file."""
+    import csv
+
+    from maps.schema import INCIDENT_COLUMNS
+
+    table = tmp_path / "rejected.csv"
+    with open(table, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(INCIDENT_COLUMNS), extrasaction="ignore")
+        w.writeheader()
+        for row in mapdata.seed_rows()[:3]:
+            w.writerow({**row, "lat": "abc", "lon": "abc"})
+    for command in ("map", "brief"):
+        out = tmp_path / f"{command}.html"
+        r = cli(command, str(table), "--no-basemap", "-o", str(out))
+        assert r.returncode == 2, r.stderr
+        assert "nothing to draw" in r.stderr and "all 3 input records were rejected" in r.stderr
+        assert r.stderr.count("not mapped") == 3 and "Traceback" not in r.stderr
+        assert not out.exists()

@@ -80,7 +80,7 @@ def test_seed_map_loads_offline_with_everything_on_it(page, tmp_path: Path, base
     zone_labels = page.eval_on_selector_all(".ge-zone-label", "els => els.map(e => e.textContent)")
     assert sorted(zone_labels) == ["Government and Russia", "SDF and coalition"]
     places = page.eval_on_selector_all(".ge-place-label", "els => els.map(e => e.textContent)")
-    assert "Dayr az Zawr" in places
+    assert "Deir ez-Zor" in places
     # approximate incidents are drawn differently, with their ring
     approx = page.eval_on_selector_all("path.ge-incident.ge-approx",
                                        "els => els.map(e => e.getAttribute('data-incident'))")
@@ -99,8 +99,9 @@ def test_clicking_a_marker_shows_its_sources(page, tmp_path: Path) -> None:  # n
     popup.wait_for()
     text = popup.inner_text()
     assert popup.get_attribute("data-incident") == "inc-mayadeen"
+    assert popup.locator(".ge-pop-title").inner_text() == "Mayadeen"  # the report's spelling
     for s in ("Al Mayādīn", "near the town of Mayadeen", "2018-05-23 (day)", "approximate",
-              "Islamic State vs Syrian government forces", "best 78",
+              "Deir ez-Zor, Syria", "Islamic State vs Syrian government forces", "Killed\t78",
               "35 pro-government forces killed, including at least nine Russians",
               "Russian defence ministry", "Sources (4)", "The Independent", "Arab News (AFP)",
               "Al Jazeera", "AsiaNews", "the attack near the town of Mayadeen"):
@@ -109,8 +110,14 @@ def test_clicking_a_marker_shows_its_sources(page, tmp_path: Path) -> None:  # n
     assert link.count() == 1
     assert link.get_attribute("href") == mapdata.SOURCES["000"]["url"]
     # casualties per side and source, with low/best/high
-    rows = popup.locator(".ge-cas tbody tr:not(.ge-quote-row)").all_inner_texts()
-    assert any("Russian forces" in r and "4\t4\t9" in r.replace(" ", "\t") for r in rows), rows
+    rows = popup.locator(".ge-cas tbody tr").all_inner_texts()
+    assert any("Russian forces" in r and "4 (4–9)" in r for r in rows), rows
+    # a coder's note: no placeholders, each quote once, no control row without a line drawn
+    for bad in ("?", "–)", "(–", "per ?", "\t–\t", "undefined", "null"):
+        assert bad not in text, bad
+    quotes = popup.locator(".ge-quote").all_inner_texts()
+    assert len(quotes) == len(set(quotes)), quotes
+    assert all(c.strip() for c in popup.locator(".ge-cas td").all_inner_texts())
     page.click(".leaflet-popup-close-button")
     page.open(write_map(tmp_path))  # afresh: the popup panned the map away from Palmyra
     page.click("path.ge-incident[data-incident='inc-palmyra-halabat']")

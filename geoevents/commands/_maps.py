@@ -34,6 +34,11 @@ def default_title(inputs: list[Path], n: int) -> str:
     return f"Incidents from {len(inputs)} inputs"
 
 
+def nothing_to_draw(frames: Any) -> bool:
+    """True when there is no incident, line or zone to draw."""
+    return all(f is None or len(f) == 0 for f in (frames.incidents, frames.lines, frames.zones))
+
+
 def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr."""
     from ..pipeline import load_frames
@@ -47,6 +52,13 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
                          gazetteer=gz)
     for r in frames.rejections:
         print(f"geoevents {command}: not mapped: {r}", file=sys.stderr)
+    if nothing_to_draw(frames):
+        from gazetteer import InputError
+
+        n = len(frames.rejections)
+        why = (f"all {n} input record{'' if n == 1 else 's'} were rejected (listed above)" if n
+               else "the inputs hold no incidents")
+        raise InputError(f"nothing to draw: {why}; no {command} written")
     basemap = None
     if not args.no_basemap:
         import maps

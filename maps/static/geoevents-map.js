@@ -364,12 +364,12 @@
       }).bindTooltip(function () {
         var d = el("div", "ge-tip");
         add(d, el("b", null, ln.name || ln.id));
-        if (ln.party_left || ln.party_right) {
-          add(d, el("div", null, "left bank" + (ln.side_left ? " (" + ln.side_left + ")" : "") +
-            ": " + (ln.party_left || "?")));
-          add(d, el("div", null, "right bank" + (ln.side_right ? " (" + ln.side_right + ")" : "") +
-            ": " + (ln.party_right || "?")));
-        }
+        [["left", ln.side_left, ln.party_left], ["right", ln.side_right, ln.party_right]]
+          .forEach(function (b) {
+            if (b[2]) {
+              add(d, el("div", null, b[0] + " bank" + (b[1] ? " (" + b[1] + ")" : "") + ": " + b[2]));
+            }
+          });
         add(d, el("div", "ge-muted", validity(ln.valid_from, ln.valid_to)));
         return d;
       }, { sticky: true });
@@ -390,21 +390,34 @@
     add(panel, el("div", "ge-title", D.title));
     if (D.subtitle) { add(panel, el("div", "ge-subtitle", D.subtitle)); }
     var filt = add(panel, el("div", "ge-filter"));
-    var fromIn, toIn;
+    var fromIn, toIn, playBtn, timer = null, week = -1;
     if (range) {
+      // Plain text fields in ISO form (YYYY-MM-DD): a browser's date picker would show the
+      // reader's locale (mm/dd/yyyy in the US) while everything else on the map is ISO.
       add(filt, el("label", null, "From ")).setAttribute("for", "ge-from");
-      fromIn = add(filt, el("input"));
+      fromIn = add(filt, el("input", "ge-date"));
       add(filt, el("label", null, " to ")).setAttribute("for", "ge-to");
-      toIn = add(filt, el("input"));
+      toIn = add(filt, el("input", "ge-date"));
       [[fromIn, "ge-from", range[0]], [toIn, "ge-to", range[1]]].forEach(function (a) {
-        a[0].type = "date"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
-        a[0].min = dayToIso(range[0]); a[0].max = dayToIso(range[1]);
-        a[0].addEventListener("input", onDates);
-        a[0].addEventListener("change", onDates);
+        a[0].type = "text"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
+        a[0].setAttribute("inputmode", "numeric");
+        a[0].setAttribute("pattern", "\\d{4}-\\d{2}-\\d{2}");
+        a[0].setAttribute("placeholder", "YYYY-MM-DD");
+        a[0].setAttribute("size", "10");
+        a[0].setAttribute("maxlength", "10");
+        a[0].setAttribute("spellcheck", "false");
+        a[0].setAttribute("aria-label", (a[1] === "ge-from" ? "first" : "last") + " day shown (YYYY-MM-DD)");
+        a[0].addEventListener("input", function () { stop(); onDates(); });
+        a[0].addEventListener("change", function () { stop(); onDates(); });
       });
+      playBtn = add(filt, el("button", "ge-play", "▶ Play"));
+      playBtn.type = "button";
+      playBtn.title = "Step through the period week by week";
+      playBtn.addEventListener("click", function () { if (timer) { stop(); } else { play(); } });
       var all = add(filt, el("button", "ge-all", "All dates"));
       all.type = "button";
       all.addEventListener("click", function () {
+        stop(); week = -1;
         fromIn.value = dayToIso(range[0]); toIn.value = dayToIso(range[1]); onDates();
       });
     }
@@ -414,8 +427,40 @@
     map.getContainer().appendChild(panel);
 
     function onDates() {
-      var a = isoToDay(fromIn.value), b = isoToDay(toIn.value);
+      var a = isoToDay(fromIn.value.trim()), b = isoToDay(toIn.value.trim());
+      fromIn.classList.toggle("ge-invalid", a === null && fromIn.value.trim() !== "");
+      toIn.classList.toggle("ge-invalid", b === null && toIn.value.trim() !== "");
+      if ((a === null && fromIn.value.trim() !== "") || (b === null && toIn.value.trim() !== "")) {
+        return;  // half-typed: keep what is shown
+      }
       apply(a, b);
+    }
+
+    // Playback: a one-week window moving through the period, one step every 0.8 s.
+    function weeks() { return Math.floor((range[1] - range[0]) / 7) + 1; }
+    function showWeek(k) {
+      week = k;
+      var a = range[0] + 7 * k, b = Math.min(range[1], a + 6);
+      fromIn.value = dayToIso(a); toIn.value = dayToIso(b);
+      apply(a, b);
+    }
+    function step() {
+      if (!range) { return false; }
+      var k = week + 1;
+      if (k >= weeks()) { stop(); return false; }
+      showWeek(k);
+      return true;
+    }
+    function play() {
+      if (week + 1 >= weeks()) { week = -1; }
+      playBtn.textContent = "❚❚ Pause";
+      playBtn.classList.add("ge-playing");
+      step();
+      timer = window.setInterval(function () { if (!step()) { stop(); } }, 800);
+    }
+    function stop() {
+      if (timer) { window.clearInterval(timer); timer = null; }
+      if (playBtn) { playBtn.textContent = "▶ Play"; playBtn.classList.remove("ge-playing"); }
     }
 
     // Incidents -----------------------------------------------------------------------------
@@ -428,6 +473,8 @@
     function radius(f) {
       return f === null || f <= 0 ? sz.base : Math.min(sz.max, sz.base + sz.scale * Math.sqrt(f));
     }
+    var controlDrawn = (D.lines || []).length > 0 || (D.zones || []).length > 0 ||
+      (D.areas || []).length > 0;
     var popupOptions = { maxWidth: 400, minWidth: 260, maxHeight: 440, className: "ge-popup-wrap",
       autoPanPaddingTopLeft: [10, (panel.offsetHeight || 0) + 20] };
     var markers = new Array(n), areas = new Array(n), shown = new Array(n);
@@ -462,7 +509,7 @@
       for (var k = 0; k < f.length; k++) { x[f[k]] = k < packed.length ? packed[k] : null; }
       x.a = x.a || [null, null, null];
       x.cas = x.cas || []; x.cl = x.cl || []; x.pl = x.pl || ""; x.no = x.no || "";
-      x.ds = str(x.ds); x.de = str(x.de);
+      x.ds = str(x.ds); x.de = str(x.de); x.nm = str(x.nm); x.cn = str(x.cn);
       x.src = (x.src || []).map(function (s) { return [s[0], s[1], str(s[2]), s[3]]; });
       return x;
     }
@@ -477,18 +524,36 @@
     function tooltipFor(layer) {
       var i = layer.geIndex, x = rec(i);
       var d = el("div", "ge-tip");
-      add(d, el("b", null, str(x.pr) || x.pl || "(unknown place)"));
+      add(d, el("b", null, placeName(x)));
       add(d, el("div", null, dateText(x) + " · " + types[inc.t[i]].name));
       if (inc.f[i] !== null) { add(d, el("div", null, inc.f[i] + " killed (best estimate)")); }
       return d;
     }
 
     function dateText(x) {
-      var a = x.ds || "?", b = x.de || a, p = str(x.dp);
-      return (a === b ? a : a + " – " + b) + (p ? " (" + p + ")" : "");
+      var a = x.ds, b = x.de || a, p = str(x.dp);
+      if (!a && !b) { return "date unknown"; }
+      if (!a) { return "by " + b; }
+      return (a === b ? a : a + " – " + b) + (p && p !== "unknown" ? " (" + p + ")" : "");
     }
 
-    function fig(v) { return v === null || v === undefined ? "–" : String(v); }
+    function placeName(x) { return x.nm || str(x.pr) || x.pl || "place unknown"; }
+
+    // "78", "78 (70–90)", "at least 3", "up to 12": never an empty cell.
+    function figureText(lo, best, hi) {
+      if (best !== null && best !== undefined) {
+        var r = (lo !== null && lo !== undefined && lo !== best) ||
+          (hi !== null && hi !== undefined && hi !== best);
+        return String(best) + (r ? " (" + (lo !== null && lo !== undefined ? lo : best) + "–" +
+          (hi !== null && hi !== undefined ? hi : best) + ")" : "");
+      }
+      if (lo !== null && lo !== undefined && hi !== null && hi !== undefined) {
+        return lo === hi ? String(lo) : lo + "–" + hi;
+      }
+      if (lo !== null && lo !== undefined) { return "at least " + lo; }
+      if (hi !== null && hi !== undefined) { return "up to " + hi; }
+      return null;
+    }
 
     function row(tbody, label, value) {
       if (value === null || value === undefined || value === "") { return null; }
@@ -499,6 +564,63 @@
       return tr;
     }
 
+    function controlText(x) {
+      if (!x.z) { return null; }
+      var zt;
+      if (x.z[5]) {
+        zt = "near the line" + (x.z[4] !== null ? " (" + x.z[4] + " km)" : "") +
+          ": within its own location uncertainty, side not assigned" +
+          (str(x.z[0]) ? " (nearest zone: " + str(x.z[0]) + ")" : "");
+      } else if (str(x.z[0])) {
+        zt = str(x.z[0]) + " zone" + (str(x.z[2]) ? ", " + str(x.z[2]) + " side" : "") +
+          (str(x.z[1]) ? " (" + str(x.z[1]) + " bank)" : "") +
+          (x.z[4] !== null ? ", " + x.z[4] + " km from the line" : "");
+      } else {
+        zt = "outside the zones drawn (or the line's dates)";
+      }
+      return zt + (str(x.z[3]) ? " — line " + str(x.z[3]) : "");
+    }
+
+    // Casualties: one row per side and kind with each source's figure; the quotes go once
+    // per source, under the table.
+    function casualtyTable(root, x) {
+      var rows = [], quotes = [], seenQuote = {};
+      (x.src || []).forEach(function (s) { if (s[3]) { seenQuote[s[3]] = true; } });
+      x.cas.forEach(function (c) {
+        var fig = figureText(c[2], c[3], c[4]);
+        var who = str(c[5]);
+        if (c[6] && !seenQuote[c[6]]) {
+          seenQuote[c[6]] = true;
+          quotes.push([who, c[6]]);
+        }
+        if (fig === null) { return; }
+        rows.push([str(c[0]) || "side not stated", str(c[1]) || "killed", fig, who]);
+      });
+      if (!rows.length && !quotes.length) { return; }
+      add(root, el("div", "ge-pop-h", "Casualties by side"));
+      if (rows.length) {
+        var anySource = rows.some(function (r) { return r[3]; });
+        var t = add(root, el("table", "ge-cas"));
+        var hr = add(add(t, el("thead")), el("tr"));
+        ["Side", "", "Figure"].concat(anySource ? ["Per"] : []).forEach(function (h) {
+          add(hr, el("th", null, h));
+        });
+        var tb = add(t, el("tbody"));
+        rows.forEach(function (r) {
+          var tr = add(tb, el("tr"));
+          add(tr, el("td", null, r[0]));
+          add(tr, el("td", null, r[1]));
+          add(tr, el("td", "ge-num", r[2]));
+          if (anySource) { add(tr, el("td", null, r[3] || "not attributed")); }
+        });
+      }
+      quotes.forEach(function (q) {
+        var b = add(root, el("blockquote", "ge-quote ge-cas-quote"));
+        if (q[0]) { add(b, el("b", null, q[0] + ": ")); }
+        add(b, document.createTextNode("“" + q[1] + "”"));
+      });
+    }
+
     function buildPopup(i) {
       var x = rec(i), ty = types[inc.t[i]];
       var root = el("div", "ge-popup");
@@ -506,12 +628,15 @@
       var head = add(root, el("div", "ge-pop-head"));
       add(head, swatch(ty.shape, ty.color, { hollow: inc.p[i] >= 2 }));
       add(head, el("span", "ge-pop-type", ty.name + (str(x.st) ? " · " + str(x.st) : "")));
-      add(root, el("div", "ge-pop-title", str(x.pr) || x.pl || "(unknown place)"));
+      add(root, el("div", "ge-pop-title", placeName(x)));
       var tbody = add(add(root, el("table", "ge-kv")), el("tbody"));
       row(tbody, "Date", dateText(x));
-      row(tbody, "As written", x.pl);
-      var res = [str(x.pr), str(x.a1), str(x.cc)].filter(Boolean).join(", ");
-      row(tbody, "Resolved", res + (str(x.pid) ? " [" + str(x.pid) + "]" : ""));
+      row(tbody, "Area", [str(x.a1), x.cn || str(x.cc)].filter(Boolean).join(", "));
+      row(tbody, "As written", x.pl && x.pl !== placeName(x) ? x.pl : "");
+      if (str(x.pr) && str(x.pr) !== placeName(x) || str(x.pid)) {
+        row(tbody, "Gazetteer", [str(x.pr), str(x.pid) ? "[" + str(x.pid) + "]" : ""]
+          .filter(Boolean).join(" "));
+      }
       var prec = D.precLabel[inc.p[i]] || ("geo_precision " + inc.p[i]);
       if (inc.p[i] >= 2 && D.precRadiusKm[inc.p[i]]) {
         prec += " — drawn as a dashed ring of about " + D.precRadiusKm[inc.p[i]] + " km";
@@ -521,53 +646,17 @@
       var actors = [str(x.a[0]), str(x.a[1])].filter(Boolean).join(" vs ");
       if (str(x.a[2])) { actors += (actors ? "; " : "") + "with " + str(x.a[2]); }
       row(tbody, "Actors", actors);
-      if (x.fb !== null || x.fl !== null || x.fh !== null) {
-        row(tbody, "Fatalities", "best " + fig(x.fb) + " (low " + fig(x.fl) + ", high " + fig(x.fh) + ")");
-      }
-      if (x.w !== null) { row(tbody, "Wounded", "best " + fig(x.w)); }
-      if (x.z) {
-        var zt;
-        if (x.z[5]) {
-          zt = "near the line" + (x.z[4] !== null ? " (" + x.z[4] + " km)" : "") +
-            ": within its own location uncertainty, side not assigned" +
-            (str(x.z[0]) ? " (nearest zone: " + str(x.z[0]) + ")" : "");
-        } else if (str(x.z[0])) {
-          zt = str(x.z[0]) + " zone" + (str(x.z[2]) ? ", " + str(x.z[2]) + " side" : "") +
-            (str(x.z[1]) ? " (" + str(x.z[1]) + " bank)" : "") +
-            (x.z[4] !== null ? ", " + x.z[4] + " km from the line" : "");
-        } else {
-          zt = "no side (outside the zones or the line's dates)";
-        }
-        row(tbody, "Control", zt + (str(x.z[3]) ? " — line " + str(x.z[3]) : ""));
-      }
+      row(tbody, "Killed", figureText(x.fl, x.fb, x.fh));
+      row(tbody, "Wounded", x.w !== null && x.w !== undefined ? String(x.w) : null);
+      if (controlDrawn) { row(tbody, "Control", controlText(x)); }
 
-      if (x.cas && x.cas.length) {
-        add(root, el("div", "ge-pop-h", "Casualties by side and source"));
-        var t = add(root, el("table", "ge-cas"));
-        var hr = add(add(t, el("thead")), el("tr"));
-        ["Side", "", "Low", "Best", "High", "Source"].forEach(function (h) { add(hr, el("th", null, h)); });
-        var tb = add(t, el("tbody"));
-        x.cas.forEach(function (c) {
-          var tr = add(tb, el("tr"));
-          add(tr, el("td", null, str(c[0]) || "?"));
-          add(tr, el("td", null, str(c[1])));
-          add(tr, el("td", "ge-num", fig(c[2])));
-          add(tr, el("td", "ge-num", fig(c[3])));
-          add(tr, el("td", "ge-num", fig(c[4])));
-          add(tr, el("td", null, str(c[5])));
-          if (c[6]) {
-            var qr = add(tb, el("tr", "ge-quote-row"));
-            var qd = add(qr, el("td", "ge-quote", "“" + c[6] + "”"));
-            qd.setAttribute("colspan", "6");
-          }
-        });
-      }
+      if (x.cas && x.cas.length) { casualtyTable(root, x); }
       if (x.cl && x.cl.length) {
         add(root, el("div", "ge-pop-h", "Claims"));
         var ul = add(root, el("ul", "ge-claims"));
         x.cl.forEach(function (c) {
           var li = add(ul, el("li"));
-          add(li, el("b", null, (str(c[0]) || "Someone") + ": "));
+          add(li, el("b", null, (str(c[0]) || "Unattributed") + ": "));
           add(li, document.createTextNode(c[1] || ""));
           var bits = [];
           if (c[2] && c[2].length) { bits.push("confirmed by " + c[2].map(str).join(", ")); }
@@ -581,7 +670,7 @@
         var ol = add(root, el("ol", "ge-sources"));
         x.src.forEach(function (s) {
           var li = add(ol, el("li", "ge-source"));
-          var name = str(s[0]) || "(unnamed source)", url = safeUrl(str(s[1]));
+          var url = safeUrl(str(s[1])), name = str(s[0]) || (url ? url.replace(/^https?:\/\//i, "").split("/")[0] : "unnamed source");
           if (url) {
             var a = add(li, el("a", "ge-src-link", name));
             a.setAttribute("href", url);
@@ -596,7 +685,10 @@
           if (s[3]) { add(li, el("blockquote", "ge-quote", "“" + s[3] + "”")); }
         });
       }
-      if (x.no) { add(root, el("div", "ge-notes", x.no)); }
+      if (x.no) {
+        add(root, el("div", "ge-pop-h", "Notes"));
+        add(root, el("div", "ge-notes", x.no));
+      }
       add(root, el("div", "ge-id", inc.id[i]));
       return root;
     }
@@ -683,7 +775,7 @@
         (D.zones || []).forEach(function (z) {
           var r = add(body, el("div", "ge-legend-row ge-legend-zone"));
           add(r, areaSwatch(z.color));
-          add(r, el("span", null, (z.party || "?") + (z.side ? " (" + z.side + " side)" : "")));
+          add(r, el("span", null, (z.party || "party not given") + (z.side ? " (" + z.side + " side)" : "")));
         });
       }
       L.DomEvent.disableClickPropagation(div);
@@ -704,9 +796,12 @@
     L.Util.extend(api, {
       map: map, total: n, visible: 0, markers: markers,
       setRange: function (a, b) {
+        stop();
         if (fromIn) { fromIn.value = a || ""; toIn.value = b || ""; }
         return apply(isoToDay(a), isoToDay(b));
       },
+      step: step, play: play, stop: stop,
+      playing: function () { return timer !== null; },
       openPopup: function (id) {
         var i = inc.id.indexOf(id);
         if (i < 0 || !shown[i]) { return false; }
