@@ -251,3 +251,64 @@ def test_briefing_page_in_the_browser(page, tmp_path: Path, basemap) -> None:  #
     assert "Al Mayādīn" in row and "SOHR" in row and "The Independent" in row
     assert page.evaluate("document.querySelector('.static img').naturalWidth") > 500
     assert page.requests == [] and page.errors == []
+
+
+def test_us_locale_still_shows_iso_dates_and_playback_steps_by_week(chromium, tmp_path: Path  # noqa: F811
+                                                                    ) -> None:
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    try:
+        pg = ctx.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(write_map(tmp_path).resolve().as_uri())
+        pg.wait_for_function("window.geoevents && window.geoevents.ready === true")
+        assert pg.evaluate("navigator.language") == "en-US"
+        # what a reader sees in the date fields: ISO, not mm/dd/yyyy
+        assert pg.input_value("#ge-from") == "2016-03-16"
+        assert pg.input_value("#ge-to") == "2018-05-27"
+        assert pg.get_attribute("#ge-from", "type") == "text"
+        box = pg.locator("#ge-from").bounding_box()
+        assert box and box["width"] > 60
+        # a typed US date is refused (marked), the map keeps what it showed
+        pg.fill("#ge-from", "05/23/2018")
+        assert "ge-invalid" in (pg.get_attribute("#ge-from", "class") or "")
+        assert pg.inner_text(".ge-count") == "Showing 7 of 7 incidents"
+        pg.click("button.ge-all")
+        # playback: the first week shows the first incidents only, then moves on
+        pg.click("button.ge-play")
+        assert pg.inner_text("button.ge-play").endswith("Pause")
+        first = pg.inner_text(".ge-count")
+        assert first != "Showing 7 of 7 incidents" and first.startswith("Showing ")
+        assert pg.input_value("#ge-from") == "2016-03-16"
+        assert pg.input_value("#ge-to") == "2016-03-22"
+        pg.wait_for_function("document.querySelector('#ge-from').value !== '2016-03-16'",
+                             timeout=5000)
+        pg.click("button.ge-play")  # pause
+        assert pg.inner_text("button.ge-play").endswith("Play")
+        assert pg.evaluate("geoevents.playing()") is False
+        # stepping to the week of the Hajin and Mayadeen attacks shows those, and the line
+        seen = set()
+        pg.evaluate("geoevents.setRange('2016-03-16', '2018-05-27')")
+        while pg.evaluate("geoevents.step()"):
+            seen.add((pg.input_value("#ge-from"), pg.evaluate("geoevents.visible")))
+        from datetime import date, timedelta
+
+        weeks = dict(seen)
+        hit = [v for f, v in weeks.items()
+               if date.fromisoformat(f) <= date(2018, 5, 23) <= date.fromisoformat(f) + timedelta(6)]
+        assert len(hit) == 1 and 2 <= hit[0] < 7  # the week of the Hajin and Mayadeen attacks
+        assert max(weeks.values()) < 7 and len(weeks) == (date(2018, 5, 27) - date(2016, 3, 16)).days // 7 + 1
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_popup_without_lines_has_no_control_row(page, tmp_path: Path) -> None:  # noqa: F811
+    page.open(write_map(tmp_path, lines_zones=False))
+    assert page.evaluate("geoevents.openPopup('inc-hajin')") is True
+    popup = page.locator(".ge-popup")
+    popup.wait_for()
+    heads = popup.locator(".ge-kv th").all_inner_texts()
+    assert "Control" not in heads and "Date" in heads and "Area" in heads
+    assert popup.locator(".ge-pop-title").inner_text() == "Hajin"
+    assert "?" not in popup.inner_text()
