@@ -796,7 +796,7 @@
     L.Util.extend(api, {
       map: map, total: n, visible: 0, markers: markers,
       setRange: function (a, b) {
-        stop();
+        stop(); week = -1;
         if (fromIn) { fromIn.value = a || ""; toIn.value = b || ""; }
         return apply(isoToDay(a), isoToDay(b));
       },
