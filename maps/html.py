@@ -465,21 +465,92 @@ def zones_payload(zones: Any, avoid: list[tuple[float, float]] | None = None
     return out
 
 
+def _features(frame: Any, props: list[str], tolerance: float, nd: int) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of ``frame`` simplified to ``tolerance`` degrees."""
+    import shapely
+
+    feats: list[dict[str, Any]] = []
+    if frame is not None and len(frame):
+        geoms = frame.geometry.values
+        if tolerance > 0:
+            geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+        values = {p: frame[p].tolist() for p in props}
+        for k, g in enumerate(geoms):
+            gj = geometry_json(g, nd)
+            if gj is not None:
+                feats.append({"type": "Feature", "geometry": gj,
+                              "properties": {p: values[p][k] for p in props}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _line_anchors(frame: Any, spacing: float) -> list[list[Any]]:
+    """Label points along named lines: [lat, lon, name, rank], about every ``spacing``
+    degrees of each river (at least one per river, on its longest part)."""
+    import shapely
+
+    out: list[list[Any]] = []
+    if frame is None or len(frame) == 0:
+        return out
+    for name, part in frame.groupby("name", sort=True):
+        if not name:
+            continue
+        merged = shapely.union_all(part.geometry.values)
+        if merged.geom_type == "MultiLineString":
+            merged = shapely.line_merge(merged)
+        pieces = sorted(getattr(merged, "geoms", [merged]), key=lambda g: -g.length)
+        rank = float(part["rank"].min())
+        for piece in pieces[:4]:
+            if piece.length < spacing / 3 and piece is not pieces[0]:
+                continue
+            k = max(1, int(piece.length / spacing))
+            for j in range(k):
+                p = piece.interpolate((j + 0.5) / k, normalized=True)
+                out.append([round(p.y, 4), round(p.x, 4), str(name), rank])
+    return out
+
+
+def _area_anchors(frame: Any, min_area: float) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    if frame is None or len(frame) == 0:
+        return out
+    for name, g in zip(frame["name"].tolist(), frame.geometry.values, strict=True):
+        if name and g is not None and not g.is_empty and g.area >= min_area:
+            p = g.representative_point()
+            out.append([round(p.y, 4), round(p.x, 4), str(name), round(float(g.area), 4)])
+    return out
+
+
 def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
+    """The basemap in zoom bands (each layer simplified for its scales), the country labels
+    and the candidate place, river and lake labels the page places without overlap."""
+    from .basemap import BANDS
+
     if base is None or base.empty:
         return None
-
-    def features(frame: Any, props: list[str]) -> dict[str, Any]:
-        feats = []
-        if frame is not None:
-            for _, row in frame.iterrows():
-                g = geometry_json(row.geometry, 3)
-                if g is not None:
-                    feats.append({"type": "Feature", "geometry": g,
-                                  "properties": {p: row[p] for p in props}})
-        return {"type": "FeatureCollection", "features": feats}
-
     w, s, e, n = base.bounds
+    size = max(e - w, n - s)
+    detail = base.detail
+    bands = []
+    for k, (z0, tol, nd) in enumerate(BANDS):
+        tol = max(tol, size / 25000) if k == len(BANDS) - 1 else tol
+        small = k == 0 and detail.get("countries_small") is not None
+        countries = detail.get("countries_small") if small else detail.get(
+            "countries", base.countries)
+        rivers = detail.get("rivers", base.rivers)
+        if rivers is not None and k == 0:
+            rivers = rivers[rivers["rank"] <= 6]
+        bands.append({
+            "z": z0,
+            "countries": _features(countries, [], tol, nd),
+            "lakes": _features(detail.get("lakes", base.lakes), [], tol, nd),
+            "rivers": _features(rivers, ["rank"], tol, nd),
+            "riverLabels": _line_anchors(rivers, (3.0, 1.0, 0.3)[k]),
+            "lakeLabels": _area_anchors(detail.get("lakes", base.lakes),
+                                        (0.05, 0.005, 0.0005)[k]),
+        })
+    for b in bands:
+        for f in b["rivers"]["features"]:
+            f["properties"]["rank"] = float(f["properties"]["rank"])
     labels = []
     if base.countries is not None:
         for _, row in base.countries.iterrows():
@@ -488,17 +559,10 @@ def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
                 p = row.geometry.representative_point()
                 lx, ly = p.x, p.y
             if row["name"]:
-                labels.append([round(ly, 3), round(lx, 3), row["name"]])
-    places = []
-    if base.places is not None:
-        for _, row in base.places.iterrows():
-            places.append([round(row.geometry.y, 4), round(row.geometry.x, 4), row["name"],
-                           int(row["rank"]), bool(row["capital"])])
-    rivers = features(base.rivers, ["name", "rank"])
-    for f in rivers["features"]:
-        f["properties"]["rank"] = float(f["properties"]["rank"])
-    return {"countries": features(base.countries, []), "lakes": features(base.lakes, []),
-            "rivers": rivers, "countryLabels": labels, "places": places}
+                labels.append([round(ly, 3), round(lx, 3), row["name"],
+                               round(float(row.geometry.area), 2)])
+    labels.sort(key=lambda c: (-c[3], c[2]))
+    return {"bands": bands, "countryLabels": labels, "places": base.labels}
 
 
 def data_bounds(incidents: Any, lines: Any = None, zones: Any = None) -> Bounds | None:

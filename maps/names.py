@@ -29,10 +29,19 @@ _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*", re.U)
 MATCH = 80.0  # rapidfuzz ratio (0-100) for a span of the report to be the place's spelling
 
 
+# Marks of a scholarly romanisation (macron, dot below, macron below, breve below) and the
+# ayn/hamza letters: a name carrying one is a transliteration, shown without its marks.  A name
+# written in a Latin alphabet of its own (Elazığ, Zürich, São Paulo) carries none and is kept.
+_ROMANISATION = {"\u0304", "\u0323", "\u0331", "\u032e"}
+
+
 def fold(text: str) -> str:
-    """``text`` without combining diacritics and ayn/hamza marks, when it is Latin script
-    (other scripts are returned unchanged)."""
+    """``text`` without its diacritics and ayn/hamza marks when it is a romanisation (Latin
+    script with the marks of one, see :data:`_ROMANISATION`); else unchanged."""
     if not text or text.isascii():
+        return text
+    raw = unicodedata.normalize("NFKD", text)
+    if not (_ROMANISATION & set(raw) or any(ord(c) in _MARKS for c in raw)):
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_MARKS))
     letters = [c for c in decomposed if c.isalpha()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -41,8 +42,16 @@ def test_map_writes_html_png_svg_and_fragment(cli, ne_levant, seed_geojson: Path
     assert any(c[6].startswith("35 pro-government") for c in x["cas"])
     assert x["ds"] == "2018-05-23"
     # the installed Natural Earth layers make the basemap
-    assert any(f for f in doc["base"]["countries"]["features"])
-    assert "Deir ez-Zor" in [p[2] for p in doc["base"]["places"]]
+    bands = doc["base"]["bands"]
+    assert [b["z"] for b in bands] == [0, 6, 8.5]  # one basemap per zoom band
+    assert all(b["countries"]["features"] for b in bands)
+    # the detailed band keeps more of the coast and rivers than the small-scale one
+    assert len(json.dumps(bands[2]["countries"])) > 2 * len(json.dumps(bands[0]["countries"]))
+    # place labels from the gazetteer: towns and the villages between them, English names
+    names = [p[2] for p in doc["base"]["places"]]
+    assert len(names) > 500
+    for name in ("Deir ez-Zor", "Al Mayadin", "Hajin", "Albu Kamal", "Al Asharah", "Dhiban"):
+        assert name in names, name
     img = Image.open(io.BytesIO((tmp_path / "map.png").read_bytes()))
     assert img.format == "PNG" and img.size[0] >= 1200
     svg = ET.fromstring((tmp_path / "map.svg").read_bytes())

@@ -312,3 +312,75 @@ def test_popup_without_lines_has_no_control_row(page, tmp_path: Path) -> None:  
     assert "Control" not in heads and "Date" in heads and "Area" in heads
     assert popup.locator(".ge-pop-title").inner_text() == "Hajin"
     assert "?" not in popup.inner_text()
+
+
+@pytest.fixture(scope="module")
+def gazetteer_basemap(shared: Path, gz):
+    """The seed basemap with place labels from the gazetteer index, as `geoevents map` draws."""
+    import geopandas as gpd
+
+    import maps
+    from maps.basemap import gazetteer_labels, padded_bounds
+
+    def rd(stem: str):
+        return gpd.read_file(shared / "naturalearth" / f"{stem}_levant.geojson")
+
+    inc = mapdata.incidents_frame()
+    box = padded_bounds(maps.data_bounds(inc, *mapdata.control_frames()))
+    base = maps.prepare_basemap(
+        bounds=box, countries=rd("ne_10m_admin_0_countries"),
+        countries_small=rd("ne_50m_admin_0_countries"), lakes=rd("ne_10m_lakes"),
+        rivers=rd("ne_10m_rivers_lake_centerlines"), places=rd("ne_10m_populated_places"))
+    base.labels = gazetteer_labels(box, base.exonyms, near=maps.data_bounds(inc))
+    assert base.labels
+    return base
+
+
+LABELS = ".ge-place-label, .ge-country-label, .ge-water-label, .ge-zone-label"
+
+
+def label_boxes(pg) -> list[dict]:
+    """The boxes of the labels a reader sees."""
+    return pg.eval_on_selector_all(LABELS, """els => els.filter(
+        e => getComputedStyle(e).visibility !== "hidden" && e.getClientRects().length
+    ).map(e => {
+        const r = e.getBoundingClientRect();
+        return {text: e.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom};
+    })""")
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and \
+                    a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5:
+                out.append((a["text"], b["text"]))
+    return out
+
+
+@pytest.mark.parametrize("zoom, at_least, names", [
+    (5, 8, ["Damascus", "Baghdad"]),
+    (9, 15, ["Deir ez-Zor", "Mayadin", "Hajin", "Kamal"]),
+    (12, 2, ["Deir ez-Zor", "Al Furat"]),  # the city, its river (cities500 has no quarters)
+])
+def test_place_labels_at_every_zoom_without_overlap(page, tmp_path: Path, gazetteer_basemap,  # noqa: F811
+                                                    zoom, at_least, names) -> None:
+    page.open(write_map(tmp_path, basemap=gazetteer_basemap))
+    centre = [35.16, 40.4] if zoom == 9 else [35.336, 40.14]  # Deir ez-Zor .. Al Bukamal
+    page.evaluate(f"geoevents.map.setView({centre}, {zoom}, {{animate: false}})")
+    page.wait_for_timeout(200)
+    boxes = label_boxes(page)
+    texts = [b["text"] for b in boxes]
+    assert len(boxes) >= at_least, texts
+    assert overlapping(boxes) == [], overlapping(boxes)
+    for name in names:
+        assert any(name.casefold() in t.casefold() for t in texts), (name, texts)
+    if zoom == 9:
+        # villages between Deir ez-Zor and Al Bukamal are named too
+        assert sum(1 for b in page.evaluate("geoevents.labelsPlaced()")) >= 15
+        assert page.evaluate("geoevents.band()") == 2  # the detailed 10 m layers
+    shot = page.screenshot()
+    (tmp_path / f"zoom{zoom}.png").write_bytes(shot)
+    assert pixel_variety(shot) > 50
+    assert page.errors == [] and page.requests == []

@@ -148,7 +148,7 @@ def test_data_document_carries_every_incident_and_source(seed_page: str) -> None
     assert [ln["id"] for ln in doc["lines"]] == ["euphrates-2018"]
     assert {z["party"] for z in doc["zones"]} == {"SDF and coalition", "Government and Russia"}
     assert doc["range"] is not None and doc["undated"] == 0
-    assert doc["base"]["places"] and doc["base"]["countries"]["features"]
+    assert doc["base"]["places"] and all(b["countries"]["features"] for b in doc["base"]["bands"])
     assert any("Natural Earth" in a for a in doc["attribution"])
     assert any("GeoNames" in a for a in doc["attribution"])
     assert any("The Independent" in a for a in doc["attribution"])

@@ -247,6 +247,180 @@
     map.getContainer().appendChild(box);
   }
 
+  // ---- the basemap: one set of layers per zoom band ------------------------------------
+  function drawBasemap(map, groups, D, api) {
+    var B = D.base, baseR = L.svg({ pane: "geBase", padding: 0.5 });
+    var bands = B.bands.map(function (b) {
+      var g = L.layerGroup();
+      L.geoJSON(b.countries, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: { color: D.style.landEdge, weight: 1, fillColor: D.style.land, fillOpacity: 1 }
+      }).addTo(g);
+      L.geoJSON(b.lakes, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: { color: D.style.river, weight: 0.5, fillColor: D.style.water, fillOpacity: 1 }
+      }).addTo(g);
+      L.geoJSON(b.rivers, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: function (f) {
+          return { color: D.style.river, weight: f.properties.rank <= 4 ? 2 : 1.2, opacity: 0.9 };
+        }
+      }).addTo(g);
+      return { z: b.z, layer: g, data: b };
+    });
+    var current = null;
+    function bandFor(z) {
+      var pick = bands[0];
+      bands.forEach(function (b) { if (z >= b.z) { pick = b; } });
+      return pick;
+    }
+    function switchBand() {
+      var b = bandFor(map.getZoom());
+      if (b !== current) {
+        if (current) { groups.base.removeLayer(current.layer); }
+        groups.base.addLayer(b.layer);
+        current = b;
+      }
+      return b;
+    }
+    var labels = makeLabeller(map, groups.labels || groups.base, D, bandFor, api);
+    map.on("zoomend", switchBand);
+    map.on("zoomend moveend", labels.place);
+    switchBand();
+    api.placeLabels = labels.place;
+    api.band = function () { return bands.indexOf(current); };
+    api.labelsPlaced = labels.placed;
+  }
+
+  // Labels placed as a cartographer would: most important first, each where it overlaps no
+  // label already placed (tried right, then left of its point); what does not fit is left out.
+  function makeLabeller(map, group, D, bandFor, api) {
+    var B = D.base, layer = L.layerGroup().addTo(group), dotR = L.svg({ pane: "geLabels" });
+    var canvas = document.createElement("canvas"), ctx = canvas.getContext("2d");
+    var family = window.getComputedStyle(map.getContainer()).fontFamily || "sans-serif";
+    var widths = {};
+    function width(text, font, spacing) {
+      var k = font + "|" + spacing + "|" + text, v = widths[k];
+      if (v === undefined) {
+        ctx.font = font + " " + family;
+        v = widths[k] = ctx.measureText(text).width + spacing * text.length;
+      }
+      return v;
+    }
+    var placed = [];
+    function place() {
+      layer.clearLayers();
+      placed = [];
+      if (!map.hasLayer(layer)) { return; }
+      var z = map.getZoom(), size = map.getSize(), taken = [], band = bandFor(z).data;
+      var pad = 2, box0 = map.getContainer().getBoundingClientRect();
+      // The map's own panels and the incidents drawn are obstacles: no label under them.
+      var panels = map.getContainer().querySelectorAll(
+        ".ge-title-panel, .ge-legend, .leaflet-control-layers, .leaflet-control-zoom, " +
+        ".leaflet-control-scale, .leaflet-control-attribution");
+      Array.prototype.forEach.call(panels, function (e) {
+        var r = e.getBoundingClientRect();
+        if (r.width && r.height) {
+          taken.push([r.left - box0.left - 4, r.top - box0.top - 4, r.right - box0.left + 4,
+            r.bottom - box0.top + 4]);
+        }
+      });
+      // Zone labels (drawn with their zones) come first; one that would cover another is hidden.
+      var zl = map.getContainer().querySelectorAll(".ge-zone-label");
+      Array.prototype.forEach.call(zl, function (e) {
+        e.style.visibility = "";
+        var r = e.getBoundingClientRect();
+        var b = [r.left - box0.left - 2, r.top - box0.top - 2, r.right - box0.left + 2,
+          r.bottom - box0.top + 2];
+        if (!r.width) { return; }
+        if (taken.some(function (t) { return b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]; })) {
+          e.style.visibility = "hidden";
+        } else {
+          taken.push(b);
+        }
+      });
+      var m0 = taken.length;
+      if (api.obstacles) { Array.prototype.push.apply(taken, api.obstacles()); }
+      var m1 = taken.length;  // taken[m0..m1): incident markers (a place's dot may lie under one)
+      function free(b, skipFrom, skipTo) {
+        if (b[0] < 0 || b[1] < 0 || b[2] > size.x || b[3] > size.y) { return false; }
+        for (var i = 0; i < taken.length; i++) {
+          if (i >= skipFrom && i < skipTo) { continue; }
+          var t = taken[i];
+          if (b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]) { return false; }
+        }
+        return true;
+      }
+      var seen = {};  // water names placed: one label per name within 350 px
+      function put(lat, lon, text, cls, font, h, spacing, anchors, dot) {
+        var p = map.latLngToContainerPoint([lat, lon]);
+        if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) { return; }
+        if (!dot && seen[text] && seen[text].some(function (q) { return q.distanceTo(p) < 350; })) {
+          return;
+        }
+        var w = width(text, font, spacing);
+        var dotBox = [p.x - 4, p.y - 4, p.x + 4, p.y + 4];
+        if (dot && !free(dotBox, m0, m1)) { return; }
+        // Each anchor (right, left, above, below the point) near, then farther out, to clear a
+        // marker drawn on the place.
+        var tries = [];
+        anchors.forEach(function (an) { tries.push([an, 6]); });
+        if (dot) { [14, 28, 36].forEach(function (o) { anchors.forEach(function (an) { tries.push([an, o]); }); }); }
+        for (var a = 0; a < tries.length; a++) {
+          var an = tries[a][0], off = tries[a][1];
+          var dx = an === "c" || an === "t" || an === "b" ? -w / 2 : (an === "r" ? off : -off - w);
+          var dy = an === "t" ? -h / 2 - off + 1 : (an === "b" ? h / 2 + off - 1 : 0);
+          var b = [p.x + dx - pad, p.y + dy - h / 2 - pad, p.x + dx + w + pad,
+            p.y + dy + h / 2 + pad];
+          if (free(b)) {
+            taken.push(b);
+            if (dot) {
+              taken.push(dotBox);
+              L.circleMarker([lat, lon], {
+                pane: "geLabels", renderer: dotR, radius: dot > 1 ? 3.5 : 2.5, color: "#ffffff",
+                weight: 1, fillColor: D.style.place, fillOpacity: 1, interactive: false
+              }).addTo(layer);
+            }
+            var t = el("span", cls, text);
+            t.style.transform = "translate(" + dx.toFixed(1) + "px," + (dy - h / 2).toFixed(1) + "px)";
+            t.style.height = h + "px";
+            t.style.lineHeight = h + "px";
+            if (!dot) { (seen[text] = seen[text] || []).push(p); }
+            L.marker([lat, lon], {
+              pane: "geLabels", interactive: false, keyboard: false,
+              icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
+            }).addTo(layer);
+            placed.push(text);
+            return;
+          }
+        }
+      }
+      function town(p) {
+        var major = p[4] >= 100000 || p[5];
+        put(p[0], p[1], p[2], "ge-place-label" + (major ? " ge-place-major" : ""),
+          major ? "600 12px" : "11px", major ? 15 : 14, 0, ["r", "l", "t", "b"], p[5] ? 2 : 1);
+      }
+      // Capitals and cities of a million first, then the countries, then the other places.
+      var places = B.places || [];
+      places.forEach(function (p) { if (z >= p[3] && (p[5] || p[4] >= 1000000)) { town(p); } });
+      (B.countryLabels || []).forEach(function (c) {
+        put(c[0], c[1], c[2].toUpperCase(), "ge-country-label", "600 13px", 16, 2, ["c", "t", "b"], 0);
+      });
+      places.forEach(function (p) {
+        if (z < p[3] || p[5] || p[4] >= 1000000) { return; }
+        town(p);
+      });
+      (band.lakeLabels || []).forEach(function (c) {
+        put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c"], 0);
+      });
+      (band.riverLabels || []).forEach(function (c) {
+        put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c"], 0);
+      });
+    }
+    map.on("overlayadd overlayremove", function () { window.setTimeout(place, 0); });
+    return { place: place, placed: function () { return placed.slice(); } };
+  }
+
   window.geoeventsMap = function (map, groups, dataNode) {
     var api = { ready: false, timings: { start: performance.now() } };
     window.geoevents = api;
@@ -290,42 +464,7 @@
     pane("geZoneLabels", 396, true);
 
     // Basemap -------------------------------------------------------------------------------
-    var baseR = L.svg({ pane: "geBase", padding: 0.5 });
-    var B = D.base;
-    if (B && groups.base) {
-      L.geoJSON(B.countries, {
-        pane: "geBase", renderer: baseR, interactive: false,
-        style: { color: D.style.landEdge, weight: 1, fillColor: D.style.land, fillOpacity: 1 }
-      }).addTo(groups.base);
-      L.geoJSON(B.lakes, {
-        pane: "geBase", renderer: baseR, interactive: false,
-        style: { color: D.style.river, weight: 0.5, fillColor: D.style.water, fillOpacity: 1 }
-      }).addTo(groups.base);
-      L.geoJSON(B.rivers, {
-        pane: "geBase", renderer: baseR, interactive: false,
-        style: function (f) {
-          return { color: D.style.river, weight: f.properties.rank <= 4 ? 2 : 1.2, opacity: 0.9 };
-        }
-      }).addTo(groups.base);
-      (B.countryLabels || []).forEach(function (c) {
-        var t = el("span", "ge-country-label", c[2]);
-        L.marker([c[0], c[1]], {
-          pane: "geLabels", interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
-        }).addTo(groups.labels || groups.base);
-      });
-      (B.places || []).forEach(function (p) {
-        L.circleMarker([p[0], p[1]], {
-          pane: "geLabels", renderer: L.svg({ pane: "geLabels" }), radius: p[4] ? 3.5 : 2.5,
-          color: "#ffffff", weight: 1, fillColor: D.style.place, fillOpacity: 1, interactive: false
-        }).addTo(groups.labels || groups.base);
-        var t = el("span", "ge-place-label" + (p[3] <= 4 ? " ge-place-major" : ""), p[2]);
-        L.marker([p[0], p[1]], {
-          pane: "geLabels", interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "ge-label-icon ge-place-icon", html: t, iconSize: null })
-        }).addTo(groups.labels || groups.base);
-      });
-    }
+    if (D.base && groups.base) { drawBasemap(map, groups, D, api); }
 
     // Zones and lines -----------------------------------------------------------------------
     var timed = [];  // {layer, group, from, to, shown}
@@ -502,6 +641,21 @@
       }
       shown[i] = false;
     }
+
+    // Screen boxes of the incidents shown (SVG maps only: a canvas map has too many), for
+    // the labels to keep clear of.
+    api.obstacles = function () {
+      var out = [];
+      if (useCanvas) { return out; }
+      var size = map.getSize();
+      for (var k = 0; k < n; k++) {
+        if (!shown[k]) { continue; }
+        var p = map.latLngToContainerPoint(markers[k].getLatLng()), r = markers[k].getRadius() + 2;
+        if (p.x < -r || p.y < -r || p.x > size.x + r || p.y > size.y + r) { continue; }
+        out.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+      }
+      return out;
+    };
 
     // An incident's details, by name, from the positional record in the data.
     function rec(i) {
@@ -727,6 +881,7 @@
         }
       });
       api.visible = visible;
+      if (api.placeLabels && api.ready) { api.placeLabels(); }
       if (counter) {
         counter.textContent = "Showing " + visible + " of " + n + " incident" + (n === 1 ? "" : "s") +
           (D.undated ? " (" + D.undated + " undated, always shown)" : "");
@@ -824,6 +979,7 @@
         maxZoom: 10, animate: false
       });
     }
+    if (api.placeLabels) { api.placeLabels(); }
     api.timings.ready = performance.now();
     api.ready = true;
     document.documentElement.setAttribute("data-geoevents-ready", "1");
