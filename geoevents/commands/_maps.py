@@ -26,9 +26,13 @@ def add_map_options(p: argparse.ArgumentParser) -> None:
                    help="leave out the Natural Earth basemap (countries, rivers, lakes, places)")
     g.add_argument("--attribution", metavar="TEXT", action="append", default=[],
                    help="credit another data source on the map; repeatable")
+    g.add_argument("--overwrite", action="store_true",
+                   help="replace output files that exist (never an input)")
 
 
 def default_title(inputs: list[Path], n: int) -> str:
+    if not inputs:
+        return "Incidents"
     if len(inputs) == 1:
         return f"Incidents: {inputs[0].name}"
     return f"Incidents from {len(inputs)} inputs"
@@ -41,22 +45,25 @@ def nothing_to_draw(frames: Any) -> bool:
 
 def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr."""
-    from ..pipeline import load_frames
+    from ..pipeline import load_frames, report_rejections, table_options
     from ._common import open_gazetteer
 
     inputs = [Path(p) for p in args.inputs]
     needs_gazetteer = bool(args.lines) or any(p.suffix.lower() in ARTICLE_SUFFIXES
                                               for p in inputs)
     gz = open_gazetteer(args) if needs_gazetteer else None
+    from ..store.query import store_query
+
     frames = load_frames(inputs, published=args.published, meta=args.meta, lines=args.lines,
-                         gazetteer=gz)
-    for r in frames.rejections:
-        print(f"geoevents {command}: not mapped: {r}", file=sys.stderr)
+                         gazetteer=gz, store=store_query(args), options=table_options(args))
+    # A few rejections here, all in the report beside the output, then one summary line;
+    # nothing read at all: InputError (exit 2) before anything is written.
+    report_rejections(frames, command, getattr(args, "output", None))
     if nothing_to_draw(frames):
         from gazetteer import InputError
 
         n = len(frames.rejections)
-        why = (f"all {n} input record{'' if n == 1 else 's'} were rejected (listed above)" if n
+        why = (f"all {n} input record{'' if n == 1 else 's'} were rejected" if n
                else "the inputs hold no incidents")
         raise InputError(f"nothing to draw: {why}; no {command} written")
     basemap = None

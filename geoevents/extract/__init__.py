@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer import InputError
 
-from ..model import Incident
-from ..pipeline import Rejection
+from ..model import Incident, Rejection
 from .article import segment
 from .events import ContextItem, StoryReader
 from .reader import Document, meta_date, parse_document, read_article
