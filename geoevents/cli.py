@@ -29,6 +29,7 @@ COMMANDS = (
     "export",
     "add",
     "store",
+    "archive",
 )
 
 EPILOG = """\

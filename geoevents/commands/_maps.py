@@ -38,6 +38,11 @@ def default_title(inputs: list[Path], n: int) -> str:
     return f"Incidents from {len(inputs)} inputs"
 
 
+def nothing_to_draw(frames: Any) -> bool:
+    """True when there is no incident, line or zone to draw."""
+    return all(f is None or len(f) == 0 for f in (frames.incidents, frames.lines, frames.zones))
+
+
 def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr."""
     from gazetteer.naturalearth import NotInstalled
@@ -63,6 +68,13 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     # A few rejections here, all in the report beside the output, then one summary line;
     # nothing read at all: InputError (exit 2) before anything is written.
     report_rejections(frames, command, getattr(args, "output", None))
+    if nothing_to_draw(frames):
+        from gazetteer import InputError
+
+        n = len(frames.rejections)
+        why = (f"all {n} input record{'' if n == 1 else 's'} were rejected" if n
+               else "the inputs hold no incidents")
+        raise InputError(f"nothing to draw: {why}; no {command} written")
     basemap = None
     if not args.no_basemap:
         import maps
