@@ -404,7 +404,7 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     ne = stamp["naturalearth"] != "none"
-    bar = _Progress(show, 7 + ne + bool(previous))
+    bar = _Progress(show, 8 + ne + bool(previous))
     try:
         con = _connect_fast(tmp)
         con.executescript(SCHEMA)
