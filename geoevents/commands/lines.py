@@ -146,27 +146,10 @@ def run_sides(args: argparse.Namespace) -> int:
     if len(rejected) > 20:
         print(f"... and {len(rejected) - 20} more rejected", file=sys.stderr)
     if args.rejections is not None:
-        _write_rejections(rejected, args.rejections, overwrite=args.overwrite,
-                          inputs=[args.incidents])
+        from ..pipeline import write_rejections
+
+        write_rejections(rejected, args.rejections)
     print(f"{len(out)} incident(s): {sided} given a side, {near} near a line (no side), "
           f"{len(out) - sided - near} outside the zones or the lines' dates; "
           f"{len(rejected)} row(s) rejected; wrote {args.output}", file=sys.stderr)
     return 1 if rejected else 0
-
-
-def _write_rejections(rejections: list, path: Path, *, overwrite: bool,
-                      inputs: list[Path]) -> None:
-    """The rejected rows as CSV (file, line, field, reason, text), written atomically."""
-    import csv
-    import io
-
-    from gazetteer.atomic import write_file
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "line", "field", "reason", "text"])
-    for r in rejections:
-        w.writerow([r.file, "" if r.line is None else r.line, r.field or "", r.reason,
-                    r.text])
-    write_file(path, buf.getvalue(), overwrite=overwrite, inputs=inputs,
-               what="rejections file")

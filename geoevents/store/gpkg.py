@@ -224,7 +224,7 @@ class GeoPackageStore:
                                                          str(frame["id"].iat[i])))
         frame = frame.iloc[order].reset_index(drop=True)
         tables = state.next_tables(plan)
-        staging = Staged([self.path], overwrite=True, what="store")
+        staging = Staged([self.path], overwrite=True, what="store", error=StoreError)
         temp = staging.path(self.path)
         try:
             write_geopackage(temp, frame)
