@@ -155,7 +155,7 @@ def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None =
         gdelt_to_frame,
         ucdp_to_frame,
     )
-    from maps.schema import INCIDENT_COLUMNS
+    from maps.schema import INCIDENT_COLUMNS, conform
 
     opts = opts or _DEFAULT
     try:
@@ -222,7 +222,7 @@ def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None =
     out = out[cols].reset_index(drop=True)
     frame = gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]),
                              crs="EPSG:4326")
-    return frame, rejections
+    return conform(frame, "incidents", order=False), rejections
 
 
 def _keep_rows(df, keep):
