@@ -367,3 +367,22 @@ def test_clip_to_the_polygons_of_a_file_keeps_border_places(tmp_path: Path) -> N
     assert any("1 place(s) lie outside the clip area" in w for w in res.warnings)  # d
     with pytest.raises(InputError, match="no area named 'East'"):
         build([t], clip=[f"{area}:East"])
+
+
+def test_borders_between_clip_areas_are_lines_no_area_crosses(tmp_path: Path) -> None:
+    from geoevents.control.areas import build_areas
+
+    area = tmp_path / "two.geojson"
+    area.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "West"},
+         "geometry": shapely.geometry.mapping(shapely.box(38.0, 34.0, 40.0, 36.0))},
+        {"type": "Feature", "properties": {"name": "East"},
+         "geometry": shapely.geometry.mapping(shapely.box(40.0, 34.0, 42.0, 36.0))}]}))
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.9,A,2018-01-01,,,", "b,35.0,40.6,B,2018-01-01,,,"])
+    one = build_areas([t], reach_km=None, clip=[f"{area}"])  # one clip area: no border inside
+    assert _owner(one, 40.1, 35.0) == ["A"]
+    two = build_areas([t], reach_km=None, clip=[f"{area}:West", f"{area}:East"])
+    assert _owner(two, 40.1, 35.0) == ["B"]  # nearer to a, but across the border
+    assert _owner(two, 39.95, 35.0) == ["A"]
+    border = shapely.LineString([(40.0, 34.0), (40.0, 36.0)])
+    assert all(g.relate_pattern(border, "F********") for g in two.geometry)

@@ -21,7 +21,8 @@ How:
    line), so no area ever crosses a line, and a narrow gap (:data:`LINE_GAP_M`) along the line
    separates the banks;
 4. cells are dissolved per (party, status, party2) and clipped to ``clip`` (countries from
-   Natural Earth's admin-0 layer, admin-1 areas, or the polygons of a file).
+   Natural Earth's admin-0 layer, admin-1 areas, or the polygons of a file); the borders
+   between several clip areas work as control lines.
 
 Areas never overlap: they are unions of disjoint pieces of one tessellation.  A series (several
 ``at`` dates or ``every``) is one frame with one set of areas per ``as_of``; ``valid_to`` is the
@@ -146,9 +147,18 @@ def _project(fwd: Any, geom: Any) -> Any:
 
 def clip_region(specs: list[str], bbox: tuple[float, float, float, float],
                 gazetteer: Any = None) -> tuple[Any, str]:
-    """(polygon in lon/lat, label) of the union of clip areas: a country (code or name, Natural
-    Earth admin-0), ``admin1:NAME`` (Natural Earth admin-1) or ``FILE`` / ``FILE:NAME`` (the
-    polygons of a vector file, or those with NAME in one of their text columns)."""
+    """(polygon in lon/lat, label) of the union of the clip areas of :func:`clip_polygons`."""
+    import shapely
+
+    parts = clip_polygons(specs, bbox, gazetteer)
+    return shapely.union_all([g for g, _ in parts]), ", ".join(label for _, label in parts)
+
+
+def clip_polygons(specs: list[str], bbox: tuple[float, float, float, float],
+                  gazetteer: Any = None) -> list[tuple[Any, str]]:
+    """(polygon in lon/lat, label) of each clip area: a country (code or name, Natural Earth
+    admin-0), ``admin1:NAME`` (Natural Earth admin-1) or ``FILE`` / ``FILE:NAME`` (the polygons
+    of a vector file, or those with NAME in one of their text columns)."""
     import pandas as pd
     import shapely
 
@@ -224,15 +234,17 @@ def clip_region(specs: list[str], bbox: tuple[float, float, float, float],
             raise InputError(f"no polygon near the places in {what}", field="clip")
         geoms.append(shapely.union_all(shapely.make_valid(polys)))
         labels.append(name or str(path))
-    return shapely.union_all(geoms), ", ".join(labels)
+    return list(zip(geoms, labels, strict=True))
 
 
 def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
-               extent: Any = None) -> tuple[list[list[Any]], Any]:
+               extent: Any = None, clip: Any = None) -> tuple[list[list[Any]], Any]:
     """The pieces of land each point gets (projected coordinates, metres): Voronoi cells of
     unique points ``xy`` (n x 2) cut to ``reach_m`` (None: no limit) and split by the
     (multi)line ``lines_p``; the part of a cell across a line goes to the nearest points on
-    that side.  Returns a list (per point) of polygons, all pieces disjoint, and a boolean
+    that side.  ``clip`` (the projected clip area): cells a line crosses are clipped before
+    they are split, so that a cell does not join its two sides round the end of a line outside
+    the area.  Returns a list (per point) of polygons, all pieces disjoint, and a boolean
     array: True where the point's first piece is its Voronoi cell untouched (those cells form
     an exact coverage and are dissolved with the fast coverage union)."""
     import numpy as np
@@ -274,7 +286,8 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
     tree = shapely.STRtree(pts)
     orphans: list[tuple[int, Any]] = []
     for i in crossing:
-        parts = shapely.get_parts(shapely.difference(cells[i], gap))
+        cell = cells[i] if clip is None else shapely.intersection(cells[i], clip)
+        parts = shapely.get_parts(shapely.difference(cell, gap))
         parts = [p for p in parts if p.area > 1.0]
         if not parts:
             pieces[i] = []
@@ -366,6 +379,18 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
     fwd, inv = _transformers(float(lon.mean()), float(lat.mean()))
     px, py = fwd.transform(lon, lat)
     allxy = np.column_stack([px, py])
+    borders_p = None
+    if isinstance(region, list | tuple):
+        parts_p = [shapely.make_valid(_project(fwd, shapely.segmentize(g, 0.01)))
+                   for g in region]
+        region = shapely.union_all(list(region)) if region else None
+        if len(parts_p) > 1:
+            # borders between clip areas (two countries) are lines no area crosses
+            shared = [shapely.intersection(shapely.boundary(a), shapely.boundary(b))
+                      for i, a in enumerate(parts_p) for b in parts_p[i + 1:]]
+            shared = [q for g in shared for q in shapely.get_parts(g)
+                      if q.geom_type in ("LineString", "LinearRing")]
+            borders_p = shapely.union_all(shared) if shared else None
     region_p = _project(fwd, region) if region is not None else None
     if region_p is not None:
         region_p = shapely.make_valid(region_p)
@@ -418,8 +443,10 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                 vf, vt = str(ln.get("valid_from") or ""), str(ln.get("valid_to") or "")
                 if (not vf or vf <= date) and (not vt or date <= vt):
                     line_geoms.append(g)
+        if borders_p is not None:
+            line_geoms.append(borders_p)
         lines_p = shapely.union_all(line_geoms) if line_geoms else None
-        pieces, regular = tessellate(xy[keep], reach_m, lines_p, region_p)
+        pieces, regular = tessellate(xy[keep], reach_m, lines_p, region_p, region_p)
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
         for k, parts, exact in zip(keep, pieces, regular, strict=True):
             r = state[k][1]
@@ -588,7 +615,8 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
                                                    re.I) else [spec]) if s.strip()]
         lats = [p.lat for p in places]
         lons = [p.lon for p in places]
-        region, _ = clip_region(specs, (min(lons), min(lats), max(lons), max(lats)), gazetteer)
+        region = [g for g, _ in clip_polygons(specs, (min(lons), min(lats), max(lons),
+                                                     max(lats)), gazetteer)]
     if lines is not None and not hasattr(lines, "geometry"):
         from .lines import load
 
@@ -613,7 +641,8 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
     ControlRow); ``at``: a date or dates (default: the latest row's date); ``every``: a series
     (``week``, ``month``, ``N days``); ``lines``: control-line specs/files or a LINES frame;
-    ``clip``: countries (codes or names), ``admin1:NAME`` or ``FILE[:NAME]``; ``reach_km``:
+    ``clip``: countries (codes or names), ``admin1:NAME`` or ``FILE[:NAME]`` (the borders
+    between several clip areas are lines no area crosses); ``reach_km``:
     land farther than this from every place is nobody's (None or 0: no limit); ``parties``:
     a parties YAML file (default: automatic colours); ``countries``: context for resolving
     place names.  Rejected rows are in ``frame.attrs["rejections"]`` (list of Rejection),
