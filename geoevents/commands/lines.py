@@ -47,8 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("specs", nargs="+", metavar="SPEC", type=Path,
                    help="control-line spec (YAML) or GeoJSON line; several build into one file")
     b.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
-                   help="output file: .geojson (one FeatureCollection, property 'layer') or "
-                   ".gpkg (layers 'lines' and 'zones')")
+                   help="output file: .geojson or .json (one GeoJSON FeatureCollection, "
+                   "property 'layer') or .gpkg (layers 'lines' and 'zones')")
     add_overwrite_option(b)
     add_gazetteer_options(b)
     b.set_defaults(run=run_build)
@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("-l", "--lines", metavar="SPEC", type=Path, action="append", required=True,
                    help="control-line spec, GeoJSON line or built lines file; repeatable")
     s.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
-                   help="output: .geojson or .csv")
+                   help="output: .geojson or .json (GeoJSON) or .csv")
     add_overwrite_option(s)
     s.add_argument("--rejections", metavar="FILE", type=Path,
                    help="write the rows that could not be read (file, line, field, reason) "
