@@ -369,8 +369,10 @@ def test_clip_to_the_polygons_of_a_file_keeps_border_places(tmp_path: Path) -> N
         build([t], clip=[f"{area}:East"])
 
 
-def test_borders_between_clip_areas_are_lines_no_area_crosses(tmp_path: Path) -> None:
-    from geoevents.control.areas import build_areas
+def test_borders_between_clip_countries_are_lines_no_area_crosses(tmp_path: Path) -> None:
+    """Two clip countries (here given as polygons): their border is a line; two areas of a
+    file (provinces) are not, unless asked."""
+    import geoevents.control.areas as A
 
     area = tmp_path / "two.geojson"
     area.write_text(json.dumps({"type": "FeatureCollection", "features": [
@@ -379,10 +381,30 @@ def test_borders_between_clip_areas_are_lines_no_area_crosses(tmp_path: Path) ->
         {"type": "Feature", "properties": {"name": "East"},
          "geometry": shapely.geometry.mapping(shapely.box(40.0, 34.0, 42.0, 36.0))}]}))
     t = _csv(tmp_path / "t.csv", ["a,35.0,39.9,A,2018-01-01,,,", "b,35.0,40.6,B,2018-01-01,,,"])
-    one = build_areas([t], reach_km=None, clip=[f"{area}"])  # one clip area: no border inside
-    assert _owner(one, 40.1, 35.0) == ["A"]
-    two = build_areas([t], reach_km=None, clip=[f"{area}:West", f"{area}:East"])
+    provinces = A.build_areas([t], reach_km=None, clip=[f"{area}:West", f"{area}:East"])
+    assert _owner(provinces, 40.1, 35.0) == ["A"]  # a province border is no front line
+    west, east = shapely.box(38.0, 34.0, 40.0, 36.0), shapely.box(40.0, 34.0, 42.0, 36.0)
+    places = A.group_places(A.read_control([t], A.parties_or_auto(None)).rows)
+    parties = A.parties_or_auto(None)
+    parties.assign_auto(["A", "B"])
+    two = A.areas_from_places(places, parties, ["2018-01-01"], reach_km=None,
+                              region=[west, east], borders=[west, east])
     assert _owner(two, 40.1, 35.0) == ["B"]  # nearer to a, but across the border
     assert _owner(two, 39.95, 35.0) == ["A"]
     border = shapely.LineString([(40.0, 34.0), (40.0, 36.0)])
     assert all(g.relate_pattern(border, "F********") for g in two.geometry)
+
+
+def test_clip_countries_share_a_real_border(ne_levant: Path, tmp_path: Path) -> None:
+    """--clip SY --clip IQ: a place in Iraq near the border does not claim Syrian land."""
+    from geoevents.control.areas import build_areas
+
+    # the border crosses lat 34.42172 at lon 40.98222 in Natural Earth's 1:10 m countries
+    t = _csv(tmp_path / "t.csv", ["syria,34.42172,40.89222,A,2018-01-01,,,",
+                                  "iraq,34.42172,40.99422,B,2018-01-01,,,"])
+    crossed = build_areas([t], reach_km=40, clip=["SY", "IQ"], borders=False)
+    kept = build_areas([t], reach_km=40, clip=["SY", "IQ"])
+    # a point in Syria 400 m west of the border, nearer to the Iraqi place
+    probe = (40.97822, 34.42172)
+    assert _owner(crossed, *probe) == ["B"]
+    assert _owner(kept, *probe) == ["A"]

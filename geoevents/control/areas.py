@@ -22,7 +22,7 @@ How:
    separates the banks;
 4. cells are dissolved per (party, status, party2) and clipped to ``clip`` (countries from
    Natural Earth's admin-0 layer, admin-1 areas, or the polygons of a file); the borders
-   between several clip areas work as control lines.
+   between several clip countries work as control lines (``borders``).
 
 Areas never overlap: they are unions of disjoint pieces of one tessellation.  A series (several
 ``at`` dates or ``every``) is one frame with one set of areas per ``as_of``; ``valid_to`` is the
@@ -151,12 +151,13 @@ def clip_region(specs: list[str], bbox: tuple[float, float, float, float],
     import shapely
 
     parts = clip_polygons(specs, bbox, gazetteer)
-    return shapely.union_all([g for g, _ in parts]), ", ".join(label for _, label in parts)
+    return (shapely.union_all([g for g, _, _ in parts]),
+            ", ".join(label for _, label, _ in parts))
 
 
 def clip_polygons(specs: list[str], bbox: tuple[float, float, float, float],
-                  gazetteer: Any = None) -> list[tuple[Any, str]]:
-    """(polygon in lon/lat, label) of each clip area: a country (code or name, Natural Earth
+                  gazetteer: Any = None) -> list[tuple[Any, str, str]]:
+    """(polygon in lon/lat, label, kind) of each clip area (kind: country, admin1, file): a country (code or name, Natural Earth
     admin-0), ``admin1:NAME`` (Natural Earth admin-1) or ``FILE`` / ``FILE:NAME`` (the polygons
     of a vector file, or those with NAME in one of their text columns)."""
     import pandas as pd
@@ -167,7 +168,7 @@ def clip_polygons(specs: list[str], bbox: tuple[float, float, float, float],
 
     west, south, east, north = bbox
     box = (west - 1, south - 1, east + 1, north + 1)
-    geoms, labels = [], []
+    geoms, labels, kinds = [], [], []
     for spec in specs:
         spec = spec.strip()
         name = ""
@@ -217,6 +218,7 @@ def clip_polygons(specs: list[str], bbox: tuple[float, float, float, float],
                                  "places (a code such as SY, or a name)", field="clip")
             geoms.append(shapely.union_all(shapely.make_valid(frame[hit].geometry.values)))
             labels.append(spec)
+            kinds.append("country")
             continue
         if name:
             want = skeleton(name)
@@ -234,7 +236,8 @@ def clip_polygons(specs: list[str], bbox: tuple[float, float, float, float],
             raise InputError(f"no polygon near the places in {what}", field="clip")
         geoms.append(shapely.union_all(shapely.make_valid(polys)))
         labels.append(name or str(path))
-    return list(zip(geoms, labels, strict=True))
+        kinds.append("file" if path is not None else "admin1")
+    return list(zip(geoms, labels, kinds, strict=True))
 
 
 def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
@@ -367,7 +370,8 @@ def _slug(s: str) -> str:
 
 def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *,
                       reach_km: float | None = DEFAULT_REACH_KM, lines: Any = None,
-                      region: Any = None, warnings: list[str] | None = None) -> Any:
+                      region: Any = None, borders: Any = None,
+                      warnings: list[str] | None = None) -> Any:
     """The AREAS frame of ``places`` as of each date of ``dates`` (sorted, unique)."""
     import geopandas as gpd
     import numpy as np
@@ -381,16 +385,16 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
     allxy = np.column_stack([px, py])
     borders_p = None
     if isinstance(region, list | tuple):
-        parts_p = [shapely.make_valid(_project(fwd, shapely.segmentize(g, 0.01)))
-                   for g in region]
         region = shapely.union_all(list(region)) if region else None
-        if len(parts_p) > 1:
-            # borders between clip areas (two countries) are lines no area crosses
-            shared = [shapely.intersection(shapely.boundary(a), shapely.boundary(b))
-                      for i, a in enumerate(parts_p) for b in parts_p[i + 1:]]
-            shared = [q for g in shared for q in shapely.get_parts(g)
-                      if q.geom_type in ("LineString", "LinearRing")]
-            borders_p = shapely.union_all(shared) if shared else None
+    if borders is not None and len(borders) > 1:
+        # borders between clip countries are lines no area crosses
+        parts_p = [shapely.make_valid(_project(fwd, shapely.segmentize(g, 0.01)))
+                   for g in borders]
+        shared = [shapely.intersection(shapely.boundary(a), shapely.boundary(b))
+                  for i, a in enumerate(parts_p) for b in parts_p[i + 1:]]
+        shared = [q for g in shared for q in shapely.get_parts(g)
+                  if q.geom_type in ("LineString", "LinearRing")]
+        borders_p = shapely.union_all(shared) if shared else None
     region_p = _project(fwd, region) if region is not None else None
     if region_p is not None:
         region_p = shapely.make_valid(region_p)
@@ -559,7 +563,7 @@ def _polygonal(geom: Any) -> Any:
 def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
           clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
           parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-          any_order: bool = False) -> AreasResult:
+          any_order: bool = False, borders: bool = True) -> AreasResult:
     """Read control tables (or take a :class:`ControlRead` / a list of :class:`ControlRow`)
     and build their areas; see :func:`build_areas`.  Returns the frame with the places, the
     rejections (rows that could not be control rows) and warnings."""
@@ -607,7 +611,7 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
     if not dates:
         dates = [all_dates[-1]]
     dates = sorted(set(dates))
-    region = None
+    region = border_polys = None
     if clip:
         specs = [clip] if isinstance(clip, str) else list(clip)
         specs = [s.strip() for spec in specs for s in
@@ -615,8 +619,9 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
                                                    re.I) else [spec]) if s.strip()]
         lats = [p.lat for p in places]
         lons = [p.lon for p in places]
-        region = [g for g, _ in clip_polygons(specs, (min(lons), min(lats), max(lons),
-                                                     max(lats)), gazetteer)]
+        parts = clip_polygons(specs, (min(lons), min(lats), max(lons), max(lats)), gazetteer)
+        region = [g for g, _, _ in parts]
+        border_polys = [g for g, _, kind in parts if kind == "country"] if borders else None
     if lines is not None and not hasattr(lines, "geometry"):
         from .lines import load
 
@@ -627,7 +632,8 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
         else:
             lines = None
     frame = areas_from_places(places, party_set, dates, reach_km=reach_km, lines=lines,
-                              region=region, warnings=warnings)
+                              region=region, borders=border_polys,
+                              warnings=warnings)
     return AreasResult(frame=frame, places=places, rejections=list(read.rejections),
                        warnings=warnings, dates=dates)
 
@@ -635,21 +641,23 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
 def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-                any_order: bool = False) -> Any:
+                any_order: bool = False, borders: bool = True) -> Any:
     """The AREAS GeoDataFrame (SCHEMAS.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
     ControlRow); ``at``: a date or dates (default: the latest row's date); ``every``: a series
     (``week``, ``month``, ``N days``); ``lines``: control-line specs/files or a LINES frame;
-    ``clip``: countries (codes or names), ``admin1:NAME`` or ``FILE[:NAME]`` (the borders
-    between several clip areas are lines no area crosses); ``reach_km``:
+    ``clip``: countries (codes or names), ``admin1:NAME`` or ``FILE[:NAME]``; ``borders``: the
+    borders between several clip countries are lines no area crosses (admin-1 and file areas
+    never are); ``reach_km``:
     land farther than this from every place is nobody's (None or 0: no limit); ``parties``:
     a parties YAML file (default: automatic colours); ``countries``: context for resolving
     place names.  Rejected rows are in ``frame.attrs["rejections"]`` (list of Rejection),
     warnings in ``frame.attrs["warnings"]``.  Raises InputError (bad input, message naming
     file, line and field) or NotInstalled (a clip layer that is not installed)."""
     res = build(tables, at=at, every=every, lines=lines, clip=clip, reach_km=reach_km,
-                parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order)
+                parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order,
+                borders=borders)
     res.frame.attrs["rejections"] = res.rejections
     res.frame.attrs["warnings"] = res.warnings
     return res.frame
