@@ -131,13 +131,19 @@ def test_an_area_never_crosses_a_control_line(tmp_path: Path) -> None:
                             geometry=[shapely.LineString([(39.5, 34.0), (39.5, 36.0)])], crs=4326)
     t = _csv(tmp_path / "t.csv", ["a,35.0,39.45,A,2018-01-01,,,",
                                   "c,35.0,39.95,B,2018-01-01,,,"])
-    frame = build_areas([t], reach_km=None, lines=line)
+    frame = build_areas([t], reach_km=100, lines=line)
     for geom in frame.geometry:  # interiors never meet the line
         assert geom.relate_pattern(line.geometry[0], "F********")
     assert _owner(frame, 39.52, 35.0) == ["B"]  # nearer to a, but across the line
     assert _owner(frame, 39.48, 35.0) == ["A"]
-    plain = build_areas([t], reach_km=None)
+    plain = build_areas([t], reach_km=100)
     assert _owner(plain, 39.52, 35.0) == ["A"]
+    # a cell that reaches round the end of a line is not cut by it: past the ends, a's land
+    # is a's on both sides (the line only divides where it runs)
+    short = line.copy()
+    short.geometry = [shapely.LineString([(39.5, 34.9), (39.5, 35.1)])]
+    around = build_areas([t], reach_km=100, lines=short)
+    assert _owner(around, 39.52, 35.5) == ["A"]
 
 
 def test_the_worked_example_with_the_euphrates_and_the_country(ne_levant: Path) -> None:

@@ -256,7 +256,9 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
 
     n = len(xy)
     pts = shapely.points(xy)
-    pad = (reach_m or 50_000.0) * 1.5
+    span = float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0))))
+    # without a reach every point of the frame is somebody's: make it generous
+    pad = reach_m * 1.5 if reach_m else max(1_000_000.0, span)
     x0, y0 = xy.min(axis=0) - pad
     x1, y1 = xy.max(axis=0) + pad
     frame = box(x0, y0, x1, y1)
