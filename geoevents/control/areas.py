@@ -275,11 +275,11 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         out = ~shapely.contains_properly(frame, cells)
         cells[out] = shapely.intersection(cells[out], frame)
         regular &= ~out
-    disks = shapely.buffer(pts, reach_m, quad_segs=16) if reach_m else None
-    if disks is not None:
+    if reach_m:
         # only cells reaching farther than reach_m from their place are cut
         far = shapely.hausdorff_distance(cells, pts) > reach_m
-        cells[far] = shapely.intersection(cells[far], disks[far])
+        cells[far] = shapely.intersection(cells[far],
+                                          shapely.buffer(pts[far], reach_m, quad_segs=16))
         regular &= ~far
     pieces: list[list[Any]] = [[c] for c in cells]
     if lines_p is None or lines_p.is_empty:
@@ -303,6 +303,7 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         pieces[i] = [parts[own]]
         regular[i] = False
         orphans.extend((i, p) for k, p in enumerate(parts) if k != own)
+    disk_of: dict[int, Any] = {}
     for owner, orphan in orphans:
         probe = shapely.get_coordinates(orphan.representative_point())[0]
         if reach_m:
@@ -328,8 +329,10 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
                                            extend_to=env.envelope, ordered=True)
             shares = list(shapely.intersection(shapely.get_parts(vor), orphan))
         for c, share in zip(visible, shares, strict=True):
-            if disks is not None:
-                share = share.intersection(disks[c])
+            if reach_m:
+                if c not in disk_of:
+                    disk_of[c] = shapely.buffer(pts[c], reach_m, quad_segs=16)
+                share = share.intersection(disk_of[c])
             if not share.is_empty and share.area > 1.0:
                 pieces[c].append(share)
     return pieces, regular
