@@ -414,3 +414,23 @@ def test_clip_countries_share_a_real_border(ne_levant: Path, tmp_path: Path) -> 
     probe = (40.97822, 34.42172)
     assert _owner(crossed, *probe) == ["B"]
     assert _owner(kept, *probe) == ["A"]
+
+
+def test_incident_files_are_not_mistaken_for_control_tables(tmp_path: Path) -> None:
+    """An incident's casualties may carry a "party" (A, B, civilians): only a top-level party
+    without an event type makes a control table."""
+    from geoevents.control.table import is_control_file
+
+    incidents = tmp_path / "incidents.json"
+    incidents.write_text(json.dumps([{"event_type": "Battles", "party": "A",
+                                      "casualties": [{"party": "A", "best": 3}]}]))
+    assert not is_control_file(incidents)
+    fc = tmp_path / "incidents.geojson"
+    fc.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"event_type": "Battles",
+                                           "casualties_json": '[{"party": "A"}]'},
+         "geometry": {"type": "Point", "coordinates": [40.0, 35.0]}}]}))
+    assert not is_control_file(fc)
+    control = _csv(tmp_path / "c.csv", ["a,35.0,39.0,A,2018-01-01,,,"])
+    assert is_control_file(control)
+    assert not is_control_file(_csv(tmp_path / "i.csv", [], header="id,event_type,party,lat"))

@@ -128,18 +128,25 @@ def is_control_file(path: Path) -> bool:
                 header = f.readline()
             cols = {_ALIASES.get(c, c) for c in
                     (h.strip().strip('"').lower() for h in re.split(r"[,\t;]", header))}
-            return "party" in cols
-        if suffix in (".yaml", ".yml"):
-            import yaml
+            return "party" in cols and "event_type" not in cols
+        if suffix in (".yaml", ".yml", ".geojson", ".json"):
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+            if suffix in (".yaml", ".yml"):
+                import yaml
 
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            items = raw.get("places") if isinstance(raw, dict) else raw
+                raw = yaml.safe_load(text)
+            else:
+                raw = json.loads(text)
+            if isinstance(raw, dict) and isinstance(raw.get("features"), list):
+                items = [(f or {}).get("properties") or {} for f in raw["features"][:1]
+                         if isinstance(f, dict)]
+            else:
+                items = raw.get("places") if isinstance(raw, dict) else raw
+            # a control row names its party at the top level (an incident's casualties may
+            # carry a "party" deeper down; an incident has an event type)
             return (isinstance(items, list) and bool(items) and isinstance(items[0], dict)
-                    and "party" in {str(k).lower() for k in items[0]})
-        if suffix in (".geojson", ".json"):
-            with open(path, encoding="utf-8", errors="replace") as f:
-                head = f.read(65536)
-            return bool(re.search(r'"party"\s*:', head))
+                    and "party" in {str(k).lower() for k in items[0]}
+                    and "event_type" not in {str(k).lower() for k in items[0]})
     except (OSError, ValueError, AttributeError):
         return False
     except Exception:  # yaml errors: the incident reader reports them properly
