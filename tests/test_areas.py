@@ -434,3 +434,15 @@ def test_incident_files_are_not_mistaken_for_control_tables(tmp_path: Path) -> N
     control = _csv(tmp_path / "c.csv", ["a,35.0,39.0,A,2018-01-01,,,"])
     assert is_control_file(control)
     assert not is_control_file(_csv(tmp_path / "i.csv", [], header="id,event_type,party,lat"))
+
+
+def test_an_unclosed_quote_is_reported_with_the_lines_it_swallowed(tmp_path: Path) -> None:
+    from geoevents.control.areas import build
+
+    t = _csv(tmp_path / "q.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,",
+                                  '"c,35.0,40.5,B,2018-01-01,,,', "d,35.0,40.6,B,2018-01-01,,,",
+                                  "e,35.0,40.7,B,2018-01-01,,,"])
+    res = build([t], reach_km=30)
+    assert [(r.line, r.reason) for r in res.rejections] == [
+        (4, "lines 4-6 were read as one row: a quote opened in a cell is not closed")]
+    assert sorted(p.name for p in res.places) == ["a", "b"]

@@ -174,8 +174,17 @@ def _raw_rows(path: Path) -> tuple[list[tuple[int | None, dict[str, Any]]], list
         cols = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
         out = []
         try:
+            prev = reader.line_num
             for rec in reader:
-                line = reader.line_num
+                line, first = reader.line_num, prev + 1
+                prev = line
+                if line > first and any("\n" in c for c in rec):
+                    # a quoted cell over several lines: an unclosed quote swallows the rows
+                    # after it; say so, with the lines, rather than read them as one row
+                    out.append((first, {"__error__": f"lines {first}-{line} were read as one "
+                                        "row: a quote opened in a cell is not closed"}))
+                    continue
+                line = first
                 if not any(c.strip() for c in rec):
                     continue
                 if len(rec) > len(cols):
