@@ -62,7 +62,7 @@ def main() -> int:
     src = tmp / "synthetic_acled.csv"
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; rows {a.rows:,}")
     if not src.exists():
-        gen = measure("-c", "import sys; sys.path.insert(0, 'bench'); "
+        gen = measure(sys.executable, "-c", "import sys; sys.path.insert(0, 'bench'); "
                       "from store_synthetic import write; "
                       f"write({str(src)!r}, {a.rows})")
         print(f"generate: {gen['s']:.1f} s, {src.stat().st_size / 1e9:.2f} GB")

@@ -390,6 +390,7 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
     import numpy as np
     import pandas as pd
     from shapely import Polygon
+    from shapely.geometry.polygon import orient
 
     if not 0 <= resolution <= 15:
         raise StoreError(f"--resolution {resolution}: h3 resolutions are 0..15")
@@ -415,8 +416,8 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
     counts = counts.sort_values(["period", "cell", "event_type"], kind="stable")
     counts = counts.reset_index(drop=True)
     cells = [h3.int_to_str(int(c)) for c in counts["cell"]]
-    shapes = {c: Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)])
-              for c in dict.fromkeys(cells)}
+    shapes = {c: orient(Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]), 1.0)
+              for c in dict.fromkeys(cells)}  # counter-clockwise, as RFC 7946 asks
     start = counts["period"].astype("int64").to_numpy().astype("datetime64[D]")
     if every == "day":
         end = start
@@ -440,6 +441,39 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
     return frame
 
 
+def geojson_text(frame: Any) -> str:
+    """An RFC 7946 FeatureCollection of a frame (each distinct geometry serialised once: a
+    hexagon appears in every period)."""
+    import pandas as pd
+    import shapely
+
+    geo = frame.geometry
+    cols = [c for c in frame.columns if c != geo.name]
+    wkb = shapely.to_wkb(geo.to_numpy())
+    cache: dict[bytes, str] = {}
+    texts = []
+    for key, g in zip(wkb, geo.to_numpy(), strict=True):
+        t = cache.get(key)
+        if t is None:
+            t = cache[key] = json.dumps(shapely.geometry.mapping(g), separators=(",", ":"))
+        texts.append(t)
+    records = pd.DataFrame(frame[cols]).astype(object)
+    records = records.where(records.notna(), None).to_dict("records")
+    feats = [f'{{"type":"Feature","properties":{json.dumps(r, ensure_ascii=False, default=_num)}'
+             f',"geometry":{t}}}' for r, t in zip(records, texts, strict=True)]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(feats) + "\n]}\n"
+
+
+def _num(v: Any) -> Any:
+    import numpy as np
+
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    return str(v)
+
+
 def write_frame(frame: Any, path: Path, *, overwrite: bool = False) -> None:
     """HEXAGONS or sides output: .geojson (RFC 7946 text), .parquet (GeoParquet) or .csv,
     written whole or not at all (:func:`maps.writers.write_file`)."""
@@ -451,7 +485,7 @@ def write_frame(frame: Any, path: Path, *, overwrite: bool = False) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json"):
-        atomic_write(path, frame.to_json(na="null", show_bbox=False, drop_id=True), "hexagons")
+        atomic_write(path, geojson_text(frame), "hexagons")
     elif suffix == ".parquet":
         buf = io.BytesIO()
         frame.to_parquet(buf, index=False)
