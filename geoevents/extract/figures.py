@@ -53,7 +53,10 @@ _Q = rf"(?:(?P<q>{QUALIFIER})\s+)?"
 _CHUNK = rf"{_Q}(?P<n>{NUMBER})(?:\s+(?P<more>more|other|others|additional|further))?" \
          rf"(?:\s+(?P<np>{_NP}|(?-i:[A-Z][\w’'-]+)(?=\s+and\s)))?"
 _REL = (r"(?:\s*,?\s+(?:who|which|that)\s+[^.;]{0,80}?|\s+(?:it|he|she|they|officials|the\s+ministry)"
-        r"\s+(?:said|says|reported)|\s+whose\s+[^.;]{0,80}?)?")
+        r"\s+(?:said|says|reported)|\s+whose\s+[^.;]{0,80}?|"
+        # "At least 14 fighters, including two suicide bombers were killed"
+        r"\s*,\s*(?:including|among\s+them|among\s+whom)\s+[^.;]{0,80}?"
+        r"(?=,?\s+(?:were|was|have|had|are)\s))?")
 
 # "N NP ... (and N NP) ... VERB" - subject figures.
 SUBJECT = re.compile(

@@ -41,8 +41,9 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     # A suicide bomber is an event when the bomber acts ("a suicide bomber blew himself up"),
     # not when he is counted ("14 fighters, including two suicide bombers, were killed").
     _t(r"\bsuicide\s+(?:bombings?|attacks?|car\s+bomb(?:ing)?s?|(?:explosive\s+)?vests?|"
-       r"truck\s+bomb(?:ing)?s?)\b|\bsuicide\s+(?:bomb|attack)ers?\s+(?:\w+\s+){0,3}?(?:blew|"
-       r"detonated|struck|rammed|attacked|targeted|hit|exploded|killed)\b|"
+       r"truck\s+bomb(?:ing)?s?)\b|\bsuicide\s+(?:bomb|attack)ers?\s+(?!(?:were|was|had\s+been|have\s+been)\b)"
+       r"(?:\w+\s+){0,3}?(?:blew|detonated|struck|rammed|attacked|targeted|hit|exploded|"
+       r"killed)\b|"
        r"\bblew\s+(?:himself|herself|themselves)\s+up\b", REMOTE, "Suicide bomb", 90),
     _t(r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\bdrone\s+(?:strike|attack)s?\b|"
        r"\baerial\s+(?:bombardment|attack|strike)s?\b|\bbombing\s+raids?\b|"
@@ -126,6 +127,10 @@ AGGREGATE = re.compile(
     r"string\s+of|campaign\s+of|(?:air|bombing|air\s*strikes?|airstrike)\s+campaign|"
     r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|daily|each\s+day|per\s+day|a\s+day|"
     r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|"
+    r"in\s+recent\s+(?:weeks|months|years)|"
+    r"in\s+the\s+(?:past|last)\s+(?:few\s+|several\s+)?(?:weeks|months|years)|"
+    r"from\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+(?:\s+\d{4})?\s+"
+    r"(?:to|until|till)\b|from\s+[A-Z][a-z]+\s+\d{1,2}(?:,?\s+\d{4})?\s+(?:to|until|till)\b|"
     r"(?:years?|months?)\s+of\s+(?:war|fighting|conflict)|in\s+the\s+(?:civil\s+)?war|"
     r"during\s+the\s+war|throughout)\b", re.I)
 #: "the attack", "the incident": the sentence is about an event already named.
