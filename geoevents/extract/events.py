@@ -325,6 +325,8 @@ def _date_role(text: str, d: DateMention) -> str:
     if d.future:
         return "future"
     before = text[:d.begin]
+    if d.begin <= 3 and re.match(r"^\s*[;:|–—]", text[d.stop:]):
+        return "report"  # "09 Dec 2019; MEMO: ...": the report's date line
     if _REPORT_BEFORE.search(before):
         return "report"
     if re.match(r"^\s*(?:,\s*)?(?:that|when)\b", text[d.stop:]) and \
@@ -455,6 +457,8 @@ class FigRec:
     notes: list[str] = field(default_factory=list)
     claimed: bool = False
     clause: str = ""
+    where_pm: PlaceMention | None = None
+    sentence: int = -1
 
 
 @dataclass(slots=True)
@@ -793,6 +797,8 @@ class StoryReader:
             rec = FigRec(f.kind, group, low, best, high, f.qty.vague, name, text,
                          claimed="claimed" in f.flags)
             rec.where = self._where(a, f)
+            rec.where_pm = self._where_pm(a, f)
+            rec.sentence = a.sent.index
             rec.clause = _clause(text, f)
             if "more" in f.flags:
                 if breakdown:
@@ -845,6 +851,18 @@ class StoryReader:
                     r.breakdown_of = parent
                     d.figs.append(r)
 
+    def _where_pm(self, a: Analysis, f: FigureMention) -> PlaceMention | None:
+        """The place of a figure's own clause, before the next figure ("four in Al-Bara and
+        eight in Belyun")."""
+        text = a.sent.text
+        nxt = min((g.begin for g in a.figures if g.begin > f.begin), default=len(text))
+        m = re.search(r";|,\s*(?:while|whereas|but)\b", text[f.end:nxt])
+        stop = f.end + m.start() if m else nxt
+        for pm in a.event_places:
+            if f.end <= pm.phrase_begin < stop and not pm.is_country:
+                return pm
+        return None
+
     def _where(self, a: Analysis, f: FigureMention) -> str:
         text = a.sent.text
         stop = len(text)
@@ -883,7 +901,10 @@ class StoryReader:
         incidents: list[tuple[Incident, int]] = []
         unplaced: list[tuple[str, int, str]] = []
         messages: list[str] = []
+        drafts: list[Draft] = []
         for d in self.drafts:
+            drafts.extend(self._split_roundup(d))
+        for d in drafts:
             inc, why, fatal = self._incident(d)
             line = d.sentences[0].line if d.sentences else 0
             quote = d.sentences[0].text if d.sentences else ""
@@ -908,7 +929,28 @@ class StoryReader:
             for m in d.date_problems:
                 if m not in messages:
                     messages.append(m)
+        incidents = self._drop_totals(incidents)
         return StoryResult(incidents, self.context, unplaced, messages)
+
+    def _drop_totals(self, incidents: list[tuple[Incident, int]]) -> list[tuple[Incident, int]]:
+        """A story's total over its own incidents ("leaving at least 19 dead" over the five
+        villages' 4, 8, 1, 5 and 1) is not another incident: it is dropped, and noted."""
+        if len(incidents) < 3:
+            return incidents
+        out = []
+        for inc, line in incidents:
+            f = inc.fatalities.best
+            others = [o for o, _l in incidents if o is not inc]
+            parts = [o.fatalities.best or 0 for o in others
+                     if o.event_type == inc.event_type and o.date.overlaps(inc.date)]
+            if f and len([p for p in parts if p]) >= 2 and sum(parts) == f:
+                self.context.append(ContextItem(
+                    self.file, line, "event", inc.sources[0].quote[:200] if inc.sources else "",
+                    reason=f"the total ({f}) of the report's incidents at several places",
+                    quote=inc.sources[0].quote if inc.sources else ""))
+                continue
+            out.append((inc, line))
+        return out
 
     def _incident(self, d: Draft) -> tuple[Incident | None, str, bool]:
         """The incident of a draft, or why it is not one and whether that is a loss (an
@@ -1008,6 +1050,42 @@ class StoryReader:
                        casualties=casualties, claims=claims, sources=[src],
                        notes="; ".join(notes))
         return inc.ensure_id(), "", False
+
+    def _split_roundup(self, d: Draft) -> list[Draft]:
+        """A roundup ("killed four civilians in Al-Bara and eight in Belyun; one in Bicgas,
+        five in Bdeite"): one incident per place with its own figures.  The draft's total over
+        those places is not another incident's toll."""
+        by: dict[tuple[int, int], list[FigRec]] = {}
+        pms: dict[tuple[int, int], PlaceMention] = {}
+        for r in d.figs:
+            if r.where_pm is not None and r.breakdown_of is None and r.best is not None and \
+                    not r.part_of:
+                k = (r.sentence, r.where_pm.begin)
+                by.setdefault(k, []).append(r)
+                pms[k] = r.where_pm
+        names = {(pm.phrase or pm.name).lower() for pm in pms.values()}
+        per_sentence = Counter(k[0] for k in by)
+        if len(by) < 2 or len(names) < 2 or max(per_sentence.values()) < 2:
+            return [d]  # a roundup names several places with their figures in one sentence
+        parts: list[Draft] = []
+        resolved = [(pm, r, n, True) for pm, r, n, _s in d.places
+                    if r is not None and r.place is not None and r.place.kind != "country"]
+        for k, recs in by.items():
+            pm = pms[k]
+            r, note = self.finder.resolve_event_place(pm) if not pm.unknown else (None, "")
+            sub = Draft(d.story, d.first, d.lead, triggers=list(d.triggers), date=d.date,
+                        places=[(pm, r, note, False), *resolved], figs=list(recs),
+                        actors=list(d.actors), sentences=list(d.sentences),
+                        notes=["one of several places of a roundup"])
+            parts.append(sub)
+        located = {id(r) for recs in by.values() for r in recs}
+        rest = [r for r in d.figs if id(r) not in located and r.breakdown_of is None]
+        parts_sum = sum(r.best or 0 for recs in by.values() for r in recs if r.kind == "killed")
+        if any(not (r.kind == "killed" and (r.best or 0) >= parts_sum) and r.kind == "killed"
+               for r in rest):
+            d.figs = rest
+            return [d, *parts]
+        return parts
 
     def _enclosing(self, d: Draft) -> tuple[tuple[PlaceMention, Resolution, str] | None,
                                              PlaceMention | None]:

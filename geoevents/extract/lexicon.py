@@ -53,7 +53,7 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        r"{0,6}?(?:struck|bombed|targeted|destroyed|hit|pounded)\b|"
        r"\b(?:jets?|warplanes?|aircraft|helicopters?|drones?|air\s*force|airforce)\s+(?:\w+\s+)"
        r"{0,6}?(?:hit|struck|strike|striking|bombed|bombing|targeted|targeting|attacked|raided|"
-       r"pounded|fired)\b", REMOTE, "Air/drone strike", 85),
+       r"pounded|fired|killed|killing)\b", REMOTE, "Air/drone strike", 85),
     _t(r"\b(?:IEDs?|roadside\s+bombs?|car\s+bombs?|land\s*mines?|improvised\s+explosive|"
        r"explosive\s+devices?|booby[\s-]?trap\w*|bomb\s+attacks?|bombings?)\b", REMOTE,
        "Remote explosive/landmine/IED", 80),
