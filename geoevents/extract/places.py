@@ -389,9 +389,14 @@ class PlaceFinder:
     def _is_media(self, text: str, b: int, e: int, name: str) -> bool:
         if lexicon.MEDIA.fullmatch(name):
             return True
+        low = name.lower()
         for o in self.outlets:
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", o, re.I):
-                return True
+            i = o.lower().find(low)
+            while i >= 0:  # the name as a whole word of the outlet's name (no regex to build)
+                j = i + len(low)
+                if (i == 0 or not o[i - 1].isalnum()) and (j >= len(o) or not o[j].isalnum()):
+                    return True
+                i = o.lower().find(low, i + 1)
         if lexicon.MEDIA_FOLLOWERS.match(text[e:e + 40]):
             return True
         # Inside a credit "(AsiaNews/Agencies)".
