@@ -100,6 +100,12 @@ _ANOTHER = re.compile(r"\b(?:(?:the|a)\s+(?:second|third|fourth|separate|further
                       r"(?:[\w-]+\s+)?(?:attacks?|bombings?|blasts?|explosions?|strikes?|"
                       r"air\s*strikes?|raids?|incidents?|ambush(?:es)?|clash(?:es)?|shelling)\b",
                       re.I)
+REMOTE = "Explosions/Remote violence"
+_UNNAMED = re.compile(r"^(?:(?:a|an|one)\s+)?(?:[\w-]+\s+)?(?:village|town|area|city|"
+                      r"neighbou?rhood|district|locality)\b(?!\s+of\b)", re.I)
+_ANAPHOR_TYPE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:\w+\s+)?(strikes?|raids?|"
+                           r"air\s*strikes?|shelling|bombardment|bombings?|blasts?|explosions?)\b",
+                           re.I)
 _AREA_KINDS = frozenset({"admin1", "admin2", "region", "desert", "valley", "plain"})
 _PLURAL_TRIGGER = re.compile(r"\b(?:attacks|assaults|raids|strikes|bombings|clashes|battles|"
                              r"operations|air\s*strikes|air\s*raids)\b", re.I)
@@ -325,6 +331,10 @@ def _date_role(text: str, d: DateMention) -> str:
     if d.future:
         return "future"
     before = text[:d.begin]
+    if re.match(r"^\s*(?:night)?['’]s\s+(?:\w+\s+)?(?:attacks?|strikes?|air\s*strikes?|raids?|"
+                r"bombings?|blasts?|explosions?|clash(?:es)?|shelling|fighting|assault|ambush|"
+                r"massacre|incident|battle)\b", text[d.stop:], re.I):
+        return "event"  # "the officials said Tuesday's attack occurred in ..."
     if d.begin <= 3 and re.match(r"^\s*[;:|–—]", text[d.stop:]):
         return "report"  # "09 Dec 2019; MEMO: ...": the report's date line
     if _REPORT_BEFORE.search(before):
@@ -500,6 +510,10 @@ class Draft:
             if a.uid == b.uid:
                 if not cand[2] and cur[2]:
                     cur = cand  # the same place, read from its phrase this time
+                continue
+            if _UNNAMED.match(cur[0].phrase or "") and not _UNNAMED.match(cand[0].phrase or "") \
+                    and _km((a.lat, a.lon), (b.lat, b.lon)) <= 150 and pn <= max(pc, 2):
+                cur = cand  # "a village northeast of Baghdad" gives way to the village named
                 continue
             if pn >= pc:
                 continue
@@ -1234,7 +1248,18 @@ def _side(g: Group | None, host: str, actor1: str, a1_kind: str) -> tuple[str, s
 
 def _event_type(d: Draft) -> tuple[str, str]:
     ts = d.triggers
-    if not ts:  # only a casualty figure: violence, against civilians when they are the dead
+    if not ts:
+        # No event word but the one it refers back to ("As a result of the strike, ..."), or
+        # only a casualty figure: violence, against civilians when they are the dead.
+        text = " ".join(x.text for x in d.sentences)
+        m = _ANAPHOR_TYPE.search(text)
+        if m:
+            w = m.group(1).lower()
+            if w.startswith(("strike", "raid", "air")):
+                return REMOTE, "Air/drone strike"
+            if w.startswith(("shell", "bombard")):
+                return REMOTE, "Shelling/artillery/missile attack"
+            return REMOTE, "Remote explosive/landmine/IED"
         civ = any(r.group is not None and r.group.kind == "civilians" for r in d.figs)
         return ("Violence against civilians", "Attack") if civ else ("Battles", "Armed clash")
     # Arrests and protests are the event only when nothing violent is reported with them.

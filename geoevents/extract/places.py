@@ -74,6 +74,10 @@ _BEFORE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"spokes\w+|monitor)\s+(?:\w+\s+){0,2}(?:in|from)\s+" + _TAIL, "where a source is"),
         (r"\b(?:told\s+(?:\w+\s+){0,2}|briefing\s+|conference\s+|statement\s+|speaking\s+)"
          r"(?:in|from)\s+" + _TAIL, "where a statement was made"),
+        (r"\b(?:took\s+off|taking\s+off|flew|flying|departed|operating|launched|based)\s+"
+         r"(?:[\w’'-]+\s+){0,3}?from\s+" + _TAIL, "where aircraft or forces came from"),
+        (r"\b(?:bombers|jets|planes|warplanes|aircraft|helicopters|drones)\s+(?:\w+\s+){0,2}"
+         r"from\s+" + _TAIL, "where aircraft came from"),
         (r"\b(?:expelled|bussed|bused|evacuated|withdrew|withdrawn|fled|driven|pushed|ousted|"
          r"transferred|came|originat\w+|hailing|native|returned)\b[^.;]{0,80}?\b"
          r"(?:from|out\s+of)\s+" + _TAIL, "where fighters or people came from"),
