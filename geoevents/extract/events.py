@@ -101,6 +101,18 @@ _ANOTHER = re.compile(r"\b(?:(?:the|a)\s+(?:second|third|fourth|separate|further
                       r"air\s*strikes?|raids?|incidents?|ambush(?:es)?|clash(?:es)?|shelling)\b",
                       re.I)
 REMOTE = "Explosions/Remote violence"
+_SUPERSEDED = re.compile(r"\b(?:previously|earlier|initially|at\s+first|first)\s+(?:\w+\s+){0,3}?"
+                         r"(?:gave|put|reported|said|counted|announced|stood)\b|"
+                         r"\bhad\s+(?:earlier\s+|previously\s+|initially\s+)?(?:put|given|reported)\s+"
+                         r"(?:the\s+|a\s+)?(?:toll|number|figure)|\b(?:earlier|previous|initial)\s+"
+                         r"(?:death\s+)?toll\b", re.I)
+_REVISED = re.compile(r"\b(?:later|since|now|has|have|had|was|were)\s+(?:been\s+)?(?:raised|risen|"
+                      r"rose|climbed|increased|jumped|revised)\b|\bnew\s+toll\b|\btoll\s+(?:has\s+|had\s+)?"
+                      r"(?:risen|rose|climbed|increased|jumped|reached)\b|^\s*but\s+it\s+has\s+"
+                      r"(?:risen|climbed|increased)", re.I)
+_REVISED_AFTER = re.compile(r"^\s*(?:but|however,?)\s+(?:it|the\s+toll|the\s+figure|that)\s+(?:has|had)\s+"
+                            r"(?:since\s+)?(?:risen|climbed|increased|gone\s+up)|\bhas\s+since\s+"
+                            r"(?:risen|climbed|increased)", re.I)
 _UNNAMED = re.compile(r"^(?:(?:a|an|one)\s+)?(?:[\w-]+\s+)?(?:village|town|area|city|"
                       r"neighbou?rhood|district|locality)\b(?!\s+of\b)", re.I)
 _ANAPHOR_TYPE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:\w+\s+)?(strikes?|raids?|"
@@ -469,6 +481,7 @@ class FigRec:
     clause: str = ""
     where_pm: PlaceMention | None = None
     sentence: int = -1
+    superseded: bool = False  # an earlier figure the report has revised since
 
 
 @dataclass(slots=True)
@@ -487,6 +500,7 @@ class Draft:
     sentences: list[Sentence] = field(default_factory=list)
     last_source: SourceRef | None = None
     last_index: int = -1
+    last_index_before: int = -1
     notes: list[str] = field(default_factory=list)
     date_problems: list[str] = field(default_factory=list)
 
@@ -673,6 +687,11 @@ class StoryReader:
                 prev_linked = None
                 continue
             prev_aggregate = False
+            if not a.figures and cur is not None and _REVISED_AFTER.search(s.text):
+                # "On July 7, the ministry put the toll at 292. But it has risen since ...".
+                for r in cur.figs:
+                    if r.sentence == s.index - 1 and r.breakdown_of is None:
+                        r.superseded = True
             target = self._link(a, cur, prev_linked)
             if target is None:
                 self._note_event(a, "a sentence that reports no incident")
@@ -787,7 +806,10 @@ class StoryReader:
             src = d.last_source
         if a.source is not None:
             d.last_source = a.source
+        n_before = len(d.figs)
         self._figures(d, a, src)
+        self._revisions(d, a, n_before)
+        d.last_index_before = d.last_index
         d.last_index = s.index
 
     def _figures(self, d: Draft, a: Analysis, src: SourceRef | None) -> None:
@@ -864,6 +886,27 @@ class StoryReader:
                 for r in breakdown:
                     r.breakdown_of = parent
                     d.figs.append(r)
+
+    def _revisions(self, d: Draft, a: Analysis, n_before: int) -> None:
+        """The latest figure when a report revises it: "the toll was later raised to 34" makes
+        the earlier figures superseded; "The monitor previously gave a toll of 34" is one; "But
+        it has risen since" makes the sentence before it one."""
+        text = a.sent.text
+        new = d.figs[n_before:]
+        if _SUPERSEDED.search(text):
+            for r in new:
+                r.superseded = True
+            return
+        if not _REVISED.search(text):
+            return
+        kinds = {r.kind for r in new}
+        for r in d.figs[:n_before]:
+            if r.breakdown_of is not None or r.part_of:
+                continue
+            if new and r.kind in kinds:
+                r.superseded = True
+            elif not new and r.sentence == d.last_index_before:
+                r.superseded = True
 
     def _where_pm(self, a: Analysis, f: FigureMention) -> PlaceMention | None:
         """The place of a figure's own clause, before the next figure ("four in Al-Bara and
@@ -1043,7 +1086,12 @@ class StoryReader:
             # Who gains decides (SCHEMAS.md): a state's forces regain, anyone else overtakes.
             sub_type = "Government regains territory" if a1_kind == "state" else \
                 "Non-state actor overtakes territory"
-        casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs]
+        casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs
+                      if not r.superseded]
+        old_figs = [f"{_n(r)} {r.kind} ({r.clause or r.quote[:60]})" for r in d.figs
+                    if r.superseded]
+        if old_figs:
+            d.notes.append("superseded figures, revised since: " + "; ".join(old_figs))
         claims = self._claims(d, actor1)
         notes = list(dict.fromkeys(d.notes))
         if subs:

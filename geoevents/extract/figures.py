@@ -75,7 +75,7 @@ OBJECT = re.compile(
 TOTAL = re.compile(
     rf"\b(?:put|puts|putting)\s+the\s+(?:total|toll|number)\s+(?:of\s+(?P<np>{_NP})\s+)?"
     rf"(?:(?P<k>{_KILLED})|(?P<w>{_WOUNDED}))\s+at\s+(?P<n>{NUMBER})|"
-    rf"\b(?:(?P<k2>death|casualty)\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached)\s+{_Q.replace('(?P<q>', '(?P<q2>')}(?P<n2>{NUMBER})",
+    rf"\b(?:(?P<k2>death|casualty)\s+)?toll\s+(?:[\w-]+\s+){{0,14}}?(?:to|at|of|reached|hit)\s+{_Q.replace('(?P<q>', '(?P<q2>')}(?P<n2>{NUMBER})",
     re.I)
 # "Two were military advisers ... and died", "The remaining 26 were all Syrian forces".
 BARE = re.compile(
