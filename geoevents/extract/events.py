@@ -903,9 +903,7 @@ class StoryReader:
         for r in d.figs[:n_before]:
             if r.breakdown_of is not None or r.part_of:
                 continue
-            if new and r.kind in kinds:
-                r.superseded = True
-            elif not new and r.sentence == d.last_index_before:
+            if (new and r.kind in kinds) or (not new and r.sentence == d.last_index_before):
                 r.superseded = True
 
     def _where_pm(self, a: Analysis, f: FigureMention) -> PlaceMention | None:
