@@ -113,6 +113,8 @@ _REVISED = re.compile(r"\b(?:later|since|now|has|have|had|was|were)\s+(?:been\s+
 _REVISED_AFTER = re.compile(r"^\s*(?:but|however,?)\s+(?:it|the\s+toll|the\s+figure|that)\s+(?:has|had)\s+"
                             r"(?:since\s+)?(?:risen|climbed|increased|gone\s+up)|\bhas\s+since\s+"
                             r"(?:risen|climbed|increased)", re.I)
+_ENCLOSED_BY = re.compile(r"\s*,?\s*(?:in|near|outside|of|on\s+the\s+outskirts\s+of|(?:\d+\s*km\s+)?"
+                          r"(?:north|south|east|west)\w*\s+of|in\s+the\s+\w+\s+of)?\s*", re.I)
 _UNNAMED = re.compile(r"^(?:(?:a|an|one)\s+)?(?:[\w-]+\s+)?(?:village|town|area|city|"
                       r"neighbou?rhood|district|locality)\b(?!\s+of\b)", re.I)
 _ANAPHOR_TYPE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:\w+\s+)?(strikes?|raids?|"
@@ -332,6 +334,9 @@ def _role(text: str, b: int, e: int, triggers: list[Trigger]) -> str:
             return "attacker"
     if _ON.search(before) and triggers:
         return "target"
+    if re.search(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$", before, re.I) and any(
+            t.rule.sub_event_type in _TERRITORY_TYPES for t in triggers):
+        return "target"  # "recaptured the town from rebels": the party losing it
     if _ACTIVE.match(after):
         return "attacker"
     return ""
@@ -1056,12 +1061,23 @@ class StoryReader:
         same = [(x, rx, nx) for x, rx, nx, _s in d.places
                 if rx is not None and rx.place is not None and rx.place.uid == place.uid]
         precision = max([_precision(rx, x, nx) for x, rx, nx in same] or [1])
+        if unknown_pm is None:
+            # "the village of X in the Y countryside": X is where, Y the place it is put at.
+            for x, _rx, _nx, _s in d.places:
+                if x.unknown and x.text and x.text == pm.text and \
+                        x.phrase_end <= pm.phrase_begin and \
+                        _ENCLOSED_BY.fullmatch(x.text[x.phrase_end:pm.phrase_begin]):
+                    unknown_pm = x
+                    pm = PlaceMention(pm.name, pm.begin, pm.end, r, phrase=x.text[
+                        x.phrase_begin:pm.phrase_end], role="event")
+                    break
         if unknown_pm is not None:
             # A village the gazetteer lacks, at the place the report names around it.
             precision = 3 if (place.kind in _AREA_KINDS or _precision(r, pm, "") >= 3) else 2
             note = (f"{unknown_pm.name!r} is not in the gazetteer; placed at {place.name}, "
                     f"which the report names ({pm.phrase or pm.name})")
-            pm = unknown_pm
+            if not (pm.phrase or "").startswith(unknown_pm.phrase or unknown_pm.name):
+                pm = unknown_pm
         loc = Location(
             written=pm.phrase or pm.name, name=place.name, place_id=place.uid,
             country=place.country, admin1=place.admin1_name or place.admin1 or "",

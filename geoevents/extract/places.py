@@ -118,6 +118,7 @@ class PlaceMention:
     why: str = ""  # why it is context
     media: bool = False
     unknown: bool = False  # a settlement the gazetteer does not know, kept as written
+    text: str = ""  # the sentence it is in
 
     @property
     def place(self):  # gazetteer Place or None
@@ -497,6 +498,8 @@ class PlaceFinder:
             else:
                 pm.role, pm.why = self._role(text, pm)
             out.append(pm)
+        for pm in out:
+            pm.text = text
         # A name inside another's phrase ("Palmyra" in "Qasr al-Halabat west of Palmyra") is
         # that phrase's anchor, not a place of its own.
         for pm in out:
@@ -520,8 +523,10 @@ class PlaceFinder:
         taken = 0
         for w in reversed(words):
             tok = w.group(0).lower()
+            poss = re.fullmatch(r"([A-Z][\w-]+)['’]s", w.group(0))
             if tok in _LEFT_OK or re.fullmatch(r"\d+(?:\.\d+)?", tok) or (
-                    w.group(0)[0].isupper() and lexicon.demonym_of(w.group(0))):
+                    w.group(0)[0].isupper() and lexicon.demonym_of(w.group(0))) or (
+                    poss and lexicon.country_of(poss.group(1))):  # "near Syria's Deir Ezzor"
                 if tok == "to" and not re.search(r"\b(?:close|next)\s*$", left[:w.start()],
                                                  re.I):
                     break
