@@ -744,8 +744,14 @@ class StoryReader:
             # "Earlier this month, ..." after a day's event is another event.
             coarse = all(x.precision in ("month", "year") for x in a.dates if x.resolved)
             if coarse:
-                scored = [t for t in scored if t[3].date is None or
-                          t[3].date.precision in ("month", "year") or a.anaphor]
+                # ... and a month well before the report's is background to an undated event
+                # the report is about ("ISIS seized Palmyra last May").
+                old = self.published is not None and all(
+                    x.end is not None and (self.published - x.end).days > 14
+                    for x in a.dates if x.resolved)
+                scored = [t for t in scored if (t[3].date is None and not old) or (
+                    t[3].date is not None and t[3].date.precision in ("month", "year")) or
+                    a.anaphor]
             # A draft without a date is joined only when the sentence refers to it.
             scored = [t for t in scored if t[0] == 2 or a.anaphor or t[3] is prev or
                       (t[3].date is None and (_same_place(t[3], a) or _same_attacker(t[3], a)

@@ -341,15 +341,22 @@ class PlaceFinder:
         self._area: set[str] | None = None
 
     def area(self) -> set[str]:
-        """The countries the report is about: those it names, that of most of the places it
-        names, and those of at least two of them."""
+        """The countries the report is about: those it names, that of most of the place
+        mentions, and those of at least two resolved mentions."""
         if self._area is None:
             from collections import Counter
 
-            n = Counter(r.place.country for r in self.names.values()
-                        if r is not None and r.place is not None)
-            top = max(n.values(), default=0)
-            self._area = set(self.countries) | {c for c, k in n.items() if k >= 2 or k == top}
+            # Every mention counts ("Hasakah" three times outweighs one namesake abroad).
+            n: Counter[str] = Counter()
+            for spans in self._spans.values():
+                for sp in spans:
+                    r = self.names.get(sp.name)
+                    if r is not None and r.place is not None and r.place.kind != "country":
+                        n[r.place.country] += 2 if r.status == "resolved" else 1
+            ranked = n.most_common(2)
+            top = {ranked[0][0]} if ranked and (len(ranked) == 1 or
+                                                ranked[0][1] > ranked[1][1]) else set()
+            self._area = set(self.countries) | {c for c, k in n.items() if k >= 4} | top
         return self._area
 
     # ------------------------------------------------------------------ document level
@@ -600,7 +607,8 @@ class PlaceFinder:
         from gazetteer import Context
 
         r0 = pm.resolution
-        if r0 is not None and r0.place is not None and r0.place.country not in self.area():
+        area = self.area()  # empty: the report's countries cannot be told, nothing is refused
+        if r0 is not None and r0.place is not None and area and r0.place.country not in area:
             # Never in another country than the report's area: a namesake abroad ("Wiran",
             # a district of Hasakah, is not a village in Germany).
             return None, (f"{pm.name!r} resolves to {r0.place.name} ({r0.place.country}), "
@@ -629,6 +637,9 @@ class PlaceFinder:
                 cache.clear()
             cache[key] = r
         if r is not None and r.status == "resolved" and r.place is not None and r.match != "fuzzy":
+            if area and r.place.country not in area and r.place.kind != "country":
+                return None, (f"{pm.phrase!r} resolves to {r.place.name} ({r.place.country}), "
+                              "outside the countries the report is about")
             return r, ""
         return r0, (f"the gazetteer does not read {pm.phrase!r}; placed at {pm.name!r} "
                     f"({r0.place.name if r0.place else '?'})")
