@@ -122,7 +122,10 @@ _ANAPHOR_TYPE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:\w+\s+)?(strik
                            re.I)
 _AREA_KINDS = frozenset({"admin1", "admin2", "region", "desert", "valley", "plain"})
 _PLURAL_TRIGGER = re.compile(r"\b(?:attacks|assaults|raids|strikes|bombings|clashes|battles|"
-                             r"operations|air\s*strikes|air\s*raids)\b", re.I)
+                             r"operations|air\s*strikes|air\s*raids|booby[\s-]?traps|"
+                             r"(?:roadside\s+|car\s+)?bombs|IEDs|(?:land\s*)?mines|"
+                             r"explosive\s+devices|rockets|missiles|mortars|shells|explosions|"
+                             r"blasts)\b", re.I)
 
 
 # ----------------------------------------------------------------------------------- analysis

@@ -357,7 +357,9 @@ class PlaceFinder:
             ranked = n.most_common(2)
             top = {ranked[0][0]} if ranked and (len(ranked) == 1 or
                                                 ranked[0][1] > ranked[1][1]) else set()
-            self._area = set(self.countries) | {c for c, k in n.items() if k >= 4} | top
+            most = ranked[0][1] if ranked else 0
+            self._area = set(self.countries) | top | {
+                c for c, k in n.items() if k >= max(4, most / 2)}
         return self._area
 
     # ------------------------------------------------------------------ document level
