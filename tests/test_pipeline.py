@@ -49,3 +49,43 @@ def test_published_date_for_articles(gz):
     assert list(fr.incidents["date_start"]) == ["2019-01-02"]
     with pytest.raises(InputError):
         load_frames([DATA / "articles" / "undated.txt"], published="soon", gazetteer=gz)
+
+
+def _bad_table(tmp_path, n_good: int, n_bad: int):
+    head = "id,date_start,lat,lon,event_type,fatalities_best"
+    rows = [f"g{i},2022-01-05,35.{i},39,Battles,1" for i in range(n_good)]
+    rows += [f"b{i},2022-01-05,abc,39,Battles,1" for i in range(n_bad)]
+    p = tmp_path / "t.csv"
+    p.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return p
+
+
+def test_map_ends_with_one_summary_line_and_a_report_file(tmp_path, capsys):
+    from geoevents.cli import main
+
+    src = _bad_table(tmp_path, 3, 25)
+    out = tmp_path / "m.html"
+    assert main(["map", str(src), "-o", str(out), "--no-basemap"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("not mapped:") == 5 and "... and 20 more" in err
+    report = tmp_path / "m.rejected.csv"
+    assert f"3 of 28 rows read; 25 rejected: see {report}" in err
+    import csv
+
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert len(rows) == 25 and rows[0]["line"] == "5" and rows[0]["field"] == "lat"
+    assert "'abc' is not a number" in rows[0]["reason"]
+    assert out.exists()
+
+
+def test_nothing_read_writes_nothing_and_exits_2(tmp_path, capsys):
+    from geoevents.cli import main
+
+    src = _bad_table(tmp_path, 0, 4)
+    out = tmp_path / "m.html"
+    assert main(["map", str(src), "-o", str(out), "--no-basemap"]) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "nothing could be read: 0 of 4 rows read; 4 rejected" in err
+    assert main(["export", str(src), "-o", str(tmp_path / "x.gpkg")]) == 2
+    assert not (tmp_path / "x.gpkg").exists()
