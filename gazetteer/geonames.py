@@ -612,5 +612,14 @@ def reapply(con: sqlite3.Connection, previous: list[dict[str, object]],
         if digest != entry["sha256"]:
             report(f"geoevents: {p} changed since it was imported; importing its current "
                    "content")
+        kind = str(entry.get("kind") or "")
+        if kind.startswith("csv "):  # a CSV of places with its column mapping
+            from .places_import import import_csv_con, kind_columns
+
+            columns, country = kind_columns(kind)
+            r, _rejected = import_csv_con(con, p, columns, country=country, force=True,
+                                          sha256=digest)
+            report(f"geoevents: imported again into the rebuilt index: {r.summary()}")
+            continue
         r = import_file(con, p, show_progress=False, force=True, sha256=digest)
         report(f"geoevents: imported again into the rebuilt index: {r.summary()}")

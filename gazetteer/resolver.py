@@ -204,6 +204,7 @@ class Gazetteer:
             if None not in bbox:
                 self._admin1_bbox[code] = tuple(bbox)  # type: ignore[assignment]
         self._curated_bbox = _curated_bboxes()
+        self._installed: set[str] | None = None
         self._overlay: dict[str, list[tuple[CuratedPlace, str]]] = {}
         self.overlay_files: list[Path] = []
         for path in overlays:
@@ -925,7 +926,8 @@ class Gazetteer:
             return Resolution(query=q, status="unresolved",
                               suggestions=self._suggestions(q, focus)
                               if kinds is None else [],
-                              reason="no place of this name in the gazetteer" if kinds is None
+                              reason="no place of this name in the gazetteer"
+                              + self._install_hint(focus) if kinds is None
                               else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
         area_query = kinds is not None
         # Towns of the query's name big enough to give their name to an area (a governorate's
@@ -979,7 +981,7 @@ class Gazetteer:
                 candidates=[self._cand(s, h, d) for s, h, d in scored[:limit]],
                 reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the focus "
                         f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
-                        f"likely meant ({where})"))
+                        f"likely meant ({where})" + self._install_hint(focus)))
         top_p = eligible[0][1].place
         if has_area and not focus.explicit and top_p.kind != "country" and (
                 not rows[0][3] or (focus.countries and top_p.country
@@ -1070,6 +1072,22 @@ class Gazetteer:
                         f"neighbours) bears this name; {p.name} is in {p.country or '?'}, "
                         f"{km:,.0f} km from the focus"))
         return None
+
+    def _install_hint(self, focus: _Focus) -> str:
+        """Which install would help an unanswered name: the GeoNames dump of the report's
+        countries (villages, sites and features that cities500 lacks)."""
+        if self._installed is None:
+            from .places_import import installed_countries
+
+            self._installed = installed_countries(self._con)
+        if "*" in self._installed:
+            return ""
+        todo = sorted((focus.explicit or focus.countries) - self._installed)
+        if not todo and (focus.explicit or focus.countries):
+            return ""
+        codes = " ".join(todo[:6]) if todo else "CC"
+        return (f"; villages and small places are in GeoNames' country dumps: "
+                f"`geoevents data install geonames {codes}`")
 
     def _lexicon(self, q: str, hits: list[tuple[_Hit, float]], focus: _Focus
                  ) -> Resolution | None:
