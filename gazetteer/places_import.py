@@ -339,7 +339,7 @@ def import_csv(path: str | Path, columns: dict[str, str], index: str | Path | No
     if not p.is_file():
         raise InputError("is a folder, not a CSV file" if p.is_dir() else "no such file",
                          file=str(p))
-    list(zip(range(1), _csv_rows(p, columns, country, CsvRejections())))  # header checked
+    next(_csv_rows(p, columns, country, CsvRejections()), None)  # the header, before building
     index_path, _ = ensure(Path(index) if index else None)
     with writing(index_path):
         con = connect_for_import(index_path)
