@@ -55,7 +55,7 @@ def names_for(name: str, city: str) -> list[str]:
 
 
 def airport_rows() -> Iterator:
-    from .index import PlaceRow
+    from .rows import PlaceRow
 
     try:
         import airportsdata

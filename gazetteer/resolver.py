@@ -954,9 +954,19 @@ class Gazetteer:
                                 for a, b in focus.anchors):
                     dists[i] = 0.0
         has_area = bool(focus.countries or focus.admin1 or focus.anchors)
+        notable_exact = any(
+            h.match in ("exact", "alias") and (h.place.kind in ("country", "admin1")
+                                               or h.place.population >= 100_000
+                                               or h.place.feature_code == "PPLC")
+            for h, _ in hits)
         rows = []
         for (h, imp), d in zip(hits, dists, strict=True):
             sc = self._score(h, imp, focus, d, area_query, town_areas, town_points)
+            if (notable_exact and not focus.explicit and TIER[h.match] < TIER["alias"]
+                    and focus.countries and h.place.country in focus.countries):
+                # The report's inferred area is weak evidence: a spelling variant there does
+                # not beat a notable place bearing the name as written ("Strasbourg").
+                sc -= W_FOCUS_COUNTRY
             if (area_named and h.place.kind not in AREA_KINDS
                     and h.place.population < TOWN_NAMES_AREA and h.place.source != "overlay"):
                 sc -= SMALL_NAMESAKE_PENALTY
