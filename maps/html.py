@@ -274,7 +274,10 @@ def _json_lists(frame: Any, column: str, ids: list[str]) -> list[list[dict[str, 
                 out[i] = _json_list(values[i], column, ids[i])
         else:
             for i, value in zip(pending, parsed, strict=True):
-                out[i] = _json_list(value, column, ids[i])
+                if type(value) is list and all(type(v) is dict for v in value):
+                    out[i] = value  # the common case, already what _json_list returns
+                else:
+                    out[i] = _json_list(value, column, ids[i])
     return out
 
 
@@ -319,6 +322,24 @@ def incidents_payload(frame: Any, S: _Strings, exonyms: dict[str, str] | None = 
                                  "f": fb, "d0": [], "d1": [], "x": []}
     outlets: dict[str, int] = {}
     I = interned  # noqa: E741 - short name for a long table of columns
+    idx = S.index
+
+    def sid(v: Any) -> int | None:  # S(v), with the common case (text already in the table) fast
+        if type(v) is str:
+            k = idx.get(v)
+            if k is not None:
+                return k
+        return S(v)
+
+    def pub(v: Any) -> int | None:
+        return sid(v.strip() if type(v) is str else _date(v))
+
+    cols = [ds, de, I["dp"], I["st"], places, I["pr"], I["pid"], I["cc"], I["a1"]]
+    actors = list(zip(I["actor1"], I["actor2"], I["assoc"], strict=True))
+    zones_x = (list(zip(zone[0], zone[1], zone[2], zone[3], zdist, znear, strict=True))
+               if has_zone else None)
+    empty = ("", None, [], [None, None, None])
+    d0s, d1s, xs = out["d0"], out["d1"], out["x"]
     for i in range(n):
         counts[types[i]] += 1
         d0, d1 = day0[i], day1[i]
@@ -328,30 +349,32 @@ def incidents_payload(frame: Any, S: _Strings, exonyms: dict[str, str] | None = 
             d1 = d0
         sources = sources_all[i]
         for src in sources:
-            o = _str(src.get("outlet")).strip()
+            o = src.get("outlet")
+            o = o.strip() if type(o) is str else _str(o).strip()
             if o:
                 outlets[o] = outlets.get(o, 0) + 1
-        x: dict[str, Any] = {
-            "ds": ds[i], "de": de[i], "dp": I["dp"][i], "st": I["st"][i], "pl": places[i],
-            "pr": I["pr"][i], "pid": I["pid"][i], "cc": I["cc"][i], "a1": I["a1"][i],
-            "a": [I["actor1"][i], I["actor2"][i], I["assoc"][i]],
-            "fl": fl[i], "fb": fb[i], "fh": fh[i], "w": w[i],
-            "cas": [[S(c.get("side")), S(c.get("kind")), _int(c.get("low")), _int(c.get("best")),
-                     _int(c.get("high")), S(c.get("source")), _str(c.get("quote"))]
-                    for c in cas_all[i]],
-            "cl": [[S(c.get("claimant")), _str(c.get("claim")),
-                    [S(v) for v in _names(c.get("confirmed_by"))],
-                    [S(v) for v in _names(c.get("not_confirmed_by"))],
-                    _bool(c.get("independent"))] for c in claims_all[i]],
-            "src": [[S(src.get("outlet")), S(src.get("url")), S(_date(src.get("published"))),
-                     _str(src.get("quote"))] for src in sources],
-            "no": notes[i], "nm": shown[i], "cn": cnames[i],
-        }
-        if has_zone:
-            x["z"] = [zone[0][i], zone[1][i], zone[2][i], zone[3][i], zdist[i], znear[i]]
-        out["d0"].append(d0)
-        out["d1"].append(d1)
-        out["x"].append(_pack(x))
+        cas = cas_all[i]
+        claims = claims_all[i]
+        # positional, in the order of RECORD_FIELDS (see record())
+        values = [c[i] for c in cols]
+        values += [
+            list(actors[i]), fl[i], fb[i], fh[i], w[i],
+            [[sid(c.get("side")), sid(c.get("kind")), _int(c.get("low")), _int(c.get("best")),
+              _int(c.get("high")), sid(c.get("source")), _str(c.get("quote"))]
+             for c in cas] if cas else [],
+            [[sid(c.get("claimant")), _str(c.get("claim")),
+              [sid(v) for v in _names(c.get("confirmed_by"))],
+              [sid(v) for v in _names(c.get("not_confirmed_by"))],
+              _bool(c.get("independent"))] for c in claims] if claims else [],
+            [[sid(src.get("outlet")), sid(src.get("url")), pub(src.get("published")),
+              _str(src.get("quote"))] for src in sources],
+            notes[i], list(zones_x[i]) if zones_x is not None else None, shown[i], cnames[i],
+        ]
+        while values and values[-1] in empty:
+            values.pop()
+        d0s.append(d0)
+        d1s.append(d1)
+        xs.append(values)
     type_rows = [{"name": ts.name, "color": ts.color, "shape": ts.shape, "count": counts[k]}
                  for k, ts in enumerate(type_list)]
     return out, type_rows, outlets
@@ -621,7 +644,7 @@ def encode_document(doc: dict[str, Any]) -> tuple[str, str | None]:
     import base64
     import gzip
 
-    packed = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+    packed = gzip.compress(raw.encode("utf-8"), compresslevel=4, mtime=0)
     return base64.b64encode(packed).decode("ascii"), "gzip+base64"
 
 
@@ -746,20 +769,24 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
                 subtitle: str | None = None, tiles: str | None = None,
                 tiles_attribution: str | None = None,
                 attribution: tuple[str, ...] | list[str] = (), renderer: str = "auto",
-                collapsed_layers: bool | None = None) -> str:
+                collapsed_layers: bool | None = None,
+                document: dict[str, Any] | None = None) -> str:
     """One self-contained HTML page showing ``incidents`` (and ``lines``, ``zones``).
 
     ``basemap`` is a :class:`maps.basemap.Basemap` (see :func:`maps.load_basemap`) or None;
     ``tiles`` (a preset such as ``"osm"`` or an ``http(s)://.../{z}/{x}/{y}.png`` template) adds
     web tiles above the vector basemap: the only case where the page makes network requests.
     ``renderer``: ``svg`` (one element per incident), ``canvas`` (for many) or ``auto``.
+    ``document``: the result of :func:`build_document` for the same arguments, to reuse (a
+    briefing builds it once for the map, the image and the table).
     """
     import folium
     from branca.element import MacroElement
     from jinja2 import Template
 
-    doc = build_document(incidents, lines, zones, basemap=basemap, title=title,
-                         subtitle=subtitle, attribution=attribution, renderer=renderer)
+    doc = document if document is not None else build_document(
+        incidents, lines, zones, basemap=basemap, title=title, subtitle=subtitle,
+        attribution=attribution, renderer=renderer)
     tl = _tile_layer(tiles, tiles_attribution) if tiles else None
 
     class OfflineMap(folium.Map):

@@ -137,19 +137,34 @@ def display_name(written: Any, resolved: Any, place_id: Any = None,
 def display_names(frame: Any, exonyms: dict[str, str] | None = None) -> list[str]:
     """:func:`display_name` of every row of an incidents frame (``place``, ``place_resolved``,
     ``place_id``), computed once per distinct triple."""
+    import numpy as np
     import pandas as pd
 
     n = len(frame)
     if n == 0:
         return []
-    cols = {c: (frame[c].astype(object).where(frame[c].notna(), "") if c in frame.columns
-                else pd.Series([""] * n, index=frame.index))
-            for c in ("place", "place_resolved", "place_id")}
-    triples = pd.DataFrame(cols).astype(str)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(triples))
+    codes = np.zeros(n, dtype=np.int64)
+    uniques: list[Any] = []
+    for c in ("place", "place_resolved", "place_id"):
+        if c in frame.columns:
+            k, u = pd.factorize(frame[c], use_na_sentinel=True)
+            values = [v if isinstance(v, str) else "" for v in u.tolist()] + [""]
+        else:
+            k, values = np.full(n, -1), [""]
+        uniques.append(values)
+        codes = codes * (len(values) + 1) + np.where(k < 0, len(values) - 1, k)
+    combined, inverse = np.unique(codes, return_inverse=True)
+    triples = []
+    for code in combined.tolist():
+        parts = []
+        for values in reversed(uniques):
+            code, r = divmod(code, len(values) + 1)
+            parts.append(values[r])
+        triples.append(tuple(reversed(parts)))
+    uniques = triples  # type: ignore[assignment]
     aliases = aliases_of([p for _, _, p in uniques]) if len(uniques) <= 20000 else {}
     table = [display_name(w, r, p, exonyms, aliases) for w, r, p in uniques]
-    return [table[c] for c in codes.tolist()]
+    return [table[c] for c in inverse.tolist()]
 
 
 @functools.cache
