@@ -109,7 +109,8 @@ def _place_labels(fig: Any, ax: Any,
         if k < centred:
             spots = [(dx, dy, "center", "center") for dx, dy in
                      ((0, 0), (0, 12), (0, -12), (0, 24), (0, -24), (30, 0), (-30, 0),
-                      (0, 40), (0, -40))]
+                      (0, 40), (0, -40), (-60, 0), (60, 0), (-60, -24), (60, 24), (-90, -12),
+                      (90, 12), (0, -60), (0, 60))]
         else:
             spots = [(off, -1, "left", "top"), (off, 1, "left", "bottom"),
                      (-off, 1, "right", "bottom"), (-off, -1, "right", "top")]
@@ -322,7 +323,7 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
         # Lines and ring outlines: no label across them.
         pts = [_line_points(ax, lines)]
         if ring_obstacles:
-            angles = np.linspace(0, 2 * np.pi, 36, endpoint=False)
+            angles = np.linspace(0, 2 * np.pi, 120, endpoint=False)
             ring = np.array(ring_obstacles)
             xs = ring[:, 0:1] + ring[:, 2:3] * np.cos(angles)
             ys = ring[:, 1:2] + ring[:, 3:4] * np.sin(angles)
