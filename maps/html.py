@@ -488,6 +488,67 @@ def zones_payload(zones: Any, avoid: list[tuple[float, float]] | None = None
     return out
 
 
+AREA_REQUIRED = ("party", "status", "color", "as_of", "valid_from")
+HEXAGON_REQUIRED = ("cell", "period_start", "period_end", "count")
+
+
+def _require(frame: Any, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in (*columns, "geometry") if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"{what} frame lacks column(s) {', '.join(missing)}")
+
+
+def areas_payload(areas: Any) -> list[dict[str, Any]]:
+    """Control areas (the AREAS frame): one entry per area and date, in date order."""
+    import shapely
+
+    if areas is None or len(areas) == 0:
+        return []
+    _require(areas, AREA_REQUIRED, "areas")
+    out = []
+    frame = areas.reset_index(drop=True)
+    geoms = shapely.simplify(frame.geometry.values, 0.0005, preserve_topology=True)
+    for k, row in frame.iterrows():
+        g = geometry_json(geoms[k], 4)
+        if g is None:
+            continue
+        out.append({
+            "id": _str(row.get("area_id")) or f"area-{k + 1}", "party": _str(row["party"]),
+            "status": _str(row["status"]) or "held", "party2": _str(row.get("party2")),
+            "color": _str(row["color"]) or "#888888", "color2": _str(row.get("color2")),
+            "as_of": _date(row["as_of"]), "valid_from": _date(row["valid_from"]),
+            "valid_to": _date(row.get("valid_to")), "n": _int(row.get("n_places")),
+            "sources": _str(row.get("sources")), "geom": g,
+        })
+    out.sort(key=lambda a: (a["valid_from"], a["as_of"], a["id"]))
+    return out
+
+
+def hexagons_payload(hexagons: Any) -> dict[str, Any] | None:
+    """Aggregates (the HEXAGONS frame): each cell and period with its count, compactly (rings
+    of the hexagons' corners) and the count classes of the colour scale."""
+    if hexagons is None or len(hexagons) == 0:
+        return None
+    _require(hexagons, HEXAGON_REQUIRED, "hexagons")
+    frame = hexagons.reset_index(drop=True)
+    counts = [_int(v) or 0 for v in frame["count"].tolist()]
+    cells = []
+    for k, row in frame.iterrows():
+        g = row.geometry
+        if g is None or g.is_empty:
+            continue
+        poly = max(getattr(g, "geoms", [g]), key=lambda p: p.area)
+        ring = [[round(y, 4), round(x, 4)] for x, y in list(poly.exterior.coords)[:-1]]
+        cells.append([_str(row["cell"]), _date(row["period_start"]), _date(row["period_end"]),
+                      counts[k], _int(row.get("fatalities")), _str(row.get("event_type")), ring,
+                      _int(row.get("resolution"))])
+    cells.sort(key=lambda c: (c[1], c[0], c[5]))
+    top = max(counts) if counts else 1
+    classes = sorted({max(1, round(top * f)) for f in (0.0, 0.1, 0.25, 0.5, 0.75)})
+    return {"cells": cells, "classes": classes,
+            "colors": ["#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"]}
+
+
 def _features(frame: Any, props: list[str], tolerance: float, nd: int) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of ``frame`` simplified to ``tolerance`` degrees."""
     import shapely
@@ -588,9 +649,11 @@ def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
     return {"bands": bands, "countryLabels": labels, "places": base.labels}
 
 
-def data_bounds(incidents: Any, lines: Any = None, zones: Any = None) -> Bounds | None:
-    """(west, south, east, north) of the incidents, else of the lines, else of the zones."""
-    for frame in (incidents, lines, zones):
+def data_bounds(incidents: Any, lines: Any = None, zones: Any = None, areas: Any = None,
+                hexagons: Any = None) -> Bounds | None:
+    """(west, south, east, north) of the incidents, else of the lines, else of the zones (else
+    of the control areas, else of the hexagons)."""
+    for frame in (incidents, lines, zones, areas, hexagons):
         if frame is not None and len(frame):
             if "geometry" in frame.columns:
                 w, s, e, n = (float(v) for v in frame.total_bounds)
@@ -603,6 +666,18 @@ def data_bounds(incidents: Any, lines: Any = None, zones: Any = None) -> Bounds 
                     w, s, e, n = min(w, lw), min(s, ls), max(e, le), max(n, ln)
                 return (w, s, e, n)
     return None
+
+
+def _range(days0: list[int], days1: list[int], areas: list[dict[str, Any]],
+           hexagons: dict[str, Any] | None) -> list[int] | None:
+    """[first day, last day] of the incidents, widened to the control areas' dates and the
+    hexagons' periods."""
+    days = [*days0, *days1]
+    for a in areas:
+        days.extend(d for d in (_day(a["valid_from"]), _day(a["as_of"])) if d is not None)
+    for c in (hexagons or {}).get("cells", []):
+        days.extend(d for d in (_day(c[1]), _day(c[2])) if d is not None)
+    return [min(days), max(days)] if days else None
 
 
 def _fmt_day(d: int) -> str:
@@ -661,7 +736,8 @@ def decode_document(text: str, encoding: str | None) -> dict[str, Any]:
 def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
                    basemap: Basemap | None = None, title: str = "Incidents",
                    subtitle: str | None = None, attribution: tuple[str, ...] | list[str] = (),
-                   renderer: str = "auto") -> dict[str, Any]:
+                   renderer: str = "auto", areas: Any = None,
+                   hexagons: Any = None) -> dict[str, Any]:
     """The JSON document the page runtime draws (also used by the briefing table)."""
     S = _Strings()
     inc, types, outlets = incidents_payload(
@@ -687,12 +763,19 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
             if src:
                 attributions.append(f"Control line: {src}")
     attributions.extend(a for a in attribution if a)
-    bounds = data_bounds(incidents, lines, zones)
+    bounds = data_bounds(incidents, lines, zones, areas, hexagons)
+    area_list = areas_payload(areas)
+    if area_list and "sources" in areas.columns:
+        for src in dict.fromkeys(v for a in area_list for v in a["sources"].split("; ") if v):
+            attributions.append(f"Control areas: {src}")
+            if len(attributions) > 40:
+                break
     return {
         "v": 1, "title": title, "xf": list(RECORD_FIELDS),
         "subtitle": subtitle if subtitle is not None else subtitle_for(inc["d0"], inc["d1"], n),
         "renderer": renderer, "S": S.table, "types": types, "inc": inc,
-        "range": [min(days0), max(days1)] if days0 and days1 else None,
+        "range": _range(days0, days1, area_list, hexagons_payload(hexagons)
+                        if hexagons is not None else None),
         "undated": sum(1 for d in inc["d0"] if d is None),
         "precRadiusKm": {str(k): v for k, v in style.PRECISION_RADIUS_KM.items()},
         "precLabel": {str(k): v for k, v in style.PRECISION_LABEL.items()},
@@ -703,6 +786,7 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
         "lines": lines_payload(lines),
         "zones": zones_payload(zones, list(zip(inc["lon"], inc["lat"], strict=True))[:20000]),
         "base": basemap_payload(basemap),
+        "areas": area_list, "hexagons": hexagons_payload(hexagons),
         "bounds": [round(v, 5) for v in bounds] if bounds else None,
         "attribution": attributions,
     }
@@ -770,7 +854,8 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
                 tiles_attribution: str | None = None,
                 attribution: tuple[str, ...] | list[str] = (), renderer: str = "auto",
                 collapsed_layers: bool | None = None,
-                document: dict[str, Any] | None = None) -> str:
+                document: dict[str, Any] | None = None, areas: Any = None,
+                hexagons: Any = None) -> str:
     """One self-contained HTML page showing ``incidents`` (and ``lines``, ``zones``).
 
     ``basemap`` is a :class:`maps.basemap.Basemap` (see :func:`maps.load_basemap`) or None;
@@ -779,6 +864,8 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
     ``renderer``: ``svg`` (one element per incident), ``canvas`` (for many) or ``auto``.
     ``document``: the result of :func:`build_document` for the same arguments, to reuse (a
     briefing builds it once for the map, the image and the table).
+    ``areas``: an AREAS frame (control areas, drawn as of the date selected); ``hexagons``: a
+    HEXAGONS frame (counts per h3 cell and period), both as ``docs/maps.md`` describes.
     """
     import folium
     from branca.element import MacroElement
@@ -786,7 +873,7 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
 
     doc = document if document is not None else build_document(
         incidents, lines, zones, basemap=basemap, title=title, subtitle=subtitle,
-        attribution=attribution, renderer=renderer)
+        attribution=attribution, renderer=renderer, areas=areas, hexagons=hexagons)
     tl = _tile_layer(tiles, tiles_attribution) if tiles else None
 
     class OfflineMap(folium.Map):
@@ -823,8 +910,14 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
         fg = folium.FeatureGroup(name=layer_name(f"Line: {ln['name'] or ln['id']}"))
         fg.add_to(m)
         groups["lines"].append(fg)
+    if doc.get("areas"):
+        groups["control"] = folium.FeatureGroup(name="Control areas (as of the date shown)")
+        groups["control"].add_to(m)
+    if doc.get("hexagons"):
+        groups["hex"] = folium.FeatureGroup(name="Hexagons: incidents per cell")
+        groups["hex"].add_to(m)
     for z in doc["zones"]:
-        label = f"Zone: {z['party'] or '?'}" + (f" ({z['side']} side)" if z["side"] else "")
+        label = f"Zone: {z['party'] or 'party not given'}" + (f" ({z['side']} side)" if z["side"] else "")
         fg = folium.FeatureGroup(name=layer_name(label))
         fg.add_to(m)
         groups["zones"].append(fg)
@@ -847,7 +940,9 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
                 zones: [{% for g in this.groups.zones %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
                 areas: {{ this.groups.areas.get_name() if this.groups.areas else "null" }},
                 base: {{ this.groups.base.get_name() if this.groups.base else "null" }},
-                labels: {{ this.groups.labels.get_name() if this.groups.labels else "null" }}
+                labels: {{ this.groups.labels.get_name() if this.groups.labels else "null" }},
+                control: {{ this.groups.control.get_name() if this.groups.control else "null" }},
+                hex: {{ this.groups.hex.get_name() if this.groups.hex else "null" }}
             }, document.getElementById("ge-data-{{ this._parent.get_name() }}"));
         {% endmacro %}
     """)

@@ -517,6 +517,90 @@
         to: isoToDay(ln.valid_to), shown: true });
     });
 
+    // Control areas (AREAS frame) -------------------------------------------------------------
+    var asOfLabel = null;
+    var hatches = {};
+    var controlR = L.svg({ pane: "geZones" });
+    function hatch(a) {
+      // contested, besieged, mixed: stripes of both parties' colours (or the party's and white)
+      var key = a.color + "|" + (a.color2 || "#ffffff"), id = hatches[key];
+      if (id) { return id; }
+      id = hatches[key] = "ge-hatch-" + Object.keys(hatches).length;
+      var svg = controlR._container, defs = svg.querySelector("defs");
+      if (!defs) { defs = svg.insertBefore(document.createElementNS(SVGNS, "defs"), svg.firstChild); }
+      var pat = document.createElementNS(SVGNS, "pattern");
+      pat.setAttribute("id", id); pat.setAttribute("width", "10"); pat.setAttribute("height", "10");
+      pat.setAttribute("patternUnits", "userSpaceOnUse");
+      pat.setAttribute("patternTransform", "rotate(45)");
+      [[0, a.color], [5, a.color2 || "#ffffff"]].forEach(function (b) {
+        var r = document.createElementNS(SVGNS, "rect");
+        r.setAttribute("x", b[0]); r.setAttribute("y", 0); r.setAttribute("width", 5);
+        r.setAttribute("height", 10); r.setAttribute("fill", b[1]);
+        pat.appendChild(r);
+      });
+      defs.appendChild(pat);
+      return id;
+    }
+    function drawControlAreas() {
+      (D.areas || []).forEach(function (a) {
+        var striped = a.status !== "held";
+        var layer = L.geoJSON(a.geom, {
+          pane: "geZones", renderer: controlR,
+          style: { color: a.color, weight: 1.2, opacity: 0.8, fillColor: a.color,
+            fillOpacity: striped ? 0.45 : 0.22, className: "ge-control ge-control-" + a.status }
+        }).bindTooltip(function () {
+          var d = el("div", "ge-tip");
+          add(d, el("b", null, a.party + (a.party2 ? " / " + a.party2 : "")));
+          add(d, el("div", null, a.status + " · as of " + a.as_of));
+          if (a.n !== null && a.n !== undefined) {
+            add(d, el("div", "ge-muted", a.n + " place" + (a.n === 1 ? "" : "s") + " reported"));
+          }
+          if (a.sources) { add(d, el("div", "ge-muted", a.sources)); }
+          return d;
+        }, { sticky: true });
+        layer.on("add", function () {
+          layer.eachLayer(function (l) {
+            if (l._path) {
+              l._path.setAttribute("data-area", a.id);
+              if (striped) { l._path.setAttribute("fill", "url(#" + hatch(a) + ")"); }
+            }
+          });
+        });
+        layer.addTo(groups.control);
+        timed.push({ layer: layer, group: groups.control, from: isoToDay(a.valid_from),
+          to: isoToDay(a.valid_to), shown: true, asOf: true });
+      });
+    }
+    if ((D.areas || []).length && groups.control) { drawControlAreas(); }
+
+    // Hexagons (HEXAGONS frame) ---------------------------------------------------------------
+    function hexColor(count) {
+      var H = D.hexagons, k = 0;
+      for (var j = 0; j < H.classes.length; j++) { if (count >= H.classes[j]) { k = j; } }
+      return H.colors[Math.min(k, H.colors.length - 1)];
+    }
+    function drawHexagons() {
+      var hexR = L.svg({ pane: "geZones" });
+      D.hexagons.cells.forEach(function (c) {
+        var poly = L.polygon(c[6], {
+          pane: "geZones", renderer: hexR, color: "#7f2704", weight: 0.6, opacity: 0.7,
+          fillColor: hexColor(c[3]), fillOpacity: 0.65, className: "ge-hex"
+        }).bindTooltip(function () {
+          var d = el("div", "ge-tip");
+          add(d, el("b", null, c[3] + " incident" + (c[3] === 1 ? "" : "s") +
+            (c[5] ? " (" + c[5] + ")" : "")));
+          if (c[4] !== null && c[4] !== undefined) { add(d, el("div", null, c[4] + " killed")); }
+          add(d, el("div", "ge-muted", c[1] + " to " + c[2]));
+          return d;
+        }, { sticky: true });
+        poly.on("add", function () { if (poly._path) { poly._path.setAttribute("data-cell", c[0]); } });
+        poly.addTo(groups.hex);
+        timed.push({ layer: poly, group: groups.hex, from: isoToDay(c[1]), to: isoToDay(c[2]),
+          shown: true });
+      });
+    }
+    if (D.hexagons && groups.hex) { drawHexagons(); }
+
     function validity(a, b) {
       if (!a && !b) { return "valid at all dates"; }
       return "valid " + (a || "…") + " to " + (b || "…");
@@ -872,8 +956,13 @@
         }
         if (want) { visible++; }
       }
+      // Control areas are shown as of the last day selected (valid_to is the next date of
+      // the series, when the next state begins); everything else when it overlaps the dates.
+      var asOf = to !== null ? to : (range ? range[1] : null);
       timed.forEach(function (t) {
-        var want = (from === null || t.to === null || t.to >= from) &&
+        var want = t.asOf ?
+          (asOf === null || ((t.from === null || t.from <= asOf) && (t.to === null || t.to > asOf))) :
+          (from === null || t.to === null || t.to >= from) &&
           (to === null || t.from === null || t.from <= to);
         if (want !== t.shown) {
           if (want) { t.group.addLayer(t.layer); } else { t.group.removeLayer(t.layer); }
@@ -881,6 +970,8 @@
         }
       });
       api.visible = visible;
+      api.asOf = asOf;
+      if (asOfLabel) { asOfLabel.textContent = asOf !== null ? "as of " + dayToIso(asOf) : ""; }
       if (api.placeLabels && api.ready) { api.placeLabels(); }
       if (counter) {
         counter.textContent = "Showing " + visible + " of " + n + " incident" + (n === 1 ? "" : "s") +
@@ -931,6 +1022,36 @@
           var r = add(body, el("div", "ge-legend-row ge-legend-zone"));
           add(r, areaSwatch(z.color));
           add(r, el("span", null, (z.party || "party not given") + (z.side ? " (" + z.side + " side)" : "")));
+        });
+      }
+      if ((D.areas || []).length) {
+        var ch = add(body, el("div", "ge-legend-h", "Control areas "));
+        asOfLabel = add(ch, el("span", "ge-asof"));
+        var parties = {};
+        D.areas.forEach(function (a) {
+          var k = a.party + "|" + a.color;
+          if (!parties[k]) {
+            parties[k] = true;
+            var r = add(body, el("div", "ge-legend-row ge-legend-party"));
+            add(r, areaSwatch(a.color));
+            add(r, el("span", null, a.party));
+          }
+        });
+        if (D.areas.some(function (a) { return a.status !== "held"; })) {
+          var r2 = add(body, el("div", "ge-legend-row ge-legend-party"));
+          var sw = add(r2, areaSwatch("#888888"));
+          sw.classList.add("ge-hatched");
+          sw.style.background = "";
+          add(r2, el("span", null, "contested, besieged or mixed (striped in both colours)"));
+        }
+      }
+      if (D.hexagons) {
+        add(body, el("div", "ge-legend-h", "Incidents per hexagon"));
+        var hr = add(body, el("div", "ge-legend-row ge-legend-hex"));
+        D.hexagons.classes.forEach(function (c, j) {
+          var sw = add(hr, areaSwatch(D.hexagons.colors[j]));
+          sw.title = c + "+";
+          add(hr, el("span", null, (j === 0 ? "" : "") + c + "+"));
         });
       }
       L.DomEvent.disableClickPropagation(div);
