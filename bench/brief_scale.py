@@ -30,9 +30,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", type=int, default=200_000)
     args = ap.parse_args()
-    from tests import mapdata
-
     import maps
+    from tests import mapdata
 
     frame = mapdata.incidents_frame(mapdata.synthetic_rows(args.size))
     base_mb = peak_mb()

@@ -80,6 +80,16 @@ def is_disk_error(exc: BaseException) -> bool:
                            _REASONS[errno.EROFS])
 
 
+def disk_full(folder: Path, margin: int = 1 << 20) -> bool:
+    """True when the file system of ``folder`` has less than ``margin`` bytes free (asked after
+    a writer failed: SQLite and GDAL often report a full disk as something else)."""
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    return st.f_bavail * st.f_frsize < margin
+
+
 # --- temporary files of this process, removed on SIGINT/SIGTERM and at exit -------------------
 
 _LIVE: set[Path] = set()
@@ -240,8 +250,26 @@ class Staged:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if exc_type is None:
             self.commit()
-        else:
-            self.abort()
+            return
+        problem = self.disk_problem(exc) if isinstance(exc, Exception) else None
+        self.abort()
+        if problem is not None:
+            raise problem from None
+
+    def disk_problem(self, exc: BaseException) -> UserError | None:
+        """The error to report when ``exc``, raised by a writer, is the disk's fault (full, no
+        permission, read-only) rather than the data's; None otherwise.  Call it before
+        :meth:`abort` (a full disk is seen by the free space our temporary files take)."""
+        if isinstance(exc, UserError) and not isinstance(exc, OSError):
+            return None
+        target = self.targets[0] if self.targets else Path(".")
+        if is_disk_error(exc):
+            return self._fail(target, exc)
+        for t in self.targets:
+            if disk_full(_folder(t)):
+                return self.error(f"{t}: cannot write the {self.what}: "
+                                  f"{_REASONS[errno.ENOSPC]}")
+        return None
 
     def _fail(self, target: Path, exc: BaseException) -> UserError:
         return self.error(f"{target}: cannot write the {self.what}: {reason(exc)}")

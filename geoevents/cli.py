@@ -29,6 +29,7 @@ COMMANDS = (
     "export",
     "add",
     "store",
+    "archive",
 )
 
 EPILOG = """\
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import sqlite3
+
     from gazetteer.errors import UserError
 
     parser = build_parser()
@@ -67,7 +70,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.run(args) or 0)
+        try:
+            return int(args.run(args) or 0)
+        except sqlite3.DatabaseError as exc:  # a damaged gazetteer index: rebuilt, run again
+            from gazetteer import index
+
+            path = getattr(args, "index", None)
+            if path is None and hasattr(args, "index"):
+                from .commands._common import load_config
+
+                path = load_config(args).index
+            if not index.recover(path, exc):
+                raise
+            return int(args.run(args) or 0)
     except UserError as exc:  # every error a person can act on: the message, no traceback
         print(f"geoevents {args.command}: error: {exc.message}", file=sys.stderr)
         return 2

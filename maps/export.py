@@ -423,23 +423,29 @@ def _write(fmt: str, path: Path, staging: writers.Staged, incidents: Any, lines:
                 return {INCIDENTS: write_acled_csv(out, incidents)}
     except FrameError:
         raise
-    except RuntimeError:
-        for batches in _current:
-            batches.reraise()
-        raise
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write the export: {writers.reason(exc)}") from None
-    except Exception as exc:  # GDAL errors surface as pyogrio exceptions
-        import pyogrio.errors
-
-        if writers.is_disk_error(exc):  # a full disk, a lost permission: not our data
-            raise ExportError(f"{path}: cannot write the export: {writers.reason(exc)}") \
-                from None
-        if isinstance(exc, pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError
-                      | pyogrio.errors.FieldError | pyogrio.errors.GeometryError):
-            raise ExportError(f"{path}: {exc}") from None
+    except Exception as exc:
+        problem = staging.disk_problem(exc)  # a full disk, a lost permission: not our data
+        if problem is not None:
+            raise problem from None
+        _reraise_gdal(exc, path)
         raise
     raise ExportError(f"unknown format {fmt!r}")  # pragma: no cover
+
+
+def _reraise_gdal(exc: Exception, path: Path) -> None:
+    """Raise the error behind a GDAL or Arrow failure as a message where it is one: a bad value
+    met while converting a batch (Arrow only says "Error while accessing batch from stream"),
+    an OSError, a GDAL error."""
+    import pyogrio.errors
+
+    if isinstance(exc, RuntimeError):
+        for batches in _current:
+            batches.reraise()
+    if isinstance(exc, OSError):
+        raise ExportError(f"{path}: cannot write the export: {writers.reason(exc)}") from None
+    if isinstance(exc, pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError
+                  | pyogrio.errors.FieldError | pyogrio.errors.GeometryError):
+        raise ExportError(f"{path}: {exc}") from None
 
 
 def _write_text(path: Path, text: str) -> None:

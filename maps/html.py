@@ -853,7 +853,7 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
                 subtitle: str | None = None, tiles: str | None = None,
                 tiles_attribution: str | None = None,
                 attribution: tuple[str, ...] | list[str] = (), renderer: str = "auto",
-                collapsed_layers: bool | None = None,
+                collapsed_layers: bool | None = None, notice: str | None = None,
                 document: dict[str, Any] | None = None, areas: Any = None,
                 hexagons: Any = None) -> str:
     """One self-contained HTML page showing ``incidents`` (and ``lines``, ``zones``).
@@ -862,6 +862,8 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
     ``tiles`` (a preset such as ``"osm"`` or an ``http(s)://.../{z}/{x}/{y}.png`` template) adds
     web tiles above the vector basemap: the only case where the page makes network requests.
     ``renderer``: ``svg`` (one element per incident), ``canvas`` (for many) or ``auto``.
+    ``notice``: a line shown at the foot of the map (escaped; text in `backticks` is shown as
+    code), e.g. which command adds the basemap when Natural Earth is not installed.
     ``document``: the result of :func:`build_document` for the same arguments, to reuse (a
     briefing builds it once for the map, the image and the table).
     ``areas``: an AREAS frame (control areas, drawn as of the date selected); ``hexagons``: a
@@ -954,8 +956,20 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
         f'<script type="application/json" id="ge-data-{m.get_name()}"'
         + (f' data-encoding="{encoding}"' if encoding else "") + f">{text}</script>\n"),
         name="geoevents_data")
+    if notice:
+        fig.html.add_child(_raw_element(_notice_html(notice)), name="geoevents_notice")
     page = fig.render()
     return page
+
+
+def _notice_html(text: str) -> str:
+    """A small box at the foot of the map: ``text`` escaped, `backticked` parts as code."""
+    parts = html.escape(text).split("`")
+    body = "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+    return ('<div class="ge-notice" role="note" style="position:fixed;left:10px;bottom:64px;'
+            "z-index:1000;max-width:min(640px,calc(100% - 20px));padding:6px 10px;"
+            "background:#fff8e1;border:1px solid #e0b000;border-radius:4px;"
+            'font:13px/1.4 system-ui,sans-serif;color:#333">' + body + "</div>\n")
 
 
 def render_fragment(page_html: str, *, title: str = "Map", height: str = "600px") -> str:

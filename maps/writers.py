@@ -82,6 +82,7 @@ COMMAND_FORMATS: dict[str, tuple[str, ...]] = {
     "extract": ("json", "yaml", "csv", "acled", "ucdp", "geojson"),
     "lines build": ("geojson", "gpkg"),
     "lines sides": ("geojson", "csv"),
+    "areas build": ("geojson",),
 }
 
 

@@ -47,7 +47,7 @@ def test_each_place_falls_in_its_partys_area_and_areas_never_overlap(tmp_path: P
     assert frame.crs.to_epsg() == 4326
     assert frame.geometry.is_valid.all()
     a, b = frame.geometry
-    assert a.intersection(b).area < 1e-10  # deg2: touching only
+    assert a.intersection(b).area < 1e-14  # deg2: touching only
     for row in _grid():
         _, lat, lon, party = row.split(",")[:4]
         assert _owner(frame, float(lon), float(lat)) == [party]
@@ -156,9 +156,7 @@ def test_the_worked_example_with_the_euphrates_and_the_country(ne_levant: Path) 
         for i in range(len(part)):
             assert part.geometry[i].relate_pattern(river, "F********")
             for j in range(i + 1, len(part)):
-                # no overlap at the output precision (1e-7 degrees, about 1 cm)
-                both = shapely.intersection(part.geometry[i], part.geometry[j], grid_size=1e-7)
-                assert both.area < 1e-12
+                assert part.geometry[i].intersection(part.geometry[j]).area < 1e-14
     end = frame[frame["as_of"] == "2019-03-23"]
     assert set(end["party"]) == {"SDF", "government", "Turkey"}
     assert _owner(end, 40.83138, 34.69508) == ["SDF"]  # Hajin, east bank
@@ -315,7 +313,7 @@ def test_command_writes_areas_and_reports_rejections(cli, ne_levant: Path,
     r = cli("areas", "build", str(TABLE), "-o", str(out), "--parties", str(PARTIES),
             "--clip", "SY", "--at", "2018-06-01", "--at", "2019-03-23")
     assert r.returncode == 0, r.stderr
-    assert "55 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
+    assert "56 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     props = [f["properties"] for f in data["features"]]
     assert {p["as_of"] for p in props} == {"2018-06-01", "2019-03-23"}
@@ -346,3 +344,26 @@ def test_clip_to_a_country_without_polygons_installed_is_a_message(cli, tmp_path
         in r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "a.geojson").exists()
+
+
+def test_clip_to_the_polygons_of_a_file_keeps_border_places(tmp_path: Path) -> None:
+    """Clipped to a file's polygon (lon < 40), the land east of it is nobody's, but a place
+    1 km outside the border (a border town on a coarse border) keeps the land around it."""
+    from geoevents.control.areas import build
+
+    area = tmp_path / "area.geojson"
+    area.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "West"},
+         "geometry": shapely.geometry.mapping(shapely.box(38.0, 34.0, 40.0, 36.0))}]}))
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,39.8,B,2018-01-01,,,",
+                                  "c,35.5,40.011,B,2018-01-01,,,", "d,35.0,41.5,B,2018-01-01,,,"])
+    res = build([t], reach_km=None, clip=[f"{area}:West"])
+    frame = res.frame
+    assert _owner(frame, 39.0, 35.0) == ["A"]
+    assert _owner(frame, 39.9, 35.0) == ["B"]
+    assert _owner(frame, 40.2, 35.0) == []  # outside the polygon
+    assert _owner(frame, 40.011, 35.5) == ["B"]  # the border place keeps its land
+    assert _owner(frame, 40.05, 35.5) == []  # but only within 2 km of it
+    assert any("1 place(s) lie outside the clip area" in w for w in res.warnings)  # d
+    with pytest.raises(InputError, match="no area named 'East'"):
+        build([t], clip=[f"{area}:East"])

@@ -283,5 +283,6 @@ def test_map_brief_and_export_read_a_store_with_filters(tmp_path, inputs, capsys
     assert "give --store" in capsys.readouterr().err
     assert main(["map", "--store", str(store), "--bbox", "1,2,3"]) == 2
     assert main(["map", "-o", str(page)]) == 2
-    assert main(["map", "--store", str(tmp_path / "missing.gpkg"), "-o", str(page)]) == 2
+    assert main(["map", "--store", str(tmp_path / "missing.gpkg"), "-o",
+                 str(tmp_path / "m2.html")]) == 2
     assert "no store at" in capsys.readouterr().err

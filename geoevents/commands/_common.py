@@ -24,6 +24,11 @@ def add_gazetteer_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--config", metavar="FILE", type=Path,
                    help="configuration file (default: $GEOEVENTS_CONFIG or the user config "
                    "folder's geoevents/config.toml)")
+    g.add_argument("--points", choices=("reference", "centroid"), default="reference",
+                   help="point of an area (country, province): 'reference', the point "
+                   "gazetteers publish (GeoNames and most geoparsing gold standards), or "
+                   "'centroid', the middle of its main territory (encyclopaedias); default "
+                   "reference. Either way the answer carries the area's bbox and centroid")
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -45,7 +50,7 @@ def open_gazetteer(args: argparse.Namespace, cfg: Config | None = None) -> Gazet
 
         online = OnlineFallback(OnlineSettings.from_config(cfg.online, enabled=True))
     return Gazetteer(index, overlays=overlays, verbose=None if sys.stderr.isatty() else False,
-                     online=online)
+                     online=online, points=getattr(args, "points", None) or "reference")
 
 
 def progress(iterable, *, total: int | None = None, desc: str = "", unit: str = " items"):

@@ -45,6 +45,8 @@ def nothing_to_draw(frames: Any) -> bool:
 
 def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr."""
+    from gazetteer.naturalearth import NotInstalled
+
     from ..pipeline import load_frames, report_rejections, table_options
     from ._common import open_gazetteer
 
@@ -54,8 +56,15 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     gz = open_gazetteer(args) if needs_gazetteer else None
     from ..store.query import store_query
 
-    frames = load_frames(inputs, published=args.published, meta=args.meta, lines=args.lines,
-                         gazetteer=gz, store=store_query(args), options=table_options(args))
+    try:
+        frames = load_frames(inputs, published=args.published, meta=args.meta,
+                             lines=args.lines, gazetteer=gz, store=store_query(args),
+                             options=table_options(args))
+    except NotInstalled as exc:  # a line along a river without Natural Earth's rivers
+        print(f"geoevents {command}: warning: control line(s) left off the map: {exc}",
+              file=sys.stderr)
+        frames = load_frames(inputs, published=args.published, meta=args.meta,
+                             gazetteer=gz, store=store_query(args), options=table_options(args))
     # A few rejections here, all in the report beside the output, then one summary line;
     # nothing read at all: InputError (exit 2) before anything is written.
     report_rejections(frames, command, getattr(args, "output", None))
@@ -79,3 +88,26 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
                       "naturalearth` (or --from DIR); the map is drawn without them",
                       file=sys.stderr)
     return frames, basemap
+
+
+def basemap_notice(args: argparse.Namespace, basemap: Any) -> str | None:
+    """The line a map shows when Natural Earth layers are missing: which command adds them
+    (and that control lines along rivers need them); None when nothing is missing."""
+    if getattr(args, "no_basemap", False):
+        return None
+    if basemap is not None:
+        missing = list(basemap.missing)
+    else:
+        from gazetteer import naturalearth as ne
+
+        missing = [k for k in ("countries", "lakes", "rivers", "populated_places")
+                   if ne.installed_path(k) is None]
+    if not missing:
+        return None
+    what = ("No basemap: Natural Earth is not installed" if len(missing) >= 4 else
+            f"Basemap without the Natural Earth layer(s) {', '.join(missing)}")
+    text = (f"{what}. Add it with `geoevents data install naturalearth` (offline: "
+            "`geoevents data install naturalearth --from DIR`), then draw the map again.")
+    if getattr(args, "lines", None) and "rivers" in missing:
+        text += " Control lines along rivers need it too: they are not on this map."
+    return text

@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._common import add_gazetteer_options, open_gazetteer
+from ._common import (
+    add_gazetteer_options,
+    add_overwrite_option,
+    check_outputs,
+    open_gazetteer,
+    staged_outputs,
+)
 
 HELP = "draw the parties' control areas from the places they hold"
 DESCRIPTION = """\
@@ -35,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     b = asub.add_parser("build", help="build control areas from control tables",
                         description="Build control areas from control tables and incident "
                         "tables into one GeoJSON file (see `geoevents areas --help`).")
-    b.add_argument("tables", nargs="+", metavar="TABLE", type=Path,
+    b.add_argument("inputs", nargs="+", metavar="TABLE", type=Path,
                    help="control table (CSV, YAML, GeoJSON) or incident table; several are "
                    "read together")
     b.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
@@ -65,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "in time are an error)")
     b.add_argument("--rejections", metavar="FILE", type=Path,
                    help="write the rejected rows (file, line, field, reason, text) as CSV")
-    b.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    add_overwrite_option(b)
     add_gazetteer_options(b)
     b.set_defaults(run=run_build)
     p.set_defaults(run=lambda args: _usage(p))
@@ -93,41 +99,29 @@ class _LazyGazetteer:
             self._gz.close()
 
 
-def _check_output(args: argparse.Namespace, path: Path) -> None:
+def _check_parties(args: argparse.Namespace) -> None:
     from gazetteer import InputError
 
-    if path.suffix.lower() not in (".geojson", ".json"):
-        raise InputError("write areas to a .geojson file (GeoPackage and KML: `geoevents "
-                         "export`)", file=str(path))
-    if path.is_dir():
-        raise InputError("is a folder; give a file name", file=str(path))
-    inputs = [*args.tables, *args.lines, *([args.parties] if args.parties else [])]
-    for p in inputs:
-        try:
-            if p.exists() and path.exists() and p.samefile(path):
-                raise InputError("is an input; write the areas to another file",
-                                 file=str(path))
-        except OSError:
-            pass
-    if path.exists() and not args.overwrite:
-        raise InputError("exists already (use --overwrite to replace it)", file=str(path))
+    p = args.parties
+    try:
+        if p is not None and p.exists() and args.output.exists() and p.samefile(args.output):
+            raise InputError("is an input (the parties file); write the areas to another file",
+                             file=str(args.output))
+    except OSError:
+        pass
 
 
-def write_geojson(frame, path: Path) -> None:
-    """The AREAS frame as one GeoJSON FeatureCollection, written atomically (same frame,
-    byte-identical file)."""
-    from gazetteer.atomic import write_file
-
-    text = frame.to_json(na="null", drop_id=True, ensure_ascii=False, separators=(",", ":"))
-    write_file(path, text + "\n", overwrite=True, what="areas file")  # checked before
+def geojson_text(frame) -> str:
+    """The AREAS frame as one GeoJSON FeatureCollection (same frame, same text)."""
+    return frame.to_json(na="null", drop_id=True, ensure_ascii=False,
+                         separators=(",", ":")) + "\n"
 
 
 def run_build(args: argparse.Namespace) -> int:
     from ..control.areas import DEFAULT_REACH_KM, build
 
-    _check_output(args, args.output)
-    if args.rejections is not None:
-        _check_output_csv(args, args.rejections)
+    check_outputs(args, {"areas build": args.output}, what="areas")
+    _check_parties(args)
     reach = DEFAULT_REACH_KM if args.reach is None else (args.reach or None)
     if reach is not None and not (0 < reach <= 5000):
         from gazetteer import InputError
@@ -136,7 +130,7 @@ def run_build(args: argparse.Namespace) -> int:
                          field="reach")
     gz = _LazyGazetteer(args)
     try:
-        res = build(args.tables, at=args.at or None, every=args.every, lines=args.lines,
+        res = build(args.inputs, at=args.at or None, every=args.every, lines=args.lines,
                     clip=args.clip, reach_km=reach, parties=args.parties, gazetteer=gz,
                     countries=tuple(c.strip() for c in args.countries.split(",") if c.strip()),
                     any_order=args.any_order)
@@ -148,36 +142,15 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"rejected: {r}", file=sys.stderr)
     if len(res.rejections) > 20:
         print(f"... and {len(res.rejections) - 20} more rejected", file=sys.stderr)
+    with staged_outputs(args, [args.output], what="areas") as st:
+        st.write(args.output, geojson_text(res.frame))
     if args.rejections is not None:
-        _write_rejections(res.rejections, args.rejections)
-    write_geojson(res.frame, args.output)
+        from ..pipeline import write_rejections
+
+        write_rejections(res.rejections, args.rejections)
     n_places = len(res.places)
     print(f"{n_places} place(s), {len(res.dates)} date(s) ({res.dates[0]}"
           f"{' to ' + res.dates[-1] if len(res.dates) > 1 else ''}): {len(res.frame)} area(s) "
           f"of {res.frame['party'].nunique()} part(ies); {len(res.rejections)} row(s) "
           f"rejected; wrote {args.output}", file=sys.stderr)
     return 1 if res.rejections else 0
-
-
-def _check_output_csv(args: argparse.Namespace, path: Path) -> None:
-    from gazetteer import InputError
-
-    if path.exists() and not args.overwrite:
-        raise InputError("exists already (use --overwrite to replace it)", file=str(path))
-    if path.resolve() == args.output.resolve():
-        raise InputError("--rejections and -o name the same file", file=str(path))
-
-
-def _write_rejections(rejections: list, path: Path) -> None:
-    import csv
-    import io
-
-    from gazetteer.atomic import write_file
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "line", "field", "reason", "text"])
-    for r in rejections:
-        w.writerow([r.file, r.line if r.line is not None else "", r.field or "", r.reason,
-                    r.text])
-    write_file(path, buf.getvalue(), overwrite=True, what="rejections file")  # checked before

@@ -28,8 +28,9 @@ date: give it with --published (one date for all articles) or --meta (a YAML fil
 names to outlet, published and url, like ../shared/seeds/meta.yaml).  HTML pages carry their own
 date.  Without one, those incidents get an unknown date and a message says so.
 
-Output: a readable summary on stdout; --json for JSON on stdout; -o FILE writes .json, .yaml,
-.csv (our columns; --format acled or ucdp for those layouts) or .geojson.  Places the articles
+Output: a readable summary on stdout; --json for JSON on stdout; -o FILE writes .json or .yaml
+(the incident model; here .json is not GeoJSON), .csv (our columns; --format acled or ucdp for
+those layouts) or .geojson.  An existing FILE is replaced only with --overwrite, an input never.  Places the articles
 only mention (funerals, datelines, photo captions, origins of fighters) are listed with
 --context.
 

@@ -47,8 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("specs", nargs="+", metavar="SPEC", type=Path,
                    help="control-line spec (YAML) or GeoJSON line; several build into one file")
     b.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
-                   help="output file: .geojson (one FeatureCollection, property 'layer') or "
-                   ".gpkg (layers 'lines' and 'zones')")
+                   help="output file: .geojson or .json (one GeoJSON FeatureCollection, "
+                   "property 'layer') or .gpkg (layers 'lines' and 'zones')")
     add_overwrite_option(b)
     add_gazetteer_options(b)
     b.set_defaults(run=run_build)
@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("-l", "--lines", metavar="SPEC", type=Path, action="append", required=True,
                    help="control-line spec, GeoJSON line or built lines file; repeatable")
     s.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
-                   help="output: .geojson or .csv")
+                   help="output: .geojson or .json (GeoJSON) or .csv")
     add_overwrite_option(s)
     s.add_argument("--rejections", metavar="FILE", type=Path,
                    help="write the rows that could not be read (file, line, field, reason) "
@@ -146,27 +146,10 @@ def run_sides(args: argparse.Namespace) -> int:
     if len(rejected) > 20:
         print(f"... and {len(rejected) - 20} more rejected", file=sys.stderr)
     if args.rejections is not None:
-        _write_rejections(rejected, args.rejections, overwrite=args.overwrite,
-                          inputs=[args.incidents])
+        from ..pipeline import write_rejections
+
+        write_rejections(rejected, args.rejections)
     print(f"{len(out)} incident(s): {sided} given a side, {near} near a line (no side), "
           f"{len(out) - sided - near} outside the zones or the lines' dates; "
           f"{len(rejected)} row(s) rejected; wrote {args.output}", file=sys.stderr)
     return 1 if rejected else 0
-
-
-def _write_rejections(rejections: list, path: Path, *, overwrite: bool,
-                      inputs: list[Path]) -> None:
-    """The rejected rows as CSV (file, line, field, reason, text), written atomically."""
-    import csv
-    import io
-
-    from gazetteer.atomic import write_file
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "line", "field", "reason", "text"])
-    for r in rejections:
-        w.writerow([r.file, "" if r.line is None else r.line, r.field or "", r.reason,
-                    r.text])
-    write_file(path, buf.getvalue(), overwrite=overwrite, inputs=inputs,
-               what="rejections file")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..pipeline import add_input_arguments
 from ._common import add_gazetteer_options, check_outputs, staged_outputs
-from ._maps import add_map_options, default_title, load
+from ._maps import add_map_options, basemap_notice, default_title, load
 
 HELP = "draw incidents and control lines on an offline interactive map (HTML, PNG, SVG)"
 DESCRIPTION = """\
@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         page = maps.render_html(frames.incidents, frames.lines, frames.zones, tiles=args.tiles,
                                 tiles_attribution=args.tiles_attribution,
-                                renderer=args.renderer, **common)
+                                renderer=args.renderer,
+                                notice=basemap_notice(args, basemap), **common)
     except (maps.SchemaError, ValueError) as exc:
         raise InputError(str(exc)) from None
     # All the files or none (a static image that cannot be drawn leaves no HTML behind).

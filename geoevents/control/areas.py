@@ -46,6 +46,10 @@ SAME_PLACE_KM = 10.0
 LINE_GAP_M = 1.0
 #: Output coordinates are snapped to this grid (degrees, about 1 cm).
 GRID_DEG = 1e-7
+#: A place at most this far (m) outside the clip area keeps the land this close to it.
+BORDER_SNAP_M = 2000.0
+#: Longest straight edge (m) projected back to lon/lat.
+SEGMENT_M = 2000.0
 AREA_COLUMNS = ("party", "status", "party2", "color", "color2", "as_of", "valid_from",
                 "valid_to", "n_places", "sources", "area_id")
 
@@ -224,11 +228,13 @@ def clip_region(specs: list[str], bbox: tuple[float, float, float, float],
 
 
 def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
-               extent: Any = None) -> list[list[Any]]:
+               extent: Any = None) -> tuple[list[list[Any]], Any]:
     """The pieces of land each point gets (projected coordinates, metres): Voronoi cells of
     unique points ``xy`` (n x 2) cut to ``reach_m`` (None: no limit) and split by the
     (multi)line ``lines_p``; the part of a cell across a line goes to the nearest points on
-    that side.  Returns a list (per point) of polygons; all pieces are disjoint."""
+    that side.  Returns a list (per point) of polygons, all pieces disjoint, and a boolean
+    array: True where the point's first piece is its Voronoi cell untouched (those cells form
+    an exact coverage and are dissolved with the fast coverage union)."""
     import numpy as np
     import shapely
     from shapely.geometry import box
@@ -241,17 +247,26 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
     frame = box(x0, y0, x1, y1)
     if extent is not None:
         frame = frame.union(box(*extent.bounds))
+    regular = np.ones(n, dtype=bool)
     if n == 1:
         cells = np.array([frame], dtype=object)
+        regular[:] = False
     else:
         vor = shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame, ordered=True)
-        cells = shapely.intersection(shapely.get_parts(vor), frame)
+        cells = shapely.get_parts(vor)
+        shapely.prepare(frame)
+        out = ~shapely.contains_properly(frame, cells)
+        cells[out] = shapely.intersection(cells[out], frame)
+        regular &= ~out
     disks = shapely.buffer(pts, reach_m, quad_segs=16) if reach_m else None
     if disks is not None:
-        cells = shapely.intersection(cells, disks)
+        # only cells reaching farther than reach_m from their place are cut
+        far = shapely.hausdorff_distance(cells, pts) > reach_m
+        cells[far] = shapely.intersection(cells[far], disks[far])
+        regular &= ~far
     pieces: list[list[Any]] = [[c] for c in cells]
     if lines_p is None or lines_p.is_empty:
-        return pieces
+        return pieces, regular
     gap = lines_p.buffer(LINE_GAP_M, quad_segs=2)
     shapely.prepare(lines_p)
     shapely.prepare(gap)
@@ -263,10 +278,12 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         parts = [p for p in parts if p.area > 1.0]
         if not parts:
             pieces[i] = []
+            regular[i] = False
             continue
         d = shapely.distance(np.asarray(parts, dtype=object), pts[i])
         own = int(np.argmin(d))
         pieces[i] = [parts[own]]
+        regular[i] = False
         orphans.extend((i, p) for k, p in enumerate(parts) if k != own)
     for owner, orphan in orphans:
         probe = shapely.get_coordinates(orphan.representative_point())[0]
@@ -297,7 +314,7 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
                 share = share.intersection(disks[c])
             if not share.is_empty and share.area > 1.0:
                 pieces[c].append(share)
-    return pieces
+    return pieces, regular
 
 
 # ------------------------------------------------------------------------------------ series
@@ -352,6 +369,17 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
     region_p = _project(fwd, region) if region is not None else None
     if region_p is not None:
         region_p = shapely.make_valid(region_p)
+        # A place just outside the clip area (a border town, a crossing: borders at 1:10 m
+        # are off by hundreds of metres) keeps the land around it.
+        pts = shapely.points(allxy)
+        gap = shapely.distance(region_p, pts)
+        near = (gap > 0) & (gap <= BORDER_SNAP_M)
+        if near.any():
+            region_p = shapely.union_all([region_p, *shapely.buffer(pts[near], BORDER_SNAP_M)])
+        far = int((gap > BORDER_SNAP_M).sum())
+        if far:
+            warnings.append(f"{far} place(s) lie outside the clip area: their land is clipped "
+                            "away")
         shapely.prepare(region_p)
     lines_p_all = None
     if lines is not None and len(lines):
@@ -391,37 +419,44 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                 if (not vf or vf <= date) and (not vt or date <= vt):
                     line_geoms.append(g)
         lines_p = shapely.union_all(line_geoms) if line_geoms else None
-        pieces = tessellate(xy[keep], reach_m, lines_p, region_p)
+        pieces, regular = tessellate(xy[keep], reach_m, lines_p, region_p)
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for k, parts in zip(keep, pieces, strict=True):
+        for k, parts, exact in zip(keep, pieces, regular, strict=True):
             r = state[k][1]
             g = groups.setdefault((r.party, r.status, r.party2),
-                                  {"parts": [], "n": 0, "sources": set()})
-            g["parts"].extend(parts)
+                                  {"cells": [], "parts": [], "n": 0, "sources": set()})
+            if exact:
+                g["cells"].append(parts[0])
+                g["parts"].extend(parts[1:])
+            else:
+                g["parts"].extend(parts)
             for kk in (k, *merged.get(k, [])):
                 g["n"] += 1
                 if state[kk][1].source:
                     g["sources"].add(state[kk][1].source)
         valid_to = dates[di + 1] if di + 1 < len(dates) else None
-        taken: list[Any] = []
-        for (party, status, party2), g in sorted(groups.items()):
-            geom = shapely.union_all(g["parts"]) if g["parts"] else None
+        keys, projected = [], []
+        for key, g in sorted(groups.items()):
+            bits = []
+            if g["cells"]:
+                bits.append(shapely.coverage_union_all(g["cells"]))
+            if g["parts"]:
+                bits.append(shapely.union_all(g["parts"]))
+            geom = shapely.union_all(bits) if bits else None
             if geom is not None and region_p is not None:
                 geom = shapely.intersection(geom, region_p)
             if geom is not None:
-                geom = shapely.get_parts(geom)
-                geom = [p for p in geom if p.geom_type == "Polygon" and p.area > 1.0]
+                geom = [p for p in shapely.get_parts(geom)
+                        if p.geom_type == "Polygon" and p.area > 1.0]
                 geom = shapely.multipolygons(geom) if geom else None
             if geom is None or geom.is_empty:
                 outside += g["n"]
                 continue
-            geom = _project(inv, geom)
-            geom = _polygonal(shapely.set_precision(shapely.make_valid(geom), GRID_DEG))
-            if geom is not None and taken:
-                # Straight edges bend a little when projected back to lon/lat: what an earlier
-                # area of the date already holds is taken out, so areas never overlap.
-                geom = shapely.difference(geom, shapely.union_all(taken), grid_size=GRID_DEG)
-            geom = _polygonal(geom) if geom is not None else None
+            keys.append(key)
+            projected.append(geom)
+        for (party, status, party2), geom in zip(keys, _to_lonlat(projected, fwd, inv),
+                                                 strict=True):
+            g = groups[(party, status, party2)]
             if geom is None:
                 outside += g["n"]
                 continue
@@ -434,13 +469,52 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                 "area_id": f"{date}-{_slug(party)}-{status}{suffix}",
             })
             geoms.append(geom)
-            taken.append(geom)
     if outside:
         warnings.append(f"{outside} place-date(s) have no land inside the clip area (places "
                         "outside it): they are in no area")
     frame = gpd.GeoDataFrame(rows, columns=list(AREA_COLUMNS), geometry=geoms, crs=4326)
     frame["n_places"] = frame["n_places"].astype("int64")
     return frame
+
+
+def _to_lonlat(projected: list[Any], fwd: Any, inv: Any) -> list[Any]:
+    """Disjoint projected polygons -> lon/lat polygons that still never overlap.
+
+    Projected back vertex by vertex, straight edges bend, and two areas sharing an edge with
+    different vertices on it would overlap by slivers.  So the areas' boundaries are noded
+    together, densified (:data:`SEGMENT_M`), projected back and polygonized into faces that
+    share their edges exactly; each face goes to the area holding its interior point, and each
+    area is the coverage union of its faces."""
+    import numpy as np
+    import shapely
+
+    if not projected:
+        return []
+    edges = shapely.union_all([shapely.boundary(g) for g in projected])
+    edges = shapely.segmentize(edges, SEGMENT_M)
+    # snap-rounded and noded again on the output grid
+    edges_ll = shapely.union_all(_project(inv, edges), grid_size=GRID_DEG)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(edges_ll)))
+    faces = faces[shapely.area(faces) > 0]
+    probe = shapely.point_on_surface(faces)
+    xy = shapely.get_coordinates(probe)
+    px, py = fwd.transform(xy[:, 0], xy[:, 1])
+    owner = np.full(len(faces), -1)
+    for k, g in enumerate(projected):
+        shapely.prepare(g)
+        hit = shapely.contains_xy(g, px, py) & (owner < 0)
+        owner[hit] = k
+    out = []
+    for k in range(len(projected)):
+        mine = faces[owner == k]
+        if len(mine) == 0:
+            out.append(None)
+            continue
+        geom = shapely.coverage_union_all(mine)
+        if not geom.is_valid:
+            geom = shapely.make_valid(geom)
+        out.append(_polygonal(geom))
+    return out
 
 
 def _polygonal(geom: Any) -> Any:

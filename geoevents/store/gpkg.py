@@ -212,7 +212,8 @@ class GeoPackageStore:
         import pandas as pd
         import pyogrio
 
-        from maps.export import Staging, write_geopackage
+        from maps.export import write_geopackage
+        from maps.writers import Staged
 
         frame = state.frame
         if plan.rows:
@@ -223,8 +224,8 @@ class GeoPackageStore:
                                                          str(frame["id"].iat[i])))
         frame = frame.iloc[order].reset_index(drop=True)
         tables = state.next_tables(plan)
-        staging = Staging([self.path], overwrite=True)
-        temp = staging.temp(self.path)
+        staging = Staged([self.path], overwrite=True, what="store", error=StoreError)
+        temp = staging.path(self.path)
         try:
             write_geopackage(temp, frame)
             for name, df in tables.items():
