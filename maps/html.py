@@ -799,38 +799,6 @@ def layer_name(text: str) -> str:
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def _raw_element(text: str) -> Any:
-    from branca.element import Element
-
-    class Raw(Element):
-        def render(self, **kwargs: Any) -> str:
-            return text
-
-    return Raw()
-
-
-def _make_ids_deterministic(root: Any) -> None:
-    """Replace folium/branca's random element ids with sequential ones, in tree order."""
-    counter = 0
-    seen: set[int] = set()
-
-    def walk(el: Any) -> None:
-        nonlocal counter
-        if id(el) in seen:
-            return
-        seen.add(id(el))
-        el._id = f"{counter:04d}"
-        counter += 1
-        for attr in ("header", "html", "script"):
-            sub = getattr(el, attr, None)
-            if sub is not None and hasattr(sub, "_children") and sub is not el:
-                walk(sub)
-        for child in list(el._children.values()):
-            walk(child)
-
-    walk(root)
-
-
 def _tile_layer(tiles: str, attr: str | None) -> Any:
     import folium
 
@@ -870,96 +838,85 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
     HEXAGONS frame (counts per h3 cell and period), both as ``docs/maps.md`` describes.
     """
     import folium
-    from branca.element import MacroElement
-    from jinja2 import Template
+
+    from .page import GeoeventsInit, Inline, OfflineMap, sequential_names
 
     doc = document if document is not None else build_document(
         incidents, lines, zones, basemap=basemap, title=title, subtitle=subtitle,
         attribution=attribution, renderer=renderer, areas=areas, hexagons=hexagons)
     tl = _tile_layer(tiles, tiles_attribution) if tiles else None
 
-    class OfflineMap(folium.Map):
-        default_js: list[tuple[str, str]] = []  # noqa: RUF012 - folium's class attribute
-        default_css: list[tuple[str, str]] = []  # noqa: RUF012
-
     b = doc["bounds"] or (35.0, 32.0, 42.5, 37.5)
     m = OfflineMap(location=[round((b[1] + b[3]) / 2, 5), round((b[0] + b[2]) / 2, 5)],
                    zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25)
     fig = m.get_root()
     fig.title = html.escape(title)
-    fig.header.add_child(_raw_element(
+    fig.header.add_child(Inline(
         f"<style>{assets.leaflet_css()}</style>\n<style>{assets.runtime_css()}</style>\n"),
         name="geoevents_css")
-    fig.header.add_child(_raw_element(
+    fig.header.add_child(Inline(
         f"<script>{assets.script_text(assets.leaflet_js())}</script>\n"
         f"<script>{assets.script_text(assets.runtime_js())}</script>\n"), name="geoevents_js")
+    created: list[Any] = [m]
     if tl is not None:
         tl.add_to(m)
+        created.append(tl)
+
+    def group(name: str, show: bool = True, control: bool = True) -> Any:
+        fg = folium.FeatureGroup(name=name, show=show, control=control)
+        fg.add_to(m)
+        created.append(fg)
+        return fg
 
     groups: dict[str, Any] = {"types": [], "lines": [], "zones": []}
     for t in doc["types"]:
-        fg = folium.FeatureGroup(name=layer_name(f"Incidents: {t['name']} ({t['count']})"),
-                                 show=True, control=t["count"] > 0)
-        fg.add_to(m)
-        groups["types"].append(fg)
+        groups["types"].append(group(layer_name(f"Incidents: {t['name']} ({t['count']})"),
+                                     control=t["count"] > 0))
     if any(p >= 2 for p in doc["inc"]["p"]):
         # With many incidents the rings would cover the map (and cost seconds to paint): they
         # start hidden, one click away in the layer control.
-        groups["areas"] = folium.FeatureGroup(name="Approximate locations (dashed rings)",
-                                              show=doc["renderer"] == "svg")
-        groups["areas"].add_to(m)
+        groups["areas"] = group("Approximate locations (dashed rings)",
+                                show=doc["renderer"] == "svg")
     for ln in doc["lines"]:
-        fg = folium.FeatureGroup(name=layer_name(f"Line: {ln['name'] or ln['id']}"))
-        fg.add_to(m)
-        groups["lines"].append(fg)
+        groups["lines"].append(group(layer_name(f"Line: {ln['name'] or ln['id']}")))
     if doc.get("areas"):
-        groups["control"] = folium.FeatureGroup(name="Control areas (as of the date shown)")
-        groups["control"].add_to(m)
+        groups["control"] = group("Control areas (as of the date shown)")
     if doc.get("hexagons"):
-        groups["hex"] = folium.FeatureGroup(name="Hexagons: incidents per cell")
-        groups["hex"].add_to(m)
+        groups["hex"] = group("Hexagons: incidents per cell")
     for z in doc["zones"]:
-        label = f"Zone: {z['party'] or 'party not given'}" + (f" ({z['side']} side)" if z["side"] else "")
-        fg = folium.FeatureGroup(name=layer_name(label))
-        fg.add_to(m)
-        groups["zones"].append(fg)
+        groups["zones"].append(group(layer_name(
+            f"Zone: {z['party'] or 'party not given'}"
+            + (f" ({z['side']} side)" if z["side"] else ""))))
     if doc["base"] is not None:
-        groups["labels"] = folium.FeatureGroup(name="Place names (Natural Earth)")
-        groups["labels"].add_to(m)
-        groups["base"] = folium.FeatureGroup(name="Basemap (Natural Earth)")
-        groups["base"].add_to(m)
-    n_overlays = sum(1 for c in m._children.values() if getattr(c, "control", False))
-    folium.LayerControl(collapsed=(n_overlays > 6) if collapsed_layers is None
-                        else collapsed_layers).add_to(m)
-
-    init = MacroElement()
-    init._name = "GeoeventsInit"
-    init._template = Template("""
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = geoeventsMap({{ this._parent.get_name() }}, {
-                types: [{% for g in this.groups.types %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
-                lines: [{% for g in this.groups.lines %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
-                zones: [{% for g in this.groups.zones %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
-                areas: {{ this.groups.areas.get_name() if this.groups.areas else "null" }},
-                base: {{ this.groups.base.get_name() if this.groups.base else "null" }},
-                labels: {{ this.groups.labels.get_name() if this.groups.labels else "null" }},
-                control: {{ this.groups.control.get_name() if this.groups.control else "null" }},
-                hex: {{ this.groups.hex.get_name() if this.groups.hex else "null" }}
-            }, document.getElementById("ge-data-{{ this._parent.get_name() }}"));
-        {% endmacro %}
-    """)
-    init.groups = groups
+        groups["labels"] = group("Place names (Natural Earth)")
+        groups["base"] = group("Basemap (Natural Earth)")
+    n_overlays = sum(1 for g in created[1:] if getattr(g, "control", False))
+    layers = folium.LayerControl(collapsed=(n_overlays > 6) if collapsed_layers is None
+                                 else collapsed_layers)
+    layers.add_to(m)
+    init = GeoeventsInit(m, groups)
     m.add_child(init, name="geoevents_init")
-    _make_ids_deterministic(fig)
-    text, encoding = encode_document(doc)
-    fig.html.add_child(_raw_element(
-        f'<script type="application/json" id="ge-data-{m.get_name()}"'
-        + (f' data-encoding="{encoding}"' if encoding else "") + f">{text}</script>\n"),
-        name="geoevents_data")
+    created += [layers, init]
+    # The data document goes in last, after the ids were made sequential, so that no report
+    # text is ever touched by that replacement.
+    slot = "<!--geoevents-data-" + "0" * 24 + "-->"
+    fig.html.add_child(Inline(slot), name="geoevents_data")
     if notice:
-        fig.html.add_child(_raw_element(_notice_html(notice)), name="geoevents_notice")
-    page = fig.render()
-    return page
+        fig.html.add_child(Inline(_notice_html(notice)), name="geoevents_notice")
+    page = sequential_names(fig.render(), created)
+    text, encoding = encode_document(doc)
+    data = (f'<script type="application/json" id="ge-data-{m_name(page)}"'
+            + (f' data-encoding="{encoding}"' if encoding else "") + f">{text}</script>\n")
+    head, _, tail = page.partition(slot)
+    return head + data + tail
+
+
+def m_name(page: str) -> str:
+    """The map's (sequential) name in a rendered page."""
+    import re
+
+    found = re.search(r'<div class="folium-map" id="(map_[0-9]{4})"', page)
+    return found.group(1) if found else "map_0000"
 
 
 def _notice_html(text: str) -> str:
