@@ -468,54 +468,62 @@
 
     // Zones and lines -----------------------------------------------------------------------
     var timed = [];  // {layer, group, from, to, shown}
-    var zoneR = L.svg({ pane: "geZones" });
-    (D.zones || []).forEach(function (z, k) {
-      var layer = L.featureGroup();
-      L.geoJSON(z.geom, {
-        pane: "geZones", renderer: zoneR,
-        style: { color: z.color, weight: 1, opacity: 0.6, fillColor: z.color, fillOpacity: 0.16 }
-      }).bindTooltip(function () {
-        var d = el("div", "ge-tip");
-        add(d, el("b", null, z.party || "(no party)"));
-        add(d, el("div", null, [z.side ? z.side + " side" : "", z.bank ? z.bank + " bank" : ""]
-          .filter(Boolean).join(", ")));
-        add(d, el("div", "ge-muted", validity(z.valid_from, z.valid_to)));
-        return d;
-      }, { sticky: true }).addTo(layer);
-      if (z.label) {
-        var t = el("span", "ge-zone-label", z.party);
-        t.style.color = z.color;
-        L.marker(z.label, {
-          pane: "geZoneLabels", interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
-        }).addTo(layer);
-      }
-      layer.addTo(groups.zones[k]);
-      timed.push({ layer: layer, group: groups.zones[k], from: isoToDay(z.valid_from),
-        to: isoToDay(z.valid_to), shown: true });
-    });
-    var lineR = L.svg({ pane: "geLines" });
-    (D.lines || []).forEach(function (ln, k) {
-      var layer = L.geoJSON(ln.geom, {
-        pane: "geLines", renderer: lineR,
-        style: { color: ln.color, weight: 4, opacity: 0.95, dashArray: ln.kind === "river" ? null : "8 5",
-          className: "ge-line" }
-      }).bindTooltip(function () {
-        var d = el("div", "ge-tip");
-        add(d, el("b", null, ln.name || ln.id));
-        [["left", ln.side_left, ln.party_left], ["right", ln.side_right, ln.party_right]]
-          .forEach(function (b) {
-            if (b[2]) {
-              add(d, el("div", null, b[0] + " bank" + (b[1] ? " (" + b[1] + ")" : "") + ": " + b[2]));
-            }
-          });
-        add(d, el("div", "ge-muted", validity(ln.valid_from, ln.valid_to)));
-        return d;
-      }, { sticky: true });
-      layer.addTo(groups.lines[k]);
-      timed.push({ layer: layer, group: groups.lines[k], from: isoToDay(ln.valid_from),
-        to: isoToDay(ln.valid_to), shown: true });
-    });
+    // Each layer and control is drawn by a function of its own, called in order below.
+    function drawZones() {
+      var zoneR = L.svg({ pane: "geZones" });
+      (D.zones || []).forEach(function (z, k) {
+        var layer = L.featureGroup();
+        L.geoJSON(z.geom, {
+          pane: "geZones", renderer: zoneR,
+          style: { color: z.color, weight: 1, opacity: 0.6, fillColor: z.color, fillOpacity: 0.16 }
+        }).bindTooltip(function () {
+          var d = el("div", "ge-tip");
+          add(d, el("b", null, z.party || "(no party)"));
+          add(d, el("div", null, [z.side ? z.side + " side" : "", z.bank ? z.bank + " bank" : ""]
+            .filter(Boolean).join(", ")));
+          add(d, el("div", "ge-muted", validity(z.valid_from, z.valid_to)));
+          return d;
+        }, { sticky: true }).addTo(layer);
+        if (z.label) {
+          var t = el("span", "ge-zone-label", z.party);
+          t.style.color = z.color;
+          L.marker(z.label, {
+            pane: "geZoneLabels", interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
+          }).addTo(layer);
+        }
+        layer.addTo(groups.zones[k]);
+        timed.push({ layer: layer, group: groups.zones[k], from: isoToDay(z.valid_from),
+          to: isoToDay(z.valid_to), shown: true });
+      });
+    }
+
+    function drawLines() {
+      var lineR = L.svg({ pane: "geLines" });
+      (D.lines || []).forEach(function (ln, k) {
+        var layer = L.geoJSON(ln.geom, {
+          pane: "geLines", renderer: lineR,
+          style: { color: ln.color, weight: 4, opacity: 0.95, dashArray: ln.kind === "river" ? null : "8 5",
+            className: "ge-line" }
+        }).bindTooltip(function () {
+          var d = el("div", "ge-tip");
+          add(d, el("b", null, ln.name || ln.id));
+          [["left", ln.side_left, ln.party_left], ["right", ln.side_right, ln.party_right]]
+            .forEach(function (b) {
+              if (b[2]) {
+                add(d, el("div", null, b[0] + " bank" + (b[1] ? " (" + b[1] + ")" : "") + ": " + b[2]));
+              }
+            });
+          add(d, el("div", "ge-muted", validity(ln.valid_from, ln.valid_to)));
+          return d;
+        }, { sticky: true });
+        layer.addTo(groups.lines[k]);
+        timed.push({ layer: layer, group: groups.lines[k], from: isoToDay(ln.valid_from),
+          to: isoToDay(ln.valid_to), shown: true });
+      });
+    }
+    drawZones();
+    drawLines();
 
     // Control areas (AREAS frame) -------------------------------------------------------------
     var asOfLabel = null;
@@ -607,47 +615,49 @@
     }
 
     var range = D.range;  // [first day, last day] of the incidents, or null
-    var counter;
-    // Title panel with the date filter ------------------------------------------------------
-    var panel = el("div", "ge-title-panel leaflet-control");
-    add(panel, el("div", "ge-title", D.title));
-    if (D.subtitle) { add(panel, el("div", "ge-subtitle", D.subtitle)); }
-    var filt = add(panel, el("div", "ge-filter"));
-    var fromIn, toIn, playBtn, timer = null, week = -1;
-    if (range) {
-      // Plain text fields in ISO form (YYYY-MM-DD): a browser's date picker would show the
-      // reader's locale (mm/dd/yyyy in the US) while everything else on the map is ISO.
-      add(filt, el("label", null, "From ")).setAttribute("for", "ge-from");
-      fromIn = add(filt, el("input", "ge-date"));
-      add(filt, el("label", null, " to ")).setAttribute("for", "ge-to");
-      toIn = add(filt, el("input", "ge-date"));
-      [[fromIn, "ge-from", range[0]], [toIn, "ge-to", range[1]]].forEach(function (a) {
-        a[0].type = "text"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
-        a[0].setAttribute("inputmode", "numeric");
-        a[0].setAttribute("pattern", "\\d{4}-\\d{2}-\\d{2}");
-        a[0].setAttribute("placeholder", "YYYY-MM-DD");
-        a[0].setAttribute("size", "10");
-        a[0].setAttribute("maxlength", "10");
-        a[0].setAttribute("spellcheck", "false");
-        a[0].setAttribute("aria-label", (a[1] === "ge-from" ? "first" : "last") + " day shown (YYYY-MM-DD)");
-        a[0].addEventListener("input", function () { stop(); onDates(); });
-        a[0].addEventListener("change", function () { stop(); onDates(); });
-      });
-      playBtn = add(filt, el("button", "ge-play", "▶ Play"));
-      playBtn.type = "button";
-      playBtn.title = "Step through the period week by week";
-      playBtn.addEventListener("click", function () { if (timer) { stop(); } else { play(); } });
-      var all = add(filt, el("button", "ge-all", "All dates"));
-      all.type = "button";
-      all.addEventListener("click", function () {
-        stop(); week = -1;
-        fromIn.value = dayToIso(range[0]); toIn.value = dayToIso(range[1]); onDates();
-      });
+    var counter, panel, fromIn, toIn, playBtn, timer = null, week = -1;
+    // Title panel with the date filter and playback --------------------------------------------
+    function addTitlePanel() {
+      panel = el("div", "ge-title-panel leaflet-control");
+      add(panel, el("div", "ge-title", D.title));
+      if (D.subtitle) { add(panel, el("div", "ge-subtitle", D.subtitle)); }
+      var filt = add(panel, el("div", "ge-filter"));
+      if (range) {
+        // Plain text fields in ISO form (YYYY-MM-DD): a browser's date picker would show the
+        // reader's locale (mm/dd/yyyy in the US) while everything else on the map is ISO.
+        add(filt, el("label", null, "From ")).setAttribute("for", "ge-from");
+        fromIn = add(filt, el("input", "ge-date"));
+        add(filt, el("label", null, " to ")).setAttribute("for", "ge-to");
+        toIn = add(filt, el("input", "ge-date"));
+        [[fromIn, "ge-from", range[0]], [toIn, "ge-to", range[1]]].forEach(function (a) {
+          a[0].type = "text"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
+          a[0].setAttribute("inputmode", "numeric");
+          a[0].setAttribute("pattern", "\\d{4}-\\d{2}-\\d{2}");
+          a[0].setAttribute("placeholder", "YYYY-MM-DD");
+          a[0].setAttribute("size", "10");
+          a[0].setAttribute("maxlength", "10");
+          a[0].setAttribute("spellcheck", "false");
+          a[0].setAttribute("aria-label", (a[1] === "ge-from" ? "first" : "last") + " day shown (YYYY-MM-DD)");
+          a[0].addEventListener("input", function () { stop(); onDates(); });
+          a[0].addEventListener("change", function () { stop(); onDates(); });
+        });
+        playBtn = add(filt, el("button", "ge-play", "▶ Play"));
+        playBtn.type = "button";
+        playBtn.title = "Step through the period week by week";
+        playBtn.addEventListener("click", function () { if (timer) { stop(); } else { play(); } });
+        var all = add(filt, el("button", "ge-all", "All dates"));
+        all.type = "button";
+        all.addEventListener("click", function () {
+          stop(); week = -1;
+          fromIn.value = dayToIso(range[0]); toIn.value = dayToIso(range[1]); onDates();
+        });
+      }
+      counter = add(panel, el("div", "ge-count"));
+      L.DomEvent.disableClickPropagation(panel);
+      L.DomEvent.disableScrollPropagation(panel);
+      map.getContainer().appendChild(panel);
     }
-    counter = add(panel, el("div", "ge-count"));
-    L.DomEvent.disableClickPropagation(panel);
-    L.DomEvent.disableScrollPropagation(panel);
-    map.getContainer().appendChild(panel);
+    addTitlePanel();
 
     function onDates() {
       var a = isoToDay(fromIn.value.trim()), b = isoToDay(toIn.value.trim());
@@ -702,29 +712,33 @@
       autoPanPaddingTopLeft: [10, (panel.offsetHeight || 0) + 20] };
     var markers = new Array(n), areas = new Array(n), shown = new Array(n);
     var typeGroups = groups.types;
-    for (var i = 0; i < n; i++) {
-      var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
-      var m = new GeShape([inc.lat[i], inc.lon[i]], {
-        renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
-        zoomScale: useCanvas,
-        radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
-        // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
-        // hollow fill alone marks an approximate location there.
-        color: approx ? ty.color : "#ffffff", weight: approx ? (useCanvas ? 1.5 : 2) : 1,
-        opacity: 1, stroke: approx || !useCanvas, dashArray: approx && !useCanvas ? "3 2" : null,
-        fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85
-      });
-      m.geIndex = i;
-      markers[i] = m;
-      if (approx && D.precRadiusKm[inc.p[i]]) {
-        areas[i] = L.circle([inc.lat[i], inc.lon[i]], {
-          renderer: areaR, pane: "geAreas", radius: D.precRadiusKm[inc.p[i]] * 1000,
-          color: ty.color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: ty.color,
-          fillOpacity: 0.07, interactive: false, className: "ge-area"
+    // Incidents: one marker (and ring, when approximate) each, added by the time filter.
+    function makeIncidents() {
+      for (var i = 0; i < n; i++) {
+        var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
+        var m = new GeShape([inc.lat[i], inc.lon[i]], {
+          renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
+          zoomScale: useCanvas,
+          radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
+          // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
+          // hollow fill alone marks an approximate location there.
+          color: approx ? ty.color : "#ffffff", weight: approx ? (useCanvas ? 1.5 : 2) : 1,
+          opacity: 1, stroke: approx || !useCanvas, dashArray: approx && !useCanvas ? "3 2" : null,
+          fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85
         });
+        m.geIndex = i;
+        markers[i] = m;
+        if (approx && D.precRadiusKm[inc.p[i]]) {
+          areas[i] = L.circle([inc.lat[i], inc.lon[i]], {
+            renderer: areaR, pane: "geAreas", radius: D.precRadiusKm[inc.p[i]] * 1000,
+            color: ty.color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: ty.color,
+            fillOpacity: 0.07, interactive: false, className: "ge-area"
+          });
+        }
+        shown[i] = false;
       }
-      shown[i] = false;
     }
+    makeIncidents();
 
     // Screen boxes of the incidents shown (SVG maps only: a canvas map has too many), for
     // the labels to keep clear of.
@@ -982,83 +996,87 @@
 
     // Legend --------------------------------------------------------------------------------
     var legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () {
-      var div = el("div", "ge-legend leaflet-control");
-      var btn = add(div, el("button", "ge-legend-toggle", "Legend"));
-      btn.type = "button";
-      var body = add(div, el("div", "ge-legend-body"));
-      btn.addEventListener("click", function () { div.classList.toggle("ge-collapsed"); });
-      add(body, el("div", "ge-legend-h", "Event type"));
-      types.forEach(function (t) {
-        if (!t.count) { return; }
-        var r = add(body, el("div", "ge-legend-row ge-legend-type"));
-        add(r, swatch(t.shape, t.color));
-        add(r, el("span", null, t.name + " (" + t.count + ")"));
-      });
-      add(body, el("div", "ge-legend-h", "Fatalities (best estimate)" +
-        (useCanvas ? ", at zoom 9+" : "")));
-      var sr = add(body, el("div", "ge-legend-sizes"));
-      sz.legend.forEach(function (f) {
-        var r = radius(f), box = add(sr, el("span", "ge-size"));
-        add(box, swatch("circle", "#888888", { size: Math.ceil(2 * r + 4), r: r }));
-        add(box, el("span", null, f === 0 ? "0 / unknown" : (f >= sz.legend[sz.legend.length - 1] ? f + "+" : String(f))));
-      });
-      add(body, el("div", "ge-legend-h", "Location"));
-      var l1 = add(body, el("div", "ge-legend-row"));
-      add(l1, swatch("circle", "#555555"));
-      add(l1, el("span", null, "at the named place"));
-      var l2 = add(body, el("div", "ge-legend-row"));
-      add(l2, swatch("circle", "#555555", { hollow: true }));
-      add(l2, el("span", null, "approximate: hollow, in a dashed ring (" +
-        Object.keys(D.precRadiusKm).map(function (k) { return "~" + D.precRadiusKm[k] + " km " + (k === "2" ? "near" : "region"); }).join(", ") + ")"));
-      if ((D.lines || []).length || (D.zones || []).length) {
-        add(body, el("div", "ge-legend-h", "Control lines and zones"));
-        (D.lines || []).forEach(function (ln) {
-          var r = add(body, el("div", "ge-legend-row ge-legend-line"));
-          add(r, lineSwatch(ln.color, ln.kind !== "river"));
-          add(r, el("span", null, (ln.name || ln.id) + " (" + validity(ln.valid_from, ln.valid_to) + ")"));
+    function addLegend() {
+      legend.onAdd = function () {
+        var div = el("div", "ge-legend leaflet-control");
+        var btn = add(div, el("button", "ge-legend-toggle", "Legend"));
+        btn.type = "button";
+        var body = add(div, el("div", "ge-legend-body"));
+        btn.addEventListener("click", function () { div.classList.toggle("ge-collapsed"); });
+        add(body, el("div", "ge-legend-h", "Event type"));
+        types.forEach(function (t) {
+          if (!t.count) { return; }
+          var r = add(body, el("div", "ge-legend-row ge-legend-type"));
+          add(r, swatch(t.shape, t.color));
+          add(r, el("span", null, t.name + " (" + t.count + ")"));
         });
-        (D.zones || []).forEach(function (z) {
-          var r = add(body, el("div", "ge-legend-row ge-legend-zone"));
-          add(r, areaSwatch(z.color));
-          add(r, el("span", null, (z.party || "party not given") + (z.side ? " (" + z.side + " side)" : "")));
+        add(body, el("div", "ge-legend-h", "Fatalities (best estimate)" +
+          (useCanvas ? ", at zoom 9+" : "")));
+        var sr = add(body, el("div", "ge-legend-sizes"));
+        sz.legend.forEach(function (f) {
+          var r = radius(f), box = add(sr, el("span", "ge-size"));
+          add(box, swatch("circle", "#888888", { size: Math.ceil(2 * r + 4), r: r }));
+          add(box, el("span", null, f === 0 ? "0 / unknown" : (f >= sz.legend[sz.legend.length - 1] ? f + "+" : String(f))));
         });
-      }
-      if ((D.areas || []).length) {
-        var ch = add(body, el("div", "ge-legend-h", "Control areas "));
-        asOfLabel = add(ch, el("span", "ge-asof"));
-        var parties = {};
-        D.areas.forEach(function (a) {
-          var k = a.party + "|" + a.color;
-          if (!parties[k]) {
-            parties[k] = true;
-            var r = add(body, el("div", "ge-legend-row ge-legend-party"));
-            add(r, areaSwatch(a.color));
-            add(r, el("span", null, a.party));
-          }
-        });
-        if (D.areas.some(function (a) { return a.status !== "held"; })) {
-          var r2 = add(body, el("div", "ge-legend-row ge-legend-party"));
-          var sw = add(r2, areaSwatch("#888888"));
-          sw.classList.add("ge-hatched");
-          sw.style.background = "";
-          add(r2, el("span", null, "contested, besieged or mixed (striped in both colours)"));
+        add(body, el("div", "ge-legend-h", "Location"));
+        var l1 = add(body, el("div", "ge-legend-row"));
+        add(l1, swatch("circle", "#555555"));
+        add(l1, el("span", null, "at the named place"));
+        var l2 = add(body, el("div", "ge-legend-row"));
+        add(l2, swatch("circle", "#555555", { hollow: true }));
+        add(l2, el("span", null, "approximate: hollow, in a dashed ring (" +
+          Object.keys(D.precRadiusKm).map(function (k) { return "~" + D.precRadiusKm[k] + " km " + (k === "2" ? "near" : "region"); }).join(", ") + ")"));
+        if ((D.lines || []).length || (D.zones || []).length) {
+          add(body, el("div", "ge-legend-h", "Control lines and zones"));
+          (D.lines || []).forEach(function (ln) {
+            var r = add(body, el("div", "ge-legend-row ge-legend-line"));
+            add(r, lineSwatch(ln.color, ln.kind !== "river"));
+            add(r, el("span", null, (ln.name || ln.id) + " (" + validity(ln.valid_from, ln.valid_to) + ")"));
+          });
+          (D.zones || []).forEach(function (z) {
+            var r = add(body, el("div", "ge-legend-row ge-legend-zone"));
+            add(r, areaSwatch(z.color));
+            add(r, el("span", null, (z.party || "party not given") + (z.side ? " (" + z.side + " side)" : "")));
+          });
         }
-      }
-      if (D.hexagons) {
-        add(body, el("div", "ge-legend-h", "Incidents per hexagon"));
-        var hr = add(body, el("div", "ge-legend-row ge-legend-hex"));
-        D.hexagons.classes.forEach(function (c, j) {
-          var sw = add(hr, areaSwatch(D.hexagons.colors[j]));
-          sw.title = c + "+";
-          add(hr, el("span", null, (j === 0 ? "" : "") + c + "+"));
-        });
-      }
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      return div;
-    };
-    legend.addTo(map);
+        if ((D.areas || []).length) {
+          var ch = add(body, el("div", "ge-legend-h", "Control areas "));
+          asOfLabel = add(ch, el("span", "ge-asof"));
+          var parties = {};
+          D.areas.forEach(function (a) {
+            var k = a.party + "|" + a.color;
+            if (!parties[k]) {
+              parties[k] = true;
+              var r = add(body, el("div", "ge-legend-row ge-legend-party"));
+              add(r, areaSwatch(a.color));
+              add(r, el("span", null, a.party));
+            }
+          });
+          if (D.areas.some(function (a) { return a.status !== "held"; })) {
+            var r2 = add(body, el("div", "ge-legend-row ge-legend-party"));
+            var sw = add(r2, areaSwatch("#888888"));
+            sw.classList.add("ge-hatched");
+            sw.style.background = "";
+            add(r2, el("span", null, "contested, besieged or mixed (striped in both colours)"));
+          }
+        }
+        if (D.hexagons) {
+          add(body, el("div", "ge-legend-h", "Incidents per hexagon"));
+          var hr = add(body, el("div", "ge-legend-row ge-legend-hex"));
+          D.hexagons.classes.forEach(function (c, j) {
+            var sw = add(hr, areaSwatch(D.hexagons.colors[j]));
+            sw.title = c + "+";
+            add(hr, el("span", null, (j === 0 ? "" : "") + c + "+"));
+          });
+        }
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      };
+      legend.addTo(map);
+    }
+    addLegend();
+
     // Popups pan clear of the legend as well as of the title panel.
     typeGroups.forEach(function (g) {
       if (g._popup) {
