@@ -5,10 +5,12 @@ One rule everywhere (:func:`display_name`):
 1. an **English exonym** where one is common: Natural Earth's ``NAME_EN`` for the GeoNames place
    when it differs from Natural Earth's local ``NAME`` (``Hims`` -> ``Homs``, ``Dayr az Zawr`` ->
    ``Deir ez-Zor``), passed in as ``exonyms`` (see :attr:`maps.basemap.Basemap.exonyms`);
-2. else **the report's own spelling** when the place was resolved from it and it is a different
+2. a curated English name of the gazetteer (countries, first-level areas, curated places:
+   ``Deir ez-Zor Governorate``, ``Hmeimim Air Base``) as it is;
+3. else **the report's own spelling** when the place was resolved from it and it is a different
    spelling from the gazetteer's (``near the town of Mayadeen`` resolved to ``Al Mayādīn`` shows
    ``Mayadeen``): the words of the phrase as written that match the resolved name best;
-3. else the gazetteer's name with the transliteration marks of a romanisation left out
+4. else the gazetteer's name with the transliteration marks of a romanisation left out
    (``Al Mayādīn`` -> ``Al Mayadin``, ``Al ‘Ashārah`` -> ``Al Asharah``).
 
 The gazetteer's name and the name as written stay in the popup and the table.  Nothing here is
@@ -112,10 +114,18 @@ def aliases_of(place_ids: list[str]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+# Gazetteer ids whose names are curated English names (countries, first-level areas, the
+# curated places): the conventional name already, shown before the report's spelling.
+ENGLISH_SOURCES = ("country:", "admin1:", "curated:")
+
+
 @functools.lru_cache(maxsize=65536)
-def _display(written: str, resolved: str, exonym: str, aliases: frozenset[str]) -> str:
+def _display(written: str, resolved: str, exonym: str, aliases: frozenset[str],
+             curated: bool = False) -> str:
     if exonym:
         return exonym
+    if curated and resolved:
+        return fold(resolved)
     spelled = report_spelling(written, resolved, aliases)
     if spelled and _key(spelled) != _key(resolved):
         return spelled
@@ -131,7 +141,8 @@ def display_name(written: Any, resolved: Any, place_id: Any = None,
     r = resolved if isinstance(resolved, str) else ""
     pid = place_id if isinstance(place_id, str) else ""
     ex = (exonyms or {}).get(pid, "")
-    return _display(w.strip(), r.strip(), ex, (aliases or {}).get(pid, frozenset()))
+    return _display(w.strip(), r.strip(), ex, (aliases or {}).get(pid, frozenset()),
+                    pid.startswith(ENGLISH_SOURCES))
 
 
 def display_names(frame: Any, exonyms: dict[str, str] | None = None) -> list[str]:
