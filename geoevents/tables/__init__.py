@@ -228,6 +228,8 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
         raise InputError(f"column(s) {', '.join(dup)} appear more than once", file=file, line=1)
     if headerless:
         data = ",".join(lower).encode("utf-8") + b"\n" + data
+    if b"\n" not in data:  # the header alone (a file cut after it): a table without rows
+        data += b"\n"
     expected_rows = _data_lines(data)
     table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter, file)
     line_map: list[int] | None = None  # line in the file of each line of ``data``
@@ -479,7 +481,7 @@ def _frame_columns(t) -> tuple[Any, Any]:
     """Our own CSV: typed columns, missing optional columns filled, ids made when absent."""
     import pandas as pd
 
-    from maps.layouts import _count, _num, _problems
+    from maps.layouts import _count, _num, _problems, as_text
     from maps.schema import INCIDENT_COLUMNS
 
     out = t.copy()
@@ -535,9 +537,15 @@ def _frame_columns(t) -> tuple[Any, Any]:
         from ..frames import incident_from_row
 
         for ix in ids[ids.str.strip() == ""].index:
-            with contextlib.suppress(IncidentError):
+            with contextlib.suppress(IncidentError, ValueError, TypeError):
                 out.loc[ix, "id"] = incident_from_row(
                     {k: out.loc[ix, k] for k in out.columns if k != "id"}).id
+        ids = out["id"].astype("str").fillna("").str.strip()
+        if (ids == "").any():  # not an incident the model can build: an id from the row text
+            from maps.layouts import content_ids
+
+            made = content_ids(as_text(t), "inc-", (ids == "").to_numpy(dtype=bool))
+            out["id"] = ids.where(ids != "", made.astype(str))
     return out, problems
 
 
