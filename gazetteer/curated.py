@@ -27,7 +27,7 @@ KINDS = frozenset(
     ["populated_place", "village", "town", "city", "site", "military_base", "airport", "camp", "oil_field", "gas_field", "region", "desert", "valley", "neighbourhood", "landmark", "border_crossing", "dam", "prison", "mountain", "river", "lake", "admin1", "admin2", "country", "plain", "island"]
 )
 FIELDS = ("id", "name", "aliases", "country", "admin1", "lat", "lon", "kind", "precision",
-          "population", "note")
+          "population", "note", "bbox")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class CuratedPlace:
     place: Place
     aliases: tuple[str, ...]
     line: int
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -95,6 +96,18 @@ def _row_to_place(row: dict[str, Any], *, file: str, line: int, source: str) -> 
     precision = 1 if prec_raw in (None, "") else int(_number(prec_raw, "precision", where, 1, 3))
     pop_raw = row.get("population")
     population = 0 if pop_raw in (None, "") else int(_number(pop_raw, "population", where, 0, 1e9))
+    bbox = None
+    if row.get("bbox") not in (None, ""):
+        raw = row["bbox"]
+        if isinstance(raw, str):
+            raw = raw.replace(",", " ").split()
+        if not isinstance(raw, list | tuple) or len(raw) != 4:
+            raise InputError("bbox must be [west, south, east, north]", field="bbox", **where)
+        w, so, e, n = (_number(v, "bbox", where, -180, 180) for v in raw)
+        if not (-90 <= so <= n <= 90):
+            raise InputError("bbox: south must be <= north, both in -90..90", field="bbox",
+                             **where)
+        bbox = (w, so, e, n)
     pid = str(row.get("id") or "").strip() or _slug(f"{name} {country}")
     place = Place(
         uid=f"{source}:{pid}",
@@ -109,7 +122,7 @@ def _row_to_place(row: dict[str, Any], *, file: str, line: int, source: str) -> 
         source=source,
         note=(str(row["note"]).strip() if row.get("note") else None),
     )
-    return CuratedPlace(place=place, aliases=aliases, line=line)
+    return CuratedPlace(place=place, aliases=aliases, line=line, bbox=bbox)
 
 
 def _yaml_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:

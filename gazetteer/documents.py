@@ -86,7 +86,8 @@ def resolve_mentions(gz: Gazetteer, doc: Document, context: Context | None = Non
         rest[s:e] = " " * (e - s)
     cues = country_cues("".join(rest))
     base = context or Context()
-    ctx = base.with_(countries=tuple(dict.fromkeys((*base.countries, *cues))))
+    # Cues are evidence, not a focus: they lower the score of places elsewhere, never refuse.
+    ctx = base.with_(cues=tuple(dict.fromkeys((*base.cues, *cues))))
     return gz.resolve_document(names, ctx)
 
 

@@ -1,10 +1,30 @@
-"""Errors the gazetteer reports to people: each says what is wrong and where."""
+"""Errors reported to people: each says what is wrong and where.
+
+:class:`UserError` is the one base of every error a person can act on, in all three packages
+(``gazetteer``, ``maps``, ``geoevents``): the command line catches it once and prints its
+:attr:`~UserError.message`, with no traceback.  It lives here, in the package every other one
+imports, so that no package imports upwards to find it.
+"""
 
 from __future__ import annotations
 
 
-class GazetteerError(Exception):
-    """Base class: a problem the user can act on (the command line prints it, no traceback)."""
+class UserError(Exception):
+    """A problem the user can act on (a bad file, name, value or option).
+
+    ``message`` is the whole text to show ("data.csv:3: field 'lat': ..."), plain, without the
+    program's name.  Subclasses may keep structured parts (``file``, ``line``, ``field``...)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = str(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class GazetteerError(UserError):
+    """A problem of the gazetteer (a query, an overlay, the index)."""
 
 
 class InputError(GazetteerError, ValueError):
@@ -13,6 +33,7 @@ class InputError(GazetteerError, ValueError):
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
                  field: str | None = None) -> None:
         self.file, self.line, self.field = file, line, field
+        self.reason = message
         where = ":".join(str(x) for x in (file, line) if x is not None)
         prefix = f"{where}: " if where else ""
         if field:

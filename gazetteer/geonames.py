@@ -34,8 +34,9 @@ from typing import IO
 
 from . import paths
 from .errors import InputError
-from .index import PlaceRow, _is_code, importance
 from .normalize import levels
+from .rows import PlaceRow, importance
+from .rows import is_code as _is_code
 
 N_COLUMNS = 19
 COLUMNS = ("geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude",
@@ -586,30 +587,6 @@ def connect_for_import(index_path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA cache_size=-250000")
     con.execute("PRAGMA temp_store=MEMORY")
     return con
-
-
-def import_files(files: list[str | Path], index: str | Path | None = None, *,
-                 show_progress: bool | None = None, force: bool = False) -> list[ImportResult]:
-    """Import GeoNames files into the index (built first if needed).  Place dumps go first,
-    then alternate names, then admin-1 codes, whatever the order given."""
-    from . import index as _index
-
-    paths = [Path(p).expanduser() for p in files]
-    for p in paths:
-        if not p.is_file():
-            raise InputError("no such file", file=str(p))
-    index_path, _ = _index.ensure(Path(index) if index else None)
-    order = {"places": 0, "alternate_names": 1, "admin1_codes": 2}
-    kinds = {p: _kind_of_file(p) for p in paths}
-    con = connect_for_import(index_path)
-    out = []
-    try:
-        for p in sorted(paths, key=lambda q: order[kinds[q]]):
-            r = import_file(con, p, show_progress=show_progress, force=force)
-            out.append(r)
-    finally:
-        con.close()
-    return out
 
 
 def _kind_of_file(path: Path) -> str:

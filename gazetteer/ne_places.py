@@ -21,8 +21,8 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from . import naturalearth
-from .index import PlaceRow, insert_places
 from .normalize import key, levels
+from .rows import PlaceRow, insert_places
 
 _PAREN = re.compile(r"^(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)\s*$")
 

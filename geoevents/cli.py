@@ -17,7 +17,20 @@ from collections.abc import Sequence
 
 from . import __version__
 
-COMMANDS = ("resolve", "gazetteer", "extract", "data", "lines", "map", "brief", "export")
+COMMANDS = (
+    "resolve",
+    "gazetteer",
+    "extract",
+    "data",
+    "lines",
+    "areas",
+    "map",
+    "brief",
+    "export",
+    "add",
+    "store",
+    "archive",
+)
 
 EPILOG = """\
 exit status: 0 all done, 1 some inputs could not be resolved or placed (they are reported),
@@ -44,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from gazetteer import GazetteerError
+    import sqlite3
+
+    from gazetteer.errors import UserError
 
     parser = build_parser()
     try:
@@ -55,9 +70,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.run(args) or 0)
-    except GazetteerError as exc:
-        print(f"geoevents {args.command}: error: {exc}", file=sys.stderr)
+        try:
+            return int(args.run(args) or 0)
+        except sqlite3.DatabaseError as exc:  # a damaged gazetteer index: rebuilt, run again
+            from gazetteer import index
+
+            path = getattr(args, "index", None)
+            if path is None and hasattr(args, "index"):
+                from .commands._common import load_config
+
+                path = load_config(args).index
+            if not index.recover(path, exc):
+                raise
+            return int(args.run(args) or 0)
+    except UserError as exc:  # every error a person can act on: the message, no traceback
+        print(f"geoevents {args.command}: error: {exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("geoevents: interrupted", file=sys.stderr)

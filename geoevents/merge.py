@@ -102,7 +102,27 @@ def _score(cluster: Incident, inc: Incident) -> tuple:
     both_dated = int(cluster.date.known and inc.date.known)
     dist = _km(cluster.location, inc.location) if cluster.location.placed and \
         inc.location.placed else 0.0
-    return (shared, same_place, both_dated, -dist)
+    # The same name written (a district the gazetteer lacks: "Karrada"), the same kind of
+    # attack: the better of two events at one place on one day.
+    named = len(_words(cluster.location.written) & _words(inc.location.written))
+    same_sub = int(bool(cluster.sub_event_type) and cluster.sub_event_type == inc.sub_event_type)
+    # Then the closer toll: a later report's revised toll is nearer the event's main toll
+    # than a smaller attack's the same day.
+    fa, fb = cluster.fatalities.best, inc.fatalities.best
+    toll = -abs(math.log((fa + 1) / (fb + 1))) if fa is not None and fb is not None else -9.0
+    return (shared, named, same_sub, same_place, toll, both_dated, -dist)
+
+
+_NAME_STOP = frozenset({"the", "of", "in", "near", "city", "town", "village", "district",
+                        "province", "area", "areas", "a", "an", "and", "eastern", "western",
+                        "northern", "southern", "central", "east", "west", "north", "south",
+                        "busy", "shopping", "mainly", "street", "commercial"})
+
+
+def _words(s: str) -> set[str]:
+    import re
+
+    return {w for w in re.findall(r"[a-z]{3,}", (s or "").lower()) if w not in _NAME_STOP}
 
 
 def merge_incidents(incidents: list[Incident]) -> list[Incident]:
@@ -257,3 +277,57 @@ def _conflicts(casualties: list) -> list[str]:
             out.append(f"{src} quoted with different {side + ' ' if side else ''}{kind} figures: "
                        + " vs ".join(parts))
     return out
+
+
+_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
+
+
+def _family(inc: Incident) -> str:
+    if inc.sub_event_type in _TERRITORY:
+        return "territory"
+    return inc.event_type
+
+
+def _restates(main: Incident, other: Incident) -> bool:
+    """Whether ``other``, from the same article, only restates ``main``: the same place, and
+    either undated (a later sentence about the event without its date) or of the same date
+    with nothing of its own to add, and of the same kind of event - or a plain clash without
+    figures at the place of a territorial change (the fighting for it)."""
+    a, b = main.location, other.location
+    if not (a.placed and b.placed):
+        return False
+    if not ((a.place_id and a.place_id == b.place_id) or _km(a, b) <= 5.0):
+        return False
+    if other.date.known and not (other.date.start == main.date.start and
+                                 other.date.end == main.date.end and not other.casualties):
+        return False
+    if not main.date.overlaps(other.date):
+        return False
+    if _family(main) == _family(other):
+        return True
+    return (_family(main) == "territory" and other.event_type == "Battles" and
+            not other.casualties)
+
+
+def consolidate(incidents: list[Incident]) -> list[Incident]:
+    """One article's incidents, the restatements of an event folded into it (see
+    :func:`_restates`); the folded incident's figures are kept with the event when it has
+    none of that kind.  An article reporting two events at one place keeps both when both are
+    dated (a roundup: "12 killed on Monday in Marjeh ... 17 overnight in Qaterji")."""
+    order = sorted(range(len(incidents)), key=lambda i: (
+        not incidents[i].date.known, _ORDER.get(incidents[i].date.precision, 9),
+        -len(incidents[i].casualties), i))
+    kept: list[Incident] = []
+    for i in order:
+        inc = incidents[i]
+        host = next((k for k in kept if _restates(k, inc)), None)
+        if host is None:
+            kept.append(inc)
+            continue
+        kinds = {c.kind for c in host.casualties}
+        host.casualties.extend(c for c in inc.casualties if c.kind not in kinds)
+        if (host.location.precision or 1) < (inc.location.precision or 1) and \
+                host.location.place_id == inc.location.place_id:
+            host.location.precision = inc.location.precision
+    pos = {id(x): n for n, x in enumerate(incidents)}
+    return sorted(kept, key=lambda x: pos[id(x)])

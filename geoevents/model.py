@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from gazetteer.errors import UserError
+
 #: ACLED event types and their sub-event types (ACLED codebook, 2023).
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory",
@@ -67,7 +69,7 @@ UMBRELLA_SIDES = frozenset({"pro-government forces", "government forces and alli
                             "security forces", "fighters", "combatants", "people", "all"})
 
 
-class IncidentError(ValueError):
+class IncidentError(UserError, ValueError):
     """An incident that breaks the model's rules; ``problems`` lists every one."""
 
     def __init__(self, problems: list[str], where: str = "") -> None:
@@ -91,6 +93,23 @@ class Figure(NamedTuple):
 
 
 NO_FIGURE = Figure(None, None, None)
+
+
+@dataclass(slots=True)
+class Rejection:
+    """An input item (a table row, a feature, an article) that did not become a mapped
+    incident, and why: every input ends in the output or in a rejection."""
+
+    file: str
+    line: int | None
+    field: str | None
+    reason: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        where = ":".join(str(x) for x in (self.file, self.line) if x is not None)
+        fld = f" [{self.field}]" if self.field else ""
+        return f"{where}{fld}: {self.reason}"
 
 
 def _iso(d: date | None) -> str:

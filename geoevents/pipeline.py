@@ -22,21 +22,7 @@ from typing import Any
 
 from gazetteer import InputError
 
-
-@dataclass(slots=True)
-class Rejection:
-    """An input item that did not become a mapped incident, and why."""
-
-    file: str
-    line: int | None
-    field: str | None
-    reason: str
-    text: str = ""
-
-    def __str__(self) -> str:
-        where = ":".join(str(x) for x in (self.file, self.line) if x is not None)
-        fld = f" [{self.field}]" if self.field else ""
-        return f"{where}{fld}: {self.reason}"
+from .model import Rejection  # its home is the model; importable from here as before
 
 
 @dataclass(slots=True)
@@ -57,9 +43,9 @@ class Frames:
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
     """INPUT... and the options of ``geoevents extract`` shared by map/export/brief."""
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="incident tables (CSV, ACLED/UCDP CSV, GeoJSON, JSON/YAML) and/or "
-                   "articles (.txt, .html)")
+                   "articles (.txt, .html); none when --store gives the incidents")
     p.add_argument("--published", metavar="DATE",
                    help="publication date of the articles (YYYY-MM-DD), the reference for "
                    "relative dates such as 'last Wednesday'")
@@ -202,10 +188,17 @@ def _reason(exc: InputError) -> str:
 
 def load_frames(inputs: list[Path], *, published: str | None = None, meta: Path | None = None,
                 lines: list[Path] | None = None, gazetteer: Any = None,
-                options: Any = None) -> Frames:
-    """Read every input into the frames of :mod:`maps.schema`."""
+                store: Any = None, options: Any = None) -> Frames:
+    """Read every input into the frames of :mod:`maps.schema`; ``store`` (a
+    :class:`geoevents.store.StoreQuery`, anything with ``read_into(frames)``: the store package
+    builds on this module, not the other way) adds the incidents of a store that pass its filters;
+    ``options`` are the :class:`geoevents.tables.ReadOptions` of the table readers."""
+    if not inputs and store is None:
+        raise InputError("give INPUT files, or --store STORE to read an incident store")
     frames = load_incidents(inputs, published=published, meta=meta, gazetteer=gazetteer,
                             options=options)
+    if store is not None:
+        store.read_into(frames)
     if lines:  # control lines: build each spec (or read a built file), then give sides
         from .control.lines import load as load_lines
         from .control.sides import assign_sides
@@ -235,14 +228,15 @@ def write_rejections(rejections: list[Rejection], path: Path) -> None:
     import csv
     import io
 
-    from .textio import atomic_write
+    from gazetteer.atomic import write_file
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["file", "line", "field", "reason", "text"])
     for r in rejections:
         w.writerow([r.file, "" if r.line is None else r.line, r.field or "", r.reason, r.text])
-    atomic_write(path, buf.getvalue(), "rejection report")
+    # the report belongs to the run that writes it: a new run replaces the last one's
+    write_file(path, buf.getvalue(), overwrite=True, what="rejection report")
 
 
 def summary(frames: Frames, report: Path | None) -> str:

@@ -15,7 +15,8 @@ Knows no incident classes: its input is a GeoDataFrame with a documented column 
   GeoPackage, GeoJSON, KML or CSV (:data:`FORMATS`); :func:`resolve_format` and
   :func:`output_files` say what it would write; :class:`ExportError` (bad path, existing file,
   unknown format) and :class:`FrameError` (a value a field cannot hold) are
-  :class:`gazetteer.GazetteerError`, printed without traceback.
+  :class:`gazetteer.UserError` (the one base of errors a person can act on), printed
+  without traceback.
 
 Heavy libraries are imported when a function is called, not when :mod:`maps` is imported.
 """

@@ -14,6 +14,22 @@ from typing import Any
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
 MAX_PLACES = 60
+MAX_LABELS = 5000  # gazetteer places offered to the page's label placement
+
+# Zoom bands of the interactive map: (first zoom, simplification tolerance in degrees, decimals
+# kept).  The small-scale band generalises the 50 m layer to about the detail of Natural Earth's
+# 110 m one; the large-scale band keeps the 10 m layer nearly as it is (about 90 m).
+BANDS: tuple[tuple[float, float, int], ...] = ((0.0, 0.03, 2), (6.0, 0.006, 3), (8.5, 0.0008, 4))
+
+
+def min_zoom(population: float, capital: bool = False) -> float:
+    """The first zoom at which a place's label may be shown (when there is room for it)."""
+    if capital or population >= 1_000_000:
+        return 3.0
+    for pop, z in ((250_000, 5.0), (100_000, 6.0), (30_000, 7.0), (5_000, 8.0)):
+        if population >= pop:
+            return z
+    return 9.0
 
 
 @dataclass(slots=True)
@@ -32,6 +48,15 @@ class Basemap:
     places: Any = None
     attribution: str = "Basemap: Natural Earth (public domain)"
     missing: list[str] = field(default_factory=list)  # layers that were not installed
+    # English exonyms by gazetteer id ("geonames:170794" -> "Deir ez-Zor"): Natural Earth's
+    # NAME_EN where it differs from its local NAME (see :mod:`maps.names`).
+    exonyms: dict[str, str] = field(default_factory=dict)
+    # The same layers before simplification (clipped to :attr:`bounds`), for the zoom bands of
+    # the interactive map; ``countries_small``: the 50 m countries for small scales.
+    detail: dict[str, Any] = field(default_factory=dict)
+    # Place labels: [lat, lon, name, min zoom, population, capital], most important first
+    # (from the gazetteer index around the data; else from Natural Earth's places).
+    labels: list[list[Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -83,13 +108,15 @@ def _num(series: Any, n: int, default: float) -> list[float]:
     return out
 
 
-def _cut(frame: Any, bounds: Bounds, tolerance: float) -> Any:
-    """Clip to ``bounds``, simplify, drop what became empty."""
+def _cut(frame: Any, bounds: Bounds | None, tolerance: float) -> Any:
+    """Clip to ``bounds`` (None: no clip), simplify, drop what became empty."""
     import shapely
 
     if frame is None or len(frame) == 0:
         return frame
-    geoms = shapely.clip_by_rect(frame.geometry.values, *bounds)
+    geoms = frame.geometry.values
+    if bounds is not None:
+        geoms = shapely.clip_by_rect(geoms, *bounds)
     if tolerance > 0:
         geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
     frame = frame.set_geometry(geoms)
@@ -97,41 +124,62 @@ def _cut(frame: Any, bounds: Bounds, tolerance: float) -> Any:
     return frame[keep].reset_index(drop=True)
 
 
+def _countries_frame(countries: Any) -> Any:
+    import geopandas as gpd
+
+    n = len(countries)
+    names = _text(_col(countries, "NAME_EN", "NAME", "ADMIN", "name"), n)
+    lx = _num(_col(countries, "LABEL_X"), n, float("nan"))
+    ly = _num(_col(countries, "LABEL_Y"), n, float("nan"))
+    return gpd.GeoDataFrame({"name": names, "label_x": lx, "label_y": ly},
+                            geometry=countries.geometry.values, crs=4326)
+
+
 def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers: Any = None,
-            places: Any = None, max_places: int = MAX_PLACES,
+            places: Any = None, max_places: int = MAX_PLACES, countries_small: Any = None,
+            labels: list[list[Any]] | None = None,
             attribution: str = "Basemap: Natural Earth (public domain)") -> Basemap:
     """A :class:`Basemap` from raw Natural Earth frames (any of them None): normalised columns,
-    cut to ``bounds``, simplified, the ``max_places`` most important places kept."""
+    cut to ``bounds``, simplified, the ``max_places`` most important places kept.
+    ``countries_small``: 50 m countries for small scales (default: ``countries``);
+    ``labels``: place labels (see :attr:`Basemap.labels`; default: from ``places``)."""
     import geopandas as gpd
 
     tol = tolerance_for(bounds)
     out = Basemap(bounds=bounds, attribution=attribution)
     if countries is not None and len(countries):
-        n = len(countries)
-        names = _text(_col(countries, "NAME", "ADMIN", "name"), n)
-        lx = _num(_col(countries, "LABEL_X"), n, float("nan"))
-        ly = _num(_col(countries, "LABEL_Y"), n, float("nan"))
-        frame = gpd.GeoDataFrame({"name": names, "label_x": lx, "label_y": ly},
-                                 geometry=countries.geometry.values, crs=4326)
-        out.countries = _cut(frame, bounds, tol)
+        frame = _countries_frame(countries)
+        out.detail["countries"] = _cut(frame, bounds, 0.0)
+        out.countries = _cut(out.detail["countries"], None, tol)
+    if countries_small is not None and len(countries_small):
+        out.detail["countries_small"] = _cut(_countries_frame(countries_small), None, 0.0)
     if lakes is not None and len(lakes):
-        frame = gpd.GeoDataFrame({"name": _text(_col(lakes, "name", "NAME"), len(lakes))},
+        frame = gpd.GeoDataFrame({"name": _text(_col(lakes, "name_en", "name", "NAME"),
+                                                len(lakes))},
                                  geometry=lakes.geometry.values, crs=4326)
-        out.lakes = _cut(frame, bounds, tol)
+        out.detail["lakes"] = _cut(frame, bounds, 0.0)
+        out.lakes = _cut(out.detail["lakes"], None, tol)
     if rivers is not None and len(rivers):
         n = len(rivers)
         frame = gpd.GeoDataFrame(
             {"name": _text(_col(rivers, "name_en", "name", "NAME"), n),
              "rank": _num(_col(rivers, "scalerank", "SCALERANK"), n, 10.0)},
             geometry=rivers.geometry.values, crs=4326)
+        out.detail["rivers"] = _cut(frame, bounds, 0.0)
         w, s, e, nn = bounds
         if max(e - w, nn - s) > 25:  # a large area: only the major rivers
             frame = frame[frame["rank"] <= 6]
         out.rivers = _cut(frame, bounds, tol)
     if places is not None and len(places):
         n = len(places)
+        local = _text(_col(places, "NAME", "name"), n)
+        english = _text(_col(places, "NAME_EN", "name_en"), n)
+        gids = _num(_col(places, "GEONAMEID", "geonameid"), n, 0.0)
+        for loc, en, gid in zip(local, english, gids, strict=True):
+            if en and gid > 0 and en != loc:
+                out.exonyms[f"geonames:{int(gid)}"] = en
         frame = gpd.GeoDataFrame(
-            {"name": _text(_col(places, "NAME", "name"), n),
+            {"name": [en or loc for loc, en in zip(local, english, strict=True)],
              "rank": _num(_col(places, "SCALERANK", "scalerank"), n, 10.0),
              "pop": _num(_col(places, "POP_MAX", "pop_max"), n, 0.0),
              "capital": [c > 0 for c in _num(_col(places, "ADM0CAP", "adm0cap"), n, 0.0)]},
@@ -140,8 +188,73 @@ def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers:
         inside = frame.geometry.x.between(w, e) & frame.geometry.y.between(s, nn)
         frame = frame[inside & (frame["name"] != "")]
         frame = frame.sort_values(["rank", "pop", "name"], ascending=[True, False, True],
-                                  kind="mergesort").head(max_places)
-        out.places = frame.drop(columns=["pop"]).reset_index(drop=True)
+                                  kind="mergesort")
+        if labels is None:
+            labels = [[round(g.y, 4), round(g.x, 4), nm, min_zoom(pop, cap), int(pop), bool(cap)]
+                      for g, nm, pop, cap in zip(frame.geometry, frame["name"], frame["pop"],
+                                                 frame["capital"], strict=True)]
+        out.places = frame.head(max_places).drop(columns=["pop"]).reset_index(drop=True)
+    out.labels = list(labels or [])
+    return out
+
+
+def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
+                     limit: int = MAX_LABELS, near: Bounds | None = None
+                     ) -> list[list[Any]] | None:
+    """Place labels from the installed gazetteer index: the ``limit`` most populous populated
+    places in ``bounds`` and, when ``near`` (the data's box) is given, up to ``limit`` more in
+    and just around it, villages included; English exonyms where known, romanisation marks
+    folded.  None when there is no index (drawing a map never builds one)."""
+    import sqlite3
+
+    from gazetteer import paths
+
+    from .names import fold
+
+    path = paths.default_index_path()
+    if not path.is_file():
+        return None
+    boxes = [bounds]
+    if near is not None:
+        boxes.append((near[0] - 0.25, near[1] - 0.25, near[2] + 0.25, near[3] + 0.25))
+    rows: dict[str, tuple[Any, ...]] = {}
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            for w, s, e, n in boxes:
+                for r in con.execute(
+                        "SELECT uid, name, lat, lon, population, fcode, importance FROM places "
+                        "WHERE kind = 'populated_place' AND lat BETWEEN ? AND ? "
+                        "AND lon BETWEEN ? AND ? "
+                        "ORDER BY population DESC, importance DESC, uid LIMIT ?",
+                        (s, n, w, e, limit)):
+                    rows.setdefault(r[0], r)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    ex = exonyms or {}
+    out = []
+    order = sorted(rows.values(), key=lambda r: (-(r[4] or 0), -(r[6] or 0), r[0]))
+    # Places within a large city (GeoNames lists its quarters as places of their own, often
+    # without a feature code) are named only when zoomed in on the city.
+    cities: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for uid, name, lat, lon, pop, fcode, _imp in order:
+        if fcode in ("PPLH", "PPLQ", "PPLW"):  # historical, abandoned, destroyed
+            continue
+        capital = fcode == "PPLC"
+        # A section of a city (PPLX) is named only when zoomed in on that city.
+        mz = 11.0 if fcode == "PPLX" else min_zoom(pop or 0, capital)
+        cell = (int(lat * 10), int(lon * 10))
+        near_city = any(abs(la - lat) < 0.07 and abs(lo - lon) < 0.07
+                        for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                        for la, lo in cities.get((cell[0] + dx, cell[1] + dy), ()))
+        if near_city and not capital:
+            mz = max(mz, 10.0)
+        elif (pop or 0) >= 500_000:
+            cities.setdefault(cell, []).append((lat, lon))
+        out.append([round(lat, 4), round(lon, 4), ex.get(uid) or fold(name), mz,
+                    int(pop or 0), capital])
     return out
 
 
@@ -151,20 +264,27 @@ def load(bounds: Bounds, *, pad: bool = True) -> Basemap:
     from gazetteer import naturalearth as ne
 
     box = padded_bounds(bounds) if pad else bounds
-    big = max(box[2] - box[0], box[3] - box[1]) > 40
     frames: dict[str, Any] = {}
     missing: list[str] = []
     choices = {
-        "countries": ("countries_50m", "countries") if big else ("countries", "countries_50m"),
+        "countries": ("countries", "countries_50m"), "countries_small": ("countries_50m",),
         "lakes": ("lakes",), "rivers": ("rivers",), "places": ("populated_places",),
     }
+
+    # Small scales (zoomed out) show a wider area, from the 50 m layer.
+    wide = padded_bounds(bounds, factor=3.0, minimum=20.0)
     for key, layers in choices.items():
         for layer in layers:
             if ne.installed_path(layer) is not None:
-                frames[key] = ne.read_layer(layer, bbox=box, feature="map basemap")
+                frames[key] = ne.read_layer(layer, bbox=wide if key == "countries_small" else box,
+                                            feature="map basemap")
                 break
         else:
-            missing.append(layers[0])
+            if key != "countries_small":
+                missing.append(layers[0])
     base = prepare(bounds=box, **frames)
+    labels = gazetteer_labels(box, base.exonyms, near=bounds)
+    if labels is not None:
+        base.labels = labels
     base.missing = missing
     return base

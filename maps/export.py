@@ -30,37 +30,29 @@ failed export leaves nothing half-written; an existing file is replaced only wit
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gazetteer import GazetteerError
-
-from . import tables
+from . import tables, writers
 from .tables import INCIDENTS, LINES, SOURCES, ZONES, FrameError
 
-FORMATS: dict[str, str] = {
-    "gpkg": "GeoPackage with layers incidents, sources, control_lines, zones, styled for QGIS",
-    "geojson": "GeoJSON (RFC 7946), one file per layer, with a QGIS .qml style beside each",
-    "kml": "KML for Google Earth: styled placemarks with descriptions and time spans",
-    "csv": "CSV in the geoevents layout (the incident columns), UTF-8 for spreadsheets",
-    "acled-csv": "CSV in ACLED's export column layout, for tools that read ACLED data",
-}
+#: The formats ``export`` writes (the table is :data:`maps.writers.FORMATS`).
+FORMATS: dict[str, str] = {name: writers.FORMATS[name].description
+                           for name in writers.COMMAND_FORMATS["export"]}
 FORMAT_EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "gpkg": (".gpkg",), "geojson": (".geojson", ".json"), "kml": (".kml",), "csv": (".csv",),
-    "acled-csv": (".csv",),
-}
-FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
+    name: writers.FORMATS[name].extensions for name in writers.COMMAND_FORMATS["export"]}
+FIXED_TIMESTAMP = writers.FIXED_TIMESTAMP
+fixed_timestamp = writers.fixed_timestamp
+gdal_config = writers.gdal_config
 GPKG_GEOMETRY = "geom"
 CSV_BOM = b"\xef\xbb\xbf"
 
 
-class ExportError(GazetteerError):
+class ExportError(writers.OutputError):
     """An export that cannot be written as asked (bad path, existing file, unknown format)."""
 
 
@@ -77,29 +69,10 @@ class ExportResult:
 
 # --- formats and paths ---------------------------------------------------------------------------
 
-def _extensions_text() -> str:
-    seen = dict.fromkeys("/".join(exts) for exts in FORMAT_EXTENSIONS.values())
-    return ", ".join(seen)
-
-
 def resolve_format(path: Path, fmt: str | None = None) -> str:
     """The format for ``path``: ``fmt`` if given (checked against the extension), else from the
-    extension; ExportError listing what we write otherwise."""
-    suffix = path.suffix.lower()
-    if fmt is not None:
-        fmt = fmt.lower()
-        if fmt not in FORMATS:
-            raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-        if suffix not in FORMAT_EXTENSIONS[fmt]:
-            raise ExportError(f"{path}: a {fmt} file must end in "
-                              f"{' or '.join(FORMAT_EXTENSIONS[fmt])}")
-        return fmt
-    for name, exts in FORMAT_EXTENSIONS.items():
-        if suffix in exts:
-            return name
-    what = f"'{suffix}' files" if suffix else "files without an extension"
-    raise ExportError(f"{path}: geoevents does not write {what}; give the output one of the "
-                      f"extensions {_extensions_text()} (or --format {{{','.join(FORMATS)}}})")
+    extension; ExportError listing what we write otherwise (:func:`maps.writers.format_for`)."""
+    return writers.format_for("export", path, fmt, error=ExportError)
 
 
 def sibling(path: Path, layer: str, suffix: str | None = None) -> Path:
@@ -128,75 +101,6 @@ def _stale_siblings(path: Path, fmt: str, planned: list[Path]) -> list[Path]:
         return []
     candidates = output_files(path, fmt, lines=True, zones=True)
     return [p for p in candidates if p not in planned and p.exists()]
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-class Staging:
-    """Temporary files beside their targets, renamed into place on :meth:`commit`.
-
-    Checks first (folder exists, is a folder and writable; targets are not folders and exist
-    only with ``overwrite``), so a refused export creates nothing.
-    """
-
-    def __init__(self, targets: list[Path], *, overwrite: bool) -> None:
-        self.targets = [Path(t) for t in targets]
-        self.temps: dict[Path, Path] = {}
-        for target in self.targets:
-            folder = target.parent if str(target.parent) else Path(".")
-            if not folder.exists():
-                raise ExportError(f"{target}: the folder {folder} does not exist")
-            if not folder.is_dir():
-                raise ExportError(f"{target}: {folder} is not a folder")
-            if target.is_dir():
-                raise ExportError(f"{target} is a folder; give a file name")
-            if target.exists() and not overwrite:
-                raise ExportError(f"{target} already exists (use --overwrite to replace it)")
-        for target in self.targets:
-            self.temps[target] = self._reserve(target)
-
-    def _reserve(self, target: Path) -> Path:
-        folder = target.parent if str(target.parent) else Path(".")
-        for _ in range(20):
-            temp = folder / f".{target.name}.{secrets.token_hex(4)}.part{target.suffix}"
-            try:
-                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                self.abort()
-                reason = {errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-                          errno.EROFS: "read-only file system"}.get(exc.errno, exc.strerror)
-                raise ExportError(f"{target}: cannot write in the folder {folder}: "
-                                  f"{reason}") from None
-            os.close(fd)
-            os.unlink(temp)  # reserved name, proven writable; the writer creates the file
-            return temp
-        raise ExportError(f"{target}: cannot create a temporary file in {folder}")
-
-    def temp(self, target: Path) -> Path:
-        return self.temps[Path(target)]
-
-    def commit(self) -> None:
-        mode = 0o666 & ~_umask()
-        for target, temp in self.temps.items():
-            if not temp.exists():
-                raise ExportError(f"{target}: the writer produced no file")
-            os.chmod(temp, mode)
-        for target, temp in self.temps.items():
-            os.replace(temp, target)
-        self.temps = {}
-
-    def abort(self) -> None:
-        for temp in self.temps.values():
-            for p in (temp, Path(f"{temp}-journal"), Path(f"{temp}-wal"), Path(f"{temp}-shm")):
-                with contextlib.suppress(OSError):
-                    p.unlink()
-        self.temps = {}
 
 
 # --- frames --------------------------------------------------------------------------------------
@@ -235,27 +139,6 @@ def prepare(frame: Any, layer: str) -> Any:
         raise ExportError(str(exc)) from None
     tables.check_geometries(frame, layer)
     return frame
-
-
-@contextlib.contextmanager
-def gdal_config(**options: str) -> Iterator[None]:
-    import pyogrio
-
-    before = {k: pyogrio.get_gdal_config_option(k) for k in options}
-    pyogrio.set_gdal_config_options(options)
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options(before)
-
-
-def fixed_timestamp() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        from datetime import UTC, datetime
-
-        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    return FIXED_TIMESTAMP
 
 
 def _progress(batches: Iterator[Any], total: int, desc: str, show: bool) -> Iterator[Any]:
@@ -334,9 +217,7 @@ def write_geopackage(path: Path, incidents: Any, lines: Any = None, zones: Any =
     first = True
     # The sources table is parsed (by Arrow, outside the GIL) while GDAL writes the incidents.
     # A fresh temporary file needs no rollback journal and no fsync before it is renamed.
-    with ThreadPoolExecutor(max_workers=1) as pool, gdal_config(
-            OGR_CURRENT_DATE=stamp, OGR_SQLITE_SYNCHRONOUS="OFF", OGR_SQLITE_JOURNAL="OFF",
-            OGR_SQLITE_CACHE="256"):
+    with ThreadPoolExecutor(max_workers=1) as pool, gdal_config(**writers.gpkg_options()):
         parsed = pool.submit(tables.source_rows, incidents)
         for layer, frame, multi in ((INCIDENTS, incidents, None), (SOURCES, parsed, None),
                                     (LINES, lines_f, "line"), (ZONES, zones_f, "polygon")):
@@ -474,10 +355,12 @@ def write_csv(out: Any, frame: Any, layer: str = INCIDENTS, *, progress: bool = 
 
 def export_frames(path: str | os.PathLike[str], incidents: Any, lines: Any = None,
                   zones: Any = None, *, fmt: str | None = None, overwrite: bool = False,
-                  progress: bool | None = None) -> ExportResult:
+                  progress: bool | None = None,
+                  inputs: Iterable[str | os.PathLike[str]] = ()) -> ExportResult:
     """Write the frames to ``path`` in ``fmt`` (default: from the extension).
 
-    ``lines``/``zones`` may be None.  Raises :class:`ExportError` for a path or format we cannot
+    ``lines``/``zones`` may be None; ``inputs``: files the frames were read from, which the
+    export refuses to write over.  Files are written by :class:`maps.writers.Staged`.  Raises :class:`ExportError` for a path or format we cannot
     write (nothing is left behind) and :class:`maps.tables.FrameError` for a value a field cannot
     hold.  ``progress``: a bar on stderr (default: when stderr is a terminal).
     """
@@ -489,7 +372,8 @@ def export_frames(path: str | os.PathLike[str], incidents: Any, lines: Any = Non
     lines = prepare(lines, LINES) if lines is not None else None
     zones = prepare(zones, ZONES) if zones is not None else None
     planned = output_files(path, fmt, lines=lines is not None, zones=zones is not None)
-    staging = Staging(planned, overwrite=overwrite)
+    staging = writers.Staged(planned, overwrite=overwrite, inputs=inputs, what="export",
+                             error=ExportError)
     stale = _stale_siblings(path, fmt, planned) if overwrite else []
     try:
         counts = _write(fmt, path, staging, incidents, lines, zones, progress=progress)
@@ -505,54 +389,63 @@ def export_frames(path: str | os.PathLike[str], incidents: Any, lines: Any = Non
     return ExportResult(format=fmt, files=planned, counts=counts)
 
 
-def _write(fmt: str, path: Path, staging: Staging, incidents: Any, lines: Any, zones: Any, *,
+def _write(fmt: str, path: Path, staging: writers.Staged, incidents: Any, lines: Any, zones: Any, *,
            progress: bool) -> dict[str, int]:
     from . import qgis_styles
 
     try:
         if fmt == "gpkg":
-            return write_geopackage(staging.temp(path), incidents, lines, zones,
+            return write_geopackage(staging.path(path), incidents, lines, zones,
                                     progress=progress)
         if fmt == "geojson":
-            counts = {INCIDENTS: write_incidents_geojson(staging.temp(path), incidents,
+            counts = {INCIDENTS: write_incidents_geojson(staging.path(path), incidents,
                                                          progress=progress)}
-            _write_text(staging.temp(sibling(path, "", ".qml")),
+            _write_text(staging.path(sibling(path, "", ".qml")),
                         qgis_styles.incidents_qml(incidents))
             for layer, frame, style in ((LINES, lines, qgis_styles.lines_qml),
                                         (ZONES, zones, qgis_styles.zones_qml)):
                 if frame is not None:
-                    counts[layer] = write_geojson_layer(staging.temp(sibling(path, layer)),
+                    counts[layer] = write_geojson_layer(staging.path(sibling(path, layer)),
                                                         frame, layer)
-                    _write_text(staging.temp(sibling(path, layer, ".qml")), style(frame))
+                    _write_text(staging.path(sibling(path, layer, ".qml")), style(frame))
             return counts
         if fmt == "kml":
             from .kml import write_kml
 
-            with open(staging.temp(path), "w", encoding="utf-8", newline="\n") as out:
+            with open(staging.path(path), "w", encoding="utf-8", newline="\n") as out:
                 return write_kml(out, incidents, lines, zones, name=path.stem,
                                  progress=progress)
         if fmt == "csv":
-            with open(staging.temp(path), "wb") as out:
+            with open(staging.path(path), "wb") as out:
                 return {INCIDENTS: write_csv(out, incidents, progress=progress)}
         if fmt == "acled-csv":
-            with open(staging.temp(path), "wb") as out:
+            with open(staging.path(path), "wb") as out:
                 return {INCIDENTS: write_acled_csv(out, incidents)}
     except FrameError:
         raise
-    except RuntimeError:
-        for batches in _current:
-            batches.reraise()
-        raise
-    except OSError as exc:
-        raise ExportError(f"{path}: {exc.strerror or exc}") from None
-    except Exception as exc:  # GDAL errors surface as pyogrio exceptions
-        import pyogrio.errors
-
-        if isinstance(exc, pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError
-                      | pyogrio.errors.FieldError | pyogrio.errors.GeometryError):
-            raise ExportError(f"{path}: {exc}") from None
+    except Exception as exc:
+        problem = staging.disk_problem(exc)  # a full disk, a lost permission: not our data
+        if problem is not None:
+            raise problem from None
+        _reraise_gdal(exc, path)
         raise
     raise ExportError(f"unknown format {fmt!r}")  # pragma: no cover
+
+
+def _reraise_gdal(exc: Exception, path: Path) -> None:
+    """Raise the error behind a GDAL or Arrow failure as a message where it is one: a bad value
+    met while converting a batch (Arrow only says "Error while accessing batch from stream"),
+    an OSError, a GDAL error."""
+    import pyogrio.errors
+
+    if isinstance(exc, RuntimeError):
+        for batches in _current:
+            batches.reraise()
+    if isinstance(exc, OSError):
+        raise ExportError(f"{path}: cannot write the export: {writers.reason(exc)}") from None
+    if isinstance(exc, pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError
+                  | pyogrio.errors.FieldError | pyogrio.errors.GeometryError):
+        raise ExportError(f"{path}: {exc}") from None
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -182,7 +182,7 @@ def _coords(frame: Any) -> tuple[list[float], list[float]]:
 # Each incident's details travel as a positional list in this order (trailing empty values left
 # out); :func:`record` and the page's runtime turn it back into named fields.
 RECORD_FIELDS = ("ds", "de", "dp", "st", "pl", "pr", "pid", "cc", "a1", "a", "fl", "fb", "fh",
-                 "w", "cas", "cl", "src", "no", "z")
+                 "w", "cas", "cl", "src", "no", "z", "nm", "cn")
 _DEFAULTS: dict[str, Any] = {"a": [None, None, None], "cas": [], "cl": [], "src": [], "pl": "",
                              "no": ""}
 
@@ -205,6 +205,8 @@ def record(doc: dict[str, Any], i: int) -> dict[str, Any]:
     S = doc["S"]
     x["ds"] = S[x["ds"]] if x["ds"] is not None else ""
     x["de"] = S[x["de"]] if x["de"] is not None else ""
+    x["nm"] = S[x["nm"]] if x["nm"] is not None else ""
+    x["cn"] = S[x["cn"]] if x["cn"] is not None else ""
     x["src"] = [[o, u, S[p] if p is not None else "", q] for o, u, p, q in x["src"]]
     return x
 
@@ -276,9 +278,11 @@ def _json_lists(frame: Any, column: str, ids: list[str]) -> list[list[dict[str, 
     return out
 
 
-def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dict[str, Any]],
-                                                         dict[str, int]]:
+def incidents_payload(frame: Any, S: _Strings, exonyms: dict[str, str] | None = None
+                      ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int]]:
     """The compact incident data, the type table and the outlets (with counts)."""
+    from .names import country_name, display_names
+
     check_incidents(frame)
     n = len(frame)
     lats, lons = _coords(frame)
@@ -298,6 +302,8 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
         ("pid", "place_id"), ("cc", "country"), ("a1", "admin1"), ("actor1", "actor1"),
         ("actor2", "actor2"), ("assoc", "assoc_actors"))}
     places = _mapped(frame, "place", _str)
+    shown = [S(v) for v in display_names(frame, exonyms)]
+    cnames = _interned(frame, "country", S, lambda v: country_name(_str(v)))
     notes = _mapped(frame, "notes", _str)
     fl, fb, fh, w = (_ints(frame, c) for c in ("fatalities_low", "fatalities_best",
                                                 "fatalities_high", "wounded_best"))
@@ -339,7 +345,7 @@ def incidents_payload(frame: Any, S: _Strings) -> tuple[dict[str, Any], list[dic
                     _bool(c.get("independent"))] for c in claims_all[i]],
             "src": [[S(src.get("outlet")), S(src.get("url")), S(_date(src.get("published"))),
                      _str(src.get("quote"))] for src in sources],
-            "no": notes[i],
+            "no": notes[i], "nm": shown[i], "cn": cnames[i],
         }
         if has_zone:
             x["z"] = [zone[0][i], zone[1][i], zone[2][i], zone[3][i], zdist[i], znear[i]]
@@ -459,21 +465,92 @@ def zones_payload(zones: Any, avoid: list[tuple[float, float]] | None = None
     return out
 
 
+def _features(frame: Any, props: list[str], tolerance: float, nd: int) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of ``frame`` simplified to ``tolerance`` degrees."""
+    import shapely
+
+    feats: list[dict[str, Any]] = []
+    if frame is not None and len(frame):
+        geoms = frame.geometry.values
+        if tolerance > 0:
+            geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+        values = {p: frame[p].tolist() for p in props}
+        for k, g in enumerate(geoms):
+            gj = geometry_json(g, nd)
+            if gj is not None:
+                feats.append({"type": "Feature", "geometry": gj,
+                              "properties": {p: values[p][k] for p in props}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _line_anchors(frame: Any, spacing: float) -> list[list[Any]]:
+    """Label points along named lines: [lat, lon, name, rank], about every ``spacing``
+    degrees of each river (at least one per river, on its longest part)."""
+    import shapely
+
+    out: list[list[Any]] = []
+    if frame is None or len(frame) == 0:
+        return out
+    for name, part in frame.groupby("name", sort=True):
+        if not name:
+            continue
+        merged = shapely.union_all(part.geometry.values)
+        if merged.geom_type == "MultiLineString":
+            merged = shapely.line_merge(merged)
+        pieces = sorted(getattr(merged, "geoms", [merged]), key=lambda g: -g.length)
+        rank = float(part["rank"].min())
+        for piece in pieces[:4]:
+            if piece.length < spacing / 3 and piece is not pieces[0]:
+                continue
+            k = max(1, int(piece.length / spacing))
+            for j in range(k):
+                p = piece.interpolate((j + 0.5) / k, normalized=True)
+                out.append([round(p.y, 4), round(p.x, 4), str(name), rank])
+    return out
+
+
+def _area_anchors(frame: Any, min_area: float) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    if frame is None or len(frame) == 0:
+        return out
+    for name, g in zip(frame["name"].tolist(), frame.geometry.values, strict=True):
+        if name and g is not None and not g.is_empty and g.area >= min_area:
+            p = g.representative_point()
+            out.append([round(p.y, 4), round(p.x, 4), str(name), round(float(g.area), 4)])
+    return out
+
+
 def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
+    """The basemap in zoom bands (each layer simplified for its scales), the country labels
+    and the candidate place, river and lake labels the page places without overlap."""
+    from .basemap import BANDS
+
     if base is None or base.empty:
         return None
-
-    def features(frame: Any, props: list[str]) -> dict[str, Any]:
-        feats = []
-        if frame is not None:
-            for _, row in frame.iterrows():
-                g = geometry_json(row.geometry, 3)
-                if g is not None:
-                    feats.append({"type": "Feature", "geometry": g,
-                                  "properties": {p: row[p] for p in props}})
-        return {"type": "FeatureCollection", "features": feats}
-
     w, s, e, n = base.bounds
+    size = max(e - w, n - s)
+    detail = base.detail
+    bands = []
+    for k, (z0, tol, nd) in enumerate(BANDS):
+        tol = max(tol, size / 25000) if k == len(BANDS) - 1 else tol
+        small = k == 0 and detail.get("countries_small") is not None
+        countries = detail.get("countries_small") if small else detail.get(
+            "countries", base.countries)
+        rivers = detail.get("rivers", base.rivers)
+        if rivers is not None and k == 0:
+            rivers = rivers[rivers["rank"] <= 6]
+        bands.append({
+            "z": z0,
+            "countries": _features(countries, [], tol, nd),
+            "lakes": _features(detail.get("lakes", base.lakes), [], tol, nd),
+            "rivers": _features(rivers, ["rank"], tol, nd),
+            "riverLabels": _line_anchors(rivers, (3.0, 1.0, 0.3)[k]),
+            "lakeLabels": _area_anchors(detail.get("lakes", base.lakes),
+                                        (0.05, 0.005, 0.0005)[k]),
+        })
+    for b in bands:
+        for f in b["rivers"]["features"]:
+            f["properties"]["rank"] = float(f["properties"]["rank"])
     labels = []
     if base.countries is not None:
         for _, row in base.countries.iterrows():
@@ -482,17 +559,10 @@ def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
                 p = row.geometry.representative_point()
                 lx, ly = p.x, p.y
             if row["name"]:
-                labels.append([round(ly, 3), round(lx, 3), row["name"]])
-    places = []
-    if base.places is not None:
-        for _, row in base.places.iterrows():
-            places.append([round(row.geometry.y, 4), round(row.geometry.x, 4), row["name"],
-                           int(row["rank"]), bool(row["capital"])])
-    rivers = features(base.rivers, ["name", "rank"])
-    for f in rivers["features"]:
-        f["properties"]["rank"] = float(f["properties"]["rank"])
-    return {"countries": features(base.countries, []), "lakes": features(base.lakes, []),
-            "rivers": rivers, "countryLabels": labels, "places": places}
+                labels.append([round(ly, 3), round(lx, 3), row["name"],
+                               round(float(row.geometry.area), 2)])
+    labels.sort(key=lambda c: (-c[3], c[2]))
+    return {"bands": bands, "countryLabels": labels, "places": base.labels}
 
 
 def data_bounds(incidents: Any, lines: Any = None, zones: Any = None) -> Bounds | None:
@@ -571,7 +641,8 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
                    renderer: str = "auto") -> dict[str, Any]:
     """The JSON document the page runtime draws (also used by the briefing table)."""
     S = _Strings()
-    inc, types, outlets = incidents_payload(incidents, S)
+    inc, types, outlets = incidents_payload(
+        incidents, S, basemap.exonyms if basemap is not None else None)
     n = len(inc["id"])
     if renderer == "auto":
         renderer = "svg" if n <= SVG_LIMIT else "canvas"
@@ -675,13 +746,15 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
                 subtitle: str | None = None, tiles: str | None = None,
                 tiles_attribution: str | None = None,
                 attribution: tuple[str, ...] | list[str] = (), renderer: str = "auto",
-                collapsed_layers: bool | None = None) -> str:
+                collapsed_layers: bool | None = None, notice: str | None = None) -> str:
     """One self-contained HTML page showing ``incidents`` (and ``lines``, ``zones``).
 
     ``basemap`` is a :class:`maps.basemap.Basemap` (see :func:`maps.load_basemap`) or None;
     ``tiles`` (a preset such as ``"osm"`` or an ``http(s)://.../{z}/{x}/{y}.png`` template) adds
     web tiles above the vector basemap: the only case where the page makes network requests.
     ``renderer``: ``svg`` (one element per incident), ``canvas`` (for many) or ``auto``.
+    ``notice``: a line shown at the foot of the map (escaped; text in `backticks` is shown as
+    code), e.g. which command adds the basemap when Natural Earth is not installed.
     """
     import folium
     from branca.element import MacroElement
@@ -761,8 +834,20 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
         f'<script type="application/json" id="ge-data-{m.get_name()}"'
         + (f' data-encoding="{encoding}"' if encoding else "") + f">{text}</script>\n"),
         name="geoevents_data")
+    if notice:
+        fig.html.add_child(_raw_element(_notice_html(notice)), name="geoevents_notice")
     page = fig.render()
     return page
+
+
+def _notice_html(text: str) -> str:
+    """A small box at the foot of the map: ``text`` escaped, `backticked` parts as code."""
+    parts = html.escape(text).split("`")
+    body = "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+    return ('<div class="ge-notice" role="note" style="position:fixed;left:10px;bottom:64px;'
+            "z-index:1000;max-width:min(640px,calc(100% - 20px));padding:6px 10px;"
+            "background:#fff8e1;border:1px solid #e0b000;border-radius:4px;"
+            'font:13px/1.4 system-ui,sans-serif;color:#333">' + body + "</div>\n")
 
 
 def render_fragment(page_html: str, *, title: str = "Map", height: str = "600px") -> str:

@@ -162,20 +162,21 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                         part.plot(ax=ax, color=style.RIVER, linewidth=lw, zorder=3)
             if basemap.countries is not None:
                 for label in (doc["base"] or {}).get("countryLabels", []):
-                    la, lo, name = label
+                    la, lo, name = label[:3]
                     if w < lo < e and s < la < nn:
                         ax.text(lo, la, name.upper(), ha="center", va="center", fontsize=8,
                                 color="#8a8580", zorder=4, parse_math=False, clip_on=True,
                                 path_effects=_halo(2))
             placed = 0
-            for la, lo, name, rank, capital in (doc["base"] or {}).get("places", []):
+            for la, lo, name, _mz, pop, capital in (doc["base"] or {}).get("places", []):
                 if not (w < lo < e and s < la < nn) or placed >= 25:
                     continue
                 placed += 1
                 ax.plot([lo], [la], marker="o", markersize=3.5 if capital else 2.5,
                         color=style.PLACE, markeredgecolor="white", markeredgewidth=0.5,
                         zorder=8)
-                place_labels.append((lo, la, name, 7.5 if rank <= 4 else 6.5, "#222222", 8, 3.0))
+                place_labels.append((lo, la, name, 7.5 if pop >= 100_000 or capital else 6.5,
+                                     "#222222", 8, 3.0))
 
         # Zones, then lines.
         legend_extra: list[Any] = []

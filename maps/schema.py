@@ -99,6 +99,8 @@ extension).  The two zones of a line never overlap and meet along the line.
 
 from __future__ import annotations
 
+from gazetteer.errors import UserError
+
 INCIDENT_COLUMNS: dict[str, str] = {
     "id": "str", "date_start": "str", "date_end": "str", "date_precision": "str",
     "event_type": "str", "sub_event_type": "str", "place": "str", "place_resolved": "str",
@@ -131,7 +133,7 @@ ZONE_OPTIONAL: dict[str, str] = {"clip": "str"}
 DATE_PRECISIONS = ("day", "week", "month", "year", "range", "unknown")
 
 
-class SchemaError(ValueError):
+class SchemaError(UserError, ValueError):
     """A frame does not follow the documented schema."""
 
 

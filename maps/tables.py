@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gazetteer import GazetteerError
+from gazetteer.errors import UserError
 
 from .schema import (
     INCIDENT_COLUMNS,
@@ -54,7 +54,7 @@ SOURCE_COLUMNS: dict[str, str] = {
 }
 
 
-class FrameError(GazetteerError, ValueError):
+class FrameError(UserError, ValueError):
     """A frame handed to a writer has a value its column cannot hold.
 
     For a bad cell: ``layer``, ``row`` (1-based, in the whole frame), ``ident`` (the row's id)

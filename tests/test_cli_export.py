@@ -52,14 +52,14 @@ def test_format_option_and_overwrite(cli, inputs, tmp_path: Path) -> None:
     assert cli("export", str(inputs[0]), "-o", str(out), "--format", "geojson").returncode == 0
     again = cli("export", str(inputs[0]), "-o", str(out))
     assert again.returncode == 2
-    assert "already exists (use --overwrite to replace it)" in again.stderr
+    assert "exists already (use --overwrite to replace it)" in again.stderr
     assert "Traceback" not in again.stderr
     assert cli("export", str(inputs[0]), "-o", str(out), "--overwrite").returncode == 0
 
 
 @pytest.mark.parametrize("args,message", [
-    (["-o", "{tmp}/x.shp"], "does not write '.shp' files; give the output one of the "
-                            "extensions .gpkg, .geojson/.json, .kml, .csv"),
+    (["-o", "{tmp}/x.shp"], "does not write '.shp' files (cannot tell the format); give the "
+                            "output one of the extensions .gpkg, .geojson/.json, .kml, .csv"),
     (["-o", "{tmp}/missing/x.gpkg"], "the folder {tmp}/missing does not exist"),
     (["-o", "{tmp}/x.gpkg", "--format", "kml"], "a kml file must end in .kml"),
     (["-o", "{tmp}/x.gpkg", "--format", "shp"], "invalid choice: 'shp'"),

@@ -99,3 +99,47 @@ def test_help(cli) -> None:
     assert r.returncode == 2 and "build" in r.stderr
     r = cli("data", "install", "--help")
     assert r.returncode == 0 and "--from DIR" in r.stdout
+
+
+def test_sides_reports_rows_with_bad_coordinates(cli, ne_levant: Path, tmp_path: Path) -> None:
+    """Issue 17 item 6: every input row is in the output or in the rejection report."""
+    from maps.schema import INCIDENT_COLUMNS
+
+    coords = [(35.02, 40.40), (35.10, 40.60), ("abc", 40.6), (95, 40.6), (35.1, ""), ("", ""),
+              (35.1, 200), ("35,1", "40,6")]
+    rows = []
+    for i, (lat, lon) in enumerate(coords):
+        row = dict.fromkeys(INCIDENT_COLUMNS, "")
+        row.update(id=f"inc-{i}", date_start="2018-02-07", date_end="2018-02-07",
+                   geo_precision=1, lat=lat, lon=lon, source_count=1)
+        rows.append(row)
+    src = tmp_path / "incidents.csv"
+    gpd.pd.DataFrame(rows).to_csv(src, index=False)
+    out, rej = tmp_path / "sided.csv", tmp_path / "rejected.csv"
+    r = cli("lines", "sides", str(src), "-l", str(EXAMPLE), "-o", str(out), "--rejections",
+            str(rej))
+    assert r.returncode == 1, r.stderr
+    assert "2 incident(s): 2 given a side" in r.stderr and "6 row(s) rejected" in r.stderr
+    assert f"rejected: {src}:4 [lat]: lat 'abc' is not a number" in r.stderr
+    kept = gpd.pd.read_csv(out, keep_default_na=False)
+    report = gpd.pd.read_csv(rej, keep_default_na=False)
+    assert len(kept) + len(report) == len(coords)
+    assert report["line"].tolist() == [4, 5, 6, 7, 8, 9]
+    assert "Traceback" not in r.stderr
+
+
+def test_a_colour_that_is_not_a_colour_is_refused(cli, tmp_path: Path) -> None:
+    """Issue 17 item 8: 'notacolor' is named with file, line and field, nothing is written."""
+    spec = tmp_path / "c.yaml"
+    spec.write_text(EXAMPLE.read_text(encoding="utf-8").replace('"#c0392b"', "notacolor"),
+                    encoding="utf-8")
+    r = cli("lines", "build", str(spec), "-o", str(tmp_path / "x.geojson"))
+    assert r.returncode == 2
+    assert (f"{spec}:27: field 'banks.west.color': 'notacolor' is not a colour; use #rrggbb, "
+            "#rgb or a CSS colour name") in r.stderr
+    assert not (tmp_path / "x.geojson").exists()
+    spec.write_text(EXAMPLE.read_text(encoding="utf-8").replace('"#1b2631"', "DarkRed"),
+                    encoding="utf-8")
+    from geoevents.control.lines import load_specs
+
+    assert load_specs(spec)[0].color == "DarkRed"  # CSS names in any case are colours

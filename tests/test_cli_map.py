@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -41,8 +42,16 @@ def test_map_writes_html_png_svg_and_fragment(cli, ne_levant, seed_geojson: Path
     assert any(c[6].startswith("35 pro-government") for c in x["cas"])
     assert x["ds"] == "2018-05-23"
     # the installed Natural Earth layers make the basemap
-    assert any(f for f in doc["base"]["countries"]["features"])
-    assert "Dayr az Zawr" in [p[2] for p in doc["base"]["places"]]
+    bands = doc["base"]["bands"]
+    assert [b["z"] for b in bands] == [0, 6, 8.5]  # one basemap per zoom band
+    assert all(b["countries"]["features"] for b in bands)
+    # the detailed band keeps more of the coast and rivers than the small-scale one
+    assert len(json.dumps(bands[2]["countries"])) > 2 * len(json.dumps(bands[0]["countries"]))
+    # place labels from the gazetteer: towns and the villages between them, English names
+    names = [p[2] for p in doc["base"]["places"]]
+    assert len(names) > 500
+    for name in ("Deir ez-Zor", "Al Mayadin", "Hajin", "Albu Kamal", "Al Asharah", "Dhiban"):
+        assert name in names, name
     img = Image.open(io.BytesIO((tmp_path / "map.png").read_bytes()))
     assert img.format == "PNG" and img.size[0] >= 1200
     svg = ET.fromstring((tmp_path / "map.svg").read_bytes())
@@ -132,3 +141,24 @@ def test_map_with_the_2018_euphrates_line(cli, ne_levant, seed_geojson: Path,
     assert "SDF" in party or hajin["z"][5] is True
     palmyra = record(doc, doc["inc"]["id"].index("inc-palmyra-halabat"))
     assert not palmyra["z"] or palmyra["z"][0] is None  # 2016: before the line's dates
+
+
+def test_nothing_to_draw_writes_nothing(cli, tmp_path: Path) -> None:
+    """Every row rejected: `map` and `brief` say so, exit 2 and write no file."""
+    import csv
+
+    from maps.schema import INCIDENT_COLUMNS
+
+    table = tmp_path / "rejected.csv"
+    with open(table, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(INCIDENT_COLUMNS), extrasaction="ignore")
+        w.writeheader()
+        for row in mapdata.seed_rows()[:3]:
+            w.writerow({**row, "lat": "abc", "lon": "abc"})
+    for command in ("map", "brief"):
+        out = tmp_path / f"{command}.html"
+        r = cli(command, str(table), "--no-basemap", "-o", str(out))
+        assert r.returncode == 2, r.stderr
+        assert "nothing" in r.stderr and "3" in r.stderr, r.stderr
+        assert r.stderr.count("not mapped") == 3 and "Traceback" not in r.stderr
+        assert not out.exists()

@@ -369,17 +369,17 @@ def test_missing_folder_and_existing_file(tmp_path: Path, frames) -> None:
     with pytest.raises(ExportError, match="is not a folder"):
         export_frames(tmp_path / "file" / "x.gpkg", inc)
     (tmp_path / "dir.gpkg").mkdir()
-    with pytest.raises(ExportError, match=r"dir\.gpkg is a folder; give a file name"):
+    with pytest.raises(ExportError, match=r"dir\.gpkg: is a folder; give a file name"):
         export_frames(tmp_path / "dir.gpkg", inc, overwrite=True)
     (tmp_path / "dir.gpkg").rmdir()
     existing = tmp_path / "x.kml"
     existing.write_text("keep me")
-    with pytest.raises(ExportError, match=r"x\.kml already exists \(use --overwrite"):
+    with pytest.raises(ExportError, match=r"x\.kml: exists already \(use --overwrite"):
         export_frames(existing, inc)
     assert existing.read_text() == "keep me"
     # A GeoJSON export also refuses when one of its companion files exists.
     (tmp_path / "y.qml").write_text("mine")
-    with pytest.raises(ExportError, match=r"y\.qml already exists"):
+    with pytest.raises(ExportError, match=r"y\.qml: exists already"):
         export_frames(tmp_path / "y.geojson", inc)
     assert not (tmp_path / "y.geojson").exists()
     export_frames(existing, inc, overwrite=True)

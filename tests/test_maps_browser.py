@@ -80,7 +80,7 @@ def test_seed_map_loads_offline_with_everything_on_it(page, tmp_path: Path, base
     zone_labels = page.eval_on_selector_all(".ge-zone-label", "els => els.map(e => e.textContent)")
     assert sorted(zone_labels) == ["Government and Russia", "SDF and coalition"]
     places = page.eval_on_selector_all(".ge-place-label", "els => els.map(e => e.textContent)")
-    assert "Dayr az Zawr" in places
+    assert "Deir ez-Zor" in places
     # approximate incidents are drawn differently, with their ring
     approx = page.eval_on_selector_all("path.ge-incident.ge-approx",
                                        "els => els.map(e => e.getAttribute('data-incident'))")
@@ -99,8 +99,9 @@ def test_clicking_a_marker_shows_its_sources(page, tmp_path: Path) -> None:  # n
     popup.wait_for()
     text = popup.inner_text()
     assert popup.get_attribute("data-incident") == "inc-mayadeen"
+    assert popup.locator(".ge-pop-title").inner_text() == "Mayadeen"  # the report's spelling
     for s in ("Al Mayādīn", "near the town of Mayadeen", "2018-05-23 (day)", "approximate",
-              "Islamic State vs Syrian government forces", "best 78",
+              "Deir ez-Zor, Syria", "Islamic State vs Syrian government forces", "Killed\t78",
               "35 pro-government forces killed, including at least nine Russians",
               "Russian defence ministry", "Sources (4)", "The Independent", "Arab News (AFP)",
               "Al Jazeera", "AsiaNews", "the attack near the town of Mayadeen"):
@@ -109,8 +110,14 @@ def test_clicking_a_marker_shows_its_sources(page, tmp_path: Path) -> None:  # n
     assert link.count() == 1
     assert link.get_attribute("href") == mapdata.SOURCES["000"]["url"]
     # casualties per side and source, with low/best/high
-    rows = popup.locator(".ge-cas tbody tr:not(.ge-quote-row)").all_inner_texts()
-    assert any("Russian forces" in r and "4\t4\t9" in r.replace(" ", "\t") for r in rows), rows
+    rows = popup.locator(".ge-cas tbody tr").all_inner_texts()
+    assert any("Russian forces" in r and "4 (4–9)" in r for r in rows), rows
+    # a coder's note: no placeholders, each quote once, no control row without a line drawn
+    for bad in ("?", "–)", "(–", "per ?", "\t–\t", "undefined", "null"):
+        assert bad not in text, bad
+    quotes = popup.locator(".ge-quote").all_inner_texts()
+    assert len(quotes) == len(set(quotes)), quotes
+    assert all(c.strip() for c in popup.locator(".ge-cas td").all_inner_texts())
     page.click(".leaflet-popup-close-button")
     page.open(write_map(tmp_path))  # afresh: the popup panned the map away from Palmyra
     page.click("path.ge-incident[data-incident='inc-palmyra-halabat']")
@@ -244,3 +251,136 @@ def test_briefing_page_in_the_browser(page, tmp_path: Path, basemap) -> None:  #
     assert "Al Mayādīn" in row and "SOHR" in row and "The Independent" in row
     assert page.evaluate("document.querySelector('.static img').naturalWidth") > 500
     assert page.requests == [] and page.errors == []
+
+
+def test_us_locale_still_shows_iso_dates_and_playback_steps_by_week(chromium, tmp_path: Path  # noqa: F811
+                                                                    ) -> None:
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    try:
+        pg = ctx.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(write_map(tmp_path).resolve().as_uri())
+        pg.wait_for_function("window.geoevents && window.geoevents.ready === true")
+        assert pg.evaluate("navigator.language") == "en-US"
+        # what a reader sees in the date fields: ISO, not mm/dd/yyyy
+        assert pg.input_value("#ge-from") == "2016-03-16"
+        assert pg.input_value("#ge-to") == "2018-05-27"
+        assert pg.get_attribute("#ge-from", "type") == "text"
+        box = pg.locator("#ge-from").bounding_box()
+        assert box and box["width"] > 60
+        # a typed US date is refused (marked), the map keeps what it showed
+        pg.fill("#ge-from", "05/23/2018")
+        assert "ge-invalid" in (pg.get_attribute("#ge-from", "class") or "")
+        assert pg.inner_text(".ge-count") == "Showing 7 of 7 incidents"
+        pg.click("button.ge-all")
+        # playback: the first week shows the first incidents only, then moves on
+        pg.click("button.ge-play")
+        assert pg.inner_text("button.ge-play").endswith("Pause")
+        first = pg.inner_text(".ge-count")
+        assert first != "Showing 7 of 7 incidents" and first.startswith("Showing ")
+        assert pg.input_value("#ge-from") == "2016-03-16"
+        assert pg.input_value("#ge-to") == "2016-03-22"
+        pg.wait_for_function("document.querySelector('#ge-from').value !== '2016-03-16'",
+                             timeout=5000)
+        pg.click("button.ge-play")  # pause
+        assert pg.inner_text("button.ge-play").endswith("Play")
+        assert pg.evaluate("geoevents.playing()") is False
+        # stepping to the week of the Hajin and Mayadeen attacks shows those, and the line
+        seen = set()
+        pg.evaluate("geoevents.setRange('2016-03-16', '2018-05-27')")
+        while pg.evaluate("geoevents.step()"):
+            seen.add((pg.input_value("#ge-from"), pg.evaluate("geoevents.visible")))
+        from datetime import date, timedelta
+
+        weeks = dict(seen)
+        hit = [v for f, v in weeks.items()
+               if date.fromisoformat(f) <= date(2018, 5, 23) <= date.fromisoformat(f) + timedelta(6)]
+        assert len(hit) == 1 and 2 <= hit[0] < 7  # the week of the Hajin and Mayadeen attacks
+        assert max(weeks.values()) < 7 and len(weeks) == (date(2018, 5, 27) - date(2016, 3, 16)).days // 7 + 1
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_popup_without_lines_has_no_control_row(page, tmp_path: Path) -> None:  # noqa: F811
+    page.open(write_map(tmp_path, lines_zones=False))
+    assert page.evaluate("geoevents.openPopup('inc-hajin')") is True
+    popup = page.locator(".ge-popup")
+    popup.wait_for()
+    heads = popup.locator(".ge-kv th").all_inner_texts()
+    assert "Control" not in heads and "Date" in heads and "Area" in heads
+    assert popup.locator(".ge-pop-title").inner_text() == "Hajin"
+    assert "?" not in popup.inner_text()
+
+
+@pytest.fixture(scope="module")
+def gazetteer_basemap(shared: Path, gz):
+    """The seed basemap with place labels from the gazetteer index, as `geoevents map` draws."""
+    import geopandas as gpd
+
+    import maps
+    from maps.basemap import gazetteer_labels, padded_bounds
+
+    def rd(stem: str):
+        return gpd.read_file(shared / "naturalearth" / f"{stem}_levant.geojson")
+
+    inc = mapdata.incidents_frame()
+    box = padded_bounds(maps.data_bounds(inc, *mapdata.control_frames()))
+    base = maps.prepare_basemap(
+        bounds=box, countries=rd("ne_10m_admin_0_countries"),
+        countries_small=rd("ne_50m_admin_0_countries"), lakes=rd("ne_10m_lakes"),
+        rivers=rd("ne_10m_rivers_lake_centerlines"), places=rd("ne_10m_populated_places"))
+    base.labels = gazetteer_labels(box, base.exonyms, near=maps.data_bounds(inc))
+    assert base.labels
+    return base
+
+
+LABELS = ".ge-place-label, .ge-country-label, .ge-water-label, .ge-zone-label"
+
+
+def label_boxes(pg) -> list[dict]:
+    """The boxes of the labels a reader sees."""
+    return pg.eval_on_selector_all(LABELS, """els => els.filter(
+        e => getComputedStyle(e).visibility !== "hidden" && e.getClientRects().length
+    ).map(e => {
+        const r = e.getBoundingClientRect();
+        return {text: e.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom};
+    })""")
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and \
+                    a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5:
+                out.append((a["text"], b["text"]))
+    return out
+
+
+@pytest.mark.parametrize("zoom, at_least, names", [
+    (5, 8, ["Damascus", "Baghdad"]),
+    (9, 15, ["Deir ez-Zor", "Mayadin", "Hajin", "Kamal"]),
+    (12, 2, ["Deir ez-Zor", "Al Furat"]),  # the city, its river (cities500 has no quarters)
+])
+def test_place_labels_at_every_zoom_without_overlap(page, tmp_path: Path, gazetteer_basemap,  # noqa: F811
+                                                    zoom, at_least, names) -> None:
+    page.open(write_map(tmp_path, basemap=gazetteer_basemap))
+    centre = [35.16, 40.4] if zoom == 9 else [35.336, 40.14]  # Deir ez-Zor .. Al Bukamal
+    page.evaluate(f"geoevents.map.setView({centre}, {zoom}, {{animate: false}})")
+    page.wait_for_timeout(200)
+    boxes = label_boxes(page)
+    texts = [b["text"] for b in boxes]
+    assert len(boxes) >= at_least, texts
+    assert overlapping(boxes) == [], overlapping(boxes)
+    for name in names:
+        assert any(name.casefold() in t.casefold() for t in texts), (name, texts)
+    if zoom == 9:
+        # villages between Deir ez-Zor and Al Bukamal are named too
+        assert sum(1 for b in page.evaluate("geoevents.labelsPlaced()")) >= 15
+        assert page.evaluate("geoevents.band()") == 2  # the detailed 10 m layers
+    shot = page.screenshot()
+    (tmp_path / f"zoom{zoom}.png").write_bytes(shot)
+    assert pixel_variety(shot) > 50
+    assert page.errors == [] and page.requests == []

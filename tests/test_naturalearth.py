@@ -218,3 +218,52 @@ def test_cli_install_and_list(cli, tmp_path: Path, server: _Server, levant_dir: 
     r = cli("data", "install", "naturalearth", "--from", str(tmp_path / "nowhere"), env=env)
     assert r.returncode == 2 and "no such folder" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_offline_install_fails_fast_and_names_from(cli, tmp_path: Path) -> None:
+    import time
+
+    env = {"GEOEVENTS_HOME": str(tmp_path / "h"),
+           naturalearth.BASE_URL_ENV: f"http://127.0.0.1:{_closed_port()}"}
+    t0 = time.monotonic()
+    r = cli("data", "install", "naturalearth", env=env)
+    took = time.monotonic() - t0
+    assert r.returncode == 2
+    assert "could not download the Natural Earth layer 'rivers'" in r.stderr
+    assert "cannot connect" in r.stderr and "--from DIR" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert took < 20, took  # no hanging retries: one refused connection and out
+
+
+def test_else_from_falls_back_to_a_folder(cli, tmp_path: Path, levant_dir: Path) -> None:
+    home = tmp_path / "h"
+    env = {"GEOEVENTS_HOME": str(home),
+           naturalearth.BASE_URL_ENV: f"http://127.0.0.1:{_closed_port()}"}
+    r = cli("data", "install", "naturalearth", "--else-from", str(levant_dir), env=env)
+    assert r.returncode == 0, r.stderr
+    assert "could not download" in r.stderr and f"installing from {levant_dir}" in r.stderr
+    man = json.loads((home / "data/naturalearth/manifest.json").read_text())
+    assert man["rivers"]["source"] == str((levant_dir / "ne_10m_rivers_lake_centerlines.geojson")
+                                          .resolve())
+    # Neither works: an error (exit 2) without --optional, a message and exit 0 with it.
+    env["GEOEVENTS_HOME"] = str(tmp_path / "h2")
+    r = cli("data", "install", "naturalearth", "--else-from", str(tmp_path / "none"), env=env)
+    assert r.returncode == 2 and "no such folder" in r.stderr
+    r = cli("data", "install", "naturalearth", "--else-from", str(tmp_path / "none"),
+            "--optional", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "Natural Earth is not installed (--optional)" in r.stderr
+    assert "geoevents data install naturalearth" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "h2/data/naturalearth/manifest.json").exists()
+    r = cli("data", "install", "naturalearth", "--from", str(levant_dir), "--else-from",
+            str(levant_dir), env=env)
+    assert r.returncode == 2 and "apply to downloads" in r.stderr

@@ -268,7 +268,7 @@ def test_written_files_are_deterministic(tmp_path):
     for name in ("a.json", "a.csv", "a.geojson", "a.yaml"):
         write_incidents(incs, tmp_path / name)
         first = (tmp_path / name).read_bytes()
-        write_incidents(incs, tmp_path / name)
+        write_incidents(incs, tmp_path / name, overwrite=True)
         assert (tmp_path / name).read_bytes() == first
     gj = json.loads((tmp_path / "a.geojson").read_text(encoding="utf-8"))
     assert "crs" not in gj

@@ -24,6 +24,11 @@ def add_gazetteer_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--config", metavar="FILE", type=Path,
                    help="configuration file (default: $GEOEVENTS_CONFIG or the user config "
                    "folder's geoevents/config.toml)")
+    g.add_argument("--points", choices=("reference", "centroid"), default="reference",
+                   help="point of an area (country, province): 'reference', the point "
+                   "gazetteers publish (GeoNames and most geoparsing gold standards), or "
+                   "'centroid', the middle of its main territory (encyclopaedias); default "
+                   "reference. Either way the answer carries the area's bbox and centroid")
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -45,7 +50,7 @@ def open_gazetteer(args: argparse.Namespace, cfg: Config | None = None) -> Gazet
 
         online = OnlineFallback(OnlineSettings.from_config(cfg.online, enabled=True))
     return Gazetteer(index, overlays=overlays, verbose=None if sys.stderr.isatty() else False,
-                     online=online)
+                     online=online, points=getattr(args, "points", None) or "reference")
 
 
 def progress(iterable, *, total: int | None = None, desc: str = "", unit: str = " items"):
@@ -55,3 +60,54 @@ def progress(iterable, *, total: int | None = None, desc: str = "", unit: str = 
     from tqdm import tqdm
 
     return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
+
+
+# --- outputs: one rule for every command that writes (maps.writers) ----------------------------
+
+def add_overwrite_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace output files that exist (never an input of the command)")
+
+
+#: Arguments that name files a command reads (none of them may be an output).
+_INPUT_ARGS = ("inputs", "articles", "specs", "incidents", "lines", "meta", "overlay", "config",
+               "index", "file", "files")
+
+
+def input_files(args: argparse.Namespace) -> list[Path]:
+    """Every file the command's arguments name as something to read."""
+    out: list[Path] = []
+    for name in _INPUT_ARGS:
+        v = getattr(args, name, None)
+        for item in v if isinstance(v, list | tuple) else [v]:
+            if isinstance(item, str | Path) and str(item) not in ("", "-"):
+                out.append(Path(item))
+    return out
+
+
+def check_outputs(args: argparse.Namespace, outputs: dict[str, Path | None], *,
+                  what: str = "file") -> list[Path]:
+    """Check the outputs of a command before it reads anything: each output's extension is
+    one of the formats ``maps.writers.COMMAND_FORMATS[key]`` names, no output is an input,
+    none exists unless --overwrite.  ``outputs``: command key -> path (None: not asked for).
+    Returns the paths; raises OutputError (a UserError)."""
+    from maps.writers import check, format_for
+
+    paths = []
+    for key, path in outputs.items():
+        if path is None:
+            continue
+        format_for(key, path, None)
+        paths.append(Path(path))
+    check(paths, overwrite=getattr(args, "overwrite", False), inputs=input_files(args),
+          what=what)
+    return paths
+
+
+def staged_outputs(args: argparse.Namespace, paths: list[Path], *, what: str = "file"):
+    """A :class:`maps.writers.Staged` for ``paths`` with the command's --overwrite and inputs:
+    ``with staged_outputs(args, [out]) as st: st.write(out, data)``."""
+    from maps.writers import Staged
+
+    return Staged(paths, overwrite=getattr(args, "overwrite", False), inputs=input_files(args),
+                  what=what)

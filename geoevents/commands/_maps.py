@@ -26,16 +26,27 @@ def add_map_options(p: argparse.ArgumentParser) -> None:
                    help="leave out the Natural Earth basemap (countries, rivers, lakes, places)")
     g.add_argument("--attribution", metavar="TEXT", action="append", default=[],
                    help="credit another data source on the map; repeatable")
+    g.add_argument("--overwrite", action="store_true",
+                   help="replace output files that exist (never an input)")
 
 
 def default_title(inputs: list[Path], n: int) -> str:
+    if not inputs:
+        return "Incidents"
     if len(inputs) == 1:
         return f"Incidents: {inputs[0].name}"
     return f"Incidents from {len(inputs)} inputs"
 
 
+def nothing_to_draw(frames: Any) -> bool:
+    """True when there is no incident, line or zone to draw."""
+    return all(f is None or len(f) == 0 for f in (frames.incidents, frames.lines, frames.zones))
+
+
 def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr."""
+    from gazetteer.naturalearth import NotInstalled
+
     from ..pipeline import load_frames, report_rejections, table_options
     from ._common import open_gazetteer
 
@@ -43,11 +54,27 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     needs_gazetteer = bool(args.lines) or any(p.suffix.lower() in ARTICLE_SUFFIXES
                                               for p in inputs)
     gz = open_gazetteer(args) if needs_gazetteer else None
-    frames = load_frames(inputs, published=args.published, meta=args.meta, lines=args.lines,
-                         gazetteer=gz, options=table_options(args))
+    from ..store.query import store_query
+
+    try:
+        frames = load_frames(inputs, published=args.published, meta=args.meta,
+                             lines=args.lines, gazetteer=gz, store=store_query(args),
+                             options=table_options(args))
+    except NotInstalled as exc:  # a line along a river without Natural Earth's rivers
+        print(f"geoevents {command}: warning: control line(s) left off the map: {exc}",
+              file=sys.stderr)
+        frames = load_frames(inputs, published=args.published, meta=args.meta,
+                             gazetteer=gz, store=store_query(args), options=table_options(args))
     # A few rejections here, all in the report beside the output, then one summary line;
     # nothing read at all: InputError (exit 2) before anything is written.
     report_rejections(frames, command, getattr(args, "output", None))
+    if nothing_to_draw(frames):
+        from gazetteer import InputError
+
+        n = len(frames.rejections)
+        why = (f"all {n} input record{'' if n == 1 else 's'} were rejected" if n
+               else "the inputs hold no incidents")
+        raise InputError(f"nothing to draw: {why}; no {command} written")
     basemap = None
     if not args.no_basemap:
         import maps
@@ -61,3 +88,26 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
                       "naturalearth` (or --from DIR); the map is drawn without them",
                       file=sys.stderr)
     return frames, basemap
+
+
+def basemap_notice(args: argparse.Namespace, basemap: Any) -> str | None:
+    """The line a map shows when Natural Earth layers are missing: which command adds them
+    (and that control lines along rivers need them); None when nothing is missing."""
+    if getattr(args, "no_basemap", False):
+        return None
+    if basemap is not None:
+        missing = list(basemap.missing)
+    else:
+        from gazetteer import naturalearth as ne
+
+        missing = [k for k in ("countries", "lakes", "rivers", "populated_places")
+                   if ne.installed_path(k) is None]
+    if not missing:
+        return None
+    what = ("No basemap: Natural Earth is not installed" if len(missing) >= 4 else
+            f"Basemap without the Natural Earth layer(s) {', '.join(missing)}")
+    text = (f"{what}. Add it with `geoevents data install naturalearth` (offline: "
+            "`geoevents data install naturalearth --from DIR`), then draw the map again.")
+    if getattr(args, "lines", None) and "rivers" in missing:
+        text += " Control lines along rivers need it too: they are not on this map."
+    return text

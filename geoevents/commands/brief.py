@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from ..pipeline import add_input_arguments
-from ..textio import atomic_write
-from ._common import add_gazetteer_options
+from ._common import add_gazetteer_options, check_outputs, staged_outputs
 from ._maps import add_map_options, default_title, load
 
 HELP = "write a one-page HTML briefing: map, static image and a table of incidents"
@@ -27,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("brief", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_input_arguments(p)
+    from ..store.query import add_store_arguments
+
+    add_store_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path, default=Path("brief.html"),
                    help="the HTML briefing to write (default: brief.html)")
     p.add_argument("--table-rows", metavar="N", type=int, default=2000,
@@ -41,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     import maps
     from gazetteer import InputError
 
+    outputs = check_outputs(args, {"brief": args.output}, what="briefing")
     frames, basemap = load(args, "brief")
     title = args.title or default_title([Path(p) for p in args.inputs], len(frames.incidents))
     try:
@@ -50,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
                                  max_rows=max(1, args.table_rows))
     except (maps.SchemaError, ValueError) as exc:
         raise InputError(str(exc)) from None
-    atomic_write(args.output, page, "briefing")
+    with staged_outputs(args, outputs, what="briefing") as out:
+        out.write(args.output, page)
     n = len(frames.incidents)
     print(f"geoevents brief: {n} incident{'' if n == 1 else 's'} -> {args.output}",
           file=sys.stderr)

@@ -15,13 +15,19 @@ its admin-1 layer.  Everything else works without them.
 
   geoevents data install naturalearth               download from Natural Earth (pooch; cached)
   geoevents data install naturalearth --from DIR    install from files on disk (no network)
+  geoevents data install naturalearth --else-from DIR --optional
+                                                    download; if that fails, install from DIR;
+                                                    if that fails too, say so and go on (exit 0)
   geoevents data list                               what is installed, with checksums
 
 Files go to $GEOEVENTS_HOME/data/naturalearth (or the user data folder) with a manifest
 recording each file's source and SHA-256.
 
-exit status: 0 done, 1 some layers missing from --from DIR (optional ones aside), 2 usage,
-download or input error."""
+Offline, a download fails within seconds with a message naming `--from DIR`.  Without Natural
+Earth, maps are drawn on a plain background and say which command adds the basemap.
+
+exit status: 0 done (or, with --optional, nothing installed and said so), 1 some layers missing
+from --from DIR (optional ones aside), 2 usage, download or input error."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     inst.add_argument("--from", dest="from_dir", metavar="DIR", type=Path,
                       help="install from a local folder holding the Natural Earth files "
                       "(<name>.zip as downloaded, or .geojson/.gpkg) instead of downloading")
+    inst.add_argument("--else-from", dest="else_from", metavar="DIR", type=Path,
+                      help="download, and if the download fails (no network), install from "
+                      "this local folder instead")
+    inst.add_argument("--optional", action="store_true",
+                      help="if nothing could be installed, say so and exit 0: geoevents works "
+                      "without Natural Earth (maps get a plain background)")
     inst.add_argument("--layers", metavar="LAYER,...",
                       help=f"only these layers (default: all): {', '.join(LAYERS)}")
     inst.add_argument("--url", metavar="BASE",
@@ -70,20 +82,43 @@ def _layers(value: str | None) -> list[str] | None:
 
 
 def run_install(args: argparse.Namespace) -> int:
+    from gazetteer import GazetteerError
     from gazetteer import naturalearth as ne
 
     layers = _layers(args.layers)
     wanted = layers or list(ne.LAYERS)
-    if args.from_dir is not None:
-        if args.url or args.refresh:
-            print("geoevents data install: --url and --refresh apply to downloads, not --from",
-                  file=sys.stderr)
-            return 2
-        man = ne.install_from_dir(args.from_dir, layers)
-        done = [k for k in wanted if ne.source_file(args.from_dir, k) is not None]
+    if args.from_dir is not None and (args.url or args.refresh or args.else_from):
+        print("geoevents data install: --url, --refresh and --else-from apply to downloads, "
+              "not --from", file=sys.stderr)
+        return 2
+    folder = args.from_dir
+    try:
+        if args.from_dir is not None:
+            man = ne.install_from_dir(args.from_dir, layers)
+        else:
+            try:
+                man = ne.install(layers, base=args.url, refresh=args.refresh,
+                                 progress=sys.stderr.isatty())
+            except GazetteerError as exc:
+                if args.else_from is None:
+                    raise
+                print(f"geoevents data install: {exc}", file=sys.stderr)
+                print(f"geoevents data install: installing from {args.else_from} instead "
+                      "(--else-from)", file=sys.stderr)
+                folder = args.else_from
+                man = ne.install_from_dir(args.else_from, layers)
+    except GazetteerError as exc:
+        if not args.optional:
+            raise
+        print(f"geoevents data install: {exc}", file=sys.stderr)
+        print("geoevents data install: Natural Earth is not installed (--optional): geoevents "
+              "works without it and maps are drawn on a plain background; add the basemap later "
+              "with `geoevents data install naturalearth` (or `--from DIR` with the files on "
+              "disk)", file=sys.stderr)
+        return 0
+    if folder is not None:
+        done = [k for k in wanted if ne.source_file(folder, k) is not None]
     else:
-        man = ne.install(layers, base=args.url, refresh=args.refresh,
-                         progress=sys.stderr.isatty())
         done = [k for k in wanted if k in man]
     missing = [k for k in wanted if k not in done]
     skipped = [] if layers else [k for k in missing if k in ne.OPTIONAL]
@@ -94,9 +129,9 @@ def run_install(args: argparse.Namespace) -> int:
               f"{e.get('features', '?')} features", file=sys.stderr)
     for k in skipped:
         print(f"skipped   {k:<20} (optional, needed only for {ne.OPTIONAL[k]}; "
-              f"{ne.LAYERS[k]['stem']} is not in {args.from_dir})", file=sys.stderr)
+              f"{ne.LAYERS[k]['stem']} is not in {folder})", file=sys.stderr)
     for k in missing:
-        print(f"not found {k:<20} ({ne.LAYERS[k]['stem']} is not in {args.from_dir})",
+        print(f"not found {k:<20} ({ne.LAYERS[k]['stem']} is not in {folder})",
               file=sys.stderr)
     print(f"Natural Earth layers are in {ne.folder()}", file=sys.stderr)
     return 1 if missing else 0

@@ -24,8 +24,10 @@ format its extension names or --format gives:
   .csv, --format acled-csv
                      CSV in ACLED's export columns (for tools that read ACLED data)
 
-An existing file is replaced only with --overwrite; a failed export leaves nothing behind.
-Output is byte-identical for the same input.
+An existing file is replaced only with --overwrite, an input never; the extension must match
+the format.  Files are written whole or not at all (a temporary file in the same folder, renamed
+into place; nothing is left behind on an error, Ctrl-C or SIGTERM).  Output is byte-identical
+for the same input (GeoPackages too).
 
 exit status: 0 all written, 1 written but some inputs could not be read or placed (listed),
 2 usage or input error (nothing written)."""
@@ -37,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_input_arguments(p)
+    from ..store.query import add_store_arguments
+
+    add_store_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                    help="the file to write (.gpkg, .geojson/.json, .kml, .csv)")
     p.add_argument("--format", dest="format", metavar="FORMAT", default=None,
@@ -49,29 +54,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geoevents.pipeline import load_frames, report_rejections, table_options
-    from maps.export import export_frames, output_files, resolve_format
+    from maps.export import ExportError, export_frames, output_files, resolve_format
+    from maps.writers import check
 
     from ._common import open_gazetteer
     from ._maps import ARTICLE_SUFFIXES
 
     # Refuse a bad output before reading anything (the inputs may take a while).
     fmt = resolve_format(args.output, args.format)
-    if not args.overwrite:
-        from maps.export import Staging
-
-        Staging(output_files(args.output, fmt, lines=bool(args.lines), zones=bool(args.lines)),
-                overwrite=False).abort()
+    inputs = [*args.inputs, *(args.lines or []), *([args.meta] if args.meta else [])]
+    check(output_files(args.output, fmt, lines=bool(args.lines), zones=bool(args.lines)),
+          overwrite=args.overwrite, inputs=inputs, what="export", error=ExportError)
 
     gazetteer = None  # as for `geoevents map`: articles and control-line specs name places
     if args.lines or any(Path(p).suffix.lower() in ARTICLE_SUFFIXES for p in args.inputs):
         gazetteer = open_gazetteer(args)
+    from ..store.query import store_query
+
     frames = load_frames([Path(p) for p in args.inputs], published=args.published,
                          meta=args.meta, lines=args.lines, gazetteer=gazetteer,
-                         options=table_options(args))
+                         store=store_query(args), options=table_options(args))
     # A few rejections, all in the report beside the output, one summary line; nothing read
     # at all: InputError (exit 2) and no export.
     report_rejections(frames, "export", args.output, verb="not exported")
     result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
-                           overwrite=args.overwrite)
+                           overwrite=args.overwrite, inputs=inputs)
     print(f"geoevents export: {result.summary()}", file=sys.stderr)
     return 1 if frames.rejections else 0

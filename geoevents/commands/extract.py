@@ -7,7 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from ._common import add_gazetteer_options, load_config, open_gazetteer, progress
+from ._common import (
+    add_gazetteer_options,
+    check_outputs,
+    input_files,
+    load_config,
+    open_gazetteer,
+    progress,
+)
 
 HELP = "extract incidents from news articles (text or HTML)"
 DESCRIPTION = """\
@@ -21,8 +28,9 @@ date: give it with --published (one date for all articles) or --meta (a YAML fil
 names to outlet, published and url, like ../shared/seeds/meta.yaml).  HTML pages carry their own
 date.  Without one, those incidents get an unknown date and a message says so.
 
-Output: a readable summary on stdout; --json for JSON on stdout; -o FILE writes .json, .yaml,
-.csv (our columns; --format acled or ucdp for those layouts) or .geojson.  Places the articles
+Output: a readable summary on stdout; --json for JSON on stdout; -o FILE writes .json or .yaml
+(the incident model; here .json is not GeoJSON), .csv (our columns; --format acled or ucdp for
+those layouts) or .geojson.  An existing FILE is replaced only with --overwrite, an input never.  Places the articles
 only mention (funerals, datelines, photo captions, origins of fighters) are listed with
 --context.
 
@@ -55,20 +63,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gazetteer import InputError
 
     from ..extract import extract_files, load_meta, parse_date_arg
     from ..tables import format_for, write_incidents
 
     published = parse_date_arg(args.published) if args.published else None
     meta = load_meta(args.meta) if args.meta else None
-    if args.output is not None:
-        format_for(args.output, args.format)  # fail before the work, not after
-        if args.output.exists() and not args.overwrite:
-            raise InputError("exists already (use --overwrite to replace it)",
-                             file=str(args.output))
-        if not args.output.parent.exists():
-            raise InputError("the folder does not exist", file=str(args.output.parent))
+    if args.output is not None:  # fail before the work, not after
+        format_for(args.output, args.format)
+        check_outputs(args, {"extract": args.output}, what="incidents")
     cfg = load_config(args)
     gz = open_gazetteer(args, cfg)
     ex = extract_files(args.articles, gz, published=published, meta=meta,
@@ -84,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None:
         write_incidents(ex.incidents, args.output, fmt=args.format,
                         extra={"context": [c.to_dict() for c in ex.context]} if args.context
-                        else None)
+                        else None, overwrite=args.overwrite, inputs=input_files(args))
         print(f"geoevents extract: {len(ex.incidents)} incident(s) written to {args.output}",
               file=sys.stderr)
     if args.json:

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = load_config(args)
     index = args.index or cfg.index
     if args.action == "import":
-        from gazetteer.geonames import import_files
+        from gazetteer.index import import_files
 
         results = import_files(args.files, index, force=args.force)
         for r in results:

@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._common import add_gazetteer_options, open_gazetteer
+from ._common import (
+    add_gazetteer_options,
+    add_overwrite_option,
+    check_outputs,
+    input_files,
+    open_gazetteer,
+    staged_outputs,
+)
 
 HELP = "build control lines along rivers and the zones on each bank"
 DESCRIPTION = """\
@@ -25,7 +32,9 @@ The spec format is described in README.md ("Control lines") and data/lines/deir-
 is a worked example.  Rivers need Natural Earth's rivers layer:
 `geoevents data install naturalearth` (or --from DIR).
 
-exit status: 0 done, 2 usage or input error (the message names file, line and field)."""
+exit status: 0 done, 1 done but some incident rows could not be read (each is reported with
+its file, line and reason; `lines sides --rejections FILE` writes them as CSV), 2 usage or input
+error (the message names file, line and field)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,8 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("specs", nargs="+", metavar="SPEC", type=Path,
                    help="control-line spec (YAML) or GeoJSON line; several build into one file")
     b.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
-                   help="output file: .geojson (one FeatureCollection, property 'layer') or "
-                   ".gpkg (layers 'lines' and 'zones')")
+                   help="output file: .geojson or .json (one GeoJSON FeatureCollection, "
+                   "property 'layer') or .gpkg (layers 'lines' and 'zones')")
+    add_overwrite_option(b)
     add_gazetteer_options(b)
     b.set_defaults(run=run_build)
     s = lsub.add_parser("sides", help="give incidents the side of the line they are on",
@@ -52,7 +62,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("-l", "--lines", metavar="SPEC", type=Path, action="append", required=True,
                    help="control-line spec, GeoJSON line or built lines file; repeatable")
     s.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
-                   help="output: .geojson or .csv")
+                   help="output: .geojson or .json (GeoJSON) or .csv")
+    add_overwrite_option(s)
+    s.add_argument("--rejections", metavar="FILE", type=Path,
+                   help="write the rows that could not be read (file, line, field, reason) "
+                   "as CSV")
     add_gazetteer_options(s)
     s.set_defaults(run=run_sides)
     p.set_defaults(run=lambda args: _usage(p))
@@ -80,11 +94,13 @@ class _LazyGazetteer:
 def run_build(args: argparse.Namespace) -> int:
     from ..control import lines as L
 
+    check_outputs(args, {"lines build": args.output}, what="lines")
     specs = [s for path in args.specs for s in L.load_specs(path)]
     lines, zones, warnings = L.build_frames(specs, _LazyGazetteer(args))
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    out = L.write(lines, zones, args.output)
+    out = L.write(lines, zones, args.output, overwrite=args.overwrite,
+                  inputs=input_files(args))
     for row in lines.itertuples(index=False):
         reach = f"{row.width_km:g} km" if row.width_km == row.width_km else "the clip area"
         stretch = f" from {row.stretch_from} to {row.stretch_to}" if row.stretch_from else ""
@@ -102,23 +118,38 @@ def run_sides(args: argparse.Namespace) -> int:
 
     from ..control import lines as L
     from ..control.sides import assign_sides
-    from ..pipeline import read_frame_file
+    from ..tables import read_table
 
-    incidents = read_frame_file(args.incidents)
+    check_outputs(args, {"lines sides": args.output}, what="incidents")
+    table = read_table(args.incidents)
+    incidents = table.frame
+    for w in table.warnings:
+        print(f"warning: {w}", file=sys.stderr)
     lines, zones, warnings = L.load(args.lines, _LazyGazetteer(args))
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     out = assign_sides(incidents, lines, zones)
-    suffix = args.output.suffix.lower()
-    if suffix in (".geojson", ".json"):
-        out.to_file(args.output, driver="GeoJSON", engine="pyogrio")
-    elif suffix == ".csv":
-        out.drop(columns=out.geometry.name).to_csv(args.output, index=False)
-    else:
-        raise InputError("write incidents to .geojson or .csv", file=str(args.output))
+    from maps.writers import format_for
+
+    fmt = format_for("lines sides", args.output, error=InputError)
+    with staged_outputs(args, [args.output], what="incidents") as st:
+        if fmt == "geojson":
+            out.to_file(st.path(args.output), driver="GeoJSON", engine="pyogrio",
+                        layer=args.output.stem)  # the name GDAL writes: not the temporary's
+        else:
+            out.drop(columns=out.geometry.name).to_csv(st.path(args.output), index=False)
     sided = int((out["zone_party"] != "").sum())
     near = int(out["near_line"].sum())
+    rejected = table.rejections
+    for r in rejected[:20]:
+        print(f"rejected: {r}", file=sys.stderr)
+    if len(rejected) > 20:
+        print(f"... and {len(rejected) - 20} more rejected", file=sys.stderr)
+    if args.rejections is not None:
+        from ..pipeline import write_rejections
+
+        write_rejections(rejected, args.rejections)
     print(f"{len(out)} incident(s): {sided} given a side, {near} near a line (no side), "
-          f"{len(out) - sided - near} outside the zones or the lines' dates; wrote {args.output}",
-          file=sys.stderr)
-    return 0
+          f"{len(out) - sided - near} outside the zones or the lines' dates; "
+          f"{len(rejected)} row(s) rejected; wrote {args.output}", file=sys.stderr)
+    return 1 if rejected else 0

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 from ..pipeline import add_input_arguments
-from ..textio import atomic_write
-from ._common import add_gazetteer_options
-from ._maps import add_map_options, default_title, load
+from ._common import add_gazetteer_options, check_outputs, staged_outputs
+from ._maps import add_map_options, basemap_notice, default_title, load
 
 HELP = "draw incidents and control lines on an offline interactive map (HTML, PNG, SVG)"
 DESCRIPTION = """\
@@ -35,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("map", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_input_arguments(p)
+    from ..store.query import add_store_arguments
+
+    add_store_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path, default=Path("map.html"),
                    help="the HTML map to write (default: map.html)")
     p.add_argument("--png", metavar="FILE", type=Path, help="also write a static PNG map")
@@ -54,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     import maps
     from gazetteer import InputError
 
+    outputs = check_outputs(args, {"map": args.output, "map --fragment": args.fragment,
+                                   "map --png": args.png, "map --svg": args.svg}, what="map")
     frames, basemap = load(args, "map")
     title = args.title or default_title([Path(p) for p in args.inputs], len(frames.incidents))
     common = {"basemap": basemap, "title": title, "subtitle": args.subtitle,
@@ -61,19 +65,22 @@ def run(args: argparse.Namespace) -> int:
     try:
         page = maps.render_html(frames.incidents, frames.lines, frames.zones, tiles=args.tiles,
                                 tiles_attribution=args.tiles_attribution,
-                                renderer=args.renderer, **common)
+                                renderer=args.renderer,
+                                notice=basemap_notice(args, basemap), **common)
     except (maps.SchemaError, ValueError) as exc:
         raise InputError(str(exc)) from None
-    atomic_write(args.output, page, "map")
-    written = [str(args.output)]
-    if args.fragment:
-        atomic_write(args.fragment, maps.render_fragment(page, title=title), "fragment")
-        written.append(str(args.fragment))
-    for path, fmt in ((args.png, "png"), (args.svg, "svg")):
-        if path:
-            atomic_write(path, maps.render_static(frames.incidents, frames.lines, frames.zones,
-                                                 fmt=fmt, **common), f"{fmt.upper()} map")
-            written.append(str(path))
+    # All the files or none (a static image that cannot be drawn leaves no HTML behind).
+    with staged_outputs(args, outputs, what="map") as out:
+        out.write(args.output, page)
+        written = [str(args.output)]
+        if args.fragment:
+            out.write(args.fragment, maps.render_fragment(page, title=title))
+            written.append(str(args.fragment))
+        for path, fmt in ((args.png, "png"), (args.svg, "svg")):
+            if path:
+                out.write(path, maps.render_static(frames.incidents, frames.lines, frames.zones,
+                                                   fmt=fmt, **common))
+                written.append(str(path))
     n = len(frames.incidents)
     print(f"geoevents map: {n} incident{'' if n == 1 else 's'}"
           + (f", {len(frames.lines)} line(s)" if frames.lines is not None else "")

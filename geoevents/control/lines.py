@@ -510,12 +510,30 @@ def _number(value: Any, err: Any, fld: str, lo: float | None, hi: float | None) 
     return x
 
 
+def is_color(value: str) -> bool:
+    """True for #rgb, #rgba, #rrggbb, #rrggbbaa or a CSS colour name (``darkred``): what
+    every map and export draws the same."""
+    s = str(value).strip()
+    if not _COLOR.match(s):
+        return False
+    if s.startswith("#"):
+        return True
+    import webcolors
+
+    try:
+        webcolors.name_to_hex(s.lower())
+    except ValueError:
+        return False
+    return True
+
+
 def _color(value: Any, err: Any, fld: str) -> str:
     if value is None or value == "":
         return ""
     s = str(value).strip()
-    if not _COLOR.match(s):
-        raise err(f"'{s}' is not a colour; use #rrggbb, #rgb or a CSS colour name", fld)
+    if not is_color(s):
+        raise err(f"'{s}' is not a colour; use #rrggbb, #rgb or a CSS colour name (such as "
+                  "darkred)", fld)
     return s
 
 
@@ -977,23 +995,26 @@ def _json_value(v: Any) -> Any:
     return v
 
 
-def write(lines: Any, zones: Any, path: str | Path) -> Path:
+def write(lines: Any, zones: Any, path: str | Path, *, overwrite: bool = False,
+          inputs: Any = ()) -> Path:
     """Write built lines and zones: ``.geojson``/``.json`` is one FeatureCollection whose
     features carry ``layer`` = ``lines`` or ``zones`` (lines first, then zones, in frame order;
-    coordinates rounded to 6 decimals; byte-identical for the same input); ``.gpkg`` holds the
-    layers ``lines`` and ``zones``."""
+    coordinates rounded to 6 decimals); ``.gpkg`` holds the layers ``lines`` and ``zones``.
+    Byte-identical for the same input; written by :class:`maps.writers.Staged` (an existing
+    file only with ``overwrite``, never one of ``inputs``)."""
     from shapely.geometry import mapping
 
+    from maps import writers
+
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".gpkg":
-        if p.exists():
-            p.unlink()
-        lines.to_file(p, layer="lines", driver="GPKG", engine="pyogrio")
-        zones.to_file(p, layer="zones", driver="GPKG", engine="pyogrio")
+    fmt = writers.format_for("lines build", p, error=InputError)
+    if fmt == "gpkg":
+        with writers.Staged([p], overwrite=overwrite, inputs=inputs, what="lines",
+                            error=InputError) as out, writers.gdal_config(
+                                **writers.gpkg_options()):
+            lines.to_file(out.path(p), layer="lines", driver="GPKG", engine="pyogrio")
+            zones.to_file(out.path(p), layer="zones", driver="GPKG", engine="pyogrio")
         return p
-    if suffix not in (".geojson", ".json"):
-        raise InputError("write lines to .geojson or .gpkg", file=str(p))
     features = []
     for layer, frame in (("lines", lines), ("zones", zones)):
         cols = [c for c in frame.columns if c != frame.geometry.name]
@@ -1006,9 +1027,8 @@ def write(lines: Any, zones: Any, path: str | Path) -> Path:
                       for f in features)
     text = ('{"type":"FeatureCollection","name":"control_lines",\n"features":[\n' + body
             + "\n]}\n")
-    tmp = p.with_name(f".{p.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(p)
+    writers.write_file(p, text, overwrite=overwrite, inputs=inputs, what="lines",
+                       error=InputError)
     return p
 
 
@@ -1043,6 +1063,13 @@ def read(path: str | Path) -> tuple[Any, Any]:
                 part[c] = part[c].fillna("").astype(str)
             elif cols[c] == "float":
                 part[c] = part[c].astype("float64")
+        for c in ("color", "color_left", "color_right"):
+            if c in part.columns:
+                bad = [v for v in part[c] if v and not is_color(v)]
+                if bad:
+                    raise InputError(f"'{bad[0]}' is not a colour; use #rrggbb, #rgb or a CSS "
+                                     "colour name (such as darkred)", file=str(p),
+                                     field=f"{layer}.{c}")
         out.append(gpd.GeoDataFrame(part, geometry="geometry", crs=4326))
     return out[0], out[1]
 

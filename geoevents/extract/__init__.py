@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer import InputError
 
-from ..model import Incident
-from ..pipeline import Rejection
+from ..model import Incident, Rejection
 from .article import segment
 from .events import ContextItem, StoryReader
+from .provenance import byline_outlet, infer_published
 from .reader import Document, meta_date, parse_document, read_article
 
 if TYPE_CHECKING:
@@ -143,6 +143,18 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
         published = meta_date(doc.meta["published"])
     outlet = outlet or doc.meta.get("outlet", "")
     url = url or doc.meta.get("url", "")
+    lines = [b.text for b in doc.blocks[:10]]
+    inferred = ""
+    if published is None:
+        # Not given: the report's own header date, dated address or dateline (marked).
+        published, how = infer_published(lines, url)
+        if published is not None:
+            inferred = f"publication date {published} inferred from {how}"
+            messages.append(f"{doc.path}: {inferred}")
+    if not outlet:
+        outlet = byline_outlet(lines + [b.text for b in doc.blocks[10:][-4:]])
+        if outlet:
+            messages.append(f"{doc.path}: outlet {outlet!r} read from the byline")
     res = ArticleResult(file=doc.path, outlet=outlet, published=published, messages=messages)
     if published is None:
         messages.append(f"{doc.path}: no publication date (give --published or --meta): "
@@ -169,6 +181,18 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
         for m in out.messages:
             if m not in res.messages:
                 res.messages.append(f"{doc.path}: {m}")
+    if inferred:
+        for inc in res.incidents:
+            inc.notes = "; ".join(x for x in (inc.notes, inferred) if x)
+    # Later sentences that only restate an event are the event (same place, no date of their
+    # own): one incident.
+    from ..merge import consolidate
+
+    before = len(res.incidents)
+    res.incidents = [i.ensure_id() for i in consolidate(res.incidents)]
+    if len(res.incidents) != before:
+        res.messages.append(f"{doc.path}: {before - len(res.incidents)} restatement(s) of an "
+                            "event folded into it")
     # Datelines are context too.
     for s in sentences:
         if s.dateline:

@@ -17,6 +17,9 @@ CAPTION_CREDIT = re.compile(
     r"[(\[][^()\[\]]{0,80}\b(?:AFP|Reuters|AP|Getty|EPA|Anadolu|SANA|File|Photo|Courtesy|"
     r"Handout|Images?|Pool|Xinhua|TASS|Sputnik|Shutterstock)\b[^()\[\]]{0,80}[)\]]\s*\.?$",
     re.I)
+#: "... June 26, 2018. /VCG Photo", "... from ISIS militants. Photo: ARA News".
+CAPTION_TAIL = re.compile(r"(?:/\s*[\w .-]{1,30}\s+Photo|\bPhoto\s*:\s*[\w .-]{2,40}|"
+                          r"\((?:Photo|File\s+Photo|Image)[^()]{0,60}\))\s*\.?\s*$", re.I)
 GALLERY = re.compile(r"^\d+\s*/\s*\d+$")
 META_LINE = re.compile(
     r"^(?:updated|published|last updated|posted|first published|modified)\b.{0,40}$|"
@@ -36,9 +39,12 @@ _FIRST_PERSON_PROMO = re.compile(
 DATELINE = re.compile(
     r"^(?P<place>(?:[A-Z][A-Za-z'’.\-]+|al|el|ad|as|ar|az|de)(?:\s+(?:[A-Z][A-Za-z'’.\-]+|al|el|"
     r"ad|as|ar|az|de)){0,3})(?:,\s*[A-Z][A-Za-z]+)?\s*(?:\((?P<agency>[^)]{1,60})\))?"
-    r"\s*(?::|–|—|-{1,2})\s+(?=\S)")
+    r"\s*(?:(?::|–|—|-{1,2})\s+|(?<=\))\s+)(?=\S)")
 _ABBREV = frozenset(
     ["mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "pvt", "rev", "prof", "jr", "sr", "no", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "vs", "a.m", "p.m", "approx", "est", "dept", "govt", "inc", "ltd", "co", "corp", "fig", "brig", "adm", "cmdr", "gov", "sen", "rep", "hon"])
+_DATE_LINE = re.compile(r"^(?:[A-Z][a-z]+day,?\s+)?(?:[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+"
+                        r"[A-Z][a-z]+\s+\d{4}|\d{4}-\d{2}-\d{2})\b.{0,40}$")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣●*–-]|\d{1,2}[.)])\s+")
 _BOUNDARY = re.compile(r"[.!?][”’\"')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\u0600-\u06FF])|"
                        r"(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 
@@ -69,7 +75,8 @@ def _headline_like(text: str) -> bool:
 
 
 def classify_block(text: str, kind: str) -> str:
-    if kind == "caption" or CAPTION_CREDIT.search(text) or GALLERY.match(text):
+    if kind == "caption" or CAPTION_CREDIT.search(text) or GALLERY.match(text) or \
+            CAPTION_TAIL.search(text):
         return "caption"
     if kind == "title":
         return "title"
@@ -120,6 +127,25 @@ def segment(doc: Document) -> list[Sentence]:
     """The document's sentences, each with its kind and story number."""
     blocks = doc.blocks
     kinds = [classify_block(b.text, b.kind) for b in blocks]
+    # A text file's first line is its headline only when it reads like one: a lead paragraph
+    # ("SANAA (AP) - At least 200 fighters were killed ...", "Russian air strikes on Monday
+    # killed 53 civilians ... a monitor said.") is the story's first paragraph.
+    if blocks and kinds[0] == "title" and not doc.html and (
+            (not _headline_like(blocks[0].text) and len(blocks[0].text.split()) > 12) or
+            (DATELINE.match(blocks[0].text) and _is_dateline(DATELINE.match(blocks[0].text)))):
+        kinds[0] = "body"
+    # A text file's headline may follow a header line (a date, an outlet's name): a short line
+    # without final punctuation before any body paragraph is a headline too.
+    if not doc.html:
+        for i in range(1, min(3, len(blocks))):
+            if kinds[i] == "body" and _headline_like(blocks[i].text) and \
+                    all(k != "body" or _headline_like(blocks[j].text) or
+                        META_LINE.match(blocks[j].text) or _DATE_LINE.match(blocks[j].text)
+                        for j, k in enumerate(kinds[:i])) and \
+                    not DATELINE.match(blocks[i].text):
+                kinds[i] = "title"
+            else:
+                break
     title = _norm(doc.title)
     # A headline repeated close to itself after the body started opens a new story (pages that
     # carry a second story); the document's own title repeated is not one.
@@ -145,7 +171,7 @@ def segment(doc: Document) -> list[Sentence]:
         if i in story_at and i > 0:
             story += 1
         kind = kinds[i]
-        text = b.text
+        text = _BULLET.sub("", b.text)
         dateline = ""
         if kind == "body":
             m = DATELINE.match(text)

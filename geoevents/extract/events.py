@@ -65,10 +65,42 @@ _AREA_WORDS = re.compile(r"\b(?:province|governorate|region|countryside|desert|d
                          r"valley|badiya|plain|the\s+(?:east|west|north|south)\s+of)\b", re.I)
 _NEAR_WORDS = re.compile(r"\b(?:near|nearby|outside|around|close\s+to|outskirts|vicinity|between|"
                          r"edge|km|kilomet\w+|miles?|(?:north|south|east|west)\w*\s+of)\b", re.I)
-_TERRITORY = re.compile(r"^\s+(?:the\s+)?(?:(?:town|village|city|area|district|base|airport|"
-                        r"hill|positions?|region|province|countryside)\b|(?-i:[A-Z]))", re.I)
+_TERRITORY_NOUN = (r"(?:towns?|villages?|city|cities|areas?|districts?|neighbou?rhoods?|bases?|"
+                   r"airports?|air\s*bases?|airdromes?|hills?|mountains?|mount|regions?|"
+                   r"provinces?|countryside|site|complex|cent(?:er|re)|dams?|mosques?|"
+                   r"crossings?|islands?|oil\s*fields?|fields|quarters?|suburbs?|camps?|farms?|"
+                   r"localit(?:y|ies)|zones?|territory|territories|strongholds?|bastions?|parts?|"
+                   r"settlements?|hamlets?|control)")
+_TERRITORY_BEFORE = re.compile(r"\b" + _TERRITORY_NOUN + r"\b", re.I)
+#: What a territory word takes: a place ("the strategic northern town of Ariha", "four more
+#: villages", "control of Kallaseh"), not people or arms ("captured 600 troops").
+_TERRITORY = re.compile(
+    r"^\s*(?:,\s*)?(?:on\s+(?:\w+\s+){1,2}|(?:early\s+)?(?:this|last|yesterday)\s+\w+\s+|"
+    r"today\s+|yesterday\s+)?(?:of\s+|over\s+)?(?:(?:the|a|an)\s+)?"
+    r"(?:(?:(?:[\w’'-]+,?\s+){0,4}?" + _TERRITORY_NOUN + r"\b)|(?-i:[A-Z])(?!\w*\s+(?:\w+\s+)?"
+    r"(?:fighters|militants|members|soldiers|troops|terrorists|jihadists|commanders?|leaders?)\b))",
+    re.I)
+_TERRITORY_TYPES = ("Non-state actor overtakes territory", "Government regains territory")
+_BACKGROUND_GERUND = re.compile(r"\b(?:since|before|until)\s+$", re.I)
+#: "The villages of X and Y were cleared": the territory is the subject.
+_PASSIVE = re.compile(r"\b(?:was|were|been|is|are|fully|completely)\s+$", re.I)
+#: "the liberated villages", "newly captured areas": the word describes, it does not report.
+_ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|newly|recently|already|previously)\s+$",
+                          re.I)
+#: "to recapture", "in a bid to seize", "trying to retake": a purpose, not an event.
+_INFINITIVE = re.compile(r"(?<!managed\s)(?<!able\s)(?<!went\s)\bto\s+(?:(?:try|help|attempt)\s+"
+                         r"(?:to\s+)?)?$", re.I)
+_NOT_TERRITORY = re.compile(
+    r"^\s*(?:off|place|part|office|refuge|shelter|aim|responsibility|care|note|advantage|measures|"
+    r"steps|action|charge|power|hostages?|prisoners?|captives?)\b|^\s*(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}?(?:war|conflict|fray|talks|negotiations|"
+    r"deal|agreement|country|dialogue|battle\s+for)\b", re.I)
 _PAIR = re.compile(r"\b(?:a\s+pair\s+of|two|twin|double)\s+(?:\w+\s+)?(?:attacks|assaults|"
                    r"raids|bombings|blasts|explosions|strikes)\b", re.I)
+_ANOTHER = re.compile(r"\b(?:(?:the|a)\s+(?:second|third|fourth|separate|further|new)|another)\s+"
+                      r"(?:[\w-]+\s+)?(?:attacks?|bombings?|blasts?|explosions?|strikes?|"
+                      r"air\s*strikes?|raids?|incidents?|ambush(?:es)?|clash(?:es)?|shelling)\b",
+                      re.I)
+_AREA_KINDS = frozenset({"admin1", "admin2", "region", "desert", "valley", "plain"})
 _PLURAL_TRIGGER = re.compile(r"\b(?:attacks|assaults|raids|strikes|bombings|clashes|battles|"
                              r"operations|air\s*strikes|air\s*raids)\b", re.I)
 
@@ -118,7 +150,7 @@ class Analysis:
 
     @property
     def fine_places(self) -> list[PlaceMention]:
-        return [p for p in self.event_places if not p.is_country]
+        return [p for p in self.event_places if not p.is_country and not p.unknown]
 
     @property
     def counted(self) -> list[FigureMention]:
@@ -134,10 +166,21 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     hyp = 0
     for rule in lexicon.TRIGGERS:
         for m in rule.pattern.finditer(text):
-            if rule.sub_event_type in ("Non-state actor overtakes territory",
-                                       "Government regains territory") and \
-                    not _TERRITORY.match(text[m.end():]):
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
+                continue  # "since taking Palmyra": what came before the event reported
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    not (_PASSIVE.search(text[max(0, m.start() - 20):m.start()]) and
+                         _TERRITORY_BEFORE.search(text[max(0, m.start() - 90):m.start()])) and \
+                    (not _TERRITORY.match(text[m.end():]) or
+                     _NOT_TERRITORY.match(text[m.end():]) or
+                     _ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()])):
                 continue
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    _INFINITIVE.search(text[max(0, m.start() - 40):m.start()]) and \
+                    not re.search(r"(?:ed|ing|s)$", m.group(0).split()[0], re.I):
+                hyp += 1
+                continue  # "to recapture the city", "trying to seize": not (yet) an event
             if any(m.start() < t.begin + len(t.text) and t.begin < m.end() for t in found):
                 continue
             if lexicon.HYPOTHETICAL.search(text[max(0, m.start() - 60):m.start()]):
@@ -304,7 +347,15 @@ def _date_role(text: str, d: DateMention) -> str:
     return "event"
 
 
+_RELATIVE = re.compile(r"\b(?:who|which|that|whose)\s+(?:have|has|had|were|was)\b[^,;.()]*", re.I)
+
+
 def _aggregate(text: str) -> bool:
+    # A relative clause describes the background of what the sentence reports ("retook the
+    # complex from militants who have occupied the city since May").
+    if "since" in text and _RELATIVE.search(text):
+        text = _RELATIVE.sub(lambda m: m.group(0) if _KILL_WORD.search(m.group(0)) else " ",
+                             text)
     return bool(lexicon.AGGREGATE.search(text) or re.search(
         r"\b(?:war|conflict)\s+(?:that|which)\s+has\s+killed\b|"
         r"-year(?:-old)?\s+(?:civil\s+)?war\b|\bthat\s+number\b", text, re.I))
@@ -621,6 +672,13 @@ class StoryReader:
             return None
         if a.hypothetical and not figs:
             return None
+        if trig and _ANOTHER.search(a.sent.text):
+            # "In the second bombing ...", "In a separate attack ...": another event, on the
+            # day of the one before unless the sentence says otherwise.
+            d = self._new(a)
+            if not any(x.resolved for x in a.dates) and cur is not None and cur.date is not None:
+                d.date = cur.date
+            return d
 
         def ok(d: Draft) -> int:
             dc = _dates_compatible(d, a)
@@ -633,6 +691,19 @@ class StoryReader:
         if a.dates and any(d.resolved for d in a.dates):
             scored = [(ok(d), d is cur, i, d) for i, d in enumerate(self.drafts)]
             scored = [t for t in scored if t[0]]
+            # A dated sentence with its own toll is its own event, not an undated one's that
+            # has a toll already ("On Wednesday, the army killed 17 ..." after "killed five").
+            if a.counted and not a.anaphor:
+                mine = {(f.kind, f.figure()[1]) for f in a.counted}
+                kinds = {k for k, _n in mine}
+                scored = [t for t in scored if t[3].date is not None or not any(
+                    r.kind in kinds and r.breakdown_of is None for r in t[3].figs) or any(
+                    (r.kind, r.best) in mine for r in t[3].figs)]
+            # "Earlier this month, ..." after a day's event is another event.
+            coarse = all(x.precision in ("month", "year") for x in a.dates if x.resolved)
+            if coarse:
+                scored = [t for t in scored if t[3].date is None or
+                          t[3].date.precision in ("month", "year") or a.anaphor]
             # A draft without a date is joined only when the sentence refers to it.
             scored = [t for t in scored if t[0] == 2 or a.anaphor or t[3] is prev or
                       (t[3].date is None and (_same_place(t[3], a) or _same_attacker(t[3], a)
@@ -861,11 +932,17 @@ class StoryReader:
                                    if d.date_problems else "")
                 plural = all(_PLURAL_TRIGGER.fullmatch(t.text) for t in d.triggers) and \
                     d.triggers
-                if plural or not exact:
+                # An event the report does not date is kept with an unknown date (and a
+                # note) - unless it is only a plural ("attacks", "clashes") without a figure:
+                # a pattern of events, not one.
+                if (plural or not d.triggers) and not exact:
                     return None, why + " and not the story's main event", False
             edate = EventDate.unknown(self.published)
         # Where.
         mp = d.main_place()
+        unknown_pm = None
+        if mp is None:
+            mp, unknown_pm = self._enclosing(d)
         if mp is None:
             cs = sorted({r.place.name for _pm, r, _n, _s in d.places
                          if r is not None and r.place is not None})
@@ -874,9 +951,20 @@ class StoryReader:
             return None, why + (" - the incident could not be placed" if loss else ""), loss
         pm, r, note = mp
         place = r.place
+        if edate.precision == "unknown" and not exact and unknown_pm is None and (
+                place.kind in _AREA_KINDS or _precision(r, pm, note) >= 3):
+            # Undated, without a figure, in a whole region: a pattern of events ("factions
+            # have executed civilians in northeast Syria"), not one an analyst can place.
+            return None, f"no date and only a region ({pm.phrase or pm.name})", False
         same = [(x, rx, nx) for x, rx, nx, _s in d.places
                 if rx is not None and rx.place is not None and rx.place.uid == place.uid]
-        precision = max(_precision(rx, x, nx) for x, rx, nx in same)
+        precision = max([_precision(rx, x, nx) for x, rx, nx in same] or [1])
+        if unknown_pm is not None:
+            # A village the gazetteer lacks, at the place the report names around it.
+            precision = 3 if (place.kind in _AREA_KINDS or _precision(r, pm, "") >= 3) else 2
+            note = (f"{unknown_pm.name!r} is not in the gazetteer; placed at {place.name}, "
+                    f"which the report names ({pm.phrase or pm.name})")
+            pm = unknown_pm
         loc = Location(
             written=pm.phrase or pm.name, name=place.name, place_id=place.uid,
             country=place.country, admin1=place.admin1_name or place.admin1 or "",
@@ -895,6 +983,10 @@ class StoryReader:
         if event_type == "Battles" and actor2 == "Civilians" and sub_type == "Armed clash":
             event_type, sub_type = "Violence against civilians", "Attack"
         a1_kind = _actor_kind(d, actor1)
+        if sub_type in _TERRITORY_TYPES and actor1 and actor1 != "unidentified armed group":
+            # Who gains decides (SCHEMAS.md): a state's forces regain, anyone else overtakes.
+            sub_type = "Government regains territory" if a1_kind == "state" else \
+                "Non-state actor overtakes territory"
         casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs]
         claims = self._claims(d, actor1)
         notes = list(dict.fromkeys(d.notes))
@@ -916,6 +1008,26 @@ class StoryReader:
                        casualties=casualties, claims=claims, sources=[src],
                        notes="; ".join(notes))
         return inc.ensure_id(), "", False
+
+    def _enclosing(self, d: Draft) -> tuple[tuple[PlaceMention, Resolution, str] | None,
+                                             PlaceMention | None]:
+        """For an event placed only at villages the gazetteer lacks: the nearest enclosing
+        place the report names - in the draft's own sentences (the countryside, district or
+        town named with the village), else the place of the story's other events."""
+        unknown = [pm for pm, _r, _n, _s in d.places if pm.unknown]
+        if not unknown:
+            return None, None
+        own = [(pm, r, n) for pm, r, n, _s in d.places
+               if r is not None and r.place is not None and r.place.kind != "country"]
+        if own:
+            return own[0], unknown[0]
+        for other in self.drafts:
+            if other is d:
+                continue
+            mp = other.main_place()
+            if mp is not None and mp[1] is not None:
+                return mp, unknown[0]
+        return None, None
 
     def _casualty(self, r: FigRec, host: str, actor1: str, a1_kind: str) -> Casualty:
         label, party = _side(r.group, host, actor1, a1_kind)
@@ -1044,10 +1156,19 @@ def _side(g: Group | None, host: str, actor1: str, a1_kind: str) -> tuple[str, s
 
 def _event_type(d: Draft) -> tuple[str, str]:
     ts = d.triggers
-    specific = [t for t in ts if not t.rule.generic]
+    if not ts:  # only a casualty figure: violence, against civilians when they are the dead
+        civ = any(r.group is not None and r.group.kind == "civilians" for r in d.figs)
+        return ("Violence against civilians", "Attack") if civ else ("Battles", "Armed clash")
+    # Arrests and protests are the event only when nothing violent is reported with them.
+    violent = any(t.rule.priority >= 35 for t in ts)
+    specific = [t for t in ts if not t.rule.generic and not (violent and t.rule.priority <= 30)]
     pool = specific or ts
     best = max(pool, key=lambda t: t.rule.priority)
     et, sub = best.rule.event_type, best.rule.sub_event_type
+    if sub == "Abduction/forced disappearance" and any(
+            r.kind == "killed" and r.breakdown_of is None for r in d.figs):
+        # People killed: the attack is the event, the abduction part of its story.
+        et, sub = "Violence against civilians", "Attack"
     # A ground attack that used shelling is a battle ("killed by rebel shelling during a joint
     # attack"): shelling outranks the attack only when no attack word is there.
     ground = [t for t in ts if t.rule.generic and

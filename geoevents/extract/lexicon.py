@@ -38,12 +38,18 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        "Strategic developments", "Other", 95),
     _t(r"\bchemical\s+(?:attack|weapons?|strike)s?\b|\b(?:gas|chlorine|sarin)\s+attacks?\b",
        REMOTE, "Chemical weapon", 92),
-    _t(r"\bsuicide\s+(?:bomb(?:er|ing)?s?|attack(?:er)?s?|car\s+bomb(?:ing)?s?|"
-       r"vest)\b|\bblew\s+(?:himself|herself|themselves)\s+up\b", REMOTE, "Suicide bomb", 90),
+    # A suicide bomber is an event when the bomber acts ("a suicide bomber blew himself up"),
+    # not when he is counted ("14 fighters, including two suicide bombers, were killed").
+    _t(r"\bsuicide\s+(?:bombings?|attacks?|car\s+bomb(?:ing)?s?|(?:explosive\s+)?vests?|"
+       r"truck\s+bomb(?:ing)?s?)\b|\bsuicide\s+(?:bomb|attack)ers?\s+(?:\w+\s+){0,3}?(?:blew|"
+       r"detonated|struck|rammed|attacked|targeted|hit|exploded|killed)\b|"
+       r"\bblew\s+(?:himself|herself|themselves)\s+up\b", REMOTE, "Suicide bomb", 90),
     _t(r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\bdrone\s+(?:strike|attack)s?\b|"
        r"\baerial\s+(?:bombardment|attack|strike)s?\b|\bbombing\s+raids?\b|"
        r"\b(?:war)?planes?\s+(?:\w+\s+){0,8}?(?:hit|struck|strike|striking|bombed|bombing|"
        r"targeted|targeting|attacked|raided|pounded)\b|"
+       r"\bcoalition\s+(?!government|partners?|talks|forces\s+on\s+the\s+ground)(?:[\w-]+\s+)"
+       r"{0,6}?(?:struck|bombed|targeted|destroyed|hit|pounded)\b|"
        r"\b(?:jets?|warplanes?|aircraft|helicopters?|drones?|air\s*force|airforce)\s+(?:\w+\s+)"
        r"{0,6}?(?:hit|struck|strike|striking|bombed|bombing|targeted|targeting|attacked|raided|"
        r"pounded|fired)\b", REMOTE, "Air/drone strike", 85),
@@ -58,9 +64,18 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        r"\bshot\s+dead\b", "Violence against civilians", "Attack", 65),
     _t(r"\bkidnap(?:ped|ping|pings)?\b|\babduct(?:ed|ion|ions)\b", "Violence against civilians",
        "Abduction/forced disappearance", 64),
-    _t(r"\b(?:recaptured|retook|regained\s+control|recapture)\b", "Battles",
+    # Territorial change: who took what.  The sub-event type follows the party gaining (a
+    # state's forces regain, a non-state group overtakes); the word gives it when no party is
+    # named.  A territory word must be followed by a place (see events._TERRITORY).
+    _t(r"\b(?:recaptur(?:ed|ing|e)|retook|retak(?:en|ing|e)|regain(?:ed|ing|s)?(?:\s+full)?"
+       r"(?:\s+control(?:\s+(?:of|over))?)?|liberat(?:ed|ing|e|es)|restor(?:ed|ing)\s+control"
+       r"(?:\s+(?:of|over))?|liberation\s+of|recapture\s+of)\b", "Battles",
        "Government regains territory", 55),
-    _t(r"\b(?:seized|captured|took\s+control\s+of|overran|overrun)\b", "Battles",
+    _t(r"\b(?:seiz(?:ed|ing|e)|captur(?:ed|ing|e)|(?:took|taken|taking|take|gained|seized)\s+"
+       r"(?:full\s+)?control\s+(?:of|over)|overr?an|overrun|took\s+over|entered|encircled|"
+       r"advanced\s+(?:into|on)|stormed\s+and\s+(?:captured|seized)|cleared|took|taking|taken|"
+       r"(?:capture|seizure|takeover|fall)\s+of|raised\s+(?:\w+\s+){0,2}flags?\s+(?:over|in|on|"
+       r"atop|above))\b", "Battles",
        "Non-state actor overtakes territory", 54),
     _t(r"\battack(?:s|ed|ing)?\b|\bassault(?:s|ed)?\b|\braid(?:s|ed)?\b|\bambush(?:es|ed)?\b|"
        r"\btarget(?:ed|ing)\b|\bstorm(?:ed|ing)\b|\bincursions?\b|\boffensive\b",
@@ -71,23 +86,34 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     _t(r"\bshell(?:ing|ed|s)\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|"
        r"\bbombard(?:ment|ed|ing)\b", REMOTE, "Shelling/artillery/missile attack", 40),
     _t(r"\b(?:hit|struck|strike|strikes|pounded)\s+(?:\w+\s+){0,3}targets?\b", REMOTE, "", 38),
+    # "six strikes engaged ISIS units", "Russian strikes on Idlib": a strike that is not a
+    # missile, rocket or artillery strike (those above) is from the air.
+    _t(r"\b(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|multiple|more|"
+       r"new|further|coalition|russian|israeli|turkish|american|u\.?s\.?|regime|government|"
+       r"syrian|iraqi|saudi|precision|deadly|overnight)\s+)(?:\w+\s+)?strikes?\b(?!\s+(?:a\s+)?deal)",
+       REMOTE, "Air/drone strike", 37),
     _t(r"\bexplosions?\b|\bblasts?\b|\bexploded\b|\bdetonat(?:ed|ion)\b|\bbomb(?:s|ed)?\b",
        REMOTE, "Remote explosive/landmine/IED", 35),
     _t(r"\briot(?:s|ers|ing)?\b", "Riots", "Violent demonstration", 30),
     _t(r"\bprotest(?:s|ers|ed|ing)?\b|\bdemonstrat(?:ion|ions|ors|ed)\b|\brall(?:y|ies)\b",
        "Protests", "Peaceful protest", 25),
-    _t(r"\barrest(?:ed|s)?\b|\bdetained\b|\bdetentions?\b", "Strategic developments", "Arrests",
+    _t(r"\barrest(?:ed|s)?\b|(?<!their\s)(?<!the\s)(?<!its\s)(?<!his\s)(?<!of\s)\bdetained\b|"
+       r"\bdetentions?\b(?!\s+(?:facility|facilities|cent(?:er|re)s?|camps?|conditions))",
+       "Strategic developments", "Arrests",
        20),
 )
 
 #: Any trigger at all (one search before trying each rule).
 TRIGGER_ANY = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.I)
 #: Words without which no trigger can match: a set lookup before any regular expression.
-TRIGGER_WORDS = frozenset(["attack", "attacks", "attacked", "attacking", "assault", "assaults", "assaulted", "raid", "raids", "raided", "ambush", "ambushed", "ambushes", "targeted", "targeting", "storm", "stormed", "storming", "incursion", "incursions", "offensive", "clash", "clashes", "clashed", "fighting", "fought", "battle", "battles", "firefight", "firefights", "fire", "skirmish", "skirmishes", "shelling", "shelled", "shells", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles", "bombardment", "bombarded", "bombarding", "hit", "struck", "strike", "strikes", "striking", "pounded", "explosion", "explosions", "blast", "blasts", "exploded", "detonated", "detonation", "bomb", "bombs", "bombed", "bombing", "bombings", "riot", "riots", "rioters", "rioting", "protest", "protests", "protesters", "protested", "protesting", "demonstration", "demonstrations", "demonstrators", "rally", "rallies", "arrest", "arrested", "arrests", "detained", "detention", "detentions", "executed", "execution", "executions", "massacre", "massacres", "massacred", "beheaded", "gunned", "shot", "kidnapped", "kidnapping", "kidnappings", "kidnap", "abducted", "abduction", "abductions", "recaptured", "recapture", "retook", "regained", "seized", "captured", "overran", "overrun", "took", "crash", "crashed", "crashes", "downed", "airstrike", "airstrikes", "drone", "grenade", "grenades", "ied", "ieds", "landmine", "landmines", "mines", "mine", "chemical", "gas", "chlorine", "sarin", "suicide", "blew"])
+TRIGGER_WORDS = frozenset(["attack", "attacks", "attacked", "attacking", "assault", "assaults", "assaulted", "raid", "raids", "raided", "ambush", "ambushed", "ambushes", "targeted", "targeting", "storm", "stormed", "storming", "incursion", "incursions", "offensive", "clash", "clashes", "clashed", "fighting", "fought", "battle", "battles", "firefight", "firefights", "fire", "skirmish", "skirmishes", "shelling", "shelled", "shells", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles", "bombardment", "bombarded", "bombarding", "hit", "struck", "strike", "strikes", "striking", "pounded", "explosion", "explosions", "blast", "blasts", "exploded", "detonated", "detonation", "bomb", "bombs", "bombed", "bombing", "bombings", "riot", "riots", "rioters", "rioting", "protest", "protests", "protesters", "protested", "protesting", "demonstration", "demonstrations", "demonstrators", "rally", "rallies", "arrest", "arrested", "arrests", "detained", "detention", "detentions", "executed", "execution", "executions", "massacre", "massacres", "massacred", "beheaded", "gunned", "shot", "kidnapped", "kidnapping", "kidnappings", "kidnap", "abducted", "abduction", "abductions", "recaptured", "recapture", "recapturing", "retook", "retaken", "retake", "retaking", "regained", "regain", "regaining", "regains", "liberated", "liberating", "liberate", "liberates", "restored", "restoring", "seized", "seize", "seizing", "captured", "capture", "capturing", "overran", "overrun", "took", "taken", "taking", "take", "gained", "entered", "encircled", "advanced", "stormed", "cleared", "liberation", "seizure", "takeover", "fall", "raised", "crash", "crashed", "crashes", "downed", "airstrike", "airstrikes", "drone", "grenade", "grenades", "ied", "ieds", "landmine", "landmines", "mines", "mine", "chemical", "gas", "chlorine", "sarin", "suicide", "blew", "coalition"])
 
 #: Words before a trigger that make it not (yet) an event.
 HYPOTHETICAL = re.compile(
-    r"\b(?:to\s+prevent|prevent(?:s|ed|ing)?|avoid(?:ing)?|would|could|might|may|threaten(?:s|ed|"
+    r"(?<!managed\s)(?<!able\s)(?<!succeeded\s)"
+    r"\b(?:to\s+prevent|prevent(?:s|ed|ing)?|avoid(?:ing)?|would|could|might|may|will|"
+    r"(?:going|expected|set|about|aim(?:s|ed|ing)?|seek(?:s|ing)?|vow(?:s|ed)?|attempt(?:s|ed|ing)?|"
+    r"tr(?:y|ies|ying)|bid|intend(?:s|ed)?)\s+to|threaten(?:s|ed|"
     r"ing)?|warn(?:s|ed|ing)?(?:\s+of)?|plan(?:s|ned|ning)?|prepar(?:e|es|ed|ing)|upcoming|"
     r"possible|potential|fears?\s+of|if|unless|to\s+hinder|ready\s+to|capable\s+of|risk\s+of|"
     r"in\s+case\s+of|against\s+any)\s+(?:\w+\s+){0,4}$", re.I)
@@ -97,7 +123,8 @@ AGGREGATE = re.compile(
     r"death\s+tolls?\s+(?:since|in\s+the\s+war|of\s+the\s+war)|official\s+toll|updated\s+toll|"
     r"tally|overall|altogether|cumulative|brings?\s+to|now\s+stands|"
     r"(?:officially\s+)?acknowledges?|wave\s+of|series\s+of|spate\s+of|"
-    r"string\s+of|campaign\s+of|every\s+day|daily|each\s+day|per\s+day|a\s+day|"
+    r"string\s+of|campaign\s+of|(?:air|bombing|air\s*strikes?|airstrike)\s+campaign|"
+    r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|daily|each\s+day|per\s+day|a\s+day|"
     r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|"
     r"(?:years?|months?)\s+of\s+(?:war|fighting|conflict)|in\s+the\s+(?:civil\s+)?war|"
     r"during\s+the\s+war|throughout)\b", re.I)

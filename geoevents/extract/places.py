@@ -39,7 +39,7 @@ SPAN_RE = re.compile(
 _SUFFIX = re.compile(r"(?:['’]s|['’]|-(?:based|backed|led|held|run|operated|affiliated|linked|"
                      r"controlled|born|made|style|era|bound|allied|supported))$")
 
-STOP = frozenset(["the", "a", "an", "in", "on", "at", "after", "before", "according", "but", "and", "for", "from", "it", "this", "that", "these", "those", "there", "they", "he", "she", "we", "i", "you", "your", "our", "his", "her", "its", "their", "some", "many", "several", "while", "when", "where", "what", "who", "how", "why", "since", "meanwhile", "however", "also", "other", "another", "more", "most", "such", "if", "as", "by", "with", "without", "of", "to", "into", "over", "under", "between", "during", "despite", "although", "because", "previously", "yesterday", "today", "tonight", "later", "earlier", "both", "all", "any", "each", "every", "no", "not", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "former", "up", "out", "so", "then", "than", "just", "only", "even", "still", "yet", "already", "once", "thus", "here", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "king", "prince", "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "sergeant", "sgt", "captain", "capt", "spokesman", "spokeswoman", "spokesperson", "sheikh", "emir", "ayatollah", "pope", "premier", "chancellor", "senator", "governor", "mayor", "commander", "chief", "head", "leader", "secretary", "ambassador", "envoy", "foreign", "defence", "defense", "interior", "state", "army", "police", "military", "government", "regime", "ministry", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "updated", "source", "sources", "photo", "file", "read", "comments", "share", "watch", "reuters", "afp", "ap", "islamic", "muslims", "muslim", "christian", "christians", "jihadist", "jihadists", "kurdish", "kurds", "arab", "arabs", "shia", "sunni", "shiite", "alawite", "druze", "western", "eastern", "northern", "southern", "central", "north", "south", "east", "west", "un", "nato", "eu", "isis", "is", "isil", "daesh", "sdf", "ypg", "fsa", "hts", "pkk", "pmf", "kremlin", "pentagon"])
+STOP = frozenset(["the", "a", "an", "in", "on", "at", "after", "before", "according", "but", "and", "for", "from", "it", "this", "that", "these", "those", "there", "they", "he", "she", "we", "i", "you", "your", "our", "his", "her", "its", "their", "some", "many", "several", "while", "when", "where", "what", "who", "how", "why", "since", "meanwhile", "however", "also", "other", "another", "more", "most", "such", "if", "as", "by", "with", "without", "of", "to", "into", "over", "under", "between", "during", "despite", "although", "because", "previously", "yesterday", "today", "tonight", "later", "earlier", "both", "all", "any", "each", "every", "no", "not", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "former", "up", "out", "so", "then", "than", "just", "only", "even", "still", "yet", "already", "once", "thus", "here", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "king", "prince", "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "sergeant", "sgt", "captain", "capt", "spokesman", "spokeswoman", "spokesperson", "sheikh", "emir", "ayatollah", "pope", "premier", "chancellor", "senator", "governor", "mayor", "commander", "chief", "head", "leader", "secretary", "ambassador", "envoy", "foreign", "defence", "defense", "interior", "state", "army", "police", "military", "government", "regime", "ministry", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "updated", "source", "sources", "photo", "file", "read", "comments", "share", "watch", "reuters", "afp", "ap", "islamic", "muslims", "muslim", "christian", "christians", "jihadist", "jihadists", "kurdish", "kurds", "arab", "arabs", "shia", "sunni", "shiite", "alawite", "druze", "western", "eastern", "northern", "southern", "central", "north", "south", "east", "west", "un", "nato", "eu", "isis", "is", "isil", "daesh", "sdf", "ypg", "fsa", "hts", "pkk", "pmf", "kremlin", "pentagon", "km", "kms", "near", "outside", "around", "inside", "across", "along", "nearby", "close", "outskirts"])
 TITLES = re.compile(
     r"\b(?:President|Prime\s+Minister|Minister|King|Prince|Gen\.?|General|Col\.?|Colonel|"
     r"Lt\.?|Major|Maj\.?|Sgt\.?|Capt\.?|Captain|Sheikh|Emir|Ayatollah|Pope|Premier|Chancellor|"
@@ -84,15 +84,16 @@ _BEFORE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"ceasefire|truce|agreement|deal)\s+(?:\w+\s+){0,3}(?:to|in|at|with)\s+" + _TAIL,
          "a diplomatic or political mention"),
         (r"\bleaflets?\b[^.;]*?" + _TAIL, "leaflets dropped on it"),
+
         (r"\b(?:based|headquartered|stationed)\s+in\s+" + _TAIL, "where an organisation is based"),
         (r"\b(?:capital|president|government|leader|embassy|envoy|ally|allies)\s+of\s+"
          r"(?:the\s+)?$|\bcapital\s+$", "stands for a state"),
     ))
 _AFTER_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*(?:and\s+(?:[\w’'-]+\s+){0,3})?(?:said|says|told|reported|announced|"
-                r"confirmed|denied|claimed|accused|warned|helped|backs|backed|backing|remains?|"
-                r"supports?|has\s+denied|has\s+helped|did\s+not|does\s+not|is\s+the|was\s+the|"
-                r"control|controls|and\s+its\s+allies)\b", re.I),
+                r"confirmed|denied|claimed|accused|warned|helped|backs|backed|backing|"
+                r"supports?|has\s+denied|has\s+helped|did\s+not|does\s+not)\b|"
+                r"^\s*(?:remains?|is\s+the|was\s+the|control|controls|and\s+its\s+allies)\b", re.I),
      "names a government or a speaker"),
     (re.compile(r"^['’]s?\s+(?!(?:eastern|western|northern|southern|central|north|south|east|"
                 r"west|desert|countryside|outskirts|border|province|countryside|oil|coast|"
@@ -112,6 +113,7 @@ class PlaceMention:
     role: str = "context"  # event | context
     why: str = ""  # why it is context
     media: bool = False
+    unknown: bool = False  # a settlement the gazetteer does not know, kept as written
 
     @property
     def place(self):  # gazetteer Place or None
@@ -122,6 +124,13 @@ class PlaceMention:
         p = self.place
         return p is not None and p.kind == "country"
 
+
+_SETTLEMENT = (r"(?:villages?|towns?|hamlets?|settlements?|neighbou?rhoods?|districts?|"
+               r"localit(?:y|ies)|farms?|camps?)")
+_SETTLEMENT_BEFORE = re.compile(rf"\b{_SETTLEMENT}\s+of\s+(?:the\s+)?$|"
+                                rf"\b(?:village|town|hamlet)s?\s+(?:[A-Z][\w’'-]+,?\s+(?:and\s+)?)+$",
+                                re.I)
+_SETTLEMENT_AFTER = re.compile(rf"^\s+{_SETTLEMENT}\b", re.I)
 
 _HYPHEN_SUFFIX = re.compile(r"^(?P<name>.+?)-(?P<suffix>based|backed|led|held|run|operated|"
                             r"affiliated|linked|controlled|born|made|style|era|bound|allied|"
@@ -324,6 +333,19 @@ class PlaceFinder:
         self.persons: set[str] = set()
         self._spans: dict[str, list[Span]] = {}
         self.area_names: dict[str, str] = {}
+        self._area: set[str] | None = None
+
+    def area(self) -> set[str]:
+        """The countries the report is about: those it names, that of most of the places it
+        names, and those of at least two of them."""
+        if self._area is None:
+            from collections import Counter
+
+            n = Counter(r.place.country for r in self.names.values()
+                        if r is not None and r.place is not None)
+            top = max(n.values(), default=0)
+            self._area = set(self.countries) | {c for c, k in n.items() if k >= 2 or k == top}
+        return self._area
 
     # ------------------------------------------------------------------ document level
     def scan(self, texts: list[str], body: list[str] | None = None) -> None:
@@ -445,6 +467,17 @@ class PlaceFinder:
                                             why="a media outlet named like a place", media=True))
                 continue
             if r is None:
+                # A village the gazetteer lacks, named as one ("the village of Bicgas", "Heya
+                # village"): kept as written, placed later at the place the report names
+                # around it.
+                if kind == "body" and (_SETTLEMENT_BEFORE.search(text[:sp.begin]) or
+                                       _SETTLEMENT_AFTER.match(text[sp.end:])) and \
+                        sp.name not in self.persons:
+                    pm = PlaceMention(sp.name, sp.begin, sp.end, None, unknown=True)
+                    self._phrase(text, pm)
+                    pm.role, pm.why = self._role(text, pm)
+                    if pm.role == "event":
+                        out.append(pm)
                 continue
             pm = PlaceMention(sp.name, sp.begin, sp.end, r)
             self._phrase(text, pm)
@@ -460,6 +493,7 @@ class PlaceFinder:
         for pm in out:
             for other in out:
                 if other is not pm and other.role == "event" and pm.role == "event" and \
+                        not other.unknown and \
                         other.phrase_begin <= pm.begin and pm.end <= other.phrase_end and \
                         not (other.begin <= pm.begin and pm.end <= other.end):
                     pm.role, pm.why = "context", f"the reference point of {other.phrase!r}"
@@ -552,6 +586,11 @@ class PlaceFinder:
         from gazetteer import Context
 
         r0 = pm.resolution
+        if r0 is not None and r0.place is not None and r0.place.country not in self.area():
+            # Never in another country than the report's area: a namesake abroad ("Wiran",
+            # a district of Hasakah, is not a village in Germany).
+            return None, (f"{pm.name!r} resolves to {r0.place.name} ({r0.place.country}), "
+                          "outside the countries the report is about")
         if r0 is not None and (not pm.phrase or pm.phrase == pm.name):
             word = self.area_names.get(pm.name.lower())
             if word is None:

@@ -2,7 +2,7 @@
 incident model), GeoJSON features, ACLED export CSV and UCDP GED CSV.
 
 Reading never loses a row silently: every row becomes an incident (a row of the frame) or a
-:class:`~geoevents.pipeline.Rejection` with file, line, field and reason.  A file that cannot be
+:class:`~geoevents.model.Rejection` with file, line, field and reason.  A file that cannot be
 read at all (empty, binary, an HTML page, an unknown layout, a missing column) raises
 :class:`gazetteer.InputError` with a message saying what was expected.
 
@@ -15,51 +15,33 @@ the lines.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from gazetteer import InputError
 
-from ..model import Incident, IncidentError
-from ..pipeline import Rejection
-from ..textio import atomic_write, check_binary, decode
+from ..model import Incident, IncidentError, Rejection
+from ..textio import check_binary, decode
+from .core import (  # noqa: F401 (the package's names)
+    _DEFAULT,
+    ReadOptions,
+    TableRead,
+    _arrow_csv,
+    _bad_row_rejections,
+    _frame_columns,
+    _is_hxl_row,
+    _keep_rows,
+    _RowLines,
+    _to_frame,
+    validate_rows,
+)
 
 #: Extensions read as tables (anything else is an article).
 TABLE_EXTENSIONS = (".csv", ".tsv", ".json", ".geojson", ".yaml", ".yml", ".gpkg")
-
-
-@dataclass(slots=True)
-class TableRead:
-    frame: Any  # GeoDataFrame following maps.schema INCIDENTS
-    layout: str  # frame | acled | ucdp | gdelt | columns | model | geojson | gpkg
-    rejections: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    rows: int = 0  # data rows in the file
-    left_out: int = 0  # rows a filter asked to leave out (GDELT --quad-class / --root-code)
-
-
-@dataclass(slots=True)
-class ReadOptions:
-    """How to read tables that do not say it themselves.
-
-    ``columns`` maps frame columns to the table's (``{"date": "Date", "lat": "Y"}``, see
-    :data:`maps.layouts.COLUMN_ROLES`): any spreadsheet is then read with it.  ``dayfirst``
-    decides slash dates (True 3/4 = 3 April, False = 4 March, None: from the table, or stop).
-    ``quad_classes`` / ``root_codes`` keep only those GDELT events (QuadClass 4 = material
-    conflict; CAMEO root codes such as "18", "19", "20")."""
-
-    columns: dict[str, str] | None = None
-    dayfirst: bool | None = None
-    quad_classes: tuple[int, ...] = ()
-    root_codes: tuple[str, ...] = ()
-
-
-_DEFAULT = ReadOptions()
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -276,342 +258,6 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
     return TableRead(frame, layout, rejections + row_rejections, warnings, n_rows)
 
 
-def _is_hxl_row(df) -> bool:
-    """The first data row is an HXL hashtag row (#date, #geo+lat, #affected+killed ...)."""
-    if not len(df):
-        return False
-    cells = [str(v).strip() for v in df.iloc[0].tolist()]
-    filled = [c for c in cells if c and c != "<NA>"]
-    return bool(filled) and sum(c.startswith("#") for c in filled) >= max(1, len(filled) // 2)
-
-
-def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str,
-               threads: bool = True):
-    """Arrow's CSV reader, every column as text; rows with the wrong number of fields are
-    skipped and listed (text, expected, actual, line).  Read again on one thread when there
-    are such rows: only then does the reader say which line each one was on."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    bad_rows: list[tuple[str, int, int, int | None]] = []
-
-    def on_bad(row) -> str:
-        bad_rows.append((row.text, row.expected_columns, row.actual_columns, row.number))
-        return "skip"
-
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad,
-                                             newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False),
-            read_options=pacsv.ReadOptions(block_size=1 << 24, use_threads=threads))
-    except pa.ArrowInvalid as exc:
-        raise InputError(f"cannot be read as CSV: {exc}", file=file) from None
-    if bad_rows and threads:
-        return _arrow_csv(data, header, delimiter, file, threads=False)
-    return table, bad_rows
-
-
-class _RowLines:
-    """The file line of each data row, worked out only when a row needs reporting: row i is on
-    line i + 2 plus the skipped lines before it, unless the file has blank lines (then the
-    lines are counted one by one)."""
-
-    def __init__(self, data: bytes, skipped: set[str], line_map: list[int] | None,
-                 skipped_lines: list[int] | None = None, offset: int = 0) -> None:
-        self.data, self.skipped, self.line_map = data, skipped, line_map
-        self.offset = offset  # data rows dropped from the front (the HXL row)
-        self.skipped_lines = sorted(skipped_lines or [])
-        self._lines: list[int] | None = None
-        self._simple: bool | None = None if line_map is None else False
-
-    def __call__(self, i: int) -> int | None:
-        i += self.offset
-        if self._simple is None:  # worked out on the first call: most files need no lines
-            self._simple = b"\n\n" not in self.data and b"\n\r\n" not in self.data
-        if self._simple:
-            # Row i is on line i + 2 + k, k the skipped lines before it: the smallest k with
-            # exactly k skipped lines at or before line i + 2 + k.
-            import bisect
-
-            k = bisect.bisect_right(self.skipped_lines, i + 2)
-            while bisect.bisect_right(self.skipped_lines, i + 2 + k) != k:
-                k = bisect.bisect_right(self.skipped_lines, i + 2 + k)
-            return i + 2 + k
-        if self._lines is None:
-            raw = self.data.decode("utf-8", "replace").split("\n")
-            lines = []
-            for n, ln in enumerate(raw[1:], 1):
-                s = ln.rstrip("\r")
-                if s.strip() and s not in self.skipped:
-                    lines.append(self.line_map[n] if self.line_map else n + 1)
-            self._lines = lines
-        return self._lines[i] if i < len(self._lines) else None
-
-
-def _bad_row_rejections(data: bytes, file: str,
-                        bad_rows: list[tuple[str, int, int, int | None]],
-                        line_map: list[int] | None = None) -> list[Rejection]:
-    """Rejections for the rows the CSV reader skipped, with their lines."""
-    out = []
-    for text, expected, actual, number in bad_rows:
-        line = None
-        if number is not None:
-            line = line_map[number - 1] if line_map and number - 1 < len(line_map) else number
-        if text.count('"') % 2:
-            why = "a broken quote (an opening \" without its closing one)"
-        else:
-            why = f"{actual} field(s) where the header has {expected}"
-        out.append(Rejection(file, line, None, why + "; the row was skipped", text[:200]))
-    return out
-
-
-def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None = None,
-              where: str = "row"):
-    """The frame of a table in a known layout, and a rejection for each row that cannot be an
-    incident.  ``lines(i)`` is the file line of data row i (None: rows are named
-    ``{where} N``)."""
-    import geopandas as gpd
-    import pandas as pd
-
-    from maps.layouts import (
-        AmbiguousDates,
-        acled_to_frame,
-        as_text,
-        columns_to_frame,
-        gdelt_to_frame,
-        ucdp_to_frame,
-    )
-    from maps.schema import INCIDENT_COLUMNS
-
-    opts = opts or _DEFAULT
-    try:
-        if layout == "acled":
-            out, problems = acled_to_frame(df)
-        elif layout == "ucdp":
-            out, problems = ucdp_to_frame(df)
-        elif layout == "gdelt":
-            out, problems = gdelt_to_frame(df)
-        elif layout == "columns":
-            out, problems = columns_to_frame(df, opts.columns or {}, dayfirst=opts.dayfirst)
-        else:
-            out, problems = _frame_columns(as_text(df))
-    except AmbiguousDates as exc:
-        raise InputError(str(exc), file=file) from None
-    except KeyError as exc:  # --columns naming a column the table does not have
-        raise InputError(str(exc.args[0]), file=file, line=1) from None
-    checks = validate_rows(out)
-    problems = pd.concat([problems, checks], ignore_index=True) if len(checks) else problems
-    bad_idx = set(problems["row"].tolist()) if len(problems) else set()
-    # The same id twice: the later rows are rejected, naming the first one's line.
-    ids = out["id"].astype("str")
-    dup = ids.duplicated(keep="first") & (ids != "")
-    if dup.any():
-        pos_all = pd.Series(range(len(out)), index=out.index)
-        first_pos = pos_all.groupby(ids.to_numpy()).first()
-        extra = []
-        for ix in dup[dup].index:
-            if ix in bad_idx:
-                continue
-            fp = int(first_pos[ids[ix]])
-            fl = lines(fp) if lines is not None else None
-            at = f"line {fl}" if fl is not None else f"{where} {fp + 1}"
-            extra.append((ix, "id", f"duplicate id {ids[ix]}: the same id as {at}"))
-        if extra:
-            problems = pd.concat([problems, pd.DataFrame(extra, columns=["row", "field",
-                                                                          "reason"])],
-                                 ignore_index=True)
-            bad_idx |= {r for r, _f, _w in extra}
-    rejections: list[Rejection] = []
-    if bad_idx:
-        rows = list(bad_idx)
-        pos = dict(zip(rows, df.index.get_indexer(rows).tolist(), strict=True))
-        first: dict[Any, tuple[str, str]] = {}
-        for row, fld, why in problems[["row", "field", "reason"]].itertuples(index=False):
-            first.setdefault(row, (fld, why))
-        for row in sorted(bad_idx, key=lambda r: pos.get(r, 0)):
-            fld, why = first[row]
-            i = pos.get(row, 0)
-            line = lines(i) if lines is not None else None
-            prefix = "" if line is not None else f"{where} {i + 1}: "
-            rejections.append(Rejection(file, line, fld, prefix + why,
-                                        str(out.loc[row, "place"]) if "place" in out else ""))
-        out = _keep_rows(out, ~out.index.isin(list(bad_idx)))
-    for c in ("fatalities_low", "fatalities_best", "fatalities_high", "wounded_best",
-              "geo_precision"):
-        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
-    out["source_count"] = pd.to_numeric(out["source_count"], errors="coerce").fillna(0).astype(
-        "int64")
-    for c in ("date_text", "place_kind", "place_note"):  # geoevents' optional columns
-        if c not in out.columns:
-            out[c] = ""
-    cols = [*INCIDENT_COLUMNS, *[c for c in out.columns if c not in INCIDENT_COLUMNS]]
-    out = out[cols].reset_index(drop=True)
-    frame = gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]),
-                             crs="EPSG:4326")
-    return frame, rejections
-
-
-def _keep_rows(df, keep):
-    """``df[keep]``, column by column with Arrow's filter for Arrow-backed columns (pandas'
-    generic take is several times slower on a million rows of text)."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    mask = pa.array(np.asarray(keep, dtype=bool))
-    idx = df.index[np.asarray(keep, dtype=bool)]
-    cols = {}
-    for c in df.columns:
-        s = df[c]
-        arr = getattr(s.array, "_pa_array", None)
-        if arr is not None and isinstance(s.dtype, pd.StringDtype):
-            cols[c] = pd.Series(pd.arrays.ArrowStringArray(pc.filter(arr, mask)), index=idx,
-                                name=c)
-        else:
-            cols[c] = s[np.asarray(keep, dtype=bool)]
-    return pd.DataFrame(cols, index=idx)
-
-
-def _frame_columns(t) -> tuple[Any, Any]:
-    """Our own CSV: typed columns, missing optional columns filled, ids made when absent."""
-    import pandas as pd
-
-    from maps.layouts import _count, _num, _problems, as_text
-    from maps.schema import INCIDENT_COLUMNS
-
-    out = t.copy()
-    n = len(out)
-    for c, typ in INCIDENT_COLUMNS.items():
-        if c not in out.columns:
-            out[c] = "" if typ == "str" else pd.NA
-    num = {}
-    for c in ("lat", "lon", "geo_precision", "fatalities_low", "fatalities_best",
-              "fatalities_high", "wounded_best", "source_count"):
-        raw = out[c].astype("str").fillna("") if n else out[c]
-        num[c] = _num(raw) if n else pd.Series(dtype="float64")
-    bad = []
-    counts = []
-    for c in ("lat", "lon", "geo_precision", "fatalities_low", "fatalities_best",
-              "fatalities_high", "wounded_best", "source_count"):
-        raw = out[c].astype("str").fillna("")
-        if c in ("lat", "lon", "geo_precision"):
-            m = num[c].isna() & (raw.str.strip() != "")
-            for ix in m[m].index:
-                bad.append((ix, c, f"{c} {str(raw.loc[ix])!r} is not a number"))
-            out[c] = num[c]
-        else:
-            out[c], checks = _count(raw, c)
-            counts.extend(checks)
-    cp = _problems(counts)
-    bad.extend(cp.itertuples(index=False, name=None))
-    out["source_count"] = out["source_count"].fillna(0)
-    # A hand-made table may leave out the end date and the precision: one day, or a range.
-    start = out["date_start"].astype("str").fillna("").str.strip()
-    end = out["date_end"].astype("str").fillna("").str.strip()
-    end = end.where(end != "", start)
-    prec = out["date_precision"].astype("str").fillna("").str.strip()
-    guess = pd.Series(["day"] * n, index=out.index).where(start == end, "range").where(
-        start != "", "unknown")
-    out["date_start"], out["date_end"] = start, end
-    out["date_precision"] = prec.where(prec != "", guess)
-    for c in ("casualties_json", "claims_json", "sources_json"):
-        col = out[c].astype("str").fillna("")
-        for ix, v in col[col.str.strip() != ""].items():
-            try:
-                ok = isinstance(json.loads(v), list)
-            except json.JSONDecodeError as exc:
-                bad.append((ix, c, f"{c} is not valid JSON ({exc.msg})"))
-                continue
-            if not ok:
-                bad.append((ix, c, f"{c} must be a JSON list"))
-        out[c] = col.where(col.str.strip() != "", "[]")
-    problems = pd.DataFrame(bad, columns=["row", "field", "reason"])
-    # Rows without an id get one from their content.
-    ids = out["id"].astype("str").fillna("")
-    if (ids.str.strip() == "").any():
-        from ..frames import incident_from_row
-
-        for ix in ids[ids.str.strip() == ""].index:
-            with contextlib.suppress(IncidentError, ValueError, TypeError):
-                out.loc[ix, "id"] = incident_from_row(
-                    {k: out.loc[ix, k] for k in out.columns if k != "id"}).id
-        ids = out["id"].astype("str").fillna("").str.strip()
-        if (ids == "").any():  # not an incident the model can build: an id from the row text
-            from maps.layouts import content_ids
-
-            made = content_ids(as_text(t), "inc-", (ids == "").to_numpy(dtype=bool))
-            out["id"] = ids.where(ids != "", made.astype(str))
-    return out, problems
-
-
-def validate_rows(frame) -> Any:
-    """Rows of a frame that cannot be incidents: (row, field, reason).  The checks are
-    vectorised; messages are written only for the rows that fail."""
-    import pandas as pd
-
-    from maps.schema import DATE_PRECISIONS
-
-    from ..model import EVENT_TYPES
-
-    f = frame
-    checks: list[tuple[Any, str, str]] = []
-
-    def add(mask, fld: str, message) -> None:
-        mask = pd.Series(mask, index=f.index).fillna(False).astype(bool)
-        if mask.any():
-            for ix in mask[mask].index:
-                checks.append((ix, fld, message(ix)))
-
-    lat = pd.to_numeric(f["lat"], errors="coerce")
-    lon = pd.to_numeric(f["lon"], errors="coerce")
-    add(lat.isna(), "latitude", lambda ix: "no latitude: the row cannot be placed")
-    add(lon.isna() & lat.notna(), "longitude", lambda ix: "no longitude: the row cannot be placed")
-    add(lat.notna() & ((lat < -90) | (lat > 90)), "latitude",
-        lambda ix: f"latitude {lat[ix]} is outside -90..90")
-    add(lon.notna() & ((lon < -180) | (lon > 180)), "longitude",
-        lambda ix: f"longitude {lon[ix]} is outside -180..180")
-    prec, start, end = f["date_precision"], f["date_start"], f["date_end"]
-    add(~prec.isin(DATE_PRECISIONS), "date_precision",
-        lambda ix: f"date_precision {prec[ix]!r} is not one of {', '.join(DATE_PRECISIONS)}")
-    iso = r"^\d{4}-\d{2}-\d{2}$"
-    s_ok = start.astype("str").str.match(iso).fillna(False).astype(bool)
-    e_ok = (end.astype("str").str.match(iso).fillna(False) | (end == "")).astype(bool)
-    add((prec != "unknown") & ~s_ok, "date_start",
-        lambda ix: f"date_start {start[ix]!r} is not a date (YYYY-MM-DD)")
-    add(~e_ok, "date_end", lambda ix: f"date_end {end[ix]!r} is not a date")
-    both = s_ok & (end != "")
-    add(both & (start > end), "date_end",
-        lambda ix: f"date_end {end[ix]} is before date_start {start[ix]}")
-    # A date after tomorrow (any time zone's today) is a typing or export error (2099).
-    from datetime import date, timedelta
-
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    add(s_ok & (start > tomorrow), "date_start",
-        lambda ix: f"date_start {start[ix]} is in the future")
-    add(~(s_ok & (start > tomorrow)) & e_ok & (end != "") & (end > tomorrow), "date_end",
-        lambda ix: f"date_end {end[ix]} is in the future")
-    gp = pd.to_numeric(f["geo_precision"], errors="coerce")
-    add(gp.notna() & ~gp.isin([1, 2, 3]), "geo_precision",
-        lambda ix: f"geo_precision {gp[ix]} is not 1, 2 or 3")
-    et = f["event_type"]
-    add((et != "") & ~et.isin(list(EVENT_TYPES)), "event_type",
-        lambda ix: f"event_type {et[ix]!r} is not an ACLED event type")
-    lo, be, hi = (pd.to_numeric(f[c], errors="coerce") for c in
-                  ("fatalities_low", "fatalities_best", "fatalities_high"))
-    for name, v in (("fatalities_low", lo), ("fatalities_best", be), ("fatalities_high", hi)):
-        add(v.notna() & (v < 0), name, lambda ix, v=v, name=name: f"{name} {v[ix]} is negative")
-    add(be.notna() & lo.notna() & (be < lo), "fatalities_best",
-        lambda ix: f"best {be[ix]} is below low {lo[ix]}")
-    add(be.notna() & hi.notna() & (be > hi), "fatalities_best",
-        lambda ix: f"best {be[ix]} is above high {hi[ix]}")
-    return pd.DataFrame(checks, columns=["row", "field", "reason"])
-
-
 def _read_geojson(path: Path, doc: dict, warnings: list[str]) -> TableRead:
     """GeoJSON features: properties in our layout (the exporter's) or ACLED/UCDP columns."""
     import pandas as pd
@@ -782,26 +428,25 @@ def read_incidents(path: str | Path) -> tuple[list[Incident], list[Rejection]]:
 
 
 # ------------------------------------------------------------------------------------ writing
-FORMATS = ("json", "yaml", "csv", "acled", "ucdp", "geojson")
+FORMATS = ("json", "yaml", "csv", "acled", "ucdp", "geojson")  # maps.writers: "extract"
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
-    if fmt:
-        if fmt not in FORMATS:
-            raise InputError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-        return fmt
-    suffix = Path(path).suffix.lower()
-    by = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".geojson": "geojson"}
-    if suffix not in by:
-        raise InputError(f"cannot tell the format of {Path(path).name!r}: use .json, .yaml, "
-                         ".csv or .geojson, or --format")
-    return by[suffix]
+    """The format incidents are written in (:func:`maps.writers.format_for`, ``extract``: .json
+    is the incident model, .geojson GeoJSON, .csv ours unless ``fmt`` is acled or ucdp)."""
+    from maps.writers import format_for as _format_for
+
+    return _format_for("extract", path, fmt, error=InputError)
 
 
 def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | None = None,
-                    extra: dict[str, Any] | None = None) -> None:
+                    extra: dict[str, Any] | None = None, overwrite: bool = False,
+                    inputs: Iterable[str | Path] = ()) -> None:
     """Write incidents: JSON/YAML (the model), CSV (our columns, or ACLED's / UCDP's),
-    GeoJSON.  Written atomically (a temporary file renamed), deterministic."""
+    GeoJSON.  Written by :func:`maps.writers.write_file` (atomic; an existing file only with
+    ``overwrite``, never one of ``inputs``), deterministic."""
+    from maps.writers import write_file
+
     kind = format_for(path, fmt)
     p = Path(path)
     if kind in ("json", "yaml"):
@@ -814,18 +459,23 @@ def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | N
             import yaml
 
             text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-        atomic_write(p, text.encode("utf-8"))
+        write_file(p, text, overwrite=overwrite, inputs=inputs, what="incidents",
+                   error=InputError)
         return
     from ..frames import incidents_frame
 
     frame = incidents_frame([i for i in incidents if i.location.placed])
-    write_frame(frame, p, fmt=kind)
+    write_frame(frame, p, fmt=kind, overwrite=overwrite, inputs=inputs)
 
 
-def write_frame(frame, path: str | Path, *, fmt: str = "csv") -> None:
+def write_frame(frame, path: str | Path, *, fmt: str = "csv", overwrite: bool = False,
+                inputs: Iterable[str | Path] = ()) -> None:
+    from maps.writers import write_file
+
     p = Path(path)
     if fmt == "geojson":
-        atomic_write(p, frame_geojson(frame).encode("utf-8"))
+        write_file(p, frame_geojson(frame), overwrite=overwrite, inputs=inputs,
+                   what="incidents", error=InputError)
         return
     from maps.layouts import frame_to_acled, frame_to_ucdp
 
@@ -836,7 +486,8 @@ def write_frame(frame, path: str | Path, *, fmt: str = "csv") -> None:
         df = frame_to_ucdp(df)
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")
-    atomic_write(p, buf.getvalue().encode("utf-8"))
+    write_file(p, buf.getvalue(), overwrite=overwrite, inputs=inputs, what="incidents",
+               error=InputError)
 
 
 def frame_geojson(frame) -> str:

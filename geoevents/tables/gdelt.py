@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from gazetteer import InputError
 
-from ..pipeline import Rejection
+from ..model import Rejection
 
 _HEAD = re.compile(rb"^\d+\t\d{8}\t")
 
@@ -96,7 +96,7 @@ def iter_gdelt(fh: BinaryIO, file: str, opts: Any, block_size: int = 1 << 24,
                 column_types={c: pa.string() for c in names}, strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise InputError(f"cannot be read as GDELT events: {exc}", file=file) from None
-    from . import _to_frame
+    from .core import _to_frame
 
     seen = 0  # data rows (read or skipped) before this block
     good = 0  # rows read (not skipped) before this block
@@ -161,7 +161,7 @@ def read_gdelt_stream(fh: BinaryIO, file: str, opts: Any) -> Any:
     import geopandas as gpd
     import pandas as pd
 
-    from . import TableRead
+    from .core import TableRead
 
     frames, rejections = [], []
     warnings: list[str] = []
@@ -175,7 +175,7 @@ def read_gdelt_stream(fh: BinaryIO, file: str, opts: Any) -> Any:
     if frames:
         out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
     else:
-        from . import _to_frame
+        from .core import _to_frame
 
         out, _ = _to_frame(pd.DataFrame(columns=["GLOBALEVENTID"]), "gdelt", file, None, opts)
     return TableRead(out, "gdelt", rejections, warnings, rows, left_out)

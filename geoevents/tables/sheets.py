@@ -94,7 +94,7 @@ def _from_rows(file: str, header: list[str], body: list[list[str]], first_line: 
 
     from maps.layouts import ACLED_REQUIRED, UCDP_REQUIRED
 
-    from . import TableRead, _is_hxl_row, _to_frame
+    from .core import TableRead, _is_hxl_row, _to_frame
 
     names = [h.strip() if layout == "columns" else h.strip().lower() for h in header]
     dup = sorted({h for h in names if h and names.count(h) > 1})
@@ -159,7 +159,7 @@ def read_records(path: Path, records: list, warnings: list[str], opts: Any):
 
     from maps.layouts import detect_layout
 
-    from ..pipeline import Rejection
+    from ..model import Rejection
 
     file = str(path)
     header: list[str] = []

@@ -247,6 +247,180 @@
     map.getContainer().appendChild(box);
   }
 
+  // ---- the basemap: one set of layers per zoom band ------------------------------------
+  function drawBasemap(map, groups, D, api) {
+    var B = D.base, baseR = L.svg({ pane: "geBase", padding: 0.5 });
+    var bands = B.bands.map(function (b) {
+      var g = L.layerGroup();
+      L.geoJSON(b.countries, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: { color: D.style.landEdge, weight: 1, fillColor: D.style.land, fillOpacity: 1 }
+      }).addTo(g);
+      L.geoJSON(b.lakes, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: { color: D.style.river, weight: 0.5, fillColor: D.style.water, fillOpacity: 1 }
+      }).addTo(g);
+      L.geoJSON(b.rivers, {
+        pane: "geBase", renderer: baseR, interactive: false,
+        style: function (f) {
+          return { color: D.style.river, weight: f.properties.rank <= 4 ? 2 : 1.2, opacity: 0.9 };
+        }
+      }).addTo(g);
+      return { z: b.z, layer: g, data: b };
+    });
+    var current = null;
+    function bandFor(z) {
+      var pick = bands[0];
+      bands.forEach(function (b) { if (z >= b.z) { pick = b; } });
+      return pick;
+    }
+    function switchBand() {
+      var b = bandFor(map.getZoom());
+      if (b !== current) {
+        if (current) { groups.base.removeLayer(current.layer); }
+        groups.base.addLayer(b.layer);
+        current = b;
+      }
+      return b;
+    }
+    var labels = makeLabeller(map, groups.labels || groups.base, D, bandFor, api);
+    map.on("zoomend", switchBand);
+    map.on("zoomend moveend", labels.place);
+    switchBand();
+    api.placeLabels = labels.place;
+    api.band = function () { return bands.indexOf(current); };
+    api.labelsPlaced = labels.placed;
+  }
+
+  // Labels placed as a cartographer would: most important first, each where it overlaps no
+  // label already placed (tried right, then left of its point); what does not fit is left out.
+  function makeLabeller(map, group, D, bandFor, api) {
+    var B = D.base, layer = L.layerGroup().addTo(group), dotR = L.svg({ pane: "geLabels" });
+    var canvas = document.createElement("canvas"), ctx = canvas.getContext("2d");
+    var family = window.getComputedStyle(map.getContainer()).fontFamily || "sans-serif";
+    var widths = {};
+    function width(text, font, spacing) {
+      var k = font + "|" + spacing + "|" + text, v = widths[k];
+      if (v === undefined) {
+        ctx.font = font + " " + family;
+        v = widths[k] = ctx.measureText(text).width + spacing * text.length;
+      }
+      return v;
+    }
+    var placed = [];
+    function place() {
+      layer.clearLayers();
+      placed = [];
+      if (!map.hasLayer(layer)) { return; }
+      var z = map.getZoom(), size = map.getSize(), taken = [], band = bandFor(z).data;
+      var pad = 2, box0 = map.getContainer().getBoundingClientRect();
+      // The map's own panels and the incidents drawn are obstacles: no label under them.
+      var panels = map.getContainer().querySelectorAll(
+        ".ge-title-panel, .ge-legend, .leaflet-control-layers, .leaflet-control-zoom, " +
+        ".leaflet-control-scale, .leaflet-control-attribution");
+      Array.prototype.forEach.call(panels, function (e) {
+        var r = e.getBoundingClientRect();
+        if (r.width && r.height) {
+          taken.push([r.left - box0.left - 4, r.top - box0.top - 4, r.right - box0.left + 4,
+            r.bottom - box0.top + 4]);
+        }
+      });
+      // Zone labels (drawn with their zones) come first; one that would cover another is hidden.
+      var zl = map.getContainer().querySelectorAll(".ge-zone-label");
+      Array.prototype.forEach.call(zl, function (e) {
+        e.style.visibility = "";
+        var r = e.getBoundingClientRect();
+        var b = [r.left - box0.left - 2, r.top - box0.top - 2, r.right - box0.left + 2,
+          r.bottom - box0.top + 2];
+        if (!r.width) { return; }
+        if (taken.some(function (t) { return b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]; })) {
+          e.style.visibility = "hidden";
+        } else {
+          taken.push(b);
+        }
+      });
+      var m0 = taken.length;
+      if (api.obstacles) { Array.prototype.push.apply(taken, api.obstacles()); }
+      var m1 = taken.length;  // taken[m0..m1): incident markers (a place's dot may lie under one)
+      function free(b, skipFrom, skipTo) {
+        if (b[0] < 0 || b[1] < 0 || b[2] > size.x || b[3] > size.y) { return false; }
+        for (var i = 0; i < taken.length; i++) {
+          if (i >= skipFrom && i < skipTo) { continue; }
+          var t = taken[i];
+          if (b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]) { return false; }
+        }
+        return true;
+      }
+      var seen = {};  // water names placed: one label per name within 350 px
+      function put(lat, lon, text, cls, font, h, spacing, anchors, dot) {
+        var p = map.latLngToContainerPoint([lat, lon]);
+        if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) { return; }
+        if (!dot && seen[text] && seen[text].some(function (q) { return q.distanceTo(p) < 350; })) {
+          return;
+        }
+        var w = width(text, font, spacing);
+        var dotBox = [p.x - 4, p.y - 4, p.x + 4, p.y + 4];
+        if (dot && !free(dotBox, m0, m1)) { return; }
+        // Each anchor (right, left, above, below the point) near, then farther out, to clear a
+        // marker drawn on the place.
+        var tries = [];
+        anchors.forEach(function (an) { tries.push([an, 6]); });
+        if (dot) { [14, 28, 36].forEach(function (o) { anchors.forEach(function (an) { tries.push([an, o]); }); }); }
+        for (var a = 0; a < tries.length; a++) {
+          var an = tries[a][0], off = tries[a][1];
+          var dx = an === "c" || an === "t" || an === "b" ? -w / 2 : (an === "r" ? off : -off - w);
+          var dy = an === "t" ? -h / 2 - off + 1 : (an === "b" ? h / 2 + off - 1 : 0);
+          var b = [p.x + dx - pad, p.y + dy - h / 2 - pad, p.x + dx + w + pad,
+            p.y + dy + h / 2 + pad];
+          if (free(b)) {
+            taken.push(b);
+            if (dot) {
+              taken.push(dotBox);
+              L.circleMarker([lat, lon], {
+                pane: "geLabels", renderer: dotR, radius: dot > 1 ? 3.5 : 2.5, color: "#ffffff",
+                weight: 1, fillColor: D.style.place, fillOpacity: 1, interactive: false
+              }).addTo(layer);
+            }
+            var t = el("span", cls, text);
+            t.style.transform = "translate(" + dx.toFixed(1) + "px," + (dy - h / 2).toFixed(1) + "px)";
+            t.style.height = h + "px";
+            t.style.lineHeight = h + "px";
+            if (!dot) { (seen[text] = seen[text] || []).push(p); }
+            L.marker([lat, lon], {
+              pane: "geLabels", interactive: false, keyboard: false,
+              icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
+            }).addTo(layer);
+            placed.push(text);
+            return;
+          }
+        }
+      }
+      function town(p) {
+        var major = p[4] >= 100000 || p[5];
+        put(p[0], p[1], p[2], "ge-place-label" + (major ? " ge-place-major" : ""),
+          major ? "600 12px" : "11px", major ? 15 : 14, 0, ["r", "l", "t", "b"], p[5] ? 2 : 1);
+      }
+      // Capitals and cities of a million first, then the countries, then the other places.
+      var places = B.places || [];
+      places.forEach(function (p) { if (z >= p[3] && (p[5] || p[4] >= 1000000)) { town(p); } });
+      (B.countryLabels || []).forEach(function (c) {
+        put(c[0], c[1], c[2].toUpperCase(), "ge-country-label", "600 13px", 16, 2, ["c", "t", "b"], 0);
+      });
+      places.forEach(function (p) {
+        if (z < p[3] || p[5] || p[4] >= 1000000) { return; }
+        town(p);
+      });
+      (band.lakeLabels || []).forEach(function (c) {
+        put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c"], 0);
+      });
+      (band.riverLabels || []).forEach(function (c) {
+        put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c"], 0);
+      });
+    }
+    map.on("overlayadd overlayremove", function () { window.setTimeout(place, 0); });
+    return { place: place, placed: function () { return placed.slice(); } };
+  }
+
   window.geoeventsMap = function (map, groups, dataNode) {
     var api = { ready: false, timings: { start: performance.now() } };
     window.geoevents = api;
@@ -290,42 +464,7 @@
     pane("geZoneLabels", 396, true);
 
     // Basemap -------------------------------------------------------------------------------
-    var baseR = L.svg({ pane: "geBase", padding: 0.5 });
-    var B = D.base;
-    if (B && groups.base) {
-      L.geoJSON(B.countries, {
-        pane: "geBase", renderer: baseR, interactive: false,
-        style: { color: D.style.landEdge, weight: 1, fillColor: D.style.land, fillOpacity: 1 }
-      }).addTo(groups.base);
-      L.geoJSON(B.lakes, {
-        pane: "geBase", renderer: baseR, interactive: false,
-        style: { color: D.style.river, weight: 0.5, fillColor: D.style.water, fillOpacity: 1 }
-      }).addTo(groups.base);
-      L.geoJSON(B.rivers, {
-        pane: "geBase", renderer: baseR, interactive: false,
-        style: function (f) {
-          return { color: D.style.river, weight: f.properties.rank <= 4 ? 2 : 1.2, opacity: 0.9 };
-        }
-      }).addTo(groups.base);
-      (B.countryLabels || []).forEach(function (c) {
-        var t = el("span", "ge-country-label", c[2]);
-        L.marker([c[0], c[1]], {
-          pane: "geLabels", interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
-        }).addTo(groups.labels || groups.base);
-      });
-      (B.places || []).forEach(function (p) {
-        L.circleMarker([p[0], p[1]], {
-          pane: "geLabels", renderer: L.svg({ pane: "geLabels" }), radius: p[4] ? 3.5 : 2.5,
-          color: "#ffffff", weight: 1, fillColor: D.style.place, fillOpacity: 1, interactive: false
-        }).addTo(groups.labels || groups.base);
-        var t = el("span", "ge-place-label" + (p[3] <= 4 ? " ge-place-major" : ""), p[2]);
-        L.marker([p[0], p[1]], {
-          pane: "geLabels", interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "ge-label-icon ge-place-icon", html: t, iconSize: null })
-        }).addTo(groups.labels || groups.base);
-      });
-    }
+    if (D.base && groups.base) { drawBasemap(map, groups, D, api); }
 
     // Zones and lines -----------------------------------------------------------------------
     var timed = [];  // {layer, group, from, to, shown}
@@ -364,12 +503,12 @@
       }).bindTooltip(function () {
         var d = el("div", "ge-tip");
         add(d, el("b", null, ln.name || ln.id));
-        if (ln.party_left || ln.party_right) {
-          add(d, el("div", null, "left bank" + (ln.side_left ? " (" + ln.side_left + ")" : "") +
-            ": " + (ln.party_left || "?")));
-          add(d, el("div", null, "right bank" + (ln.side_right ? " (" + ln.side_right + ")" : "") +
-            ": " + (ln.party_right || "?")));
-        }
+        [["left", ln.side_left, ln.party_left], ["right", ln.side_right, ln.party_right]]
+          .forEach(function (b) {
+            if (b[2]) {
+              add(d, el("div", null, b[0] + " bank" + (b[1] ? " (" + b[1] + ")" : "") + ": " + b[2]));
+            }
+          });
         add(d, el("div", "ge-muted", validity(ln.valid_from, ln.valid_to)));
         return d;
       }, { sticky: true });
@@ -390,21 +529,34 @@
     add(panel, el("div", "ge-title", D.title));
     if (D.subtitle) { add(panel, el("div", "ge-subtitle", D.subtitle)); }
     var filt = add(panel, el("div", "ge-filter"));
-    var fromIn, toIn;
+    var fromIn, toIn, playBtn, timer = null, week = -1;
     if (range) {
+      // Plain text fields in ISO form (YYYY-MM-DD): a browser's date picker would show the
+      // reader's locale (mm/dd/yyyy in the US) while everything else on the map is ISO.
       add(filt, el("label", null, "From ")).setAttribute("for", "ge-from");
-      fromIn = add(filt, el("input"));
+      fromIn = add(filt, el("input", "ge-date"));
       add(filt, el("label", null, " to ")).setAttribute("for", "ge-to");
-      toIn = add(filt, el("input"));
+      toIn = add(filt, el("input", "ge-date"));
       [[fromIn, "ge-from", range[0]], [toIn, "ge-to", range[1]]].forEach(function (a) {
-        a[0].type = "date"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
-        a[0].min = dayToIso(range[0]); a[0].max = dayToIso(range[1]);
-        a[0].addEventListener("input", onDates);
-        a[0].addEventListener("change", onDates);
+        a[0].type = "text"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
+        a[0].setAttribute("inputmode", "numeric");
+        a[0].setAttribute("pattern", "\\d{4}-\\d{2}-\\d{2}");
+        a[0].setAttribute("placeholder", "YYYY-MM-DD");
+        a[0].setAttribute("size", "10");
+        a[0].setAttribute("maxlength", "10");
+        a[0].setAttribute("spellcheck", "false");
+        a[0].setAttribute("aria-label", (a[1] === "ge-from" ? "first" : "last") + " day shown (YYYY-MM-DD)");
+        a[0].addEventListener("input", function () { stop(); onDates(); });
+        a[0].addEventListener("change", function () { stop(); onDates(); });
       });
+      playBtn = add(filt, el("button", "ge-play", "▶ Play"));
+      playBtn.type = "button";
+      playBtn.title = "Step through the period week by week";
+      playBtn.addEventListener("click", function () { if (timer) { stop(); } else { play(); } });
       var all = add(filt, el("button", "ge-all", "All dates"));
       all.type = "button";
       all.addEventListener("click", function () {
+        stop(); week = -1;
         fromIn.value = dayToIso(range[0]); toIn.value = dayToIso(range[1]); onDates();
       });
     }
@@ -414,8 +566,40 @@
     map.getContainer().appendChild(panel);
 
     function onDates() {
-      var a = isoToDay(fromIn.value), b = isoToDay(toIn.value);
+      var a = isoToDay(fromIn.value.trim()), b = isoToDay(toIn.value.trim());
+      fromIn.classList.toggle("ge-invalid", a === null && fromIn.value.trim() !== "");
+      toIn.classList.toggle("ge-invalid", b === null && toIn.value.trim() !== "");
+      if ((a === null && fromIn.value.trim() !== "") || (b === null && toIn.value.trim() !== "")) {
+        return;  // half-typed: keep what is shown
+      }
       apply(a, b);
+    }
+
+    // Playback: a one-week window moving through the period, one step every 0.8 s.
+    function weeks() { return Math.floor((range[1] - range[0]) / 7) + 1; }
+    function showWeek(k) {
+      week = k;
+      var a = range[0] + 7 * k, b = Math.min(range[1], a + 6);
+      fromIn.value = dayToIso(a); toIn.value = dayToIso(b);
+      apply(a, b);
+    }
+    function step() {
+      if (!range) { return false; }
+      var k = week + 1;
+      if (k >= weeks()) { stop(); return false; }
+      showWeek(k);
+      return true;
+    }
+    function play() {
+      if (week + 1 >= weeks()) { week = -1; }
+      playBtn.textContent = "❚❚ Pause";
+      playBtn.classList.add("ge-playing");
+      step();
+      timer = window.setInterval(function () { if (!step()) { stop(); } }, 800);
+    }
+    function stop() {
+      if (timer) { window.clearInterval(timer); timer = null; }
+      if (playBtn) { playBtn.textContent = "▶ Play"; playBtn.classList.remove("ge-playing"); }
     }
 
     // Incidents -----------------------------------------------------------------------------
@@ -428,6 +612,8 @@
     function radius(f) {
       return f === null || f <= 0 ? sz.base : Math.min(sz.max, sz.base + sz.scale * Math.sqrt(f));
     }
+    var controlDrawn = (D.lines || []).length > 0 || (D.zones || []).length > 0 ||
+      (D.areas || []).length > 0;
     var popupOptions = { maxWidth: 400, minWidth: 260, maxHeight: 440, className: "ge-popup-wrap",
       autoPanPaddingTopLeft: [10, (panel.offsetHeight || 0) + 20] };
     var markers = new Array(n), areas = new Array(n), shown = new Array(n);
@@ -456,13 +642,28 @@
       shown[i] = false;
     }
 
+    // Screen boxes of the incidents shown (SVG maps only: a canvas map has too many), for
+    // the labels to keep clear of.
+    api.obstacles = function () {
+      var out = [];
+      if (useCanvas) { return out; }
+      var size = map.getSize();
+      for (var k = 0; k < n; k++) {
+        if (!shown[k]) { continue; }
+        var p = map.latLngToContainerPoint(markers[k].getLatLng()), r = markers[k].getRadius() + 2;
+        if (p.x < -r || p.y < -r || p.x > size.x + r || p.y > size.y + r) { continue; }
+        out.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+      }
+      return out;
+    };
+
     // An incident's details, by name, from the positional record in the data.
     function rec(i) {
       var packed = inc.x[i], x = {}, f = D.xf;
       for (var k = 0; k < f.length; k++) { x[f[k]] = k < packed.length ? packed[k] : null; }
       x.a = x.a || [null, null, null];
       x.cas = x.cas || []; x.cl = x.cl || []; x.pl = x.pl || ""; x.no = x.no || "";
-      x.ds = str(x.ds); x.de = str(x.de);
+      x.ds = str(x.ds); x.de = str(x.de); x.nm = str(x.nm); x.cn = str(x.cn);
       x.src = (x.src || []).map(function (s) { return [s[0], s[1], str(s[2]), s[3]]; });
       return x;
     }
@@ -477,18 +678,36 @@
     function tooltipFor(layer) {
       var i = layer.geIndex, x = rec(i);
       var d = el("div", "ge-tip");
-      add(d, el("b", null, str(x.pr) || x.pl || "(unknown place)"));
+      add(d, el("b", null, placeName(x)));
       add(d, el("div", null, dateText(x) + " · " + types[inc.t[i]].name));
       if (inc.f[i] !== null) { add(d, el("div", null, inc.f[i] + " killed (best estimate)")); }
       return d;
     }
 
     function dateText(x) {
-      var a = x.ds || "?", b = x.de || a, p = str(x.dp);
-      return (a === b ? a : a + " – " + b) + (p ? " (" + p + ")" : "");
+      var a = x.ds, b = x.de || a, p = str(x.dp);
+      if (!a && !b) { return "date unknown"; }
+      if (!a) { return "by " + b; }
+      return (a === b ? a : a + " – " + b) + (p && p !== "unknown" ? " (" + p + ")" : "");
     }
 
-    function fig(v) { return v === null || v === undefined ? "–" : String(v); }
+    function placeName(x) { return x.nm || str(x.pr) || x.pl || "place unknown"; }
+
+    // "78", "78 (70–90)", "at least 3", "up to 12": never an empty cell.
+    function figureText(lo, best, hi) {
+      if (best !== null && best !== undefined) {
+        var r = (lo !== null && lo !== undefined && lo !== best) ||
+          (hi !== null && hi !== undefined && hi !== best);
+        return String(best) + (r ? " (" + (lo !== null && lo !== undefined ? lo : best) + "–" +
+          (hi !== null && hi !== undefined ? hi : best) + ")" : "");
+      }
+      if (lo !== null && lo !== undefined && hi !== null && hi !== undefined) {
+        return lo === hi ? String(lo) : lo + "–" + hi;
+      }
+      if (lo !== null && lo !== undefined) { return "at least " + lo; }
+      if (hi !== null && hi !== undefined) { return "up to " + hi; }
+      return null;
+    }
 
     function row(tbody, label, value) {
       if (value === null || value === undefined || value === "") { return null; }
@@ -499,6 +718,63 @@
       return tr;
     }
 
+    function controlText(x) {
+      if (!x.z) { return null; }
+      var zt;
+      if (x.z[5]) {
+        zt = "near the line" + (x.z[4] !== null ? " (" + x.z[4] + " km)" : "") +
+          ": within its own location uncertainty, side not assigned" +
+          (str(x.z[0]) ? " (nearest zone: " + str(x.z[0]) + ")" : "");
+      } else if (str(x.z[0])) {
+        zt = str(x.z[0]) + " zone" + (str(x.z[2]) ? ", " + str(x.z[2]) + " side" : "") +
+          (str(x.z[1]) ? " (" + str(x.z[1]) + " bank)" : "") +
+          (x.z[4] !== null ? ", " + x.z[4] + " km from the line" : "");
+      } else {
+        zt = "outside the zones drawn (or the line's dates)";
+      }
+      return zt + (str(x.z[3]) ? " — line " + str(x.z[3]) : "");
+    }
+
+    // Casualties: one row per side and kind with each source's figure; the quotes go once
+    // per source, under the table.
+    function casualtyTable(root, x) {
+      var rows = [], quotes = [], seenQuote = {};
+      (x.src || []).forEach(function (s) { if (s[3]) { seenQuote[s[3]] = true; } });
+      x.cas.forEach(function (c) {
+        var fig = figureText(c[2], c[3], c[4]);
+        var who = str(c[5]);
+        if (c[6] && !seenQuote[c[6]]) {
+          seenQuote[c[6]] = true;
+          quotes.push([who, c[6]]);
+        }
+        if (fig === null) { return; }
+        rows.push([str(c[0]) || "side not stated", str(c[1]) || "killed", fig, who]);
+      });
+      if (!rows.length && !quotes.length) { return; }
+      add(root, el("div", "ge-pop-h", "Casualties by side"));
+      if (rows.length) {
+        var anySource = rows.some(function (r) { return r[3]; });
+        var t = add(root, el("table", "ge-cas"));
+        var hr = add(add(t, el("thead")), el("tr"));
+        ["Side", "", "Figure"].concat(anySource ? ["Per"] : []).forEach(function (h) {
+          add(hr, el("th", null, h));
+        });
+        var tb = add(t, el("tbody"));
+        rows.forEach(function (r) {
+          var tr = add(tb, el("tr"));
+          add(tr, el("td", null, r[0]));
+          add(tr, el("td", null, r[1]));
+          add(tr, el("td", "ge-num", r[2]));
+          if (anySource) { add(tr, el("td", null, r[3] || "not attributed")); }
+        });
+      }
+      quotes.forEach(function (q) {
+        var b = add(root, el("blockquote", "ge-quote ge-cas-quote"));
+        if (q[0]) { add(b, el("b", null, q[0] + ": ")); }
+        add(b, document.createTextNode("“" + q[1] + "”"));
+      });
+    }
+
     function buildPopup(i) {
       var x = rec(i), ty = types[inc.t[i]];
       var root = el("div", "ge-popup");
@@ -506,12 +782,15 @@
       var head = add(root, el("div", "ge-pop-head"));
       add(head, swatch(ty.shape, ty.color, { hollow: inc.p[i] >= 2 }));
       add(head, el("span", "ge-pop-type", ty.name + (str(x.st) ? " · " + str(x.st) : "")));
-      add(root, el("div", "ge-pop-title", str(x.pr) || x.pl || "(unknown place)"));
+      add(root, el("div", "ge-pop-title", placeName(x)));
       var tbody = add(add(root, el("table", "ge-kv")), el("tbody"));
       row(tbody, "Date", dateText(x));
-      row(tbody, "As written", x.pl);
-      var res = [str(x.pr), str(x.a1), str(x.cc)].filter(Boolean).join(", ");
-      row(tbody, "Resolved", res + (str(x.pid) ? " [" + str(x.pid) + "]" : ""));
+      row(tbody, "Area", [str(x.a1), x.cn || str(x.cc)].filter(Boolean).join(", "));
+      row(tbody, "As written", x.pl && x.pl !== placeName(x) ? x.pl : "");
+      if (str(x.pr) && str(x.pr) !== placeName(x) || str(x.pid)) {
+        row(tbody, "Gazetteer", [str(x.pr), str(x.pid) ? "[" + str(x.pid) + "]" : ""]
+          .filter(Boolean).join(" "));
+      }
       var prec = D.precLabel[inc.p[i]] || ("geo_precision " + inc.p[i]);
       if (inc.p[i] >= 2 && D.precRadiusKm[inc.p[i]]) {
         prec += " — drawn as a dashed ring of about " + D.precRadiusKm[inc.p[i]] + " km";
@@ -521,53 +800,17 @@
       var actors = [str(x.a[0]), str(x.a[1])].filter(Boolean).join(" vs ");
       if (str(x.a[2])) { actors += (actors ? "; " : "") + "with " + str(x.a[2]); }
       row(tbody, "Actors", actors);
-      if (x.fb !== null || x.fl !== null || x.fh !== null) {
-        row(tbody, "Fatalities", "best " + fig(x.fb) + " (low " + fig(x.fl) + ", high " + fig(x.fh) + ")");
-      }
-      if (x.w !== null) { row(tbody, "Wounded", "best " + fig(x.w)); }
-      if (x.z) {
-        var zt;
-        if (x.z[5]) {
-          zt = "near the line" + (x.z[4] !== null ? " (" + x.z[4] + " km)" : "") +
-            ": within its own location uncertainty, side not assigned" +
-            (str(x.z[0]) ? " (nearest zone: " + str(x.z[0]) + ")" : "");
-        } else if (str(x.z[0])) {
-          zt = str(x.z[0]) + " zone" + (str(x.z[2]) ? ", " + str(x.z[2]) + " side" : "") +
-            (str(x.z[1]) ? " (" + str(x.z[1]) + " bank)" : "") +
-            (x.z[4] !== null ? ", " + x.z[4] + " km from the line" : "");
-        } else {
-          zt = "no side (outside the zones or the line's dates)";
-        }
-        row(tbody, "Control", zt + (str(x.z[3]) ? " — line " + str(x.z[3]) : ""));
-      }
+      row(tbody, "Killed", figureText(x.fl, x.fb, x.fh));
+      row(tbody, "Wounded", x.w !== null && x.w !== undefined ? String(x.w) : null);
+      if (controlDrawn) { row(tbody, "Control", controlText(x)); }
 
-      if (x.cas && x.cas.length) {
-        add(root, el("div", "ge-pop-h", "Casualties by side and source"));
-        var t = add(root, el("table", "ge-cas"));
-        var hr = add(add(t, el("thead")), el("tr"));
-        ["Side", "", "Low", "Best", "High", "Source"].forEach(function (h) { add(hr, el("th", null, h)); });
-        var tb = add(t, el("tbody"));
-        x.cas.forEach(function (c) {
-          var tr = add(tb, el("tr"));
-          add(tr, el("td", null, str(c[0]) || "?"));
-          add(tr, el("td", null, str(c[1])));
-          add(tr, el("td", "ge-num", fig(c[2])));
-          add(tr, el("td", "ge-num", fig(c[3])));
-          add(tr, el("td", "ge-num", fig(c[4])));
-          add(tr, el("td", null, str(c[5])));
-          if (c[6]) {
-            var qr = add(tb, el("tr", "ge-quote-row"));
-            var qd = add(qr, el("td", "ge-quote", "“" + c[6] + "”"));
-            qd.setAttribute("colspan", "6");
-          }
-        });
-      }
+      if (x.cas && x.cas.length) { casualtyTable(root, x); }
       if (x.cl && x.cl.length) {
         add(root, el("div", "ge-pop-h", "Claims"));
         var ul = add(root, el("ul", "ge-claims"));
         x.cl.forEach(function (c) {
           var li = add(ul, el("li"));
-          add(li, el("b", null, (str(c[0]) || "Someone") + ": "));
+          add(li, el("b", null, (str(c[0]) || "Unattributed") + ": "));
           add(li, document.createTextNode(c[1] || ""));
           var bits = [];
           if (c[2] && c[2].length) { bits.push("confirmed by " + c[2].map(str).join(", ")); }
@@ -581,7 +824,7 @@
         var ol = add(root, el("ol", "ge-sources"));
         x.src.forEach(function (s) {
           var li = add(ol, el("li", "ge-source"));
-          var name = str(s[0]) || "(unnamed source)", url = safeUrl(str(s[1]));
+          var url = safeUrl(str(s[1])), name = str(s[0]) || (url ? url.replace(/^https?:\/\//i, "").split("/")[0] : "unnamed source");
           if (url) {
             var a = add(li, el("a", "ge-src-link", name));
             a.setAttribute("href", url);
@@ -596,7 +839,10 @@
           if (s[3]) { add(li, el("blockquote", "ge-quote", "“" + s[3] + "”")); }
         });
       }
-      if (x.no) { add(root, el("div", "ge-notes", x.no)); }
+      if (x.no) {
+        add(root, el("div", "ge-pop-h", "Notes"));
+        add(root, el("div", "ge-notes", x.no));
+      }
       add(root, el("div", "ge-id", inc.id[i]));
       return root;
     }
@@ -635,6 +881,7 @@
         }
       });
       api.visible = visible;
+      if (api.placeLabels && api.ready) { api.placeLabels(); }
       if (counter) {
         counter.textContent = "Showing " + visible + " of " + n + " incident" + (n === 1 ? "" : "s") +
           (D.undated ? " (" + D.undated + " undated, always shown)" : "");
@@ -683,7 +930,7 @@
         (D.zones || []).forEach(function (z) {
           var r = add(body, el("div", "ge-legend-row ge-legend-zone"));
           add(r, areaSwatch(z.color));
-          add(r, el("span", null, (z.party || "?") + (z.side ? " (" + z.side + " side)" : "")));
+          add(r, el("span", null, (z.party || "party not given") + (z.side ? " (" + z.side + " side)" : "")));
         });
       }
       L.DomEvent.disableClickPropagation(div);
@@ -704,9 +951,12 @@
     L.Util.extend(api, {
       map: map, total: n, visible: 0, markers: markers,
       setRange: function (a, b) {
+        stop(); week = -1;
         if (fromIn) { fromIn.value = a || ""; toIn.value = b || ""; }
         return apply(isoToDay(a), isoToDay(b));
       },
+      step: step, play: play, stop: stop,
+      playing: function () { return timer !== null; },
       openPopup: function (id) {
         var i = inc.id.indexOf(id);
         if (i < 0 || !shown[i]) { return false; }
@@ -729,6 +979,7 @@
         maxZoom: 10, animate: false
       });
     }
+    if (api.placeLabels) { api.placeLabels(); }
     api.timings.ready = performance.now();
     api.ready = true;
     document.documentElement.setAttribute("data-geoevents-ready", "1");

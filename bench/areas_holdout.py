@@ -1,0 +1,128 @@
+"""Held-out accuracy of control areas (issue 13).
+
+Five folds over a control table's places (seeded shuffle): areas are built from 80 % of the
+places and each of the other 20 % is checked at each evaluation date: does its point fall in
+the area of its own party?  Contested, besieged and mixed places are left out of the check
+(they still build areas).  Compared with a plain nearest-place vote (the party of the nearest
+training place: what a Voronoi map without rivers, borders or reach gives).
+
+Each variant adds one thing to the plain tessellation so its share is visible: the control
+lines (--lines), the clip to the country (--clip) and the reach limit (--reach).  A held-out
+place outside every area (beyond the reach of all training places, or clipped away) counts as
+a miss; the share of such places is reported too.
+
+    python bench/areas_holdout.py [TABLE...] [--parties FILE] [--lines SPEC] [--clip SY]
+                                  [--reach KM] [--every month] [--seed 13]
+
+Defaults: data/control/deir-ez-zor-raqqa-2017-2019.csv with the Syria parties file, the
+Euphrates line of data/lines/deir-ez-zor-2018.yaml and a clip to SY (Natural Earth must be
+installed: `geoevents data install naturalearth`, or --from ../shared/naturalearth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main(argv: list[str] | None = None) -> int:
+    import numpy as np
+    import shapely
+
+    from geoevents.control import areas as A
+    from geoevents.control.lines import load as load_lines
+    from geoevents.control.parties import parties_or_auto
+    from geoevents.control.table import read_control
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("tables", nargs="*", type=Path,
+                    default=[ROOT / "data/control/deir-ez-zor-raqqa-2017-2019.csv"])
+    ap.add_argument("--parties", type=Path, default=ROOT / "data/parties/syria-2016-2019.yaml")
+    ap.add_argument("--lines", type=Path, action="append")
+    ap.add_argument("--clip", action="append")
+    ap.add_argument("--reach", type=float, default=A.DEFAULT_REACH_KM)
+    ap.add_argument("--every", default="month")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args(argv)
+    lines_specs = args.lines if args.lines is not None else [ROOT / "data/lines/deir-ez-zor-2018.yaml"]
+    clip = args.clip if args.clip is not None else ["SY"]
+
+    parties = parties_or_auto(args.parties)
+    read = read_control(args.tables, parties)
+    parties.assign_auto(sorted({r.party for r in read.rows} | {r.party2 for r in read.rows
+                                                               if r.party2}))
+    places = A.group_places(read.rows, any_order=True)
+    all_dates = sorted({r.date for r in read.rows})
+    dates = A.series_dates(all_dates[0], all_dates[-1], args.every)
+    lines = load_lines(lines_specs)[0] if lines_specs else None
+    region = None
+    if clip:
+        lats = [p.lat for p in places]
+        lons = [p.lon for p in places]
+        region, _ = A.clip_region(clip, (min(lons), min(lats), max(lons), max(lats)))
+
+    variants = {
+        "tessellation only": {"reach_km": None, "lines": None, "region": None},
+        "+ lines": {"reach_km": None, "lines": lines, "region": None},
+        "+ lines + clip": {"reach_km": None, "lines": lines, "region": region},
+        f"+ lines + clip + reach {args.reach:g} km": {"reach_km": args.reach, "lines": lines,
+                                                     "region": region},
+    }
+    rng = np.random.default_rng(args.seed)
+    order = rng.permutation(len(places))
+    folds = [order[i::args.folds] for i in range(args.folds)]
+    score = {k: [0, 0, 0] for k in ["nearest-place vote", *variants]}  # right, total, outside
+    for test in folds:
+        test_set = set(int(i) for i in test)
+        train = [p for i, p in enumerate(places) if i not in test_set]
+        for d in dates:
+            cases = []
+            for i in sorted(test_set):
+                r = places[i].at(d)
+                if r is not None and r.status == "held":
+                    cases.append((places[i], r.party))
+            live = [(p, p.at(d)) for p in train]
+            live = [(p, r) for p, r in live if r is not None]
+            if not cases or not live:
+                continue
+            # nearest-place vote (great-circle distance)
+            from pyproj import Geod
+
+            geod = Geod(ellps="WGS84")
+            tl = np.array([p.lon for p, _ in live])
+            ta = np.array([p.lat for p, _ in live])
+            for p, party in cases:
+                _, _, dist = geod.inv(np.full(tl.size, p.lon), np.full(tl.size, p.lat), tl, ta)
+                k = int(np.argmin(dist))
+                score["nearest-place vote"][0] += live[k][1].party == party
+                score["nearest-place vote"][1] += 1
+            for name, v in variants.items():
+                frame = A.areas_from_places(train, parties, [d], reach_km=v["reach_km"],
+                                            lines=v["lines"], region=v["region"], warnings=[])
+                geoms = list(frame.geometry)
+                owners = list(frame["party"])
+                for g in geoms:
+                    shapely.prepare(g)
+                for p, party in cases:
+                    hit = [o for g, o in zip(geoms, owners, strict=True)
+                           if shapely.contains_xy(g, p.lon, p.lat)]
+                    score[name][0] += bool(hit) and hit[0] == party
+                    score[name][1] += 1
+                    score[name][2] += not hit
+    print(f"{len(places)} places, {len(read.rows)} rows, {len(dates)} dates ({dates[0]} to "
+          f"{dates[-1]}), {args.folds} folds, seed {args.seed}; contested places aside")
+    for name, (right, total, outside) in score.items():
+        claimed = total - outside
+        out = (f", {outside / total:.1%} in no area, {right / max(claimed, 1):.1%} of those in "
+               "an area" if name in variants else "")
+        print(f"  {name:<40} {right / total:6.1%}  ({right}/{total} place-dates{out})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

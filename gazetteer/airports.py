@@ -1,0 +1,72 @@
+"""Airports and air bases for the index, from the PyPI package ``airportsdata`` (ICAO-coded
+airports and landing strips worldwide, with coordinates; MIT licence).
+
+Taken in: every airport with an IATA code (the ones news names) and every field whose name says
+it is military (air base, air force base, airfield, military); not the tens of thousands of
+private strips.  Each comes with the names reporting uses for it: its own name, "<city> airport"
+and "<city> International Airport", "<X> airbase" for "<X> Air Base".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from importlib.metadata import PackageNotFoundError, version
+
+_MILITARY = re.compile(r"\b(air ?base|air force base|afb|airfield|military|naval air station)\b",
+                       re.I)
+
+
+RULES = "1"  # bump when the selection or the names change: the index stamp then changes
+
+
+def package_version() -> str:
+    try:
+        return version("airportsdata")
+    except PackageNotFoundError:
+        return "none"
+
+
+def stamp() -> str:
+    return f"{package_version()}+rules{RULES}"
+
+
+def names_for(name: str, city: str) -> list[str]:
+    """The names a report may use for an airport."""
+    out = [name]
+    m = re.fullmatch(r"(.+?) Air Base", name)
+    if m:
+        out += [f"{m.group(1)} Airbase", f"{m.group(1)} air base", f"{m.group(1)} airfield",
+                f"{m.group(1)} military airport"]
+    if city and re.search(r"\bairport\b", name, re.I):
+        out += [f"{city} airport", f"{city} International Airport"]
+    if city and name.startswith(city + " ") and len(name) > len(city) + 9:
+        out.append(name[len(city) + 1:])  # "London Heathrow Airport": "Heathrow Airport"
+    if name.lower().endswith(" international airport"):
+        out.append(name[: -len(" international airport")] + " airport")
+    return list(dict.fromkeys(out))
+
+
+def airport_rows() -> Iterator:
+    from .index import PlaceRow
+
+    try:
+        import airportsdata
+    except ImportError:
+        return
+    for icao, a in sorted(airportsdata.load("ICAO").items()):
+        name = (a.get("name") or "").strip()
+        military = bool(_MILITARY.search(name))
+        if not name or not (a.get("iata") or military):
+            continue
+        try:
+            lat, lon = float(a["lat"]), float(a["lon"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        codes = f"ICAO {icao}" + (f", IATA {a['iata']}" if a.get("iata") else "")
+        yield PlaceRow(
+            uid=f"airport:{icao}", name=name, country=(a.get("country") or "").upper(),
+            admin1=None, lat=lat, lon=lon, kind="military_base" if military else "airport",
+            fclass="S", fcode="AIRB" if military else "AIRP", population=0, precision=1,
+            source="airportsdata", note=f"{codes} (airportsdata {package_version()})",
+            names=names_for(name, (a.get("city") or "").strip()), primary=[name])

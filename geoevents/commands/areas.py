@@ -1,0 +1,156 @@
+"""``geoevents areas``: control areas (who holds what) from control tables and incidents."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._common import (
+    add_gazetteer_options,
+    add_overwrite_option,
+    check_outputs,
+    open_gazetteer,
+    staged_outputs,
+)
+
+HELP = "draw the parties' control areas from the places they hold"
+DESCRIPTION = """\
+Control areas from control tables (CSV, YAML or GeoJSON of place, lat, lon, party, date,
+status, party2, source) and the territorial changes of incident tables (ACLED's "Government
+regains territory" / "Non-state actor overtakes territory", or `geoevents extract` output).
+
+  geoevents areas build TABLE... -o areas.geojson [--at DATE] [--every week] [--lines SPEC]
+                        [--clip COUNTRY] [--reach KM] [--parties FILE]
+      each place's party as of each date, tessellated (Voronoi) in a metric projection,
+      cut at --reach km from the places, split by control lines, clipped to the countries,
+      dissolved per party.  Writes a GeoJSON FeatureCollection of areas (party, status,
+      party2, color, color2, as_of, valid_from, valid_to, n_places, sources, area_id).
+
+The table format is in docs/control.md; data/control/ holds a worked example, and
+data/parties/syria-2016-2019.yaml a parties file.
+
+exit status: 0 done, 1 done but some rows were rejected (listed on stderr; --rejections FILE
+writes them as CSV), 2 usage or input error (the message names file, line and field)."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("areas", help=HELP, description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    asub = p.add_subparsers(dest="areas_command", metavar="ACTION")
+    b = asub.add_parser("build", help="build control areas from control tables",
+                        description="Build control areas from control tables and incident "
+                        "tables into one GeoJSON file (see `geoevents areas --help`).")
+    b.add_argument("inputs", nargs="+", metavar="TABLE", type=Path,
+                   help="control table (CSV, YAML, GeoJSON) or incident table; several are "
+                   "read together")
+    b.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
+                   help="output GeoJSON file (.geojson)")
+    b.add_argument("--at", metavar="DATE", action="append", default=[],
+                   help="the date the areas are as of (YYYY-MM-DD; default: the latest row); "
+                   "repeat for a series")
+    b.add_argument("--every", metavar="STEP",
+                   help="a series from the first row's date: day, week, month, 'N days'")
+    b.add_argument("--lines", metavar="SPEC", type=Path, action="append", default=[],
+                   help="control line (spec YAML, GeoJSON line or built lines file) that no "
+                   "area crosses, on the dates it is valid; repeatable")
+    b.add_argument("--clip", metavar="AREA", action="append", default=[],
+                   help="clip to a country (code or name; Natural Earth admin-0), "
+                   "admin1:NAME (Natural Earth admin-1) or FILE[:NAME] (polygons of a file); "
+                   "repeatable, or comma-separated countries")
+    b.add_argument("--reach", metavar="KM", type=float, default=None,
+                   help="land farther than this from every place is nobody's (default 25; "
+                   "0: no limit)")
+    b.add_argument("--parties", metavar="FILE", type=Path,
+                   help="parties YAML (names, colours, aliases); default: each party name is "
+                   "its own party with an automatic colour")
+    b.add_argument("--countries", metavar="CODES", default="",
+                   help="countries (comma-separated codes or names) to resolve place names in")
+    b.add_argument("--any-order", action="store_true",
+                   help="accept a place's rows in any date order (default: rows going back "
+                   "in time are an error)")
+    b.add_argument("--rejections", metavar="FILE", type=Path,
+                   help="write the rejected rows (file, line, field, reason, text) as CSV")
+    add_overwrite_option(b)
+    add_gazetteer_options(b)
+    b.set_defaults(run=run_build)
+    p.set_defaults(run=lambda args: _usage(p))
+
+
+def _usage(p: argparse.ArgumentParser) -> int:
+    p.print_help(sys.stderr)
+    return 2
+
+
+class _LazyGazetteer:
+    """Opens the gazetteer only when a place has to be resolved by name."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._gz = None
+
+    def __getattr__(self, name: str):
+        if self._gz is None:
+            self._gz = open_gazetteer(self._args)
+        return getattr(self._gz, name)
+
+    def close(self) -> None:
+        if self._gz is not None:
+            self._gz.close()
+
+
+def _check_parties(args: argparse.Namespace) -> None:
+    from gazetteer import InputError
+
+    p = args.parties
+    try:
+        if p is not None and p.exists() and args.output.exists() and p.samefile(args.output):
+            raise InputError("is an input (the parties file); write the areas to another file",
+                             file=str(args.output))
+    except OSError:
+        pass
+
+
+def geojson_text(frame) -> str:
+    """The AREAS frame as one GeoJSON FeatureCollection (same frame, same text)."""
+    return frame.to_json(na="null", drop_id=True, ensure_ascii=False,
+                         separators=(",", ":")) + "\n"
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from ..control.areas import DEFAULT_REACH_KM, build
+
+    check_outputs(args, {"areas build": args.output}, what="areas")
+    _check_parties(args)
+    reach = DEFAULT_REACH_KM if args.reach is None else (args.reach or None)
+    if reach is not None and not (0 < reach <= 5000):
+        from gazetteer import InputError
+
+        raise InputError(f"--reach {args.reach:g}: give km between 0 (no limit) and 5000",
+                         field="reach")
+    gz = _LazyGazetteer(args)
+    try:
+        res = build(args.inputs, at=args.at or None, every=args.every, lines=args.lines,
+                    clip=args.clip, reach_km=reach, parties=args.parties, gazetteer=gz,
+                    countries=tuple(c.strip() for c in args.countries.split(",") if c.strip()),
+                    any_order=args.any_order)
+    finally:
+        gz.close()
+    for w in res.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for r in res.rejections[:20]:
+        print(f"rejected: {r}", file=sys.stderr)
+    if len(res.rejections) > 20:
+        print(f"... and {len(res.rejections) - 20} more rejected", file=sys.stderr)
+    with staged_outputs(args, [args.output], what="areas") as st:
+        st.write(args.output, geojson_text(res.frame))
+    if args.rejections is not None:
+        from ..pipeline import write_rejections
+
+        write_rejections(res.rejections, args.rejections)
+    n_places = len(res.places)
+    print(f"{n_places} place(s), {len(res.dates)} date(s) ({res.dates[0]}"
+          f"{' to ' + res.dates[-1] if len(res.dates) > 1 else ''}): {len(res.frame)} area(s) "
+          f"of {res.frame['party'].nunique()} part(ies); {len(res.rejections)} row(s) "
+          f"rejected; wrote {args.output}", file=sys.stderr)
+    return 1 if res.rejections else 0

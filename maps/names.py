@@ -1,0 +1,181 @@
+"""Display names: what a place is called on a map, in a popup, a briefing and an export's label.
+
+One rule everywhere (:func:`display_name`):
+
+1. an **English exonym** where one is common: Natural Earth's ``NAME_EN`` for the GeoNames place
+   when it differs from Natural Earth's local ``NAME`` (``Hims`` -> ``Homs``, ``Dayr az Zawr`` ->
+   ``Deir ez-Zor``), passed in as ``exonyms`` (see :attr:`maps.basemap.Basemap.exonyms`);
+2. else **the report's own spelling** when the place was resolved from it and it is a different
+   spelling from the gazetteer's (``near the town of Mayadeen`` resolved to ``Al Mayādīn`` shows
+   ``Mayadeen``): the words of the phrase as written that match the resolved name best;
+3. else the gazetteer's name with the transliteration marks of a romanisation left out
+   (``Al Mayādīn`` -> ``Al Mayadin``, ``Al ‘Ashārah`` -> ``Al Asharah``).
+
+The gazetteer's name and the name as written stay in the popup and the table.  Nothing here is
+tuned to a place: the rule uses the data only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Any
+
+# Apostrophe-like letters of romanised Arabic (ayn, hamza) and quotes: left out of a display name.
+_MARKS = dict.fromkeys(map(ord, "‘’ʿʾʼ`´"), None)
+_ARTICLE = re.compile(r"^(?:a[lnrstdz]|ash|el|ad|ar|as|at|az)[\s\-]+", re.I)
+_WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*", re.U)
+MATCH = 80.0  # rapidfuzz ratio (0-100) for a span of the report to be the place's spelling
+
+
+# Marks of a scholarly romanisation (macron, dot below, macron below, breve below) and the
+# ayn/hamza letters: a name carrying one is a transliteration, shown without its marks.  A name
+# written in a Latin alphabet of its own (Elazığ, Zürich, São Paulo) carries none and is kept.
+_ROMANISATION = {"\u0304", "\u0323", "\u0331", "\u032e"}
+
+
+def fold(text: str) -> str:
+    """``text`` without its diacritics and ayn/hamza marks when it is a romanisation (Latin
+    script with the marks of one, see :data:`_ROMANISATION`); else unchanged."""
+    if not text or text.isascii():
+        return text
+    raw = unicodedata.normalize("NFKD", text)
+    if not (_ROMANISATION & set(raw) or any(ord(c) in _MARKS for c in raw)):
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_MARKS))
+    letters = [c for c in decomposed if c.isalpha()]
+    if letters and not all("LATIN" in unicodedata.name(c, "") for c in letters):
+        return text
+    out = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _key(text: str) -> str:
+    k = fold(text).casefold().replace("-", " ")
+    k = _ARTICLE.sub("", k)
+    return re.sub(r"[^\w ]+", "", k).strip()
+
+
+def report_spelling(written: str, resolved: str, aliases: frozenset[str] = frozenset()
+                    ) -> str | None:
+    """The words of ``written`` (the place as the report gives it) that spell ``resolved``
+    (or one of its other names, ``aliases``, as :func:`_key` keys), or None when no run of its
+    words matches well enough."""
+    if not written or not resolved:
+        return None
+    from rapidfuzz import fuzz
+
+    target = _key(resolved)
+    if not target:
+        return None
+    words = list(_WORD.finditer(written))
+    n = max([len(target.split()), *(len(a.split()) for a in aliases)])
+    best, best_score = None, 0.0
+    for i in range(len(words)):
+        for j in range(i, min(len(words), i + n + 2)):
+            span = written[words[i].start():words[j].end()]
+            k = _key(span)
+            score = 100.0 + len(k) / 1000 if k in aliases else fuzz.ratio(k, target)
+            if score > best_score:
+                best, best_score = span, score
+    return best if best is not None and best_score >= MATCH else None
+
+
+def aliases_of(place_ids: list[str]) -> dict[str, frozenset[str]]:
+    """Every name the installed gazetteer index knows for each of ``place_ids`` (as keys); empty
+    when there is no index (a map never builds one)."""
+    import sqlite3
+
+    from gazetteer import paths
+
+    ids = sorted({p for p in place_ids if p})
+    path = paths.default_index_path()
+    if not ids or not path.is_file():
+        return {}
+    out: dict[str, set[str]] = {}
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                q = ("SELECT p.uid, n.name FROM places p JOIN names n ON n.pid = p.pid "
+                     f"WHERE p.uid IN ({','.join('?' * len(chunk))})")
+                for uid, name in con.execute(q, chunk):
+                    k = _key(name)
+                    if k:
+                        out.setdefault(uid, set()).add(k)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@functools.lru_cache(maxsize=65536)
+def _display(written: str, resolved: str, exonym: str, aliases: frozenset[str]) -> str:
+    if exonym:
+        return exonym
+    spelled = report_spelling(written, resolved, aliases)
+    if spelled and _key(spelled) != _key(resolved):
+        return spelled
+    return fold(resolved) or written
+
+
+def display_name(written: Any, resolved: Any, place_id: Any = None,
+                 exonyms: dict[str, str] | None = None,
+                 aliases: dict[str, frozenset[str]] | None = None) -> str:
+    """The name to show for a place (see the module's rule); ``aliases``: the place's other
+    names by id (:func:`aliases_of`)."""
+    w = written if isinstance(written, str) else ""
+    r = resolved if isinstance(resolved, str) else ""
+    pid = place_id if isinstance(place_id, str) else ""
+    ex = (exonyms or {}).get(pid, "")
+    return _display(w.strip(), r.strip(), ex, (aliases or {}).get(pid, frozenset()))
+
+
+def display_names(frame: Any, exonyms: dict[str, str] | None = None) -> list[str]:
+    """:func:`display_name` of every row of an incidents frame (``place``, ``place_resolved``,
+    ``place_id``), computed once per distinct triple."""
+    import pandas as pd
+
+    n = len(frame)
+    if n == 0:
+        return []
+    cols = {c: (frame[c].astype(object).where(frame[c].notna(), "") if c in frame.columns
+                else pd.Series([""] * n, index=frame.index))
+            for c in ("place", "place_resolved", "place_id")}
+    triples = pd.DataFrame(cols).astype(str)
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(triples))
+    aliases = aliases_of([p for _, _, p in uniques]) if len(uniques) <= 20000 else {}
+    table = [display_name(w, r, p, exonyms, aliases) for w, r, p in uniques]
+    return [table[c] for c in codes.tolist()]
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    import csv
+
+    from gazetteer import paths
+
+    out: dict[str, str] = {}
+    path = paths.shipped_data("gazetteer", "countries.csv")
+    with open(path, encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        for row in rows:
+            names = (row.get("aliases") or "").split("|")
+            if row.get("iso2") and names and names[0]:
+                out[row["iso2"].upper()] = names[0]
+    return out
+
+
+def country_name(code: Any) -> str:
+    """The English short name of an ISO 3166-1 alpha-2 code ("SY" -> "Syria"); the code itself
+    when unknown, "" when missing."""
+    if not isinstance(code, str) or not code.strip():
+        return ""
+    c = code.strip()
+    try:
+        return _countries().get(c.upper(), c)
+    except OSError:
+        return c

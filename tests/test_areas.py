@@ -1,0 +1,369 @@
+"""Control areas (issue 13): control tables, parties, tessellation, lines, clip, series, and the
+messages for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import shapely
+
+from gazetteer import InputError
+
+from .conftest import ROOT
+
+TABLE = ROOT / "data/control/deir-ez-zor-raqqa-2017-2019.csv"
+PARTIES = ROOT / "data/parties/syria-2016-2019.yaml"
+LINE = ROOT / "data/lines/deir-ez-zor-2018.yaml"
+
+
+def _csv(path: Path, rows: list[str], header: str = "place,lat,lon,party,date,status,party2,"
+         "source") -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _owner(frame, lon: float, lat: float) -> list[str]:
+    return [r.party for r in frame.itertuples() if shapely.contains_xy(r.geometry, lon, lat)]
+
+
+def _grid(n: int = 8) -> list[str]:
+    """Two parties split at lon 40: west A, east B, on an n x n grid of places."""
+    rows = []
+    for i in range(n):
+        for j in range(n):
+            lon, lat = 39.0 + 2.0 * i / (n - 1), 35.0 + 1.0 * j / (n - 1)
+            rows.append(f"p{i}-{j},{lat:.4f},{lon:.4f},{'A' if lon < 40 else 'B'},2018-01-01,,,"
+                        f"s{i}")
+    return rows
+
+
+def test_each_place_falls_in_its_partys_area_and_areas_never_overlap(tmp_path: Path) -> None:
+    from geoevents.control.areas import build_areas
+
+    frame = build_areas([_csv(tmp_path / "t.csv", _grid())], reach_km=60)
+    assert sorted(frame["party"]) == ["A", "B"]
+    assert frame.crs.to_epsg() == 4326
+    assert frame.geometry.is_valid.all()
+    a, b = frame.geometry
+    assert a.intersection(b).area < 1e-14  # deg2: touching only
+    for row in _grid():
+        _, lat, lon, party = row.split(",")[:4]
+        assert _owner(frame, float(lon), float(lat)) == [party]
+    # schema columns and values
+    first = frame.iloc[0]
+    assert list(frame.columns) == ["party", "status", "party2", "color", "color2", "as_of",
+                                   "valid_from", "valid_to", "n_places", "sources", "area_id",
+                                   "geometry"]
+    assert first["as_of"] == "2018-01-01" and first["valid_to"] is None
+    assert frame["n_places"].tolist() == [32, 32]
+    assert first["sources"] == "s0; s1; s2; s3"
+    assert first["area_id"] == "2018-01-01-a-held"
+    assert first["color"].startswith("#") and len(first["color"]) == 7
+
+
+def test_reach_leaves_far_land_unclaimed(tmp_path: Path) -> None:
+    from geoevents.control.areas import build_areas
+
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,"])
+    near = build_areas([t], reach_km=20)
+    # the midpoint (about 45 km from each place) belongs to nobody; a point 15 km out does
+    assert _owner(near, 39.5, 35.0) == []
+    assert _owner(near, 39.15, 35.0) == ["A"]
+    assert _owner(near, 39.0, 35.25) == []  # 28 km north of a
+    far = build_areas([t], reach_km=None)
+    assert _owner(far, 39.49, 35.0) == ["A"] and _owner(far, 39.51, 35.0) == ["B"]
+
+
+def test_at_picks_each_places_latest_row_on_or_before_the_date(tmp_path: Path) -> None:
+    from geoevents.control.areas import build_areas
+
+    t = _csv(tmp_path / "t.csv", [
+        "x,35.0,39.0,A,2018-01-01,,,first", "y,35.0,40.0,B,2018-01-01,,,",
+        "x,35.0,39.0,B,2018-03-01,,,captured", "x,35.0,39.0,A,2018-05-01,,,retaken"])
+    for at, party in (("2018-02-28", "A"), ("2018-03-01", "B"), ("2018-04-30", "B"),
+                      ("2018-05-01", "A")):
+        frame = build_areas([t], at=at, reach_km=30)
+        assert _owner(frame, 39.0, 35.0) == [party], at
+    latest = build_areas([t], reach_km=30)  # default: the latest date of the table
+    assert set(latest["as_of"]) == {"2018-05-01"}
+    with pytest.raises(InputError, match="before the first row of the table"):
+        build_areas([t], at="2017-12-31")
+
+
+def test_series_every_month_sets_valid_from_and_to(tmp_path: Path) -> None:
+    from geoevents.control.areas import build_areas
+
+    t = _csv(tmp_path / "t.csv", ["x,35.0,39.0,A,2018-01-15,,,", "y,35.0,40.0,B,2018-01-15,,,",
+                                  "x,35.0,39.0,B,2018-03-20,,,"])
+    frame = build_areas([t], every="month", reach_km=30)
+    dates = sorted(set(frame["as_of"]))
+    assert dates == ["2018-01-15", "2018-02-15", "2018-03-15", "2018-03-20"]
+    a = frame[frame["as_of"] == "2018-02-15"]
+    assert set(a["valid_to"]) == {"2018-03-15"}
+    last = frame[frame["as_of"] == "2018-03-20"]
+    assert last["valid_to"].isna().all()
+    assert list(last["party"]) == ["B"]  # x changed hands: B holds both places
+
+
+def test_contested_places_get_their_own_two_party_cell(tmp_path: Path) -> None:
+    from geoevents.control.areas import build_areas
+
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,",
+                                  "c,35.0,39.5,A,2018-01-01,contested,B,"])
+    frame = build_areas([t], reach_km=None)
+    c = frame[frame["status"] == "contested"].iloc[0]
+    assert (c["party"], c["party2"]) == ("A", "B")
+    assert c["color2"] == frame[frame["party"] == "B"]["color"].iloc[0]
+    assert c.geometry.contains(shapely.Point(39.5, 35.0))
+    assert c["area_id"] == "2018-01-01-a-contested-b"
+
+
+def test_an_area_never_crosses_a_control_line(tmp_path: Path) -> None:
+    """A north-south line at lon 39.5: the land east of it near a (west) goes to c (east),
+    whose straight way there does not cross the line, not to the nearer a."""
+    import geopandas as gpd
+
+    from geoevents.control.areas import build_areas
+
+    line = gpd.GeoDataFrame({"id": ["l"], "valid_from": [""], "valid_to": [""]},
+                            geometry=[shapely.LineString([(39.5, 34.0), (39.5, 36.0)])], crs=4326)
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.45,A,2018-01-01,,,",
+                                  "c,35.0,39.95,B,2018-01-01,,,"])
+    frame = build_areas([t], reach_km=None, lines=line)
+    for geom in frame.geometry:  # interiors never meet the line
+        assert geom.relate_pattern(line.geometry[0], "F********")
+    assert _owner(frame, 39.52, 35.0) == ["B"]  # nearer to a, but across the line
+    assert _owner(frame, 39.48, 35.0) == ["A"]
+    plain = build_areas([t], reach_km=None)
+    assert _owner(plain, 39.52, 35.0) == ["A"]
+
+
+def test_the_worked_example_with_the_euphrates_and_the_country(ne_levant: Path) -> None:
+    from geoevents.control.areas import build
+    from geoevents.control.lines import load
+
+    lines, _, _ = load([LINE])
+    res = build([TABLE], at=["2017-09-01", "2019-03-23"], lines=lines, clip="SY",
+                parties=PARTIES)
+    frame = res.frame
+    assert not res.rejections and len(res.places) >= 50
+    river = lines.geometry[0]
+    assert frame.geometry.is_valid.all()
+    for date in ("2017-09-01", "2019-03-23"):
+        part = frame[frame["as_of"] == date].reset_index(drop=True)
+        for i in range(len(part)):
+            assert part.geometry[i].relate_pattern(river, "F********")
+            for j in range(i + 1, len(part)):
+                assert part.geometry[i].intersection(part.geometry[j]).area < 1e-14
+    end = frame[frame["as_of"] == "2019-03-23"]
+    assert set(end["party"]) == {"SDF", "government", "Turkey"}
+    assert _owner(end, 40.83138, 34.69508) == ["SDF"]  # Hajin, east bank
+    assert _owner(end, 40.45154, 35.01982) == ["government"]  # al-Mayadin, west bank
+    start = frame[frame["as_of"] == "2017-09-01"]
+    assert _owner(start, 40.83138, 34.69508) == ["Islamic State"]
+    dz = start[start["status"] == "besieged"]
+    assert set(zip(dz["party"], dz["party2"], strict=True)) == {("government", "Islamic State")}
+    syria = shapely.box(35.5, 32.3, 42.4, 37.4)  # everything stays in Syria's box
+    assert all(syria.contains(g) for g in frame.geometry)
+    assert set(frame["color"]) <= {"#d62728", "#f1c40f", "#1a1a1a", "#5d6d7e"}
+
+
+def test_territorial_changes_of_an_acled_table_are_control_rows(tmp_path: Path) -> None:
+    from geoevents.control.areas import build
+
+    acled = tmp_path / "acled.csv"
+    acled.write_text(
+        "event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,country,location,"
+        "latitude,longitude,fatalities\n"
+        "SYR1,2018-01-02,Battles,Government regains territory,Military Forces of Syria (2000-),"
+        "Islamic State (Syria),Syria,Al Mayadin,35.0198,40.4515,3\n"
+        "SYR2,2018-01-03,Battles,Non-state actor overtakes territory,Islamic State (Syria),"
+        "Military Forces of Syria (2000-),Syria,Hajin,34.6951,40.8314,5\n"
+        "SYR3,2018-01-04,Battles,Armed clash,SDF: Syrian Democratic Forces,Islamic State (Syria),"
+        "Syria,Gharanij,34.7839,40.7283,1\n"
+        "SYR4,2018-01-05,Battles,Non-state actor overtakes territory,Giants Brigade,,"
+        "Syria,Somewhere,34.9,40.6,0\n"
+        "SYR5,2018-02-01,Battles,Non-state actor overtakes territory,"
+        "SDF: Syrian Democratic Forces,Islamic State (Syria),Syria,Hajin,34.6951,40.8314,2\n",
+        encoding="utf-8")
+    res = build([acled], reach_km=30, parties=PARTIES)
+    assert [(p.name, [(r.party, r.date) for r in p.history]) for p in res.places] == [
+        ("Al Mayadin", [("government", "2018-01-02")]),
+        ("Hajin", [("Islamic State", "2018-01-03"), ("SDF", "2018-02-01")])]
+    assert [r.reason for r in res.rejections] == [
+        "incident " + res.rejections[0].reason.split()[1] + " the actor 'Giants Brigade' is not "
+        f"a party of {PARTIES} (add it to a party's aliases)"]
+    at = build([acled], at="2018-01-20", reach_km=30, parties=PARTIES).frame
+    assert _owner(at, 40.8314, 34.6951) == ["Islamic State"]
+    assert _owner(build([acled], reach_km=30, parties=PARTIES).frame, 40.8314, 34.6951) \
+        == ["SDF"]
+
+
+def test_parties_file_maps_actor_names_and_colours() -> None:
+    from geoevents.control.parties import load_parties
+
+    p = load_parties(PARTIES)
+    assert p.lookup("Military Forces of Syria (2000-)") == "government"
+    assert p.lookup("Syrian Democratic Forces") == "SDF" == p.lookup("sdf")
+    assert p.lookup("IS") == p.lookup("ISIS") == p.lookup("Islamic State (Syria)") \
+        == "Islamic State"
+    assert p.lookup("Giants Brigade") is None
+    assert p.color("HTS") == "#7f8c8d"
+
+
+def test_bad_parties_files_name_file_line_and_field(tmp_path: Path) -> None:
+    from geoevents.control.parties import load_parties
+
+    f = tmp_path / "p.yaml"
+    f.write_text("parties:\n  A: {color: '#123456'}\n  B:\n    color: notacolor\n")
+    with pytest.raises(InputError) as e:
+        load_parties(f)
+    assert str(e.value).startswith(f"{f}:4: field 'parties.B.color': 'notacolor' is not a colour")
+    f.write_text("parties:\n  A: {color: red, aliases: [X]}\n  B: {color: blue, aliases: [x]}\n")
+    with pytest.raises(InputError, match="'x' is given to two parties"):
+        load_parties(f)
+    f.write_text("parties:\n  A: {aliases: [X]}\n")
+    with pytest.raises(InputError, match="the party 'A' has no colour"):
+        load_parties(f)
+
+
+def test_bad_tables_are_clear_errors(tmp_path: Path) -> None:
+    from geoevents.control.areas import build_areas
+
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,SDF,2018-01-01,,,", "b,35.0,40.0,Hamas,2018-01-01,,,"])
+    with pytest.raises(InputError) as e:
+        build_areas([t], parties=PARTIES)
+    assert str(e.value).startswith(f"{t}:3: field 'party': the party 'Hamas' is not in the "
+                                   "parties file")
+    t = _csv(tmp_path / "one.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,A,2018-01-01,,,"])
+    with pytest.raises(InputError, match=r"names only one party \(A\)"):
+        build_areas([t])
+    t = _csv(tmp_path / "order.csv", ["a,35.0,39.0,A,2018-05-01,,,", "b,35.0,40.0,B,2018-01-01,,,",
+                                      "a,35.0,39.0,B,2018-03-01,,,"])
+    with pytest.raises(InputError) as e:
+        build_areas([t])
+    assert str(e.value).startswith(f"{t}:4: field 'date': dates out of order for 'a': "
+                                   "2018-03-01 comes after 2018-05-01 (line 2)")
+    # accepted when asked: sorted, a is B's from 2018-03-01 and A's again from 2018-05-01
+    assert _owner(build_areas([t], any_order=True, at="2018-03-15"), 39.0, 35.0) == ["B"]
+    assert _owner(build_areas([t], any_order=True), 39.0, 35.0) == ["A"]
+    t = _csv(tmp_path / "same.csv", ["a,35.0,39.0,A,2018-05-01,,,", "a,35.0,39.0,B,2018-05-01,,,"])
+    with pytest.raises(InputError, match="two rows for 'a' on 2018-05-01 disagree"):
+        build_areas([t])
+
+
+def test_bad_rows_are_rejected_with_line_and_reason_not_dropped(tmp_path: Path) -> None:
+    from geoevents.control.areas import build
+
+    t = _csv(tmp_path / "t.csv", [
+        "a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,",
+        "c,abc,40.0,B,2018-01-01,,,", "d,35.0,40.0,B,,,,", "e,35.0,40.0,B,2018-13-01,,,",
+        "f,35.0,40.0,,2018-01-01,,,", "g,35.0,40.0,B,2018-01-01,contested,,",
+        "h,35.0,40.0,B,2018-01-01,sieged,,", "i,95.0,40.0,B,2018-01-01,,,"])
+    res = build([t], reach_km=30)
+    got = {(r.line, r.field): r.reason for r in res.rejections}
+    assert got == {
+        (4, "lat"): "'abc' is not a number (latitude in degrees)",
+        (5, "date"): "no date: a control row needs the date it is true as of",
+        (6, "date"): "'2018-13-01' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+        (7, "party"): "no party: who holds the place?",
+        (8, "party2"): "a contested place needs party2 (the other party)",
+        (9, "status"): "unknown status 'sieged'; use held, contested, besieged, mixed",
+        (10, "lat"): "latitude 95 is outside -90..90"}
+    assert len(res.places) == 2
+
+
+def test_places_named_without_coordinates_are_resolved_or_rejected(gz, tmp_path: Path) -> None:
+    from geoevents.control.areas import build
+
+    t = _csv(tmp_path / "t.csv", ["Mayadin,,,government,2018-01-01,,,",
+                                  "Hajin,,,SDF,2018-01-01,,,",
+                                  "Qwxzyville,,,SDF,2018-01-01,,,"])
+    res = build([t], gazetteer=gz, countries=("SY",), parties=PARTIES, reach_km=30)
+    assert [(r.line, r.field) for r in res.rejections] == [(4, "place")]
+    assert "'Qwxzyville' is not in the gazetteer" in res.rejections[0].reason
+    mayadin = next(p for p in res.places if p.name == "Mayadin")
+    assert abs(mayadin.lat - 35.02) < 0.05 and abs(mayadin.lon - 40.45) < 0.05
+
+
+def test_yaml_and_geojson_tables_read_like_csv(tmp_path: Path) -> None:
+    from geoevents.control.areas import build
+
+    y = tmp_path / "t.yaml"
+    y.write_text("places:\n  - {place: a, lat: 35.0, lon: 39.0, party: A, date: 2018-01-01}\n"
+                 "  - {place: b, lat: 35.0, lon: 40.0, party: B, date: 2018-01-01}\n"
+                 "  - {place: c, lat: x, lon: 40.0, party: B, date: 2018-01-01}\n")
+    res = build([y], reach_km=30)
+    assert len(res.places) == 2 and [(r.line, r.field) for r in res.rejections] == [(4, "lat")]
+    g = tmp_path / "t.geojson"
+    g.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"place": "a", "party": "A", "date": "2018-01-01"},
+         "geometry": {"type": "Point", "coordinates": [39.0, 35.0]}},
+        {"type": "Feature", "properties": {"place": "b", "party": "B", "date": "2018-01-01"},
+         "geometry": {"type": "Point", "coordinates": [40.0, 35.0]}}]}))
+    frame = build([g], reach_km=30).frame
+    assert _owner(frame, 39.0, 35.0) == ["A"] and _owner(frame, 40.0, 35.0) == ["B"]
+
+
+def test_command_writes_areas_and_reports_rejections(cli, ne_levant: Path,
+                                                     tmp_path: Path) -> None:
+    out = tmp_path / "areas.geojson"
+    r = cli("areas", "build", str(TABLE), "-o", str(out), "--parties", str(PARTIES),
+            "--clip", "SY", "--at", "2018-06-01", "--at", "2019-03-23")
+    assert r.returncode == 0, r.stderr
+    assert "56 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    props = [f["properties"] for f in data["features"]]
+    assert {p["as_of"] for p in props} == {"2018-06-01", "2019-03-23"}
+    assert {p["valid_to"] for p in props if p["as_of"] == "2018-06-01"} == {"2019-03-23"}
+    again = tmp_path / "again.geojson"
+    cli("areas", "build", str(TABLE), "-o", str(again), "--parties", str(PARTIES),
+        "--clip", "SY", "--at", "2018-06-01", "--at", "2019-03-23")
+    assert again.read_bytes() == out.read_bytes()
+    r = cli("areas", "build", str(TABLE), "-o", str(out), "--parties", str(PARTIES))
+    assert r.returncode == 2 and "exists already (use --overwrite" in r.stderr
+    bad = _csv(tmp_path / "bad.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,",
+                                      "c,35.0,x,B,2018-01-01,,,"])
+    rej = tmp_path / "rej.csv"
+    r = cli("areas", "build", str(bad), "-o", str(tmp_path / "b.geojson"), "--rejections",
+            str(rej))
+    assert r.returncode == 1, r.stderr
+    assert f"rejected: {bad}:4 [lon]: 'x' is not a number (longitude in degrees)" in r.stderr
+    assert rej.read_text().splitlines()[1].startswith(f"{bad},4,lon,")
+    assert "Traceback" not in r.stderr
+
+
+def test_clip_to_a_country_without_polygons_installed_is_a_message(cli, tmp_path: Path) -> None:
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,"])
+    r = cli("areas", "build", str(t), "-o", str(tmp_path / "a.geojson"), "--clip", "SY",
+            env={"GEOEVENTS_HOME": str(tmp_path / "empty-home")})
+    assert r.returncode == 2
+    assert "the Natural Earth layer 'countries' is not installed (areas clipped to a country)" \
+        in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not (tmp_path / "a.geojson").exists()
+
+
+def test_clip_to_the_polygons_of_a_file_keeps_border_places(tmp_path: Path) -> None:
+    """Clipped to a file's polygon (lon < 40), the land east of it is nobody's, but a place
+    1 km outside the border (a border town on a coarse border) keeps the land around it."""
+    from geoevents.control.areas import build
+
+    area = tmp_path / "area.geojson"
+    area.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "West"},
+         "geometry": shapely.geometry.mapping(shapely.box(38.0, 34.0, 40.0, 36.0))}]}))
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,39.8,B,2018-01-01,,,",
+                                  "c,35.5,40.011,B,2018-01-01,,,", "d,35.0,41.5,B,2018-01-01,,,"])
+    res = build([t], reach_km=None, clip=[f"{area}:West"])
+    frame = res.frame
+    assert _owner(frame, 39.0, 35.0) == ["A"]
+    assert _owner(frame, 39.9, 35.0) == ["B"]
+    assert _owner(frame, 40.2, 35.0) == []  # outside the polygon
+    assert _owner(frame, 40.011, 35.5) == ["B"]  # the border place keeps its land
+    assert _owner(frame, 40.05, 35.5) == []  # but only within 2 km of it
+    assert any("1 place(s) lie outside the clip area" in w for w in res.warnings)  # d
+    with pytest.raises(InputError, match="no area named 'East'"):
+        build([t], clip=[f"{area}:East"])

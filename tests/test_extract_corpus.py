@@ -1,0 +1,55 @@
+"""The extractor on the corpus of real reports (../shared/reports) against the gold incidents of
+tests/gold: the figures bench/score_extract.py prints must not fall below what was reached."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import SHARED
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = SHARED / "reports"
+
+# Reached on the corpus (bench/score_extract.py); raise them when the extractor improves.
+FLOOR = {"precision": 70.0, "recall": 51.0, "fatalities_exact": 74.0, "merge_recall": 30.0}
+STYLE_FLOOR = 0.0  # every style's recall
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score_extract", ROOT / "bench" /
+                                                  "score_extract.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["score_extract"] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def figures(gz):
+    if not (REPORTS / "meta.yaml").is_file():
+        if os.environ.get("GEOEVENTS_REQUIRE_TOOLS") or os.environ.get("CI"):
+            pytest.fail(f"the reports corpus is missing at {REPORTS}")
+        pytest.skip(f"the reports corpus is missing at {REPORTS}")
+    return _scorer().score(REPORTS, ROOT / "tests" / "gold", gz).figures()
+
+
+def test_every_report_has_gold():
+    gold = {p.stem for p in (ROOT / "tests" / "gold").glob("[0-9]*.yaml")}
+    if not REPORTS.is_dir():
+        pytest.skip("no corpus")
+    assert {p.stem for p in REPORTS.glob("*.txt")} <= gold
+
+
+@pytest.mark.parametrize("name", sorted(FLOOR))
+def test_corpus_figure(figures, name):
+    assert figures[name] >= FLOOR[name], (name, figures[name])
+
+
+def test_every_style(figures):
+    low = {s: v["recall"] for s, v in figures["styles"].items() if v["recall"] < STYLE_FLOOR}
+    assert not low
