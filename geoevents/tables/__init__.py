@@ -41,7 +41,8 @@ from .core import (  # noqa: F401 (the package's names)
 )
 
 #: Extensions read as tables (anything else is an article).
-TABLE_EXTENSIONS = (".csv", ".tsv", ".json", ".geojson", ".yaml", ".yml", ".gpkg")
+TABLE_EXTENSIONS = (".csv", ".tsv", ".tab", ".json", ".geojson", ".yaml", ".yml", ".gpkg", ".xlsx",
+                    ".xlsm", ".zip")
 
 
 # ------------------------------------------------------------------------------------ reading
