@@ -295,7 +295,8 @@ def incidents_payload(frame: Any, S: _Strings, exonyms: dict[str, str] | None = 
     has_zone = any(c in frame.columns for c in INCIDENT_OPTIONAL)
     ids = [v or f"row {i + 1}" for i, v in enumerate(_mapped(frame, "id", _str))]
     types = _mapped(frame, "event_type", lambda v: type_index[style.type_style(_str(v)).name])
-    precs = [p or 1 for p in _ints(frame, "geo_precision")]
+    # A missing geo_precision is unknown (0), never "at the named place".
+    precs = [0 if p is None else p for p in _ints(frame, "geo_precision")]
     day0 = _mapped(frame, "date_start", _day)
     day1 = _mapped(frame, "date_end", _day)
     ds = _interned(frame, "date_start", S, _date)
