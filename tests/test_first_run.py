@@ -166,7 +166,11 @@ def test_example_reports_extract(cli, tmp_path: Path) -> None:
 
     find(place_resolved="Hajīn", date_start="2018-12-14", date_precision="day")  # the wire
     # The roundup: "overnight on Friday", published Saturday 27 October; 68 killed.
-    find(date_start="2018-10-26", date_end="2018-10-27", fatalities_best="68")
+    find(place_resolved="Hajīn", date_start="2018-10-26", date_end="2018-10-27",
+         fatalities_best="68")
+    # The separate attack on Al-Sousah the same night has no figure of its own.
+    find(place_resolved="As Sūsah", date_start="2018-10-26", date_end="2018-10-27",
+         fatalities_best="")
     # The ministry statement gives no date: unknown, at the latest its publication day.
     find(place_resolved="Deir ez-Zor", date_precision="unknown", date_end="2017-09-24",
          fatalities_best="1")
