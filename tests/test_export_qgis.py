@@ -189,7 +189,7 @@ def test_qgis_draws_incidents_in_the_maps_visual_language(qgis_probe, exported: 
     to scale."""
     battles = tuple(int(type_style("Battles").color[i:i + 2], 16) for i in (1, 3, 5))
     renders = []
-    for lon, lat in ((38.17, 34.37), (38.9, 34.5)):
+    for lon, lat in ((38.17, 34.37), (37.9, 34.55)):
         renders.append({"uri": f"{exported / 'deir.gpkg'}|layername=incidents",
                         "extent": [lon - 1, lat - 1, lon + 1, lat + 1], "size": [400, 400],
                         # the centre, and a point 50 km east (on the ring if one is drawn)
