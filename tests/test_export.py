@@ -242,7 +242,7 @@ def test_kml_styles_time_spans_and_typed_data(tmp_path: Path, frames) -> None:
     marks = folders["Incidents"].findall("k:Placemark", KML_NS)
     assert len(marks) == 7
     may = marks[0]
-    assert may.findtext("k:name", namespaces=KML_NS) == "Al Mayādīn — 2018-05-23"
+    assert may.findtext("k:name", namespaces=KML_NS) == "Mayadeen — 2018-05-23"  # display name (maps.names)
     assert may.findtext("k:Point/k:coordinates", namespaces=KML_NS) == "40.45154,35.01982"
     assert may.findtext("k:TimeSpan/k:begin", namespaces=KML_NS) == "2018-05-23"
     style_id = may.findtext("k:styleUrl", namespaces=KML_NS).lstrip("#")
