@@ -193,25 +193,12 @@ def rows_frame(rows: list[dict[str, Any]]):
     import geopandas as gpd
     import pandas as pd
 
-    from maps.schema import INCIDENT_COLUMNS, INCIDENT_OPTIONAL
+    from maps.schema import INCIDENT_COLUMNS, conform
 
-    types = {**INCIDENT_OPTIONAL, **INCIDENT_COLUMNS}
     extra = sorted({k for r in rows for k in r} - set(INCIDENT_COLUMNS) - {"geometry"})
     df = pd.DataFrame(rows, columns=[*INCIDENT_COLUMNS, *extra])
-    for c in df.columns:
-        t = types.get(c, "str")
-        if t == "Int64":
-            df[c] = pd.array(df[c].astype(object).where(df[c].notna(), None), dtype="Int64")
-        elif t == "int":
-            df[c] = df[c].astype("int64")
-        elif t == "float":
-            df[c] = df[c].astype("float64")
-        elif t == "bool":
-            df[c] = df[c].fillna(False).astype(bool)
-        else:
-            df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]),
-                            crs="EPSG:4326")
+    return conform(gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]),
+                                    crs="EPSG:4326"), "incidents", order=False)
 
 
 def frame_rows(frame) -> list[dict[str, Any]]:
