@@ -17,7 +17,10 @@ _MILITARY = re.compile(r"\b(air ?base|air force base|afb|airfield|military|naval
                        re.I)
 
 
-RULES = "1"  # bump when the selection or the names change: the index stamp then changes
+RULES = "3"  # bump when the selection or the names change: the index stamp then changes
+
+
+_CITY_CORE = re.compile(r"[-\s](?:am|an der|upon|on|sur|im)[-\s]|[,/(]", re.I)
 
 
 def package_version() -> str:
@@ -39,7 +42,11 @@ def names_for(name: str, city: str) -> list[str]:
         out += [f"{m.group(1)} Airbase", f"{m.group(1)} air base", f"{m.group(1)} airfield",
                 f"{m.group(1)} military airport"]
     if city and re.search(r"\bairport\b", name, re.I):
-        out += [f"{city} airport", f"{city} International Airport"]
+        # "Frankfurt am Main" -> "Frankfurt", "Washington, D.C." -> "Washington"
+        core = _CITY_CORE.split(city)[0].strip()
+        for c in dict.fromkeys([city, core]):
+            if c:
+                out += [f"{c} airport", f"{c} International Airport"]
     if city and name.startswith(city + " ") and len(name) > len(city) + 9:
         out.append(name[len(city) + 1:])  # "London Heathrow Airport": "Heathrow Airport"
     if name.lower().endswith(" international airport"):
@@ -48,7 +55,7 @@ def names_for(name: str, city: str) -> list[str]:
 
 
 def airport_rows() -> Iterator:
-    from .index import PlaceRow
+    from .rows import PlaceRow
 
     try:
         import airportsdata

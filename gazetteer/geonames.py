@@ -21,14 +21,16 @@ index is rebuilt (its stamp went stale) the imports are applied again from their
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import sqlite3
 import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -612,5 +614,154 @@ def reapply(con: sqlite3.Connection, previous: list[dict[str, object]],
         if digest != entry["sha256"]:
             report(f"geoevents: {p} changed since it was imported; importing its current "
                    "content")
+        kind = str(entry.get("kind") or "")
+        if kind.startswith("csv "):  # a CSV of places with its column mapping
+            columns, country = kind_columns(kind)
+            r, _rejected = import_csv_con(con, p, columns, country=country, force=True,
+                                          sha256=digest)
+            report(f"geoevents: imported again into the rebuilt index: {r.summary()}")
+            continue
         r = import_file(con, p, show_progress=False, force=True, sha256=digest)
         report(f"geoevents: imported again into the rebuilt index: {r.summary()}")
+
+
+# --------------------------------------------------------------------------------------------
+# Any CSV of places (see :mod:`gazetteer.places_import`): here, beside the GeoNames imports, so
+# that a rebuilt index applies both again (:func:`reapply`).
+
+CSV_COLUMNS = ("name", "lat", "lon", "alt_names", "country", "id", "kind", "admin1",
+               "population")
+
+
+def parse_columns(spec: str) -> dict[str, str]:
+    """``name=NAME_EN,lat=Y,lon=X`` -> {"name": "NAME_EN", ...}; name, lat and lon required."""
+    out: dict[str, str] = {}
+    for part in (p.strip() for p in spec.split(",") if p.strip()):
+        key, sep, col = part.partition("=")
+        key = key.strip()
+        if not sep or not col.strip():
+            raise InputError(f"--columns: {part!r} is not FIELD=COLUMN")
+        if key not in CSV_COLUMNS:
+            raise InputError(f"--columns: unknown field {key!r}; fields: {', '.join(CSV_COLUMNS)}")
+        out[key] = col.strip()
+    missing = [k for k in ("name", "lat", "lon") if k not in out]
+    if missing:
+        raise InputError(f"--columns must map {', '.join(missing)} (e.g. "
+                         "--columns name=NAME,lat=LAT,lon=LON)")
+    return out
+
+
+@dataclass(slots=True)
+class CsvRejections:
+    rows: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _csv_rows(path: Path, columns: dict[str, str], country: str | None,
+              rejected: CsvRejections) -> Iterator:
+    from .curated import KINDS
+
+    label = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=label) from None
+    sample = text[:65536]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    header = reader.fieldnames or []
+    absent = [c for c in columns.values() if c not in header]
+    if absent:
+        raise InputError(f"no column {', '.join(map(repr, absent))} in the header "
+                         f"({', '.join(header[:12])})", file=label, line=1)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem)
+    for row in reader:
+        line = reader.line_num
+        name = (row.get(columns["name"]) or "").strip()
+        if not name:
+            rejected.rows.append((line, f"no name ({columns['name']} is empty)"))
+            continue
+        try:
+            lat = float((row.get(columns["lat"]) or "").strip().replace(",", "."))
+            lon = float((row.get(columns["lon"]) or "").strip().replace(",", "."))
+        except ValueError:
+            rejected.rows.append((line, f"{columns['lat']}/{columns['lon']} are not numbers"))
+            continue
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
+            rejected.rows.append((line, f"{lat},{lon} is outside -90..90, -180..180"))
+            continue
+        cc = (row.get(columns["country"]) or "").strip().upper() if "country" in columns \
+            else (country or "")
+        if cc and not re.fullmatch(r"[A-Z]{2}", cc):
+            rejected.rows.append((line, f"country {cc!r} is not an ISO 3166-1 alpha-2 code"))
+            continue
+        kind = (row.get(columns["kind"]) or "").strip() if "kind" in columns else ""
+        if kind and kind not in KINDS:
+            kind = "site"
+        pid = (row.get(columns["id"]) or "").strip() if "id" in columns else ""
+        alts = []
+        if "alt_names" in columns:
+            alts = [a.strip() for a in re.split(r"[|;]", row.get(columns["alt_names"]) or "")
+                    if a.strip()]
+        admin1 = (row.get(columns["admin1"]) or "").strip() if "admin1" in columns else ""
+        try:
+            pop = int(float(row.get(columns["population"]) or 0)) if "population" in columns \
+                else 0
+        except ValueError:
+            pop = 0
+        yield PlaceRow(
+            uid=f"import:{stem}:{pid or f'line{line}'}", name=name, country=cc,
+            admin1=(admin1 if "." in admin1 else f"{cc}.{admin1}") if admin1 and cc else None,
+            lat=lat, lon=lon, kind=kind or "populated_place", fclass=None, fcode=None,
+            population=max(pop, 0), precision=1, source=f"import:{path.name}",
+            note=f"imported from {path.name} line {line}", names=[name, *alts], primary=[name])
+
+
+def import_csv_con(con, path: str | Path, columns: dict[str, str], *, country: str | None = None,
+                   force: bool = False, sha256: str | None = None):
+    """Import a CSV of places into an open (writing) index connection, in one transaction."""
+    p = Path(path).expanduser()
+    if p.is_dir():
+        raise InputError("is a folder, not a CSV file", file=str(p))
+    if not p.is_file():
+        raise InputError("no such file", file=str(p))
+    digest = sha256 or paths.sha256_file(p)
+    kind = "csv " + ",".join(f"{k}={v}" for k, v in columns.items()) + (
+        f" country={country}" if country else "")
+    ensure_tables(con)
+    resolved = str(p.resolve())
+    if not force and con.execute("SELECT 1 FROM imports WHERE path=? AND sha256=? AND kind=?",
+                                 (resolved, digest, kind)).fetchone():
+        return ImportResult(str(p), "places", 0, 0, 0, 0, sha256=digest, unchanged=True), []
+    t0 = time.perf_counter()
+    rejected = CsvRejections()
+    try:
+        con.execute("BEGIN")
+        rows, added, updated = _write_places(con, _csv_rows(p, columns, country, rejected))
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        con.execute("DELETE FROM imports WHERE path=?", (resolved,))
+        con.execute("INSERT INTO imports (path, sha256, kind, rows, added) VALUES (?,?,?,?,?)",
+                    (resolved, digest, kind, rows, now))
+        con.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?)",
+                    (f"import:{p.name}", digest[:16], rows, now))
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    r = ImportResult(str(p), "places", rows + len(rejected.rows), added, updated,
+                     len(rejected.rows), "rejected rows, listed with their line" if
+                     rejected.rows else "", seconds=time.perf_counter() - t0, sha256=digest)
+    return r, rejected.rows
+
+
+def kind_columns(kind: str) -> tuple[dict[str, str], str | None]:
+    """The column mapping and country recorded in an import's kind ("csv name=..,lat=..")."""
+    spec = kind[4:]
+    country = None
+    m = re.search(r" country=([A-Z]{2})$", spec)
+    if m:
+        country, spec = m.group(1), spec[: m.start()]
+    return parse_columns(spec), country

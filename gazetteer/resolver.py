@@ -73,6 +73,7 @@ AREA_KINDS = frozenset({"admin1", "admin2", "country", "region", "desert", "vall
 W_OUTSIDE_AREA = 0.6
 FAR_KM = 2500.0  # an alias or spelling variant this far from the focus is not the place meant
 OUTSIDE_FOCUS_CONFIDENCE = 0.3
+MAX_DOCUMENT_ANCHORS = 300  # a report's places as anchors; beyond, the cells most of them are in
 
 #: Point conventions for areas.  ``reference``: the point gazetteers publish for the feature
 #: (GeoNames' own point for its places and continents; for countries the published reference
@@ -116,6 +117,16 @@ def clean_query(text: str) -> str:
     if not fold(s):
         raise InputError(f"place name {s!r} has no letters")
     return s
+
+
+EARTH_KM = 6371.0088  # mean radius (IUGG)
+
+
+def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
+        (lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(min(h, 1.0)))
 
 
 def _world_region(p: Place) -> bool:
@@ -193,12 +204,12 @@ class Gazetteer:
             if None not in bbox:
                 self._admin1_bbox[code] = tuple(bbox)  # type: ignore[assignment]
         self._curated_bbox = _curated_bboxes()
+        self._installed: set[str] | None = None
         self._overlay: dict[str, list[tuple[CuratedPlace, str]]] = {}
         self.overlay_files: list[Path] = []
         for path in overlays:
             self.add_overlay(path)
         self._blocks: dict[str, dict[int, list[str]]] = {}
-        self._geod = None
         self._focus_cache: dict[tuple[Context, str | None], Gazetteer._Focus] = {}
         self._prefetched: dict[str, list[tuple]] | None = None
         self._block_keys = 0
@@ -408,23 +419,22 @@ class Gazetteer:
     # ---------------------------------------------------------------- context
     def _distances(self, place_pts: list[tuple[float, float]],
                    anchors: Sequence[tuple[float, float]]) -> list[float]:
-        """Distance (km, on the WGS 84 ellipsoid) from each point to its nearest anchor."""
+        """Distance (km, great circle on the mean Earth sphere: within 0.5% of the
+        ellipsoid's, plenty for ranking) from each point to its nearest anchor."""
         if not anchors or not place_pts:
             return [math.inf] * len(place_pts)
-        if self._geod is None:
-            from pyproj import Geod
+        if len(place_pts) * len(anchors) <= 8:
+            return [min(_haversine_km(p, a) for a in anchors) for p in place_pts]
+        import numpy as np
 
-            self._geod = Geod(ellps="WGS84")
-        lats1, lons1, lats2, lons2 = [], [], [], []
-        for lat, lon in place_pts:
-            for alat, alon in anchors:
-                lats1.append(lat)
-                lons1.append(lon)
-                lats2.append(alat)
-                lons2.append(alon)
-        _, _, dist = self._geod.inv(lons1, lats1, lons2, lats2)
-        n = len(anchors)
-        return [min(dist[i * n:(i + 1) * n]) / 1000.0 for i in range(len(place_pts))]
+        pts = np.radians(np.asarray(place_pts, dtype=float))
+        anc = np.radians(np.asarray(anchors, dtype=float))
+        lat1, lon1 = pts[:, :1], pts[:, 1:]
+        lat2, lon2 = anc[:, 0][None, :], anc[:, 1][None, :]
+        h = (np.sin((lat2 - lat1) / 2) ** 2
+             + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+        d = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+        return d.min(axis=1).tolist()
 
     def country_code(self, value: str) -> str | None:
         """ISO code for a country given by code or name ("SY", "Syria", "سوريا")."""
@@ -916,7 +926,8 @@ class Gazetteer:
             return Resolution(query=q, status="unresolved",
                               suggestions=self._suggestions(q, focus)
                               if kinds is None else [],
-                              reason="no place of this name in the gazetteer" if kinds is None
+                              reason="no place of this name in the gazetteer"
+                              + self._install_hint(focus) if kinds is None
                               else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
         area_query = kinds is not None
         # Towns of the query's name big enough to give their name to an area (a governorate's
@@ -943,9 +954,19 @@ class Gazetteer:
                                 for a, b in focus.anchors):
                     dists[i] = 0.0
         has_area = bool(focus.countries or focus.admin1 or focus.anchors)
+        notable_exact = any(
+            h.match in ("exact", "alias") and (h.place.kind in ("country", "admin1")
+                                               or h.place.population >= 100_000
+                                               or h.place.feature_code == "PPLC")
+            for h, _ in hits)
         rows = []
         for (h, imp), d in zip(hits, dists, strict=True):
             sc = self._score(h, imp, focus, d, area_query, town_areas, town_points)
+            if (notable_exact and not focus.explicit and TIER[h.match] < TIER["alias"]
+                    and focus.countries and h.place.country in focus.countries):
+                # The report's inferred area is weak evidence: a spelling variant there does
+                # not beat a notable place bearing the name as written ("Strasbourg").
+                sc -= W_FOCUS_COUNTRY
             if (area_named and h.place.kind not in AREA_KINDS
                     and h.place.population < TOWN_NAMES_AREA and h.place.source != "overlay"):
                 sc -= SMALL_NAMESAKE_PENALTY
@@ -970,8 +991,11 @@ class Gazetteer:
                 candidates=[self._cand(s, h, d) for s, h, d in scored[:limit]],
                 reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the focus "
                         f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
-                        f"likely meant ({where})"))
-        if has_area and not focus.explicit and not rows[0][3]:
+                        f"likely meant ({where})" + self._install_hint(focus)))
+        top_p = eligible[0][1].place
+        if has_area and not focus.explicit and top_p.kind != "country" and (
+                not rows[0][3] or (focus.countries and top_p.country
+                                   and top_p.country not in focus.countries)):
             outside_note = (f"outside the report's area "
                             f"({', '.join(sorted(focus.countries)) or 'its other places'})")
         top_score, top, _top_d = eligible[0]
@@ -1016,7 +1040,8 @@ class Gazetteer:
             ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
         cands = [self._cand(s, h, d) for s, h, d in ranked[:max(limit, 1)]]
         if outside_note is not None:
-            conf *= 0.8
+            if not rows[0][3]:
+                conf *= 0.8
             reason = f"{reason}; {outside_note}" if reason else outside_note
         return Resolution(
             query=q, status=status, place=top.place, match=match, matched_name=top.name,
@@ -1057,6 +1082,22 @@ class Gazetteer:
                         f"neighbours) bears this name; {p.name} is in {p.country or '?'}, "
                         f"{km:,.0f} km from the focus"))
         return None
+
+    def _install_hint(self, focus: _Focus) -> str:
+        """Which install would help an unanswered name: the GeoNames dump of the report's
+        countries (villages, sites and features that cities500 lacks)."""
+        if self._installed is None:
+            from .places_import import installed_countries
+
+            self._installed = installed_countries(self._con)
+        if "*" in self._installed:
+            return ""
+        todo = sorted((focus.explicit or focus.countries) - self._installed)
+        if not todo and (focus.explicit or focus.countries):
+            return ""
+        codes = " ".join(todo[:6]) if todo else "CC"
+        return (f"; villages and small places are in GeoNames' country dumps: "
+                f"`geoevents data install geonames {codes}`")
 
     def _lexicon(self, q: str, hits: list[tuple[_Hit, float]], focus: _Focus
                  ) -> Resolution | None:
@@ -1217,52 +1258,105 @@ class Gazetteer:
                           rounds: int) -> list[Resolution]:
         base = context or Context()
         queries: list[str | None] = []
-        out: list[Resolution] = []
-        for n in names:
+        bad: dict[int, Resolution] = {}
+        for i, n in enumerate(names):
             try:
                 queries.append(clean_query(n))
-                out.append(Resolution(query=n, status="unresolved"))
             except InputError as exc:
                 queries.append(None)
-                out.append(Resolution(query=str(n), status="unresolved", reason=str(exc)))
+                bad[i] = Resolution(query=str(n), status="unresolved", reason=str(exc))
+        # Each distinct name once (a long list repeats names), its rows fetched in batches.
+        uniq = list(dict.fromkeys(q for q in queries if q is not None))
         focus0 = self._focus(base)
-        first: dict[str, Resolution] = {}
-        for i, q in enumerate(queries):
-            if q is not None:
-                out[i] = first.get(q) or self._with_online(
-                    q, focus0, self._resolve_phrase(q, focus0, limit))
-                first[q] = out[i]
-        for _ in range(rounds):
-            anchors = {q: (r.place.lat, r.place.lon) for q, r in zip(queries, out, strict=True)
-                       if q and r.status == "resolved" and r.place and r.place.kind != "country"}
-            countries = set(focus0.countries)
-            for r in out:
-                if r.status == "resolved" and r.place and r.place.country:
-                    countries.add(r.place.country)
-            kinds = [r.place.kind for r in out if r.status == "resolved" and r.place
-                     and r.place.kind in ("admin1", "country")]
-            changed = False
-            for i, q in enumerate(queries):
-                if q is None:
-                    continue
-                others = tuple(a for k, a in anchors.items() if fold(k) != fold(q))
-                # Two or more of the other places are provinces or states: a name that is
-                # also one is probably one too.
-                mine = out[i].place.kind if out[i].status == "resolved" and out[i].place else ""
-                n_admin1 = kinds.count("admin1") - (mine == "admin1")
-                focus = self._Focus(frozenset(countries), focus0.admin1,
-                                    (*focus0.anchors, *others),
-                                    frozenset({"admin1"}) if n_admin1 >= 2 else frozenset(),
-                                    explicit=focus0.explicit, region=focus0.region)
-                r = self._resolve_phrase(q, focus, limit)
-                if r.status == "unresolved" and out[i].match == "online":
-                    continue  # answered online in the first pass (offline still has nothing)
-                prev = out[i]
-                if (r.place and prev.place and r.place.uid == prev.place.uid
-                        and r.status == prev.status):
-                    continue
-                out[i] = r
-                changed = True
-            if not changed:
-                break
-        return out
+        res: dict[str, Resolution] = {}
+        with _gc_paused():
+            for start in range(0, len(uniq), 2000):
+                part = uniq[start:start + 2000]
+                try:
+                    self._prefetch(skeleton(q) for q in part)
+                    for q in part:
+                        res[q] = self._with_online(q, focus0,
+                                                   self._resolve_phrase(q, focus0, limit))
+                finally:
+                    self._prefetched = None
+            for _ in range(rounds):
+                if not self._document_round(uniq, res, focus0, limit):
+                    break
+        return [bad[i] if q is None else res[q] for i, q in enumerate(queries)]
+
+    def _document_round(self, uniq: list[str], res: dict[str, Resolution], focus0: _Focus,
+                        limit: int) -> bool:
+        """One round: each name whose answer the others can change is resolved again with the
+        others' places as anchors and their countries as the report's area.  True if an answer
+        changed."""
+        own: dict[str, tuple[float, float]] = {}
+        for q in uniq:
+            r = res[q]
+            if r.status == "resolved" and r.place and r.place.kind != "country":
+                own[fold(q)] = (r.place.lat, r.place.lon)
+        # A long list has too many places to be near each of them: its anchors are the cells
+        # (of about 50 km) where most of its places are.
+        cells: dict[tuple[float, float], int] = {}
+        big = len(set(own.values())) > MAX_DOCUMENT_ANCHORS
+        if big:
+            for lat, lon in own.values():
+                c = (round(lat * 2) / 2, round(lon * 2) / 2)
+                cells[c] = cells.get(c, 0) + 1
+            top = sorted(cells.items(), key=lambda t: (-t[1], t[0]))[:MAX_DOCUMENT_ANCHORS]
+            shared = tuple(c for c, _ in top)
+        countries = set(focus0.countries)
+        for r in res.values():
+            if r.status == "resolved" and r.place and r.place.country:
+                countries.add(r.place.country)
+        kinds = [r.place.kind for r in res.values() if r.status == "resolved" and r.place
+                 and r.place.kind in ("admin1", "country")]
+        n_admin1_all = kinds.count("admin1")
+        fcountries = frozenset(countries)
+        changed = False
+        todo = [q for q in uniq if self._may_change(res[q])]
+        for start in range(0, len(todo), 2000):
+            part = todo[start:start + 2000]
+            try:
+                self._prefetch(skeleton(q) for q in part)
+                for q in part:
+                    prev = res[q]
+                    fq = fold(q)
+                    if big:
+                        mine = own.get(fq)
+                        cell = None if mine is None else (round(mine[0] * 2) / 2,
+                                                          round(mine[1] * 2) / 2)
+                        others = shared if cell is None or cells.get(cell, 0) > 1 else tuple(
+                            c for c in shared if c != cell)
+                    else:
+                        others = tuple(a for k, a in own.items() if k != fq)
+                    # Two or more of the other places are provinces or states: a name that is
+                    # also one is probably one too.
+                    mine_kind = prev.place.kind if prev.status == "resolved" and prev.place \
+                        else ""
+                    n_admin1 = n_admin1_all - (mine_kind == "admin1")
+                    focus = self._Focus(fcountries, focus0.admin1, (*focus0.anchors, *others),
+                                        frozenset({"admin1"}) if n_admin1 >= 2 else frozenset(),
+                                        explicit=focus0.explicit, region=focus0.region)
+                    r = self._resolve_phrase(q, focus, limit)
+                    if r.status == "unresolved" and prev.match == "online":
+                        continue  # answered online in the first pass (offline still has nothing)
+                    if (r.place and prev.place and r.place.uid == prev.place.uid
+                            and r.status == prev.status):
+                        continue
+                    res[q] = r
+                    changed = True
+            finally:
+                self._prefetched = None
+        return changed
+
+    @staticmethod
+    def _may_change(r: Resolution) -> bool:
+        """Can other places of the report change this answer?  Not when one place alone bears
+        the name and it was answered (or nothing bears it)."""
+        if r.status == "unresolved" and not r.candidates:
+            return False  # nothing bears the name
+        if r.status != "resolved":
+            return True
+        if r.match in ("demonym", "abbreviation", "overlay"):
+            return False
+        return len({c.place.uid for c in r.candidates}) > 1 or r.match == "fuzzy"

@@ -40,14 +40,55 @@ def test_ambiguous_alone_exits_1_and_lists_candidates(cli):
     assert r.returncode == 0 and "Tadmur" in r.stdout
 
 
-def test_names_from_stdin_with_json_and_candidates(cli):
+def test_names_from_stdin_as_json_lines_with_candidates(cli):
     r = cli("resolve", "-f", "-", "--json", "--candidates", "2",
             input="Hajin\n\nRaqqa\nXqzwvbnm Kjhg\n")
-    assert r.returncode == 1  # one unresolved
-    rows = json.loads(r.stdout)
-    assert [d["status"] for d in rows] == ["resolved", "resolved", "unresolved"]
+    assert r.returncode == 1  # unresolved names (and the blank line)
+    lines = r.stdout.splitlines()
+    rows = [json.loads(ln) for ln in lines]  # one compact object per line
+    assert [d["status"] for d in rows] == ["resolved", "unresolved", "resolved", "unresolved"]
+    assert [d["line"] for d in rows] == [1, 2, 3, 4]
     assert rows[0]["id"] == "geonames:174506" and len(rows[0]["candidates"]) <= 2
-    assert rows[2]["lat"] is None
+    assert rows[1]["reason"] == "blank line: no place name"
+    assert rows[3]["lat"] is None
+    assert "<stdin>: 1 blank line(s) (line 2)" in r.stderr
+
+
+def test_json_lines_have_candidates_only_when_asked(cli, tmp_path):
+    f = tmp_path / "names.txt"
+    f.write_text("Basra\n   \nMosul\n", encoding="utf-8")
+    r = cli("resolve", "--file", str(f), "--json")
+    rows = [json.loads(ln) for ln in r.stdout.splitlines()]
+    assert len(rows) == 3 and all("candidates" not in d for d in rows)
+    assert rows[1]["status"] == "unresolved" and rows[1]["line"] == 2
+    assert km(rows[2]["lat"], rows[2]["lon"], 36.34, 43.13) < 10
+
+
+def test_file_messages_say_what_is_wrong(cli, tmp_path):
+    r = cli("resolve", "--file", str(tmp_path))
+    assert r.returncode == 2 and "is a folder" in r.stderr and "Traceback" not in r.stderr
+    r = cli("resolve", "--file", str(tmp_path / "missing.txt"))
+    assert r.returncode == 2 and "no such file" in r.stderr
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Basra\nHom\xe9\n".encode("latin-1"))
+    r = cli("resolve", "--file", str(bad))
+    assert r.returncode == 2 and f"{bad}:2" in r.stderr and "UTF-8" in r.stderr
+
+
+def test_together_from_a_file_reports_blank_lines(cli, tmp_path):
+    f = tmp_path / "report.txt"
+    f.write_text("Palmyra\n\nDeir ez-Zor\n", encoding="utf-8")
+    r = cli("resolve", "--file", str(f), "--together", "--json")
+    rows = [json.loads(ln) for ln in r.stdout.splitlines()]
+    assert [d["line"] for d in rows] == [1, 2, 3]
+    assert rows[0]["country"] == "SY" and rows[1]["status"] == "unresolved"
+
+
+def test_points_option_on_the_command_line(cli):
+    ref = json.loads(cli("resolve", "Argentina", "--json").stdout)[0]
+    cen = json.loads(cli("resolve", "Argentina", "--json", "--points", "centroid").stdout)[0]
+    assert (ref["lat"], ref["lon"]) == (-34.0, -64.0)
+    assert [cen["lat"], cen["lon"]] == ref["centroid"] and ref["bbox"] == cen["bbox"]
 
 
 def test_bad_names_are_reported_with_line_and_exit_2(cli):

@@ -39,7 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     inst = dsub.add_parser("install", help="install a dataset (naturalearth)",
                            description="Install Natural Earth 10 m layers: "
                            + ", ".join(f"{k} ({v['stem']})" for k, v in LAYERS.items()) + ".")
-    inst.add_argument("dataset", choices=["naturalearth"], help="the dataset to install")
+    inst.add_argument("dataset", choices=["naturalearth", "geonames"],
+                      help="the dataset to install (geonames: give country codes)")
+    inst.add_argument("codes", nargs="*", metavar="CC",
+                      help="geonames: ISO country codes (SY IQ ...) whose GeoNames dumps to "
+                      "download and import into the gazetteer index")
     inst.add_argument("--from", dest="from_dir", metavar="DIR", type=Path,
                       help="install from a local folder holding the Natural Earth files "
                       "(<name>.zip as downloaded, or .geojson/.gpkg) instead of downloading")
@@ -84,6 +88,15 @@ def _layers(value: str | None) -> list[str] | None:
 def run_install(args: argparse.Namespace) -> int:
     from gazetteer import GazetteerError
     from gazetteer import naturalearth as ne
+
+    if args.dataset == "geonames":
+        from .gazetteer import install_geonames
+
+        return install_geonames(args)
+    if args.codes:
+        print("geoevents data install: country codes apply to geonames, not naturalearth",
+              file=sys.stderr)
+        return 2
 
     layers = _layers(args.layers)
     wanted = layers or list(ne.LAYERS)

@@ -16,6 +16,10 @@ Manage the gazetteer index.
                                        file (SY.zip, SY.txt), cities500/1000/5000/15000, allCountries
                                        (zip or txt), alternateNamesV2 (.zip/.txt) and
                                        admin1CodesASCII.txt
+  geoevents gazetteer import FILE.csv --columns name=NAME_EN,lat=LAT,lon=LON[,alt_names=..,
+                                       country=..,id=..]   any CSV of places (P-code tables, lists)
+  geoevents data install geonames SY IQ  download GeoNames' country dumps (cached, checksummed)
+                                       and import them; --from DIR offline
   geoevents gazetteer info             sources, imports, counts per country and feature class,
                                        build date
 
@@ -36,9 +40,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "$GEOEVENTS_INDEX, $GEOEVENTS_HOME/gazetteer.sqlite or the user cache folder)")
     p.add_argument("--config", metavar="FILE", help="configuration file")
     gsub = p.add_subparsers(dest="action", metavar="ACTION")
-    imp = gsub.add_parser("import", help="import GeoNames dump files into the index",
-                          description="Import GeoNames dump files (zip or txt) into the index.")
+    imp = gsub.add_parser("import", help="import GeoNames dump files (or any CSV of places "
+                          "with --columns) into the index",
+                          description="Import GeoNames dump files (zip or txt) into the index; "
+                          "with --columns, any CSV of places (P-code tables, your own lists): "
+                          "--columns name=COL,lat=COL,lon=COL[,alt_names=COL,country=COL,"
+                          "id=COL,kind=COL,admin1=COL,population=COL].  Rows without a name or "
+                          "with bad coordinates are listed with their line and reason.")
     imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--columns", metavar="FIELD=COLUMN,...",
+                     help="the files are CSVs of places: which column holds each field "
+                     "(name, lat, lon required; alt_names separated by | or ;)")
+    imp.add_argument("--country", metavar="CC",
+                     help="with --columns: the ISO country code of every row (when the CSV has "
+                     "no country column)")
     _index_options(imp)
     imp.add_argument("--force", action="store_true",
                      help="import again a file already imported with the same content")
@@ -66,7 +81,26 @@ def run(args: argparse.Namespace) -> int:
         return 2
     cfg = load_config(args)
     index = args.index or cfg.index
+    if args.action == "import" and args.columns:
+        from gazetteer.places_import import import_csv, parse_columns
+
+        columns = parse_columns(args.columns)
+        for f in args.files:
+            r, rejected = import_csv(f, columns, index, country=args.country,
+                                     force=args.force)
+            print(r.summary())
+            for line, why in rejected[:20]:
+                print(f"geoevents gazetteer import: {f}:{line}: rejected: {why}",
+                      file=sys.stderr)
+            if len(rejected) > 20:
+                print(f"geoevents gazetteer import: {f}: {len(rejected) - 20} more rows "
+                      "rejected", file=sys.stderr)
+        return 0
     if args.action == "import":
+        if args.country:
+            from gazetteer import InputError
+
+            raise InputError("--country applies to CSV imports (--columns)")
         from gazetteer.index import import_files
 
         results = import_files(args.files, index, force=args.force)
@@ -101,4 +135,17 @@ def run(args: argparse.Namespace) -> int:
     out.write("places per feature class and kind:\n")
     for c in d["feature_classes"]:
         out.write(f"  {c['class']:2s} {c['kind']:18s} {c['places']:>10,}\n")
+    return 0
+
+
+def install_geonames(args: argparse.Namespace) -> int:
+    """``geoevents data install geonames SY IQ ... [--from DIR]``."""
+    from gazetteer.places_import import install_geonames as install
+
+    cfg = load_config(args)
+    results = install(args.codes, from_dir=args.from_dir, base=args.url, refresh=args.refresh,
+                      progress=sys.stderr.isatty(), index=getattr(args, "index", None) or
+                      cfg.index)
+    for r in results:
+        print(r.summary())
     return 0

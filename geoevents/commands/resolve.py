@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from ._common import add_gazetteer_options, load_config, open_gazetteer, progress
@@ -86,26 +87,45 @@ def _context(args: argparse.Namespace, cfg, gz):
                    near=_parse_near(args.near))
 
 
-def _read_names(spec: str) -> list[tuple[str, int, str]]:
-    """(source, line number, name) for each non-empty line."""
+def _open_names(spec: str):
+    """(label, binary stream) of a names file ('-' for stdin), with a message that says what
+    is wrong with a path that is not a readable file."""
     from gazetteer import InputError
 
     if spec == "-":
-        data = sys.stdin.buffer.read()
-        label = "<stdin>"
-    else:
-        path = Path(spec)
-        if not path.is_file():
-            raise InputError("no such file", file=spec)
-        data = path.read_bytes()
-        label = spec
+        return "<stdin>", sys.stdin.buffer
+    path = Path(spec)
+    if path.is_dir():
+        raise InputError("is a folder, not a file of names (one per line)", file=spec)
+    if not path.exists():
+        raise InputError("no such file", file=spec)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", file=label,
-                         line=line) from None
-    return [(label, i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip()]
+        return spec, open(path, "rb")
+    except PermissionError:
+        raise InputError("permission denied (cannot read the file)", file=spec) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", file=spec) from None
+
+
+def _iter_names(spec: str) -> Iterator[tuple[str, int, str]]:
+    """(source, line number, text) for every line, blank ones included (they are reported,
+    never dropped); read as it goes, so memory does not grow with the file."""
+    from gazetteer import InputError
+
+    label, f = _open_names(spec)
+    try:
+        for i, raw in enumerate(f, 1):
+            if i == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", file=label,
+                                 line=i) from None
+            yield label, i, text.rstrip("\r\n")
+    finally:
+        if f is not sys.stdin.buffer:
+            f.close()
 
 
 def _run_mentions(args: argparse.Namespace, cfg) -> int:
@@ -129,8 +149,11 @@ def _fmt_row(cols: list[str], widths: list[int]) -> str:
     return "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()
 
 
+CHUNK = 2000  # names resolved and written at a time from a file
+
+
 def run(args: argparse.Namespace) -> int:
-    from gazetteer import InputError, Resolution, clean_query
+    from gazetteer import InputError
 
     cfg = load_config(args)
     if args.candidates is not None and args.candidates < 0:
@@ -139,54 +162,107 @@ def run(args: argparse.Namespace) -> int:
         if args.names or args.file:
             raise InputError("--mentions reads documents: give no names or --file with it")
         return _run_mentions(args, cfg)
-    items: list[tuple[str, int | None, str]] = [("<argv>", None, n) for n in args.names]
-    from_file = bool(args.file)
-    if args.file:
-        items += _read_names(args.file)
-    if not items:
+    if not args.names and not args.file:
         print("geoevents resolve: error: give place names, or --file FILE ('-' for stdin)",
               file=sys.stderr)
         return 2
+    if args.file and args.file != "-":
+        _open_names(args.file)[1].close()  # a bad path is said before the index is opened
 
     gz = open_gazetteer(args, cfg)
     context = _context(args, cfg, gz)
+    items: Iterator[tuple[str, int | None, str]] = iter(
+        [("<argv>", None, n) for n in args.names])
+    if args.file:
+        import itertools
 
-    # Invalid names are reported with where they came from; the rest are resolved.
-    input_errors = 0
-    valid: list[tuple[int, str]] = []
-    results: list[Resolution | None] = [None] * len(items)
-    for i, (src, line, name) in enumerate(items):
+        items = itertools.chain(items, _iter_names(args.file))
+    together = (args.together or not args.file) and not args.separately
+    limit = max(args.candidates or 0, 5)
+    stats = {"input_errors": 0, "unresolved": 0, "blank": []}
+    if args.json and args.file:
+        out = sys.stdout
+        n = args.candidates
+        for line, r in _answers(gz, items, context, together, limit, stats):
+            d = r.to_dict(candidates=n or 0)
+            if not n:
+                del d["candidates"]
+            d["line"] = line
+            out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
+            if stats.get("flush"):
+                out.flush()
+                stats["flush"] = False
+        out.flush()
+    else:
+        final = [r for _, r in _answers(gz, items, context, together, limit, stats)]
+        if args.json:
+            n = args.candidates
+            json.dump([r.to_dict(candidates=n if n is not None else 3) for r in final],
+                      sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            _print_table(final, args.candidates)
+    blank = stats["blank"]
+    if blank:
+        shown = ", ".join(str(x) for x in blank[:10]) + (", ..." if len(blank) > 10 else "")
+        label = "<stdin>" if args.file == "-" else args.file
+        print(f"geoevents resolve: {label}: {len(blank)} blank line(s) (line {shown}) "
+              "reported as unresolved", file=sys.stderr)
+    if stats["input_errors"]:
+        return 2
+    return 1 if stats["unresolved"] else 0
+
+
+def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together: bool,
+             limit: int, stats: dict) -> Iterator[tuple[int | None, object]]:
+    """(line, Resolution) for every item in order: blank lines and invalid names as unresolved
+    answers with the reason (and a message naming file and line), the rest resolved — one
+    report together, or chunk by chunk, each name on its own."""
+    import itertools
+
+    from gazetteer import InputError, Resolution, clean_query
+
+    def check(src: str, line: int | None, name: str):
+        if line is not None and not name.strip():
+            stats["blank"].append(line)
+            return Resolution(query=name, status="unresolved",
+                              reason="blank line: no place name"), None
         try:
-            valid.append((i, clean_query(name)))
+            return None, clean_query(name)
         except InputError as exc:
-            input_errors += 1
+            stats["input_errors"] += 1
             where = f"{src}:{line}: " if line else ""
             print(f"geoevents resolve: {where}{exc}", file=sys.stderr)
-            results[i] = Resolution(query=name, status="unresolved", reason=str(exc))
+            return Resolution(query=name, status="unresolved", reason=str(exc)), None
 
-    together = (args.together or not from_file) and not args.separately
-    names = [q for _, q in valid]
-    limit = max(args.candidates or 0, 5)
-    if together and len(names) > 1:
-        answers = gz.resolve_document(names, context, limit=limit)
-    else:
-        answers = gz.resolve_many(progress(names, total=len(names), desc="resolving",
-                                           unit=" names"), context, limit=limit)
-    for (i, _), r in zip(valid, answers, strict=True):
-        results[i] = r
-    final = [r for r in results if r is not None]
+    def resolve(chunk: list[tuple[str, int | None, str]], whole: bool):
+        checked = [check(*it) for it in chunk]
+        names = [q for r, q in checked if r is None]
+        if whole and len(names) > 1:
+            answers = iter(gz.resolve_document(names, context, limit=limit))
+        else:
+            answers = iter(gz.resolve_many(names, context, limit=limit))
+        for (_, line, _), (bad, _q) in zip(chunk, checked, strict=True):
+            r = bad if bad is not None else next(answers)
+            if r.status != "resolved":
+                stats["unresolved"] += 1
+            yield line, r
 
-    if args.json:
-        n = args.candidates
-        json.dump([r.to_dict(candidates=n if n is not None else 3) for r in final], sys.stdout,
-                  ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        _print_table(final, args.candidates)
-    unresolved = sum(1 for r in final if r.status != "resolved")
-    if input_errors:
-        return 2
-    return 1 if unresolved else 0
+    if together:
+        yield from resolve(list(items), True)
+        return
+    bar = progress(itertools.count(), desc="resolving", unit=" names")
+    bar_update = getattr(bar, "update", None)
+    while True:
+        chunk = list(itertools.islice(items, CHUNK))
+        if not chunk:
+            break
+        yield from resolve(chunk, False)
+        stats["flush"] = True
+        if bar_update is not None:
+            bar_update(len(chunk))
+    if hasattr(bar, "close"):
+        bar.close()
 
 
 def _print_table(results: list, n_candidates: int | None) -> None:

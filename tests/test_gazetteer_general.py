@@ -1,0 +1,168 @@
+"""Resolution rules that must hold worldwide (issue 10), each on names chosen for the rule, not
+taken from the development sets: a focus is not outvoted by far aliases, the report's inferred
+area never refuses, demonyms and abbreviations name their places, areas carry both point
+conventions, world regions are never hamlets, airports and air bases are known."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import Context, Gazetteer
+
+from .geo import km
+
+IQ = Context(countries=("IQ",))
+
+
+# ---------------------------------------------------------------- class 1: an explicit focus
+@pytest.mark.parametrize("name,cc", [("Winnipeg", "CA"), ("Toowoomba", "AU"), ("Fresno", "US")])
+def test_focus_answers_elsewhere_only_as_outside_focus(gz, name, cc):
+    r = gz.resolve(name, IQ)
+    assert r.status == "outside_focus"
+    assert r.place is not None and r.place.country == cc
+    assert r.confidence <= 0.3
+    assert "IQ" in (r.reason or "") and "neighbours" in r.reason
+
+
+@pytest.mark.parametrize("name", ["Lisboa", "München"])
+def test_far_alias_never_beats_not_found(gz, name):
+    """Other-language names of places on another continent are no answer with a focus; the
+    same names without one are the cities."""
+    r = gz.resolve(name, IQ)
+    assert r.status == "unresolved" and r.place is None
+    free = gz.resolve(name)
+    assert free.status == "resolved" and free.place.country in ("PT", "DE")
+
+
+def test_focus_wins_inside_and_countries_elsewhere_stay_resolved(gz):
+    r = gz.resolve("Mosul", IQ)
+    assert r.status == "resolved" and km(r.lat, r.lon, 36.34, 43.13) < 10
+    c = gz.resolve("Japan", IQ)
+    assert c.status == "resolved" and c.place.kind == "country" and c.place.country == "JP"
+    assert "outside the focus" in c.reason
+
+
+def test_neighbour_of_focus_is_inside(gz):
+    r = gz.resolve("Amman", IQ)  # Jordan borders Iraq
+    assert r.status == "resolved" and km(r.lat, r.lon, 31.95, 35.93) < 15
+
+
+# ---------------------------------------------------------------- class 2: inferred area
+def test_inferred_area_lowers_a_score_never_refuses(gz):
+    r = gz.resolve("Lisboa", Context(cues=("IQ",)))
+    assert r.status == "resolved" and km(r.lat, r.lon, 38.72, -9.14) < 15
+    assert "outside the report's area" in (r.reason or "")
+
+
+def test_document_names_a_foreign_city_and_still_gets_it(gz):
+    from gazetteer.documents import Document, resolve_mentions
+
+    text = "Iraqi officials in Baghdad met envoys who had flown in from Lisboa."
+    spans = [(text.index(w), text.index(w) + len(w)) for w in ("Baghdad", "Lisboa")]
+    res = resolve_mentions(gz, Document("d", text, spans))
+    assert res[0].place.country == "IQ"
+    assert res[1].place is not None and res[1].place.country == "PT"
+
+
+# ---------------------------------------------------------------- class 4: demonyms
+@pytest.mark.parametrize("word,cc", [("Brazilian", "BR"), ("Germans", "DE"), ("Nigerian", "NG"),
+                                     ("Russian", "RU"), ("Vietnamese", "VN")])
+def test_demonym_is_its_country(gz, word, cc):
+    r = gz.resolve(word)
+    assert r.status == "resolved" and r.match == "demonym"
+    assert r.place.kind == "country" and r.place.country == cc
+
+
+def test_demonym_of_a_people_is_its_region(gz):
+    for word, lat, lon in [("Kurds", 37.5, 43.5), ("Catalan", 41.7, 1.8), ("Welsh", 52.4, -3.9)]:
+        r = gz.resolve(word)
+        assert r.match == "demonym" and r.place.kind != "populated_place", word
+        assert km(r.lat, r.lon, lat, lon) < 150, word
+
+
+# ---------------------------------------------------------------- class 5: abbreviations
+@pytest.mark.parametrize("abbr,lat,lon", [("Ga.", 32.7, -83.4), ("N.Y.", 42.9, -75.5),
+                                          ("Ore.", 44.0, -120.5), ("Que.", 52.0, -71.0),
+                                          ("Alta.", 54.5, -115.0)])
+def test_ap_and_canadian_abbreviations(gz, abbr, lat, lon):
+    r = gz.resolve(abbr)
+    assert r.status == "resolved" and r.match == "abbreviation" and r.place.kind == "admin1"
+    assert km(r.lat, r.lon, lat, lon) < 500
+
+
+@pytest.mark.parametrize("abbr,cc", [("U.K.", "GB"), ("UAE", "AE"), ("KSA", "SA"),
+                                     ("DRC", "CD"), ("U.S.", "US")])
+def test_country_abbreviations(gz, abbr, cc):
+    r = gz.resolve(abbr)
+    assert r.status == "resolved" and r.place.kind == "country" and r.place.country == cc
+
+
+def test_postal_codes_only_with_their_country_in_context(gz):
+    assert gz.resolve("OK").match != "abbreviation"
+    r = gz.resolve("OK", Context(countries=("US",)))
+    assert r.match == "abbreviation" and r.place.name == "Oklahoma"
+    r = gz.resolve("NS", Context(cues=("CA",)))
+    assert r.match == "abbreviation" and r.place.name == "Nova Scotia"
+
+
+# ---------------------------------------------------------------- class 3: point conventions
+def test_countries_carry_both_points_and_their_extent(gz):
+    r = gz.resolve("Argentina")
+    p = r.place
+    assert p.bbox is not None and p.centroid is not None and p.geonames_id == 3865483
+    w, s, e, n = p.bbox
+    assert w < p.lon < e and s < p.lat < n
+    assert w < p.centroid[1] < e and s < p.centroid[0] < n
+    # reference (default): the published point, whole degrees for Argentina (-34, -64)
+    assert km(p.lat, p.lon, -34.0, -64.0) < 5
+    other = Gazetteer(gz.index_path, build=False, points="centroid")
+    try:
+        c = other.resolve("Argentina").place
+        assert (c.lat, c.lon) == p.centroid and c.bbox == p.bbox
+    finally:
+        other.close()
+
+
+def test_points_option_is_checked():
+    from gazetteer import InputError
+
+    with pytest.raises(InputError, match="points"):
+        Gazetteer(build=False, points="middle")
+
+
+# ---------------------------------------------------------------- class 6: world regions
+@pytest.mark.parametrize("name,lat,lon", [("the Caucasus", 42.5, 44.5), ("Sahara", 23.0, 12.0),
+                                          ("Arabian Peninsula", 23.0, 46.0),
+                                          ("Gulf of Aden", 12.5, 48.0),
+                                          ("Mesopotamia", 33.5, 44.0)])
+def test_world_regions_are_regions_not_hamlets(gz, name, lat, lon):
+    r = gz.resolve(name)
+    assert r.place is not None and r.place.kind != "populated_place"
+    assert r.precision == 3 and km(r.lat, r.lon, lat, lon) < 600
+    assert r.place.bbox is not None
+
+
+def test_conflict_regions(gz):
+    r = gz.resolve("the Nineveh plains")
+    assert r.place.kind == "plain" and km(r.lat, r.lon, 36.34, 43.13) < 60  # by Mosul
+    r = gz.resolve("the Ghouta", Context(countries=("SY",)))
+    assert km(r.lat, r.lon, 33.51, 36.29) < 30  # beside Damascus
+
+
+# ---------------------------------------------------------------- class 7: airports
+@pytest.mark.parametrize("name,lat,lon", [("Incirlik Air Base", 37.00, 35.43),
+                                          ("Frankfurt Airport", 50.03, 8.56),
+                                          ("Ben Gurion Airport", 32.01, 34.89)])
+def test_airports_and_air_bases(gz, name, lat, lon):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind in ("airport", "military_base")
+    assert km(r.lat, r.lon, lat, lon) < 5
+
+
+# ---------------------------------------------------------------- scale of --together
+def test_long_list_together_keeps_every_name(gz):
+    names = ["Basra", "Mosul", "Erbil", "Kirkuk", "Najaf"] * 400 + ["Xqzwvb Kjhg", "Tikrit"]
+    res = gz.resolve_document(names)
+    assert len(res) == len(names)
+    assert all(r.place.country == "IQ" for r in res[:2000])
+    assert res[-2].status == "unresolved" and res[-1].place.country == "IQ"
