@@ -131,26 +131,23 @@ def test_example_reports_extract(cli, tmp_path: Path) -> None:
     r = cli("extract", *reports, "--meta", str(EXAMPLES / "reports/meta.yaml"), "-o", str(out))
     assert r.returncode == 0, r.stderr
     got = pd.read_csv(out, keep_default_na=False)
-    rows = list(got.itertuples())
-    assert {"Hajīn", "As Sūsah", "Deir ez-Zor"} <= {r.place_resolved for r in rows}
-
-    def one(place: str, **want):
-        found = [r for r in rows if r.place_resolved == place and
-                 all(str(getattr(r, k)) == v for k, v in want.items())]
-        assert len(found) == 1, (place, want, [(r.place_resolved, r.date_start) for r in rows])
-        return found[0]
-
-    hajin = one("Hajīn", date_start="2018-12-14")
-    assert hajin.date_precision == "day"
-    # "overnight on Friday", published Saturday 27 October: the 68 SDF fighters died in the
-    # counter-attack "in and around Hajin"; "a separate attack the same night" on Al-Sousah is
-    # an incident of its own, without a toll.
-    roundup = one("Hajīn", date_start="2018-10-26")
-    assert roundup.date_end == "2018-10-27"
-    assert int(roundup.fatalities_best) == 68
-    one("As Sūsah", date_start="2018-10-26")
-    adviser = one("Deir ez-Zor", date_precision="unknown")  # the statement gives no date
-    assert adviser.date_end == "2017-09-24"
+    by_place: dict[str, list] = {}
+    for row in got.itertuples():
+        by_place.setdefault(row.place_resolved, []).append(row)
+    assert {"Hajīn", "As Sūsah", "Deir ez-Zor"} <= set(by_place)
+    hajin = [r for r in by_place["Hajīn"] if r.date_precision == "day"]
+    assert [r.date_start for r in hajin] == ["2018-12-14"]  # the wire: "on Friday", 14 December
+    # the roundup: "overnight on Friday", published Saturday 27 October; the 68 dead were in and
+    # around Hajin, the separate attack on Al-Sousah has no figure of its own
+    roundup = [r for r in by_place["Hajīn"] if r.date_precision != "day"]
+    assert [(r.date_start, r.date_end) for r in roundup] == [("2018-10-26", "2018-10-27")]
+    assert int(roundup[0].fatalities_best) == 68
+    sousah = by_place["As Sūsah"]
+    assert [(r.date_start, r.date_end) for r in sousah] == [("2018-10-26", "2018-10-27")]
+    assert str(sousah[0].fatalities_best) == ""
+    # the statement gives no date: unknown, at the latest its publication
+    adviser = next(r for r in by_place["Deir ez-Zor"] if r.date_precision == "unknown")
+    assert (adviser.date_precision, adviser.date_end) == ("unknown", "2017-09-24")
     assert int(adviser.fatalities_best) == 1
 
 
