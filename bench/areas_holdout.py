@@ -16,7 +16,12 @@ a miss; the share of such places is reported too.
 
 Defaults: data/control/deir-ez-zor-raqqa-2017-2019.csv with the Syria parties file, the
 Euphrates line of data/lines/deir-ez-zor-2018.yaml and a clip to SY (Natural Earth must be
-installed: `geoevents data install naturalearth`, or --from ../shared/naturalearth).
+installed: `geoevents data install naturalearth`, or --from ../shared/naturalearth).  A second
+dev set, real and unrelated: the territorial changes of the ACLED export in ../shared
+(Yemen, Syria, Iraq, January-February 2022; actor1 as the party, evaluated weekly):
+
+    python bench/areas_holdout.py ../shared/real/acled/acled_me_2022q1.csv --auto-parties \
+        --no-lines --clip YE --every week --reach 15
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parties", type=Path, default=ROOT / "data/parties/syria-2016-2019.yaml")
     ap.add_argument("--lines", type=Path, action="append")
     ap.add_argument("--clip", action="append")
+    ap.add_argument("--no-lines", action="store_true", help="no control line")
+    ap.add_argument("--no-clip", action="store_true", help="no clip")
+    ap.add_argument("--auto-parties", action="store_true",
+                    help="each party name its own party (no parties file)")
     ap.add_argument("--reach", type=float, default=A.DEFAULT_REACH_KM)
     ap.add_argument("--every", default="month")
     ap.add_argument("--folds", type=int, default=5)
@@ -51,8 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     lines_specs = args.lines if args.lines is not None else [ROOT / "data/lines/deir-ez-zor-2018.yaml"]
     clip = args.clip if args.clip is not None else ["SY"]
+    if args.no_lines:
+        lines_specs = []
+    if args.no_clip:
+        clip = []
 
-    parties = parties_or_auto(args.parties)
+    parties = parties_or_auto(None if args.auto_parties else args.parties)
     read = read_control(args.tables, parties)
     parties.assign_auto(sorted({r.party for r in read.rows} | {r.party2 for r in read.rows
                                                                if r.party2}))

@@ -193,18 +193,32 @@ def match(incidents: list[Any], gold: list[Gold]) -> list[tuple[int, int, bool]]
         for j, g in enumerate(gold):
             ok, unknown, d = _compatible(inc, g)
             if ok:
-                pairs.append((g.optional, unknown, d, i, j))
+                # Which gold incident it is about: the same name written, the same toll.
+                named = not (_words(inc.location.written) & _words(g.raw.get("written", "")))
+                toll = (inc.fatalities.best or 0) not in g.killed
+                pairs.append((g.optional, unknown, named, toll, d, i, j))
     pairs.sort()
     used_i: set[int] = set()
     used_j: set[int] = set()
     out = []
-    for _opt, unknown, _d, i, j in pairs:
+    for _opt, unknown, _n, _t, _d, i, j in pairs:
         if i in used_i or j in used_j:
             continue
         used_i.add(i)
         used_j.add(j)
         out.append((i, j, unknown))
     return out
+
+
+_STOP = frozenset({"the", "of", "in", "near", "city", "town", "village", "villages", "district",
+                   "province", "area", "areas", "and", "east", "west", "north", "south",
+                   "eastern", "western", "northern", "southern", "countryside", "outskirts"})
+
+
+def _words(s: str) -> set[str]:
+    import re
+
+    return {w for w in re.findall(r"[a-z]{3,}", (s or "").lower()) if w not in _STOP}
 
 
 def _describe(inc: Any) -> str:

@@ -44,6 +44,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -403,7 +404,7 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     ne = stamp["naturalearth"] != "none"
-    bar = _Progress(show, 7 + ne + bool(previous))
+    bar = _Progress(show, 8 + ne + bool(previous))
     try:
         con = _connect_fast(tmp)
         con.executescript(SCHEMA)
@@ -496,14 +497,21 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
+_held = threading.local()  # lock files this thread holds (the lock is re-entrant per thread)
+
+
 @contextlib.contextmanager
 def build_lock(path: Path, *, blocking: bool = True) -> Iterator[bool]:
     """Hold ``<index>.lock`` (an advisory ``flock``) while building or writing the index.
     Yields True when held; with ``blocking=False`` yields False at once if another process
     holds it.  Where ``fcntl`` does not exist, yields True without locking."""
+    key = str(lock_path(path).resolve())
+    held = _held.__dict__.setdefault("paths", set())
     try:
         import fcntl
     except ImportError:  # not POSIX
+        fcntl = None
+    if fcntl is None or key in held:  # re-entered by the same thread (ensure -> build)
         yield True
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -517,9 +525,11 @@ def build_lock(path: Path, *, blocking: bool = True) -> Iterator[bool]:
             print(f"geoevents: another geoevents is building the gazetteer index at {path}; "
                   "waiting for it ...", file=sys.stderr)
             fcntl.flock(f, fcntl.LOCK_EX)
+        held.add(key)
         try:
             yield True
         finally:
+            held.discard(key)
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
@@ -595,7 +605,10 @@ def recover(path: Path | None = None, error: BaseException | None = None, *,
     print(f"geoevents: the gazetteer index at {path} is damaged{what}: {problem}; rebuilding it "
           "...", file=sys.stderr)
     t0 = time.time()
-    build(path, verbose=verbose)
+    try:
+        build(path, verbose=verbose)
+    except (OSError, sqlite3.Error) as exc:
+        raise IndexBuildError(f"cannot rebuild the gazetteer index at {path}: {exc}") from exc
     print(f"geoevents: gazetteer index rebuilt in {time.time() - t0:.1f} s", file=sys.stderr)
     return True
 
@@ -647,9 +660,9 @@ def ensure(path: Path | None = None, *, verbose: bool | None = None) -> tuple[Pa
             print(f"geoevents: {reason}; building the gazetteer index at {path} (once) ...",
                   file=sys.stderr)
             t0 = time.time()
-            _build_locked(path, verbose=verbose)
+            build(path, verbose=verbose)
             print(f"geoevents: gazetteer index built in {time.time() - t0:.1f} s", file=sys.stderr)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         raise IndexBuildError(f"cannot write the gazetteer index at {path}: {exc}") from exc
     return path, reason
 

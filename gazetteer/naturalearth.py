@@ -76,14 +76,14 @@ class DownloadError(GazetteerError):
 
 def _why(exc: BaseException) -> str:
     """A short reason for a failed download: "cannot connect to naciscdn.org", "HTTP 404"."""
-    import requests
-
-    if isinstance(exc, requests.HTTPError) and exc.response is not None:
-        return f"HTTP {exc.response.status_code}"
-    if isinstance(exc, requests.Timeout):
+    kinds = {k.__name__ for k in type(exc).__mro__}  # requests' errors (pooch's HTTP client)
+    response = getattr(exc, "response", None)
+    if "HTTPError" in kinds and response is not None:
+        return f"HTTP {response.status_code}"
+    if "Timeout" in kinds:
         return "no answer in time"
-    if isinstance(exc, requests.ConnectionError):
-        req = exc.request
+    if "ConnectionError" in kinds:
+        req = getattr(exc, "request", None)
         host = ""
         if req is not None and req.url:
             from urllib.parse import urlsplit

@@ -15,6 +15,7 @@ from typing import Any
 
 from .model import Casualty, Claim, EventDate, Incident, IncidentError, Location, Source
 
+#: The optional columns geoevents writes (their types: maps.schema.INCIDENT_OPTIONAL).
 _OPTIONAL = ("date_text", "place_kind", "place_note", "assoc_actor_1", "assoc_actor_2")
 
 
@@ -41,7 +42,7 @@ def incident_row(inc: Incident) -> dict[str, Any]:
         "place_id": loc.place_id,
         "country": loc.country,
         "admin1": loc.admin1,
-        "geo_precision": loc.precision if loc.precision is not None else 3,
+        "geo_precision": loc.precision,  # None when unknown: missing is missing
         "lat": float(loc.lat),
         "lon": float(loc.lon),
         "actor1": inc.actor1,
@@ -75,24 +76,14 @@ def incidents_frame(incidents: list[Incident]):
     import geopandas as gpd
     import pandas as pd
 
-    from maps.schema import INCIDENT_COLUMNS
+    from maps.schema import INCIDENT_COLUMNS, conform
 
     rows = [incident_row(i) for i in incidents]
     extra = sorted({k for r in rows for k in r} - set(INCIDENT_COLUMNS) - set(_OPTIONAL))
-    columns = [*INCIDENT_COLUMNS, *_OPTIONAL, *extra]
-    df = pd.DataFrame(rows, columns=columns)
-    for c in ("fatalities_low", "fatalities_best", "fatalities_high", "wounded_best"):
-        df[c] = df[c].astype("Int64")
-    df["geo_precision"] = df["geo_precision"].astype("int64")
-    df["source_count"] = df["source_count"].astype("int64")
-    df["lat"] = df["lat"].astype("float64")
-    df["lon"] = df["lon"].astype("float64")
-    for c in columns:
-        if c not in ("fatalities_low", "fatalities_best", "fatalities_high", "wounded_best",
-                     "geo_precision", "source_count", "lat", "lon"):
-            df[c] = df[c].fillna("").astype(str) if len(df) else df[c].astype(str)
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]),
-                            crs="EPSG:4326")
+    df = pd.DataFrame(rows, columns=[*INCIDENT_COLUMNS, *_OPTIONAL, *extra])
+    frame = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]),
+                             crs="EPSG:4326")
+    return conform(frame, "incidents")
 
 
 def _text(v: Any) -> str:

@@ -2,10 +2,13 @@
 
 Two incidents are the same event when all of these hold:
 
-- the same ACLED event type (or one of them has none);
+- the same ACLED event type (or one of them has none), or direct violence both (Battles and
+  Violence against civilians: outlets code an attack apart by whom they count among the dead);
+  a territorial change only with a territorial change;
 - their dates are compatible within their precision: the spans overlap ("Wednesday" and "last
   week"; an undated report is compatible with any day up to its publication date);
-- their places are the same gazetteer place, or within :data:`NEAR_KM` of each other, or one is
+- their places are the same gazetteer place, or within :data:`NEAR_KM` of each other (twice that
+  when both stand for their surroundings, precision 2 or coarser), or one is
   an area (a province, a region: precision 3) and the other lies in it;
 - their actors are compatible: side A is the same, or one side is unnamed ("unidentified armed
   group") or missing;
@@ -31,6 +34,7 @@ NEAR_KM = 25.0  # "within a few km": two points of precision 1 or 2
 AREA_KM = 150.0  # a point and a region's representative point
 _AREA_KINDS = frozenset({"admin1", "admin2", "region", "desert", "valley", "plain", "country"})
 _ORDER = {"day": 0, "range": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
+_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
 GENERIC_ACTORS = frozenset({"", "unidentified armed group", "attackers", "militants"})
 
 
@@ -55,6 +59,8 @@ def places_compatible(a: Location, b: Location) -> bool:
     d = _km(a, b)
     if d <= NEAR_KM:
         return True
+    if (a.precision or 1) >= 2 and (b.precision or 1) >= 2 and d <= 2 * NEAR_KM:
+        return True  # "near X" and "near Y": each a point standing for its surroundings
     if _is_area(a) or _is_area(b):
         if a.admin1 and b.admin1 and a.admin1 == b.admin1:
             return True
@@ -67,8 +73,22 @@ def actors_compatible(a: Incident, b: Incident) -> bool:
     return x in GENERIC_ACTORS or y in GENERIC_ACTORS or x == y
 
 
+_DIRECT = frozenset({"Battles", "Violence against civilians"})
+
+
+def types_compatible(a: Incident, b: Incident) -> bool:
+    """The same ACLED event type - or direct violence both, which outlets code apart by whom
+    they count among the dead (an attack on a village: a battle with its defenders for one,
+    violence against civilians for another); territorial change only with itself."""
+    if not (a.event_type and b.event_type) or a.event_type == b.event_type:
+        return (a.sub_event_type in _TERRITORY) == (b.sub_event_type in _TERRITORY) or \
+            not (a.sub_event_type and b.sub_event_type)
+    return {a.event_type, b.event_type} <= _DIRECT and \
+        a.sub_event_type not in _TERRITORY and b.sub_event_type not in _TERRITORY
+
+
 def compatible(a: Incident, b: Incident, *, evidence: bool = True) -> bool:
-    if a.event_type and b.event_type and a.event_type != b.event_type:
+    if not types_compatible(a, b):
         return False
     if not a.date.overlaps(b.date):
         return False
@@ -278,8 +298,6 @@ def _conflicts(casualties: list) -> list[str]:
                        + " vs ".join(parts))
     return out
 
-
-_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
 
 
 def _family(inc: Incident) -> str:

@@ -56,7 +56,12 @@ def decode(data: bytes, file: str = "<input>") -> tuple[str, list[str]]:
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), warnings
+        try:
+            return data.decode("utf-16"), warnings
+        except UnicodeDecodeError:  # cut in the middle of a character: a truncated file
+            return data.decode("utf-16", errors="replace"), [
+                f"{file}: UTF-16 text that ends in the middle of a character (a truncated "
+                "file?); the broken characters were replaced"]
     elif b"\x00" in data[:4096]:
         enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
         try:

@@ -23,51 +23,54 @@ Heavy libraries are imported when a function is called, not when :mod:`maps` is 
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .basemap import Basemap
-from .basemap import load as load_basemap
-from .basemap import prepare as prepare_basemap
-from .export import FORMATS, ExportError, ExportResult, export_frames, output_files, resolve_format
-from .schema import SchemaError
-from .tables import FrameError
+if TYPE_CHECKING:  # editors and type checkers see the real objects and their parameters
+    from .basemap import Basemap
+    from .basemap import load as load_basemap
+    from .basemap import prepare as prepare_basemap
+    from .brief import render_brief
+    from .export import (
+        FORMATS,
+        ExportError,
+        ExportResult,
+        export_frames,
+        output_files,
+        resolve_format,
+    )
+    from .html import data_bounds, render_fragment, render_html
+    from .image import render_static
+    from .schema import SchemaError
+    from .tables import FrameError
 
-
-def render_html(*args: Any, **kwargs: Any) -> str:
-    from .html import render_html as impl
-
-    return impl(*args, **kwargs)
-
-
-def render_fragment(*args: Any, **kwargs: Any) -> str:
-    from .html import render_fragment as impl
-
-    return impl(*args, **kwargs)
-
-
-def render_static(*args: Any, **kwargs: Any) -> bytes:
-    from .image import render_static as impl
-
-    return impl(*args, **kwargs)
-
-
-def render_brief(*args: Any, **kwargs: Any) -> str:
-    from .brief import render_brief as impl
-
-    return impl(*args, **kwargs)
-
-
-def data_bounds(*args: Any, **kwargs: Any) -> Any:
-    from .html import data_bounds as impl
-
-    return impl(*args, **kwargs)
+# Everything is imported on first use (PEP 562): the drawing and export modules pull in
+# folium, matplotlib, shapely, pyarrow.  What is returned is the module's own object, so help(),
+# signatures and editors see every parameter.  name -> (module, name there)
+_LAZY = {
+    "render_html": ("html", "render_html"), "render_fragment": ("html", "render_fragment"),
+    "data_bounds": ("html", "data_bounds"), "render_static": ("image", "render_static"),
+    "render_brief": ("brief", "render_brief"), "Basemap": ("basemap", "Basemap"),
+    "load_basemap": ("basemap", "load"), "prepare_basemap": ("basemap", "prepare"),
+    "FORMATS": ("export", "FORMATS"), "ExportError": ("export", "ExportError"),
+    "ExportResult": ("export", "ExportResult"), "export_frames": ("export", "export_frames"),
+    "output_files": ("export", "output_files"), "resolve_format": ("export", "resolve_format"),
+    "SchemaError": ("schema", "SchemaError"), "FrameError": ("tables", "FrameError"),
+}
 
 
-render_html.__doc__ = "See :func:`maps.html.render_html`."
-render_fragment.__doc__ = "See :func:`maps.html.render_fragment`."
-render_static.__doc__ = "See :func:`maps.image.render_static`."
-render_brief.__doc__ = "See :func:`maps.brief.render_brief`."
-data_bounds.__doc__ = "See :func:`maps.html.data_bounds`."
+def __getattr__(name: str) -> Any:
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'maps' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{where[0]}", __name__), where[1])
+    globals()[name] = value  # from now on an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "FORMATS",

@@ -24,6 +24,7 @@ table.incidents th { text-align: left; background: #f2f2f2; border-bottom: 2px s
   padding: 4px 6px; position: sticky; top: 0; }
 table.incidents td { border-bottom: 1px solid #e3e3e3; padding: 4px 6px; vertical-align: top; }
 td.date { white-space: nowrap; }
+td.notes { font-size: 12px; color: #333; max-width: 260px; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .approx { color: #8a4b00; font-weight: 600; }
 .muted { color: #666; }
@@ -51,13 +52,26 @@ def _safe_url(u: str) -> str | None:
         c.isspace() for c in u) else None
 
 
-def _fig(v: Any) -> str:
-    return "–" if v is None else str(v)
+def _figure(lo: Any, best: Any, hi: Any) -> str:
+    """"78", "78 (39–78)", "at least 3", "up to 12", "" (never a placeholder)."""
+    if best is not None:
+        spread = (lo is not None and lo != best) or (hi is not None and hi != best)
+        return f"{best}" + (f" ({lo if lo is not None else best}–{hi if hi is not None else best})"
+                            if spread else "")
+    if lo is not None and hi is not None:
+        return f"{lo}" if lo == hi else f"{lo}–{hi}"
+    if lo is not None:
+        return f"at least {lo}"
+    if hi is not None:
+        return f"up to {hi}"
+    return ""
 
 
 def incidents_table(doc: dict[str, Any], max_rows: int | None = None) -> str:
     """The incidents as an HTML table (every report string escaped), in date order; with
     ``max_rows``, the first ones and a line saying how many more the map holds."""
+    import numpy as np
+
     from .html import record
 
     inc, S, types = doc["inc"], doc["S"], doc["types"]
@@ -65,9 +79,10 @@ def incidents_table(doc: dict[str, Any], max_rows: int | None = None) -> str:
     def s(i: int | None) -> str:
         return "" if i is None else S[i]
 
-    order = sorted(range(len(inc["id"])),
-                   key=lambda i: (inc["d0"][i] if inc["d0"][i] is not None else 10**9,
-                                  inc["id"][i]))
+    n = len(inc["id"])
+    d0 = np.array([d if d is not None else 10**9 for d in inc["d0"]], dtype=np.int64)
+    ids = np.array(inc["id"], dtype=object)
+    order = np.lexsort((ids, d0)).tolist() if n else []
     rows = []
     more = 0
     if max_rows is not None and len(order) > max_rows:
@@ -75,58 +90,80 @@ def incidents_table(doc: dict[str, Any], max_rows: int | None = None) -> str:
         order = order[:max_rows]
     for i in order:
         x, t, p = record(doc, i), types[inc["t"][i]], inc["p"][i]
-        date = _e(x["ds"]) if x["ds"] == (x["de"] or x["ds"]) else f"{_e(x['ds'])}<br>to {_e(x['de'])}"
+        if not x["ds"] and not x["de"]:
+            date = "<span class='muted'>date unknown</span>"
+        elif x["ds"] == (x["de"] or x["ds"]) or not x["ds"]:
+            date = _e(x["ds"] or f"by {x['de']}")
+        else:
+            date = f"{_e(x['ds'])}<br>to {_e(x['de'])}"
         prec = style.PRECISION_LABEL.get(p, f"geo_precision {p}")
-        place = (f"<b>{_e(s(x['pr']) or x['pl'])}</b>"
+        shown = x["nm"] or s(x["pr"]) or x["pl"] or "place unknown"
+        place = (f"<b>{_e(shown)}</b>"
                  + (f"<br><span class='muted'>as written: “{_e(x['pl'])}”</span>"
-                    if x["pl"] else "")
+                    if x["pl"] and x["pl"] != shown else "")
+                 + (f"<br><span class='muted'>gazetteer: {_e(s(x['pr']))}</span>"
+                    if s(x["pr"]) and s(x["pr"]) != shown else "")
                  + f"<br><span class='{'approx' if p >= 2 else 'muted'}'>{_e(prec)}</span>")
+        area = ", ".join(_e(v) for v in (s(x["a1"]), x["cn"] or s(x["cc"])) if v)
         actors = " vs ".join(_e(a) for a in (s(x["a"][0]), s(x["a"][1])) if a)
         if s(x["a"][2]):
             actors += f"<br><span class='muted'>with {_e(s(x['a'][2]))}</span>"
-        cas = "".join(
-            f"<li>{_e(s(c[0]) or '?')} {_e(s(c[1]))}: {_fig(c[3])} "
-            f"<span class='muted'>({_fig(c[2])}–{_fig(c[4])}) per {_e(s(c[5]) or '?')}</span>"
-            + (f"<br><span class='quote'>“{_e(c[6])}”</span>" if c[6] else "") + "</li>"
-            for c in x["cas"])
+        cas_items = []
+        quoted: set[str] = {q for _o, _u, _p, q in x["src"] if q}
+        for c in x["cas"]:
+            fig = _figure(c[2], c[3], c[4])
+            quote = c[6] if c[6] and c[6] not in quoted else ""
+            if quote:
+                quoted.add(quote)
+            if not fig and not quote:
+                continue
+            who = s(c[5])
+            cas_items.append(
+                "<li>" + _e(s(c[0]) or "side not stated") + " " + _e(s(c[1]) or "killed")
+                + (f": {_e(fig)}" if fig else "")
+                + (f" <span class='muted'>per {_e(who)}</span>" if who else "")
+                + (f"<br><span class='quote'>“{_e(quote)}”</span>" if quote else "") + "</li>")
+        cas = "".join(cas_items)
         claims = "".join(
-            f"<li><b>{_e(s(c[0]) or 'Someone')}</b> claims: {_e(c[1])}"
+            f"<li><b>{_e(s(c[0]) or 'Unattributed')}</b> claims: {_e(c[1])}"
             + (f"; not confirmed by {_e(', '.join(s(v) for v in c[3]))}" if c[3] else "")
             + (f"; confirmed by {_e(', '.join(s(v) for v in c[2]))}" if c[2] else "") + "</li>"
             for c in x["cl"])
         srcs = []
         for o, u, pub, q in x["src"]:
             url = _safe_url(s(u))
-            name = _e(s(o) or "(unnamed source)")
+            name = _e(s(o) or (url.split("/")[2] if url else "unnamed source"))
             head = (f"<a href='{_e(url)}' rel='noopener noreferrer'>{name}</a>" if url
                     else f"<b>{name}</b>")
             srcs.append(f"<li>{head}" + (f" <span class='muted'>({_e(pub)})</span>" if pub else "")
                         + (f"<br><span class='quote'>“{_e(q)}”</span>" if q else "") + "</li>")
         side = ""
-        if x.get("z"):
+        if x.get("z") and (doc["lines"] or doc["zones"]):
             z = x["z"]
             if z[5]:
                 side = "<br><span class='approx'>near the control line: side not assigned</span>"
             elif s(z[0]):
                 side = f"<br><span class='muted'>in the {_e(s(z[0]))} zone</span>"
-        fat = (f"{_fig(x['fb'])}<br><span class='muted'>({_fig(x['fl'])}–{_fig(x['fh'])})</span>"
-               if x["fb"] is not None or x["fl"] is not None else "–")
+        fat = _figure(x["fl"], x["fb"], x["fh"])
+        dp = s(x["dp"])
         rows.append(
             f"<tr data-incident='{_e(inc['id'][i])}'><td class='date'>{date}"
-            f"<br><span class='muted'>{_e(s(x['dp']))}</span></td>"
-            f"<td>{place}{side}</td>"
+            + (f"<br><span class='muted'>{_e(dp)}</span>" if dp and dp != "unknown" else "")
+            + f"</td><td>{place}{side}</td><td>{area}</td>"
             f"<td><span class='type' style='background:{_e(t['color'])}'></span>{_e(t['name'])}"
             + (f"<br><span class='muted'>{_e(s(x['st']))}</span>" if s(x["st"]) else "")
-            + f"</td><td>{actors}</td><td class='num'>{fat}</td>"
+            + f"</td><td>{actors}</td><td class='num'>{_e(fat)}</td>"
             f"<td>{'<ul class=cas>' + cas + '</ul>' if cas else ''}"
             f"{'<ul class=cas>' + claims + '</ul>' if claims else ''}</td>"
-            f"<td><ol class='src'>{''.join(srcs)}</ol></td></tr>")
-    note = (f"<p class='more'>The table lists the first {len(order):,} incidents by date; "
-            f"{more:,} more are on the map (and in the exports).</p>\n" if more else "")
+            f"<td><ol class='src'>{''.join(srcs)}</ol></td>"
+            f"<td class='notes'>{_e(x['no'])}</td></tr>")
+    note = (f"<p class='more'>The table lists the first {len(order):,} of {n:,} incidents by "
+            f"date; the other {more:,} are on the map (and in the exports).</p>\n"
+            if more else "")
     return (note + "<table class='incidents'><thead><tr><th>Date</th><th>Place</th>"
-            "<th>Event</th><th>Actors</th><th>Killed (best, low–high)</th><th>Casualties and "
-            "claims by source</th><th>Sources</th></tr></thead><tbody>\n" + "\n".join(rows)
-            + "\n</tbody></table>")
+            "<th>Admin-1, country</th><th>Event</th><th>Actors</th><th>Killed (best, low–high)"
+            "</th><th>Casualties and claims by source</th><th>Sources</th><th>Notes</th></tr>"
+            "</thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
 
 
 def render_brief(incidents: Any, lines: Any = None, zones: Any = None, *,
@@ -144,16 +181,29 @@ def render_brief(incidents: Any, lines: Any = None, zones: Any = None, *,
                          subtitle=subtitle, attribution=attribution)
     if map_html is None:
         map_html = render_html(incidents, lines, zones, basemap=basemap, title=title,
-                               subtitle=subtitle, attribution=attribution, tiles=tiles)
+                               subtitle=subtitle, attribution=attribution, tiles=tiles,
+                               document=doc)
     if png is None:
         png = render_static(incidents, lines, zones, basemap=basemap, title=title,
-                            subtitle=subtitle, attribution=attribution)
+                            subtitle=subtitle, attribution=attribution, document=doc)
     img = base64.b64encode(png).decode("ascii")
+    def bank(which: str, ln: dict[str, Any]) -> str:
+        party, side = ln[f"party_{which}"], ln[f"side_{which}"]
+        if not party:
+            return ""
+        return f"{which} bank" + (f" ({_e(side)})" if side else "") + f" {_e(party)}"
+
+    def valid(ln: dict[str, Any]) -> str:
+        a, b = ln["valid_from"], ln["valid_to"]
+        if not a and not b:
+            return "valid at all dates"
+        return "valid " + (f"from {_e(a)}" if a else "") + (" " if a and b else "") + (
+            f"to {_e(b)}" if b else "")
+
     line_items = "".join(
-        f"<li><b>{_e(ln['name'] or ln['id'])}</b>: left bank ({_e(ln['side_left'] or '?')}) "
-        f"{_e(ln['party_left'] or '?')}, right bank ({_e(ln['side_right'] or '?')}) "
-        f"{_e(ln['party_right'] or '?')}; valid {_e(ln['valid_from'] or '…')} to "
-        f"{_e(ln['valid_to'] or '…')}</li>" for ln in doc["lines"])
+        f"<li><b>{_e(ln['name'] or ln['id'])}</b>: "
+        + "; ".join(v for v in (bank("left", ln), bank("right", ln), valid(ln)) if v) + "</li>"
+        for ln in doc["lines"])
     parts = [
         "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"

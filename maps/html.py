@@ -274,7 +274,10 @@ def _json_lists(frame: Any, column: str, ids: list[str]) -> list[list[dict[str, 
                 out[i] = _json_list(values[i], column, ids[i])
         else:
             for i, value in zip(pending, parsed, strict=True):
-                out[i] = _json_list(value, column, ids[i])
+                if type(value) is list and all(type(v) is dict for v in value):
+                    out[i] = value  # the common case, already what _json_list returns
+                else:
+                    out[i] = _json_list(value, column, ids[i])
     return out
 
 
@@ -292,7 +295,8 @@ def incidents_payload(frame: Any, S: _Strings, exonyms: dict[str, str] | None = 
     has_zone = any(c in frame.columns for c in INCIDENT_OPTIONAL)
     ids = [v or f"row {i + 1}" for i, v in enumerate(_mapped(frame, "id", _str))]
     types = _mapped(frame, "event_type", lambda v: type_index[style.type_style(_str(v)).name])
-    precs = [p or 1 for p in _ints(frame, "geo_precision")]
+    # A missing geo_precision is unknown (0), never "at the named place".
+    precs = [0 if p is None else p for p in _ints(frame, "geo_precision")]
     day0 = _mapped(frame, "date_start", _day)
     day1 = _mapped(frame, "date_end", _day)
     ds = _interned(frame, "date_start", S, _date)
@@ -319,6 +323,24 @@ def incidents_payload(frame: Any, S: _Strings, exonyms: dict[str, str] | None = 
                                  "f": fb, "d0": [], "d1": [], "x": []}
     outlets: dict[str, int] = {}
     I = interned  # noqa: E741 - short name for a long table of columns
+    idx = S.index
+
+    def sid(v: Any) -> int | None:  # S(v), with the common case (text already in the table) fast
+        if type(v) is str:
+            k = idx.get(v)
+            if k is not None:
+                return k
+        return S(v)
+
+    def pub(v: Any) -> int | None:
+        return sid(v.strip() if type(v) is str else _date(v))
+
+    cols = [ds, de, I["dp"], I["st"], places, I["pr"], I["pid"], I["cc"], I["a1"]]
+    actors = list(zip(I["actor1"], I["actor2"], I["assoc"], strict=True))
+    zones_x = (list(zip(zone[0], zone[1], zone[2], zone[3], zdist, znear, strict=True))
+               if has_zone else None)
+    empty = ("", None, [], [None, None, None])
+    d0s, d1s, xs = out["d0"], out["d1"], out["x"]
     for i in range(n):
         counts[types[i]] += 1
         d0, d1 = day0[i], day1[i]
@@ -328,30 +350,32 @@ def incidents_payload(frame: Any, S: _Strings, exonyms: dict[str, str] | None = 
             d1 = d0
         sources = sources_all[i]
         for src in sources:
-            o = _str(src.get("outlet")).strip()
+            o = src.get("outlet")
+            o = o.strip() if type(o) is str else _str(o).strip()
             if o:
                 outlets[o] = outlets.get(o, 0) + 1
-        x: dict[str, Any] = {
-            "ds": ds[i], "de": de[i], "dp": I["dp"][i], "st": I["st"][i], "pl": places[i],
-            "pr": I["pr"][i], "pid": I["pid"][i], "cc": I["cc"][i], "a1": I["a1"][i],
-            "a": [I["actor1"][i], I["actor2"][i], I["assoc"][i]],
-            "fl": fl[i], "fb": fb[i], "fh": fh[i], "w": w[i],
-            "cas": [[S(c.get("side")), S(c.get("kind")), _int(c.get("low")), _int(c.get("best")),
-                     _int(c.get("high")), S(c.get("source")), _str(c.get("quote"))]
-                    for c in cas_all[i]],
-            "cl": [[S(c.get("claimant")), _str(c.get("claim")),
-                    [S(v) for v in _names(c.get("confirmed_by"))],
-                    [S(v) for v in _names(c.get("not_confirmed_by"))],
-                    _bool(c.get("independent"))] for c in claims_all[i]],
-            "src": [[S(src.get("outlet")), S(src.get("url")), S(_date(src.get("published"))),
-                     _str(src.get("quote"))] for src in sources],
-            "no": notes[i], "nm": shown[i], "cn": cnames[i],
-        }
-        if has_zone:
-            x["z"] = [zone[0][i], zone[1][i], zone[2][i], zone[3][i], zdist[i], znear[i]]
-        out["d0"].append(d0)
-        out["d1"].append(d1)
-        out["x"].append(_pack(x))
+        cas = cas_all[i]
+        claims = claims_all[i]
+        # positional, in the order of RECORD_FIELDS (see record())
+        values = [c[i] for c in cols]
+        values += [
+            list(actors[i]), fl[i], fb[i], fh[i], w[i],
+            [[sid(c.get("side")), sid(c.get("kind")), _int(c.get("low")), _int(c.get("best")),
+              _int(c.get("high")), sid(c.get("source")), _str(c.get("quote"))]
+             for c in cas] if cas else [],
+            [[sid(c.get("claimant")), _str(c.get("claim")),
+              [sid(v) for v in _names(c.get("confirmed_by"))],
+              [sid(v) for v in _names(c.get("not_confirmed_by"))],
+              _bool(c.get("independent"))] for c in claims] if claims else [],
+            [[sid(src.get("outlet")), sid(src.get("url")), pub(src.get("published")),
+              _str(src.get("quote"))] for src in sources],
+            notes[i], list(zones_x[i]) if zones_x is not None else None, shown[i], cnames[i],
+        ]
+        while values and values[-1] in empty:
+            values.pop()
+        d0s.append(d0)
+        d1s.append(d1)
+        xs.append(values)
     type_rows = [{"name": ts.name, "color": ts.color, "shape": ts.shape, "count": counts[k]}
                  for k, ts in enumerate(type_list)]
     return out, type_rows, outlets
@@ -465,6 +489,67 @@ def zones_payload(zones: Any, avoid: list[tuple[float, float]] | None = None
     return out
 
 
+AREA_REQUIRED = ("party", "status", "color", "as_of", "valid_from")
+HEXAGON_REQUIRED = ("cell", "period_start", "period_end", "count")
+
+
+def _require(frame: Any, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in (*columns, "geometry") if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"{what} frame lacks column(s) {', '.join(missing)}")
+
+
+def areas_payload(areas: Any) -> list[dict[str, Any]]:
+    """Control areas (the AREAS frame): one entry per area and date, in date order."""
+    import shapely
+
+    if areas is None or len(areas) == 0:
+        return []
+    _require(areas, AREA_REQUIRED, "areas")
+    out = []
+    frame = areas.reset_index(drop=True)
+    geoms = shapely.simplify(frame.geometry.values, 0.0005, preserve_topology=True)
+    for k, row in frame.iterrows():
+        g = geometry_json(geoms[k], 4)
+        if g is None:
+            continue
+        out.append({
+            "id": _str(row.get("area_id")) or f"area-{k + 1}", "party": _str(row["party"]),
+            "status": _str(row["status"]) or "held", "party2": _str(row.get("party2")),
+            "color": _str(row["color"]) or "#888888", "color2": _str(row.get("color2")),
+            "as_of": _date(row["as_of"]), "valid_from": _date(row["valid_from"]),
+            "valid_to": _date(row.get("valid_to")), "n": _int(row.get("n_places")),
+            "sources": _str(row.get("sources")), "geom": g,
+        })
+    out.sort(key=lambda a: (a["valid_from"], a["as_of"], a["id"]))
+    return out
+
+
+def hexagons_payload(hexagons: Any) -> dict[str, Any] | None:
+    """Aggregates (the HEXAGONS frame): each cell and period with its count, compactly (rings
+    of the hexagons' corners) and the count classes of the colour scale."""
+    if hexagons is None or len(hexagons) == 0:
+        return None
+    _require(hexagons, HEXAGON_REQUIRED, "hexagons")
+    frame = hexagons.reset_index(drop=True)
+    counts = [_int(v) or 0 for v in frame["count"].tolist()]
+    cells = []
+    for k, row in frame.iterrows():
+        g = row.geometry
+        if g is None or g.is_empty:
+            continue
+        poly = max(getattr(g, "geoms", [g]), key=lambda p: p.area)
+        ring = [[round(y, 4), round(x, 4)] for x, y in list(poly.exterior.coords)[:-1]]
+        cells.append([_str(row["cell"]), _date(row["period_start"]), _date(row["period_end"]),
+                      counts[k], _int(row.get("fatalities")), _str(row.get("event_type")), ring,
+                      _int(row.get("resolution"))])
+    cells.sort(key=lambda c: (c[1], c[0], c[5]))
+    top = max(counts) if counts else 1
+    classes = sorted({max(1, round(top * f)) for f in (0.0, 0.1, 0.25, 0.5, 0.75)})
+    return {"cells": cells, "classes": classes,
+            "colors": ["#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"]}
+
+
 def _features(frame: Any, props: list[str], tolerance: float, nd: int) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of ``frame`` simplified to ``tolerance`` degrees."""
     import shapely
@@ -565,9 +650,11 @@ def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
     return {"bands": bands, "countryLabels": labels, "places": base.labels}
 
 
-def data_bounds(incidents: Any, lines: Any = None, zones: Any = None) -> Bounds | None:
-    """(west, south, east, north) of the incidents, else of the lines, else of the zones."""
-    for frame in (incidents, lines, zones):
+def data_bounds(incidents: Any, lines: Any = None, zones: Any = None, areas: Any = None,
+                hexagons: Any = None) -> Bounds | None:
+    """(west, south, east, north) of the incidents, else of the lines, else of the zones (else
+    of the control areas, else of the hexagons)."""
+    for frame in (incidents, lines, zones, areas, hexagons):
         if frame is not None and len(frame):
             if "geometry" in frame.columns:
                 w, s, e, n = (float(v) for v in frame.total_bounds)
@@ -580,6 +667,18 @@ def data_bounds(incidents: Any, lines: Any = None, zones: Any = None) -> Bounds 
                     w, s, e, n = min(w, lw), min(s, ls), max(e, le), max(n, ln)
                 return (w, s, e, n)
     return None
+
+
+def _range(days0: list[int], days1: list[int], areas: list[dict[str, Any]],
+           hexagons: dict[str, Any] | None) -> list[int] | None:
+    """[first day, last day] of the incidents, widened to the control areas' dates and the
+    hexagons' periods."""
+    days = [*days0, *days1]
+    for a in areas:
+        days.extend(d for d in (_day(a["valid_from"]), _day(a["as_of"])) if d is not None)
+    for c in (hexagons or {}).get("cells", []):
+        days.extend(d for d in (_day(c[1]), _day(c[2])) if d is not None)
+    return [min(days), max(days)] if days else None
 
 
 def _fmt_day(d: int) -> str:
@@ -621,7 +720,7 @@ def encode_document(doc: dict[str, Any]) -> tuple[str, str | None]:
     import base64
     import gzip
 
-    packed = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+    packed = gzip.compress(raw.encode("utf-8"), compresslevel=4, mtime=0)
     return base64.b64encode(packed).decode("ascii"), "gzip+base64"
 
 
@@ -638,7 +737,8 @@ def decode_document(text: str, encoding: str | None) -> dict[str, Any]:
 def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
                    basemap: Basemap | None = None, title: str = "Incidents",
                    subtitle: str | None = None, attribution: tuple[str, ...] | list[str] = (),
-                   renderer: str = "auto") -> dict[str, Any]:
+                   renderer: str = "auto", areas: Any = None,
+                   hexagons: Any = None) -> dict[str, Any]:
     """The JSON document the page runtime draws (also used by the briefing table)."""
     S = _Strings()
     inc, types, outlets = incidents_payload(
@@ -664,12 +764,19 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
             if src:
                 attributions.append(f"Control line: {src}")
     attributions.extend(a for a in attribution if a)
-    bounds = data_bounds(incidents, lines, zones)
+    bounds = data_bounds(incidents, lines, zones, areas, hexagons)
+    area_list = areas_payload(areas)
+    if area_list and "sources" in areas.columns:
+        for src in dict.fromkeys(v for a in area_list for v in a["sources"].split("; ") if v):
+            attributions.append(f"Control areas: {src}")
+            if len(attributions) > 40:
+                break
     return {
         "v": 1, "title": title, "xf": list(RECORD_FIELDS),
         "subtitle": subtitle if subtitle is not None else subtitle_for(inc["d0"], inc["d1"], n),
         "renderer": renderer, "S": S.table, "types": types, "inc": inc,
-        "range": [min(days0), max(days1)] if days0 and days1 else None,
+        "range": _range(days0, days1, area_list, hexagons_payload(hexagons)
+                        if hexagons is not None else None),
         "undated": sum(1 for d in inc["d0"] if d is None),
         "precRadiusKm": {str(k): v for k, v in style.PRECISION_RADIUS_KM.items()},
         "precLabel": {str(k): v for k, v in style.PRECISION_LABEL.items()},
@@ -680,6 +787,7 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
         "lines": lines_payload(lines),
         "zones": zones_payload(zones, list(zip(inc["lon"], inc["lat"], strict=True))[:20000]),
         "base": basemap_payload(basemap),
+        "areas": area_list, "hexagons": hexagons_payload(hexagons),
         "bounds": [round(v, 5) for v in bounds] if bounds else None,
         "attribution": attributions,
     }
@@ -690,38 +798,6 @@ def layer_name(text: str) -> str:
     """A layer-control label: Leaflet puts it in the page as HTML and folium passes it through
     a template, so markup and template braces are neutralised."""
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
-
-
-def _raw_element(text: str) -> Any:
-    from branca.element import Element
-
-    class Raw(Element):
-        def render(self, **kwargs: Any) -> str:
-            return text
-
-    return Raw()
-
-
-def _make_ids_deterministic(root: Any) -> None:
-    """Replace folium/branca's random element ids with sequential ones, in tree order."""
-    counter = 0
-    seen: set[int] = set()
-
-    def walk(el: Any) -> None:
-        nonlocal counter
-        if id(el) in seen:
-            return
-        seen.add(id(el))
-        el._id = f"{counter:04d}"
-        counter += 1
-        for attr in ("header", "html", "script"):
-            sub = getattr(el, attr, None)
-            if sub is not None and hasattr(sub, "_children") and sub is not el:
-                walk(sub)
-        for child in list(el._children.values()):
-            walk(child)
-
-    walk(root)
 
 
 def _tile_layer(tiles: str, attr: str | None) -> Any:
@@ -746,7 +822,9 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
                 subtitle: str | None = None, tiles: str | None = None,
                 tiles_attribution: str | None = None,
                 attribution: tuple[str, ...] | list[str] = (), renderer: str = "auto",
-                collapsed_layers: bool | None = None, notice: str | None = None) -> str:
+                collapsed_layers: bool | None = None, notice: str | None = None,
+                document: dict[str, Any] | None = None, areas: Any = None,
+                hexagons: Any = None) -> str:
     """One self-contained HTML page showing ``incidents`` (and ``lines``, ``zones``).
 
     ``basemap`` is a :class:`maps.basemap.Basemap` (see :func:`maps.load_basemap`) or None;
@@ -755,89 +833,91 @@ def render_html(incidents: Any, lines: Any = None, zones: Any = None, *,
     ``renderer``: ``svg`` (one element per incident), ``canvas`` (for many) or ``auto``.
     ``notice``: a line shown at the foot of the map (escaped; text in `backticks` is shown as
     code), e.g. which command adds the basemap when Natural Earth is not installed.
+    ``document``: the result of :func:`build_document` for the same arguments, to reuse (a
+    briefing builds it once for the map, the image and the table).
+    ``areas``: an AREAS frame (control areas, drawn as of the date selected); ``hexagons``: a
+    HEXAGONS frame (counts per h3 cell and period), both as ``docs/maps.md`` describes.
     """
     import folium
-    from branca.element import MacroElement
-    from jinja2 import Template
 
-    doc = build_document(incidents, lines, zones, basemap=basemap, title=title,
-                         subtitle=subtitle, attribution=attribution, renderer=renderer)
+    from .page import GeoeventsInit, Inline, OfflineMap, sequential_names
+
+    doc = document if document is not None else build_document(
+        incidents, lines, zones, basemap=basemap, title=title, subtitle=subtitle,
+        attribution=attribution, renderer=renderer, areas=areas, hexagons=hexagons)
     tl = _tile_layer(tiles, tiles_attribution) if tiles else None
-
-    class OfflineMap(folium.Map):
-        default_js: list[tuple[str, str]] = []  # noqa: RUF012 - folium's class attribute
-        default_css: list[tuple[str, str]] = []  # noqa: RUF012
 
     b = doc["bounds"] or (35.0, 32.0, 42.5, 37.5)
     m = OfflineMap(location=[round((b[1] + b[3]) / 2, 5), round((b[0] + b[2]) / 2, 5)],
                    zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25)
     fig = m.get_root()
     fig.title = html.escape(title)
-    fig.header.add_child(_raw_element(
+    fig.header.add_child(Inline(
         f"<style>{assets.leaflet_css()}</style>\n<style>{assets.runtime_css()}</style>\n"),
         name="geoevents_css")
-    fig.header.add_child(_raw_element(
+    fig.header.add_child(Inline(
         f"<script>{assets.script_text(assets.leaflet_js())}</script>\n"
         f"<script>{assets.script_text(assets.runtime_js())}</script>\n"), name="geoevents_js")
+    created: list[Any] = [m]
     if tl is not None:
         tl.add_to(m)
+        created.append(tl)
+
+    def group(name: str, show: bool = True, control: bool = True) -> Any:
+        fg = folium.FeatureGroup(name=name, show=show, control=control)
+        fg.add_to(m)
+        created.append(fg)
+        return fg
 
     groups: dict[str, Any] = {"types": [], "lines": [], "zones": []}
     for t in doc["types"]:
-        fg = folium.FeatureGroup(name=layer_name(f"Incidents: {t['name']} ({t['count']})"),
-                                 show=True, control=t["count"] > 0)
-        fg.add_to(m)
-        groups["types"].append(fg)
+        groups["types"].append(group(layer_name(f"Incidents: {t['name']} ({t['count']})"),
+                                     control=t["count"] > 0))
     if any(p >= 2 for p in doc["inc"]["p"]):
         # With many incidents the rings would cover the map (and cost seconds to paint): they
         # start hidden, one click away in the layer control.
-        groups["areas"] = folium.FeatureGroup(name="Approximate locations (dashed rings)",
-                                              show=doc["renderer"] == "svg")
-        groups["areas"].add_to(m)
+        groups["areas"] = group("Approximate locations (dashed rings)",
+                                show=doc["renderer"] == "svg")
     for ln in doc["lines"]:
-        fg = folium.FeatureGroup(name=layer_name(f"Line: {ln['name'] or ln['id']}"))
-        fg.add_to(m)
-        groups["lines"].append(fg)
+        groups["lines"].append(group(layer_name(f"Line: {ln['name'] or ln['id']}")))
+    if doc.get("areas"):
+        groups["control"] = group("Control areas (as of the date shown)")
+    if doc.get("hexagons"):
+        groups["hex"] = group("Hexagons: incidents per cell")
     for z in doc["zones"]:
-        label = f"Zone: {z['party'] or '?'}" + (f" ({z['side']} side)" if z["side"] else "")
-        fg = folium.FeatureGroup(name=layer_name(label))
-        fg.add_to(m)
-        groups["zones"].append(fg)
+        groups["zones"].append(group(layer_name(
+            f"Zone: {z['party'] or 'party not given'}"
+            + (f" ({z['side']} side)" if z["side"] else ""))))
     if doc["base"] is not None:
-        groups["labels"] = folium.FeatureGroup(name="Place names (Natural Earth)")
-        groups["labels"].add_to(m)
-        groups["base"] = folium.FeatureGroup(name="Basemap (Natural Earth)")
-        groups["base"].add_to(m)
-    n_overlays = sum(1 for c in m._children.values() if getattr(c, "control", False))
-    folium.LayerControl(collapsed=(n_overlays > 6) if collapsed_layers is None
-                        else collapsed_layers).add_to(m)
-
-    init = MacroElement()
-    init._name = "GeoeventsInit"
-    init._template = Template("""
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = geoeventsMap({{ this._parent.get_name() }}, {
-                types: [{% for g in this.groups.types %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
-                lines: [{% for g in this.groups.lines %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
-                zones: [{% for g in this.groups.zones %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}],
-                areas: {{ this.groups.areas.get_name() if this.groups.areas else "null" }},
-                base: {{ this.groups.base.get_name() if this.groups.base else "null" }},
-                labels: {{ this.groups.labels.get_name() if this.groups.labels else "null" }}
-            }, document.getElementById("ge-data-{{ this._parent.get_name() }}"));
-        {% endmacro %}
-    """)
-    init.groups = groups
+        groups["labels"] = group("Place names (Natural Earth)")
+        groups["base"] = group("Basemap (Natural Earth)")
+    n_overlays = sum(1 for g in created[1:] if getattr(g, "control", False))
+    layers = folium.LayerControl(collapsed=(n_overlays > 6) if collapsed_layers is None
+                                 else collapsed_layers)
+    layers.add_to(m)
+    init = GeoeventsInit(m, groups)
     m.add_child(init, name="geoevents_init")
-    _make_ids_deterministic(fig)
-    text, encoding = encode_document(doc)
-    fig.html.add_child(_raw_element(
-        f'<script type="application/json" id="ge-data-{m.get_name()}"'
-        + (f' data-encoding="{encoding}"' if encoding else "") + f">{text}</script>\n"),
-        name="geoevents_data")
+    created += [layers, init]
+    # The data document goes in last, after the ids were made sequential, so that no report
+    # text is ever touched by that replacement.
+    slot = "<!--geoevents-data-" + "0" * 24 + "-->"
+    fig.html.add_child(Inline(slot), name="geoevents_data")
     if notice:
-        fig.html.add_child(_raw_element(_notice_html(notice)), name="geoevents_notice")
-    page = fig.render()
-    return page
+        fig.html.add_child(Inline(_notice_html(notice)), name="geoevents_notice")
+    page = sequential_names(fig.render(), created)
+    text, encoding = encode_document(doc)
+    data = (f'<script type="application/json" id="ge-data-{m_name(page)}"'
+            + (f' data-encoding="{encoding}"' if encoding else "") + f">{text}</script>\n")
+    head, _, tail = page.partition(slot)
+    return head + data + tail
+
+
+def m_name(page: str) -> str:
+    """The map's (sequential) name in a rendered page."""
+    import re
+
+    found = re.search(r'<div class="folium-map" id="(map_[0-9]{4})"', page)
+    return found.group(1) if found else "map_0000"
 
 
 def _notice_html(text: str) -> str:

@@ -19,6 +19,8 @@ from . import style
 from .basemap import Basemap, Bounds
 
 LABEL_LIMIT = 30  # incidents are labelled with their place when there are at most this many
+RING_LIMIT = 3000  # approximate locations drawn with their ring up to this many
+SHRINK_OVER = 4000  # with more incidents than this, markers are drawn at 40 %
 
 
 def _extent(bounds: Bounds | None, aspect_wh: float) -> Bounds:
@@ -77,27 +79,67 @@ def _halo(width: float = 2.5) -> list[Any]:
 
 def _place_labels(fig: Any, ax: Any,
                   labels: list[tuple[float, float, str, float, str, int, float]],
-                  obstacles: list[Any]) -> None:
+                  obstacles: list[Any], points: Any = None, centred: int = 0,
+                  bold: int = 0) -> None:
     """Label points in order of priority, each at the first of a few positions around its
-    point where it overlaps no label already placed and stays inside the map; a label with no
-    free position is left out."""
+    point where it overlaps no label already placed, no obstacle box, none of ``points``
+    (pixel positions sampled along lines and ring outlines) and stays inside the map; a label
+    with no free position is left out.  The first ``centred`` labels (zone names) are centred
+    on their point, or moved up, down or sideways off a line."""
+    import numpy as np
+
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    taken: list[Any] = [o.get_window_extent(renderer) if hasattr(o, "get_window_extent") else o
-                        for o in obstacles]
-    for lon, lat, text, size, color, z, off in labels:
-        for dx, dy, ha, va in ((off, -1, "left", "top"), (off, 1, "left", "bottom"),
-                               (-off, 1, "right", "bottom"), (-off, -1, "right", "top")):
+    taken = [o.get_window_extent(renderer) if hasattr(o, "get_window_extent") else o
+             for o in obstacles]
+    boxes = np.array([[t.x0, t.y0, t.x1, t.y1] for t in taken], dtype=float).reshape(-1, 4)
+    pts = np.asarray(points if points is not None else np.empty((0, 2)), dtype=float)
+
+    def free(box: Any) -> bool:
+        if not (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                and box.y1 <= frame.y1):
+            return False
+        if len(boxes) and np.any((boxes[:, 0] < box.x1) & (boxes[:, 2] > box.x0)
+                                 & (boxes[:, 1] < box.y1) & (boxes[:, 3] > box.y0)):
+            return False
+        return not (len(pts) and np.any((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1)
+                                        & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)))
+
+    for k, (lon, lat, text, size, color, z, off) in enumerate(labels):
+        if k < centred:
+            spots = [(dx, dy, "center", "center") for dx, dy in
+                     ((0, 0), (0, 12), (0, -12), (0, 24), (0, -24), (30, 0), (-30, 0),
+                      (0, 40), (0, -40), (-60, 0), (60, 0), (-60, -24), (60, 24), (-90, -12),
+                      (90, 12), (0, -60), (0, 60))]
+        else:
+            spots = [(off, -1, "left", "top"), (off, 1, "left", "bottom"),
+                     (-off, 1, "right", "bottom"), (-off, -1, "right", "top")]
+        for dx, dy, ha, va in spots:
             a = ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points",
                             ha=ha, va=va, fontsize=size, color=color, zorder=z,
-                            annotation_clip=True, parse_math=False, path_effects=_halo(2))
+                            fontweight="bold" if k < bold else "normal",
+                            annotation_clip=True, parse_math=False,
+                            path_effects=_halo(3 if k < centred else 2))
             box = a.get_window_extent(renderer)
-            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
-                      and box.y1 <= frame.y1)
-            if inside and not any(box.overlaps(t) for t in taken):
-                taken.append(box.expanded(1.05, 1.1))
+            if free(box):
+                grown = box.expanded(1.05, 1.1)
+                boxes = np.vstack([boxes, [[grown.x0, grown.y0, grown.x1, grown.y1]]])
                 break
             a.remove()
+
+
+def _line_points(ax: Any, frame: Any, step_px: float = 3.0) -> Any:
+    """Pixel positions every ``step_px`` along the lines of ``frame`` (as drawn in ``ax``)."""
+    import numpy as np
+    import shapely
+
+    if frame is None or len(frame) == 0:
+        return np.empty((0, 2))
+    (x0, y0), (x1, y1) = ax.transData.transform([(0, 0), (1, 1)])
+    deg = step_px / max(abs(x1 - x0), abs(y1 - y0), 1e-9)
+    geoms = shapely.segmentize(frame.geometry.values, deg)
+    coords = shapely.get_coordinates(geoms)
+    return ax.transData.transform(coords) if len(coords) else np.empty((0, 2))
 
 
 def _ring(lat: float, lon: float, km: float) -> tuple[float, float]:
@@ -111,20 +153,22 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                   basemap: Basemap | None = None, title: str = "Incidents",
                   subtitle: str | None = None, attribution: tuple[str, ...] | list[str] = (),
                   fmt: str = "png", width: float = 10.0, height: float = 7.5,
-                  dpi: int = 150) -> bytes:
-    """A static map as PNG or SVG bytes."""
+                  dpi: int = 150, document: dict[str, Any] | None = None) -> bytes:
+    """A static map as PNG or SVG bytes (``document``: :func:`maps.html.build_document` of the
+    same arguments, to reuse)."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Ellipse, Patch
+    from matplotlib.patches import Patch
 
     from .html import build_document, record
 
     if fmt not in ("png", "svg"):
         raise ValueError(f"fmt must be png or svg, not {fmt!r}")
-    doc = build_document(incidents, lines, zones, basemap=basemap, title=title,
-                         subtitle=subtitle, attribution=attribution)
+    doc = document if document is not None else build_document(
+        incidents, lines, zones, basemap=basemap, title=title, subtitle=subtitle,
+        attribution=attribution)
     inc, types = doc["inc"], doc["types"]
     n = len(inc["id"])
 
@@ -180,21 +224,18 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
 
         # Zones, then lines.
         legend_extra: list[Any] = []
-        zone_texts: list[Any] = []
+        zone_labels: list[tuple[float, float, str, float, str, int, float]] = []
         if zones is not None and len(zones):
             for z, (_, row) in zip(doc["zones"], zones.iterrows(), strict=True):
                 frame = zones.loc[[_]]
                 frame.plot(ax=ax, facecolor=z["color"], alpha=0.2, edgecolor=z["color"],
                            linewidth=0.8, zorder=5)
-                if z["label"]:
+                if z["label"] and z["party"]:
                     la, lo = z["label"]
                     if w < lo < e and s < la < nn:
-                        zone_texts.append(ax.text(
-                            lo, la, z["party"], ha="center", va="center", fontsize=9,
-                            fontweight="bold", color=z["color"], zorder=9, parse_math=False,
-                            path_effects=_halo(3)))
+                        zone_labels.append((lo, la, z["party"], 9.0, z["color"], 9, 0.0))
                 legend_extra.append(Patch(facecolor=z["color"], alpha=0.35, edgecolor=z["color"],
-                                          label=f"{z['party'] or '?'}"
+                                          label=f"{z['party'] or 'party not given'}"
                                           + (f" ({z['side']} side)" if z["side"] else "")))
                 del row
         if lines is not None and len(lines):
@@ -205,47 +246,90 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                                               linestyle="-" if ln["kind"] == "river" else "--",
                                               label=ln["name"] or ln["id"]))
 
-        # Incidents: biggest first so small ones stay visible on top.
-        order = sorted(range(n), key=lambda i: (-(inc["f"][i] or 0), inc["id"][i]))
-        for i in order:
-            t = types[inc["t"][i]]
-            marker = next(ts.mpl_marker for ts in (*style.EVENT_TYPES, style.OTHER)
-                          if ts.name == t["name"])
-            la, lo = inc["lat"][i], inc["lon"][i]
-            r = style.radius_px(inc["f"][i])
-            approx = inc["p"][i] >= 2
-            if approx and inc["p"][i] in style.PRECISION_RADIUS_KM:
-                rw, rh = _ring(la, lo, style.PRECISION_RADIUS_KM[inc["p"][i]])
-                ax.add_patch(Ellipse((lo, la), rw, rh, facecolor=t["color"], alpha=0.08,
-                                     edgecolor="none", zorder=11))
-                ax.add_patch(Ellipse((lo, la), rw, rh, facecolor="none", edgecolor=t["color"],
-                                     linestyle=(0, (4, 3)), linewidth=1, zorder=11))
-            size = 1.1 * r * (1.6 if marker == "*" else 1.0)
-            ax.plot([lo], [la], marker=marker, markersize=size,
-                    markerfacecolor="white" if approx else t["color"],
-                    markeredgecolor=t["color"] if approx else "white",
-                    markeredgewidth=1.4 if approx else 0.7, alpha=0.9, linestyle="none",
-                    zorder=12)
+        # Incidents, one scatter per event type and kind of location (biggest first within
+        # each, so small ones stay visible on top); rings as two ellipse collections.
+        import numpy as np
+        from matplotlib.collections import EllipseCollection
+
+        # Many incidents: markers at 40 % (as the interactive map zoomed out), the legend too.
+        shrink = 1.0 if n <= SHRINK_OVER else 0.4
+        lat_a = np.asarray(inc["lat"], dtype=float)
+        lon_a = np.asarray(inc["lon"], dtype=float)
+        f_a = np.asarray([v if v is not None else 0 for v in inc["f"]], dtype=float)
+        t_a = np.asarray(inc["t"], dtype=int)
+        p_a = np.asarray(inc["p"], dtype=int)
+        r_a = np.minimum(style.RADIUS_MAX, np.where(f_a > 0, style.RADIUS_BASE
+                                                    + style.RADIUS_SCALE * np.sqrt(f_a),
+                                                    style.RADIUS_BASE))
+        ring_obstacles: list[tuple[float, float, float, float]] = []
+        # Rings only while they can be told apart (as the interactive map, which starts with
+        # them hidden when it has many incidents); the hollow markers still say "approximate".
+        rings = int(np.count_nonzero(p_a >= 2)) <= RING_LIMIT
+        for km_p, km in style.PRECISION_RADIUS_KM.items():
+            sel = np.nonzero(p_a == km_p)[0]
+            if not len(sel) or not rings:
+                continue
+            dlat = 2 * km / 111.32
+            dlon = dlat / np.maximum(0.05, np.cos(np.radians(lat_a[sel])))
+            colors = [types[k]["color"] for k in t_a[sel]]
+            offsets = np.column_stack([lon_a[sel], lat_a[sel]])
+            for fill in (True, False):
+                ax.add_collection(EllipseCollection(
+                    dlon, np.full(len(sel), dlat), np.zeros(len(sel)), units="xy",
+                    offsets=offsets, offset_transform=ax.transData,
+                    facecolors=colors if fill else "none", alpha=0.08 if fill else None,
+                    edgecolors="none" if fill else colors, linewidths=0 if fill else 1,
+                    linestyles="solid" if fill else (0, (4, 3)), zorder=11))
+            if len(sel) <= 2000:
+                ring_obstacles.extend((lon_a[i], lat_a[i], dlon[j] / 2, dlat / 2)
+                                      for j, i in enumerate(sel))
+        # Markers of one type, kind of location and size (to half a pixel) are stamped in one
+        # call (Agg draws a marker once and copies it): fast for 100,000s of incidents.  Larger
+        # sizes first, so small markers stay visible on top.
+        r_q = np.round(r_a * shrink * 2) / 2
+        markers = {ts.name: ts.mpl_marker for ts in (*style.EVENT_TYPES, style.OTHER)}
+        for r in sorted(set(r_q.tolist()), reverse=True):
+            for k, t in enumerate(types):
+                marker = markers[t["name"]]
+                for approx in (False, True):
+                    sel = np.nonzero((r_q == r) & (t_a == k) & ((p_a >= 2) == approx))[0]
+                    if not len(sel):
+                        continue
+                    ax.plot(lon_a[sel], lat_a[sel], linestyle="none", marker=marker,
+                            markersize=1.1 * r * (1.6 if marker == "*" else 1.0),
+                            markerfacecolor="white" if approx else t["color"],
+                            markeredgecolor=t["color"] if approx else "white",
+                            markeredgewidth=1.4 if approx else 0.7, alpha=0.9, zorder=12)
         labels: list[tuple[float, float, str, float, str, int, float]] = []
         if 0 < n <= LABEL_LIMIT:
             for i in range(n):
                 x = record(doc, i)
-                name = (doc["S"][x["pr"]] if x["pr"] is not None else x["pl"]) or ""
+                name = x["nm"] or (doc["S"][x["pr"]] if x["pr"] is not None else x["pl"]) or ""
                 if name:
                     labels.append((inc["lon"][i], inc["lat"][i], name, 6.5, "#111111", 13,
                                    0.55 * style.radius_px(inc["f"][i]) + 2))
         # Markers, zone labels and the scale bar are obstacles for the place labels.
         from matplotlib.transforms import Bbox
 
-        obstacles: list[Any] = list(zone_texts)
-        for i in range(n):
-            px, py = ax.transData.transform((inc["lon"][i], inc["lat"][i]))
-            half = 0.5 * style.radius_px(inc["f"][i]) * dpi / 72
-            obstacles.append(Bbox.from_extents(px - half, py - half, px + half, py + half))
+        obstacles: list[Any] = []
+        if n <= 2000:
+            for i in range(n):
+                px, py = ax.transData.transform((inc["lon"][i], inc["lat"][i]))
+                half = 0.5 * style.radius_px(inc["f"][i]) * dpi / 72
+                obstacles.append(Bbox.from_extents(px - half, py - half, px + half, py + half))
         sx0, sy0 = ax.transAxes.transform((0.0, 0.0))
         sx1, sy1 = ax.transAxes.transform((0.3, 0.12))
         obstacles.append(Bbox.from_extents(sx0, sy0, sx1, sy1))  # the scale bar's corner
-        _place_labels(fig, ax, labels + place_labels, obstacles if n <= 2000 else [])
+        # Lines and ring outlines: no label across them.
+        pts = [_line_points(ax, lines)]
+        if ring_obstacles:
+            angles = np.linspace(0, 2 * np.pi, 120, endpoint=False)
+            ring = np.array(ring_obstacles)
+            xs = ring[:, 0:1] + ring[:, 2:3] * np.cos(angles)
+            ys = ring[:, 1:2] + ring[:, 3:4] * np.sin(angles)
+            pts.append(ax.transData.transform(np.column_stack([xs.ravel(), ys.ravel()])))
+        _place_labels(fig, ax, zone_labels + labels + place_labels, obstacles,
+                      np.vstack(pts), centred=len(zone_labels), bold=len(zone_labels))
 
         ax.set_xlabel("")
         ax.set_ylabel("")
@@ -261,7 +345,8 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                                       markerfacecolor=ts.color,
                                       markeredgecolor="white", label=f"{ts.name} ({count})"))
         size_handles = [Line2D([], [], marker="o", linestyle="none",
-                               markersize=1.1 * style.radius_px(f), markerfacecolor="#888888",
+                               markersize=1.1 * style.radius_px(f) * shrink,
+                               markerfacecolor="#888888",
                                markeredgecolor="white",
                                label="0 / unknown" if f == 0 else
                                (f"{f}+" if f == style.SIZE_LEGEND[-1] else str(f)))
@@ -271,11 +356,14 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                    markeredgecolor="white", label="at the named place"),
             Line2D([], [], marker="o", linestyle="none", markersize=8, markerfacecolor="white",
                    markeredgecolor="#555555", markeredgewidth=1.4,
-                   label="approximate (dashed ring: ~{} km near, ~{} km region)".format(
-                       *(f"{v:g}" for v in style.PRECISION_RADIUS_KM.values()))),
+                   label=("approximate (dashed ring: ~{} km near, ~{} km region)".format(
+                       *(f"{v:g}" for v in style.PRECISION_RADIUS_KM.values())) if rings else
+                          "approximate (hollow; rings left out for so many)")),
         ]
         y = 0.90
-        for heading, hs in (("Event type", handles), ("Fatalities (best estimate)", size_handles),
+        sizes = "Fatalities (best estimate)" + ("" if shrink == 1 else
+                                                ", markers at 40 % for so many")
+        for heading, hs in (("Event type", handles), (sizes, size_handles),
                             ("Location", prec_handles),
                             ("Control lines and zones", legend_extra)):
             if not hs:
@@ -284,6 +372,10 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                              bbox_to_anchor=(0.745, y), frameon=False, fontsize=7.5,
                              title_fontsize=8.5, alignment="left", labelspacing=1.3
                              if heading.startswith("Fatal") else 0.5, borderaxespad=0,
+                             # the widest size circle fits its handle: it never covers its text
+                             handlelength=(1.15 * style.radius_px(style.SIZE_LEGEND[-1]) * 2
+                                           * shrink / 7.5 + 0.4)
+                             if heading.startswith("Fatal") else 2.0,
                              handletextpad=0.6)
             for text in leg.get_texts():
                 text.set_text(textwrap.fill(text.get_text(), 34))

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from . import style as visual
+from .names import display_name
 from .qgis_styles import FALLBACK_COLOR, parse_color
 from .tables import COORD_DECIMALS, INCIDENTS, LINES, ZONES, layer_fields
 
@@ -281,7 +282,8 @@ def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None
     for row, geom in records:
         kind = visual.type_style(_clean(row.get("event_type")))
         style = _style_id(type_index[kind.name], _size_step(row.get("fatalities_best")))
-        title = " — ".join(x for x in (_clean(row.get("place_resolved") or row.get("place")),
+        title = " — ".join(x for x in (display_name(row.get("place"), row.get("place_resolved"),
+                                                    row.get("place_id")),
                                        _clean(row.get("date_start"))) if x)
         w(f'<Placemark><name>{xml_text(title)}</name><Snippet maxLines="0"></Snippet>'
           f"<description>{xml_text(incident_description(row))}</description>"

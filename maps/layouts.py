@@ -507,7 +507,11 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     out: dict[str, pd.Series] = {}
     gid = col("id").str.strip().str.replace(r"\.0$", "", regex=True)
     ours = gid.str.match(r"^(?:inc|acled|ucdp)-")
-    out["id"] = ("ucdp-" + gid).where(gid != "", "").where(~ours, gid)
+    ids = ("ucdp-" + gid).where(gid != "", "").where(~ours, gid)
+    if (gid == "").any():  # no id: one from the row's content, never none
+        made = content_ids(t, "ucdp-", (gid == "").to_numpy(dtype=bool, na_value=True))
+        ids = ids.where(gid != "", made.astype(pd.StringDtype("pyarrow")))
+    out["id"] = ids
     d0 = _dates(col("date_start"), field="date_start")
     d1 = _dates(col("date_end"), field="date_end")
     d1 = d1.where(d1 != "", d0)
@@ -582,8 +586,9 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     out["sources_json"] = _json_strings(key, src_json)
     out["sources"] = (who + (" (" + sdate + ")").where(sdate != "", "")).str.strip()
-    out["source_count"] = _num(col("number_of_sources")).fillna((who != "").astype(int)).astype(
-        "int64")
+    nsrc = _num(col("number_of_sources"))
+    nsrc = nsrc.where((nsrc >= 0) & (nsrc <= MAX_COUNT))  # inf, -1: not a count
+    out["source_count"] = nsrc.fillna((who != "").astype(int)).astype("int64")
     out["claims_json"] = "[]"
     out["notes"] = col("source_headline").str.strip()
     for c in t.columns:

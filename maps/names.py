@@ -5,10 +5,12 @@ One rule everywhere (:func:`display_name`):
 1. an **English exonym** where one is common: Natural Earth's ``NAME_EN`` for the GeoNames place
    when it differs from Natural Earth's local ``NAME`` (``Hims`` -> ``Homs``, ``Dayr az Zawr`` ->
    ``Deir ez-Zor``), passed in as ``exonyms`` (see :attr:`maps.basemap.Basemap.exonyms`);
-2. else **the report's own spelling** when the place was resolved from it and it is a different
+2. a curated English name of the gazetteer (countries, first-level areas, curated places:
+   ``Deir ez-Zor Governorate``, ``Hmeimim Air Base``) as it is;
+3. else **the report's own spelling** when the place was resolved from it and it is a different
    spelling from the gazetteer's (``near the town of Mayadeen`` resolved to ``Al Mayādīn`` shows
    ``Mayadeen``): the words of the phrase as written that match the resolved name best;
-3. else the gazetteer's name with the transliteration marks of a romanisation left out
+4. else the gazetteer's name with the transliteration marks of a romanisation left out
    (``Al Mayādīn`` -> ``Al Mayadin``, ``Al ‘Ashārah`` -> ``Al Asharah``).
 
 The gazetteer's name and the name as written stay in the popup and the table.  Nothing here is
@@ -112,10 +114,18 @@ def aliases_of(place_ids: list[str]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+# Gazetteer ids whose names are curated English names (countries, first-level areas, the
+# curated places): the conventional name already, shown before the report's spelling.
+ENGLISH_SOURCES = ("country:", "admin1:", "curated:")
+
+
 @functools.lru_cache(maxsize=65536)
-def _display(written: str, resolved: str, exonym: str, aliases: frozenset[str]) -> str:
+def _display(written: str, resolved: str, exonym: str, aliases: frozenset[str],
+             curated: bool = False) -> str:
     if exonym:
         return exonym
+    if curated and resolved:
+        return fold(resolved)
     spelled = report_spelling(written, resolved, aliases)
     if spelled and _key(spelled) != _key(resolved):
         return spelled
@@ -131,25 +141,41 @@ def display_name(written: Any, resolved: Any, place_id: Any = None,
     r = resolved if isinstance(resolved, str) else ""
     pid = place_id if isinstance(place_id, str) else ""
     ex = (exonyms or {}).get(pid, "")
-    return _display(w.strip(), r.strip(), ex, (aliases or {}).get(pid, frozenset()))
+    return _display(w.strip(), r.strip(), ex, (aliases or {}).get(pid, frozenset()),
+                    pid.startswith(ENGLISH_SOURCES))
 
 
 def display_names(frame: Any, exonyms: dict[str, str] | None = None) -> list[str]:
     """:func:`display_name` of every row of an incidents frame (``place``, ``place_resolved``,
     ``place_id``), computed once per distinct triple."""
+    import numpy as np
     import pandas as pd
 
     n = len(frame)
     if n == 0:
         return []
-    cols = {c: (frame[c].astype(object).where(frame[c].notna(), "") if c in frame.columns
-                else pd.Series([""] * n, index=frame.index))
-            for c in ("place", "place_resolved", "place_id")}
-    triples = pd.DataFrame(cols).astype(str)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(triples))
+    codes = np.zeros(n, dtype=np.int64)
+    uniques: list[Any] = []
+    for c in ("place", "place_resolved", "place_id"):
+        if c in frame.columns:
+            k, u = pd.factorize(frame[c], use_na_sentinel=True)
+            values = [v if isinstance(v, str) else "" for v in u.tolist()] + [""]
+        else:
+            k, values = np.full(n, -1), [""]
+        uniques.append(values)
+        codes = codes * (len(values) + 1) + np.where(k < 0, len(values) - 1, k)
+    combined, inverse = np.unique(codes, return_inverse=True)
+    triples = []
+    for code in combined.tolist():
+        parts = []
+        for values in reversed(uniques):
+            code, r = divmod(code, len(values) + 1)
+            parts.append(values[r])
+        triples.append(tuple(reversed(parts)))
+    uniques = triples  # type: ignore[assignment]
     aliases = aliases_of([p for _, _, p in uniques]) if len(uniques) <= 20000 else {}
     table = [display_name(w, r, p, exonyms, aliases) for w, r, p in uniques]
-    return [table[c] for c in codes.tolist()]
+    return [table[c] for c in inverse.tolist()]
 
 
 @functools.cache

@@ -23,7 +23,8 @@ INCIDENTS — one row per incident, Point geometry at the resolved location
     place_id           str    gazetteer id ("geonames:173480"), "" if none
     country            str    ISO 3166-1 alpha-2
     admin1             str    first-level area name, "" if unknown
-    geo_precision      int    ACLED geo_precision: 1 the place, 2 near / part of, 3 region
+    geo_precision      int | None   ACLED geo_precision: 1 the place, 2 near / part of,
+                              3 region; missing when the source does not say
     lat, lon           float  the point (also the geometry)
     actor1             str    side A ("Islamic State")
     actor2             str    side B ("Syrian government forces"), "" if none
@@ -104,16 +105,21 @@ from gazetteer.errors import UserError
 INCIDENT_COLUMNS: dict[str, str] = {
     "id": "str", "date_start": "str", "date_end": "str", "date_precision": "str",
     "event_type": "str", "sub_event_type": "str", "place": "str", "place_resolved": "str",
-    "place_id": "str", "country": "str", "admin1": "str", "geo_precision": "int",
+    "place_id": "str", "country": "str", "admin1": "str", "geo_precision": "Int64",
     "lat": "float", "lon": "float", "actor1": "str", "actor2": "str", "assoc_actors": "str",
     "fatalities_low": "Int64", "fatalities_best": "Int64", "fatalities_high": "Int64",
     "wounded_best": "Int64", "casualties_json": "str", "claims_json": "str",
     "sources_json": "str", "sources": "str", "source_count": "int", "notes": "str",
 }
-INCIDENT_OPTIONAL: dict[str, str] = {
-    "date_text": "str", "place_kind": "str", "place_note": "str",
+#: The optional columns control lines add (geoevents.control.sides).
+INCIDENT_SIDE_COLUMNS: dict[str, str] = {
     "zone_party": "str", "zone_bank": "str", "zone_side": "str", "line_id": "str",
     "line_distance_km": "float", "near_line": "bool",
+}
+#: Every optional incidents column (the one list; exports write them in this order).
+INCIDENT_OPTIONAL: dict[str, str] = {
+    "date_text": "str", "place_kind": "str", "place_note": "str", **INCIDENT_SIDE_COLUMNS,
+    "assoc_actor_1": "str", "assoc_actor_2": "str",
 }
 LINE_COLUMNS: dict[str, str] = {
     "id": "str", "name": "str", "kind": "str", "river": "str", "party_left": "str",
@@ -130,7 +136,12 @@ ZONE_COLUMNS: dict[str, str] = {
 }
 ZONE_OPTIONAL: dict[str, str] = {"clip": "str"}
 
+#: The date precisions of INCIDENTS.date_precision (the incident model uses the same tuple).
 DATE_PRECISIONS = ("day", "week", "month", "year", "range", "unknown")
+
+#: The pandas dtype of each schema type ("str": text, never missing: "" for none).
+DTYPES = {"str": "object", "int": "int64", "Int64": "Int64", "float": "float64", "bool": "bool"}
+KINDS = ("incidents", "lines", "zones")
 
 
 class SchemaError(UserError, ValueError):
@@ -157,3 +168,93 @@ def check_lines(frame) -> None:
 
 def check_zones(frame) -> None:
     check(frame, ZONE_COLUMNS, "zones")
+
+
+def column_types(kind: str) -> dict[str, str]:
+    """Column -> schema type of ``kind`` (incidents, lines, zones): required, then optional."""
+    if kind == "incidents":
+        return {**INCIDENT_COLUMNS, **INCIDENT_OPTIONAL}
+    if kind == "lines":
+        return {**LINE_COLUMNS, **LINE_OPTIONAL}
+    if kind == "zones":
+        return {**ZONE_COLUMNS, **ZONE_OPTIONAL}
+    raise ValueError(f"unknown frame kind {kind!r}; one of {', '.join(KINDS)}")
+
+
+def required_columns(kind: str) -> dict[str, str]:
+    return {"incidents": INCIDENT_COLUMNS, "lines": LINE_COLUMNS, "zones": ZONE_COLUMNS}[kind]
+
+
+def _text(s):
+    """Text, "" for missing; Arrow-backed string columns stay so (fast on a million rows)."""
+    import pandas as pd
+
+    if isinstance(s.dtype, pd.StringDtype):
+        return s.fillna("") if s.hasnans else s
+    if len(s) == 0:
+        return s.astype(object)
+    return s.astype(object).where(s.notna(), "").astype(str)
+
+
+def _cast(s, typ: str, column: str, what: str):
+    import pandas as pd
+
+    if typ == "str":
+        return _text(s)
+    if typ == "bool":
+        if s.dtype == bool:
+            return s
+        return s.astype(object).where(s.notna(), False).astype(bool)
+    try:
+        if typ == "Int64":
+            if s.dtype == "Int64":
+                return s
+            if s.dtype == object:
+                s = pd.to_numeric(s.where(s.notna() & (s.astype(str) != ""), None),
+                                  errors="raise")
+            return s.astype("Int64")
+        if typ == "int":
+            if s.isna().any():
+                raise SchemaError(f"{what} frame: column {column!r} has missing values "
+                                  "(it is a whole number in every row)")
+            return s.astype("int64")
+        return s.astype("float64")  # float
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, SchemaError):
+            raise
+        raise SchemaError(f"{what} frame: column {column!r} cannot be read as {typ}: "
+                          f"{exc}") from None
+
+
+def conform(frame, kind: str, *, order: bool = True):
+    """The frame with every column cast to the dtype the schema gives it (:data:`DTYPES`):
+    required and optional columns by their type, any other column as text (the ``acled_*`` and
+    ``ucdp_*`` columns a layout keeps).  Missing required columns are a :class:`SchemaError`.
+    With ``order``, the required columns come first, in schema order, then the optional ones
+    present, in schema order, then the others as they were; the geometry column last.
+
+    Every producer of the seam's frames (``geoevents.frames``, ``geoevents.tables``, the store,
+    ``geoevents.control``, the tests' fixtures) builds its frame through this, so a frame has
+    the same dtypes whoever made it."""
+    import geopandas as gpd
+
+    types = column_types(kind)
+    required = required_columns(kind)
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"{kind} frame lacks column(s): {', '.join(missing)}")
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    crs = frame.crs if geometry is not None else None
+    cols = [c for c in frame.columns if c != geometry]
+    if order:
+        cols = [*required, *[c for c in types if c in frame.columns and c not in required],
+                *[c for c in cols if c not in types]]
+    data = {c: _cast(frame[c], types.get(c, "str"), c, kind) for c in cols}
+    import pandas as pd
+
+    df = pd.DataFrame(data, index=frame.index)
+    if geometry is None:
+        return df
+    df[geometry] = frame[geometry]
+    return gpd.GeoDataFrame(df, geometry=geometry, crs=crs)
+

@@ -38,6 +38,7 @@ _BY_KEY = {t.name.casefold(): t for t in EVENT_TYPES}
 # names a part of a region or "near" a town, 3 = only the region/province is known.
 PRECISION_RADIUS_KM: dict[int, float] = {2: 15.0, 3: 50.0}
 PRECISION_LABEL: dict[int, str] = {
+    0: "location precision unknown (not given by the source)",  # geo_precision missing
     1: "at the named place",
     2: "approximate: near the place or part of a region",
     3: "approximate: region or province level",

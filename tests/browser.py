@@ -49,18 +49,39 @@ class Page:
         return getattr(self.page, name)
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    need_browser()
-    from playwright.sync_api import sync_playwright
+# One Playwright and one browser for the whole run: the fixtures below are imported into several
+# test modules, and a second sync_playwright() in one process fails ("Sync API inside the
+# asyncio loop").  Closed when the interpreter exits.
+_SHARED: dict[str, Any] = {}
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
+
+def _browser() -> Any:
+    if "browser" not in _SHARED:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        pw = sync_playwright().start()
+        _SHARED["pw"] = pw
+        _SHARED["browser"] = pw.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
+
+        def close() -> None:
+            try:
+                _SHARED["browser"].close()
+            finally:
+                pw.stop()
+
+        atexit.register(close)
+    return _SHARED["browser"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    need_browser()
+    yield _browser()
 
 
 @pytest.fixture

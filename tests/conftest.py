@@ -26,6 +26,32 @@ def _find_shared() -> Path:
 SHARED = _find_shared()
 
 
+def run_slow_tests(config: pytest.Config) -> bool:
+    """Tests marked ``slow`` (index rebuilds, long runs) run in CI -- ``CI`` or
+    ``GEOEVENTS_REQUIRE_TOOLS`` set, as .ci/run does -- or with ``GEOEVENTS_SLOW_TESTS=1``, or
+    when ``-m`` selects by marker; a plain ``python -m pytest`` on a laptop leaves them out."""
+    truthy = ("1", "true", "yes")
+    env = os.environ
+    return (env.get("GEOEVENTS_SLOW_TESTS", "").lower() in truthy
+            or env.get("CI", "").lower() in truthy
+            or env.get("GEOEVENTS_REQUIRE_TOOLS", "") == "1"
+            or bool(config.getoption("markexpr", "")))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if run_slow_tests(config):
+        return
+    slow = [i for i in items if i.get_closest_marker("slow") is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [i for i in items if i.get_closest_marker("slow") is None]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return ("slow tests: run" if run_slow_tests(config) else
+            "slow tests: left out (GEOEVENTS_SLOW_TESTS=1 or CI=true runs them)")
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     if not (SHARED / "seeds" / "meta.yaml").is_file():

@@ -158,7 +158,7 @@ def test_archive_cli_runs_on_any_scheduler_address(built, cluster, cli, tmp_path
     assert r.returncode == 2 and "cannot reach the dask scheduler" in r.stderr
 
 
-def test_sides_counts_match_assign_sides(built, cluster, gz, tmp_path):
+def test_sides_counts_match_assign_sides(built, cluster, gz, ne_levant, tmp_path):
     from dask.distributed import Client
 
     from geoevents.control.lines import load as load_lines

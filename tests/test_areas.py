@@ -131,13 +131,19 @@ def test_an_area_never_crosses_a_control_line(tmp_path: Path) -> None:
                             geometry=[shapely.LineString([(39.5, 34.0), (39.5, 36.0)])], crs=4326)
     t = _csv(tmp_path / "t.csv", ["a,35.0,39.45,A,2018-01-01,,,",
                                   "c,35.0,39.95,B,2018-01-01,,,"])
-    frame = build_areas([t], reach_km=None, lines=line)
+    frame = build_areas([t], reach_km=100, lines=line)
     for geom in frame.geometry:  # interiors never meet the line
         assert geom.relate_pattern(line.geometry[0], "F********")
     assert _owner(frame, 39.52, 35.0) == ["B"]  # nearer to a, but across the line
     assert _owner(frame, 39.48, 35.0) == ["A"]
-    plain = build_areas([t], reach_km=None)
+    plain = build_areas([t], reach_km=100)
     assert _owner(plain, 39.52, 35.0) == ["A"]
+    # a cell that reaches round the end of a line is not cut by it: past the ends, a's land
+    # is a's on both sides (the line only divides where it runs)
+    short = line.copy()
+    short.geometry = [shapely.LineString([(39.5, 34.9), (39.5, 35.1)])]
+    around = build_areas([t], reach_km=100, lines=short)
+    assert _owner(around, 39.52, 35.5) == ["A"]
 
 
 def test_the_worked_example_with_the_euphrates_and_the_country(ne_levant: Path) -> None:
@@ -313,7 +319,7 @@ def test_command_writes_areas_and_reports_rejections(cli, ne_levant: Path,
     r = cli("areas", "build", str(TABLE), "-o", str(out), "--parties", str(PARTIES),
             "--clip", "SY", "--at", "2018-06-01", "--at", "2019-03-23")
     assert r.returncode == 0, r.stderr
-    assert "56 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
+    assert "67 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     props = [f["properties"] for f in data["features"]]
     assert {p["as_of"] for p in props} == {"2018-06-01", "2019-03-23"}
@@ -367,3 +373,76 @@ def test_clip_to_the_polygons_of_a_file_keeps_border_places(tmp_path: Path) -> N
     assert any("1 place(s) lie outside the clip area" in w for w in res.warnings)  # d
     with pytest.raises(InputError, match="no area named 'East'"):
         build([t], clip=[f"{area}:East"])
+
+
+def test_borders_between_clip_countries_are_lines_no_area_crosses(tmp_path: Path) -> None:
+    """Two clip countries (here given as polygons): their border is a line; two areas of a
+    file (provinces) are not, unless asked."""
+    import geoevents.control.areas as A
+
+    area = tmp_path / "two.geojson"
+    area.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "West"},
+         "geometry": shapely.geometry.mapping(shapely.box(38.0, 34.0, 40.0, 36.0))},
+        {"type": "Feature", "properties": {"name": "East"},
+         "geometry": shapely.geometry.mapping(shapely.box(40.0, 34.0, 42.0, 36.0))}]}))
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.9,A,2018-01-01,,,", "b,35.0,40.6,B,2018-01-01,,,"])
+    provinces = A.build_areas([t], reach_km=None, clip=[f"{area}:West", f"{area}:East"])
+    assert _owner(provinces, 40.1, 35.0) == ["A"]  # a province border is no front line
+    west, east = shapely.box(38.0, 34.0, 40.0, 36.0), shapely.box(40.0, 34.0, 42.0, 36.0)
+    places = A.group_places(A.read_control([t], A.parties_or_auto(None)).rows)
+    parties = A.parties_or_auto(None)
+    parties.assign_auto(["A", "B"])
+    two = A.areas_from_places(places, parties, ["2018-01-01"], reach_km=None,
+                              region=[west, east], borders=[west, east])
+    assert _owner(two, 40.1, 35.0) == ["B"]  # nearer to a, but across the border
+    assert _owner(two, 39.95, 35.0) == ["A"]
+    border = shapely.LineString([(40.0, 34.0), (40.0, 36.0)])
+    assert all(g.relate_pattern(border, "F********") for g in two.geometry)
+
+
+def test_clip_countries_share_a_real_border(ne_levant: Path, tmp_path: Path) -> None:
+    """--clip SY --clip IQ: a place in Iraq near the border does not claim Syrian land."""
+    from geoevents.control.areas import build_areas
+
+    # the border crosses lat 34.42172 at lon 40.98222 in Natural Earth's 1:10 m countries
+    t = _csv(tmp_path / "t.csv", ["syria,34.42172,40.89222,A,2018-01-01,,,",
+                                  "iraq,34.42172,40.99422,B,2018-01-01,,,"])
+    crossed = build_areas([t], reach_km=40, clip=["SY", "IQ"], borders=False)
+    kept = build_areas([t], reach_km=40, clip=["SY", "IQ"])
+    # a point in Syria 400 m west of the border, nearer to the Iraqi place
+    probe = (40.97822, 34.42172)
+    assert _owner(crossed, *probe) == ["B"]
+    assert _owner(kept, *probe) == ["A"]
+
+
+def test_incident_files_are_not_mistaken_for_control_tables(tmp_path: Path) -> None:
+    """An incident's casualties may carry a "party" (A, B, civilians): only a top-level party
+    without an event type makes a control table."""
+    from geoevents.control.table import is_control_file
+
+    incidents = tmp_path / "incidents.json"
+    incidents.write_text(json.dumps([{"event_type": "Battles", "party": "A",
+                                      "casualties": [{"party": "A", "best": 3}]}]))
+    assert not is_control_file(incidents)
+    fc = tmp_path / "incidents.geojson"
+    fc.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"event_type": "Battles",
+                                           "casualties_json": '[{"party": "A"}]'},
+         "geometry": {"type": "Point", "coordinates": [40.0, 35.0]}}]}))
+    assert not is_control_file(fc)
+    control = _csv(tmp_path / "c.csv", ["a,35.0,39.0,A,2018-01-01,,,"])
+    assert is_control_file(control)
+    assert not is_control_file(_csv(tmp_path / "i.csv", [], header="id,event_type,party,lat"))
+
+
+def test_an_unclosed_quote_is_reported_with_the_lines_it_swallowed(tmp_path: Path) -> None:
+    from geoevents.control.areas import build
+
+    t = _csv(tmp_path / "q.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,",
+                                  '"c,35.0,40.5,B,2018-01-01,,,', "d,35.0,40.6,B,2018-01-01,,,",
+                                  "e,35.0,40.7,B,2018-01-01,,,"])
+    res = build([t], reach_km=30)
+    assert [(r.line, r.reason) for r in res.rejections] == [
+        (4, "lines 4-6 were read as one row: a quote opened in a cell is not closed")]
+    assert sorted(p.name for p in res.places) == ["a", "b"]

@@ -34,17 +34,17 @@ def test_export_each_format(cli, inputs, tmp_path: Path, name: str) -> None:
     out = tmp_path / name
     proc = cli("export", *map(str, inputs), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert f"geoevents export: wrote {out}" in proc.stderr and "6 incidents" in proc.stderr
+    assert f"geoevents export: wrote {out}" in proc.stderr and "7 incidents" in proc.stderr
     assert out.stat().st_size > 0
     if name == "out.gpkg":
         db = sqlite3.connect(out)
         ids = [r[0] for r in db.execute("SELECT id FROM incidents ORDER BY fid")]
         assert ids == incidents_frame()["id"].tolist()  # inputs in order, nothing dropped
-        assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == 8
+        assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == 10
     if name == "out.geojson":
         assert (tmp_path / "out.qml").read_text("utf-8").startswith("<!DOCTYPE qgis")
         doc = json.loads(out.read_text("utf-8"))
-        assert len(doc["features"]) == 6
+        assert len(doc["features"]) == 7
 
 
 def test_format_option_and_overwrite(cli, inputs, tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_a_bad_row_in_an_input_is_reported_and_the_rest_exported(cli, tmp_path: 
     assert "1 rejected: see " in proc.stderr
     assert "Traceback" not in proc.stderr
     ids = [r[0] for r in sqlite3.connect(out).execute("SELECT id FROM incidents")]
-    assert len(ids) == 5 and "inc-91d3b6f0a2" not in ids
+    assert len(ids) == 6 and "inc-homs-desert" not in ids
 
 
 def _run(command: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess:
@@ -166,7 +166,7 @@ def test_export_with_control_lines(cli, ne_levant: Path, inputs, tmp_path: Path)
     out = tmp_path / "dz.gpkg"
     proc = cli("export", *map(str, inputs), "--lines", str(spec), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "6 incidents, 8 sources, 1 control lines, 2 zones" in proc.stderr
+    assert "7 incidents, 10 sources, 1 control lines, 2 zones" in proc.stderr
     db = sqlite3.connect(out)
     assert db.execute("SELECT id, party_left, party_right FROM control_lines").fetchall() == [
         ("deir-ez-zor-2018", "SDF and US-led coalition", "Syrian government and Russia")]
@@ -207,7 +207,7 @@ def test_items_not_placed_are_listed_and_exit_1(monkeypatch: pytest.MonkeyPatch,
     assert ("not exported: reports.csv:7 [place]: 'Tall Abyad al-Gharbi' not found in the "
             "gazetteer") in captured.err
     assert "1 rejected: see " in captured.err
-    assert "6 incidents" in captured.err and out.exists()
+    assert "7 incidents" in captured.err and out.exists()
 
 
 def test_acled_layout_from_the_command_line(cli, tmp_path: Path) -> None:

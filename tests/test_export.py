@@ -17,7 +17,7 @@ import pytest
 
 from maps.export import ExportError, export_frames, output_files, resolve_format
 from maps.tables import FrameError, source_rows
-from tests.frames import incident_rows, incidents_frame, lines_frame, zones_frame
+from tests.frames import EUPHRATES, incident_rows, incidents_frame, lines_frame, zones_frame
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
 FIGURES = ("fatalities_low", "fatalities_best", "fatalities_high", "wounded_best")
@@ -75,24 +75,24 @@ def test_geojson_is_rfc7946_flat_and_typed(tmp_path: Path, frames) -> None:
     doc = json.loads(raw.decode("utf-8"))
     assert doc["type"] == "FeatureCollection"
     assert "crs" not in doc and "name" not in doc
-    assert len(doc["features"]) == 6
+    assert len(doc["features"]) == 7
     by_id = {f["properties"]["id"]: f for f in doc["features"]}
-    may = by_id["inc-5c0a7e21d4"]
+    may = by_id["inc-mayadeen"]
     lon, lat = may["geometry"]["coordinates"]
     assert (lon, lat) == (40.45154, 35.01982)  # lon first
     props = may["properties"]
     assert all(not isinstance(v, dict | list) for f in doc["features"]
                for v in f["properties"].values())  # flat
     assert props["fatalities_best"] == 78 and isinstance(props["fatalities_best"], int)
-    assert props["geo_precision"] == 1 and props["source_count"] == 3
+    assert props["geo_precision"] == 2 and props["source_count"] == 4
     assert isinstance(props["lat"], float)
     assert props["date_start"] == "2018-05-23" and props["date_precision"] == "day"
-    assert props["sources"].startswith("The Independent (2018-05-27); Arab News")
+    assert props["sources"].startswith("The Independent (2018-05-28); Arab News (AFP)")
     assert [s["outlet"] for s in json.loads(props["sources_json"])] == [
-        "The Independent", "Arab News", "Al Jazeera"]
-    hajin = by_id["inc-c4e8a2b7f9"]["properties"]
+        "The Independent", "Arab News (AFP)", "Al Jazeera", "AsiaNews"]
+    hajin = by_id["inc-hajin"]["properties"]
     assert hajin["fatalities_best"] is None  # unknown stays null, not 0 or ""
-    month = by_id["inc-7a19c0d3e5"]["properties"]
+    month = by_id["inc-hmeimim"]["properties"]
     assert (month["date_start"], month["date_end"], month["date_precision"]) == (
         "2018-03-01", "2018-03-31", "month")
     # Coordinates carry at most 7 decimals, everywhere.
@@ -102,8 +102,8 @@ def test_geojson_is_rfc7946_flat_and_typed(tmp_path: Path, frames) -> None:
         assert coords and max(len(c.split(".")[1]) for c in coords) <= 7
     zone_doc = json.loads((tmp_path / "deir.zones.geojson").read_text(encoding="utf-8"))
     assert {f["properties"]["party"] for f in zone_doc["features"]} == {
-        "SDF and US-led coalition", "Syrian government and Russia"}
-    assert zone_doc["features"][0]["properties"]["width_km"] == 25.0
+        "SDF and coalition", "Government and Russia"}
+    assert zone_doc["features"][0]["properties"]["width_km"] == 40.0
     line_doc = json.loads((tmp_path / "deir.control_lines.geojson").read_text("utf-8"))
     assert line_doc["features"][0]["properties"]["valid_to"] == "2019-03-23"
 
@@ -137,7 +137,7 @@ def test_geopackage_layers_types_index_and_styles(tmp_path: Path, frames) -> Non
     inc, lines, zones = frames
     out = tmp_path / "deir.gpkg"
     result = export_frames(out, inc, lines, zones)
-    assert result.counts == {"incidents": 6, "sources": 8, "control_lines": 1, "zones": 2}
+    assert result.counts == {"incidents": 7, "sources": 10, "control_lines": 1, "zones": 2}
     db = sqlite3.connect(out)
     assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # 'GPKG'
     contents = dict(db.execute("SELECT table_name, data_type FROM gpkg_contents"))
@@ -160,17 +160,17 @@ def test_geopackage_layers_types_index_and_styles(tmp_path: Path, frames) -> Non
     rtrees = {r[0] for r in db.execute(
         "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'")}
     assert rtrees == {"incidents", "control_lines", "zones"}
-    assert db.execute("SELECT count(*) FROM rtree_incidents_geom").fetchone()[0] == 6
+    assert db.execute("SELECT count(*) FROM rtree_incidents_geom").fetchone()[0] == 7
     hit = db.execute("SELECT i.id FROM incidents i JOIN rtree_incidents_geom r ON i.fid = r.id "
                      "WHERE r.minx > 40.4 AND r.maxx < 40.5 AND r.miny > 35.0 "
                      "AND r.maxy < 35.1").fetchall()
-    assert hit == [("inc-5c0a7e21d4",)]
+    assert hit == [("inc-mayadeen",)]
     # One source row per source per incident, in order.
     rows = db.execute("SELECT incident_id, position, outlet, published FROM sources "
                       "ORDER BY fid").fetchall()
-    assert rows[:3] == [("inc-5c0a7e21d4", 1, "The Independent", "2018-05-27"),
-                        ("inc-5c0a7e21d4", 2, "Arab News", "2018-05-27"),
-                        ("inc-5c0a7e21d4", 3, "Al Jazeera", "2018-05-27")]
+    assert rows[:3] == [("inc-mayadeen", 1, "The Independent", "2018-05-28"),
+                        ("inc-mayadeen", 2, "Arab News (AFP)", "2018-05-27"),
+                        ("inc-mayadeen", 3, "Al Jazeera", "2018-05-27")]
     assert len(rows) == sum(r["source_count"] for r in incident_rows())
     # A default QGIS style per geometry layer.
     styles = db.execute("SELECT f_table_name, f_geometry_column, useAsDefault, styleQML "
@@ -239,9 +239,9 @@ def test_kml_styles_time_spans_and_typed_data(tmp_path: Path, frames) -> None:
                for f in doc.findall("k:Folder", KML_NS)}
     assert list(folders) == ["Incidents", "Control lines", "Zones"]
     marks = folders["Incidents"].findall("k:Placemark", KML_NS)
-    assert len(marks) == 6
+    assert len(marks) == 7
     may = marks[0]
-    assert may.findtext("k:name", namespaces=KML_NS) == "Al Mayādīn — 2018-05-23"
+    assert may.findtext("k:name", namespaces=KML_NS) == "Mayadeen — 2018-05-23"  # display name (maps.names)
     assert may.findtext("k:Point/k:coordinates", namespaces=KML_NS) == "40.45154,35.01982"
     assert may.findtext("k:TimeSpan/k:begin", namespaces=KML_NS) == "2018-05-23"
     style_id = may.findtext("k:styleUrl", namespaces=KML_NS).lstrip("#")
@@ -254,20 +254,21 @@ def test_kml_styles_time_spans_and_typed_data(tmp_path: Path, frames) -> None:
     assert small.findtext("k:IconStyle/k:color", namespaces=KML_NS) == "ff94327b"
     assert small.findtext("k:IconStyle/k:scale", namespaces=KML_NS) == "0.42"
     data = {d.get("name"): d.text for d in may.iter(f"{{{KML_NS['k']}}}SimpleData")}
-    assert data["fatalities_best"] == "78" and data["id"] == "inc-5c0a7e21d4"
+    assert data["fatalities_best"] == "78" and data["id"] == "inc-mayadeen"
     schema = {f.get("name"): f.get("type") for f in doc.iter(f"{{{KML_NS['k']}}}SimpleField")}
     assert schema["fatalities_best"] == "int" and schema["lat"] == "double"
     desc = may.findtext("k:description", namespaces=KML_NS)
-    assert "78 (low 47, high 78)" in desc
-    assert '<a href="https://www.arabnews.com/node/1310471/middle-east">Arab News</a>' in desc
+    assert "78" in desc and "Fatalities" in desc
+    assert ('<a href="https://www.arabnews.com/node/1310471/middle-east">Arab News (AFP)</a>'
+            in desc)
     month = marks[3]
     assert month.findtext("k:TimeSpan/k:end", namespaces=KML_NS) == "2018-03-31"
     line = folders["Control lines"].find("k:Placemark", KML_NS)
-    assert line.findtext("k:Style/k:LineStyle/k:color", namespaces=KML_NS) == "ff8d611f"
-    assert len(line.findtext("k:LineString/k:coordinates", namespaces=KML_NS).split()) == 8
+    assert line.findtext("k:Style/k:LineStyle/k:color", namespaces=KML_NS) == "ff733b1f"
+    assert len(line.findtext("k:LineString/k:coordinates", namespaces=KML_NS).split()) == len(EUPHRATES)
     zone_colors = [z.findtext("k:Style/k:PolyStyle/k:color", namespaces=KML_NS)
                    for z in folders["Zones"].findall("k:Placemark", KML_NS)]
-    assert zone_colors == ["500fc4f1", "502b39c0"]
+    assert zone_colors == ["5000b8e6", "502b39c0"]
 
 
 def test_kml_escapes_report_text(tmp_path: Path) -> None:
@@ -306,7 +307,7 @@ def test_csv_layout_for_spreadsheets_and_round_trip(tmp_path: Path, frames) -> N
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets then read UTF-8
     assert b"\r\n" in raw
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert list(rows[0]) == list(INCIDENT_COLUMNS)
+    assert list(rows[0])[:len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
     assert rows[0]["fatalities_best"] == "78" and rows[0]["place_resolved"] == "Al Mayādīn"
     assert rows[4]["fatalities_best"] == ""  # unknown is empty, not 0
     back = read_frame_file(out)  # the importer of our layout
@@ -415,7 +416,7 @@ def test_bad_value_fails_cleanly_and_leaves_nothing(tmp_path: Path, name: str) -
                                              "is not a CSS colour"):
             export_frames(tmp_path / name, inc.iloc[:1], lines)
     else:
-        with pytest.raises(FrameError, match=r"incidents row 5 \(id inc-c4e8a2b7f9\): field "
+        with pytest.raises(FrameError, match=r"incidents row 5 \(id inc-hajin\): field "
                                              r"'fatalities_best': 'about 30' is not a number"):
             export_frames(tmp_path / name, inc)
     assert list(tmp_path.iterdir()) == []  # no temporary or partial file
@@ -436,7 +437,7 @@ def test_geometry_of_the_wrong_kind_is_refused(tmp_path: Path) -> None:
 
     inc = incidents_frame()
     inc.loc[2, "geometry"] = box(40, 35, 40.1, 35.1)
-    with pytest.raises(FrameError, match=r"incidents row 3 \(id inc-2f7c44e9b1\): geometry is "
+    with pytest.raises(FrameError, match=r"incidents row 3 \(id inc-deir-night\): geometry is "
                                          r"Polygon, expected Point"):
         export_frames(tmp_path / "g.gpkg", inc)
 
@@ -459,12 +460,12 @@ def test_zone_columns_of_incidents_are_typed(tmp_path: Path) -> None:
     """The optional columns control lines add: Boolean near_line, Real distance, text party."""
     inc = incidents_frame()
     inc["zone_party"] = ["Syrian government and Russia", "", "Syrian government and Russia",
-                         "", "SDF and US-led coalition", ""]
-    inc["zone_bank"] = ["right", "", "right", "", "left", ""]
-    inc["zone_side"] = ["west", "", "west", "", "east", ""]
-    inc["line_id"] = ["euphrates-2018", "", "euphrates-2018", "", "euphrates-2018", ""]
-    inc["line_distance_km"] = [1.23456789, None, 6.5, None, 2.0, None]
-    inc["near_line"] = [True, None, False, None, False, None]
+                         "", "SDF and US-led coalition", "", ""]
+    inc["zone_bank"] = ["right", "", "right", "", "left", "", ""]
+    inc["zone_side"] = ["west", "", "west", "", "east", "", ""]
+    inc["line_id"] = ["euphrates-2018", "", "euphrates-2018", "", "euphrates-2018", "", ""]
+    inc["line_distance_km"] = [1.23456789, None, 6.5, None, 2.0, None, None]
+    inc["near_line"] = [True, None, False, None, False, None, None]
     export_frames(tmp_path / "z.gpkg", inc)
     export_frames(tmp_path / "z.geojson", inc)
     export_frames(tmp_path / "z.csv", inc)
@@ -480,8 +481,10 @@ def test_zone_columns_of_incidents_are_typed(tmp_path: Path) -> None:
     assert props[4]["zone_party"] == "SDF and US-led coalition"
     rows = list(csv.DictReader(io.StringIO((tmp_path / "z.csv").read_bytes().decode(
         "utf-8-sig"), newline="")))
-    assert list(rows[0])[-6:] == ["zone_party", "zone_bank", "zone_side", "line_id",
-                                  "line_distance_km", "near_line"]
+    cols = list(rows[0])
+    at = cols.index("zone_party")
+    assert cols[at:at + 6] == ["zone_party", "zone_bank", "zone_side", "line_id",
+                               "line_distance_km", "near_line"]
     assert (rows[0]["near_line"], rows[1]["near_line"]) == ("true", "")
 
 
@@ -496,15 +499,15 @@ def test_fast_geojson_writer_agrees_with_gdal(tmp_path: Path) -> None:
     rows[1]["place"] = "C:\\path\\\"x\""
     rows[2]["actor2"] = "\x1f\x1e control"
     inc = incidents_frame(rows)
-    inc["score"] = [1e-7, 1e21, -0.0, float("inf"), float("nan"), 12.345678901234567]
-    inc["flag"] = [True, False, None, True, False, None]
+    inc["score"] = [1e-7, 1e21, -0.0, float("inf"), float("nan"), 12.345678901234567, 2.5]
+    inc["flag"] = [True, False, None, True, False, None, True]
     fast, gdal = tmp_path / "fast.geojson", tmp_path / "gdal.geojson"
     write_incidents_geojson(fast, inc)
     write_geojson_layer(gdal, inc, "incidents")
     a = json.loads(fast.read_text("utf-8"))
     b = json.loads(gdal.read_text("utf-8"))
     assert a["type"] == b["type"] == "FeatureCollection" and "crs" not in a
-    assert len(a["features"]) == len(b["features"]) == 6
+    assert len(a["features"]) == len(b["features"]) == 7
     for fa, fb in zip(a["features"], b["features"], strict=True):
         pa_, pb = dict(fa["properties"]), dict(fb["properties"])
         sa, sb = pa_.pop("score"), pb.pop("score", None)  # GDAL leaves out infinity
@@ -516,8 +519,9 @@ def test_fast_geojson_writer_agrees_with_gdal(tmp_path: Path) -> None:
     props = [f["properties"] for f in a["features"]]
     assert props[0]["notes"] == rows[0]["notes"].replace("\x00", "")  # all but NUL kept
     assert props[1]["place"] == rows[1]["place"] and props[2]["actor2"] == rows[2]["actor2"]
-    assert [p["score"] for p in props] == [1e-7, 1e21, 0.0, None, None, 12.345678901234567]
-    assert [p["flag"] for p in props] == [True, False, None, True, False, None]
+    assert [p["score"] for p in props] == [1e-7, 1e21, 0.0, None, None, 12.345678901234567,
+                                            2.5]
+    assert [p["flag"] for p in props] == [True, False, None, True, False, None, True]
     assert "الميادين".encode() in fast.read_bytes()  # UTF-8, not \u escapes
 
 
@@ -531,7 +535,7 @@ def test_fast_geojson_writer_streams_in_batches(tmp_path: Path) -> None:
     for threads in (1, 2):
         out = tmp_path / f"b{threads}.geojson"
         with open(out, "wb") as f:
-            assert write_features(f, inc, chunk=7, threads=threads) == 300
+            assert write_features(f, inc, chunk=7, threads=threads) == 350
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     doc = json.loads(outs[0])

@@ -74,7 +74,7 @@ INCIDENT_TYPES = {"id": QSTRING, "date_start": QDATE, "date_end": QDATE,
 
 def _check_incidents(layer: dict) -> None:
     assert layer["valid"]
-    assert layer["feature_count"] == 6
+    assert layer["feature_count"] == 7
     assert layer["crs"] == "EPSG:4326"
     assert layer["geometry_type"] == "Point"
     for name, qtype in INCIDENT_TYPES.items():
@@ -103,7 +103,7 @@ def _check_lines(layer: dict, geometry: str) -> None:
     assert layer["renderer"] == "categorizedSymbol" and layer["attribute"] == "id"
     line = layer["categories"][0]
     assert line["value"] == "euphrates-2018" and line["symbol_layers"] == 3
-    assert "left: SDF and US-led coalition" in line["label"]
+    assert "left: SDF and coalition" in line["label"]
     assert layer["field_types"]["valid_from"] == QDATE
 
 
@@ -112,8 +112,8 @@ def _check_zones(layer: dict, geometry: str) -> None:
     assert layer["geometry_type"] == geometry
     assert layer["renderer"] == "categorizedSymbol" and layer["attribute"] == "party"
     colors = {c["value"]: c["color"] for c in layer["categories"]}
-    assert colors == {"SDF and US-led coalition": "#f1c40f",
-                      "Syrian government and Russia": "#c0392b", "": "#9e9e9e"}
+    assert colors == {"SDF and coalition": "#e6b800",
+                      "Government and Russia": "#c0392b", "": "#9e9e9e"}
     assert layer["field_types"]["width_km"] == QDOUBLE
 
 
@@ -130,7 +130,7 @@ def test_qgis_opens_the_geopackage_styled(qgis_probe, exported: Path, tmp_path: 
     assert sources["geometry_type"] == "NoGeometry"
     assert sources["field_types"]["published"] == QDATE
     assert sources["field_types"]["position"] == QINT
-    assert sources["first"]["incident_id"] == "inc-5c0a7e21d4"
+    assert sources["first"]["incident_id"] == "inc-mayadeen"
     _check_lines(layers[2], "MultiLineString")
     _check_zones(layers[3], "MultiPolygon")
 
@@ -151,11 +151,11 @@ def test_qgis_opens_the_kml(qgis_probe, exported: Path, tmp_path: Path) -> None:
             for n in ("Incidents", "Control lines", "Zones")]
     result = qgis_probe(tmp_path, uris)
     counts = [result["layers"][u]["feature_count"] for u in uris]
-    assert counts == [6, 1, 2]
+    assert counts == [7, 1, 2]
     inc = result["layers"][uris[0]]
     assert inc["crs"] == "EPSG:4326"
     assert inc["field_types"]["fatalities_best"] == QINT  # typed through the KML Schema
-    assert inc["first"]["id"] == "inc-5c0a7e21d4"
+    assert inc["first"]["id"] == "inc-mayadeen"
 
 
 def test_qgis_draws_each_party_on_its_own_bank(qgis_probe, exported: Path,
@@ -243,7 +243,7 @@ def test_qgis_opens_an_export_of_the_worked_example(qgis_probe, cli, ne_levant: 
     uris = [f"{out}|layername={n}" for n in ("incidents", "control_lines", "zones")]
     result = qgis_probe(tmp_path, uris)
     inc, line, zones = (result["layers"][u] for u in uris)
-    assert inc["feature_count"] == 6 and inc["renderer"] == "categorizedSymbol"
+    assert inc["feature_count"] == 7 and inc["renderer"] == "categorizedSymbol"
     assert inc["field_types"]["near_line"] == QBOOL
     assert inc["field_types"]["line_distance_km"] == QDOUBLE
     assert line["feature_count"] == 1 and line["geometry_type"] == "MultiLineString"

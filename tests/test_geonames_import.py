@@ -163,6 +163,7 @@ def test_a_bad_row_names_file_line_field_and_leaves_the_index_unchanged(index_co
         gindex.import_files([notdump], index_copy, show_progress=False)
 
 
+@pytest.mark.slow  # rebuilds the index (about 25 s)
 def test_imports_survive_a_rebuild_of_the_index(index_copy, tmp_path):
     f = tmp_path / "mine.txt"
     f.write_text(_row(99300001, "Tall Rebuildia", 35.2, 40.3, "S", "MILB"), encoding="utf-8")

@@ -488,7 +488,7 @@ def test_written_file_is_deterministic_and_reads_back(example, ne_levant, gz,
 
 def test_pipeline_load_frames_with_lines(ne_levant, gz, tmp_path: Path) -> None:
     from geoevents.pipeline import load_frames
-    from maps.schema import INCIDENT_COLUMNS, INCIDENT_OPTIONAL
+    from maps.schema import INCIDENT_COLUMNS, INCIDENT_SIDE_COLUMNS
 
     row = {c: "" for c in INCIDENT_COLUMNS}
     row.update(id="inc-1", date_start="2018-02-07", date_end="2018-02-07", date_precision="day",
@@ -503,7 +503,7 @@ def test_pipeline_load_frames_with_lines(ne_levant, gz, tmp_path: Path) -> None:
     frames = load_frames([path], lines=[EXAMPLE], gazetteer=gz)
     check_lines(frames.lines)
     check_zones(frames.zones)
-    for col in INCIDENT_OPTIONAL:
+    for col in INCIDENT_SIDE_COLUMNS:
         assert col in frames.incidents.columns
     assert frames.incidents["zone_party"].tolist() == ["Syrian government and Russia",
                                                        "SDF and US-led coalition"]

@@ -249,6 +249,16 @@ def test_briefing_page_in_the_browser(page, tmp_path: Path, basemap) -> None:  #
     assert page.locator("table.incidents tbody tr").count() == 7
     row = page.locator("tr[data-incident='inc-mayadeen']").inner_text()
     assert "Al Mayādīn" in row and "SOHR" in row and "The Independent" in row
+    heads = page.locator("table.incidents th").all_inner_texts()
+    assert "Admin-1, country" in heads and "Notes" in heads
+    assert "Deir ez-Zor, Syria" in row
+    table = page.inner_text("table.incidents")
+    for bad in ("?", "per ?", "(–", "–)", "undefined"):
+        assert bad not in table, bad
+    # one quote per source: no quote repeated within a row
+    for r in page.locator("table.incidents tbody tr").all():
+        quotes = r.locator(".quote").all_inner_texts()
+        assert len(quotes) == len(set(quotes)), quotes
     assert page.evaluate("document.querySelector('.static img').naturalWidth") > 500
     assert page.requests == [] and page.errors == []
 

@@ -294,6 +294,6 @@ def test_brief_table_lists_incidents_in_date_order_and_says_what_it_leaves_out()
                              png=b"\x89PNG fake")
     rows = re.findall(r"<tr data-incident='([^']+)'", page)
     assert rows == ["inc-palmyra-dawa", "inc-palmyra-halabat", "inc-hmeimim"]
-    assert "first 3 incidents by date; 4 more are on the map" in page
+    assert "first 3 of 7 incidents by date; the other 4 are on the map" in page
     full = maps.render_brief(mapdata.incidents_frame(), title="Brief", png=b"\x89PNG fake")
     assert len(re.findall(r"<tr data-incident=", full)) == 7 and "more are on the map" not in full

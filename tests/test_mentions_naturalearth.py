@@ -101,6 +101,7 @@ def ne_gazetteer(shared, geo_home, tmp_path_factory):
         os.environ["GEOEVENTS_HOME"] = old
 
 
+@pytest.mark.slow  # builds an index with Natural Earth (about 60 s)
 def test_natural_earth_layers_go_into_the_index(ne_gazetteer):
     g, _before, after, _rebuilt = ne_gazetteer
     assert "admin1_label_points=" in after and "populated_places=" in after

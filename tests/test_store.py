@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from geoevents.cli import main
+from tests.test_export_qgis import qgis_probe  # noqa: F401  (the fixture, used by name)
 
 HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,"
           "actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,"
@@ -286,3 +287,21 @@ def test_map_brief_and_export_read_a_store_with_filters(tmp_path, inputs, capsys
     assert main(["map", "--store", str(tmp_path / "missing.gpkg"), "-o",
                  str(tmp_path / "m2.html")]) == 2
     assert "no store at" in capsys.readouterr().err
+
+
+def test_qgis_opens_the_store_styled_with_its_history_tables(tmp_path, inputs, capsys,
+                                                            request):
+    qgis = request.getfixturevalue("qgis_probe")
+    store = tmp_path / "s.gpkg"
+    add(capsys, store, inputs["a"])
+    add(capsys, store, inputs["b"])
+    add(capsys, store, inputs["c"])
+    uris = [f"{store}|layername={n}" for n in ("incidents", "sources", "store_figures",
+                                               "store_changes")]
+    result = qgis(tmp_path, uris)
+    inc, src, figs, log = (result["layers"][u] for u in uris)
+    assert inc["valid"] and inc["feature_count"] == 3 and inc["crs"] == "EPSG:4326"
+    assert inc["renderer"] == "categorizedSymbol"  # the default style, loaded by QGIS
+    assert src["valid"] and src["feature_count"] == 4
+    assert figs["valid"] and figs["feature_count"] == 5  # 35 (superseded), 40, 30, 4, 2
+    assert log["valid"] and log["feature_count"] == len(layer(store, "store_changes"))

@@ -161,3 +161,19 @@ def test_a_failed_add_leaves_nothing_half_written(tmp_path, pg, monkeypatch, cap
     assert main(["add", str(a), "--store", pg]) == 130
     for t in ("incidents", "store_reports", "store_inputs", "store_changes", "store_figures"):
         assert sql(pg, f"SELECT count(*) FROM {t}") == [(0,)], t
+
+
+def test_a_newer_postgres_store_is_refused_and_left_alone(tmp_path, pg, capsys):
+    a = acled(tmp_path / "a.csv", [
+        ("SYR1", "2018-05-23", "Battles", IS, "Al Mayadin", 35.0198, 40.4515, "SOHR", 35)])
+    assert main(["add", str(a), "--store", pg]) == 0
+    import psycopg
+
+    with psycopg.connect(pg) as con:
+        con.execute("UPDATE geoevents_meta SET value = '7' WHERE key = 'schema_version'")
+    b = acled(tmp_path / "b.csv", [
+        ("SYR2", "2018-06-02", "Battles", IS, "Hajin", 34.6951, 40.8314, "SOHR", 4)])
+    capsys.readouterr()
+    assert main(["add", str(b), "--store", pg]) == 2
+    assert "schema version 7 is newer" in capsys.readouterr().err
+    assert sql(pg, "SELECT count(*) FROM incidents") == [(1,)]

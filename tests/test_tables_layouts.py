@@ -220,3 +220,28 @@ def test_cli_columns_and_config(tmp_path, capsys, monkeypatch):
     out2 = tmp_path / "o2.csv"
     assert main(["export", str(p), "-o", str(out2)]) == 0
     assert "2022-01-02" in out2.read_text(encoding="utf-8")
+
+
+def test_cli_reads_zipped_gdelt_with_a_filter_and_xlsx(tmp_path, capsys):
+    import openpyxl
+
+    from geoevents.cli import main
+
+    rows = [_gdelt_row(GDELT1_COLUMNS, i, QuadClass="4" if i % 3 == 0 else "1")
+            for i in range(30)]
+    z = tmp_path / "20220105.export.CSV.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("20220105.export.CSV", "\n".join(rows) + "\n")
+    out = tmp_path / "g.csv"
+    assert main(["export", str(z), "-o", str(out), "--quad-class", "4"]) == 0
+    err = capsys.readouterr().err
+    assert "10 of 30 rows read; 20 left out by the GDELT filter" in err
+    assert sum(1 for _ in out.open(encoding="utf-8")) == 11
+    wb = openpyxl.Workbook()
+    wb.active.append(["Date", "Y", "X"])
+    wb.active.append(["2022-01-02", 36.2, 37.1])
+    x = tmp_path / "s.xlsx"
+    wb.save(x)
+    out2 = tmp_path / "s.csv"
+    assert main(["export", str(x), "-o", str(out2), "--columns", "date=Date,lat=Y,lon=X"]) == 0
+    assert "1 of 1 rows read" in capsys.readouterr().err

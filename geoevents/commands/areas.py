@@ -58,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="clip to a country (code or name; Natural Earth admin-0), "
                    "admin1:NAME (Natural Earth admin-1) or FILE[:NAME] (polygons of a file); "
                    "repeatable, or comma-separated countries")
+    b.add_argument("--no-borders", dest="borders", action="store_false",
+                   help="let areas cross the borders between --clip countries (by default "
+                   "a border between two clip countries is a line no area crosses)")
     b.add_argument("--reach", metavar="KM", type=float, default=None,
                    help="land farther than this from every place is nobody's (default 25; "
                    "0: no limit)")
@@ -133,7 +136,7 @@ def run_build(args: argparse.Namespace) -> int:
         res = build(args.inputs, at=args.at or None, every=args.every, lines=args.lines,
                     clip=args.clip, reach_km=reach, parties=args.parties, gazetteer=gz,
                     countries=tuple(c.strip() for c in args.countries.split(",") if c.strip()),
-                    any_order=args.any_order)
+                    any_order=args.any_order, borders=args.borders)
     finally:
         gz.close()
     for w in res.warnings:

@@ -21,7 +21,8 @@ How:
    line), so no area ever crosses a line, and a narrow gap (:data:`LINE_GAP_M`) along the line
    separates the banks;
 4. cells are dissolved per (party, status, party2) and clipped to ``clip`` (countries from
-   Natural Earth's admin-0 layer, admin-1 areas, or the polygons of a file).
+   Natural Earth's admin-0 layer, admin-1 areas, or the polygons of a file); the borders
+   between several clip countries work as control lines (``borders``).
 
 Areas never overlap: they are unions of disjoint pieces of one tessellation.  A series (several
 ``at`` dates or ``every``) is one frame with one set of areas per ``as_of``; ``valid_to`` is the
@@ -146,9 +147,19 @@ def _project(fwd: Any, geom: Any) -> Any:
 
 def clip_region(specs: list[str], bbox: tuple[float, float, float, float],
                 gazetteer: Any = None) -> tuple[Any, str]:
-    """(polygon in lon/lat, label) of the union of clip areas: a country (code or name, Natural
-    Earth admin-0), ``admin1:NAME`` (Natural Earth admin-1) or ``FILE`` / ``FILE:NAME`` (the
-    polygons of a vector file, or those with NAME in one of their text columns)."""
+    """(polygon in lon/lat, label) of the union of the clip areas of :func:`clip_polygons`."""
+    import shapely
+
+    parts = clip_polygons(specs, bbox, gazetteer)
+    return (shapely.union_all([g for g, _, _ in parts]),
+            ", ".join(label for _, label, _ in parts))
+
+
+def clip_polygons(specs: list[str], bbox: tuple[float, float, float, float],
+                  gazetteer: Any = None) -> list[tuple[Any, str, str]]:
+    """(polygon in lon/lat, label, kind) of each clip area (kind: country, admin1, file): a country (code or name, Natural Earth
+    admin-0), ``admin1:NAME`` (Natural Earth admin-1) or ``FILE`` / ``FILE:NAME`` (the polygons
+    of a vector file, or those with NAME in one of their text columns)."""
     import pandas as pd
     import shapely
 
@@ -157,7 +168,7 @@ def clip_region(specs: list[str], bbox: tuple[float, float, float, float],
 
     west, south, east, north = bbox
     box = (west - 1, south - 1, east + 1, north + 1)
-    geoms, labels = [], []
+    geoms, labels, kinds = [], [], []
     for spec in specs:
         spec = spec.strip()
         name = ""
@@ -207,6 +218,7 @@ def clip_region(specs: list[str], bbox: tuple[float, float, float, float],
                                  "places (a code such as SY, or a name)", field="clip")
             geoms.append(shapely.union_all(shapely.make_valid(frame[hit].geometry.values)))
             labels.append(spec)
+            kinds.append("country")
             continue
         if name:
             want = skeleton(name)
@@ -224,15 +236,18 @@ def clip_region(specs: list[str], bbox: tuple[float, float, float, float],
             raise InputError(f"no polygon near the places in {what}", field="clip")
         geoms.append(shapely.union_all(shapely.make_valid(polys)))
         labels.append(name or str(path))
-    return shapely.union_all(geoms), ", ".join(labels)
+        kinds.append("file" if path is not None else "admin1")
+    return list(zip(geoms, labels, kinds, strict=True))
 
 
 def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
-               extent: Any = None) -> tuple[list[list[Any]], Any]:
+               extent: Any = None, clip: Any = None) -> tuple[list[list[Any]], Any]:
     """The pieces of land each point gets (projected coordinates, metres): Voronoi cells of
     unique points ``xy`` (n x 2) cut to ``reach_m`` (None: no limit) and split by the
     (multi)line ``lines_p``; the part of a cell across a line goes to the nearest points on
-    that side.  Returns a list (per point) of polygons, all pieces disjoint, and a boolean
+    that side.  ``clip`` (the projected clip area): cells a line crosses are clipped before
+    they are split, so that a cell does not join its two sides round the end of a line outside
+    the area.  Returns a list (per point) of polygons, all pieces disjoint, and a boolean
     array: True where the point's first piece is its Voronoi cell untouched (those cells form
     an exact coverage and are dissolved with the fast coverage union)."""
     import numpy as np
@@ -241,7 +256,9 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
 
     n = len(xy)
     pts = shapely.points(xy)
-    pad = (reach_m or 50_000.0) * 1.5
+    span = float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0))))
+    # without a reach every point of the frame is somebody's: make it generous
+    pad = reach_m * 1.5 if reach_m else max(1_000_000.0, span)
     x0, y0 = xy.min(axis=0) - pad
     x1, y1 = xy.max(axis=0) + pad
     frame = box(x0, y0, x1, y1)
@@ -258,11 +275,11 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         out = ~shapely.contains_properly(frame, cells)
         cells[out] = shapely.intersection(cells[out], frame)
         regular &= ~out
-    disks = shapely.buffer(pts, reach_m, quad_segs=16) if reach_m else None
-    if disks is not None:
+    if reach_m:
         # only cells reaching farther than reach_m from their place are cut
         far = shapely.hausdorff_distance(cells, pts) > reach_m
-        cells[far] = shapely.intersection(cells[far], disks[far])
+        cells[far] = shapely.intersection(cells[far],
+                                          shapely.buffer(pts[far], reach_m, quad_segs=16))
         regular &= ~far
     pieces: list[list[Any]] = [[c] for c in cells]
     if lines_p is None or lines_p.is_empty:
@@ -274,7 +291,8 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
     tree = shapely.STRtree(pts)
     orphans: list[tuple[int, Any]] = []
     for i in crossing:
-        parts = shapely.get_parts(shapely.difference(cells[i], gap))
+        cell = cells[i] if clip is None else shapely.intersection(cells[i], clip)
+        parts = shapely.get_parts(shapely.difference(cell, gap))
         parts = [p for p in parts if p.area > 1.0]
         if not parts:
             pieces[i] = []
@@ -285,6 +303,7 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         pieces[i] = [parts[own]]
         regular[i] = False
         orphans.extend((i, p) for k, p in enumerate(parts) if k != own)
+    disk_of: dict[int, Any] = {}
     for owner, orphan in orphans:
         probe = shapely.get_coordinates(orphan.representative_point())[0]
         if reach_m:
@@ -310,8 +329,10 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
                                            extend_to=env.envelope, ordered=True)
             shares = list(shapely.intersection(shapely.get_parts(vor), orphan))
         for c, share in zip(visible, shares, strict=True):
-            if disks is not None:
-                share = share.intersection(disks[c])
+            if reach_m:
+                if c not in disk_of:
+                    disk_of[c] = shapely.buffer(pts[c], reach_m, quad_segs=16)
+                share = share.intersection(disk_of[c])
             if not share.is_empty and share.area > 1.0:
                 pieces[c].append(share)
     return pieces, regular
@@ -354,7 +375,8 @@ def _slug(s: str) -> str:
 
 def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *,
                       reach_km: float | None = DEFAULT_REACH_KM, lines: Any = None,
-                      region: Any = None, warnings: list[str] | None = None) -> Any:
+                      region: Any = None, borders: Any = None,
+                      warnings: list[str] | None = None) -> Any:
     """The AREAS frame of ``places`` as of each date of ``dates`` (sorted, unique)."""
     import geopandas as gpd
     import numpy as np
@@ -366,6 +388,18 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
     fwd, inv = _transformers(float(lon.mean()), float(lat.mean()))
     px, py = fwd.transform(lon, lat)
     allxy = np.column_stack([px, py])
+    borders_p = None
+    if isinstance(region, list | tuple):
+        region = shapely.union_all(list(region)) if region else None
+    if borders is not None and len(borders) > 1:
+        # borders between clip countries are lines no area crosses
+        parts_p = [shapely.make_valid(_project(fwd, shapely.segmentize(g, 0.01)))
+                   for g in borders]
+        shared = [shapely.intersection(shapely.boundary(a), shapely.boundary(b))
+                  for i, a in enumerate(parts_p) for b in parts_p[i + 1:]]
+        shared = [q for g in shared for q in shapely.get_parts(g)
+                  if q.geom_type in ("LineString", "LinearRing")]
+        borders_p = shapely.union_all(shared) if shared else None
     region_p = _project(fwd, region) if region is not None else None
     if region_p is not None:
         region_p = shapely.make_valid(region_p)
@@ -418,8 +452,10 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                 vf, vt = str(ln.get("valid_from") or ""), str(ln.get("valid_to") or "")
                 if (not vf or vf <= date) and (not vt or date <= vt):
                     line_geoms.append(g)
+        if borders_p is not None:
+            line_geoms.append(borders_p)
         lines_p = shapely.union_all(line_geoms) if line_geoms else None
-        pieces, regular = tessellate(xy[keep], reach_m, lines_p, region_p)
+        pieces, regular = tessellate(xy[keep], reach_m, lines_p, region_p, region_p)
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
         for k, parts, exact in zip(keep, pieces, regular, strict=True):
             r = state[k][1]
@@ -532,7 +568,7 @@ def _polygonal(geom: Any) -> Any:
 def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
           clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
           parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-          any_order: bool = False) -> AreasResult:
+          any_order: bool = False, borders: bool = True) -> AreasResult:
     """Read control tables (or take a :class:`ControlRead` / a list of :class:`ControlRow`)
     and build their areas; see :func:`build_areas`.  Returns the frame with the places, the
     rejections (rows that could not be control rows) and warnings."""
@@ -580,7 +616,7 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
     if not dates:
         dates = [all_dates[-1]]
     dates = sorted(set(dates))
-    region = None
+    region = border_polys = None
     if clip:
         specs = [clip] if isinstance(clip, str) else list(clip)
         specs = [s.strip() for spec in specs for s in
@@ -588,7 +624,9 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
                                                    re.I) else [spec]) if s.strip()]
         lats = [p.lat for p in places]
         lons = [p.lon for p in places]
-        region, _ = clip_region(specs, (min(lons), min(lats), max(lons), max(lats)), gazetteer)
+        parts = clip_polygons(specs, (min(lons), min(lats), max(lons), max(lats)), gazetteer)
+        region = [g for g, _, _ in parts]
+        border_polys = [g for g, _, kind in parts if kind == "country"] if borders else None
     if lines is not None and not hasattr(lines, "geometry"):
         from .lines import load
 
@@ -599,7 +637,8 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
         else:
             lines = None
     frame = areas_from_places(places, party_set, dates, reach_km=reach_km, lines=lines,
-                              region=region, warnings=warnings)
+                              region=region, borders=border_polys,
+                              warnings=warnings)
     return AreasResult(frame=frame, places=places, rejections=list(read.rejections),
                        warnings=warnings, dates=dates)
 
@@ -607,20 +646,23 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
 def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-                any_order: bool = False) -> Any:
+                any_order: bool = False, borders: bool = True) -> Any:
     """The AREAS GeoDataFrame (SCHEMAS.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
     ControlRow); ``at``: a date or dates (default: the latest row's date); ``every``: a series
     (``week``, ``month``, ``N days``); ``lines``: control-line specs/files or a LINES frame;
-    ``clip``: countries (codes or names), ``admin1:NAME`` or ``FILE[:NAME]``; ``reach_km``:
+    ``clip``: countries (codes or names), ``admin1:NAME`` or ``FILE[:NAME]``; ``borders``: the
+    borders between several clip countries are lines no area crosses (admin-1 and file areas
+    never are); ``reach_km``:
     land farther than this from every place is nobody's (None or 0: no limit); ``parties``:
     a parties YAML file (default: automatic colours); ``countries``: context for resolving
     place names.  Rejected rows are in ``frame.attrs["rejections"]`` (list of Rejection),
     warnings in ``frame.attrs["warnings"]``.  Raises InputError (bad input, message naming
     file, line and field) or NotInstalled (a clip layer that is not installed)."""
     res = build(tables, at=at, every=every, lines=lines, clip=clip, reach_km=reach_km,
-                parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order)
+                parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order,
+                borders=borders)
     res.frame.attrs["rejections"] = res.rejections
     res.frame.attrs["warnings"] = res.warnings
     return res.frame

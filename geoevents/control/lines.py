@@ -927,7 +927,7 @@ def to_frames(built: list[BuiltLine]) -> tuple[Any, Any]:
     """The LINES and ZONES frames (:mod:`maps.schema`) of built lines, in EPSG:4326."""
     import geopandas as gpd
 
-    from maps.schema import LINE_COLUMNS, LINE_OPTIONAL, ZONE_COLUMNS, ZONE_OPTIONAL
+    from maps.schema import LINE_COLUMNS, LINE_OPTIONAL, ZONE_COLUMNS, ZONE_OPTIONAL, conform
 
     line_rows, line_geoms, zone_rows, zone_geoms = [], [], [], []
     for b in built:
@@ -957,9 +957,7 @@ def to_frames(built: list[BuiltLine]) -> tuple[Any, Any]:
                              geometry=line_geoms, crs=4326)
     zones = gpd.GeoDataFrame(zone_rows, columns=[*ZONE_COLUMNS, *ZONE_OPTIONAL],
                              geometry=zone_geoms, crs=4326)
-    for frame in (lines, zones):
-        frame["width_km"] = frame["width_km"].astype("float64")
-    return lines, zones
+    return conform(lines, "lines"), conform(zones, "zones")
 
 
 def build_frames(specs: list[LineSpec], gazetteer: Any = None) -> tuple[Any, Any, list[str]]:
@@ -1050,19 +1048,25 @@ def read(path: str | Path) -> tuple[Any, Any]:
     if "layer" not in frame.columns:
         raise InputError("not a built lines file (no 'layer' property; build it with "
                          "`geoevents lines build`)", file=str(p))
-    from maps.schema import LINE_COLUMNS, LINE_OPTIONAL, ZONE_COLUMNS, ZONE_OPTIONAL
+    from maps.schema import (
+        LINE_COLUMNS,
+        LINE_OPTIONAL,
+        ZONE_COLUMNS,
+        ZONE_OPTIONAL,
+        SchemaError,
+        conform,
+    )
 
     out = []
     for layer, cols in (("lines", {**LINE_COLUMNS, **LINE_OPTIONAL}),
                         ("zones", {**ZONE_COLUMNS, **ZONE_OPTIONAL})):
         part = frame[frame["layer"] == layer].reset_index(drop=True)
         keep = [c for c in cols if c in part.columns]
-        part = part[[*keep, "geometry"]].copy()
-        for c in keep:
-            if cols[c] == "str":
-                part[c] = part[c].fillna("").astype(str)
-            elif cols[c] == "float":
-                part[c] = part[c].astype("float64")
+        try:
+            part = conform(gpd.GeoDataFrame(part[[*keep, "geometry"]], geometry="geometry",
+                                            crs=4326), layer)
+        except SchemaError as exc:
+            raise InputError(f"not a built lines file: {exc}", file=str(p)) from None
         for c in ("color", "color_left", "color_right"):
             if c in part.columns:
                 bad = [v for v in part[c] if v and not is_color(v)]

@@ -128,18 +128,25 @@ def is_control_file(path: Path) -> bool:
                 header = f.readline()
             cols = {_ALIASES.get(c, c) for c in
                     (h.strip().strip('"').lower() for h in re.split(r"[,\t;]", header))}
-            return "party" in cols
-        if suffix in (".yaml", ".yml"):
-            import yaml
+            return "party" in cols and "event_type" not in cols
+        if suffix in (".yaml", ".yml", ".geojson", ".json"):
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+            if suffix in (".yaml", ".yml"):
+                import yaml
 
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            items = raw.get("places") if isinstance(raw, dict) else raw
+                raw = yaml.safe_load(text)
+            else:
+                raw = json.loads(text)
+            if isinstance(raw, dict) and isinstance(raw.get("features"), list):
+                items = [(f or {}).get("properties") or {} for f in raw["features"][:1]
+                         if isinstance(f, dict)]
+            else:
+                items = raw.get("places") if isinstance(raw, dict) else raw
+            # a control row names its party at the top level (an incident's casualties may
+            # carry a "party" deeper down; an incident has an event type)
             return (isinstance(items, list) and bool(items) and isinstance(items[0], dict)
-                    and "party" in {str(k).lower() for k in items[0]})
-        if suffix in (".geojson", ".json"):
-            with open(path, encoding="utf-8", errors="replace") as f:
-                head = f.read(65536)
-            return bool(re.search(r'"party"\s*:', head))
+                    and "party" in {str(k).lower() for k in items[0]}
+                    and "event_type" not in {str(k).lower() for k in items[0]})
     except (OSError, ValueError, AttributeError):
         return False
     except Exception:  # yaml errors: the incident reader reports them properly
@@ -167,8 +174,17 @@ def _raw_rows(path: Path) -> tuple[list[tuple[int | None, dict[str, Any]]], list
         cols = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
         out = []
         try:
+            prev = reader.line_num
             for rec in reader:
-                line = reader.line_num
+                line, first = reader.line_num, prev + 1
+                prev = line
+                if line > first and any("\n" in c for c in rec):
+                    # a quoted cell over several lines: an unclosed quote swallows the rows
+                    # after it; say so, with the lines, rather than read them as one row
+                    out.append((first, {"__error__": f"lines {first}-{line} were read as one "
+                                        "row: a quote opened in a cell is not closed"}))
+                    continue
+                line = first
                 if not any(c.strip() for c in rec):
                     continue
                 if len(rec) > len(cols):

@@ -132,7 +132,8 @@ def segment(doc: Document) -> list[Sentence]:
     # killed 53 civilians ... a monitor said.") is the story's first paragraph.
     if blocks and kinds[0] == "title" and not doc.html and (
             (not _headline_like(blocks[0].text) and len(blocks[0].text.split()) > 12) or
-            (DATELINE.match(blocks[0].text) and _is_dateline(DATELINE.match(blocks[0].text)))):
+            ((m0 := DATELINE.match(blocks[0].text)) and _is_dateline(m0) and
+             (m0.group("agency") or m0.group("place").isupper()))):
         kinds[0] = "body"
     # A text file's headline may follow a header line (a date, an outlet's name): a short line
     # without final punctuation before any body paragraph is a headline too.

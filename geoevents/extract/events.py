@@ -100,9 +100,32 @@ _ANOTHER = re.compile(r"\b(?:(?:the|a)\s+(?:second|third|fourth|separate|further
                       r"(?:[\w-]+\s+)?(?:attacks?|bombings?|blasts?|explosions?|strikes?|"
                       r"air\s*strikes?|raids?|incidents?|ambush(?:es)?|clash(?:es)?|shelling)\b",
                       re.I)
+REMOTE = "Explosions/Remote violence"
+_SUPERSEDED = re.compile(r"\b(?:previously|earlier|initially|at\s+first|first)\s+(?:\w+\s+){0,3}?"
+                         r"(?:gave|put|reported|said|counted|announced|stood)\b|"
+                         r"\bhad\s+(?:earlier\s+|previously\s+|initially\s+)?(?:put|given|reported)\s+"
+                         r"(?:the\s+|a\s+)?(?:toll|number|figure)|\b(?:earlier|previous|initial)\s+"
+                         r"(?:death\s+)?toll\b", re.I)
+_REVISED = re.compile(r"\b(?:later|since|now|has|have|had|was|were)\s+(?:been\s+)?(?:raised|risen|"
+                      r"rose|climbed|increased|jumped|revised)\b|\bnew\s+toll\b|\btoll\s+(?:has\s+|had\s+)?"
+                      r"(?:risen|rose|climbed|increased|jumped|reached)\b|^\s*but\s+it\s+has\s+"
+                      r"(?:risen|climbed|increased)", re.I)
+_REVISED_AFTER = re.compile(r"^\s*(?:but|however,?)\s+(?:it|the\s+toll|the\s+figure|that)\s+(?:has|had)\s+"
+                            r"(?:since\s+)?(?:risen|climbed|increased|gone\s+up)|\bhas\s+since\s+"
+                            r"(?:risen|climbed|increased)", re.I)
+_ENCLOSED_BY = re.compile(r"\s*,?\s*(?:in|near|outside|of|on\s+the\s+outskirts\s+of|(?:\d+\s*km\s+)?"
+                          r"(?:north|south|east|west)\w*\s+of|in\s+the\s+\w+\s+of)?\s*", re.I)
+_UNNAMED = re.compile(r"^(?:(?:a|an|one)\s+)?(?:[\w-]+\s+)?(?:village|town|area|city|"
+                      r"neighbou?rhood|district|locality)\b(?!\s+of\b)", re.I)
+_ANAPHOR_TYPE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:\w+\s+)?(strikes?|raids?|"
+                           r"air\s*strikes?|shelling|bombardment|bombings?|blasts?|explosions?)\b",
+                           re.I)
 _AREA_KINDS = frozenset({"admin1", "admin2", "region", "desert", "valley", "plain"})
 _PLURAL_TRIGGER = re.compile(r"\b(?:attacks|assaults|raids|strikes|bombings|clashes|battles|"
-                             r"operations|air\s*strikes|air\s*raids)\b", re.I)
+                             r"operations|air\s*strikes|air\s*raids|booby[\s-]?traps|"
+                             r"(?:roadside\s+|car\s+)?bombs|IEDs|(?:land\s*)?mines|"
+                             r"explosive\s+devices|rockets|missiles|mortars|shells|explosions|"
+                             r"blasts)\b", re.I)
 
 
 # ----------------------------------------------------------------------------------- analysis
@@ -314,6 +337,9 @@ def _role(text: str, b: int, e: int, triggers: list[Trigger]) -> str:
             return "attacker"
     if _ON.search(before) and triggers:
         return "target"
+    if re.search(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$", before, re.I) and any(
+            t.rule.sub_event_type in _TERRITORY_TYPES for t in triggers):
+        return "target"  # "recaptured the town from rebels": the party losing it
     if _ACTIVE.match(after):
         return "attacker"
     return ""
@@ -325,6 +351,12 @@ def _date_role(text: str, d: DateMention) -> str:
     if d.future:
         return "future"
     before = text[:d.begin]
+    if re.match(r"^\s*(?:night)?['’]s\s+(?:\w+\s+)?(?:attacks?|strikes?|air\s*strikes?|raids?|"
+                r"bombings?|blasts?|explosions?|clash(?:es)?|shelling|fighting|assault|ambush|"
+                r"massacre|incident|battle)\b", text[d.stop:], re.I):
+        return "event"  # "the officials said Tuesday's attack occurred in ..."
+    if d.begin <= 3 and re.match(r"^\s*[;:|–—]", text[d.stop:]):
+        return "report"  # "09 Dec 2019; MEMO: ...": the report's date line
     if _REPORT_BEFORE.search(before):
         return "report"
     if re.match(r"^\s*(?:,\s*)?(?:that|when)\b", text[d.stop:]) and \
@@ -455,6 +487,9 @@ class FigRec:
     notes: list[str] = field(default_factory=list)
     claimed: bool = False
     clause: str = ""
+    where_pm: PlaceMention | None = None
+    sentence: int = -1
+    superseded: bool = False  # an earlier figure the report has revised since
 
 
 @dataclass(slots=True)
@@ -473,6 +508,7 @@ class Draft:
     sentences: list[Sentence] = field(default_factory=list)
     last_source: SourceRef | None = None
     last_index: int = -1
+    last_index_before: int = -1
     notes: list[str] = field(default_factory=list)
     date_problems: list[str] = field(default_factory=list)
 
@@ -496,6 +532,10 @@ class Draft:
             if a.uid == b.uid:
                 if not cand[2] and cur[2]:
                     cur = cand  # the same place, read from its phrase this time
+                continue
+            if _UNNAMED.match(cur[0].phrase or "") and not _UNNAMED.match(cand[0].phrase or "") \
+                    and _km((a.lat, a.lon), (b.lat, b.lon)) <= 150 and pn <= max(pc, 2):
+                cur = cand  # "a village northeast of Baghdad" gives way to the village named
                 continue
             if pn >= pc:
                 continue
@@ -655,6 +695,11 @@ class StoryReader:
                 prev_linked = None
                 continue
             prev_aggregate = False
+            if not a.figures and cur is not None and _REVISED_AFTER.search(s.text):
+                # "On July 7, the ministry put the toll at 292. But it has risen since ...".
+                for r in cur.figs:
+                    if r.sentence == s.index - 1 and r.breakdown_of is None:
+                        r.superseded = True
             target = self._link(a, cur, prev_linked)
             if target is None:
                 self._note_event(a, "a sentence that reports no incident")
@@ -702,8 +747,14 @@ class StoryReader:
             # "Earlier this month, ..." after a day's event is another event.
             coarse = all(x.precision in ("month", "year") for x in a.dates if x.resolved)
             if coarse:
-                scored = [t for t in scored if t[3].date is None or
-                          t[3].date.precision in ("month", "year") or a.anaphor]
+                # ... and a month well before the report's is background to an undated event
+                # the report is about ("ISIS seized Palmyra last May").
+                old = self.published is not None and all(
+                    x.end is not None and (self.published - x.end).days > 14
+                    for x in a.dates if x.resolved)
+                scored = [t for t in scored if (t[3].date is None and not old) or (
+                    t[3].date is not None and t[3].date.precision in ("month", "year")) or
+                    a.anaphor]
             # A draft without a date is joined only when the sentence refers to it.
             scored = [t for t in scored if t[0] == 2 or a.anaphor or t[3] is prev or
                       (t[3].date is None and (_same_place(t[3], a) or _same_attacker(t[3], a)
@@ -769,7 +820,10 @@ class StoryReader:
             src = d.last_source
         if a.source is not None:
             d.last_source = a.source
+        n_before = len(d.figs)
         self._figures(d, a, src)
+        self._revisions(d, a, n_before)
+        d.last_index_before = d.last_index
         d.last_index = s.index
 
     def _figures(self, d: Draft, a: Analysis, src: SourceRef | None) -> None:
@@ -793,6 +847,8 @@ class StoryReader:
             rec = FigRec(f.kind, group, low, best, high, f.qty.vague, name, text,
                          claimed="claimed" in f.flags)
             rec.where = self._where(a, f)
+            rec.where_pm = self._where_pm(a, f)
+            rec.sentence = a.sent.index
             rec.clause = _clause(text, f)
             if "more" in f.flags:
                 if breakdown:
@@ -845,6 +901,37 @@ class StoryReader:
                     r.breakdown_of = parent
                     d.figs.append(r)
 
+    def _revisions(self, d: Draft, a: Analysis, n_before: int) -> None:
+        """The latest figure when a report revises it: "the toll was later raised to 34" makes
+        the earlier figures superseded; "The monitor previously gave a toll of 34" is one; "But
+        it has risen since" makes the sentence before it one."""
+        text = a.sent.text
+        new = d.figs[n_before:]
+        if _SUPERSEDED.search(text):
+            for r in new:
+                r.superseded = True
+            return
+        if not _REVISED.search(text):
+            return
+        kinds = {r.kind for r in new}
+        for r in d.figs[:n_before]:
+            if r.breakdown_of is not None or r.part_of:
+                continue
+            if (new and r.kind in kinds) or (not new and r.sentence == d.last_index_before):
+                r.superseded = True
+
+    def _where_pm(self, a: Analysis, f: FigureMention) -> PlaceMention | None:
+        """The place of a figure's own clause, before the next figure ("four in Al-Bara and
+        eight in Belyun")."""
+        text = a.sent.text
+        nxt = min((g.begin for g in a.figures if g.begin > f.begin), default=len(text))
+        m = re.search(r";|,\s*(?:while|whereas|but)\b", text[f.end:nxt])
+        stop = f.end + m.start() if m else nxt
+        for pm in a.event_places:
+            if f.end <= pm.phrase_begin < stop and not pm.is_country:
+                return pm
+        return None
+
     def _where(self, a: Analysis, f: FigureMention) -> str:
         text = a.sent.text
         stop = len(text)
@@ -883,7 +970,10 @@ class StoryReader:
         incidents: list[tuple[Incident, int]] = []
         unplaced: list[tuple[str, int, str]] = []
         messages: list[str] = []
+        drafts: list[Draft] = []
         for d in self.drafts:
+            drafts.extend(self._split_roundup(d))
+        for d in drafts:
             inc, why, fatal = self._incident(d)
             line = d.sentences[0].line if d.sentences else 0
             quote = d.sentences[0].text if d.sentences else ""
@@ -908,7 +998,28 @@ class StoryReader:
             for m in d.date_problems:
                 if m not in messages:
                     messages.append(m)
+        incidents = self._drop_totals(incidents)
         return StoryResult(incidents, self.context, unplaced, messages)
+
+    def _drop_totals(self, incidents: list[tuple[Incident, int]]) -> list[tuple[Incident, int]]:
+        """A story's total over its own incidents ("leaving at least 19 dead" over the five
+        villages' 4, 8, 1, 5 and 1) is not another incident: it is dropped, and noted."""
+        if len(incidents) < 3:
+            return incidents
+        out = []
+        for inc, line in incidents:
+            f = inc.fatalities.best
+            others = [o for o, _l in incidents if o is not inc]
+            parts = [o.fatalities.best or 0 for o in others
+                     if o.event_type == inc.event_type and o.date.overlaps(inc.date)]
+            if f and len([p for p in parts if p]) >= 2 and sum(parts) == f:
+                self.context.append(ContextItem(
+                    self.file, line, "event", inc.sources[0].quote[:200] if inc.sources else "",
+                    reason=f"the total ({f}) of the report's incidents at several places",
+                    quote=inc.sources[0].quote if inc.sources else ""))
+                continue
+            out.append((inc, line))
+        return out
 
     def _incident(self, d: Draft) -> tuple[Incident | None, str, bool]:
         """The incident of a draft, or why it is not one and whether that is a loss (an
@@ -959,12 +1070,23 @@ class StoryReader:
         same = [(x, rx, nx) for x, rx, nx, _s in d.places
                 if rx is not None and rx.place is not None and rx.place.uid == place.uid]
         precision = max([_precision(rx, x, nx) for x, rx, nx in same] or [1])
+        if unknown_pm is None:
+            # "the village of X in the Y countryside": X is where, Y the place it is put at.
+            for x, _rx, _nx, _s in d.places:
+                if x.unknown and x.text and x.text == pm.text and \
+                        x.phrase_end <= pm.phrase_begin and \
+                        _ENCLOSED_BY.fullmatch(x.text[x.phrase_end:pm.phrase_begin]):
+                    unknown_pm = x
+                    pm = PlaceMention(pm.name, pm.begin, pm.end, r, phrase=x.text[
+                        x.phrase_begin:pm.phrase_end], role="event")
+                    break
         if unknown_pm is not None:
             # A village the gazetteer lacks, at the place the report names around it.
             precision = 3 if (place.kind in _AREA_KINDS or _precision(r, pm, "") >= 3) else 2
             note = (f"{unknown_pm.name!r} is not in the gazetteer; placed at {place.name}, "
                     f"which the report names ({pm.phrase or pm.name})")
-            pm = unknown_pm
+            if not (pm.phrase or "").startswith(unknown_pm.phrase or unknown_pm.name):
+                pm = unknown_pm
         loc = Location(
             written=pm.phrase or pm.name, name=place.name, place_id=place.uid,
             country=place.country, admin1=place.admin1_name or place.admin1 or "",
@@ -987,7 +1109,12 @@ class StoryReader:
             # Who gains decides (SCHEMAS.md): a state's forces regain, anyone else overtakes.
             sub_type = "Government regains territory" if a1_kind == "state" else \
                 "Non-state actor overtakes territory"
-        casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs]
+        casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs
+                      if not r.superseded]
+        old_figs = [f"{_n(r)} {r.kind} ({r.clause or r.quote[:60]})" for r in d.figs
+                    if r.superseded]
+        if old_figs:
+            d.notes.append("superseded figures, revised since: " + "; ".join(old_figs))
         claims = self._claims(d, actor1)
         notes = list(dict.fromkeys(d.notes))
         if subs:
@@ -1008,6 +1135,42 @@ class StoryReader:
                        casualties=casualties, claims=claims, sources=[src],
                        notes="; ".join(notes))
         return inc.ensure_id(), "", False
+
+    def _split_roundup(self, d: Draft) -> list[Draft]:
+        """A roundup ("killed four civilians in Al-Bara and eight in Belyun; one in Bicgas,
+        five in Bdeite"): one incident per place with its own figures.  The draft's total over
+        those places is not another incident's toll."""
+        by: dict[tuple[int, int], list[FigRec]] = {}
+        pms: dict[tuple[int, int], PlaceMention] = {}
+        for r in d.figs:
+            if r.where_pm is not None and r.breakdown_of is None and r.best is not None and \
+                    not r.part_of:
+                k = (r.sentence, r.where_pm.begin)
+                by.setdefault(k, []).append(r)
+                pms[k] = r.where_pm
+        names = {(pm.phrase or pm.name).lower() for pm in pms.values()}
+        per_sentence = Counter(k[0] for k in by)
+        if len(by) < 2 or len(names) < 2 or max(per_sentence.values()) < 2:
+            return [d]  # a roundup names several places with their figures in one sentence
+        parts: list[Draft] = []
+        resolved = [(pm, r, n, True) for pm, r, n, _s in d.places
+                    if r is not None and r.place is not None and r.place.kind != "country"]
+        for k, recs in by.items():
+            pm = pms[k]
+            r, note = self.finder.resolve_event_place(pm) if not pm.unknown else (None, "")
+            sub = Draft(d.story, d.first, d.lead, triggers=list(d.triggers), date=d.date,
+                        places=[(pm, r, note, False), *resolved], figs=list(recs),
+                        actors=list(d.actors), sentences=list(d.sentences),
+                        notes=["one of several places of a roundup"])
+            parts.append(sub)
+        located = {id(r) for recs in by.values() for r in recs}
+        rest = [r for r in d.figs if id(r) not in located and r.breakdown_of is None]
+        parts_sum = sum(r.best or 0 for recs in by.values() for r in recs if r.kind == "killed")
+        if any(not (r.kind == "killed" and (r.best or 0) >= parts_sum) and r.kind == "killed"
+               for r in rest):
+            d.figs = rest
+            return [d, *parts]
+        return parts
 
     def _enclosing(self, d: Draft) -> tuple[tuple[PlaceMention, Resolution, str] | None,
                                              PlaceMention | None]:
@@ -1156,7 +1319,18 @@ def _side(g: Group | None, host: str, actor1: str, a1_kind: str) -> tuple[str, s
 
 def _event_type(d: Draft) -> tuple[str, str]:
     ts = d.triggers
-    if not ts:  # only a casualty figure: violence, against civilians when they are the dead
+    if not ts:
+        # No event word but the one it refers back to ("As a result of the strike, ..."), or
+        # only a casualty figure: violence, against civilians when they are the dead.
+        text = " ".join(x.text for x in d.sentences)
+        m = _ANAPHOR_TYPE.search(text)
+        if m:
+            w = m.group(1).lower()
+            if w.startswith(("strike", "raid", "air")):
+                return REMOTE, "Air/drone strike"
+            if w.startswith(("shell", "bombard")):
+                return REMOTE, "Shelling/artillery/missile attack"
+            return REMOTE, "Remote explosive/landmine/IED"
         civ = any(r.group is not None and r.group.kind == "civilians" for r in d.figs)
         return ("Violence against civilians", "Attack") if civ else ("Battles", "Armed clash")
     # Arrests and protests are the event only when nothing violent is reported with them.

@@ -36,7 +36,7 @@ _HEADS_SG = (r"soldier|serviceman|service\s*member|fighter|militant|rebel|attack
              r"guard|militiaman|mercenary|contractor|national|recruit|commander|leader|"
              r"journalist|pilot|driver|boy|girl|worker|medic|doctor|student|shepherd|farmer")
 _ADJ = r"(?:(?!(?:and|or|including|as|were|was|have|had|in|at|on|during|after|who)\b)[\w’'-]+\s+){0,6}?"
-_NP = (rf"(?:(?:of\s+)?(?:its|their|his|our|the|these|those)\s+)?{_ADJ}(?:{_HEADS_PL})\b"
+_NP = (rf"(?:(?:of\s+)?(?:its|their|his|our|the|these|those)\s+)?{_ADJ}(?:{_HEADS_PL}|{_HEADS_SG})\b"
        rf"(?:\s+(?:of|from)\s+(?:the\s+)?{_ADJ}(?:army|forces|group|militia|militias|troops|"
        rf"Hezbollah|(?-i:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)))?"
        rf"(?:\s+on\s+board|\s+aboard)?")
@@ -53,7 +53,10 @@ _Q = rf"(?:(?P<q>{QUALIFIER})\s+)?"
 _CHUNK = rf"{_Q}(?P<n>{NUMBER})(?:\s+(?P<more>more|other|others|additional|further))?" \
          rf"(?:\s+(?P<np>{_NP}|(?-i:[A-Z][\w’'-]+)(?=\s+and\s)))?"
 _REL = (r"(?:\s*,?\s+(?:who|which|that)\s+[^.;]{0,80}?|\s+(?:it|he|she|they|officials|the\s+ministry)"
-        r"\s+(?:said|says|reported)|\s+whose\s+[^.;]{0,80}?)?")
+        r"\s+(?:said|says|reported)|\s+whose\s+[^.;]{0,80}?|"
+        # "At least 14 fighters, including two suicide bombers were killed"
+        r"\s*,\s*(?:including|among\s+them|among\s+whom)\s+[^.;]{0,80}?"
+        r"(?=,?\s+(?:were|was|have|had|are)\s))?")
 
 # "N NP ... (and N NP) ... VERB" - subject figures.
 SUBJECT = re.compile(
@@ -72,7 +75,7 @@ OBJECT = re.compile(
 TOTAL = re.compile(
     rf"\b(?:put|puts|putting)\s+the\s+(?:total|toll|number)\s+(?:of\s+(?P<np>{_NP})\s+)?"
     rf"(?:(?P<k>{_KILLED})|(?P<w>{_WOUNDED}))\s+at\s+(?P<n>{NUMBER})|"
-    rf"\b(?:(?P<k2>death|casualty)\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached)\s+{_Q.replace('(?P<q>', '(?P<q2>')}(?P<n2>{NUMBER})",
+    rf"\b(?:(?P<k2>death|casualty)\s+)?toll\s+(?:[\w-]+\s+){{0,14}}?(?:to|at|of|reached|hit)\s+{_Q.replace('(?P<q>', '(?P<q2>')}(?P<n2>{NUMBER})",
     re.I)
 # "Two were military advisers ... and died", "The remaining 26 were all Syrian forces".
 BARE = re.compile(
@@ -338,5 +341,28 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
                            m.start("n"), m.end(), {"including"}, m.group(0))
         if fm.qty is not None and fm.group is not None:
             out.append(fm)
+    # "killed four civilians in Al-Bara and eight in the marketplace of Belyun", "one dead in
+    # X, five others dead in Y": a figure per place, the kind and group of the one before.
+    for m in ELLIPTIC.finditer(clean):
+        b = m.start("n")
+        if not free(b, m.end("n")):
+            continue
+        prev = [f for f in out if f.end <= b and b - f.end <= 140 and "including" not in f.flags]
+        if not prev:
+            continue
+        parent = max(prev, key=lambda f: f.end)
+        qty = parse_quantity(m.group("n"))
+        if qty is None or qty.value is None:
+            continue
+        fm = FigureMention(parent.kind, qty, "", parent.np, parent.group, b, m.end("n"),
+                           {"per-place"}, m.group(0))
+        out.append(fm)
+        taken.append((b, m.end("n")))
     out.sort(key=lambda f: f.begin)
     return out
+
+
+#: A bare number after a figure, followed by where: "and eight in the marketplace".
+ELLIPTIC = re.compile(
+    rf"(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|;\s*)(?P<n>{NUMBER})(?:\s+(?:others?|more))?"
+    rf"(?:\s+(?:dead|killed|wounded|injured|people|civilians))?\s+(?:in|at|on)\s+", re.I)

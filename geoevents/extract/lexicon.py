@@ -13,6 +13,20 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+
+def word_list(name: str) -> frozenset[str]:
+    """A list of words shipped in ``data/extract/`` (one a line, '#' comments)."""
+    from gazetteer.paths import shipped_data
+
+    path = Path(shipped_data("extract", name))
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        w = line.split("#", 1)[0].strip()
+        if w:
+            out.add(w)
+    return frozenset(out)
 
 # ------------------------------------------------------------------------------ event triggers
 
@@ -41,8 +55,9 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     # A suicide bomber is an event when the bomber acts ("a suicide bomber blew himself up"),
     # not when he is counted ("14 fighters, including two suicide bombers, were killed").
     _t(r"\bsuicide\s+(?:bombings?|attacks?|car\s+bomb(?:ing)?s?|(?:explosive\s+)?vests?|"
-       r"truck\s+bomb(?:ing)?s?)\b|\bsuicide\s+(?:bomb|attack)ers?\s+(?:\w+\s+){0,3}?(?:blew|"
-       r"detonated|struck|rammed|attacked|targeted|hit|exploded|killed)\b|"
+       r"truck\s+bomb(?:ing)?s?)\b|\bsuicide\s+(?:bomb|attack)ers?\s+(?!(?:were|was|had\s+been|have\s+been)\b)"
+       r"(?:\w+\s+){0,3}?(?:blew|detonated|struck|rammed|attacked|targeted|hit|exploded|"
+       r"killed)\b|"
        r"\bblew\s+(?:himself|herself|themselves)\s+up\b", REMOTE, "Suicide bomb", 90),
     _t(r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\bdrone\s+(?:strike|attack)s?\b|"
        r"\baerial\s+(?:bombardment|attack|strike)s?\b|\bbombing\s+raids?\b|"
@@ -52,9 +67,9 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        r"{0,6}?(?:struck|bombed|targeted|destroyed|hit|pounded)\b|"
        r"\b(?:jets?|warplanes?|aircraft|helicopters?|drones?|air\s*force|airforce)\s+(?:\w+\s+)"
        r"{0,6}?(?:hit|struck|strike|striking|bombed|bombing|targeted|targeting|attacked|raided|"
-       r"pounded|fired)\b", REMOTE, "Air/drone strike", 85),
+       r"pounded|fired|killed|killing)\b", REMOTE, "Air/drone strike", 85),
     _t(r"\b(?:IEDs?|roadside\s+bombs?|car\s+bombs?|land\s*mines?|improvised\s+explosive|"
-       r"explosive\s+devices?|booby[\s-]?trap\w*|bomb\s+attacks?|bombings?)\b", REMOTE,
+       r"explosive\s+devices?|booby[\s-]?trap(?:s|ped|ping)?|bomb\s+attacks?|bombings?)\b", REMOTE,
        "Remote explosive/landmine/IED", 80),
     _t(r"\bgrenades?\b", REMOTE, "Grenade", 78),
     _t(r"\b(?:rocket|mortar|missile|artillery|shelling)\s+(?:attack|fire|strike|barrage)s?\b",
@@ -95,7 +110,7 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     _t(r"\bexplosions?\b|\bblasts?\b|\bexploded\b|\bdetonat(?:ed|ion)\b|\bbomb(?:s|ed)?\b",
        REMOTE, "Remote explosive/landmine/IED", 35),
     _t(r"\briot(?:s|ers|ing)?\b", "Riots", "Violent demonstration", 30),
-    _t(r"\bprotest(?:s|ers|ed|ing)?\b|\bdemonstrat(?:ion|ions|ors|ed)\b|\brall(?:y|ies)\b",
+    _t(r"\bprotest(?:s|ers|ed|ing)?\b|\bdemonstrat(?:ion|ions|ors)\b|\brall(?:y|ies)\b",
        "Protests", "Peaceful protest", 25),
     _t(r"\barrest(?:ed|s)?\b|(?<!their\s)(?<!the\s)(?<!its\s)(?<!his\s)(?<!of\s)\bdetained\b|"
        r"\bdetentions?\b(?!\s+(?:facility|facilities|cent(?:er|re)s?|camps?|conditions))",
@@ -106,7 +121,7 @@ TRIGGERS: tuple[TriggerRule, ...] = (
 #: Any trigger at all (one search before trying each rule).
 TRIGGER_ANY = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.I)
 #: Words without which no trigger can match: a set lookup before any regular expression.
-TRIGGER_WORDS = frozenset(["attack", "attacks", "attacked", "attacking", "assault", "assaults", "assaulted", "raid", "raids", "raided", "ambush", "ambushed", "ambushes", "targeted", "targeting", "storm", "stormed", "storming", "incursion", "incursions", "offensive", "clash", "clashes", "clashed", "fighting", "fought", "battle", "battles", "firefight", "firefights", "fire", "skirmish", "skirmishes", "shelling", "shelled", "shells", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles", "bombardment", "bombarded", "bombarding", "hit", "struck", "strike", "strikes", "striking", "pounded", "explosion", "explosions", "blast", "blasts", "exploded", "detonated", "detonation", "bomb", "bombs", "bombed", "bombing", "bombings", "riot", "riots", "rioters", "rioting", "protest", "protests", "protesters", "protested", "protesting", "demonstration", "demonstrations", "demonstrators", "rally", "rallies", "arrest", "arrested", "arrests", "detained", "detention", "detentions", "executed", "execution", "executions", "massacre", "massacres", "massacred", "beheaded", "gunned", "shot", "kidnapped", "kidnapping", "kidnappings", "kidnap", "abducted", "abduction", "abductions", "recaptured", "recapture", "recapturing", "retook", "retaken", "retake", "retaking", "regained", "regain", "regaining", "regains", "liberated", "liberating", "liberate", "liberates", "restored", "restoring", "seized", "seize", "seizing", "captured", "capture", "capturing", "overran", "overrun", "took", "taken", "taking", "take", "gained", "entered", "encircled", "advanced", "stormed", "cleared", "liberation", "seizure", "takeover", "fall", "raised", "crash", "crashed", "crashes", "downed", "airstrike", "airstrikes", "drone", "grenade", "grenades", "ied", "ieds", "landmine", "landmines", "mines", "mine", "chemical", "gas", "chlorine", "sarin", "suicide", "blew", "coalition"])
+TRIGGER_WORDS: frozenset[str] = word_list("trigger_words.txt")
 
 #: Words before a trigger that make it not (yet) an event.
 HYPOTHETICAL = re.compile(
@@ -126,6 +141,10 @@ AGGREGATE = re.compile(
     r"string\s+of|campaign\s+of|(?:air|bombing|air\s*strikes?|airstrike)\s+campaign|"
     r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|daily|each\s+day|per\s+day|a\s+day|"
     r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|"
+    r"in\s+recent\s+(?:weeks|months|years)|"
+    r"in\s+the\s+(?:past|last)\s+(?:few\s+|several\s+)?(?:weeks|months|years)|"
+    r"from\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+(?:\s+\d{4})?\s+"
+    r"(?:to|until|till)\b|from\s+[A-Z][a-z]+\s+\d{1,2}(?:,?\s+\d{4})?\s+(?:to|until|till)\b|"
     r"(?:years?|months?)\s+of\s+(?:war|fighting|conflict)|in\s+the\s+(?:civil\s+)?war|"
     r"during\s+the\s+war|throughout)\b", re.I)
 #: "the attack", "the incident": the sentence is about an event already named.
@@ -208,7 +227,7 @@ MILITARY_NOUN = (r"(?:army|troops|soldiers?|forces|servicemen|serviceman|service
 #: Any named actor at all.
 ACTOR_ANY = re.compile("|".join(f"(?:{a.pattern.pattern})" for a in NAMED_ACTORS))
 #: Lower-case words one of which every named actor's names contain (a set lookup first).
-ACTOR_WORDS = frozenset(["islamic", "is", "isis", "isil", "daesh", "daash", "da'esh", "jihadists", "caliphate", "hezbollah", "hizbollah", "hizballah", "hizbullah", "hayat", "hts", "tahrir", "nusra", "jabhat", "fateh", "syrian", "sdf", "kurdish", "ypg", "free", "fsa", "national", "sna", "turkish", "al", "qaida", "qaeda", "aqap", "aqim", "taliban", "shabaab", "shabab", "houthi", "houthis", "ansar", "boko", "haram", "iswap", "hamas", "qassam", "wagner", "mercenaries", "contractors", "popular", "pmf", "pmu", "hashd", "kata'ib", "kataib", "kata’ib", "pkk", "kurdistan", "afghan", "fatemiyoun", "us", "coalition", "international", "anti"])
+ACTOR_WORDS: frozenset[str] = word_list("actor_words.txt")
 
 # ------------------------------------------------------------------------------------ sources
 

@@ -39,7 +39,8 @@ SPAN_RE = re.compile(
 _SUFFIX = re.compile(r"(?:['’]s|['’]|-(?:based|backed|led|held|run|operated|affiliated|linked|"
                      r"controlled|born|made|style|era|bound|allied|supported))$")
 
-STOP = frozenset(["the", "a", "an", "in", "on", "at", "after", "before", "according", "but", "and", "for", "from", "it", "this", "that", "these", "those", "there", "they", "he", "she", "we", "i", "you", "your", "our", "his", "her", "its", "their", "some", "many", "several", "while", "when", "where", "what", "who", "how", "why", "since", "meanwhile", "however", "also", "other", "another", "more", "most", "such", "if", "as", "by", "with", "without", "of", "to", "into", "over", "under", "between", "during", "despite", "although", "because", "previously", "yesterday", "today", "tonight", "later", "earlier", "both", "all", "any", "each", "every", "no", "not", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "former", "up", "out", "so", "then", "than", "just", "only", "even", "still", "yet", "already", "once", "thus", "here", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "king", "prince", "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "sergeant", "sgt", "captain", "capt", "spokesman", "spokeswoman", "spokesperson", "sheikh", "emir", "ayatollah", "pope", "premier", "chancellor", "senator", "governor", "mayor", "commander", "chief", "head", "leader", "secretary", "ambassador", "envoy", "foreign", "defence", "defense", "interior", "state", "army", "police", "military", "government", "regime", "ministry", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "updated", "source", "sources", "photo", "file", "read", "comments", "share", "watch", "reuters", "afp", "ap", "islamic", "muslims", "muslim", "christian", "christians", "jihadist", "jihadists", "kurdish", "kurds", "arab", "arabs", "shia", "sunni", "shiite", "alawite", "druze", "western", "eastern", "northern", "southern", "central", "north", "south", "east", "west", "un", "nato", "eu", "isis", "is", "isil", "daesh", "sdf", "ypg", "fsa", "hts", "pkk", "pmf", "kremlin", "pentagon", "km", "kms", "near", "outside", "around", "inside", "across", "along", "nearby", "close", "outskirts"])
+#: Capitalised words that do not begin or make a place name (data/extract/stop_words.txt).
+STOP: frozenset[str] = lexicon.word_list("stop_words.txt")
 TITLES = re.compile(
     r"\b(?:President|Prime\s+Minister|Minister|King|Prince|Gen\.?|General|Col\.?|Colonel|"
     r"Lt\.?|Major|Maj\.?|Sgt\.?|Capt\.?|Captain|Sheikh|Emir|Ayatollah|Pope|Premier|Chancellor|"
@@ -74,6 +75,10 @@ _BEFORE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"spokes\w+|monitor)\s+(?:\w+\s+){0,2}(?:in|from)\s+" + _TAIL, "where a source is"),
         (r"\b(?:told\s+(?:\w+\s+){0,2}|briefing\s+|conference\s+|statement\s+|speaking\s+)"
          r"(?:in|from)\s+" + _TAIL, "where a statement was made"),
+        (r"\b(?:took\s+off|taking\s+off|flew|flying|departed|operating|launched|based)\s+"
+         r"(?:[\w’'-]+\s+){0,3}?from\s+" + _TAIL, "where aircraft or forces came from"),
+        (r"\b(?:bombers|jets|planes|warplanes|aircraft|helicopters|drones)\s+(?:\w+\s+){0,2}"
+         r"from\s+" + _TAIL, "where aircraft came from"),
         (r"\b(?:expelled|bussed|bused|evacuated|withdrew|withdrawn|fled|driven|pushed|ousted|"
          r"transferred|came|originat\w+|hailing|native|returned)\b[^.;]{0,80}?\b"
          r"(?:from|out\s+of)\s+" + _TAIL, "where fighters or people came from"),
@@ -114,6 +119,7 @@ class PlaceMention:
     why: str = ""  # why it is context
     media: bool = False
     unknown: bool = False  # a settlement the gazetteer does not know, kept as written
+    text: str = ""  # the sentence it is in
 
     @property
     def place(self):  # gazetteer Place or None
@@ -336,15 +342,24 @@ class PlaceFinder:
         self._area: set[str] | None = None
 
     def area(self) -> set[str]:
-        """The countries the report is about: those it names, that of most of the places it
-        names, and those of at least two of them."""
+        """The countries the report is about: those it names, that of most of the place
+        mentions, and those of at least two resolved mentions."""
         if self._area is None:
             from collections import Counter
 
-            n = Counter(r.place.country for r in self.names.values()
-                        if r is not None and r.place is not None)
-            top = max(n.values(), default=0)
-            self._area = set(self.countries) | {c for c, k in n.items() if k >= 2 or k == top}
+            # Every mention counts ("Hasakah" three times outweighs one namesake abroad).
+            n: Counter[str] = Counter()
+            for spans in self._spans.values():
+                for sp in spans:
+                    r = self.names.get(sp.name)
+                    if r is not None and r.place is not None and r.place.kind != "country":
+                        n[r.place.country] += 2 if r.status == "resolved" else 1
+            ranked = n.most_common(2)
+            top = {ranked[0][0]} if ranked and (len(ranked) == 1 or
+                                                ranked[0][1] > ranked[1][1]) else set()
+            most = ranked[0][1] if ranked else 0
+            self._area = set(self.countries) | top | {
+                c for c, k in n.items() if k >= max(4, most / 2)}
         return self._area
 
     # ------------------------------------------------------------------ document level
@@ -389,9 +404,14 @@ class PlaceFinder:
     def _is_media(self, text: str, b: int, e: int, name: str) -> bool:
         if lexicon.MEDIA.fullmatch(name):
             return True
+        low = name.lower()
         for o in self.outlets:
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", o, re.I):
-                return True
+            i = o.lower().find(low)
+            while i >= 0:  # the name as a whole word of the outlet's name (no regex to build)
+                j = i + len(low)
+                if (i == 0 or not o[i - 1].isalnum()) and (j >= len(o) or not o[j].isalnum()):
+                    return True
+                i = o.lower().find(low, i + 1)
         if lexicon.MEDIA_FOLLOWERS.match(text[e:e + 40]):
             return True
         # Inside a credit "(AsiaNews/Agencies)".
@@ -488,6 +508,8 @@ class PlaceFinder:
             else:
                 pm.role, pm.why = self._role(text, pm)
             out.append(pm)
+        for pm in out:
+            pm.text = text
         # A name inside another's phrase ("Palmyra" in "Qasr al-Halabat west of Palmyra") is
         # that phrase's anchor, not a place of its own.
         for pm in out:
@@ -511,8 +533,10 @@ class PlaceFinder:
         taken = 0
         for w in reversed(words):
             tok = w.group(0).lower()
+            poss = re.fullmatch(r"([A-Z][\w-]+)['’]s", w.group(0))
             if tok in _LEFT_OK or re.fullmatch(r"\d+(?:\.\d+)?", tok) or (
-                    w.group(0)[0].isupper() and lexicon.demonym_of(w.group(0))):
+                    w.group(0)[0].isupper() and lexicon.demonym_of(w.group(0))) or (
+                    poss and lexicon.country_of(poss.group(1))):  # "near Syria's Deir Ezzor"
                 if tok == "to" and not re.search(r"\b(?:close|next)\s*$", left[:w.start()],
                                                  re.I):
                     break
@@ -586,7 +610,8 @@ class PlaceFinder:
         from gazetteer import Context
 
         r0 = pm.resolution
-        if r0 is not None and r0.place is not None and r0.place.country not in self.area():
+        area = self.area()  # empty: the report's countries cannot be told, nothing is refused
+        if r0 is not None and r0.place is not None and area and r0.place.country not in area:
             # Never in another country than the report's area: a namesake abroad ("Wiran",
             # a district of Hasakah, is not a village in Germany).
             return None, (f"{pm.name!r} resolves to {r0.place.name} ({r0.place.country}), "
@@ -615,6 +640,9 @@ class PlaceFinder:
                 cache.clear()
             cache[key] = r
         if r is not None and r.status == "resolved" and r.place is not None and r.match != "fuzzy":
+            if area and r.place.country not in area and r.place.kind != "country":
+                return None, (f"{pm.phrase!r} resolves to {r.place.name} ({r.place.country}), "
+                              "outside the countries the report is about")
             return r, ""
         return r0, (f"the gazetteer does not read {pm.phrase!r}; placed at {pm.name!r} "
                     f"({r0.place.name if r0.place else '?'})")

@@ -298,9 +298,11 @@ def select_files(folder: Path, countries: list[str] | None = None,
 
 @contextlib.contextmanager
 def dask_client(scheduler: str | None = None, *, workers: int = 2,
-                memory_limit: str = "3GiB") -> Iterator[Any]:
+                memory_limit: str = "3GiB", processes: bool = False) -> Iterator[Any]:
     """A :class:`dask.distributed.Client`: on the scheduler at ``scheduler`` or on a local
-    cluster of ``workers`` processes (one thread each, ``memory_limit`` each)."""
+    cluster of ``workers`` workers (one thread each, ``memory_limit`` each).  The local workers
+    are threads of this process by default (``processes=False``: no start-up imports and no
+    copies between processes; pandas, Arrow and h3 release the GIL for the heavy parts)."""
     import logging
 
     from dask.distributed import Client, LocalCluster
@@ -316,7 +318,7 @@ def dask_client(scheduler: str | None = None, *, workers: int = 2,
         finally:
             client.close()
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
                       dashboard_address=None, memory_limit=memory_limit,
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
@@ -357,8 +359,8 @@ def _hex_partition(part: Any, resolution: int, every: str, by_type: bool,
     start = start[keep]
     days = pd.to_datetime(start, format="%Y-%m-%d", errors="coerce").to_numpy()
     period = _period_start(days, every)
-    x = part.geometry.x.to_numpy()
-    y = part.geometry.y.to_numpy()
+    x = part["lon"].to_numpy(dtype="float64")
+    y = part["lat"].to_numpy(dtype="float64")
     codes, uniq = pd.factorize(pd.Series(np.round(y, 6) * 1e3 + np.round(x, 6) / 1e3))
     del uniq
     first = np.zeros(codes.max() + 1 if len(codes) else 0, dtype="int64")
@@ -384,23 +386,26 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
              date_to: date | None = None, by_type: bool = False,
              scheduler: str | None = None, client: Any = None) -> Any:
     """The HEXAGONS frame (SCHEMAS.md) of the archive at ``folder``."""
-    import dask_geopandas
+    import dask.dataframe as dd
     import geopandas as gpd
     import h3
     import numpy as np
     import pandas as pd
     from shapely import Polygon
+    from shapely.geometry.polygon import orient
 
     if not 0 <= resolution <= 15:
         raise StoreError(f"--resolution {resolution}: h3 resolutions are 0..15")
     if every not in PERIODS:
         raise StoreError(f"--every {every!r}: one of {', '.join(PERIODS)}")
     files = select_files(folder, countries, date_from, date_to)
-    columns = ["date_start", "date_end", "event_type", "fatalities_best", "geometry"]
+    # The cells need only the coordinates: the archive's lat/lon columns (the same as its point
+    # geometry) spare decoding WKB and a CRS for every file.
+    columns = ["date_start", "date_end", "event_type", "fatalities_best", "lat", "lon"]
     if files:
         ctx = contextlib.nullcontext(client) if client is not None else dask_client(scheduler)
         with ctx:
-            ddf = dask_geopandas.read_parquet([str(f) for f in files], columns=columns)
+            ddf = dd.read_parquet([str(f) for f in files], columns=columns)
             meta = _hex_partition(ddf._meta, resolution, every, by_type, None, None)
             parts = ddf.map_partitions(
                 _hex_partition, resolution, every, by_type,
@@ -415,8 +420,8 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
     counts = counts.sort_values(["period", "cell", "event_type"], kind="stable")
     counts = counts.reset_index(drop=True)
     cells = [h3.int_to_str(int(c)) for c in counts["cell"]]
-    shapes = {c: Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)])
-              for c in dict.fromkeys(cells)}
+    shapes = {c: orient(Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]), 1.0)
+              for c in dict.fromkeys(cells)}  # counter-clockwise, as RFC 7946 asks
     start = counts["period"].astype("int64").to_numpy().astype("datetime64[D]")
     if every == "day":
         end = start
@@ -440,6 +445,39 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
     return frame
 
 
+def geojson_text(frame: Any) -> str:
+    """An RFC 7946 FeatureCollection of a frame (each distinct geometry serialised once: a
+    hexagon appears in every period)."""
+    import pandas as pd
+    import shapely
+
+    geo = frame.geometry
+    cols = [c for c in frame.columns if c != geo.name]
+    wkb = shapely.to_wkb(geo.to_numpy())
+    cache: dict[bytes, str] = {}
+    texts = []
+    for key, g in zip(wkb, geo.to_numpy(), strict=True):
+        t = cache.get(key)
+        if t is None:
+            t = cache[key] = json.dumps(shapely.geometry.mapping(g), separators=(",", ":"))
+        texts.append(t)
+    records = pd.DataFrame(frame[cols]).astype(object)
+    records = records.where(records.notna(), None).to_dict("records")
+    feats = [f'{{"type":"Feature","properties":{json.dumps(r, ensure_ascii=False, default=_num)}'
+             f',"geometry":{t}}}' for r, t in zip(records, texts, strict=True)]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(feats) + "\n]}\n"
+
+
+def _num(v: Any) -> Any:
+    import numpy as np
+
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    return str(v)
+
+
 def write_frame(frame: Any, path: Path, *, overwrite: bool = False) -> None:
     """HEXAGONS or sides output: .geojson (RFC 7946 text), .parquet (GeoParquet) or .csv,
     written whole or not at all (:func:`maps.writers.write_file`)."""
@@ -451,7 +489,7 @@ def write_frame(frame: Any, path: Path, *, overwrite: bool = False) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json"):
-        atomic_write(path, frame.to_json(na="null", show_bbox=False, drop_id=True), "hexagons")
+        atomic_write(path, geojson_text(frame), "hexagons")
     elif suffix == ".parquet":
         buf = io.BytesIO()
         frame.to_parquet(buf, index=False)

@@ -67,16 +67,19 @@ class Report:
     input_name: str = ""
     added_at: str = ""
     incident_id: str = ""
+    text: str = ""  # the report's JSON, as hashed
 
     @classmethod
     def from_incident(cls, inc: Any, input_name: str, added_at: str) -> Report:
         inc.ensure_id()
         text = report_json(inc)
         return cls(inc.id, hashlib.sha256(text.encode()).hexdigest()[:32], inc, input_name,
-                   added_at)
+                   added_at, text=text)
 
     def to_json(self) -> str:
-        return report_json(self.incident)
+        if not self.text:
+            self.text = report_json(self.incident)
+        return self.text
 
     @classmethod
     def from_record(cls, ident: str, content_hash: str, incident_id: str, input_name: str,
@@ -84,7 +87,7 @@ class Report:
         from ..model import Incident
 
         return cls(ident, content_hash, Incident.from_dict(json.loads(text)), input_name,
-                   added_at, incident_id)
+                   added_at, incident_id, text)
 
 
 def report_json(inc: Any) -> str:
@@ -190,25 +193,12 @@ def rows_frame(rows: list[dict[str, Any]]):
     import geopandas as gpd
     import pandas as pd
 
-    from maps.schema import INCIDENT_COLUMNS, INCIDENT_OPTIONAL
+    from maps.schema import INCIDENT_COLUMNS, conform
 
-    types = {**INCIDENT_OPTIONAL, **INCIDENT_COLUMNS}
     extra = sorted({k for r in rows for k in r} - set(INCIDENT_COLUMNS) - {"geometry"})
     df = pd.DataFrame(rows, columns=[*INCIDENT_COLUMNS, *extra])
-    for c in df.columns:
-        t = types.get(c, "str")
-        if t == "Int64":
-            df[c] = pd.array(df[c].astype(object).where(df[c].notna(), None), dtype="Int64")
-        elif t == "int":
-            df[c] = df[c].astype("int64")
-        elif t == "float":
-            df[c] = df[c].astype("float64")
-        elif t == "bool":
-            df[c] = df[c].fillna(False).astype(bool)
-        else:
-            df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]),
-                            crs="EPSG:4326")
+    return conform(gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]),
+                                    crs="EPSG:4326"), "incidents", order=False)
 
 
 def frame_rows(frame) -> list[dict[str, Any]]:
@@ -423,6 +413,7 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
             if k:  # the same id twice in one input: two reports, both kept
                 r.ident = f"{r.ident}#{k + 1}"
                 inc.id = r.ident
+                r.text = report_json(inc)
             reports.append(r)
         fresh.append((b, reports))
     if not fresh:
@@ -501,14 +492,33 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
     by_inc = {id(r.incident): r for r in new_reports}
     cands = {id(inc): blocker.candidates(inc) for inc in ordered}
     load_groups([c for cs in cands.values() for c in cs])
-    made: list[str] = []  # groups made in this add
-    made_lo: dict[str, tuple[date, date]] = {}
+    made_lo: dict[str, tuple[date, date]] = {}  # groups made in this add: their dates
+    made_days: dict[int, list[str]] = {}  # ... indexed day by day (short spans)
+    made_wide: list[str] = []
+
+    def index_made(gid: str) -> None:
+        d0, d1 = made_lo[gid]
+        if d0 != date.min and d1 != date.max and (d1 - d0).days <= SHORT_SPAN_DAYS:
+            for k in range(d0.toordinal(), d1.toordinal() + 1):
+                made_days.setdefault(k, []).append(gid)
+        elif gid not in made_wide:
+            made_wide.append(gid)
+
+    def made_near(a0: date, a1: date) -> list[str]:
+        if a0 != date.min and a1 != date.max and (a1 - a0).days <= SHORT_SPAN_DAYS:
+            ids = [g for k in range(a0.toordinal(), a1.toordinal() + 1)
+                   for g in made_days.get(k, ())]
+            ids += made_wide
+        else:
+            ids = list(made_lo)
+        return [g for g in dict.fromkeys(ids)
+                if made_lo[g][0] <= a1 and made_lo[g][1] >= a0]
     taken = state.ids_taken(sorted({r.ident for r in new_reports}))
     for inc in ordered:
         r = by_inc[id(inc)]
         a0, a1 = inc.date.bounds()
         options = [groups[c] for c in cands[id(inc)] if c in groups]
-        options += [groups[m] for m in made if made_lo[m][0] <= a1 and made_lo[m][1] >= a0]
+        options += [groups[m] for m in made_near(a0, a1)]
         best = None
         files = _files(inc)
         for g in options:
@@ -528,8 +538,8 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
                 gid = f"{r.ident}-{r.content_hash[:6]}"
             r.incident_id = gid
             groups[gid] = _Group(gid, [r], inc, None, False)
-            made.append(gid)
             made_lo[gid] = inc.date.bounds()
+            index_made(gid)
             plan.new_ids.add(gid)
             cnt["new"] += 1
             plan.counts["new"] += 1
@@ -542,7 +552,7 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
                 g.reports = [Report(g.id, "", g.merged, "", "", g.id)]
             g.reports.append(r)
             g.merged = merge_group([x.incident for x in g.reports])
-            if g.id in made_lo:
+            if g.id in made_lo:  # a merged date is within the old one: the index still holds
                 made_lo[g.id] = g.merged.date.bounds()
             cnt["merged"] += 1
             plan.counts["merged"] += 1

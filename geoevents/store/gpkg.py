@@ -220,9 +220,7 @@ class GeoPackageStore:
             keep = frame[~frame["id"].isin(list(plan.rows))]
             changed = rows_frame(list(plan.rows.values()))
             frame = _concat(keep, changed)
-        order = sorted(range(len(frame)), key=lambda i: (str(frame["date_start"].iat[i]),
-                                                         str(frame["id"].iat[i])))
-        frame = frame.iloc[order].reset_index(drop=True)
+        frame = frame.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
         tables = state.next_tables(plan)
         staging = Staged([self.path], overwrite=True, what="store", error=StoreError)
         temp = staging.path(self.path)

@@ -41,7 +41,8 @@ from .core import (  # noqa: F401 (the package's names)
 )
 
 #: Extensions read as tables (anything else is an article).
-TABLE_EXTENSIONS = (".csv", ".tsv", ".json", ".geojson", ".yaml", ".yml", ".gpkg")
+TABLE_EXTENSIONS = (".csv", ".tsv", ".tab", ".json", ".geojson", ".yaml", ".yml", ".gpkg", ".xlsx",
+                    ".xlsm", ".zip")
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -210,6 +211,8 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
         raise InputError(f"column(s) {', '.join(dup)} appear more than once", file=file, line=1)
     if headerless:
         data = ",".join(lower).encode("utf-8") + b"\n" + data
+    if b"\n" not in data:  # the header alone (a file cut after it): a table without rows
+        data += b"\n"
     expected_rows = _data_lines(data)
     table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter, file)
     line_map: list[int] | None = None  # line in the file of each line of ``data``

@@ -58,8 +58,9 @@ def _is_hxl_row(df) -> bool:
 def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str,
                threads: bool = True):
     """Arrow's CSV reader, every column as text; rows with the wrong number of fields are
-    skipped and listed (text, expected, actual, line).  Read again on one thread when there
-    are such rows: only then does the reader say which line each one was on."""
+    skipped and listed (text, expected, actual, line).  Their lines are found by their text
+    (:func:`_locate_rows`), else the file is read again on one thread: only then does the
+    reader say which line each one was on."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -81,8 +82,62 @@ def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str,
     except pa.ArrowInvalid as exc:
         raise InputError(f"cannot be read as CSV: {exc}", file=file) from None
     if bad_rows and threads:
+        located = _locate_rows(data, bad_rows)
+        if located is not None:
+            return table, located
         return _arrow_csv(data, header, delimiter, file, threads=False)
     return table, bad_rows
+
+
+def _locate_rows(data: bytes, bad_rows: list[tuple[str, int, int, int | None]]
+                 ) -> list[tuple[str, int, int, int | None]] | None:
+    """The lines of the rows the multi-threaded reader skipped (it does not say them, and
+    gives them in no fixed order), found by their text: the first 16 bytes of every line are
+    compared at once (numpy), the candidates checked whole.  None when a row is not found whole
+    on a line of its own (then the file is read again on one thread)."""
+    import numpy as np
+
+    texts = [t.encode("utf-8") for t, _e, _a, _n in bad_rows]
+    if any(not t or b"\n" in t for t in texts):
+        return None
+    k = 16
+    arr = np.frombuffer(data, dtype=np.uint8)
+    parts, step = [np.zeros(1, dtype=np.int64)], 1 << 26
+    for off in range(0, len(arr), step):  # line starts, in pieces (no file-sized mask)
+        parts.append(np.flatnonzero(arr[off:off + step] == 10).astype(np.int64) + off + 1)
+    starts = np.concatenate(parts)
+    starts = starts[starts < len(arr)]
+    padded = np.concatenate([arr, np.zeros(k, dtype=np.uint8)])
+
+    def keys(block: np.ndarray) -> np.ndarray:
+        two = np.ascontiguousarray(block).view(np.uint64).reshape(-1, 2)
+        return two[:, 0] ^ (two[:, 1] * np.uint64(0x9E3779B97F4A7C15))
+
+    line_keys = keys(padded[starts[:, None] + np.arange(k)])
+    want = np.zeros((len(texts), k), dtype=np.uint8)
+    for i, t in enumerate(texts):
+        head = t[:k]
+        want[i, :len(head)] = np.frombuffer(head, dtype=np.uint8)
+        if len(head) < k:  # a short row: what follows it on the file is compared too
+            want[i, len(head):] = 0
+    cand = np.flatnonzero(np.isin(line_keys, keys(want)))
+    by_text: dict[bytes, list[int]] = {}
+    for j in cand.tolist():
+        a = int(starts[j])
+        for t in set(texts):
+            if data.startswith(t, a) and data[a + len(t):a + len(t) + 1] in (b"", b"\n",
+                                                                                b"\r"):
+                by_text.setdefault(t, []).append(j + 1)
+    used: dict[bytes, int] = {}
+    out = []
+    for (text, expected, actual, _n), t in zip(bad_rows, texts, strict=True):
+        found = by_text.get(t, [])
+        i = used.get(t, 0)
+        if i >= len(found):
+            return None
+        used[t] = i + 1
+        out.append((text, expected, actual, found[i]))
+    return sorted(out, key=lambda r: r[3])
 
 
 class _RowLines:
@@ -155,7 +210,7 @@ def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None =
         gdelt_to_frame,
         ucdp_to_frame,
     )
-    from maps.schema import INCIDENT_COLUMNS
+    from maps.schema import INCIDENT_COLUMNS, conform
 
     opts = opts or _DEFAULT
     try:
@@ -222,7 +277,7 @@ def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None =
     out = out[cols].reset_index(drop=True)
     frame = gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]),
                              crs="EPSG:4326")
-    return frame, rejections
+    return conform(frame, "incidents", order=False), rejections
 
 
 def _keep_rows(df, keep):
@@ -251,7 +306,7 @@ def _frame_columns(t) -> tuple[Any, Any]:
     """Our own CSV: typed columns, missing optional columns filled, ids made when absent."""
     import pandas as pd
 
-    from maps.layouts import _count, _num, _problems
+    from maps.layouts import _count, _num, _problems, as_text
     from maps.schema import INCIDENT_COLUMNS
 
     out = t.copy()
@@ -307,9 +362,15 @@ def _frame_columns(t) -> tuple[Any, Any]:
         from ..frames import incident_from_row
 
         for ix in ids[ids.str.strip() == ""].index:
-            with contextlib.suppress(IncidentError):
+            with contextlib.suppress(IncidentError, ValueError, TypeError):
                 out.loc[ix, "id"] = incident_from_row(
                     {k: out.loc[ix, k] for k in out.columns if k != "id"}).id
+        ids = out["id"].astype("str").fillna("").str.strip()
+        if (ids == "").any():  # not an incident the model can build: an id from the row text
+            from maps.layouts import content_ids
+
+            made = content_ids(as_text(t), "inc-", (ids == "").to_numpy(dtype=bool))
+            out["id"] = ids.where(ids != "", made.astype(str))
     return out, problems
 
 

@@ -11,6 +11,7 @@ the geo precision (a city 1, a state or a country 3), the FIPS country code the 
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -36,7 +37,36 @@ def read_gdelt(path: Path, opts: Any) -> Any:
         return read_gdelt_stream(fh, str(path), opts)
 
 
-def iter_gdelt(fh: BinaryIO, file: str, opts: Any, block_size: int = 1 << 24):
+class _Utf8Stream(io.RawIOBase):
+    """A byte stream passed on as valid UTF-8: bytes that are not (a file cut in the middle of
+    a character, a line in another encoding) become U+FFFD and are counted."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        import codecs
+
+        self.raw, self.replaced, self._buf = raw, 0, b""
+        self._dec = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while len(self._buf) < len(b):
+            chunk = self.raw.read(max(len(b), 1 << 20))
+            text = self._dec.decode(chunk, final=not chunk)
+            if "\ufffd" in text:
+                self.replaced += text.count("\ufffd")
+            self._buf += text.encode("utf-8")
+            if not chunk:
+                break
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def iter_gdelt(fh: BinaryIO, file: str, opts: Any, block_size: int = 1 << 24,
+               warnings: list[str] | None = None):
     """(frame, rejections, rows, left_out) for each block of a GDELT events stream."""
     import pandas as pd
     import pyarrow as pa
@@ -55,9 +85,10 @@ def iter_gdelt(fh: BinaryIO, file: str, opts: Any, block_size: int = 1 << 24):
         bad.append((row.number, row.text, row.actual_columns))
         return "skip"
 
+    stream = _Utf8Stream(fh)
     try:
         reader = pacsv.open_csv(
-            fh, read_options=pacsv.ReadOptions(column_names=names, block_size=block_size,
+            io.BufferedReader(stream, 1 << 20), read_options=pacsv.ReadOptions(column_names=names, block_size=block_size,
                                                use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False,
                                              invalid_row_handler=on_bad),
@@ -108,6 +139,10 @@ def iter_gdelt(fh: BinaryIO, file: str, opts: Any, block_size: int = 1 << 24):
         seen += rows
         good += rows - n_bad
         yield frame, rejections + rej, rows, left_out
+    if stream.replaced and warnings is not None:
+        warnings.append(f"{file}: {stream.replaced} byte(s) are not UTF-8 (a file cut in the "
+                        "middle of a character, or text in another encoding); they were read "
+                        "as \ufffd")
 
 
 def _filter(df, opts: Any):
@@ -129,8 +164,9 @@ def read_gdelt_stream(fh: BinaryIO, file: str, opts: Any) -> Any:
     from .core import TableRead
 
     frames, rejections = [], []
+    warnings: list[str] = []
     rows = left_out = 0
-    for frame, rej, n, lo in iter_gdelt(fh, file, opts):
+    for frame, rej, n, lo in iter_gdelt(fh, file, opts, warnings=warnings):
         if len(frame):
             frames.append(frame)
         rejections.extend(rej)
@@ -142,4 +178,4 @@ def read_gdelt_stream(fh: BinaryIO, file: str, opts: Any) -> Any:
         from .core import _to_frame
 
         out, _ = _to_frame(pd.DataFrame(columns=["GLOBALEVENTID"]), "gdelt", file, None, opts)
-    return TableRead(out, "gdelt", rejections, [], rows, left_out)
+    return TableRead(out, "gdelt", rejections, warnings, rows, left_out)

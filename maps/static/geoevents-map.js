@@ -468,54 +468,146 @@
 
     // Zones and lines -----------------------------------------------------------------------
     var timed = [];  // {layer, group, from, to, shown}
-    var zoneR = L.svg({ pane: "geZones" });
-    (D.zones || []).forEach(function (z, k) {
-      var layer = L.featureGroup();
-      L.geoJSON(z.geom, {
-        pane: "geZones", renderer: zoneR,
-        style: { color: z.color, weight: 1, opacity: 0.6, fillColor: z.color, fillOpacity: 0.16 }
-      }).bindTooltip(function () {
-        var d = el("div", "ge-tip");
-        add(d, el("b", null, z.party || "(no party)"));
-        add(d, el("div", null, [z.side ? z.side + " side" : "", z.bank ? z.bank + " bank" : ""]
-          .filter(Boolean).join(", ")));
-        add(d, el("div", "ge-muted", validity(z.valid_from, z.valid_to)));
-        return d;
-      }, { sticky: true }).addTo(layer);
-      if (z.label) {
-        var t = el("span", "ge-zone-label", z.party);
-        t.style.color = z.color;
-        L.marker(z.label, {
-          pane: "geZoneLabels", interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
-        }).addTo(layer);
-      }
-      layer.addTo(groups.zones[k]);
-      timed.push({ layer: layer, group: groups.zones[k], from: isoToDay(z.valid_from),
-        to: isoToDay(z.valid_to), shown: true });
-    });
-    var lineR = L.svg({ pane: "geLines" });
-    (D.lines || []).forEach(function (ln, k) {
-      var layer = L.geoJSON(ln.geom, {
-        pane: "geLines", renderer: lineR,
-        style: { color: ln.color, weight: 4, opacity: 0.95, dashArray: ln.kind === "river" ? null : "8 5",
-          className: "ge-line" }
-      }).bindTooltip(function () {
-        var d = el("div", "ge-tip");
-        add(d, el("b", null, ln.name || ln.id));
-        [["left", ln.side_left, ln.party_left], ["right", ln.side_right, ln.party_right]]
-          .forEach(function (b) {
-            if (b[2]) {
-              add(d, el("div", null, b[0] + " bank" + (b[1] ? " (" + b[1] + ")" : "") + ": " + b[2]));
+    // Each layer and control is drawn by a function of its own, called in order below.
+    function drawZones() {
+      var zoneR = L.svg({ pane: "geZones" });
+      (D.zones || []).forEach(function (z, k) {
+        var layer = L.featureGroup();
+        L.geoJSON(z.geom, {
+          pane: "geZones", renderer: zoneR,
+          style: { color: z.color, weight: 1, opacity: 0.6, fillColor: z.color, fillOpacity: 0.16 }
+        }).bindTooltip(function () {
+          var d = el("div", "ge-tip");
+          add(d, el("b", null, z.party || "(no party)"));
+          add(d, el("div", null, [z.side ? z.side + " side" : "", z.bank ? z.bank + " bank" : ""]
+            .filter(Boolean).join(", ")));
+          add(d, el("div", "ge-muted", validity(z.valid_from, z.valid_to)));
+          return d;
+        }, { sticky: true }).addTo(layer);
+        if (z.label) {
+          var t = el("span", "ge-zone-label", z.party);
+          t.style.color = z.color;
+          L.marker(z.label, {
+            pane: "geZoneLabels", interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
+          }).addTo(layer);
+        }
+        layer.addTo(groups.zones[k]);
+        timed.push({ layer: layer, group: groups.zones[k], from: isoToDay(z.valid_from),
+          to: isoToDay(z.valid_to), shown: true });
+      });
+    }
+
+    function drawLines() {
+      var lineR = L.svg({ pane: "geLines" });
+      (D.lines || []).forEach(function (ln, k) {
+        var layer = L.geoJSON(ln.geom, {
+          pane: "geLines", renderer: lineR,
+          style: { color: ln.color, weight: 4, opacity: 0.95, dashArray: ln.kind === "river" ? null : "8 5",
+            className: "ge-line" }
+        }).bindTooltip(function () {
+          var d = el("div", "ge-tip");
+          add(d, el("b", null, ln.name || ln.id));
+          [["left", ln.side_left, ln.party_left], ["right", ln.side_right, ln.party_right]]
+            .forEach(function (b) {
+              if (b[2]) {
+                add(d, el("div", null, b[0] + " bank" + (b[1] ? " (" + b[1] + ")" : "") + ": " + b[2]));
+              }
+            });
+          add(d, el("div", "ge-muted", validity(ln.valid_from, ln.valid_to)));
+          return d;
+        }, { sticky: true });
+        layer.addTo(groups.lines[k]);
+        timed.push({ layer: layer, group: groups.lines[k], from: isoToDay(ln.valid_from),
+          to: isoToDay(ln.valid_to), shown: true });
+      });
+    }
+    drawZones();
+    drawLines();
+
+    // Control areas (AREAS frame) -------------------------------------------------------------
+    var asOfLabel = null;
+    var hatches = {};
+    var controlR = L.svg({ pane: "geZones" });
+    function hatch(a) {
+      // contested, besieged, mixed: stripes of both parties' colours (or the party's and white)
+      var key = a.color + "|" + (a.color2 || "#ffffff"), id = hatches[key];
+      if (id) { return id; }
+      id = hatches[key] = "ge-hatch-" + Object.keys(hatches).length;
+      var svg = controlR._container, defs = svg.querySelector("defs");
+      if (!defs) { defs = svg.insertBefore(document.createElementNS(SVGNS, "defs"), svg.firstChild); }
+      var pat = document.createElementNS(SVGNS, "pattern");
+      pat.setAttribute("id", id); pat.setAttribute("width", "10"); pat.setAttribute("height", "10");
+      pat.setAttribute("patternUnits", "userSpaceOnUse");
+      pat.setAttribute("patternTransform", "rotate(45)");
+      [[0, a.color], [5, a.color2 || "#ffffff"]].forEach(function (b) {
+        var r = document.createElementNS(SVGNS, "rect");
+        r.setAttribute("x", b[0]); r.setAttribute("y", 0); r.setAttribute("width", 5);
+        r.setAttribute("height", 10); r.setAttribute("fill", b[1]);
+        pat.appendChild(r);
+      });
+      defs.appendChild(pat);
+      return id;
+    }
+    function drawControlAreas() {
+      (D.areas || []).forEach(function (a) {
+        var striped = a.status !== "held";
+        var layer = L.geoJSON(a.geom, {
+          pane: "geZones", renderer: controlR,
+          style: { color: a.color, weight: 1.2, opacity: 0.8, fillColor: a.color,
+            fillOpacity: striped ? 0.45 : 0.22, className: "ge-control ge-control-" + a.status }
+        }).bindTooltip(function () {
+          var d = el("div", "ge-tip");
+          add(d, el("b", null, a.party + (a.party2 ? " / " + a.party2 : "")));
+          add(d, el("div", null, a.status + " · as of " + a.as_of));
+          if (a.n !== null && a.n !== undefined) {
+            add(d, el("div", "ge-muted", a.n + " place" + (a.n === 1 ? "" : "s") + " reported"));
+          }
+          if (a.sources) { add(d, el("div", "ge-muted", a.sources)); }
+          return d;
+        }, { sticky: true });
+        layer.on("add", function () {
+          layer.eachLayer(function (l) {
+            if (l._path) {
+              l._path.setAttribute("data-area", a.id);
+              if (striped) { l._path.setAttribute("fill", "url(#" + hatch(a) + ")"); }
             }
           });
-        add(d, el("div", "ge-muted", validity(ln.valid_from, ln.valid_to)));
-        return d;
-      }, { sticky: true });
-      layer.addTo(groups.lines[k]);
-      timed.push({ layer: layer, group: groups.lines[k], from: isoToDay(ln.valid_from),
-        to: isoToDay(ln.valid_to), shown: true });
-    });
+        });
+        layer.addTo(groups.control);
+        timed.push({ layer: layer, group: groups.control, from: isoToDay(a.valid_from),
+          to: isoToDay(a.valid_to), shown: true, asOf: true });
+      });
+    }
+    if ((D.areas || []).length && groups.control) { drawControlAreas(); }
+
+    // Hexagons (HEXAGONS frame) ---------------------------------------------------------------
+    function hexColor(count) {
+      var H = D.hexagons, k = 0;
+      for (var j = 0; j < H.classes.length; j++) { if (count >= H.classes[j]) { k = j; } }
+      return H.colors[Math.min(k, H.colors.length - 1)];
+    }
+    function drawHexagons() {
+      var hexR = L.svg({ pane: "geZones" });
+      D.hexagons.cells.forEach(function (c) {
+        var poly = L.polygon(c[6], {
+          pane: "geZones", renderer: hexR, color: "#7f2704", weight: 0.6, opacity: 0.7,
+          fillColor: hexColor(c[3]), fillOpacity: 0.65, className: "ge-hex"
+        }).bindTooltip(function () {
+          var d = el("div", "ge-tip");
+          add(d, el("b", null, c[3] + " incident" + (c[3] === 1 ? "" : "s") +
+            (c[5] ? " (" + c[5] + ")" : "")));
+          if (c[4] !== null && c[4] !== undefined) { add(d, el("div", null, c[4] + " killed")); }
+          add(d, el("div", "ge-muted", c[1] + " to " + c[2]));
+          return d;
+        }, { sticky: true });
+        poly.on("add", function () { if (poly._path) { poly._path.setAttribute("data-cell", c[0]); } });
+        poly.addTo(groups.hex);
+        timed.push({ layer: poly, group: groups.hex, from: isoToDay(c[1]), to: isoToDay(c[2]),
+          shown: true });
+      });
+    }
+    if (D.hexagons && groups.hex) { drawHexagons(); }
 
     function validity(a, b) {
       if (!a && !b) { return "valid at all dates"; }
@@ -523,47 +615,49 @@
     }
 
     var range = D.range;  // [first day, last day] of the incidents, or null
-    var counter;
-    // Title panel with the date filter ------------------------------------------------------
-    var panel = el("div", "ge-title-panel leaflet-control");
-    add(panel, el("div", "ge-title", D.title));
-    if (D.subtitle) { add(panel, el("div", "ge-subtitle", D.subtitle)); }
-    var filt = add(panel, el("div", "ge-filter"));
-    var fromIn, toIn, playBtn, timer = null, week = -1;
-    if (range) {
-      // Plain text fields in ISO form (YYYY-MM-DD): a browser's date picker would show the
-      // reader's locale (mm/dd/yyyy in the US) while everything else on the map is ISO.
-      add(filt, el("label", null, "From ")).setAttribute("for", "ge-from");
-      fromIn = add(filt, el("input", "ge-date"));
-      add(filt, el("label", null, " to ")).setAttribute("for", "ge-to");
-      toIn = add(filt, el("input", "ge-date"));
-      [[fromIn, "ge-from", range[0]], [toIn, "ge-to", range[1]]].forEach(function (a) {
-        a[0].type = "text"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
-        a[0].setAttribute("inputmode", "numeric");
-        a[0].setAttribute("pattern", "\\d{4}-\\d{2}-\\d{2}");
-        a[0].setAttribute("placeholder", "YYYY-MM-DD");
-        a[0].setAttribute("size", "10");
-        a[0].setAttribute("maxlength", "10");
-        a[0].setAttribute("spellcheck", "false");
-        a[0].setAttribute("aria-label", (a[1] === "ge-from" ? "first" : "last") + " day shown (YYYY-MM-DD)");
-        a[0].addEventListener("input", function () { stop(); onDates(); });
-        a[0].addEventListener("change", function () { stop(); onDates(); });
-      });
-      playBtn = add(filt, el("button", "ge-play", "▶ Play"));
-      playBtn.type = "button";
-      playBtn.title = "Step through the period week by week";
-      playBtn.addEventListener("click", function () { if (timer) { stop(); } else { play(); } });
-      var all = add(filt, el("button", "ge-all", "All dates"));
-      all.type = "button";
-      all.addEventListener("click", function () {
-        stop(); week = -1;
-        fromIn.value = dayToIso(range[0]); toIn.value = dayToIso(range[1]); onDates();
-      });
+    var counter, panel, fromIn, toIn, playBtn, timer = null, week = -1;
+    // Title panel with the date filter and playback --------------------------------------------
+    function addTitlePanel() {
+      panel = el("div", "ge-title-panel leaflet-control");
+      add(panel, el("div", "ge-title", D.title));
+      if (D.subtitle) { add(panel, el("div", "ge-subtitle", D.subtitle)); }
+      var filt = add(panel, el("div", "ge-filter"));
+      if (range) {
+        // Plain text fields in ISO form (YYYY-MM-DD): a browser's date picker would show the
+        // reader's locale (mm/dd/yyyy in the US) while everything else on the map is ISO.
+        add(filt, el("label", null, "From ")).setAttribute("for", "ge-from");
+        fromIn = add(filt, el("input", "ge-date"));
+        add(filt, el("label", null, " to ")).setAttribute("for", "ge-to");
+        toIn = add(filt, el("input", "ge-date"));
+        [[fromIn, "ge-from", range[0]], [toIn, "ge-to", range[1]]].forEach(function (a) {
+          a[0].type = "text"; a[0].id = a[1]; a[0].value = dayToIso(a[2]);
+          a[0].setAttribute("inputmode", "numeric");
+          a[0].setAttribute("pattern", "\\d{4}-\\d{2}-\\d{2}");
+          a[0].setAttribute("placeholder", "YYYY-MM-DD");
+          a[0].setAttribute("size", "10");
+          a[0].setAttribute("maxlength", "10");
+          a[0].setAttribute("spellcheck", "false");
+          a[0].setAttribute("aria-label", (a[1] === "ge-from" ? "first" : "last") + " day shown (YYYY-MM-DD)");
+          a[0].addEventListener("input", function () { stop(); onDates(); });
+          a[0].addEventListener("change", function () { stop(); onDates(); });
+        });
+        playBtn = add(filt, el("button", "ge-play", "▶ Play"));
+        playBtn.type = "button";
+        playBtn.title = "Step through the period week by week";
+        playBtn.addEventListener("click", function () { if (timer) { stop(); } else { play(); } });
+        var all = add(filt, el("button", "ge-all", "All dates"));
+        all.type = "button";
+        all.addEventListener("click", function () {
+          stop(); week = -1;
+          fromIn.value = dayToIso(range[0]); toIn.value = dayToIso(range[1]); onDates();
+        });
+      }
+      counter = add(panel, el("div", "ge-count"));
+      L.DomEvent.disableClickPropagation(panel);
+      L.DomEvent.disableScrollPropagation(panel);
+      map.getContainer().appendChild(panel);
     }
-    counter = add(panel, el("div", "ge-count"));
-    L.DomEvent.disableClickPropagation(panel);
-    L.DomEvent.disableScrollPropagation(panel);
-    map.getContainer().appendChild(panel);
+    addTitlePanel();
 
     function onDates() {
       var a = isoToDay(fromIn.value.trim()), b = isoToDay(toIn.value.trim());
@@ -618,29 +712,33 @@
       autoPanPaddingTopLeft: [10, (panel.offsetHeight || 0) + 20] };
     var markers = new Array(n), areas = new Array(n), shown = new Array(n);
     var typeGroups = groups.types;
-    for (var i = 0; i < n; i++) {
-      var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
-      var m = new GeShape([inc.lat[i], inc.lon[i]], {
-        renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
-        zoomScale: useCanvas,
-        radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
-        // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
-        // hollow fill alone marks an approximate location there.
-        color: approx ? ty.color : "#ffffff", weight: approx ? (useCanvas ? 1.5 : 2) : 1,
-        opacity: 1, stroke: approx || !useCanvas, dashArray: approx && !useCanvas ? "3 2" : null,
-        fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85
-      });
-      m.geIndex = i;
-      markers[i] = m;
-      if (approx && D.precRadiusKm[inc.p[i]]) {
-        areas[i] = L.circle([inc.lat[i], inc.lon[i]], {
-          renderer: areaR, pane: "geAreas", radius: D.precRadiusKm[inc.p[i]] * 1000,
-          color: ty.color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: ty.color,
-          fillOpacity: 0.07, interactive: false, className: "ge-area"
+    // Incidents: one marker (and ring, when approximate) each, added by the time filter.
+    function makeIncidents() {
+      for (var i = 0; i < n; i++) {
+        var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
+        var m = new GeShape([inc.lat[i], inc.lon[i]], {
+          renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
+          zoomScale: useCanvas,
+          radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
+          // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
+          // hollow fill alone marks an approximate location there.
+          color: approx ? ty.color : "#ffffff", weight: approx ? (useCanvas ? 1.5 : 2) : 1,
+          opacity: 1, stroke: approx || !useCanvas, dashArray: approx && !useCanvas ? "3 2" : null,
+          fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85
         });
+        m.geIndex = i;
+        markers[i] = m;
+        if (approx && D.precRadiusKm[inc.p[i]]) {
+          areas[i] = L.circle([inc.lat[i], inc.lon[i]], {
+            renderer: areaR, pane: "geAreas", radius: D.precRadiusKm[inc.p[i]] * 1000,
+            color: ty.color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: ty.color,
+            fillOpacity: 0.07, interactive: false, className: "ge-area"
+          });
+        }
+        shown[i] = false;
       }
-      shown[i] = false;
     }
+    makeIncidents();
 
     // Screen boxes of the incidents shown (SVG maps only: a canvas map has too many), for
     // the labels to keep clear of.
@@ -872,8 +970,13 @@
         }
         if (want) { visible++; }
       }
+      // Control areas are shown as of the last day selected (valid_to is the next date of
+      // the series, when the next state begins); everything else when it overlaps the dates.
+      var asOf = to !== null ? to : (range ? range[1] : null);
       timed.forEach(function (t) {
-        var want = (from === null || t.to === null || t.to >= from) &&
+        var want = t.asOf ?
+          (asOf === null || ((t.from === null || t.from <= asOf) && (t.to === null || t.to > asOf))) :
+          (from === null || t.to === null || t.to >= from) &&
           (to === null || t.from === null || t.from <= to);
         if (want !== t.shown) {
           if (want) { t.group.addLayer(t.layer); } else { t.group.removeLayer(t.layer); }
@@ -881,6 +984,8 @@
         }
       });
       api.visible = visible;
+      api.asOf = asOf;
+      if (asOfLabel) { asOfLabel.textContent = asOf !== null ? "as of " + dayToIso(asOf) : ""; }
       if (api.placeLabels && api.ready) { api.placeLabels(); }
       if (counter) {
         counter.textContent = "Showing " + visible + " of " + n + " incident" + (n === 1 ? "" : "s") +
@@ -891,53 +996,87 @@
 
     // Legend --------------------------------------------------------------------------------
     var legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () {
-      var div = el("div", "ge-legend leaflet-control");
-      var btn = add(div, el("button", "ge-legend-toggle", "Legend"));
-      btn.type = "button";
-      var body = add(div, el("div", "ge-legend-body"));
-      btn.addEventListener("click", function () { div.classList.toggle("ge-collapsed"); });
-      add(body, el("div", "ge-legend-h", "Event type"));
-      types.forEach(function (t) {
-        if (!t.count) { return; }
-        var r = add(body, el("div", "ge-legend-row ge-legend-type"));
-        add(r, swatch(t.shape, t.color));
-        add(r, el("span", null, t.name + " (" + t.count + ")"));
-      });
-      add(body, el("div", "ge-legend-h", "Fatalities (best estimate)" +
-        (useCanvas ? ", at zoom 9+" : "")));
-      var sr = add(body, el("div", "ge-legend-sizes"));
-      sz.legend.forEach(function (f) {
-        var r = radius(f), box = add(sr, el("span", "ge-size"));
-        add(box, swatch("circle", "#888888", { size: Math.ceil(2 * r + 4), r: r }));
-        add(box, el("span", null, f === 0 ? "0 / unknown" : (f >= sz.legend[sz.legend.length - 1] ? f + "+" : String(f))));
-      });
-      add(body, el("div", "ge-legend-h", "Location"));
-      var l1 = add(body, el("div", "ge-legend-row"));
-      add(l1, swatch("circle", "#555555"));
-      add(l1, el("span", null, "at the named place"));
-      var l2 = add(body, el("div", "ge-legend-row"));
-      add(l2, swatch("circle", "#555555", { hollow: true }));
-      add(l2, el("span", null, "approximate: hollow, in a dashed ring (" +
-        Object.keys(D.precRadiusKm).map(function (k) { return "~" + D.precRadiusKm[k] + " km " + (k === "2" ? "near" : "region"); }).join(", ") + ")"));
-      if ((D.lines || []).length || (D.zones || []).length) {
-        add(body, el("div", "ge-legend-h", "Control lines and zones"));
-        (D.lines || []).forEach(function (ln) {
-          var r = add(body, el("div", "ge-legend-row ge-legend-line"));
-          add(r, lineSwatch(ln.color, ln.kind !== "river"));
-          add(r, el("span", null, (ln.name || ln.id) + " (" + validity(ln.valid_from, ln.valid_to) + ")"));
+    function addLegend() {
+      legend.onAdd = function () {
+        var div = el("div", "ge-legend leaflet-control");
+        var btn = add(div, el("button", "ge-legend-toggle", "Legend"));
+        btn.type = "button";
+        var body = add(div, el("div", "ge-legend-body"));
+        btn.addEventListener("click", function () { div.classList.toggle("ge-collapsed"); });
+        add(body, el("div", "ge-legend-h", "Event type"));
+        types.forEach(function (t) {
+          if (!t.count) { return; }
+          var r = add(body, el("div", "ge-legend-row ge-legend-type"));
+          add(r, swatch(t.shape, t.color));
+          add(r, el("span", null, t.name + " (" + t.count + ")"));
         });
-        (D.zones || []).forEach(function (z) {
-          var r = add(body, el("div", "ge-legend-row ge-legend-zone"));
-          add(r, areaSwatch(z.color));
-          add(r, el("span", null, (z.party || "party not given") + (z.side ? " (" + z.side + " side)" : "")));
+        add(body, el("div", "ge-legend-h", "Fatalities (best estimate)" +
+          (useCanvas ? ", at zoom 9+" : "")));
+        var sr = add(body, el("div", "ge-legend-sizes"));
+        sz.legend.forEach(function (f) {
+          var r = radius(f), box = add(sr, el("span", "ge-size"));
+          add(box, swatch("circle", "#888888", { size: Math.ceil(2 * r + 4), r: r }));
+          add(box, el("span", null, f === 0 ? "0 / unknown" : (f >= sz.legend[sz.legend.length - 1] ? f + "+" : String(f))));
         });
-      }
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      return div;
-    };
-    legend.addTo(map);
+        add(body, el("div", "ge-legend-h", "Location"));
+        var l1 = add(body, el("div", "ge-legend-row"));
+        add(l1, swatch("circle", "#555555"));
+        add(l1, el("span", null, "at the named place"));
+        var l2 = add(body, el("div", "ge-legend-row"));
+        add(l2, swatch("circle", "#555555", { hollow: true }));
+        add(l2, el("span", null, "approximate: hollow, in a dashed ring (" +
+          Object.keys(D.precRadiusKm).map(function (k) { return "~" + D.precRadiusKm[k] + " km " + (k === "2" ? "near" : "region"); }).join(", ") + ")"));
+        if ((D.lines || []).length || (D.zones || []).length) {
+          add(body, el("div", "ge-legend-h", "Control lines and zones"));
+          (D.lines || []).forEach(function (ln) {
+            var r = add(body, el("div", "ge-legend-row ge-legend-line"));
+            add(r, lineSwatch(ln.color, ln.kind !== "river"));
+            add(r, el("span", null, (ln.name || ln.id) + " (" + validity(ln.valid_from, ln.valid_to) + ")"));
+          });
+          (D.zones || []).forEach(function (z) {
+            var r = add(body, el("div", "ge-legend-row ge-legend-zone"));
+            add(r, areaSwatch(z.color));
+            add(r, el("span", null, (z.party || "party not given") + (z.side ? " (" + z.side + " side)" : "")));
+          });
+        }
+        if ((D.areas || []).length) {
+          var ch = add(body, el("div", "ge-legend-h", "Control areas "));
+          asOfLabel = add(ch, el("span", "ge-asof"));
+          var parties = {};
+          D.areas.forEach(function (a) {
+            var k = a.party + "|" + a.color;
+            if (!parties[k]) {
+              parties[k] = true;
+              var r = add(body, el("div", "ge-legend-row ge-legend-party"));
+              add(r, areaSwatch(a.color));
+              add(r, el("span", null, a.party));
+            }
+          });
+          if (D.areas.some(function (a) { return a.status !== "held"; })) {
+            var r2 = add(body, el("div", "ge-legend-row ge-legend-party"));
+            var sw = add(r2, areaSwatch("#888888"));
+            sw.classList.add("ge-hatched");
+            sw.style.background = "";
+            add(r2, el("span", null, "contested, besieged or mixed (striped in both colours)"));
+          }
+        }
+        if (D.hexagons) {
+          add(body, el("div", "ge-legend-h", "Incidents per hexagon"));
+          var hr = add(body, el("div", "ge-legend-row ge-legend-hex"));
+          D.hexagons.classes.forEach(function (c, j) {
+            var sw = add(hr, areaSwatch(D.hexagons.colors[j]));
+            sw.title = c + "+";
+            add(hr, el("span", null, (j === 0 ? "" : "") + c + "+"));
+          });
+        }
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      };
+      legend.addTo(map);
+    }
+    addLegend();
+
     // Popups pan clear of the legend as well as of the title panel.
     typeGroups.forEach(function (g) {
       if (g._popup) {

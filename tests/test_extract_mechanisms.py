@@ -1,0 +1,122 @@
+"""The extractor's mechanisms on short articles written for these tests (real places, fictional
+events): territorial change, roundups, revised and background figures, villages the gazetteer
+lacks, purpose and background clauses, restatements."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geoevents.extract import extract_text
+
+from .geo import km
+
+PUB = date(2019, 3, 6)  # a Wednesday
+
+
+def _incidents(gz, text: str, published: date | None = PUB):
+    return extract_text(text, gz, published=published, name="test.txt").incidents
+
+
+def test_territorial_change_in_the_schemas_form(gz):
+    text = ("Army retakes town\n\nSyrian government forces recaptured the town of Saraqeb from "
+            "rebels on Tuesday after two days of fighting, a monitor said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.event_type == "Battles" and inc.sub_event_type == "Government regains territory"
+    assert inc.actor1 == "Syrian government forces" and inc.actor2
+    assert inc.date.start == date(2019, 3, 5)
+    assert km(inc.location.lat, inc.location.lon, 35.8645, 36.8059) < 5
+
+
+def test_non_state_gains_and_villages_taken_without_casualties(gz):
+    text = ("Kurdish fighters advance\n\nThe Syrian Democratic Forces took control of the "
+            "villages of Abu Hamam and Kishma near Hajin on Monday, the group said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+    assert inc.actor1 == "Syrian Democratic Forces"
+    assert inc.fatalities.best is None
+
+
+def test_capture_of_people_and_purpose_are_not_territory(gz):
+    text = ("Report\n\nThe militants captured 40 soldiers during the fighting in Palmyra on "
+            "Tuesday. The army launched a campaign to recapture the city of Mosul.\n")
+    incs = _incidents(gz, text)
+    assert all(i.sub_event_type not in ("Government regains territory",
+                                        "Non-state actor overtakes territory") for i in incs)
+
+
+def test_roundup_one_incident_per_place_and_no_total_incident(gz):
+    text = ("Strikes kill 9 in Idlib\n\nWarplanes on Tuesday struck villages in Idlib province, "
+            "leaving at least 9 civilians dead, rescuers said. Russian jets killed four "
+            "civilians in the town of Saraqeb and five in the town of Maarat al-Numan.\n")
+    incs = _incidents(gz, text)
+    figs = sorted(i.fatalities.best for i in incs)
+    assert figs == [4, 5]
+    assert all(i.date.start == date(2019, 3, 5) for i in incs)
+
+
+def test_latest_figure_when_revised(gz):
+    text = ("Toll rises\n\nAir strikes on Tuesday killed at least 21 civilians in the town of "
+            "Saraqeb, a monitor said. The toll was later raised to 34 as rescuers pulled more "
+            "bodies from the rubble.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.fatalities.best == 34
+    assert "superseded" in inc.notes
+
+    text2 = ("Toll\n\nAir strikes on Tuesday killed at least 53 civilians in the town of "
+             "Saraqeb, a monitor said in a new toll. The monitor previously gave a toll of 34.\n")
+    (inc2,) = _incidents(gz, text2)
+    assert inc2.fatalities.best == 53
+
+
+def test_village_the_gazetteer_lacks_placed_at_the_enclosing_place(gz):
+    text = ("Shelling\n\nGovernment shelling on Tuesday killed three civilians in the village of "
+            "Kafr Zzzyyqa in the Maarat al-Numan countryside, a monitor said.\n")
+    (inc,) = _incidents(gz, text)
+    assert "Kafr Zzzyyqa" in inc.location.written
+    assert inc.location.precision in (2, 3)
+    assert km(inc.location.lat, inc.location.lon, 35.6483, 36.6769) < 10
+    assert "not in the gazetteer" in inc.location.note
+    assert inc.location.country == "SY"
+
+
+def test_near_keeps_precision_two(gz):
+    text = ("Strikes\n\nRussian air strikes hit positions near Syria's Deir Ezzor on Tuesday, "
+            "the ministry said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.location.precision == 2
+    assert "near" in inc.location.written.lower()
+
+
+def test_events_without_a_date_are_kept_unknown(gz):
+    text = ("Clashes\n\nFighting between the army and Islamic State continues in the town of "
+            "Al-Sukhnah, local sources said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.date.precision == "unknown"
+    assert inc.date.end == PUB
+
+
+def test_a_restatement_is_the_same_incident(gz):
+    text = ("Town falls\n\nSyrian forces seized the town of Ariha on Tuesday, a monitor said. "
+            "Loyalist forces stormed and captured Ariha under the cover of artillery, the "
+            "monitor added.\n")
+    incs = _incidents(gz, text)
+    assert len(incs) == 1
+
+
+def test_second_bombing_is_another_incident_the_same_day(gz):
+    text = ("Bombings\n\nA car bomb killed 12 people in the town of Tal Afar on Tuesday, police "
+            "said. In the second bombing in Mosul, an explosive device killed three people.\n")
+    incs = _incidents(gz, text)
+    assert sorted(i.fatalities.best for i in incs) == [3, 12]
+    assert all(i.date.start == date(2019, 3, 5) for i in incs)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Rebels had blockaded the bases for six months, before they were pushed back in April 2013.",
+    "Since their defeat, sleeper cells have carried out attacks against the army.",
+])
+def test_background_sentences_are_not_incidents(gz, sentence):
+    text = f"Background\n\n{sentence}\n"
+    assert _incidents(gz, text) == []
