@@ -1,7 +1,7 @@
 """Control areas: the parties' territory drawn from the places they hold.
 
 :func:`build_areas` turns control rows (:mod:`geoevents.control.table`) into the AREAS frame
-(``SCHEMAS.md``; EPSG:4326)::
+(docs/architecture.md; EPSG:4326)::
 
     geometry  Polygon/MultiPolygon    party, status (held|contested|besieged|mixed), party2,
     color, color2 ("#rrggbb")         as_of, valid_from, valid_to (ISO dates)
@@ -650,7 +650,7 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
                 any_order: bool = False, borders: bool = True) -> Any:
-    """The AREAS GeoDataFrame (SCHEMAS.md, EPSG:4326) of control tables.
+    """The AREAS GeoDataFrame (docs/architecture.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
     ControlRow); ``at``: a date or dates (default: the latest row's date); ``every``: a series

@@ -545,7 +545,7 @@ class StoryReader:
             event_type, sub_type = "Violence against civilians", "Attack"
         a1_kind = _actor_kind(d, actor1)
         if sub_type in _TERRITORY_TYPES and actor1 and actor1 != "unidentified armed group":
-            # Who gains decides (SCHEMAS.md): a state's forces regain, anyone else overtakes.
+            # Who gains decides (docs/architecture.md): a state's forces regain, anyone else overtakes.
             sub_type = "Government regains territory" if a1_kind == "state" else \
                 "Non-state actor overtakes territory"
         casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs
