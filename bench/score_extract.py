@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
 PLACE_KM = 25.0
+_DIRECTION = re.compile(r"^(?:the\s+)?(?:(?:north|south)?(?:east|west)ern|northern|southern|central|"
+                        r"(?:north|south)?(?:east|west)|north|south)\s+", re.I)
 
 
 def family(event_type: str, sub: str) -> str:
@@ -179,7 +182,9 @@ def _compatible(inc: Any, g: Gold) -> tuple[bool, bool, float]:
     if not loc.placed:
         return False, False, 0.0
     d = min(_km((loc.lat, loc.lon), p) for p in g.points)
-    same_name = bool({key(loc.name), key(loc.written)} & g.names) if loc.name else False
+    # "eastern Deir ez-Zor" (a sector of the named place) is the named place.
+    bare = {key(_DIRECTION.sub("", x)) for x in (loc.name, loc.written) if x}
+    same_name = bool(({key(loc.name), key(loc.written)} | bare) & g.names) if loc.name else False
     if d <= PLACE_KM or same_name:
         return True, unknown, d
     return False, False, 0.0

@@ -558,8 +558,9 @@ class Gazetteer:
     def _with_online(self, q: str, focus: _Focus, r: Resolution) -> Resolution:
         """The online fallback, when the user enabled it and the offline gazetteer has no
         answer.  Online answers never replace an offline one."""
-        if self.online is None or r.status != "unresolved" or r.place is not None:
-            return r
+        if self.online is None or r.status not in ("unresolved", "outside_focus") or (
+                r.status == "unresolved" and r.place is not None):
+            return r  # an outside_focus answer may still be found online inside the focus
         ans = self.online.lookup(q, tuple(sorted(focus.countries)))
         if ans.status != "found" or ans.place is None:
             r.reason = f"{r.reason}; {ans.message}" if r.reason else ans.message
@@ -857,7 +858,7 @@ class Gazetteer:
     def _as_phrase(r: Resolution, q: str, floor: int, note: str) -> Resolution:
         r.query = q
         r.precision = max(r.precision or 1, floor)
-        r.reason = note
+        r.reason = f"{note}; {r.reason}" if r.reason else note
         r.phrase = q
         if floor >= 2 and r.place is not None and r.relation is None:
             r.relation = "near"

@@ -255,10 +255,13 @@ def summary(frames: Frames, report: Path | None) -> str:
 
 
 def report_rejections(frames: Frames, command: str, output: Path | None, *,
-                      stream: Any = None, verb: str = "not mapped") -> Path | None:
+                      stream: Any = None, verb: str = "not mapped",
+                      write: bool = True) -> Path | None:
     """Tell what could not be read: a few rejections on the terminal, all of them in the report
     file beside the output, then the summary line.  When nothing at all could be read, the
-    report is written and InputError raised (exit status 2, nothing else written)."""
+    report is written and InputError raised (exit status 2, nothing else written).  With
+    ``write=False`` the caller writes the report (:func:`write_rejections`) once its own output
+    is written, so that a failed write leaves nothing behind."""
     import sys
 
     stream = stream or sys.stderr
@@ -266,10 +269,12 @@ def report_rejections(frames: Frames, command: str, output: Path | None, *,
         print(f"geoevents {command}: warning: {m}", file=stream)
     rej = frames.rejections
     report = None
+    nothing = not len(frames.incidents) and bool(rej)
     if rej:
         report = report_path(output)
         try:
-            write_rejections(rej, report)
+            if write or nothing:
+                write_rejections(rej, report)
         except InputError as exc:
             print(f"geoevents {command}: warning: {exc}", file=stream)
             report = None
@@ -280,7 +285,7 @@ def report_rejections(frames: Frames, command: str, output: Path | None, *,
             print(f"geoevents {command}: ... and {len(rej) - len(shown):,} more"
                   + (f" (all in {report})" if report else ""), file=stream)
     line = summary(frames, report)
-    if not len(frames.incidents) and rej:
+    if nothing:
         raise InputError(f"nothing could be read: {line}")
     print(f"geoevents {command}: {line}", file=stream)
     return report

@@ -767,10 +767,11 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
     bounds = data_bounds(incidents, lines, zones, areas, hexagons)
     area_list = areas_payload(areas)
     if area_list and "sources" in areas.columns:
-        for src in dict.fromkeys(v for a in area_list for v in a["sources"].split("; ") if v):
-            attributions.append(f"Control areas: {src}")
-            if len(attributions) > 40:
-                break
+        # Each area carries its sources (in its popup); the attribution line names a few.
+        srcs = list(dict.fromkeys(v for a in area_list for v in a["sources"].split("; ") if v))
+        if srcs:
+            more = f" and {len(srcs) - 3} more" if len(srcs) > 3 else ""
+            attributions.append("Control areas: " + "; ".join(srcs[:3]) + more)
     return {
         "v": 1, "title": title, "xf": list(RECORD_FIELDS),
         "subtitle": subtitle if subtitle is not None else subtitle_for(inc["d0"], inc["d1"], n),

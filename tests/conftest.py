@@ -73,7 +73,9 @@ def geo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def gz(geo_home: Path):
+def gz(geo_home: Path, ne_levant: Path):
+    """The session's gazetteer.  Natural Earth is installed first (as a user's first command
+    does), so the index is built once per session, not once without and again with it."""
     from gazetteer import Gazetteer
 
     g = Gazetteer(verbose=False)
@@ -82,8 +84,9 @@ def gz(geo_home: Path):
 
 
 @pytest.fixture(scope="session")
-def cli(geo_home: Path):
-    """Run ``geoevents ARGS`` in a new process; returns CompletedProcess (text)."""
+def cli(geo_home: Path, ne_levant: Path):
+    """Run ``geoevents ARGS`` in a new process; returns CompletedProcess (text).  (Natural Earth
+    is installed in the session's home first: one index build per session.)"""
 
     def run(*args: str, input: str | bytes | None = None, env: dict | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess:

@@ -319,7 +319,7 @@ def test_command_writes_areas_and_reports_rejections(cli, ne_levant: Path,
     r = cli("areas", "build", str(TABLE), "-o", str(out), "--parties", str(PARTIES),
             "--clip", "SY", "--at", "2018-06-01", "--at", "2019-03-23")
     assert r.returncode == 0, r.stderr
-    assert "67 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
+    assert "69 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     props = [f["properties"] for f in data["features"]]
     assert {p["as_of"] for p in props} == {"2018-06-01", "2019-03-23"}
@@ -446,3 +446,14 @@ def test_an_unclosed_quote_is_reported_with_the_lines_it_swallowed(tmp_path: Pat
     assert [(r.line, r.reason) for r in res.rejections] == [
         (4, "lines 4-6 were read as one row: a quote opened in a cell is not closed")]
     assert sorted(p.name for p in res.places) == ["a", "b"]
+
+
+def test_namesakes_far_apart_are_two_places(tmp_path: Path) -> None:
+    from geoevents.control.areas import build
+
+    t = _csv(tmp_path / "t.csv", ["Hamra,35.0,39.0,A,2018-01-01,,,",
+                                  "Hamra,35.5,39.5,B,2018-01-01,,,",  # about 70 km away
+                                  "al-Hamra,35.0,39.03,B,2018-02-01,,,"])  # 3 km: the first
+    res = build([t], reach_km=30)
+    assert [(p.lat, [r.party for r in p.history]) for p in res.places] == [
+        (35.0, ["A", "B"]), (35.5, ["B"])]

@@ -162,3 +162,35 @@ def test_nothing_to_draw_writes_nothing(cli, tmp_path: Path) -> None:
         assert "nothing" in r.stderr and "3" in r.stderr, r.stderr
         assert r.stderr.count("not mapped") == 3 and "Traceback" not in r.stderr
         assert not out.exists()
+
+
+def test_map_draws_areas_and_hexagons_files_without_incidents(cli, tmp_path: Path) -> None:
+    """`map --areas` / `--hexagons` take the files `areas build` and `archive hexagons` write;
+    with only those, no INPUT is needed.  A file of another kind is refused by name."""
+    square = [[[40.0, 35.0], [40.5, 35.0], [40.5, 35.5], [40.0, 35.5], [40.0, 35.0]]]
+    areas = tmp_path / "areas.geojson"
+    areas.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": square},
+         "properties": {"party": "Party of the test", "status": "held", "color": "#aa3322",
+                        "as_of": "2018-05-01", "valid_from": "2018-05-01", "valid_to": None,
+                        "n_places": 3, "sources": "a note", "area_id": "a1"}}]}),
+        encoding="utf-8")
+    hexes = tmp_path / "hex.geojson"
+    hexes.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": square},
+         "properties": {"cell": "852d0b8ffffffff", "resolution": 5, "count": 7,
+                        "period_start": "2018-05-07", "period_end": "2018-05-13"}}]}),
+        encoding="utf-8")
+    out = tmp_path / "m.html"
+    r = cli("map", "--areas", str(areas), "--hexagons", str(hexes), "--no-basemap",
+            "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = data_of(out.read_text(encoding="utf-8"))
+    assert "Party of the test" in json.dumps(doc)
+    assert "852d0b8ffffffff" in json.dumps(doc)
+    table = tmp_path / "incidents.csv"
+    table.write_text("id,date_start,lat,lon\nx,2018-05-01,35,40\n", encoding="utf-8")
+    r = cli("map", str(table), "--areas", str(table), "--no-basemap", "-o",
+            str(tmp_path / "m2.html"))
+    assert r.returncode == 2 and "not a file of areas" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "m2.html").exists()

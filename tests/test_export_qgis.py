@@ -126,7 +126,7 @@ def test_qgis_opens_the_geopackage_styled(qgis_probe, exported: Path, tmp_path: 
     layers = [result["layers"][u] for u in uris]
     _check_incidents(layers[0])
     sources = layers[1]
-    assert sources["valid"] and sources["feature_count"] == 8
+    assert sources["valid"] and sources["feature_count"] == 10
     assert sources["geometry_type"] == "NoGeometry"
     assert sources["field_types"]["published"] == QDATE
     assert sources["field_types"]["position"] == QINT
@@ -184,11 +184,12 @@ def test_qgis_draws_each_party_on_its_own_bank(qgis_probe, exported: Path,
 
 def test_qgis_draws_incidents_in_the_maps_visual_language(qgis_probe, exported: Path,
                                                           tmp_path: Path) -> None:
-    """Mayadeen (at the named place) is a filled marker in the Battles colour; the Homs desert
-    attack (region level) is hollow, inside a dashed ring of 50 km drawn to scale."""
+    """The clash at Qasr al-Halabat (at the named place) is a filled marker in the Battles
+    colour; the Homs desert attack (region level) is hollow, inside a dashed ring of 50 km drawn
+    to scale."""
     battles = tuple(int(type_style("Battles").color[i:i + 2], 16) for i in (1, 3, 5))
     renders = []
-    for lon, lat in ((40.45154, 35.01982), (38.28, 34.55)):
+    for lon, lat in ((38.17, 34.37), (37.9, 34.55)):
         renders.append({"uri": f"{exported / 'deir.gpkg'}|layername=incidents",
                         "extent": [lon - 1, lat - 1, lon + 1, lat + 1], "size": [400, 400],
                         # the centre, and a point 50 km east (on the ring if one is drawn)
@@ -225,8 +226,8 @@ def test_ogrinfo_reads_every_file_without_warnings(ogrinfo: str, exported: Path,
     assert "Warning" not in output and "ERROR" not in output, output[:2000]
     assert "successful" in proc.stdout
     counts = [int(c) for c in re.findall(r"Feature Count: (\d+)", proc.stdout)]
-    expected = {"deir.gpkg": [6, 1, 2, 8, 3], "deir.kml": [6, 1, 2], "deir.csv": [6],
-                "deir.geojson": [6], "deir.control_lines.geojson": [1],
+    expected = {"deir.gpkg": [7, 1, 2, 10, 3], "deir.kml": [7, 1, 2], "deir.csv": [7],
+                "deir.geojson": [7], "deir.control_lines.geojson": [1],
                 "deir.zones.geojson": [2]}[name]
     assert counts == expected
 

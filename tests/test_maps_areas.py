@@ -1,7 +1,7 @@
 """Control areas (AREAS frames) and hexagons (HEXAGONS frames) on the interactive map, in
 Chromium: drawn as of the date selected, contested areas striped in both colours, the parties in
 the legend; hexagons follow the time control.  Small synthetic frames in the schemas of
-SCHEMAS.md (docs/maps.md)."""
+docs/architecture.md."""
 
 from __future__ import annotations
 

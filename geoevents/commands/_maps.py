@@ -38,13 +38,52 @@ def default_title(inputs: list[Path], n: int) -> str:
     return f"Incidents from {len(inputs)} inputs"
 
 
-def nothing_to_draw(frames: Any) -> bool:
-    """True when there is no incident, line or zone to draw."""
-    return all(f is None or len(f) == 0 for f in (frames.incidents, frames.lines, frames.zones))
+def nothing_to_draw(frames: Any, *overlays: Any) -> bool:
+    """True when there is no incident, line, zone, area or hexagon to draw."""
+    return all(f is None or len(f) == 0
+               for f in (frames.incidents, frames.lines, frames.zones, *overlays))
 
 
-def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
-    """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr."""
+#: Columns an overlay file must have: control areas (``geoevents areas build``) and hexagon
+#: counts (``geoevents archive hexagons``), the AREAS and HEXAGONS frames.
+OVERLAY_COLUMNS = {"areas": ("party", "status", "color", "as_of", "valid_from"),
+                   "hexagons": ("cell", "count", "period_start", "period_end")}
+
+
+def read_overlays(paths: list[Path], kind: str) -> Any:
+    """The AREAS or HEXAGONS frame of ``paths`` (GeoJSON or GeoPackage files written by
+    ``areas build`` / ``archive hexagons``), concatenated; None without paths.  A file that is
+    missing, unreadable or lacks the kind's columns is an InputError naming it."""
+    if not paths:
+        return None
+    import geopandas as gpd
+    import pandas as pd
+
+    from gazetteer import InputError
+
+    frames = []
+    for path in paths:
+        if not path.is_file():
+            raise InputError("no such file" if not path.exists() else "is not a file",
+                             file=str(path), field=f"--{kind}")
+        try:
+            frame = gpd.read_file(path, engine="pyogrio")
+        except Exception as exc:  # pyogrio's errors name GDAL's reason
+            raise InputError(f"cannot be read as {kind}: {str(exc).splitlines()[0]}",
+                             file=str(path), field=f"--{kind}") from None
+        missing = [c for c in OVERLAY_COLUMNS[kind] if c not in frame.columns]
+        if missing:
+            made_by = "geoevents areas build" if kind == "areas" else "geoevents archive hexagons"
+            raise InputError(f"not a file of {kind} (no column {', '.join(missing)}; write one "
+                             f"with `{made_by}`)", file=str(path), field=f"--{kind}")
+        frames.append(frame.to_crs("EPSG:4326") if frame.crs else frame.set_crs("EPSG:4326"))
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+
+
+def load(args: argparse.Namespace, command: str, overlays: tuple[Any, ...] = ()
+         ) -> tuple[Any, Any]:
+    """(Frames, Basemap or None) for the inputs of ``args``; warnings go to stderr.
+    ``overlays`` (areas, hexagons) count as something to draw: with them, no input is needed."""
     from gazetteer.naturalearth import NotInstalled
 
     from ..pipeline import load_frames, report_rejections, table_options
@@ -56,10 +95,16 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     gz = open_gazetteer(args) if needs_gazetteer else None
     from ..store.query import store_query
 
+    drawn = [o for o in overlays if o is not None and len(o)]
     try:
-        frames = load_frames(inputs, published=args.published, meta=args.meta,
-                             lines=args.lines, gazetteer=gz, store=store_query(args),
-                             options=table_options(args))
+        if drawn and not inputs and store_query(args) is None:
+            from ..pipeline import load_incidents
+
+            frames = load_incidents([])  # areas or hexagons alone
+        else:
+            frames = load_frames(inputs, published=args.published, meta=args.meta,
+                                 lines=args.lines, gazetteer=gz, store=store_query(args),
+                                 options=table_options(args))
     except NotInstalled as exc:  # a line along a river without Natural Earth's rivers
         print(f"geoevents {command}: warning: control line(s) left off the map: {exc}",
               file=sys.stderr)
@@ -68,7 +113,7 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
     # A few rejections here, all in the report beside the output, then one summary line;
     # nothing read at all: InputError (exit 2) before anything is written.
     report_rejections(frames, command, getattr(args, "output", None))
-    if nothing_to_draw(frames):
+    if nothing_to_draw(frames, *overlays):
         from gazetteer import InputError
 
         n = len(frames.rejections)
@@ -80,6 +125,10 @@ def load(args: argparse.Namespace, command: str) -> tuple[Any, Any]:
         import maps
 
         bounds = maps.data_bounds(frames.incidents, frames.lines, frames.zones)
+        for o in drawn:  # the basemap also covers areas and hexagons
+            w, so, e, n = (float(v) for v in o.total_bounds)
+            bounds = (w, so, e, n) if bounds is None else (
+                min(bounds[0], w), min(bounds[1], so), max(bounds[2], e), max(bounds[3], n))
         if bounds is not None:
             basemap = maps.load_basemap(bounds)
             if basemap.missing:

@@ -76,8 +76,12 @@ def run(args: argparse.Namespace) -> int:
                          store=store_query(args), options=table_options(args))
     # A few rejections, all in the report beside the output, one summary line; nothing read
     # at all: InputError (exit 2) and no export.
-    report_rejections(frames, "export", args.output, verb="not exported")
+    report = report_rejections(frames, "export", args.output, verb="not exported", write=False)
     result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
                            overwrite=args.overwrite, inputs=inputs)
+    if report is not None:  # only once the export is written: a failed one leaves nothing
+        from geoevents.pipeline import write_rejections
+
+        write_rejections(frames.rejections, report)
     print(f"geoevents export: {result.summary()}", file=sys.stderr)
     return 1 if frames.rejections else 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..pipeline import add_input_arguments
 from ._common import add_gazetteer_options, check_outputs, staged_outputs
-from ._maps import add_map_options, basemap_notice, default_title, load
+from ._maps import add_map_options, basemap_notice, default_title, load, read_overlays
 
 HELP = "draw incidents and control lines on an offline interactive map (HTML, PNG, SVG)"
 DESCRIPTION = """\
@@ -47,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--renderer", choices=("auto", "svg", "canvas"), default="auto",
                    help="how the page draws incidents: svg (one element each), canvas (fast "
                    "for many), auto (svg up to 4,000 incidents)")
+    p.add_argument("--areas", metavar="FILE", type=Path, action="append", default=[],
+                   help="control areas written by `geoevents areas build` (GeoJSON/GeoPackage): "
+                   "drawn in the parties' colours, as of the date the date control selects; "
+                   "repeatable")
+    p.add_argument("--hexagons", metavar="FILE", type=Path, action="append", default=[],
+                   help="hexagon counts written by `geoevents archive hexagons`: a layer that "
+                   "follows the date control; repeatable (no INPUT needed)")
     add_map_options(p)
     add_gazetteer_options(p)
     p.set_defaults(run=run)
@@ -58,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
 
     outputs = check_outputs(args, {"map": args.output, "map --fragment": args.fragment,
                                    "map --png": args.png, "map --svg": args.svg}, what="map")
-    frames, basemap = load(args, "map")
+    areas = read_overlays(args.areas, "areas")
+    hexagons = read_overlays(args.hexagons, "hexagons")
+    frames, basemap = load(args, "map", (areas, hexagons))
     title = args.title or default_title([Path(p) for p in args.inputs], len(frames.incidents))
     common = {"basemap": basemap, "title": title, "subtitle": args.subtitle,
               "attribution": args.attribution}
@@ -66,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         page = maps.render_html(frames.incidents, frames.lines, frames.zones, tiles=args.tiles,
                                 tiles_attribution=args.tiles_attribution,
                                 renderer=args.renderer,
-                                notice=basemap_notice(args, basemap), **common)
+                                notice=basemap_notice(args, basemap), areas=areas,
+                                hexagons=hexagons, **common)
     except (maps.SchemaError, ValueError) as exc:
         raise InputError(str(exc)) from None
     # All the files or none (a static image that cannot be drawn leaves no HTML behind).

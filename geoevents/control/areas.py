@@ -1,7 +1,7 @@
 """Control areas: the parties' territory drawn from the places they hold.
 
 :func:`build_areas` turns control rows (:mod:`geoevents.control.table`) into the AREAS frame
-(``SCHEMAS.md``; EPSG:4326)::
+(docs/architecture.md; EPSG:4326)::
 
     geometry  Polygon/MultiPolygon    party, status (held|contested|besieged|mixed), party2,
     color, color2 ("#rrggbb")         as_of, valid_from, valid_to (ISO dates)
@@ -9,8 +9,8 @@
 
 How:
 
-1. places: rows naming the same place (same name within :data:`SAME_PLACE_KM`, or the same
-   point) are one place with a history; its state as of a date is its latest row on or before
+1. places: rows naming the same place (the same name, spelt any common way, within
+   :data:`SAME_PLACE_KM`) are one place with a history; its state as of a date is its latest row on or before
    that date;
 2. the places of a date are tessellated (shapely's Voronoi) in a local azimuthal equidistant
    projection centred on the table, so distances are true kilometres; each cell is cut to the
@@ -95,8 +95,11 @@ def group_places(rows: list[ControlRow], *, any_order: bool = False) -> list[Pla
     by_name: dict[str, list[int]] = {}
     places: list[Place] = []
     last: dict[tuple[int, str], ControlRow] = {}
+    from gazetteer.normalize import skeleton
+
     for r in rows:
-        key = party_key(r.place)
+        # spellings of one name meet ("al-Hamra", "Hamra"; "Deir ez-Zor", "Dayr az Zawr")
+        key = skeleton(r.place) or party_key(r.place)
         idx = None
         for i in by_name.get(key, []):
             p = places[i]
@@ -647,7 +650,7 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
                 any_order: bool = False, borders: bool = True) -> Any:
-    """The AREAS GeoDataFrame (SCHEMAS.md, EPSG:4326) of control tables.
+    """The AREAS GeoDataFrame (docs/architecture.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
     ControlRow); ``at``: a date or dates (default: the latest row's date); ``every``: a series

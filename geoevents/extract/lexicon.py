@@ -288,7 +288,7 @@ REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|reported|reports|announced|announces|stated|states|"
     r"claimed|claims|confirmed|confirms|added|adds|put\s+the\s+(?:total|toll|number)|"
     r"estimated|estimates|quoted|cited|citing|according\s+to|acknowledged|noted|wrote|"
-    r"tweeted|posted|published|carried|documented|recorded|monitored|counted|verified|"
+    r"tweeted|posted|published|carried(?!\s+out)|documented|recorded|monitored|counted|verified|"
     r"blamed|accused)\b", re.I)
 
 #: Outlets whose names are also places (not event places when they name the outlet).

@@ -12,7 +12,7 @@ by :func:`~geoevents.tables.read_table`.  Rows that cannot be incidents go to
 inputs (SHA-256), partitions and counts.
 
 ``hexagons``: counts (and fatalities) per h3 cell per period (day, week, month) for the
-partitions chosen by country and dates, as the HEXAGONS frame of SCHEMAS.md.  ``sides``: counts
+partitions chosen by country and dates, as the HEXAGONS frame of docs/architecture.md.  ``sides``: counts
 per side of control lines per period (:func:`geoevents.control.sides.assign_sides` on each
 partition).  Both run through dask-geopandas on a :mod:`dask.distributed` cluster: a local one
 (two worker processes) by default, or the scheduler at ``--scheduler ADDRESS``.
@@ -385,7 +385,7 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
              countries: list[str] | None = None, date_from: date | None = None,
              date_to: date | None = None, by_type: bool = False,
              scheduler: str | None = None, client: Any = None) -> Any:
-    """The HEXAGONS frame (SCHEMAS.md) of the archive at ``folder``."""
+    """The HEXAGONS frame (docs/architecture.md) of the archive at ``folder``."""
     import dask.dataframe as dd
     import geopandas as gpd
     import h3

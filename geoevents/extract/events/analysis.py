@@ -1,0 +1,385 @@
+"""Sentence analysis: what one sentence says - its event words, actors and their roles,
+dates and their roles, places, figures, sources, claims."""
+
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .. import lexicon
+from ..article import Sentence
+from ..dates import DateMention, find_dates
+from ..figures import _ANY_CASUALTY, FigureMention, find_figures
+from ..numbers import NUMBER
+from ..places import PlaceFinder, PlaceMention
+from ..sources import Attributor, SourceRef
+
+if TYPE_CHECKING:
+    pass
+from .words import (
+    _ANAPHOR_WORDS,
+    _ATTRIBUTIVE,
+    _BACKGROUND_GERUND,
+    _CASUALTY_STEMS,
+    _CLAIM,
+    _CONFIRM,
+    _CONTINUATION_WORDS,
+    _INFINITIVE,
+    _KILL_WORD,
+    _NOT_CONFIRM,
+    _NOT_TERRITORY,
+    _PASSIVE,
+    _PASSIVE_BY,
+    _PEOPLE,
+    _REPORT_BEFORE,
+    _REPORTING_WORDS,
+    _TERRITORY,
+    _TERRITORY_BEFORE,
+    _TERRITORY_TYPES,
+)
+
+
+# ----------------------------------------------------------------------------------- analysis
+@dataclass(slots=True)
+class Trigger:
+    rule: lexicon.TriggerRule
+    text: str
+    begin: int
+
+
+@dataclass(slots=True)
+class ActorMention:
+    name: str  # canonical, or a placeholder resolved with the host country
+    kind: str  # state | nonstate | civilians | external
+    country: str = ""
+    generic: bool = False
+    host: bool = False  # "regime forces": the host country's government
+    role: str = ""  # attacker | target | ""
+    begin: int = 0
+    sentence: int = -1
+
+
+@dataclass(slots=True)
+class Analysis:
+    sent: Sentence
+    triggers: list[Trigger] = field(default_factory=list)
+    hypothetical: bool = False
+    aggregate: bool = False
+    anaphor: bool = False
+    continuation: bool = False
+    dates: list[DateMention] = field(default_factory=list)  # event dates
+    other_dates: list[tuple[DateMention, str]] = field(default_factory=list)  # (date, role)
+    places: list[PlaceMention] = field(default_factory=list)
+    figures: list[FigureMention] = field(default_factory=list)
+    source: SourceRef | None = None
+    refs: list[SourceRef] = field(default_factory=list)
+    claimant: str = ""
+    confirmed_by: list[str] = field(default_factory=list)
+    not_confirmed_by: list[str] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+
+    @property
+    def event_places(self) -> list[PlaceMention]:
+        return [p for p in self.places if p.role == "event"]
+
+    @property
+    def fine_places(self) -> list[PlaceMention]:
+        return [p for p in self.event_places if not p.is_country and not p.unknown]
+
+    @property
+    def counted(self) -> list[FigureMention]:
+        return [f for f in self.figures if f.qty is not None]
+
+
+def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trigger], bool]:
+    found: list[Trigger] = []
+    if words is None:
+        words = frozenset(re.findall(r"[a-z’']+", text.lower()))
+    if not (words & lexicon.TRIGGER_WORDS) or not lexicon.TRIGGER_ANY.search(text):
+        return found, False
+    hyp = 0
+    for rule in lexicon.TRIGGERS:
+        for m in rule.pattern.finditer(text):
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
+                continue  # "since taking Palmyra": what came before the event reported
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    not (_PASSIVE.search(text[max(0, m.start() - 20):m.start()]) and
+                         _TERRITORY_BEFORE.search(text[max(0, m.start() - 90):m.start()])) and \
+                    (not _TERRITORY.match(text[m.end():]) or
+                     _NOT_TERRITORY.match(text[m.end():]) or
+                     _ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()])):
+                continue
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    _INFINITIVE.search(text[max(0, m.start() - 40):m.start()]) and \
+                    not re.search(r"(?:ed|ing|s)$", m.group(0).split()[0], re.I):
+                hyp += 1
+                continue  # "to recapture the city", "trying to seize": not (yet) an event
+            if any(m.start() < t.begin + len(t.text) and t.begin < m.end() for t in found):
+                continue
+            if lexicon.HYPOTHETICAL.search(text[max(0, m.start() - 60):m.start()]):
+                hyp += 1
+                continue
+            found.append(Trigger(rule, m.group(0), m.start()))
+    found.sort(key=lambda t: t.begin)
+    return found, bool(hyp and not found)
+
+
+_GOV_WORDS = frozenset(["government", "regime", "assad", "assad’s", "assad's", "army", "loyalist",
+                        "pro"])
+_GENERIC_WORDS = frozenset(["attackers", "assailants", "militants", "rebel", "rebels", "jihadist", "jihadists", "jihadis", "jihadi", "terrorist", "terrorists", "insurgents", "insurgent", "gunmen", "armed", "opposition", "mobile", "militiamen", "extremists", "fighters", "militant"])
+_CIVILIAN_WORDS = frozenset(["civilian", "civilians", "residents", "villagers", "children", "women", "passers", "passers-by", "passersby", "worshippers", "farmers", "shepherds", "displaced", "refugees", "aid", "journalists", "medics", "doctors", "students", "schoolstudents", "pupils", "families"])
+
+
+def _actors(text: str, triggers: list[Trigger],
+            words: frozenset[str] | None = None) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    taken: list[tuple[int, int]] = []
+    if words is None:
+        words = frozenset(re.findall(r"[a-z’']+", text.lower()))
+    demonyms = lexicon.countries().by_demonym
+    has_dem = any(w in demonyms or (w.endswith("s") and w[:-1] in demonyms) for w in words)
+
+    def add(a: ActorMention, b: int, e: int) -> None:
+        if any(b < te and tb < e for tb, te in taken):
+            return
+        taken.append((b, e))
+        a.begin = b
+        a.role = _role(text, b, e, triggers)
+        out.append(a)
+
+    if words & lexicon.ACTOR_WORDS and lexicon.ACTOR_ANY.search(text):
+        for a in lexicon.NAMED_ACTORS:
+            for m in a.pattern.finditer(text):
+                add(ActorMention(a.name, "nonstate" if a.kind == "nonstate" else "state"),
+                    m.start(), m.end())
+    if words & _GOV_WORDS or "pro-" in text:
+        for m in lexicon.GOVERNMENT.finditer(text):
+            if m.group(0).lower().startswith("pro-"):
+                add(ActorMention("pro-government forces", "state", host=True), m.start(),
+                    m.end())
+            else:
+                add(ActorMention("government forces", "state", host=True), m.start(), m.end())
+    if has_dem:
+        for m in _DEM_FORCES.finditer(text):
+            cc = lexicon.demonym_of(m.group("dem"))
+            if cc:
+                add(ActorMention("", "state", cc), m.start(), m.end())
+        for m in _DEM_AND_FORCES.finditer(text):
+            cc2 = lexicon.demonym_of(m.group("dem2"))
+            if cc2:
+                add(ActorMention("", "state", cc2), m.start("dem2"), m.end())
+    if words & _GENERIC_WORDS:
+        for m in lexicon.GENERIC_NONSTATE.finditer(text):
+            if re.search(r"(?:pro-|government|regime)\s*$", text[:m.start()], re.I):
+                continue
+            add(ActorMention("unidentified armed group", "nonstate", generic=True), m.start(),
+                m.end())
+        for m in _GENERIC_TARGETS.finditer(text):
+            add(ActorMention("unidentified armed group", "nonstate", generic=True), m.start(),
+                m.end())
+    if words & _CIVILIAN_WORDS:
+        for m in lexicon.CIVILIANS.finditer(text):
+            add(ActorMention("civilians", "civilians"), m.start(), m.end())
+    # "Moscow's airforce", "Russia's army": a state's forces named through the state.
+    if "’s" in text or "'s" in text:
+        for m in _STATE_POSSESSIVE.finditer(text):
+            cc = lexicon.country_of(m.group("c"))
+            if cc:
+                add(ActorMention("", "state", cc), m.start(), m.end())
+    # A demonym right before a trigger noun: "Iraqi planes", "rebel shelling", "Daesh attack".
+    if has_dem:
+        for t in triggers:
+            m = _DEM_BEFORE.search(text[:t.begin])
+            if m:
+                cc = lexicon.demonym_of(m.group("dem"))
+                if cc:
+                    add(ActorMention("", "state", cc), m.start(), m.end())
+    out.sort(key=lambda a: a.begin)
+    return out
+
+
+_DEM_FORCES = re.compile(rf"\b(?P<dem>[A-Z][a-z]+)(?:\s+(?:and\s+)?(?:allied\s+)?"
+                         rf"(?:[A-Z][a-z]+\s+)?)?\s*(?:{lexicon.MILITARY_NOUN})\b")
+_DEM_AND_FORCES = re.compile(r"\b(?P<dem>[A-Z][a-z]+)\s+(?:and\s+(?:allied\s+)?"
+                             r"(?P<dem2>[A-Z][a-z]+)\s+)(?:fighters|forces|troops|soldiers)\b")
+_GENERIC_TARGETS = re.compile(r"\b(?:jihadi|jihadist|militant|rebel|terrorist|insurgent)\s+"
+                              r"(?:targets?|positions?|hideouts?|groups?)\b", re.I)
+_STATE_POSSESSIVE = re.compile(r"\b(?P<c>[A-Z][a-z]+)['’]s\s+(?:\w+\s+)?(?:air\s*force|airforce|"
+                               r"army|military|forces|troops|navy|warplanes|jets|aircraft)\b")
+_DEM_BEFORE = re.compile(r"\b(?P<dem>[A-Z][a-z]+)\s+(?:\w+\s+)?$")
+
+
+_BY = re.compile(
+    r"\b(?:(?:attacks?|assaults?|raids?|strikes?|shelling|bombardment|offensive|ambush(?:es)?|"
+    r"bombings?|air\s*strikes?|incursions?|operations?)\s+(?:\w+\s+){0,2}(?:by|from)|"
+    r"(?:killed|wounded|carried\s+out|mounted|launched|claimed|targeted|attacked|hit|struck|"
+    r"shelled|bombed|ambushed|raided|stormed)\s+by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+_ON = re.compile(r"\b(?:on|against|targeted|targeting|attacked|attacking|struck|hit|shelled|"
+                 r"bombed|stormed|ambushed|raided|belonging\s+to|at)\s+(?:a\s+|an\s+|the\s+)?"
+                 r"(?:group\s+of\s+|number\s+of\s+)?(?:\w+\s+){0,3}$", re.I)
+_ACTIVE = re.compile(r"^\s*(?:(?!were\b|was\b|been\b|being\b|is\b|are\b|and\b|or\b)"
+                     r"[\w()’'-]+\s+){0,4}?"
+                     r"(?:attacked|targeted|struck|hit|shelled|bombed|stormed|ambushed|raided|"
+                     r"killed|seized|captured|fired|launched|mounted|crossed|carried\s+out|"
+                     r"ramped\s+up|claimed\s+(?:responsibility|the\s+killing|killing|to\s+have|"
+                     r"the\s+attack))\b", re.I)
+
+
+_COUNTED = re.compile(rf"(?:\b(?:{NUMBER})|\d)\s+(?:[\w-]+\s+){{0,2}}$", re.I)
+
+
+def _role(text: str, b: int, e: int, triggers: list[Trigger]) -> str:
+    before = text[:b]
+    after = text[e:]
+    if _COUNTED.search(before) and re.match(
+            r"^\s*(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+)?(?:\w+\s+){0,2}?"
+            r"(?:killed|dead|died|wounded|injured|slain)\b", after, re.I):
+        return ""  # "35 pro-government forces killed": counted victims, not an actor's act
+    if _BY.search(before):
+        return "attacker"
+    for t in triggers:
+        # "Daesh attack", "rebel shelling", "Iraqi planes ... hit": the actor names the
+        # trigger noun (at most one word between, no preposition).
+        gap = text[e:t.begin]
+        if 0 <= t.begin - e <= 14 and re.fullmatch(
+                r"(?:['’]s)?\s*(?:(?!in\b|on\b|at\b|of\b|during\b|by\b|after\b|and\b|from\b)"
+                r"[\w-]+\s+)?", gap):
+            return "attacker"
+    if _ON.search(before) and triggers:
+        return "target"
+    if re.search(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$", before, re.I) and any(
+            t.rule.sub_event_type in _TERRITORY_TYPES for t in triggers):
+        return "target"  # "recaptured the town from rebels": the party losing it
+    if _ACTIVE.match(after):
+        return "attacker"
+    return ""
+
+
+def _date_role(text: str, d: DateMention) -> str:
+    if d.since:
+        return "since"
+    if d.future:
+        return "future"
+    before = text[:d.begin]
+    if re.match(r"^\s*(?:night)?['’]s\s+(?:\w+\s+)?(?:attacks?|strikes?|air\s*strikes?|raids?|"
+                r"bombings?|blasts?|explosions?|clash(?:es)?|shelling|fighting|assault|ambush|"
+                r"massacre|incident|battle)\b", text[d.stop:], re.I):
+        return "event"  # "the officials said Tuesday's attack occurred in ..."
+    if d.begin <= 3 and re.match(r"^\s*[;:|–—]", text[d.stop:]):
+        return "report"  # "09 Dec 2019; MEMO: ...": the report's date line
+    if _REPORT_BEFORE.search(before):
+        return "report"
+    if re.match(r"^\s*(?:,\s*)?(?:that|when)\b", text[d.stop:]) and \
+            lexicon.REPORTING.search(before[-30:]):
+        return "report"
+    # "Abdel Rahman said Sunday"
+    if re.search(r"\b(?:said|says|told\s+\w+|reported|announced)\s*$", before, re.I):
+        return "report"
+    # "On Sunday, a local newspaper ... reported on ... killed": reported before the event word.
+    if d.begin <= 3:
+        rest = text[d.stop:]
+        rep = lexicon.REPORTING.search(rest)
+        ev = _KILL_WORD.search(rest)
+        trig = min((m.start() for r in lexicon.TRIGGERS for m in [r.pattern.search(rest)] if m),
+                   default=None)
+        first_event = min([x for x in (ev.start() if ev else None, trig) if x is not None],
+                          default=None)
+        if rep and (first_event is None or rep.start() < first_event):
+            return "report"
+    return "event"
+
+
+_RELATIVE = re.compile(r"\b(?:who|which|that|whose)\s+(?:have|has|had|were|was)\b[^,;.()]*", re.I)
+
+
+def _aggregate(text: str) -> bool:
+    # A relative clause describes the background of what the sentence reports ("retook the
+    # complex from militants who have occupied the city since May").
+    if "since" in text and _RELATIVE.search(text):
+        text = _RELATIVE.sub(lambda m: m.group(0) if _KILL_WORD.search(m.group(0)) else " ",
+                             text)
+
+    return bool(lexicon.AGGREGATE.search(text) or re.search(
+        r"\b(?:war|conflict)\s+(?:that|which)\s+has\s+killed\b|"
+        r"-year(?:-old)?\s+(?:civil\s+)?war\b|\bthat\s+number\b", text, re.I))
+
+
+def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
+            attributor: Attributor) -> Analysis:
+    text = sent.text
+    low = text.lower()
+    words = frozenset(re.findall(r"[a-z’']+", low))
+    a = Analysis(sent)
+    a.places = finder.mentions(text, sent.kind)
+    a.triggers, a.hypothetical = _triggers(text, words)
+    a.anaphor = bool(words & _ANAPHOR_WORDS) and bool(lexicon.ANAPHOR.search(text))
+    a.continuation = bool(words & _CONTINUATION_WORDS) and \
+        bool(lexicon.PLACE_CONTINUATION.search(text))
+    casualty = any(w in low for w in _CASUALTY_STEMS) and bool(_ANY_CASUALTY.search(text))
+    talk = "claim" in low or "confirm" in low or "verif" in low
+    reporting = bool(words & _REPORTING_WORDS) and bool(lexicon.REPORTING.search(text))
+    if not (a.triggers or casualty or talk or a.continuation):
+        # Background: it cannot open or join an event; only who is speaking matters (for
+        # "he said" later) and its places are context.
+        if reporting or _PEOPLE.search(text):
+            a.refs = attributor.mentions(text)
+            a.source = attributor.attribution(text, a.refs) if reporting else None
+        return a
+    a.aggregate = _aggregate(text)
+    for d in find_dates(text, published):
+        role = _date_role(text, d)
+        if role == "event":
+            a.dates.append(d)
+        else:
+            a.other_dates.append((d, role))
+    a.refs = attributor.mentions(text)
+    a.source = attributor.attribution(text, a.refs) if reporting or a.refs else None
+    possessor = a.source.country if a.source else ""
+    a.figures = find_figures(text, possessor=possessor)
+    a.actors = _actors(text, a.triggers, words)
+    for x in a.actors:
+        x.sentence = sent.index
+    # Claims and (non-)confirmations.
+    m = _CLAIM.search(text)
+    if m and not re.search(r"\b(?:denied|deny|denies|confirm)\b[^.]*$", text[:m.start()], re.I):
+        before = [r for r in a.refs if r.end <= m.start()]
+        after = [r for r in a.refs if r.begin >= m.end() and r.begin - m.end() < 4]
+        who = before[-1] if before else (after[0] if after else None)
+        if who is None and re.search(r"\b(?:the|this)\s+(?:\w+\s+)?group\b", text[:m.start()],
+                                     re.I):
+            a.claimant = "the group"
+        elif who is not None:
+            a.claimant = who.affiliated_with if who.kind == "actor" else who.name
+        elif re.search(r"[”\"]\s*,?\s*$", text[:m.start()]) and a.source:
+            a.claimant = a.source.name
+    for m in _NOT_CONFIRM.finditer(text):
+        who = _subject(a.refs, m.start(), attributor)
+        if who:
+            a.not_confirmed_by.append(who)
+    for m in _CONFIRM.finditer(text):
+        if _NOT_CONFIRM.search(text[max(0, m.start() - 40):m.end()]):
+            continue
+        pb = _PASSIVE_BY.search(text[:m.end() + 40])
+        if pb:
+            after = [r for r in a.refs if r.begin >= pb.end() - 1]
+            if after:
+                a.confirmed_by.append(after[0].name)
+                continue
+        who = _subject(a.refs, m.start(), attributor)
+        if who:
+            a.confirmed_by.append(who)
+    return a
+
+
+def _subject(refs: list[SourceRef], pos: int, attributor: Attributor) -> str:
+    before = [r for r in refs if r.end <= pos]
+    if before:
+        r = before[0]
+        return r.affiliated_with if r.kind == "actor" else r.name
+    if attributor.last is not None:
+        return attributor.last.name
+    return ""

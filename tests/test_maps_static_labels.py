@@ -1,0 +1,52 @@
+"""Labels on the static map keep clear of each other, of the control line and of the rings, as
+a reader sees them in the PNG (the label boxes measured by matplotlib's own renderer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import mapdata
+from .test_maps_static import layers  # noqa: F401 - fixture
+
+
+def test_static_labels_overlap_no_label_line_or_ring(layers, monkeypatch) -> None:  # noqa: F811
+    from matplotlib.text import Annotation
+
+    import maps
+    import maps.image as image
+
+    inc, lines, zones, base = layers
+    seen: dict = {}
+    place = image._place_labels
+
+    def spy(fig, ax, labels, obstacles, points=None, centred=0, bold=0):
+        place(fig, ax, labels, obstacles, points, centred, bold)
+        seen.update(fig=fig, ax=ax, points=points, wanted=[lb[2] for lb in labels])
+
+    monkeypatch.setattr(image, "_place_labels", spy)
+    png = maps.render_static(inc, lines, zones, basemap=base, title="Seeds")
+    assert png.startswith(b"\x89PNG")
+    renderer = seen["fig"].canvas.get_renderer()
+    texts = [t for t in seen["ax"].texts if isinstance(t, Annotation) and t.get_visible()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    names = [n for n, _ in boxes]
+    assert len(boxes) >= 10, names
+    assert "SDF and coalition" in names  # the zone is named, off the line
+    assert {"Hajin", "Raqqa"} <= set(names)
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1:]:
+            assert not ba.shrunk(0.98, 0.9).overlaps(bb.shrunk(0.98, 0.9)), (a, b)
+    pts = seen["points"]
+    assert len(pts) > 100  # the line and the ring outlines were sampled
+    for name, box in boxes:
+        inside = ((pts[:, 0] > box.x0 + 1) & (pts[:, 0] < box.x1 - 1)
+                  & (pts[:, 1] > box.y0 + 1) & (pts[:, 1] < box.y1 - 1))
+        assert not inside.any(), f"{name} lies across a line or a ring"
+
+
+def test_many_incidents_draw_quickly_with_small_markers(tmp_path: Path) -> None:
+    import maps
+
+    frame = mapdata.incidents_frame(mapdata.synthetic_rows(6000))
+    svg = maps.render_static(frame, fmt="svg").decode("utf-8")
+    assert "markers at 40 %" in svg and "rings left out" not in svg
