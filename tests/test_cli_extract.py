@@ -109,3 +109,15 @@ def test_help_lists_extract(cli):
     assert "extract" in r.stdout or "extract" in r.stderr
     r = cli("extract", "--help")
     assert r.returncode == 0 and "--published" in r.stdout and "--meta" in r.stdout
+
+
+def test_published_in_the_future_is_refused(cli, tmp_path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Three people were killed in an air strike on Hajin on Monday.\n",
+                       encoding="utf-8")
+    r = cli("extract", str(article), "--published", "2099-05-24")
+    assert r.returncode == 2 and "--published 2099-05-24 is in the future" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = cli("map", str(article), "--published", "2099-05-24", "-o", str(tmp_path / "m.html"))
+    assert r.returncode == 2 and "is in the future" in r.stderr
+    assert not (tmp_path / "m.html").exists()

@@ -62,10 +62,16 @@ class Extraction:
 
 
 def parse_date_arg(value: str, what: str = "--published") -> date:
+    from datetime import timedelta
+
     try:
-        return date.fromisoformat(value.strip())
+        d = date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+    # After tomorrow (any time zone's today) is a typing error, as in the table readers.
+    if d > date.today() + timedelta(days=1):
+        raise InputError(f"{what} {value.strip()} is in the future")
+    return d
 
 
 def load_meta(path: str | Path) -> dict[str, dict[str, Any]]:
