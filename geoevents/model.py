@@ -29,6 +29,9 @@ How figures are combined (documented in the README, section "Incidents"):
   of the party added up) are preferred to figures for a single group of it (the Russian defence
   ministry counting only Russians); the incident total adds up the parties.  Figures marked
   ``part_of`` another side ("including at least nine Russians") are never added twice.
+- a lower bound never erases a best figure: a whole party's or incident's "at least 60" with no
+  best is weighed against the groups' own figures (68 stays the best, 60 the low), and a part
+  known only by its lower bound adds it to the best and leaves the high unknown.
 """
 
 from __future__ import annotations
@@ -478,6 +481,14 @@ def _whole(c: Casualty) -> bool:
 
 
 def _add(a: Figure, b: Figure) -> Figure:
+    """Two parts' figures added up.  A part known only by a lower bound (low 60, no best)
+    adds its bound to the best too, as "at least 60" is coded 60/60/- on its own, and leaves
+    the high unknown (never below the low); no figure at all adds nothing."""
+    if a == NO_FIGURE:
+        return b
+    if b == NO_FIGURE:
+        return a
+
     def s(x: int | None, y: int | None) -> int | None:
         if x is None:
             return y
@@ -485,7 +496,22 @@ def _add(a: Figure, b: Figure) -> Figure:
             return x
         return x + y
 
-    return Figure(s(a.low, b.low), s(a.best, b.best), s(a.high, b.high))
+    def lo(f: Figure) -> int | None:
+        return f.low if f.low is not None else f.best
+
+    def best(f: Figure) -> int | None:
+        return f.best if f.best is not None else f.low
+
+    def hi(f: Figure) -> int | None:
+        return f.high if f.high is not None else f.best
+
+    low = s(lo(a), lo(b))
+    bst = s(best(a), best(b))
+    ha, hb = hi(a), hi(b)
+    # The high is known only when each part's is (or a part has no lower figure at all).
+    high = None if (ha is None and lo(a) is not None) or (hb is None and lo(b) is not None) \
+        else s(ha, hb)
+    return Figure(low, bst, high)
 
 
 @dataclass(slots=True)
@@ -588,7 +614,12 @@ class Incident:
                 whole = len(coverage[s]) >= 2 or (not candidates and coverage[s] == union)
                 (candidates if whole else partial).append(summed)
             if candidates:
-                out[party] = combine(candidates)
+                whole_f = combine(candidates)
+                if whole_f.best is None and partial:
+                    # Only a bound for the whole party ("at least 60"): the groups' own best
+                    # figures still count (they are at least part of it), not lost.
+                    whole_f = combine([*candidates, *partial])
+                out[party] = whole_f
                 continue
             # Only single groups, from different sources: add up the groups.
             f = NO_FIGURE

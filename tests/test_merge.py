@@ -93,3 +93,15 @@ def test_undated_reports_need_evidence_to_merge():
     # A dated event in the province with nothing in common stays apart from the undated one.
     dated = _report("w", MAYADEEN, WED, figs=[("pro-government forces", 35, "SOHR", "B")])
     assert len(merge_incidents([undated, dated])) == 2
+
+
+def test_merged_reports_keep_a_best_figure_against_a_lower_bound():
+    from geoevents.model import Casualty, Figure
+
+    a = _report("a", HAJIN, WED)
+    b = _report("b", HAJIN, WED)
+    a.casualties = [Casualty("killed", "civilians", 68, 68, 68, "a", party="civilians", via="a")]
+    b.casualties = [Casualty("killed", "", 60, None, None, "b", party="civilians", via="b")]
+    [m] = merge_incidents([a, b])
+    assert len(m.sources) == 2
+    assert m.fatalities == Figure(60, 68, 68)

@@ -143,3 +143,33 @@ def test_from_dict_reads_hand_written_totals_and_rejects_unknown_fields():
     with pytest.raises(IncidentError) as e:
         Incident.from_dict({"date": {"start": "23/05/2018"}})
     assert "is not a date" in str(e.value)
+
+
+def test_a_lower_bound_does_not_erase_another_sources_best():
+    # One source: 68 civilians killed; another: "at least 60" dead, the party but no group
+    # named, known only as a lower bound (a table's low column).
+    inc = _inc(casualties=[
+        Casualty("killed", "civilians", 68, 68, 68, "Monitor", party="civilians"),
+        Casualty("killed", "", 60, None, None, "Agency", party="civilians"),
+    ])
+    assert inc.party_figures() == {"civilians": Figure(60, 68, 68)}
+    assert inc.fatalities == Figure(60, 68, 68)
+    # The same lower bound for the whole incident.
+    whole = _inc(casualties=[
+        Casualty("killed", "civilians", 68, 68, 68, "Monitor", party="civilians"),
+        Casualty("killed", "", 60, None, None, "Agency"),
+    ])
+    assert whole.fatalities == Figure(60, 68, 68)
+    # A party known only by its lower bound adds it to the best; the high is unknown, and the
+    # low never exceeds the best.
+    two = _inc(casualties=[
+        Casualty("killed", "Islamic State", 68, 68, 68, "Monitor", party="A"),
+        Casualty("killed", "SDF", 60, None, None, "Agency", party="B"),
+    ])
+    assert two.fatalities == Figure(128, 128, None)
+    groups = _inc(casualties=[
+        Casualty("killed", "SDF", None, 68, None, "Monitor", party="B"),
+        Casualty("killed", "YPG", 60, None, None, "Agency", party="B"),
+    ])
+    f = groups.fatalities
+    assert f.best == 128 and f.low <= f.best and f.high is None

@@ -60,6 +60,9 @@ class ActorMention:
     role: str = ""  # attacker | target | ""
     begin: int = 0
     sentence: int = -1
+    #: "its units", "our forces": the side that issues the statement, named by the story
+    #: (see ``issuer_of``); until then without a name.
+    issuer: bool = False
 
 
 @dataclass(slots=True)
@@ -151,6 +154,11 @@ def _actors(text: str, triggers: list[Trigger],
         a.role = _role(text, b, e, triggers)
         out.append(a)
 
+    # "its units", "our forces", "units of the armed forces": the issuing side's own forces
+    # (first: "our fighters" is not an unnamed group).
+    if words & _SELF_WORDS:
+        for m in _SELF.finditer(text):
+            add(ActorMention("", "issuer", issuer=True), m.start(), m.end())
     if words & lexicon.ACTOR_WORDS and lexicon.ACTOR_ANY.search(text):
         for a in lexicon.NAMED_ACTORS:
             for m in a.pattern.finditer(text):
@@ -202,6 +210,34 @@ def _actors(text: str, triggers: list[Trigger],
     return out
 
 
+_SELF_WORDS = frozenset(["its", "our", "armed"])
+_SELF = re.compile(rf"\b(?:(?:its|our)\s+(?:own\s+)?(?:heroic\s+|brave\s+|valiant\s+)?"
+                   rf"(?:{lexicon.MILITARY_NOUN})|(?:units?|formations?|troops|forces)\s+of\s+"
+                   rf"the\s+(?:national\s+)?armed\s+forces)\b", re.I)
+
+
+def issuer_of(texts: list[str]) -> ActorMention | None:
+    """The side that issues a statement, from its heading, opening or outlet ("Statement of
+    the General Command of the Army", "Ministry of Defence", a named group's media office):
+    the first side named there, or the host government for an army, ministry or military
+    command that no country qualifies."""
+    for text in texts:
+        # In a sentence, only who speaks: the words before "its units" or "announces".
+        m = _SELF.search(text) or _SPEAKS.search(text)
+        text = text[:m.start()] if m else text
+        for a in _actors(text, []):
+            if a.issuer or a.kind == "civilians" or a.generic:
+                continue
+            return ActorMention(a.name, a.kind, a.country, host=a.host, issuer=True)
+        if _STATE_ISSUER.search(text):
+            return ActorMention("government forces", "state", host=True, issuer=True)
+    return None
+
+
+_SPEAKS = re.compile(r"\b(?:announce[sd]?|said|says|stated|states|declared|declares|"
+                     r"reported|reports|confirmed|confirms)\b", re.I)
+_STATE_ISSUER = re.compile(r"\b(?:army|armed\s+forces|ministry|military|general\s+(?:command|staff)"
+                           r"|defen[cs]e\s+(?:ministry|department)|government)\b", re.I)
 _DEM_FORCES = re.compile(rf"\b(?P<dem>[A-Z][a-z]+)(?:\s+(?:and\s+)?(?:allied\s+)?"
                          rf"(?:[A-Z][a-z]+\s+)?)?\s*(?:{lexicon.MILITARY_NOUN})\b")
 _DEM_AND_FORCES = re.compile(r"\b(?P<dem>[A-Z][a-z]+)\s+(?:and\s+(?:allied\s+)?"
@@ -219,7 +255,9 @@ _BY = re.compile(
     r"(?:killed|wounded|carried\s+out|mounted|launched|claimed|targeted|attacked|hit|struck|"
     r"shelled|bombed|ambushed|raided|stormed)\s+by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _ON = re.compile(r"\b(?:on|against|targeted|targeting|attacked|attacking|struck|hit|shelled|"
-                 r"bombed|stormed|ambushed|raided|belonging\s+to|at)\s+(?:a\s+|an\s+|the\s+)?"
+                 r"bombed|stormed|ambushed|raided|belonging\s+to|at|eliminat(?:ing|ed)|"
+                 r"expell?(?:ing|ed)|oust(?:ing|ed)|driv(?:ing|en)\s+out|drove\s+out|rout(?:ing|ed)|"
+                 r"defeat(?:ing|ed)|dislodg(?:ing|ed))\s+(?:a\s+|an\s+|the\s+)?"
                  r"(?:group\s+of\s+|number\s+of\s+)?(?:\w+\s+){0,3}$", re.I)
 _ACTIVE = re.compile(r"^\s*(?:(?!were\b|was\b|been\b|being\b|is\b|are\b|and\b|or\b)"
                      r"[\w()’'-]+\s+){0,4}?"
@@ -251,12 +289,22 @@ def _role(text: str, b: int, e: int, triggers: list[Trigger]) -> str:
             return "attacker"
     if _ON.search(before) and triggers:
         return "target"
+    for t in triggers:
+        # "its units, together with allied forces, have regained control of": the subject of
+        # a change of control (an aside between commas allowed) is the side that gains.
+        if t.rule.sub_event_type in _TERRITORY_TYPES and 0 <= t.begin - e <= 90 and \
+                _GAINER_GAP.fullmatch(text[e:t.begin]):
+            return "attacker"
     if re.search(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$", before, re.I) and any(
             t.rule.sub_event_type in _TERRITORY_TYPES for t in triggers):
         return "target"  # "recaptured the town from rebels": the party losing it
     if _ACTIVE.match(after):
         return "attacker"
     return ""
+
+
+_GAINER_GAP = re.compile(r"(?:\s*,[^,.;:]*,)?\s*(?:(?:have|has|had|now|finally|fully|"
+                         r"successfully|completely)\s+){0,3}", re.I)
 
 
 def _date_role(text: str, d: DateMention) -> str:

@@ -20,7 +20,7 @@ from ..sources import Attributor, SourceRef
 if TYPE_CHECKING:
     from gazetteer import Resolution
 from .actors import _actor_kind, _actors_of, _event_type, _host_label, _label_key, _side
-from .analysis import Analysis, analyse
+from .analysis import ActorMention, Analysis, analyse, issuer_of
 from .drafts import (
     Draft,
     FigRec,
@@ -93,6 +93,7 @@ class StoryReader:
         self.drafts: list[Draft] = []
         self.context: list[ContextItem] = []
         self.used_places: set[tuple[int, int]] = set()  # (sentence index, begin)
+        self.issuer: ActorMention | None = None
 
     # ------------------------------------------------------------------ reading
     def read(self, sentences: list[Sentence]) -> None:
@@ -100,6 +101,11 @@ class StoryReader:
         prev_linked: Draft | None = None
         prev_aggregate = False
         prev_old = False
+        # Who speaks when a statement says "its units", "our forces": its heading, its
+        # opening sentence, else its outlet.
+        heads = [s.text for s in sentences if s.kind == "title"][:2]
+        heads += [*[s.text for s in sentences if s.kind == "body"][:1], self.outlet]
+        self.issuer = issuer_of(heads)
         for s in sentences:
             if s.kind not in ("body", "caption"):
                 continue
@@ -246,7 +252,12 @@ class StoryReader:
             r, note = self.finder.resolve_event_place(pm)
             d.places.append((pm, r, note, sub))
             self.used_places.add((s.index, pm.begin))
-        d.actors.extend(a.actors)
+        for x in a.actors:
+            if x.issuer and self.issuer is not None:
+                i = self.issuer
+                x = ActorMention(i.name, i.kind, i.country, x.generic, i.host, x.role, x.begin,
+                                 x.sentence, issuer=True)
+            d.actors.append(x)
         if a.claimant:
             d.claims.append((a.claimant, s.text))
         d.confirmed_by.extend(a.confirmed_by)
