@@ -99,6 +99,9 @@ def format_for(command: str, path: str | os.PathLike[str], fmt: str | None = Non
     path = Path(path)
     names = COMMAND_FORMATS[command]
     suffix = path.suffix.lower()
+    if path.is_dir():  # before the extension: a folder named "out.csv" is still a folder
+        raise error(f"{path}: is a folder; give a file name (for example "
+                    f"{path / ('out' + FORMATS[names[0]].extensions[0])})")
     if fmt is not None:
         fmt = fmt.lower()
         if fmt not in names:

@@ -287,3 +287,12 @@ def test_lines_build_geopackage_is_byte_identical_between_runs(cli, tmp_path: Pa
     with sqlite3.connect(a) as con:
         stamps = {r[0] for r in con.execute("SELECT last_change FROM gpkg_contents")}
     assert stamps == {"2018-05-22T00:00:00.000Z"}
+
+
+def test_an_existing_folder_as_output_is_named_as_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "out.csv"  # a folder, whatever its name says
+    folder.mkdir()
+    for command in ("export", "map"):
+        with pytest.raises(OutputError) as err:
+            writers.format_for(command, folder)
+        assert "is a folder; give a file name" in err.value.message
