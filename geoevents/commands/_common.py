@@ -53,6 +53,30 @@ def open_gazetteer(args: argparse.Namespace, cfg: Config | None = None) -> Gazet
                      online=online, points=getattr(args, "points", None) or "reference")
 
 
+def usage(p: argparse.ArgumentParser) -> int:
+    """A command group run without its subcommand: its help on stderr, exit 2."""
+    p.print_help(sys.stderr)
+    return 2
+
+
+class LazyGazetteer:
+    """Opens the gazetteer only when a place has to be resolved by name (building a river
+    line or areas from coordinates needs no index)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._gz = None
+
+    def __getattr__(self, name: str):
+        if self._gz is None:
+            self._gz = open_gazetteer(self._args)
+        return getattr(self._gz, name)
+
+    def close(self) -> None:
+        if self._gz is not None:
+            self._gz.close()
+
+
 def progress(iterable, *, total: int | None = None, desc: str = "", unit: str = " items"):
     """A progress bar on a terminal; the bare iterable when stderr is piped."""
     if not sys.stderr.isatty():

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from ._common import (
+    LazyGazetteer,
     add_gazetteer_options,
     add_overwrite_option,
     check_outputs,
-    open_gazetteer,
     staged_outputs,
+    usage,
 )
 
 HELP = "draw the parties' control areas from the places they hold"
@@ -77,29 +78,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_overwrite_option(b)
     add_gazetteer_options(b)
     b.set_defaults(run=run_build)
-    p.set_defaults(run=lambda args: _usage(p))
+    p.set_defaults(run=lambda args: usage(p))
 
 
-def _usage(p: argparse.ArgumentParser) -> int:
-    p.print_help(sys.stderr)
-    return 2
 
-
-class _LazyGazetteer:
-    """Opens the gazetteer only when a place has to be resolved by name."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self._args = args
-        self._gz = None
-
-    def __getattr__(self, name: str):
-        if self._gz is None:
-            self._gz = open_gazetteer(self._args)
-        return getattr(self._gz, name)
-
-    def close(self) -> None:
-        if self._gz is not None:
-            self._gz.close()
 
 
 def _check_parties(args: argparse.Namespace) -> None:
@@ -131,7 +113,7 @@ def run_build(args: argparse.Namespace) -> int:
 
         raise InputError(f"--reach {args.reach:g}: give km between 0 (no limit) and 5000",
                          field="reach")
-    gz = _LazyGazetteer(args)
+    gz = LazyGazetteer(args)
     try:
         res = build(args.inputs, at=args.at or None, every=args.every, lines=args.lines,
                     clip=args.clip, reach_km=reach, parties=args.parties, gazetteer=gz,

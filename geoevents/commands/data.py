@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from ._common import usage
+
 HELP = "install and list reference data (Natural Earth rivers, lakes, countries)"
 DESCRIPTION = """\
 Reference geography that some features need: control lines along rivers need Natural Earth's
@@ -63,12 +65,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst = dsub.add_parser("list", help="list installed reference data with checksums")
     lst.add_argument("--json", action="store_true", help="print JSON")
     lst.set_defaults(run=run_list)
-    p.set_defaults(run=lambda args: _usage(p))
+    p.set_defaults(run=lambda args: usage(p))
 
-
-def _usage(p: argparse.ArgumentParser) -> int:
-    p.print_help(sys.stderr)
-    return 2
 
 
 def _layers(value: str | None) -> list[str] | None:

@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 from ._common import (
+    LazyGazetteer,
     add_gazetteer_options,
     add_overwrite_option,
     check_outputs,
     input_files,
-    open_gazetteer,
     staged_outputs,
+    usage,
 )
 
 HELP = "build control lines along rivers and the zones on each bank"
@@ -69,26 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "as CSV")
     add_gazetteer_options(s)
     s.set_defaults(run=run_sides)
-    p.set_defaults(run=lambda args: _usage(p))
+    p.set_defaults(run=lambda args: usage(p))
 
 
-def _usage(p: argparse.ArgumentParser) -> int:
-    p.print_help(sys.stderr)
-    return 2
 
-
-class _LazyGazetteer:
-    """Opens the gazetteer only when a spec names a place (building a river line from
-    coordinates needs no index)."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self._args = args
-        self._gz = None
-
-    def __getattr__(self, name: str):
-        if self._gz is None:
-            self._gz = open_gazetteer(self._args)
-        return getattr(self._gz, name)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -96,7 +81,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     check_outputs(args, {"lines build": args.output}, what="lines")
     specs = [s for path in args.specs for s in L.load_specs(path)]
-    lines, zones, warnings = L.build_frames(specs, _LazyGazetteer(args))
+    lines, zones, warnings = L.build_frames(specs, LazyGazetteer(args))
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     out = L.write(lines, zones, args.output, overwrite=args.overwrite,
@@ -125,7 +110,7 @@ def run_sides(args: argparse.Namespace) -> int:
     incidents = table.frame
     for w in table.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    lines, zones, warnings = L.load(args.lines, _LazyGazetteer(args))
+    lines, zones, warnings = L.load(args.lines, LazyGazetteer(args))
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     out = assign_sides(incidents, lines, zones)

@@ -164,6 +164,29 @@ def _yaml_lines(text: str) -> dict[tuple, int]:
     return out
 
 
+def parse_yaml(text: str, file: str, loader: Any = None) -> tuple[Any, dict[tuple, int]]:
+    """YAML text -> (document, line of every key and item by path); bad YAML is an
+    InputError naming ``file`` and the line.  ``loader``: :func:`_loader` (dates stay text)."""
+    import yaml
+
+    try:
+        raw = yaml.load(text, Loader=loader or _loader())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file,
+                         line=mark.line + 1 if mark else None) from None
+    return raw, _yaml_lines(text)
+
+
+def read_yaml(path: Path, loader: Any = None) -> tuple[Any, dict[tuple, int]]:
+    """:func:`parse_yaml` of a UTF-8 file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=str(path)) from None
+    return parse_yaml(text, str(path), loader)
+
+
 def _loader() -> Any:
     """yaml's SafeLoader, but dates stay text (we parse and check them ourselves)."""
     import yaml
@@ -189,18 +212,7 @@ def load_specs(path: str | Path) -> list[LineSpec]:
     if suffix not in (".yaml", ".yml"):
         raise InputError("a control-line spec is YAML (.yaml/.yml) or a GeoJSON line "
                          "(.geojson)", file=str(p))
-    import yaml
-
-    try:
-        text = p.read_text(encoding="utf-8")
-        raw = yaml.load(text, Loader=_loader())
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(p)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(p),
-                         line=mark.line + 1 if mark else None) from None
-    lines = _yaml_lines(text)
+    raw, lines = read_yaml(p)
     if isinstance(raw, dict) and "lines" in raw and set(raw) <= {"lines"}:
         items = raw["lines"]
         if not isinstance(items, list) or not items:

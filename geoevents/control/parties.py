@@ -124,21 +124,12 @@ def load_parties(path: str | Path) -> Parties:
     (a missing or unknown colour, a name given to two parties)."""
     import yaml
 
-    from .lines import _yaml_lines
+    from .lines import read_yaml
 
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", file=str(p))
-    try:
-        text = p.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(p)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(p),
-                         line=mark.line + 1 if mark else None) from None
-    lines = _yaml_lines(text)
+    raw, lines = read_yaml(p, yaml.SafeLoader)
 
     def err(message: str, *path: Any) -> InputError:
         key = tuple(str(x) for x in path)

@@ -197,17 +197,9 @@ def _raw_rows(path: Path) -> tuple[list[tuple[int | None, dict[str, Any]]], list
                              line=reader.line_num) from None
         return out, warnings
     if suffix in (".yaml", ".yml"):
-        import yaml
+        from .lines import parse_yaml
 
-        from .lines import _loader, _yaml_lines
-
-        try:
-            raw = yaml.load(text, Loader=_loader())
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                             line=mark.line + 1 if mark else None) from None
-        lines = _yaml_lines(text)
+        raw, lines = parse_yaml(text, str(path))
         prefix: tuple = ()
         if isinstance(raw, dict) and "places" in raw:
             raw, prefix = raw["places"], ("places",)

@@ -224,6 +224,22 @@ class State(Protocol):
     def ids_taken(self, ids: list[str]) -> set[str]: ...
 
 
+class Backend:
+    """What both backends do the same way on top of their own ``transact(planner)``."""
+
+    transact: Any  # each backend's: run the planner on its state in one transaction
+
+    def edit(self, incident_id: str, sets: list[tuple[str, str]], note: str) -> Plan:
+        """A hand correction of one stored incident, kept as such (``store edit``)."""
+
+        def planner(state: State) -> Plan:
+            rows = state.rows([incident_id])
+            return edit_plan(rows.get(incident_id), incident_id, sets, note,
+                             state.corrections_of([incident_id]).get(incident_id, []))
+
+        return self.transact(planner)
+
+
 @dataclass(slots=True)
 class InputBatch:
     path: Path

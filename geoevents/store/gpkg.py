@@ -24,6 +24,7 @@ from .core import (
     DESCRIPTIONS,
     SCHEMA_VERSION,
     TABLES,
+    Backend,
     Correction,
     Plan,
     Report,
@@ -56,7 +57,7 @@ def check_geopackage(path: Path) -> None:
                          f"{app_id:#x}, not GPKG)")
 
 
-class GeoPackageStore:
+class GeoPackageStore(Backend):
     """A store in one GeoPackage file (see the module doc)."""
 
     kind = "GeoPackage"
@@ -196,16 +197,6 @@ class GeoPackageStore:
 
         return show_doc(incident_id, rows.get(incident_id), of("store_reports"),
                         of("store_figures"), of("store_corrections"), of("store_changes"))
-
-    def edit(self, incident_id: str, sets: list[tuple[str, str]], note: str) -> Plan:
-        from .core import edit_plan
-
-        def planner(state: _GpkgState) -> Plan:
-            rows = state.rows([incident_id])
-            return edit_plan(rows.get(incident_id), incident_id, sets, note,
-                             state.corrections_of([incident_id]).get(incident_id, []))
-
-        return self.transact(planner)
 
     # --- writing --------------------------------------------------------------------------
     def _write(self, state: _GpkgState, plan: Plan) -> bool:

@@ -19,7 +19,15 @@ import re
 import time
 from typing import Any
 
-from .core import SCHEMA_VERSION, Correction, Plan, Report, StoreError, rows_frame
+from .core import (
+    SCHEMA_VERSION,
+    Backend,
+    Correction,
+    Plan,
+    Report,
+    StoreError,
+    rows_frame,
+)
 
 DDL = [
     "CREATE EXTENSION IF NOT EXISTS postgis",
@@ -72,7 +80,7 @@ def _psycopg():
     return psycopg
 
 
-class PostgresStore:
+class PostgresStore(Backend):
     kind = "PostgreSQL"
 
     def __init__(self, url: str, *, create: bool = False) -> None:
@@ -251,16 +259,6 @@ class PostgresStore:
                         self._records("store_figures", incident_id),
                         self._records("store_corrections", incident_id),
                         self._records("store_changes", incident_id))
-
-    def edit(self, incident_id: str, sets: list[tuple[str, str]], note: str) -> Plan:
-        from .core import edit_plan
-
-        def planner(state: _PgState) -> Plan:
-            rows = state.rows([incident_id])
-            return edit_plan(rows.get(incident_id), incident_id, sets, note,
-                             state.corrections_of([incident_id]).get(incident_id, []))
-
-        return self.transact(planner)
 
 
 class _PgState:
