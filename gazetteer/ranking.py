@@ -127,6 +127,11 @@ NO_FOCUS = Focus(frozenset(), frozenset(), ())
 
 #: One term of a score: (name, value).
 Feature = tuple[str, float]
+#: The mark (not a term of the score) of a candidate outside the user's focus and its
+#: neighbours: it answers only when nothing in or near the focus does.
+EXCLUDED = "excluded:outside_focus"
+#: (score, hit, distance, terms) of one candidate.
+ScoredRow = tuple[float, Hit, float, list[Feature]]
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -210,7 +215,7 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
 
 
 def total(feats: Sequence[Feature]) -> float:
-    """The score: the sum of the terms, left to right."""
+    """The score: the sum of the terms, left to right (the EXCLUDED mark is 0)."""
     s = feats[0][1]
     for _, v in feats[1:]:
         s += v
@@ -292,10 +297,11 @@ def distinct(a: Place, b: Place, w: RankingWeights = WEIGHTS) -> bool:
     return d > w.distinct_km
 
 
-def candidate(score: float, hit: Hit, dist: float) -> Candidate:
+def candidate(score: float, hit: Hit, dist: float,
+              feats: list[Feature] | None = None) -> Candidate:
     match: MatchKind = "normalised" if hit.match == "variant" else hit.match  # type: ignore[assignment]
     return Candidate(place=hit.place, match=match, matched_name=hit.name, score=score,
-                     distance_km=dist if math.isfinite(dist) else None)
+                     distance_km=dist if math.isfinite(dist) else None, features=feats)
 
 
 @dataclass(slots=True)
@@ -348,7 +354,12 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
         ok = plausible(h, d, focus, admin1_bbox, w) if has_area else True
         if not ok and not focus.explicit:
             f.append(("outside_area", -w.outside_area))  # evidence against, not a refusal
-        rows.append(Scored(total(f), h, d, ok, f))
+        sc = total(f)
+        if not ok and focus.explicit:
+            # Not a term of the score: the candidate answers only when nothing in or near the
+            # focus does (see rank); said for --explain.
+            f.append((EXCLUDED, 0.0))
+        rows.append(Scored(sc, h, d, ok, f))
     rows.sort(key=lambda t: (-t.score, t.hit.place.uid))
     return rows
 
@@ -375,10 +386,10 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     if explain is not None:
         explain.extend(rows)
     has_area = bool(focus.countries or focus.admin1 or focus.anchors)
-    scored = [(t.score, t.hit, t.dist) for t in rows]
+    scored = [(t.score, t.hit, t.dist, t.features) for t in rows]
     # With a focus the user gave, an answer elsewhere only when nothing there matches; the
     # report's inferred area only lowers a score.
-    eligible = [(t.score, t.hit, t.dist) for t in rows if t.ok or not focus.explicit]
+    eligible = [(t.score, t.hit, t.dist, t.features) for t in rows if t.ok or not focus.explicit]
     outside_note = None
     if not eligible:
         out = outside_focus(q, scored, focus, limit, w)
@@ -388,7 +399,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         return Resolution(
             query=q, status="unresolved",
             suggestions=suggestions() if fuzzy else [],
-            candidates=[candidate(s, h, d) for s, h, d in scored[:limit]],
+            candidates=[candidate(*t) for t in scored[:limit]],
             reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the focus "
                     f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
                     f"likely meant ({where})" + install_hint()))
@@ -398,13 +409,13 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                                and top_p.country not in focus.countries)):
         outside_note = (f"outside the report's area "
                         f"({', '.join(sorted(focus.countries)) or 'its other places'})")
-    top_score, top, _top_d = eligible[0]
+    top_score, top, _top_d, _top_f = eligible[0]
     scored = eligible + [t for t in scored if t not in eligible]
     # Only a place named at least as well as the top answer can make it ambiguous: a town's
     # own name beats another town's alternate name, which beats a spelling variant.
     top_tier = tier[top.match]
-    rivals: list[tuple[float, Hit, float]] = []  # the best one is enough
-    weaker: list[tuple[float, Hit, float]] = []
+    rivals: list[ScoredRow] = []  # the best one is enough
+    weaker: list[ScoredRow] = []
     for t in eligible[1:]:
         same_or_better = tier[t[1].match] >= top_tier
         if (rivals if same_or_better else weaker) or not distinct(top.place, t[1].place, w):
@@ -434,11 +445,11 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         reason = (f"{len(rivals) + 1} places answer to this name ({', '.join(where)}) and the "
                   "context does not decide; give a country focus or other places of the report")
         # List the best candidate of each country first, so that the choice is visible.
-        firsts: dict[str, tuple[float, Hit, float]] = {}
+        firsts: dict[str, ScoredRow] = {}
         for t in scored:
             firsts.setdefault(t[1].place.country, t)
         ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
-    cands = [candidate(s, h, d) for s, h, d in ranked[:max(limit, 1)]]
+    cands = [candidate(*t) for t in ranked[:max(limit, 1)]]
     if outside_note is not None:
         if not rows[0].ok:
             conf *= w.outside_area_factor
@@ -450,7 +461,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     )
 
 
-def outside_focus(q: str, scored: list[tuple[float, Hit, float]], focus: Focus, limit: int,
+def outside_focus(q: str, scored: list[ScoredRow], focus: Focus, limit: int,
                   w: RankingWeights = WEIGHTS) -> Resolution | None:
     """The answer when nothing in or near the user's focus bears the name: a country or a
     world region named as such (resolved: reports name them from anywhere); else the best
@@ -459,7 +470,7 @@ def outside_focus(q: str, scored: list[tuple[float, Hit, float]], focus: Focus, 
     or more than ``far_km`` from the focus), which is no answer."""
     tier = w.tier
     focus_cont = {countryfacts.continent(c) for c in focus.explicit}
-    for sc, h, d in scored:
+    for sc, h, d, f in scored:
         p = h.place
         if h.match == "fuzzy":
             continue
@@ -468,7 +479,7 @@ def outside_focus(q: str, scored: list[tuple[float, Hit, float]], focus: Focus, 
             return Resolution(
                 query=q, status="resolved", place=p, match=h.match,  # type: ignore[arg-type]
                 matched_name=h.name, confidence=w.base_confidence[h.match],
-                precision=p.precision, candidates=[candidate(sc, h, d)],
+                precision=p.precision, candidates=[candidate(sc, h, d, f)],
                 reason=f"outside the focus ({', '.join(sorted(focus.explicit))})")
         km = countryfacts.km_outside(p.lat, p.lon, focus.explicit)
         far = (p.country and countryfacts.continent(p.country) not in focus_cont) or \
@@ -479,8 +490,121 @@ def outside_focus(q: str, scored: list[tuple[float, Hit, float]], focus: Focus, 
         return Resolution(
             query=q, status="outside_focus", place=p, match=match, matched_name=h.name,
             confidence=w.outside_focus_confidence, precision=p.precision,
-            candidates=[candidate(s, x, e) for s, x, e in scored[:limit]],
+            candidates=[candidate(*t) for t in scored[:limit]],
             reason=(f"nothing in or near the focus ({', '.join(sorted(focus.explicit))} and "
                     f"neighbours) bears this name; {p.name} is in {p.country or '?'}, "
                     f"{km:,.0f} km from the focus"))
     return None
+
+
+# ---------------------------------------------------------------- explaining
+#: The weights (fields of RankingWeights) behind each term of a score.
+FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
+    "match": ("match_score",),
+    "overlay": ("overlay",),
+    "focus_country": ("focus_country",),
+    "world_city": ("focus_country", "world_city_population"),
+    "focus_admin1": ("focus_admin1",),
+    "anchor": ("anchor", "anchor_scale_km"),
+    "importance": ("importance",),
+    "area_named_after_town": ("area_penalty", "town_names_area"),
+    "country_or_region_name": ("country_name",),
+    "kind_coherence": ("kind_coherence",),
+    "variant_beside_notable": ("focus_country", "notable_population"),
+    "small_namesake": ("small_namesake_penalty", "town_names_area"),
+    "outside_area": ("outside_area",),
+})
+
+_NOT_RANKED = {
+    "demonym": "a demonym or adjective of the lexicon, answered without ranking",
+    "abbreviation": "an abbreviation of the lexicon, answered without ranking",
+    "online": "answered online (the offline gazetteer had no answer), not ranked",
+}
+
+
+def _weights_of(term: str, w: RankingWeights) -> dict[str, object]:
+    if term.startswith("match:"):
+        level = term[6:]
+        return {f"match_score[{level}]": w.match_score[level]}
+    return {f: getattr(w, f) for f in FEATURE_WEIGHTS.get(term, ())}
+
+
+def _tier_of(c: Candidate, w: RankingWeights) -> int:
+    """The match tier of a ranked candidate (its first term says the level)."""
+    first = (c.features or [("match:" + c.match, 0.0)])[0][0]
+    return w.tier.get(first.removeprefix("match:"), -1)
+
+
+def explain_candidate(c: Candidate, w: RankingWeights = WEIGHTS) -> dict[str, object]:
+    """One candidate's score, term by term, with the weights behind each term."""
+    p = c.place
+    feats = c.features or ()
+    return {
+        "id": p.uid, "name": p.name, "country": p.country, "kind": p.kind, "match": c.match,
+        "score": round(c.score, 4),
+        "distance_km": None if c.distance_km is None else round(c.distance_km, 1),
+        "eligible": all(t != EXCLUDED for t, _ in feats),
+        "features": [{"term": t, "value": round(v, 4), "weights": _weights_of(t, w)}
+                     for t, v in feats if t != EXCLUDED],
+    }
+
+
+def explain(r: Resolution, w: RankingWeights = WEIGHTS) -> dict[str, object]:
+    """Why an answer won: the terms and weights of the winner's score and of the runner-up's
+    (the best-scored other place), and the margin between them.  Answers that no ranking
+    made (lexicon, online, unknown names) say so."""
+    out: dict[str, object] = {"status": r.status, "match": r.match, "reason": r.reason}
+    ranked = [c for c in r.candidates if c.features is not None]
+    if not ranked:
+        out["ranked"] = False
+        out["note"] = _NOT_RANKED.get(r.match or "", "no candidate bears this name"
+                                      if r.place is None else "not ranked")
+        return out
+    out["ranked"] = True
+    targets = [x.uid for x in ([r.place] if r.place else []) + list(r.anchors)]
+    winner = next((c for t in targets for c in ranked if c.place.uid == t), None)
+    if winner is None:  # an unresolved answer: its best candidate
+        winner = max(ranked, key=lambda c: c.score)
+    others = sorted((c for c in ranked if c.place.uid != winner.place.uid),
+                    key=lambda c: (-c.score, c.place.uid))
+    out["winner"] = explain_candidate(winner, w)
+    out["runner_up"] = explain_candidate(others[0], w) if others else None
+    # The margin that decided between resolved and ambiguous (see rank): over the best other
+    # place that could have answered, named at least as well, and not the same place.
+    top_tier = _tier_of(winner, w)
+    rival = next((c for c in others if all(t != EXCLUDED for t, _ in c.features or ())
+                  and _tier_of(c, w) >= top_tier and distinct(winner.place, c.place, w)), None)
+    out["rival"] = None if rival is None else rival.place.uid
+    out["margin"] = round(winner.score - rival.score, 4) if rival else None
+    out["margin_needed"] = {"margin_context": w.margin_context,
+                            "margin_no_context": w.margin_no_context}
+    return out
+
+
+def explain_lines(r: Resolution, w: RankingWeights = WEIGHTS) -> list[str]:
+    """:func:`explain` as indented text lines, for the command line's table."""
+    e = explain(r, w)
+    if not e["ranked"]:
+        return [f"explain: {e['note']}"]
+    lines = []
+    for role in ("winner", "runner_up"):
+        c = e[role]
+        if c is None:
+            lines.append("explain: no runner-up (one place bears this name)")
+            continue
+        assert isinstance(c, dict)
+        dist = "" if c["distance_km"] is None else f", {c['distance_km']:g} km from context"
+        lines.append(f"explain {role.replace('_', '-')}: {c['name']} ({c['country']}) "
+                     f"{c['id']} [{c['match']}{dist}] score {c['score']:.3f}"
+                     + ("" if c["eligible"] else " -- outside the focus and its neighbours: "
+                        "answers only when nothing there does"))
+        for f in c["features"]:
+            ws = ", ".join(f"{k}={v:g}" for k, v in f["weights"].items())
+            lines.append(f"    {f['term']:<24} {f['value']:+.3f}" + (f"  ({ws})" if ws else ""))
+    if e["margin"] is not None:
+        lines.append(f"explain: margin over the best rival ({e['rival']}) {e['margin']:.3f} "
+                     f"(needed: {w.margin_context:g} with context, {w.margin_no_context:g} "
+                     "without)")
+    else:
+        lines.append("explain: no rival (no other place named at least as well could answer)")
+    return lines

@@ -123,6 +123,11 @@ class Gazetteer:
         countries first."""
         return self.candidates.suggest(name, limit, countries)
 
+    def explain(self, r: Resolution) -> dict[str, object]:
+        """Why ``r`` won: the terms and weights of its score and of the runner-up's (see
+        :func:`gazetteer.ranking.explain`)."""
+        return ranking.explain(r, self.weights)
+
     def _suggestions(self, q: str, focus: Focus) -> list[str]:
         """Suggestions for an unknown name, unless the caller resolves a whole document (its
         unknown names are not shown to a person one by one)."""
