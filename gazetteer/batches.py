@@ -35,6 +35,24 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class ResultCache:
+    """Answers by query, kept across the batches of one stream (a file read chunk by chunk),
+    for one context: at most MAX of them, the oldest dropped first, so memory does not grow
+    with the number of names."""
+
+    MAX = 20_000
+
+    def __init__(self) -> None:
+        self._key: object = None
+        self._answers: dict[str, Resolution] = {}
+
+    def answers(self, key: object) -> dict[str, Resolution]:
+        """The answers for ``key`` (context, limit, suggestions); emptied when the key changes."""
+        if key != self._key:
+            self._key, self._answers = key, {}
+        return self._answers
+
+
 class Batches:
     """Batch and document resolution for one gazetteer."""
 
@@ -43,29 +61,35 @@ class Batches:
 
     def resolve_many(self, names: Iterable[str], context: Context | None = None, *,
                      together: bool = False, limit: int = 5,
-                     suggestions: bool = True) -> list[Resolution]:
+                     suggestions: bool = True, cache: ResultCache | None = None
+                     ) -> list[Resolution]:
         """Resolve a batch.  With ``together``, the names are one report's places: each is
         resolved with the others as context.  Bad queries come back unresolved with the reason
-        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false."""
+        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false.
+        ``cache``: answers kept from one call to the next (a stream of batches)."""
         names = list(names)
         if together:
             return self.resolve_document(names, context, limit=limit)
         quiet, self.gz._quiet = self.gz._quiet, self.gz._quiet or not suggestions
         try:
             with gc_paused():
-                return self._resolve_many(names, context, limit)
+                if cache is None:
+                    cache = ResultCache()
+                return self._resolve_many(names, context, limit,
+                                          cache.answers((context, limit, self.gz._quiet)))
         finally:
             self.gz._quiet = quiet
 
     def _resolve_many(self, names: list[str], context: Context | None,
-                      limit: int) -> list[Resolution]:
+                      limit: int, cache: dict[str, Resolution]) -> list[Resolution]:
         out: list[Resolution] = []
-        cache: dict[str, Resolution] = {}
         shared = None if context is not None and context.mentions else self.gz._focus(context)
         for start in range(0, len(names), CHUNK):
             part = names[start:start + CHUNK]
             try:
-                self.gz.store.prefetch(skeleton(n) for n in part if isinstance(n, str) and fold(n))
+                # Names answered before need no rows (a name already clean is its own key).
+                self.gz.store.prefetch(skeleton(n) for n in part if isinstance(n, str)
+                                       and n not in cache and fold(n))
                 self._resolve_part(part, context, shared, limit, cache, out)
             finally:
                 self.gz.store.prefetched = None
@@ -73,7 +97,12 @@ class Batches:
 
     def _resolve_part(self, names: list[str], context: Context | None, shared: Focus | None,
                       limit: int, cache: dict[str, Resolution], out: list[Resolution]) -> None:
+        cache_max = ResultCache.MAX
         for n in names:
+            r = cache.get(n) if isinstance(n, str) else None
+            if r is not None:  # n is a clean query answered before (clean_query is idempotent)
+                out.append(r)
+                continue
             try:
                 q = clean_query(n)
             except InputError as exc:
@@ -83,8 +112,8 @@ class Batches:
             if r is None:
                 focus = shared if shared is not None else self.gz._focus(context, exclude=q)
                 r = self.gz._with_online(q, focus, self.gz.grammar.resolve(q, focus, limit))
-                if len(cache) > 100_000:
-                    cache.clear()
+                if len(cache) >= cache_max:
+                    del cache[next(iter(cache))]  # the oldest answer goes
                 cache[q] = r
             out.append(r)
 

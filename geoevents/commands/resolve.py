@@ -153,6 +153,7 @@ def _fmt_row(cols: list[str], widths: list[int]) -> str:
 
 
 CHUNK = 2000  # names resolved and written at a time from a file
+ENCODED_MAX = 20_000  # answers whose JSON line is kept for repeats of their name
 
 
 def run(args: argparse.Namespace) -> int:
@@ -186,14 +187,24 @@ def run(args: argparse.Namespace) -> int:
     if args.json and args.file:
         out = sys.stdout
         n = args.candidates
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        # One answer serves every repeat of a name: its line is encoded once (kept with the
+        # answer, so that the id stays its own), up to a bound.
+        encoded: dict[int, tuple[object, str, str]] = {}
         for line, r in _answers(gz, items, context, together, limit, stats):
-            d = r.to_dict(candidates=n or 0)
-            if not n:
-                del d["candidates"]
-            d["line"] = line
-            if args.explain:
-                d["explain"] = gz.explain(r)
-            out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
+            hit = encoded.get(id(r))
+            if hit is not None and hit[0] is r:
+                _, head, tail = hit
+            else:
+                d = r.to_dict(candidates=n or 0)
+                if not n:
+                    del d["candidates"]
+                head = encode(d)[:-1]
+                tail = f',"explain":{encode(gz.explain(r))}' if args.explain else ""
+                if len(encoded) >= ENCODED_MAX:
+                    encoded.clear()
+                encoded[id(r)] = (r, head, tail)
+            out.write(f'{head},"line":{"null" if line is None else line}{tail}}}\n')
             if stats.get("flush"):
                 out.flush()
                 stats["flush"] = False
@@ -229,6 +240,9 @@ def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together
     import itertools
 
     from gazetteer import InputError, Resolution, clean_query
+    from gazetteer.batches import ResultCache
+
+    cache = ResultCache()  # answers kept from chunk to chunk (bounded)
 
     def check(src: str, line: int | None, name: str):
         if line is not None and not name.strip():
@@ -249,7 +263,7 @@ def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together
         if whole and len(names) > 1:
             answers = iter(gz.resolve_document(names, context, limit=limit))
         else:
-            answers = iter(gz.resolve_many(names, context, limit=limit))
+            answers = iter(gz.resolve_many(names, context, limit=limit, cache=cache))
         for (_, line, _), (bad, _q) in zip(chunk, checked, strict=True):
             r = bad if bad is not None else next(answers)
             if r.status != "resolved":
