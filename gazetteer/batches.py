@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 MAX_DOCUMENT_ANCHORS = 300  # a report's places as anchors; beyond, the cells most of them are in
 CHUNK = 2000  # names whose rows are fetched together
+CACHE_MAX = 100_000  # answers kept by query in one batch (the oldest dropped first)
 
 
 @contextlib.contextmanager
@@ -35,24 +36,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-class ResultCache:
-    """Answers by query, kept across the batches of one stream (a file read chunk by chunk),
-    for one context: at most MAX of them, the oldest dropped first, so memory does not grow
-    with the number of names."""
-
-    MAX = 20_000
-
-    def __init__(self) -> None:
-        self._key: object = None
-        self._answers: dict[str, Resolution] = {}
-
-    def answers(self, key: object) -> dict[str, Resolution]:
-        """The answers for ``key`` (context, limit, suggestions); emptied when the key changes."""
-        if key != self._key:
-            self._key, self._answers = key, {}
-        return self._answers
-
-
 class Batches:
     """Batch and document resolution for one gazetteer."""
 
@@ -61,28 +44,24 @@ class Batches:
 
     def resolve_many(self, names: Iterable[str], context: Context | None = None, *,
                      together: bool = False, limit: int = 5,
-                     suggestions: bool = True, cache: ResultCache | None = None
-                     ) -> list[Resolution]:
+                     suggestions: bool = True) -> list[Resolution]:
         """Resolve a batch.  With ``together``, the names are one report's places: each is
         resolved with the others as context.  Bad queries come back unresolved with the reason
-        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false.
-        ``cache``: answers kept from one call to the next (a stream of batches)."""
+        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false."""
         names = list(names)
         if together:
             return self.resolve_document(names, context, limit=limit)
         quiet, self.gz._quiet = self.gz._quiet, self.gz._quiet or not suggestions
         try:
             with gc_paused():
-                if cache is None:
-                    cache = ResultCache()
-                return self._resolve_many(names, context, limit,
-                                          cache.answers((context, limit, self.gz._quiet)))
+                return self._resolve_many(names, context, limit)
         finally:
             self.gz._quiet = quiet
 
     def _resolve_many(self, names: list[str], context: Context | None,
-                      limit: int, cache: dict[str, Resolution]) -> list[Resolution]:
+                      limit: int) -> list[Resolution]:
         out: list[Resolution] = []
+        cache: dict[str, Resolution] = {}
         shared = None if context is not None and context.mentions else self.gz._focus(context)
         for start in range(0, len(names), CHUNK):
             part = names[start:start + CHUNK]
@@ -97,7 +76,6 @@ class Batches:
 
     def _resolve_part(self, names: list[str], context: Context | None, shared: Focus | None,
                       limit: int, cache: dict[str, Resolution], out: list[Resolution]) -> None:
-        cache_max = ResultCache.MAX
         for n in names:
             r = cache.get(n) if isinstance(n, str) else None
             if r is not None:  # n is a clean query answered before (clean_query is idempotent)
@@ -112,7 +90,7 @@ class Batches:
             if r is None:
                 focus = shared if shared is not None else self.gz._focus(context, exclude=q)
                 r = self.gz._with_online(q, focus, self.gz.grammar.resolve(q, focus, limit))
-                if len(cache) >= cache_max:
+                if len(cache) >= CACHE_MAX:
                     del cache[next(iter(cache))]  # the oldest answer goes
                 cache[q] = r
             out.append(r)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from . import countryfacts, ranking
 from . import index as _index
-from .batches import Batches, ResultCache
+from .batches import Batches
 from .candidates import CandidateSearch
 from .errors import InputError
 from .grammar import PhraseGrammar
@@ -311,15 +311,12 @@ class Gazetteer:
     # ---------------------------------------------------------------- many
     def resolve_many(self, names: Iterable[str], context: Context | None = None, *,
                      together: bool = False, limit: int = 5,
-                     suggestions: bool = True, cache: ResultCache | None = None
-                     ) -> list[Resolution]:
+                     suggestions: bool = True) -> list[Resolution]:
         """Resolve a batch.  With ``together``, the names are one report's places: each is
         resolved with the others as context.  Bad queries come back unresolved with the reason
-        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false.
-        ``cache`` (a :class:`gazetteer.batches.ResultCache`): answers kept across calls, for a
-        stream of batches (a file read chunk by chunk); memory stays bounded."""
+        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false."""
         return self.batches.resolve_many(names, context, together=together, limit=limit,
-                                         suggestions=suggestions, cache=cache)
+                                         suggestions=suggestions)
 
     def resolve_document(self, names: Sequence[str], context: Context | None = None, *,
                          limit: int = 5, rounds: int = 3) -> list[Resolution]:

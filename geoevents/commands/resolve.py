@@ -153,7 +153,7 @@ def _fmt_row(cols: list[str], widths: list[int]) -> str:
 
 
 CHUNK = 2000  # names resolved and written at a time from a file
-ENCODED_MAX = 20_000  # answers whose JSON line is kept for repeats of their name
+ENCODED_MAX = 50_000  # names whose JSON line is kept for their repeats
 
 
 def run(args: argparse.Namespace) -> int:
@@ -188,29 +188,30 @@ def run(args: argparse.Namespace) -> int:
         out = sys.stdout
         n = args.candidates
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        # One answer serves every repeat of a name: its line is encoded once (kept with the
-        # answer, so that the id stays its own), up to a bound.
-        encoded: dict[int, tuple[object, str, str]] = {}
-        for line, r in _answers(gz, items, context, together, limit, stats):
-            hit = encoded.get(id(r))
-            if hit is not None and hit[0] is r:
-                _, head, tail = hit
+        # Each distinct name is resolved and encoded once: its repeats reuse the line (up to
+        # ENCODED_MAX names kept, the oldest dropped first, so memory stays flat).
+        done: dict[str, tuple[str, str, str]] = {}
+        for line, q, r, before in _answers(gz, items, context, together, limit, stats,
+                                           done=None if together else done):
+            if before is not None:
+                _, head, tail = before
             else:
                 d = r.to_dict(candidates=n or 0)
                 if not n:
                     del d["candidates"]
                 head = encode(d)[:-1]
                 tail = f',"explain":{encode(gz.explain(r))}' if args.explain else ""
-                if len(encoded) >= ENCODED_MAX:
-                    encoded.clear()
-                encoded[id(r)] = (r, head, tail)
+                if q is not None and not together:
+                    if len(done) >= ENCODED_MAX:
+                        del done[next(iter(done))]
+                    done[q] = (r.status, head, tail)
             out.write(f'{head},"line":{"null" if line is None else line}{tail}}}\n')
             if stats.get("flush"):
                 out.flush()
                 stats["flush"] = False
         out.flush()
     else:
-        final = [r for _, r in _answers(gz, items, context, together, limit, stats)]
+        final = [r for _, _, r, _ in _answers(gz, items, context, together, limit, stats)]
         if args.json:
             n = args.candidates
             dicts = [r.to_dict(candidates=n if n is not None else 3) for r in final]
@@ -233,16 +234,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together: bool,
-             limit: int, stats: dict) -> Iterator[tuple[int | None, object]]:
-    """(line, Resolution) for every item in order: blank lines and invalid names as unresolved
-    answers with the reason (and a message naming file and line), the rest resolved — one
-    report together, or chunk by chunk, each name on its own."""
+             limit: int, stats: dict, done: dict | None = None
+             ) -> Iterator[tuple[int | None, str | None, object, tuple | None]]:
+    """(line, query, Resolution, None) for every item in order: blank lines and invalid names
+    as unresolved answers with the reason (and a message naming file and line), the rest
+    resolved — one report together, or chunk by chunk, each name on its own.  ``done``:
+    queries the caller answered before (``{query: (status, ...)}``): they come back as
+    (line, query, None, done[query]), not resolved again."""
     import itertools
 
     from gazetteer import InputError, Resolution, clean_query
-    from gazetteer.batches import ResultCache
-
-    cache = ResultCache()  # answers kept from chunk to chunk (bounded)
 
     def check(src: str, line: int | None, name: str):
         if line is not None and not name.strip():
@@ -259,16 +260,25 @@ def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together
 
     def resolve(chunk: list[tuple[str, int | None, str]], whole: bool):
         checked = [check(*it) for it in chunk]
-        names = [q for r, q in checked if r is None]
+        # Decided before the first answer is handed out (the caller fills ``done`` as it goes).
+        known = [done.get(q) if bad is None and done is not None else None
+                 for bad, q in checked]
+        names = [q for (bad, q), k in zip(checked, known, strict=True)
+                 if bad is None and k is None]
         if whole and len(names) > 1:
             answers = iter(gz.resolve_document(names, context, limit=limit))
         else:
-            answers = iter(gz.resolve_many(names, context, limit=limit, cache=cache))
-        for (_, line, _), (bad, _q) in zip(chunk, checked, strict=True):
+            answers = iter(gz.resolve_many(names, context, limit=limit))
+        for (_, line, _), (bad, q), k in zip(chunk, checked, known, strict=True):
+            if k is not None:
+                if k[0] != "resolved":
+                    stats["unresolved"] += 1
+                yield line, q, None, k
+                continue
             r = bad if bad is not None else next(answers)
             if r.status != "resolved":
                 stats["unresolved"] += 1
-            yield line, r
+            yield line, q, r, None
 
     if together:
         yield from resolve(list(items), True)
