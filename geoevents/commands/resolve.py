@@ -110,6 +110,33 @@ def _open_names(spec: str):
         raise InputError(f"cannot read the file ({exc.strerror})", file=spec) from None
 
 
+_MAGIC = ((b"\x1f\x8b", "a gzip-compressed file"), (b"PK\x03\x04", "a ZIP archive (or an .xlsx/.docx)"),
+          (b"%PDF", "a PDF document"), (b"\x7fELF", "an executable"),
+          (b"SQLite format 3\x00", "an SQLite database"), (b"\xd0\xcf\x11\xe0", "an old Office file"),
+          (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text"))
+
+
+def _sniff(spec: str) -> None:
+    """Say what is wrong with a names file before the index is opened: empty, or binary."""
+    from gazetteer import InputError
+
+    label, f = _open_names(spec)
+    with f:
+        head = f.read(8192)
+    if not head:
+        raise InputError("the file is empty: no place names (give one per line)", file=label)
+    if not head.strip() and len(head) < 8192:
+        raise InputError("the file holds only blank lines: no place names", file=label)
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise InputError(f"{what}, not UTF-8 text with one place name per line"
+                             + (" (save it as UTF-8)" if what == "UTF-16 text" else ""),
+                             file=label)
+    if b"\x00" in head:
+        raise InputError("binary data (NUL bytes), not a text file of place names "
+                         "(one per line)", file=label)
+
+
 def _iter_names(spec: str) -> Iterator[tuple[str, int, str]]:
     """(source, line number, text) for every line, blank ones included (they are reported,
     never dropped); read as it goes, so memory does not grow with the file."""
@@ -171,19 +198,24 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     if args.file and args.file != "-":
-        _open_names(args.file)[1].close()  # a bad path is said before the index is opened
+        _sniff(args.file)  # a bad path or content is said before the index is opened
 
     gz = open_gazetteer(args, cfg)
     context = _context(args, cfg, gz)
+    stats: dict = {"input_errors": 0, "unresolved": 0, "blank": [], "read": 0}
     items: Iterator[tuple[str, int | None, str]] = iter(
         [("<argv>", None, n) for n in args.names])
     if args.file:
         import itertools
 
-        items = itertools.chain(items, _iter_names(args.file))
+        def counted(it):
+            for x in it:
+                stats["read"] += 1
+                yield x
+
+        items = itertools.chain(items, counted(_iter_names(args.file)))
     together = (args.together or not args.file) and not args.separately
     limit = max(args.candidates or 0, 5)
-    stats = {"input_errors": 0, "unresolved": 0, "blank": []}
     if args.json and args.file:
         out = sys.stdout
         n = args.candidates
@@ -212,6 +244,8 @@ def run(args: argparse.Namespace) -> int:
         out.flush()
     else:
         final = [r for _, _, r, _ in _answers(gz, items, context, together, limit, stats)]
+        if not final:
+            return _no_names(args.file)
         if args.json:
             n = args.candidates
             dicts = [r.to_dict(candidates=n if n is not None else 3) for r in final]
@@ -222,6 +256,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         else:
             _print_table(final, args.candidates, gz.weights if args.explain else None)
+    if args.file and not args.names and not stats["read"]:
+        return _no_names(args.file)
     blank = stats["blank"]
     if blank:
         shown = ", ".join(str(x) for x in blank[:10]) + (", ..." if len(blank) > 10 else "")
@@ -231,6 +267,13 @@ def run(args: argparse.Namespace) -> int:
     if stats["input_errors"]:
         return 2
     return 1 if stats["unresolved"] else 0
+
+
+def _no_names(spec: str) -> int:
+    label = "<stdin>" if spec == "-" else spec
+    print(f"geoevents resolve: error: {label}: no place names read (give one per line)",
+          file=sys.stderr)
+    return 2
 
 
 def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together: bool,
@@ -311,7 +354,7 @@ def _print_table(results: list, n_candidates: int | None, explain=None) -> None:
             p.kind if p else "-", r.match or "-", f"{r.confidence:.2f}",
             str(r.precision or "-"),
         ])
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(head)]
     out = sys.stdout
     out.write(_fmt_row(head, widths) + "\n")
     for r, row in zip(results, rows, strict=True):
