@@ -234,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
                 head = encode(d)[:-1]
                 tail = f',"explain":{encode(gz.explain(r))}' if args.explain else ""
                 if q is not None and not together:
-                    if len(done) >= ENCODED_MAX:
+                    if done and len(done) >= ENCODED_MAX:
                         del done[next(iter(done))]
                     done[q] = (r.status, head, tail)
             out.write(f'{head},"line":{"null" if line is None else line}{tail}}}\n')
