@@ -134,7 +134,7 @@ def expected_stamp() -> dict[str, str]:
     }
 
 
-NE_LAYERS = ("admin1_label_points", "populated_places")
+NE_LAYERS = ("admin1_label_points", "populated_places", "rivers", "lakes")
 
 
 def _naturalearth_stamp() -> str:
