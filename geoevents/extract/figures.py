@@ -88,6 +88,11 @@ SINGLE = re.compile(
     rf"\b(?P<det>a|an|one|the)\s+(?P<np>(?:[\w’'-]+\s+){{0,3}}?(?:{_HEADS_SG}))\b"
     rf"(?P<gap>[^.;]{{0,90}}?)\s+(?:(?P<k>was\s+killed|died|was\s+shot\s+dead|was\s+slain)|"
     rf"(?P<w>was\s+wounded|was\s+injured))\b", re.I)
+# "killing a man and injuring nine", "gunmen killed an SDF fighter": one person, as an object.
+OBJECT_SINGLE = re.compile(
+    rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|wounded|injured|shot\s+dead|"
+    rf"executed|executing)\s+(?P<det>a|an|one)\s+"
+    rf"(?P<np>(?:(?!(?:and|or|in|at|on|of|who)\b)[\w’'-]+\s+){{0,3}}?(?:{_HEADS_SG}))\b", re.I)
 # "ISIS lost five members": the subject's own dead.
 LOST = re.compile(rf"\b(?P<who>(?-i:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,4}}))\s+(?:has\s+|have\s+|"
                   rf"had\s+)?lost\s+{_Q}(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
@@ -329,6 +334,13 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         flags = {"subset"} if det == "the" else set()
         add(_kind(m.group("k"), m.group("w")), Quantity(1, False, det), "", m.group("np"),
             m.start(), m.end(), flags, m.group(0))
+    for m in OBJECT_SINGLE.finditer(clean):
+        if not free(m.start("det"), m.end()):
+            continue
+        verb = m.group("verb").lower()
+        kind = "wounded" if verb.startswith(("wound", "injur")) else "killed"
+        add(kind, Quantity(1, False, m.group("det").lower()), "", m.group("np"),
+            m.start("det"), m.end(), set(), m.group(0))
     # "..., including at least nine Russians": part of the figure before.
     for m in INCLUDING.finditer(clean):
         prev = [f for f in out if f.end <= m.start() + 2 and "including" not in f.flags]
