@@ -135,3 +135,22 @@ def test_carried_out_is_not_reporting(gz):
             "in Afrin, the statement added.\n")
     (inc,) = _incidents(gz, text)
     assert inc.date.start == date(2019, 3, 5)
+
+
+def test_roundup_sections_by_heading_and_by_place_frame(gz):
+    # Fictional events at real places: a statement's sections under place headings, and a
+    # paragraph framed "In <place>, ..." after an undated one: each is its own incident.
+    text = ("Army advances\n\nFour villages were liberated during the past hours by the Syrian "
+            "Arab Army in the countryside of Idlib, regaining control over the villages of "
+            "Zzyqa and Wwqar near Saraqeb.\n\nAleppo\n\nArmy units regained control over the "
+            "villages of Qqzzar and Yyzzun in the southern countryside of Aleppo.\n\n"
+            "In Hama countryside, government forces shelled the town of Kafr Zita, killing a "
+            "man.\n")
+    incs = _incidents(gz, text)
+    assert len(incs) == 3
+    assert len({i.location.place_id for i in incs}) == 3
+    kz = [i for i in incs if i.event_type == "Explosions/Remote violence"]
+    assert len(kz) == 1 and kz[0].fatalities.best == 1
+    assert km(kz[0].location.lat, kz[0].location.lon, 35.3747, 36.6003) < 10
+    terr = [i for i in incs if i.sub_event_type == "Government regains territory"]
+    assert len(terr) == 2 and all(i.actor1 == "Syrian government forces" for i in terr)

@@ -253,7 +253,10 @@ _BY = re.compile(
     r"\b(?:(?:attacks?|assaults?|raids?|strikes?|shelling|bombardment|offensive|ambush(?:es)?|"
     r"bombings?|air\s*strikes?|incursions?|operations?)\s+(?:\w+\s+){0,2}(?:by|from)|"
     r"(?:killed|wounded|carried\s+out|mounted|launched|claimed|targeted|attacked|hit|struck|"
-    r"shelled|bombed|ambushed|raided|stormed)\s+by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+    r"shelled|bombed|ambushed|raided|stormed)\s+by|"
+    # A passive with its agent later: "were liberated during the past few hours by the army".
+    r"\b(?:were|was|been|being)\s+(?:\w+ly\s+)?(?:[a-z]+ed|taken|retaken|shot|hit|struck)\b"
+    r"[^.;:,]{0,50}?\s+by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _ON = re.compile(r"\b(?:on|against|targeted|targeting|attacked|attacking|struck|hit|shelled|"
                  r"bombed|stormed|ambushed|raided|belonging\s+to|at|eliminat(?:ing|ed)|"
                  r"expell?(?:ing|ed)|oust(?:ing|ed)|driv(?:ing|en)\s+out|drove\s+out|rout(?:ing|ed)|"

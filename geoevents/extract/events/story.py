@@ -50,6 +50,10 @@ from .words import (
     NO_DATE_NOTE,
 )
 
+#: A paragraph framed by its place: "In Idlib countryside, ...", "Elsewhere in Hama, ...".
+_FRAME = re.compile(r"^(?:(?:Meanwhile|Elsewhere|Separately|Further\s+\w+|Also),?\s+)?"
+                    r"(?:in|at|near|around)\s+[^,;.]{2,60},\s", re.I)
+
 
 # ---------------------------------------------------------------------------------- assembly
 @dataclass(slots=True)
@@ -94,6 +98,8 @@ class StoryReader:
         self.context: list[ContextItem] = []
         self.used_places: set[tuple[int, int]] = set()  # (sentence index, begin)
         self.issuer: ActorMention | None = None
+        self.section = 0  # roundup sections: a heading or an "In <place>, ..." paragraph
+        self.section_of: dict[int, int] = {}  # id(draft) -> its section
 
     # ------------------------------------------------------------------ reading
     def read(self, sentences: list[Sentence]) -> None:
@@ -113,6 +119,13 @@ class StoryReader:
             self._context_places(a)
             if s.kind == "caption":
                 continue
+            if self._opens_section(a, cur):
+                # A roundup's section ("Aleppo" as a heading; "In Idlib countryside, ..."):
+                # what follows is another event unless it names the same place.
+                self.section += 1
+                cur = prev_linked = None
+                if not (a.triggers or a.figures):
+                    continue
             if a.aggregate or (prev_aggregate and a.figures and not a.triggers and not a.dates
                                and not a.fine_places and not a.anaphor and re.search(
                                    r"^(?:another|also|in\s+addition)\b|\balso\b|\bas\s+have\b",
@@ -145,6 +158,19 @@ class StoryReader:
             self._add(target, a, adjacent=(target is prev_linked))
             cur = target
             prev_linked = target
+
+    def _opens_section(self, a: Analysis, cur: Draft | None) -> bool:
+        text = a.sent.text.strip()
+        if len(text.split()) <= 4 and not re.search(r"[.!?;,]$", text) and not a.triggers \
+                and not a.figures and self.finder.known(text.rstrip(":")) is not None:
+            return True  # a heading that is a place name
+        fine = [p for p in a.fine_places if p.place is not None]
+        if not fine:
+            return False
+        m = _FRAME.match(text)
+        if m is None or cur is None or _same_place(cur, a) or _ANOTHER.search(text):
+            return False
+        return any(p.begin < m.end() for p in fine) and cur.main_place() is not None
 
     def _old(self, a: Analysis) -> bool | None:
         """Whether the sentence's event dates all end weeks before the report (None: the
@@ -179,7 +205,7 @@ class StoryReader:
             return dc
 
         if a.dates and any(d.resolved for d in a.dates):
-            scored = [(ok(d), d is cur, i, d) for i, d in enumerate(self.drafts)]
+            scored = [(ok(d), d is cur, i, d) for i, d in enumerate(self._open(a))]
             scored = [t for t in scored if t[0]]
             # A dated sentence with its own toll is its own event, not an undated one's that
             # has a toll already ("On Wednesday, the army killed 17 ..." after "killed five").
@@ -208,7 +234,7 @@ class StoryReader:
                 return max(scored, key=lambda t: (t[0], t[1], t[2]))[3]
             return self._new(a) if trig or figs else None
         if a.fine_places:
-            scored = [(d is cur, d is prev, i, d) for i, d in enumerate(self.drafts) if ok(d)]
+            scored = [(d is cur, d is prev, i, d) for i, d in enumerate(self._open(a)) if ok(d)]
             if a.anaphor or (scored and any(t[1] for t in scored)):
                 pass
             scored = [t for t in scored if (t[0] or t[1] or _same_place(t[3], a)) and (
@@ -230,7 +256,14 @@ class StoryReader:
     def _new(self, a: Analysis) -> Draft:
         d = Draft(a.sent.story, a.sent.index, a.sent.lead)
         self.drafts.append(d)
+        self.section_of[id(d)] = self.section
         return d
+
+    def _open(self, a: Analysis) -> list[Draft]:
+        """The drafts a sentence may go on with: those of its section, and those of earlier
+        sections at the place it names."""
+        return [d for d in self.drafts
+                if self.section_of.get(id(d), 0) == self.section or _same_place(d, a)]
 
     # ------------------------------------------------------------------ adding
     def _add(self, d: Draft, a: Analysis, *, adjacent: bool) -> None:
@@ -512,10 +545,12 @@ class StoryReader:
             return None, why + (" - the incident could not be placed" if loss else ""), loss
         pm, r, note = mp
         place = r.place
-        if edate.precision == "unknown" and not exact and unknown_pm is None and (
-                place.kind in _AREA_KINDS or _precision(r, pm, note) >= 3):
+        named_villages = any(x.unknown for x, _rx, _nx, _s in d.places)
+        if edate.precision == "unknown" and not exact and unknown_pm is None and \
+                not named_villages and (place.kind in _AREA_KINDS or _precision(r, pm, note) >= 3):
             # Undated, without a figure, in a whole region: a pattern of events ("factions
-            # have executed civilians in northeast Syria"), not one an analyst can place.
+            # have executed civilians in northeast Syria"), not one an analyst can place -
+            # unless it names the villages ("regaining control over the villages of ...").
             return None, f"no date and only a region ({pm.phrase or pm.name})", False
         same = [(x, rx, nx) for x, rx, nx, _s in d.places
                 if rx is not None and rx.place is not None and rx.place.uid == place.uid]
