@@ -154,3 +154,18 @@ def test_roundup_sections_by_heading_and_by_place_frame(gz):
     assert km(kz[0].location.lat, kz[0].location.lon, 35.3747, 36.6003) < 10
     terr = [i for i in incs if i.sub_event_type == "Government regains territory"]
     assert len(terr) == 2 and all(i.actor1 == "Syrian government forces" for i in terr)
+
+
+def test_a_small_namesake_abroad_is_a_village_the_gazetteer_lacks(gz):
+    # "Heya" is also a name of The Hague: in a report on Hasakah it is a village there.
+    text = ("Kurdish fighters advance\n\nKurdish fighters took control of the village of Heya "
+            "south of Hasakah city in Syria on Tuesday, a monitor said. The monitor is based "
+            "in Britain.\n")
+    (inc,) = extract_text(text, gz, published=PUB, name="test.txt").incidents
+    assert inc.location.country == "SY"
+    assert km(inc.location.lat, inc.location.lon, 36.502, 40.748) < 15
+    # Without any country named, the region given in --meta tells.
+    text = ("Kurdish fighters advance\n\nKurdish fighters took control of the village of Heya "
+            "south of Hasakah city on Tuesday, the group said.\n")
+    (inc,) = extract_text(text, gz, published=PUB, name="test.txt", region="Syria").incidents
+    assert inc.location.country == "SY"

@@ -76,7 +76,8 @@ def parse_date_arg(value: str, what: str = "--published") -> date:
 
 def load_meta(path: str | Path) -> dict[str, dict[str, Any]]:
     """The --meta file: YAML mapping an article's file name to ``outlet``, ``published``
-    (YYYY-MM-DD) and ``url``.  Errors name the file, line and field."""
+    (YYYY-MM-DD), ``url`` and ``region`` (the country the report is about).  Errors name the
+    file, line and field."""
     import yaml
 
     p = Path(path)
@@ -125,7 +126,8 @@ def load_meta(path: str | Path) -> dict[str, dict[str, Any]]:
         else:
             pub = None
         out[str(name)] = {"outlet": str(entry.get("outlet") or ""),
-                          "url": str(entry.get("url") or ""), "published": pub}
+                          "url": str(entry.get("url") or ""), "published": pub,
+                          "region": str(entry.get("region") or "")}
     return out
 
 
@@ -137,7 +139,7 @@ def _meta_for(meta: dict[str, dict[str, Any]] | None, path: str) -> dict[str, An
 
 
 def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = None,
-                     outlet: str = "", url: str = "") -> ArticleResult:
+                     outlet: str = "", url: str = "", region: str = "") -> ArticleResult:
     """The incidents of one article (not merged with other articles)."""
     from . import lexicon
     from .places import PlaceFinder
@@ -149,6 +151,7 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
         published = meta_date(doc.meta["published"])
     outlet = outlet or doc.meta.get("outlet", "")
     url = url or doc.meta.get("url", "")
+    region = region or doc.meta.get("region", "")
     lines = [b.text for b in doc.blocks[:10]]
     inferred = ""
     if published is None:
@@ -169,8 +172,19 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
     sentences = segment(doc)
     usable = [s for s in sentences if s.kind in ("title", "body", "caption")]
     all_text = " ".join(s.text for s in usable)
+    # The countries the report is about: those it names (not by a demonym) most and any it
+    # names twice or more (a monitor "based in Britain", named once, is not where the events
+    # are), after the region the --meta file gives.
     cues = lexicon.country_cues(all_text)
-    finder = PlaceFinder(gz, cues, outlets=(outlet,))
+    named = lexicon.country_cue_counts(all_text, demonyms=False)  # "Turkish jets": not where
+    sure = [cc for cc, k in named if k >= min(2, named[0][1])]
+    region_cc = lexicon.country_of(region) if region else None
+    if region and region_cc is None:
+        messages.append(f"{doc.path}: region {region!r} is not a country name; not used")
+    if region_cc:
+        cues = [region_cc, *(c for c in cues if c != region_cc)]
+        sure = [region_cc, *(c for c in sure if c != region_cc)]
+    finder = PlaceFinder(gz, cues, outlets=(outlet,), area_cues=sure)
     finder.scan([s.text for s in usable if s.kind != "title"],
                 body=[s.text for s in usable if s.kind == "body"])
     attributor = Attributor(all_text)
@@ -209,9 +223,10 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
 
 
 def extract_text(text: str, gz: Gazetteer, *, published: date | None = None, outlet: str = "",
-                 url: str = "", name: str = "<text>", html: bool | None = None) -> ArticleResult:
+                 url: str = "", name: str = "<text>", html: bool | None = None,
+                 region: str = "") -> ArticleResult:
     doc = parse_document(text, name, html=html)
-    return extract_document(doc, gz, published=published, outlet=outlet, url=url)
+    return extract_document(doc, gz, published=published, outlet=outlet, url=url, region=region)
 
 
 def extract_files(paths: list[str | Path], gz: Gazetteer, *, published: date | None = None,
@@ -236,7 +251,8 @@ def extract_files(paths: list[str | Path], gz: Gazetteer, *, published: date | N
         if meta is not None and not m:
             messages.append(f"{path}: not in the --meta file")
         art = extract_document(doc, gz, published=published or m.get("published"),
-                               outlet=m.get("outlet", ""), url=m.get("url", ""))
+                               outlet=m.get("outlet", ""), url=m.get("url", ""),
+                               region=m.get("region", ""))
         articles.append(art)
         rejections.extend(art.rejections)
         messages.extend(art.messages)

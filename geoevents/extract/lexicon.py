@@ -401,6 +401,12 @@ _CAP_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.’'
 
 def country_cues(text: str) -> list[str]:
     """Countries a text is about, most mentioned first (names and demonyms)."""
+    return [cc for cc, _n in country_cue_counts(text)]
+
+
+def country_cue_counts(text: str, *, demonyms: bool = True) -> list[tuple[str, int]]:
+    """Countries a text names (names, and demonyms unless told not to) with how often, most
+    mentioned first."""
     from collections import Counter
 
     c = countries()
@@ -415,11 +421,11 @@ def country_cues(text: str) -> list[str]:
                 key = re.sub(r"['’]s$|[’']$", "", phrase).lower()
                 cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
                                            if "." in key else None)
-                if cc is None and j == i + 1:
+                if cc is None and j == i + 1 and demonyms:
                     cc = demonym_of(re.sub(r"[^\w-]+$", "", words[i]).split("-")[0])
                 if cc:
                     counts[cc] += 1
                     i = j - 1
                     break
             i += 1
-    return [cc for cc, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
