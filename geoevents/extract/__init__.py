@@ -43,6 +43,9 @@ class ArticleResult:
     context: list[ContextItem] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    # Incidents that could not be placed (also in ``rejections``): kept, their place
+    # "(unknown place)", without coordinates; not merged.
+    unplaced: list[Incident] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -198,11 +201,12 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
         res.context.extend(out.context)
         for why, line, quote in out.unplaced:
             res.rejections.append(Rejection(doc.path, line, "place", why, quote[:300]))
+        res.unplaced.extend(out.no_place)
         for m in out.messages:
             if m not in res.messages:
                 res.messages.append(f"{doc.path}: {m}")
     if inferred:
-        for inc in res.incidents:
+        for inc in res.incidents + res.unplaced:
             inc.notes = "; ".join(x for x in (inc.notes, inferred) if x)
     # Later sentences that only restate an event are the event (same place, no date of their
     # own): one incident.
@@ -259,6 +263,8 @@ def extract_files(paths: list[str | Path], gz: Gazetteer, *, published: date | N
     incidents = [i for a in articles for i in a.incidents]
     if merge:
         incidents = merge_incidents(incidents)
+    # Nothing is lost: an incident without a place is written, marked, after the others.
+    incidents += [i.ensure_id() for a in articles for i in a.unplaced]
     context = [c for a in articles for c in a.context]
     return Extraction(incidents, articles, rejections, context, messages)
 

@@ -48,6 +48,7 @@ from .words import (
     _SUPERSEDED,
     _TERRITORY_TYPES,
     NO_DATE_NOTE,
+    UNKNOWN_PLACE,
 )
 
 #: A paragraph framed by its place: "In Idlib countryside, ...", "Elsewhere in Hama, ...".
@@ -81,6 +82,7 @@ class StoryResult:
     context: list[ContextItem]
     unplaced: list[tuple[str, int, str]]  # (reason, line, sentence)
     messages: list[str]
+    no_place: list[Incident]  # the unplaced ones as incidents, marked (unknown place)
 
 
 class StoryReader:
@@ -452,6 +454,7 @@ class StoryReader:
     def finish(self) -> StoryResult:
         incidents: list[tuple[Incident, int]] = []
         unplaced: list[tuple[str, int, str]] = []
+        no_place: list[Incident] = []
         messages: list[str] = []
         drafts: list[Draft] = []
         for d in self.drafts:
@@ -460,7 +463,9 @@ class StoryReader:
             inc, why, fatal = self._incident(d)
             line = d.sentences[0].line if d.sentences else 0
             quote = d.sentences[0].text if d.sentences else ""
-            if inc is not None:
+            if inc is not None and not inc.location.placed:
+                no_place.append(inc)
+            elif inc is not None:
                 incidents.append((inc, line))
                 for pm, rx, _n, _s in d.places:
                     same = rx is not None and rx.place is not None and \
@@ -482,7 +487,7 @@ class StoryReader:
                 if m not in messages:
                     messages.append(m)
         incidents = self._drop_totals(incidents)
-        return StoryResult(incidents, self.context, unplaced, messages)
+        return StoryResult(incidents, self.context, unplaced, messages, no_place)
 
     def _drop_totals(self, incidents: list[tuple[Incident, int]]) -> list[tuple[Incident, int]]:
         """A story's total over its own incidents ("leaving at least 19 dead" over the five
@@ -542,7 +547,16 @@ class StoryReader:
                          if r is not None and r.place is not None})
             why = ("placed only in " + ", ".join(cs)) if cs else "no place named"
             loss = bool(exact) and edate.precision in ("day", "range", "week")
-            return None, why + (" - the incident could not be placed" if loss else ""), loss
+            if not loss:
+                return None, why, False
+            # A dated incident with its toll and no place: kept, marked (unknown place), and
+            # reported as a loss.
+            why += " - the incident could not be placed"
+            inside = next((r.place for _pm, r, _n, _s in d.places
+                           if r is not None and r.place is not None), None)
+            loc = Location(written=UNKNOWN_PLACE, country=inside.country if inside else "",
+                           note=why)
+            return self._finish(d, edate, loc, []), why, True
         pm, r, note = mp
         place = r.place
         named_villages = any(x.unknown for x, _rx, _nx, _s in d.places)
@@ -577,12 +591,16 @@ class StoryReader:
             country=place.country, admin1=place.admin1_name or place.admin1 or "",
             lat=place.lat, lon=place.lon, precision=min(max(precision, 1), 3), kind=place.kind,
             note="; ".join(x for x in (note, r.reason or "") if x))
-        host = place.country
         subs = []
         for x, rx, nx, sub in d.places:
             if sub and rx is not None and rx.place is not None and rx.place.uid != place.uid:
                 subs.append(f"{x.phrase or x.name} ({rx.place.name}, {rx.place.lat:.4f}, "
                             f"{rx.place.lon:.4f}{'; ' + nx if nx else ''})")
+        return self._finish(d, edate, loc, subs), "", False
+
+    def _finish(self, d: Draft, edate: EventDate, loc: Location, subs: list[str]) -> Incident:
+        """What, who, figures, claims and notes of a draft placed at ``loc``."""
+        host = loc.country
         # What.
         event_type, sub_type = _event_type(d)
         # Who.
@@ -619,7 +637,8 @@ class StoryReader:
                        actor1=actor1, actor2=actor2, assoc_actors=assoc, assoc_side=assoc_side,
                        casualties=casualties, claims=claims, sources=[src],
                        notes="; ".join(notes))
-        return inc.ensure_id(), "", False
+        return inc.ensure_id()
+
 
     def _split_roundup(self, d: Draft) -> list[Draft]:
         """A roundup ("killed four civilians in Al-Bara and eight in Belyun; one in Bicgas,

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 
 NO_DATE_NOTE = "the report gives no date"
+#: The place column of an incident the extractor could not place (kept, not dropped).
+UNKNOWN_PLACE = "(unknown place)"
 _PREC_ORDER = {"day": 0, "range": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
 _KILL_WORD = re.compile(r"\b(?:killed|died|dead|slain|killing|wounded|injured)\b", re.I)
 _REPORT_BEFORE = re.compile(
