@@ -169,3 +169,19 @@ def test_a_small_namesake_abroad_is_a_village_the_gazetteer_lacks(gz):
             "south of Hasakah city on Tuesday, the group said.\n")
     (inc,) = extract_text(text, gz, published=PUB, name="test.txt", region="Syria").incidents
     assert inc.location.country == "SY"
+
+
+def test_a_participle_after_the_territory_it_took():
+    from geoevents.extract.events.analysis import _triggers
+
+    found, _hyp = _triggers("The dam is among the positions retaken from the Peshmerga.")
+    assert [t.rule.sub_event_type for t in found] == ["Government regains territory"]
+    found, _hyp = _triggers("The weapons retaken from the group were destroyed.")
+    assert found == []
+
+
+def test_aircraft_that_carried_out_raids_is_an_air_strike(gz):
+    text = ("Raids\n\nOn Tuesday, government warplanes carried out several raids on the town of "
+            "Saraqeb, activists said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Air/drone strike"

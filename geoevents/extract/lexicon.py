@@ -67,7 +67,11 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        r"{0,6}?(?:struck|bombed|targeted|destroyed|hit|pounded)\b|"
        r"\b(?:jets?|warplanes?|aircraft|helicopters?|drones?|air\s*force|airforce)\s+(?:\w+\s+)"
        r"{0,6}?(?:hit|struck|strike|striking|bombed|bombing|targeted|targeting|attacked|raided|"
-       r"pounded|fired|killed|killing)\b", REMOTE, "Air/drone strike", 85),
+       r"pounded|fired|killed|killing)\b|"
+       # "warplanes carried out several raids on", "jets launched strikes against".
+       r"\b(?:jets?|warplanes?|aircraft|helicopters?|drones?|air\s*force|airforce|planes?)\s+"
+       r"(?:\w+\s+){0,3}?(?:carried\s+out|conducted|launched|staged|made)\s+(?:\w+\s+){0,3}?"
+       r"(?:raids?|strikes?|sorties|attacks?|bombardments?)\b", REMOTE, "Air/drone strike", 85),
     _t(r"\b(?:IEDs?|roadside\s+bombs?|car\s+bombs?|land\s*mines?|improvised\s+explosive|"
        r"explosive\s+devices?|booby[\s-]?trap(?:s|ped|ping)?|bomb\s+attacks?|bombings?)\b", REMOTE,
        "Remote explosive/landmine/IED", 80),

@@ -34,6 +34,7 @@ from .words import (
     _PASSIVE,
     _PASSIVE_BY,
     _PEOPLE,
+    _POSTNOMINAL,
     _REPORT_BEFORE,
     _REPORTING_WORDS,
     _TERRITORY,
@@ -112,6 +113,8 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     not (_PASSIVE.search(text[max(0, m.start() - 20):m.start()]) and
                          _TERRITORY_BEFORE.search(text[max(0, m.start() - 90):m.start()])) and \
+                    not (_POSTNOMINAL.search(text[max(0, m.start() - 40):m.start()]) and
+                         re.match(r"\s+(?:from|by)\b", text[m.end():])) and \
                     (not _TERRITORY.match(text[m.end():]) or
                      _NOT_TERRITORY.match(text[m.end():]) or
                      _ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()])):
