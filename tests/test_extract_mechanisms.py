@@ -185,3 +185,13 @@ def test_aircraft_that_carried_out_raids_is_an_air_strike(gz):
             "Saraqeb, activists said.\n")
     (inc,) = _incidents(gz, text)
     assert inc.sub_event_type == "Air/drone strike"
+
+
+def test_similar_attacks_before_are_background_and_a_possessive_day_dates(gz):
+    text = ("Attack on a village\n\nGunmen attacked the town of Tal Afar, killing 11 people, "
+            "police said. The officials said Tuesday's attack was carried out by the group. "
+            "The town has previously been subjected to similar attacks that killed dozens of "
+            "civilians.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.fatalities.best == 11
+    assert inc.date.start == date(2019, 3, 5)

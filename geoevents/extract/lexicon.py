@@ -150,7 +150,11 @@ AGGREGATE = re.compile(
     r"from\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+(?:\s+\d{4})?\s+"
     r"(?:to|until|till)\b|from\s+[A-Z][a-z]+\s+\d{1,2}(?:,?\s+\d{4})?\s+(?:to|until|till)\b|"
     r"(?:years?|months?)\s+of\s+(?:war|fighting|conflict)|in\s+the\s+(?:civil\s+)?war|"
-    r"during\s+the\s+war|throughout)\b", re.I)
+    r"during\s+the\s+war|throughout|"
+    # "have previously been subjected to similar attacks that killed dozens": background.
+    r"similar\s+(?:attacks|incidents|strikes|raids|bombings|assaults)|"
+    r"previous\s+(?:attacks|incidents|strikes|raids|bombings)|"
+    r"(?:have|has|had)\s+(?:previously|repeatedly|frequently|often|regularly)\s+been)\b", re.I)
 #: "the attack", "the incident": the sentence is about an event already named.
 ANAPHOR = re.compile(
     r"\b(?:the|this|that|last\s+week['’]s|(?:mon|tues|wednes|thurs|fri|satur|sun)day['’]s|"

@@ -319,7 +319,8 @@ def _date_role(text: str, d: DateMention) -> str:
     if d.future:
         return "future"
     before = text[:d.begin]
-    if re.match(r"^\s*(?:night)?['’]s\s+(?:\w+\s+)?(?:attacks?|strikes?|air\s*strikes?|raids?|"
+    poss = "" if re.search(r"['’]s$", d.text) else r"(?:night)?['’]s"
+    if re.match(r"^\s*" + poss + r"\s+(?:\w+\s+)?(?:attacks?|strikes?|air\s*strikes?|raids?|"
                 r"bombings?|blasts?|explosions?|clash(?:es)?|shelling|fighting|assault|ambush|"
                 r"massacre|incident|battle)\b", text[d.stop:], re.I):
         return "event"  # "the officials said Tuesday's attack occurred in ..."
