@@ -178,8 +178,8 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
     # The countries the report is about: those it names (not by a demonym) most and any it
     # names twice or more (a monitor "based in Britain", named once, is not where the events
     # are), after the region the --meta file gives.
-    cues = lexicon.country_cues(all_text)
-    named = lexicon.country_cue_counts(all_text, demonyms=False)  # "Turkish jets": not where
+    both, named = lexicon.country_mentions(all_text)  # named: "Turkish jets" is not where
+    cues = [cc for cc, _k in both]
     sure = [cc for cc, k in named if k >= min(2, named[0][1])]
     region_cc = lexicon.country_of(region) if region else None
     if region and region_cc is None:

@@ -415,10 +415,18 @@ def country_cues(text: str) -> list[str]:
 def country_cue_counts(text: str, *, demonyms: bool = True) -> list[tuple[str, int]]:
     """Countries a text names (names, and demonyms unless told not to) with how often, most
     mentioned first."""
+    both, named = country_mentions(text)
+    return both if demonyms else named
+
+
+def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(countries named or written as a demonym, countries named), each with how often, most
+    mentioned first: one pass over the text."""
     from collections import Counter
 
     c = countries()
     counts: Counter[str] = Counter()
+    names: Counter[str] = Counter()
     for m in _CAP_RUN.finditer(text):
         words = m.group(0).split()
         i = 0
@@ -429,11 +437,17 @@ def country_cue_counts(text: str, *, demonyms: bool = True) -> list[tuple[str, i
                 key = re.sub(r"['’]s$|[’']$", "", phrase).lower()
                 cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
                                            if "." in key else None)
-                if cc is None and j == i + 1 and demonyms:
+                if cc:
+                    names[cc] += 1
+                elif j == i + 1:
                     cc = demonym_of(re.sub(r"[^\w-]+$", "", words[i]).split("-")[0])
                 if cc:
                     counts[cc] += 1
                     i = j - 1
                     break
             i += 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def order(x: Counter[str]) -> list[tuple[str, int]]:
+        return sorted(x.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    return order(counts), order(names)
