@@ -195,3 +195,16 @@ def test_similar_attacks_before_are_background_and_a_possessive_day_dates(gz):
     (inc,) = _incidents(gz, text)
     assert inc.fatalities.best == 11
     assert inc.date.start == date(2019, 3, 5)
+
+
+def test_a_district_with_its_own_toll_is_its_own_incident(gz):
+    # "claimed 17 lives" is a toll; "in Zzyqat, where" names a place the gazetteer lacks; in a
+    # report of air strikes the raids are air raids; a toll of its own is not a restatement.
+    text = ("Air strikes on Aleppo\n\nAir strikes killed at least 12 civilians in Aleppo on "
+            "Tuesday, a monitor said. Of the 29 civilians killed, the highest number of dead "
+            "were in Zzyqat, where Russian raids claimed 17 lives overnight.\n")
+    incs = _incidents(gz, text)
+    assert sorted(i.fatalities.best for i in incs) == [12, 17]
+    assert all(i.sub_event_type == "Air/drone strike" for i in incs)
+    (z,) = [i for i in incs if i.fatalities.best == 17]
+    assert "Zzyqat" in z.location.written and z.location.precision == 2

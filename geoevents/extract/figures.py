@@ -93,6 +93,11 @@ OBJECT_SINGLE = re.compile(
     rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|wounded|injured|shot\s+dead|"
     rf"executed|executing)\s+(?P<det>a|an|one)\s+"
     rf"(?P<np>(?:(?!(?:and|or|in|at|on|of|who)\b)[\w’'-]+\s+){{0,3}}?(?:{_HEADS_SG}))\b", re.I)
+# "raids claimed 17 lives", "claimed the lives of 12 civilians", "took the lives of five".
+LIVES = re.compile(
+    rf"\b(?:claim(?:ed|ing|s)?|took|taking|takes|cost|costing|costs)\s+(?:the\s+lives\s+of\s+"
+    rf"{_Q}(?P<n>{NUMBER})(?:\s+(?P<np>{_NP}))?|{_Q.replace('(?P<q>', '(?P<q2>')}"
+    rf"(?P<n2>{NUMBER})\s+(?:more\s+|other\s+)?(?:civilian\s+)?lives)\b", re.I)
 # "ISIS lost five members": the subject's own dead.
 LOST = re.compile(rf"\b(?P<who>(?-i:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,4}}))\s+(?:has\s+|have\s+|"
                   rf"had\s+)?lost\s+{_Q}(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
@@ -334,6 +339,13 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         flags = {"subset"} if det == "the" else set()
         add(_kind(m.group("k"), m.group("w")), Quantity(1, False, det), "", m.group("np"),
             m.start(), m.end(), flags, m.group(0))
+    for m in LIVES.finditer(clean):
+        n, q = (m.group("n"), m.group("q")) if m.group("n") else (m.group("n2"), m.group("q2"))
+        b = m.start("n") if m.group("n") else m.start("n2")
+        if not free(b, m.end()):
+            continue
+        qual = QUALIFIERS.get(" ".join((q or "").lower().split()), "")
+        add("killed", parse_quantity(n), qual, m.group("np") or "", b, m.end(), set(), m.group(0))
     for m in OBJECT_SINGLE.finditer(clean):
         if not free(m.start("det"), m.end()):
             continue

@@ -137,6 +137,9 @@ _SETTLEMENT_BEFORE = re.compile(rf"\b{_SETTLEMENT}\s+of\s+(?:the\s+)?$|"
                                 rf"\b(?:village|town|hamlet)s?\s+(?:[A-Z][\w’'-]+,?\s+(?:and\s+)?)+$",
                                 re.I)
 _SETTLEMENT_AFTER = re.compile(rf"^\s+{_SETTLEMENT}\b", re.I)
+#: "... were in Qaterji, where raids killed 17": a place by the way it is written.
+_IN_BEFORE = re.compile(r"\b(?:in|at)\s+$")
+_WHERE_AFTER = re.compile(r"^\s*,\s*where\b")
 
 _HYPHEN_SUFFIX = re.compile(r"^(?P<name>.+?)-(?P<suffix>based|backed|led|held|run|operated|"
                             r"affiliated|linked|controlled|born|made|style|era|bound|allied|"
@@ -515,7 +518,9 @@ class PlaceFinder:
                 # village"): kept as written, placed later at the place the report names
                 # around it.
                 if kind == "body" and (_SETTLEMENT_BEFORE.search(text[:sp.begin]) or
-                                       _SETTLEMENT_AFTER.match(text[sp.end:])) and \
+                                       _SETTLEMENT_AFTER.match(text[sp.end:]) or
+                                       (_IN_BEFORE.search(text[:sp.begin]) and
+                                        _WHERE_AFTER.match(text[sp.end:]))) and \
                         sp.name not in self.persons:
                     pm = PlaceMention(sp.name, sp.begin, sp.end, None, unknown=True)
                     self._phrase(text, pm)

@@ -48,12 +48,35 @@ from .words import (
     _SUPERSEDED,
     _TERRITORY_TYPES,
     NO_DATE_NOTE,
+    REMOTE,
     UNKNOWN_PLACE,
 )
 
+_AIR_WORDS = re.compile(r"\b(?:war\s*planes?|jets|air\s*strikes?|air\s*raids?|aircraft|"
+                        r"helicopters?|bombers)\b", re.I)
 #: A paragraph framed by its place: "In Idlib countryside, ...", "Elsewhere in Hama, ...".
 _FRAME = re.compile(r"^(?:(?:Meanwhile|Elsewhere|Separately|Further\s+\w+|Also),?\s+)?"
                     r"(?:in|at|near|around)\s+[^,;.]{2,60},\s", re.I)
+
+
+_NOT_OWN = frozenset({"subset", "including", "total", "more", "others", "remaining", "per-place"})
+
+
+def _own_toll_elsewhere(d: Draft, a: Analysis) -> bool:
+    """Whether an undated sentence gives a toll of its own at a place of its own: not the
+    draft's figures (nor a part, a total or more of them; one larger than the draft's toll, so
+    not a part of it), not at the draft's place."""
+    mine = {r.best for r in d.figs if r.kind == "killed" and r.best is not None and
+            r.breakdown_of is None}
+    own = [f for f in a.counted if f.kind == "killed" and f.qty.value is not None and
+           not (f.flags & _NOT_OWN)]
+    if not mine or not own or any(f.qty.value in mine for f in own):
+        return False
+    if all(f.qty.value <= max(mine) for f in own):
+        return False  # they may be its parts (a roundup's places after its total)
+    places = [p for p in a.event_places if not p.is_country]
+    return bool(places) and not _same_place(d, a) and d.main_place() is not None and \
+        any(p.unknown or p.place is not None for p in places)
 
 
 # ---------------------------------------------------------------------------------- assembly
@@ -100,6 +123,7 @@ class StoryReader:
         self.context: list[ContextItem] = []
         self.used_places: set[tuple[int, int]] = set()  # (sentence index, begin)
         self.issuer: ActorMention | None = None
+        self.air = False  # the story reports air strikes
         self.section = 0  # roundup sections: a heading or an "In <place>, ..." paragraph
         self.section_of: dict[int, int] = {}  # id(draft) -> its section
 
@@ -111,6 +135,8 @@ class StoryReader:
         prev_old = False
         # Who speaks when a statement says "its units", "our forces": its heading, its
         # opening sentence, else its outlet.
+        # "Russian raids claimed 17 lives" in a report of air strikes: the raids are air raids.
+        self.air = any(_AIR_WORDS.search(s.text) for s in sentences if s.kind in ("title", "body"))
         heads = [s.text for s in sentences if s.kind == "title"][:2]
         heads += [*[s.text for s in sentences if s.kind == "body"][:1], self.outlet]
         self.issuer = issuer_of(heads)
@@ -235,6 +261,10 @@ class StoryReader:
             if scored:
                 return max(scored, key=lambda t: (t[0], t[1], t[2]))[3]
             return self._new(a) if trig or figs else None
+        if cur is not None and (trig or figs) and not a.anaphor and _own_toll_elsewhere(cur, a):
+            # "Air strikes killed 12 in Aleppo ... the highest number were in Qaterji, where
+            # raids claimed 17 lives overnight": another place with its own toll.
+            return self._new(a)
         if a.fine_places:
             scored = [(d is cur, d is prev, i, d) for i, d in enumerate(self._open(a)) if ok(d)]
             if a.anaphor or (scored and any(t[1] for t in scored)):
@@ -603,6 +633,9 @@ class StoryReader:
         host = loc.country
         # What.
         event_type, sub_type = _event_type(d)
+        if self.air and event_type != REMOTE and d.triggers and all(
+                t.rule.generic and re.fullmatch(r"(?i)raids?", t.text) for t in d.triggers):
+            event_type, sub_type = REMOTE, "Air/drone strike"
         # Who.
         actor1, actor2, assoc, assoc_side = _actors_of(d, host)
         if event_type == "Battles" and actor2 == "Civilians" and sub_type == "Armed clash":
