@@ -208,3 +208,14 @@ def test_a_district_with_its_own_toll_is_its_own_incident(gz):
     assert all(i.sub_event_type == "Air/drone strike" for i in incs)
     (z,) = [i for i in incs if i.fatalities.best == 17]
     assert "Zzyqat" in z.location.written and z.location.precision == 2
+
+
+def test_the_capture_of_a_town_announced_and_one_still_imminent(gz):
+    text = ("Town taken\n\nThe Syrian Democratic Forces announced on Tuesday the capture of "
+            "Tabqa from the Islamic State group.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+    text = ("Battle\n\nThe SDF said on Tuesday that the liberation of Tabqa, where its fighters "
+            "are battling the Islamic State group, is imminent.\n")
+    assert all(i.event_type != "Battles" or "territory" not in i.sub_event_type
+               for i in _incidents(gz, text))

@@ -98,6 +98,14 @@ class Analysis:
         return [f for f in self.figures if f.qty is not None]
 
 
+#: "announced the capture of Raqqa": the event's noun, not a word describing a place.
+_NOUN_OF = re.compile(r"(?:capture|recapture|liberation|fall|seizure|takeover)\s+of\b", re.I)
+_NOT_YET = re.compile(r"\b(?:is|was|are|were|seemed|seems|appeared)\s+(?:now\s+|still\s+)?"
+                      r"(?:imminent|near|close|expected|likely|possible|only\s+a\s+matter)\b|"
+                      r"\b(?:will|would|could|may|might)\s+(?:soon\s+)?(?:be|come|happen)\b",
+                      re.I)
+
+
 def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trigger], bool]:
     found: list[Trigger] = []
     if words is None:
@@ -117,7 +125,8 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
                          re.match(r"\s+(?:from|by)\b", text[m.end():])) and \
                     (not _TERRITORY.match(text[m.end():]) or
                      _NOT_TERRITORY.match(text[m.end():]) or
-                     _ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()])):
+                     (_ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()]) and
+                      not _NOUN_OF.match(text[m.start():]))):
                 continue
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     _INFINITIVE.search(text[max(0, m.start() - 40):m.start()]) and \
@@ -126,6 +135,9 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
                 continue  # "to recapture the city", "trying to seize": not (yet) an event
             if any(m.start() < t.begin + len(t.text) and t.begin < m.end() for t in found):
                 continue
+            if _NOUN_OF.match(text[m.start():]) and _NOT_YET.search(text[m.end():m.end() + 140]):
+                hyp += 1
+                continue  # "the liberation of Raqqa ... is imminent"
             if lexicon.HYPOTHETICAL.search(text[max(0, m.start() - 60):m.start()]):
                 hyp += 1
                 continue
