@@ -219,3 +219,17 @@ def test_the_capture_of_a_town_announced_and_one_still_imminent(gz):
             "are battling the Islamic State group, is imminent.\n")
     assert all(i.event_type != "Battles" or "territory" not in i.sub_event_type
                for i in _incidents(gz, text))
+
+
+def test_a_monitors_long_sentence_event_then_running_total(gz):
+    text = ("Raqqa\n\nThe monitor said on Tuesday that warplanes continue bombing areas in the "
+            "city of Raqqa, in conjunction with clashes in the vicinity of its centre, and the "
+            "airstrikes on the city have caused the death and injury of tens of civilians, "
+            "about 12 of them -including 2 children- were confirmed dead, and the death toll "
+            "is expected to rise, which raises to 801 at least the number of civilians killed "
+            "and documented by the monitor in the city and its countryside from the 5th of "
+            "June 2017 to the 24th of August 2017.\n")
+    incs = _incidents(gz, text)
+    assert [i.fatalities.best for i in incs if i.event_type == "Explosions/Remote violence"] \
+        == [12]
+    assert all(i.fatalities.best != 801 for i in incs)

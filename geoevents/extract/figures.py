@@ -47,12 +47,13 @@ _AUX = (r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|have|had
         r"would\s+have\s+been|could\s+have\s+been|may\s+have\s+been|might\s+have\s+been|"
         r"are\s+thought\s+to\s+have\s+been|are\s+believed\s+to\s+have|were\s+reported|"
         r"were\s+reportedly)\s+)?")
-_ADV = (r"(?:(?:also|reportedly|later|all|allegedly|initially|subsequently|since|then|"
+_ADV = (r"(?:(?:also|reportedly|later|all|allegedly|initially|subsequently|since|then|confirmed|"
         r"seriously|critically|severely|badly|lightly|slightly|fatally|mortally)\s+){0,2}")
 _Q = rf"(?:(?P<q>{QUALIFIER})\s+)?"
 _CHUNK = rf"{_Q}(?P<n>{NUMBER})(?:\s+(?P<more>more|other|others|additional|further))?" \
          rf"(?:\s+(?P<np>{_NP}|(?-i:[A-Z][\w’'-]+)(?=\s+and\s)))?"
-_REL = (r"(?:\s*,?\s+(?:who|which|that)\s+[^.;]{0,80}?|\s+(?:it|he|she|they|officials|the\s+ministry)"
+_REL = (r"(?:\s+of\s+them)?(?:\s*[-–—]\s*(?:including|among\s+them)\s+[^-–—.;]{0,80}?[-–—])?"
+        r"(?:\s*,?\s+(?:who|which|that)\s+[^.;]{0,80}?|\s+(?:it|he|she|they|officials|the\s+ministry)"
         r"\s+(?:said|says|reported)|\s+whose\s+[^.;]{0,80}?|"
         # "At least 14 fighters, including two suicide bombers were killed"
         r"\s*,\s*(?:including|among\s+them|among\s+whom)\s+[^.;]{0,80}?"

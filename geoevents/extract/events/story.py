@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,27 @@ _AIR_WORDS = re.compile(r"\b(?:war\s*planes?|jets|air\s*strikes?|air\s*raids?|ai
 #: A paragraph framed by its place: "In Idlib countryside, ...", "Elsewhere in Hama, ...".
 _FRAME = re.compile(r"^(?:(?:Meanwhile|Elsewhere|Separately|Further\s+\w+|Also),?\s+)?"
                     r"(?:in|at|near|around)\s+[^,;.]{2,60},\s", re.I)
+
+
+_HEAD_KILLED = re.compile(r"\b(?:dead|killed|died|lives)\b", re.I)
+_CLAUSE_END = re.compile(r",\s+and\s+|;\s+|,\s+which\s+|\s+[-–—]\s+", re.I)
+
+
+def _event_head(text: str) -> str:
+    """The clause of a long sentence up to its first toll, when what follows it is the
+    running total (a monitor's "..., and the toll rises to 801 ... since June")."""
+    from .. import lexicon
+
+    k = _HEAD_KILLED.search(text)
+    if k is None:
+        return ""
+    end = _CLAUSE_END.search(text, k.end())
+    if end is None:
+        return ""
+    agg = lexicon.AGGREGATE.search(text)
+    if agg is None or agg.start() < end.start():
+        return ""
+    return text[:end.start()].rstrip(" ,") + "."
 
 
 _NOT_OWN = frozenset({"subset", "including", "total", "more", "others", "remaining", "per-place"})
@@ -154,6 +175,17 @@ class StoryReader:
                 cur = prev_linked = None
                 if not (a.triggers or a.figures):
                     continue
+            if a.aggregate and len(s.text) > 250:
+                # A monitor's long sentence: the event, then the running total ("... 12 of
+                # them were confirmed dead, and the toll ... raise to 801 ... from the 5th of
+                # June to the 24th of August"): the event's clause is read on its own.
+                head = _event_head(s.text)
+                if head:
+                    a2 = analyse(replace(s, text=head), published=self.published,
+                                 finder=self.finder, attributor=self.attr)
+                    if not a2.aggregate and a2.triggers and a2.counted:
+                        self._note_event(a, "a running total after the event, not an incident")
+                        a = a2
             if a.aggregate or (prev_aggregate and a.figures and not a.triggers and not a.dates
                                and not a.fine_places and not a.anaphor and re.search(
                                    r"^(?:another|also|in\s+addition)\b|\balso\b|\bas\s+have\b",
