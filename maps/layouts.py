@@ -95,10 +95,27 @@ def _iso2(values: pd.Series, *, fips: bool = False) -> pd.Series:
     return _json_strings(values, lambda v: to_iso2(v, fips=fips))
 
 
-def _json_strings(values: pd.Series, build) -> pd.Series:
-    """Apply ``build`` (value -> JSON text) once per distinct value: exports repeat values."""
+def _json_strings(values, build) -> pd.Series:
+    """Apply ``build`` (value -> JSON text) once per distinct value: exports repeat values.
+    ``values`` may be a tuple of columns: ``build`` then gets their values joined by
+    ``"\x1f"``, worked out per distinct combination (no joined column is built)."""
     import pyarrow as pa
 
+    if isinstance(values, tuple):
+        parts = [pd.factorize(v, use_na_sentinel=False) for v in values]
+        combined = np.zeros(len(values[0]), dtype=np.int64)
+        for p_codes, uniques in parts:  # kept below n * n: no overflow
+            combined = pd.factorize(combined * len(uniques) + p_codes)[0]
+        first_rows = np.unique(combined, return_index=True)[1]
+        columns = [[uniques[c] for c in p_codes[first_rows].tolist()] for p_codes, uniques
+                   in parts]
+        keys = []
+        for vals in zip(*columns, strict=True):
+            na = [v for v in vals if pd.isna(v)]
+            keys.append(na[0] if na else "\x1f".join(map(str, vals)))
+        built = pa.array([build(k) for k in keys], type=pa.string())
+        return pd.Series(pd.arrays.ArrowStringArray(built.take(pa.array(combined))),
+                         index=values[0].index)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     built = pa.array([build(u) for u in uniques], type=pa.string())
     return pd.Series(pd.arrays.ArrowStringArray(built.take(pa.array(codes))),
@@ -343,8 +360,8 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .countries import to_iso2
 
     # The numeric code first (ACLED's ``iso``), then the name, then an ISO3 column.
-    cc = _json_strings(col("iso").str.strip() + "\x1f" + col("country").str.strip() + "\x1f" +
-                       col("iso3").str.strip(),
+    cc = _json_strings((col("iso").str.strip(), col("country").str.strip(),
+                        col("iso3").str.strip()),
                        lambda k: next((c for c in map(to_iso2, k.split("\x1f")) if c), ""))
     out["country"] = cc
     out["admin1"] = col("admin1").str.strip()
@@ -384,7 +401,7 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                             "source": s, "quote": ""}], ensure_ascii=False)
 
     # One JSON text per distinct (figure, source): exports repeat both.
-    out["casualties_json"] = _json_strings(fat_txt + "\x1f" + src, casualties_json)
+    out["casualties_json"] = _json_strings((fat_txt, src), casualties_json)
     out["claims_json"] = "[]"
     out["sources"] = src
     out["source_count"] = src.str.count(";").add(1).where(src != "", 0).astype("int64")
@@ -775,7 +792,7 @@ def gdelt_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     url = col("SOURCEURL")
     outlet = url.str.extract(r"^[a-z]+://(?:www\.)?([^/]+)")[0].fillna("").astype(
         pd.StringDtype("pyarrow"))
-    out["sources_json"] = _json_strings(outlet + "\x1f" + url, lambda k: json.dumps(
+    out["sources_json"] = _json_strings((outlet, url), lambda k: json.dumps(
         [{"outlet": k.split("\x1f")[0], "url": k.split("\x1f")[1], "published": "",
           "quote": ""}] if k.strip("\x1f") else [], ensure_ascii=False))
     out["sources"] = outlet

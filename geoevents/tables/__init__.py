@@ -35,6 +35,7 @@ from .core import (  # noqa: F401 (the package's names)
     _frame_columns,
     _is_hxl_row,
     _keep_rows,
+    _LineIndex,
     _RowLines,
     _to_frame,
     validate_rows,
@@ -143,15 +144,6 @@ def read_csv(path: Path, options: ReadOptions | None = None) -> TableRead:
     return read_csv_bytes(path.read_bytes(), file, opts)
 
 
-def _data_lines(data: bytes) -> int:
-    """Non-empty lines after the header: the rows (read or skipped) the CSV reader must give,
-    when no quoted value holds a line break."""
-    n = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-    if b"\n\n" in data or b"\n\r\n" in data:
-        n -= len(re.findall(rb"\n(?=\r?\n)", data))
-    return max(n - 1, 0)
-
-
 def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> TableRead:
     import pyarrow as pa
 
@@ -213,8 +205,10 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
         data = ",".join(lower).encode("utf-8") + b"\n" + data
     if b"\n" not in data:  # the header alone (a file cut after it): a table without rows
         data += b"\n"
-    expected_rows = _data_lines(data)
-    table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter, file)
+    index = _LineIndex(data)
+    expected_rows = index.data_rows()
+    table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter, file,
+                                 index=index)
     line_map: list[int] | None = None  # line in the file of each line of ``data``
     broken: list[Rejection] = []
     if any(t.count('"') % 2 or "\n" in t for t, _e, _a, _n in bad_rows) or \
@@ -239,9 +233,9 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
         line_map = [max(n, 1) for n in range(0, expected_rows + 2)]
     import pandas as pd
 
-    # One piece per column: filtering rows out later is then several times faster.
-    table = table.combine_chunks()
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get,
+    # Read as large_string (pandas' own Arrow string type): the frame takes Arrow's pieces as
+    # they are, without a cast or a copy.
+    df = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get,
                          self_destruct=True)
     del table
     df.columns = [str(c).strip() if layout == "columns" else str(c).strip().lower()
@@ -254,7 +248,8 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
     rejections = broken + skipped
     n_rows = len(df) + len(bad_rows) + len(broken)
     lines = _RowLines(data, {t for t, _e, _a, _n in bad_rows}, line_map, skipped_lines,
-                      offset=1 if hxl else 0)
+                      offset=1 if hxl else 0,
+                      blank_lines=index.blank > 0 if line_map is None else None)
     frame, row_rejections = _to_frame(df, layout, file, lines, opts)
     return TableRead(frame, layout, rejections + row_rejections, warnings, n_rows)
 
