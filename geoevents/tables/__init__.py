@@ -175,8 +175,10 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
         data = data[3:]
     nl = data.find(b"\n")
     first = (data if nl < 0 else data[:nl]).decode("utf-8").rstrip("\r")
-    delimiter = "\t" if first.count("\t") > first.count(",") else \
-        (";" if first.count(";") > first.count(",") and opts.columns else ",")
+    # Tabs (TSV, GDELT), semicolons (a CSV saved by a spreadsheet in a locale whose decimal
+    # mark is a comma) or commas: whichever the header has most of.
+    counts = {d: first.count(d) for d in ("\t", ";")}
+    delimiter = max(counts, key=counts.get) if max(counts.values()) > first.count(",") else ","
     import csv
 
     header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
@@ -240,6 +242,8 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
     del table
     df.columns = [str(c).strip() if layout == "columns" else str(c).strip().lower()
                   for c in df.columns]
+    if delimiter == ";":
+        df = _decimal_commas(df)
     skipped = _bad_row_rejections(data, file, bad_rows, line_map)
     hxl = _is_hxl_row(df)
     skipped_lines = [r.line for r in skipped if r.line is not None]
@@ -252,6 +256,27 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
                       blank_lines=index.blank > 0 if line_map is None else None)
     frame, row_rejections = _to_frame(df, layout, file, lines, opts)
     return TableRead(frame, layout, rejections + row_rejections, warnings, n_rows)
+
+
+def _decimal_commas(df):
+    """A semicolon-separated file writes decimals with a comma (34,5624): a column whose every
+    value is a number written so (or a whole number, or empty) is read with the point.  Decided
+    per column, never per value."""
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from maps.layouts import _arrow
+
+    for c in df.columns:
+        arr = _arrow(df[c])
+        comma = pc.match_substring_regex(arr, r"^\s*[-+]?\d+,\d+\s*$")
+        if not pc.any(comma).as_py():
+            continue
+        whole = pc.match_substring_regex(arr, r"^\s*(?:[-+]?\d+)?\s*$")
+        if pc.all(pc.or_(comma, whole)).as_py():
+            fixed = pc.replace_substring(arr, ",", ".")
+            df[c] = pd.Series(pd.arrays.ArrowStringArray(fixed), index=df.index)
+    return df
 
 
 def _read_geojson(path: Path, doc: dict, warnings: list[str]) -> TableRead:
