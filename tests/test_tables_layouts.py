@@ -255,6 +255,7 @@ def test_semicolon_csv_with_decimal_commas_reads_like_the_comma_one(tmp_path):
         real = DATA / "acled_sample.csv"
     with open(real, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))[:40]
+    original = [list(r) for r in rows]
     lat, lon = rows[0].index("LATITUDE" if "LATITUDE" in rows[0] else "latitude"), \
         rows[0].index("LONGITUDE" if "LONGITUDE" in rows[0] else "longitude")
     for r in rows[1:]:
@@ -264,7 +265,7 @@ def test_semicolon_csv_with_decimal_commas_reads_like_the_comma_one(tmp_path):
         csv.writer(f, delimiter=";").writerows(rows)
     c = tmp_path / "comma.csv"
     with open(c, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(list(csv.reader(open(real, encoding="utf-8")))[:40])
+        csv.writer(f).writerows(original)
     semi, comma = read_table(p), read_table(c)
     assert semi.layout == comma.layout == "acled"
     assert len(semi.frame) == len(comma.frame) == 39 and not semi.rejections
