@@ -336,8 +336,14 @@ def test_command_writes_areas_and_reports_rejections(cli, ne_levant: Path,
     r = cli("areas", "build", str(bad), "-o", str(tmp_path / "b.geojson"), "--rejections",
             str(rej))
     assert r.returncode == 1, r.stderr
-    assert f"rejected: {bad}:4 [lon]: 'x' is not a number (longitude in degrees)" in r.stderr
+    assert (f"geoevents areas build: rejected: {bad}:4 [lon]: 'x' is not a number (longitude "
+            "in degrees)") in r.stderr
+    assert f"2 of 3 rows read; 1 rejected: see {rej}" in r.stderr
     assert rej.read_text().splitlines()[1].startswith(f"{bad},4,lon,")
+    # without --rejections the report goes beside the output, as for map and export
+    r = cli("areas", "build", str(bad), "-o", str(tmp_path / "c.geojson"))
+    assert r.returncode == 1 and (tmp_path / "c.rejected.csv").exists()
+    assert f"see {tmp_path / 'c.rejected.csv'}" in r.stderr
     assert "Traceback" not in r.stderr
 
 

@@ -104,6 +104,7 @@ def geojson_text(frame) -> str:
 
 def run_build(args: argparse.Namespace) -> int:
     from ..control.areas import DEFAULT_REACH_KM, build
+    from .lines import report_rejections
 
     check_outputs(args, {"areas build": args.output}, what="areas")
     _check_parties(args)
@@ -121,21 +122,12 @@ def run_build(args: argparse.Namespace) -> int:
                     any_order=args.any_order, borders=args.borders)
     finally:
         gz.close()
-    for w in res.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    for r in res.rejections[:20]:
-        print(f"rejected: {r}", file=sys.stderr)
-    if len(res.rejections) > 20:
-        print(f"... and {len(res.rejections) - 20} more rejected", file=sys.stderr)
     with staged_outputs(args, [args.output], what="areas") as st:
         st.write(args.output, geojson_text(res.frame))
-    if args.rejections is not None:
-        from ..pipeline import write_rejections
-
-        write_rejections(res.rejections, args.rejections)
+    report_rejections("areas build", res.n_rows, res.rejections, args.output, args.rejections,
+                      res.warnings)
     n_places = len(res.places)
     print(f"{n_places} place(s), {len(res.dates)} date(s) ({res.dates[0]}"
           f"{' to ' + res.dates[-1] if len(res.dates) > 1 else ''}): {len(res.frame)} area(s) "
-          f"of {res.frame['party'].nunique()} part(ies); {len(res.rejections)} row(s) "
-          f"rejected; wrote {args.output}", file=sys.stderr)
+          f"of {res.frame['party'].nunique()} part(ies); wrote {args.output}", file=sys.stderr)
     return 1 if res.rejections else 0

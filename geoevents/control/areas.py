@@ -79,6 +79,7 @@ class AreasResult:
     rejections: list[Any]
     warnings: list[str]
     dates: list[str]
+    n_rows: int = 0  # control rows read (not rejected)
 
 
 # ------------------------------------------------------------------------------------ places
@@ -643,7 +644,7 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
                               region=region, borders=border_polys,
                               warnings=warnings)
     return AreasResult(frame=frame, places=places, rejections=list(read.rejections),
-                       warnings=warnings, dates=dates)
+                       warnings=warnings, dates=dates, n_rows=len(read.rows))
 
 
 def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
