@@ -463,3 +463,90 @@ def test_namesakes_far_apart_are_two_places(tmp_path: Path) -> None:
     res = build([t], reach_km=30)
     assert [(p.lat, [r.party for r in p.history]) for p in res.places] == [
         (35.0, ["A", "B"]), (35.5, ["B"])]
+
+
+def _admin1_layer(folder: Path) -> Path:
+    """A Natural Earth-shaped admin-1 layer (name, iso_a2, adm1_code) made at test time from
+    the governorates in ../shared/admin (the shared Natural Earth cut has no admin-1 polygons)."""
+    src = json.loads((ROOT.parent / "shared/admin/syr_adm1_geoboundaries.geojson")
+                     .read_text(encoding="utf-8"))
+    feats = [{"type": "Feature", "geometry": f["geometry"],
+              "properties": {"name": f["properties"]["shapeName"], "iso_a2": "SY",
+                             "adm1_code": f["properties"]["shapeISO"]}}
+             for f in src["features"]]
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "ne_10m_admin_1_states_provinces.geojson"
+    out.write_text(json.dumps({"type": "FeatureCollection", "features": feats}),
+                   encoding="utf-8")
+    return folder
+
+
+def test_clip_to_an_admin1_area(gz, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gazetteer import naturalearth
+    from geoevents.control.areas import build_areas
+    from geoevents.control.lines import load
+
+    euphrates = load([LINE], gz)[0]  # built in the session's home, with its rivers
+    monkeypatch.setenv("GEOEVENTS_HOME", str(tmp_path / "home"))  # a home with admin-1 only
+    with pytest.raises(naturalearth.NotInstalled, match="admin1"):
+        build_areas([TABLE], parties=PARTIES, clip="admin1:Deir-ez-Zor", at="2018-06-01")
+    naturalearth.install_from_dir(_admin1_layer(tmp_path / "ne"), layers=["admin1"])
+    frame = build_areas([TABLE], parties=PARTIES, lines=euphrates, clip="admin1:Deir-ez-Zor",
+                        at="2018-06-01")
+    src = json.loads((ROOT.parent / "shared/admin/syr_adm1_geoboundaries.geojson")
+                     .read_text(encoding="utf-8"))
+    deir = shapely.geometry.shape(next(f["geometry"] for f in src["features"]
+                                       if f["properties"]["shapeName"] == "Deir-ez-Zor"))
+    # everything inside the governorate (its border places keep 2 km), nothing beyond
+    assert shapely.union_all(list(frame.geometry)).difference(deir.buffer(0.03)).is_empty
+    assert _owner(frame, 40.4515, 35.0198) == ["government"]  # al-Mayadin, west bank
+    assert _owner(frame, 40.4272, 35.1562) == ["SDF"]  # al-Busayrah, east bank
+    assert _owner(frame, 39.0079, 35.9528) == []  # Raqqa: another governorate
+    # a province border is no front line: no area is split along it (one piece per party
+    # and bank at most), and the names are matched the gazetteer's way
+    assert not build_areas([TABLE], parties=PARTIES, clip="admin1:deir ez zor",
+                           at="2018-06-01").empty
+    with pytest.raises(InputError, match="no area named 'Atlantis' near the places"):
+        build_areas([TABLE], parties=PARTIES, clip="admin1:Atlantis", at="2018-06-01")
+
+
+def test_bad_input_on_the_command_line_is_one_clear_message(cli, tmp_path: Path) -> None:
+    """The issue's list: unknown party colour, a place that cannot be resolved, dates out of
+    order, one party only, a --clip country with no polygon: a message naming the file, line
+    and field where there is one, no traceback; exit 2 (1 for rejected rows, which are
+    reported, the rest built)."""
+    def run(*args: str):
+        r = cli("areas", "build", *args, "-o", str(tmp_path / "a.geojson"), "--overwrite")
+        assert "Traceback" not in r.stderr, r.stderr
+        return r
+
+    colours = tmp_path / "p.yaml"
+    colours.write_text("parties:\n  A: {color: '#123456'}\n  B:\n    color: notacolor\n")
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,"])
+    r = run(str(t), "--parties", str(colours))
+    assert r.returncode == 2
+    assert f"{colours}:4: field 'parties.B.color': 'notacolor' is not a colour" in r.stderr
+    order = _csv(tmp_path / "order.csv", ["a,35.0,39.0,A,2018-05-01,,,",
+                                          "b,35.0,40.0,B,2018-01-01,,,",
+                                          "a,35.0,39.0,B,2018-03-01,,,"])
+    r = run(str(order))
+    assert r.returncode == 2
+    assert f"{order}:4: field 'date': dates out of order for 'a'" in r.stderr
+    assert "--any-order" in r.stderr or "keep each place's rows in date order" in r.stderr
+    one = _csv(tmp_path / "one.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,A,2018-01-01,,,"])
+    r = run(str(one))
+    assert r.returncode == 2 and f"{one}: field 'party': the table names only one party (A)" \
+        in r.stderr
+    r = run(str(t), "--clip", "Atlantis")
+    assert r.returncode == 2
+    assert "no polygon for the country 'Atlantis' in the installed Natural Earth countries " \
+        "layer near the places" in r.stderr
+    named = _csv(tmp_path / "named.csv", ["a,35.0,39.0,A,2018-01-01,,,",
+                                          "b,35.0,40.0,B,2018-01-01,,,",
+                                          "Qwxzyville,,,B,2018-01-01,,,"])
+    r = run(str(named), "--countries", "SY")
+    assert r.returncode == 1
+    assert f"rejected: {named}:4 [place]: the place 'Qwxzyville' is not in the gazetteer" \
+        in r.stderr
+    assert "2 of 3 rows read; 1 rejected" in r.stderr
+    assert len((tmp_path / "a.rejected.csv").read_text().splitlines()) == 2  # header + 1
