@@ -670,3 +670,34 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
     res.frame.attrs["rejections"] = res.rejections
     res.frame.attrs["warnings"] = res.warnings
     return res.frame
+
+
+def read_areas(path: str | Path) -> Any:
+    """An AREAS frame from a file ``geoevents areas build`` wrote (GeoJSON; any vector file
+    GDAL reads with the AREAS columns).  InputError for a file that is not one."""
+    import pyogrio
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except Exception as exc:  # GDAL: unreadable
+        raise InputError(f"cannot read the areas file: {exc}", file=str(path)) from None
+    missing = [c for c in AREA_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"not a control-areas file (no {', '.join(missing)}); write one with "
+                         "`geoevents areas build`", file=str(path))
+    bad = [i for i, g in enumerate(frame.geometry, 1)
+           if g is None or g.geom_type not in ("Polygon", "MultiPolygon")]
+    if bad:
+        raise InputError(f"feature {bad[0]} is not a polygon; control areas are polygons",
+                         file=str(path))
+    if frame.crs is None:
+        frame = frame.set_crs(4326)
+    elif frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    frame["n_places"] = frame["n_places"].fillna(0).astype("int64")
+    for c in ("as_of", "valid_from", "valid_to"):  # GDAL reads ISO dates as dates
+        frame[c] = [None if v is None or v != v else str(v)[:10] for v in frame[c]]
+    return frame[[*AREA_COLUMNS, "geometry"]]
