@@ -550,3 +550,78 @@ def test_bad_input_on_the_command_line_is_one_clear_message(cli, tmp_path: Path)
         in r.stderr
     assert "2 of 3 rows read; 1 rejected" in r.stderr
     assert len((tmp_path / "a.rejected.csv").read_text().splitlines()) == 2  # header + 1
+
+
+ACLED = ROOT.parent / "shared/real/acled/acled_me_2022q1.csv"
+
+
+def _territorial(date_to: str | None = None, bbox: tuple | None = None) -> list[dict]:
+    """The territorial changes of the real ACLED export, read here with the csv module."""
+    import csv
+    import datetime as dt
+
+    with open(ACLED, encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["SUB_EVENT_TYPE"] in (
+            "Government regains territory", "Non-state actor overtakes territory")]
+    for r in rows:
+        r["date"] = dt.datetime.strptime(r["EVENT_DATE"], "%d-%b-%y").date().isoformat()
+    if date_to:
+        rows = [r for r in rows if r["date"] <= date_to]
+    if bbox:
+        w, s, e, n = bbox
+        rows = [r for r in rows if w <= float(r["LONGITUDE"]) <= e and s <= float(r["LATITUDE"])
+                <= n]
+    return rows
+
+
+def test_the_real_acled_exports_territorial_changes_are_control_rows() -> None:
+    from geoevents.control.areas import build
+
+    want = _territorial()
+    res = build([ACLED], reach_km=15)
+    assert len(want) == 78 and res.n_rows == len(want)  # every one a control row
+    assert not [r for r in res.rejections if "incident" in r.reason]
+    # each actor1 its own party (automatic colours), each row's place its own point
+    assert {r.party for p in res.places for r in p.history} == {r["ACTOR1"] for r in want}
+    assert res.dates == [max(r["date"] for r in want)]
+    # the latest row of each place is its party in the areas
+    for p in res.places[:10]:
+        last = p.history[-1]
+        assert last.party in _owner(res.frame, p.lon, p.lat)
+
+
+def test_areas_from_a_stores_territorial_changes_with_its_filters(cli, tmp_path: Path) -> None:
+    store = tmp_path / "store.gpkg"
+    r = cli("add", str(ACLED), "--store", str(store))
+    assert r.returncode in (0, 1), r.stderr
+    out = tmp_path / "a.geojson"
+    bbox = (43.0, 12.5, 46.5, 16.0)
+    r = cli("areas", "build", "--store", str(store), "--to", "2022-01-31", "--bbox",
+            ",".join(map(str, bbox)), "--reach", "15", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    want = _territorial(date_to="2022-01-31", bbox=bbox)
+    assert 0 < len(want) < 78
+    # the store merges reports of one event (`geoevents add`): at most a few fewer rows
+    import re
+
+    n = int(re.search(r"(\d+) of \1 rows read", r.stderr).group(1))
+    assert len(want) - 3 <= n <= len(want)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    places = {(round(float(w["LATITUDE"]), 3), round(float(w["LONGITUDE"]), 3)) for w in want}
+    assert len(places) - 3 <= sum(f["properties"]["n_places"] for f in data["features"]) \
+        <= len(places)
+    assert {f["properties"]["as_of"] for f in data["features"]} == {max(w["date"] for w in want)}
+    w, s_, e, n_ = bbox
+    for f in data["features"]:  # every area drawn from places inside the box (reach 15 km)
+        x0, y0, x1, y1 = shapely.geometry.shape(f["geometry"]).bounds
+        assert w - 0.2 < x0 and x1 < e + 0.2 and s_ - 0.2 < y0 and y1 < n_ + 0.2
+    r = cli("areas", "build", "--store", str(store), "--reach", "15", "-o", str(out),
+            "--overwrite")
+    assert int(re.search(r"(\d+) of \1 rows read", r.stderr).group(1)) >= 78 - 3 > n
+    # a filter that leaves no territorial change: one clear message
+    r = cli("areas", "build", "--store", str(store), "--country", "SY", "-o",
+            str(tmp_path / "b.geojson"))
+    assert r.returncode == 2 and "no control rows to build areas from" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = cli("areas", "build", "-o", str(tmp_path / "c.geojson"))
+    assert r.returncode == 2 and "give control tables (TABLE...), or --store STORE" in r.stderr

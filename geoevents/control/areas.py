@@ -572,9 +572,10 @@ def _polygonal(geom: Any) -> Any:
 def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
           clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
           parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-          any_order: bool = False, borders: bool = True) -> AreasResult:
+          any_order: bool = False, borders: bool = True, store: Any = None) -> AreasResult:
     """Read control tables (or take a :class:`ControlRead` / a list of :class:`ControlRow`)
-    and build their areas; see :func:`build_areas`.  Returns the frame with the places, the
+    and build their areas; see :func:`build_areas` (``store``: a store query whose
+    territorial changes are control rows too).  Returns the frame with the places, the
     rejections (rows that could not be control rows) and warnings."""
     party_set = parties_or_auto(parties)
     if isinstance(tables, ControlRead):
@@ -582,8 +583,9 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
     elif isinstance(tables, list) and tables and isinstance(tables[0], ControlRow):
         read = ControlRead(rows=list(tables))
     else:
-        paths = [tables] if isinstance(tables, str | Path) else list(tables)
-        read = read_control(paths, party_set, gazetteer=gazetteer, countries=countries)
+        paths = [tables] if isinstance(tables, str | Path) else list(tables or [])
+        read = read_control(paths, party_set, gazetteer=gazetteer, countries=countries,
+                            store=store)
     warnings = list(read.warnings)
     if not read.rows:
         detail = "; ".join(str(r) for r in read.rejections[:3])
@@ -650,7 +652,7 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
 def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-                any_order: bool = False, borders: bool = True) -> Any:
+                any_order: bool = False, borders: bool = True, store: Any = None) -> Any:
     """The AREAS GeoDataFrame (docs/architecture.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
@@ -666,7 +668,7 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
     file, line and field) or NotInstalled (a clip layer that is not installed)."""
     res = build(tables, at=at, every=every, lines=lines, clip=clip, reach_km=reach_km,
                 parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order,
-                borders=borders)
+                borders=borders, store=store)
     res.frame.attrs["rejections"] = res.rejections
     res.frame.attrs["warnings"] = res.warnings
     return res.frame
