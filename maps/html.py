@@ -628,7 +628,10 @@ def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
             "z": z0,
             "countries": _features(countries, [], tol, nd),
             "lakes": _features(detail.get("lakes", base.lakes), [], tol, nd),
-            "rivers": _features(rivers, ["rank"], tol, nd),
+            # the detailed band's rivers carry their names: zoomed in, a river is named
+            # where it crosses the screen
+            "rivers": _features(rivers, ["rank", "name"] if k == len(BANDS) - 1 else ["rank"],
+                                tol, nd),
             "riverLabels": _line_anchors(rivers, (3.0, 1.0, 0.3)[k]),
             "lakeLabels": _area_anchors(detail.get("lakes", base.lakes),
                                         (0.05, 0.005, 0.0005)[k]),
@@ -636,18 +639,11 @@ def basemap_payload(base: Basemap | None) -> dict[str, Any] | None:
     for b in bands:
         for f in b["rivers"]["features"]:
             f["properties"]["rank"] = float(f["properties"]["rank"])
-    labels = []
-    if base.countries is not None:
-        for _, row in base.countries.iterrows():
-            lx, ly = row["label_x"], row["label_y"]
-            if not (w <= lx <= e and s <= ly <= n):
-                p = row.geometry.representative_point()
-                lx, ly = p.x, p.y
-            if row["name"]:
-                labels.append([round(ly, 3), round(lx, 3), row["name"],
-                               round(float(row.geometry.area), 2)])
-    labels.sort(key=lambda c: (-c[3], c[2]))
-    return {"bands": bands, "countryLabels": labels, "places": base.labels}
+    # [lat, lon, NAME, first zoom]: Natural Earth's MIN_LABEL says from which zoom a country
+    # is named (Turkey from 2, Lebanon from 4, Siachen Glacier from 6.5).
+    countries = [[c[0], c[1], c[2], c[4]] for c in base.country_labels]
+    return {"bands": bands, "countryLabels": countries, "places": base.labels,
+            "seaLabels": base.sea_labels}
 
 
 def data_bounds(incidents: Any, lines: Any = None, zones: Any = None, areas: Any = None,
