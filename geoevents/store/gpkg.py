@@ -57,6 +57,7 @@ LIGHT = ("id", "date_start", "date_end", "country", "admin1", "place_id", "lat",
 INDEXES = {
     "geoevents_incidents_id": ("incidents", "id"),
     "geoevents_incidents_dates": ("incidents", "date_start, date_end"),
+    "geoevents_incidents_type": ("incidents", "event_type"),
     "geoevents_sources_incident": ("sources", "incident_id"),
     "geoevents_reports_ident": ("store_reports", "ident"),
     "geoevents_reports_incident": ("store_reports", "incident_id"),
@@ -286,6 +287,7 @@ class GeoPackageStore(Backend):
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot be opened for writing: {exc}") from None
         _register_functions(con)
+        con.execute("PRAGMA cache_size = -262144")  # 256 MB of pages for a big change
         try:
             try:
                 con.execute("BEGIN IMMEDIATE")
