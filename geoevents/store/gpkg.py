@@ -309,7 +309,7 @@ class GeoPackageStore(Backend):
                 if con.in_transaction:
                     con.execute("ROLLBACK")
                 raise
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:  # a damaged file, a full disk, ...
             raise StoreError(f"{self.path}: the change failed ({exc}); nothing was written"
                              ) from None
         finally:
