@@ -14,9 +14,14 @@ from pathlib import Path
 import pytest
 
 from geoevents.cli import main
-from tests.test_store import acled, add, inputs, layer, sha  # noqa: F401  (inputs: fixture)
+from tests.test_store import add, layer, make_inputs, sha
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    return make_inputs(tmp_path)
 
 
 def one(store: Path, sql: str) -> tuple:
