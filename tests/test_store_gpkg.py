@@ -192,3 +192,22 @@ def test_a_store_of_the_first_layout_gets_its_indexes_on_the_next_change(
         again = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = "
                                            "'index' AND name LIKE 'geoevents_%'")}
     assert again == set(names)
+
+
+def test_a_query_reads_the_filtered_incidents_as_a_frame(tmp_path, inputs, capsys):
+    """The API other commands use (``areas build --store``): StoreQuery(...).read()."""
+    from datetime import date
+
+    from geoevents.store import StoreQuery
+
+    store = tmp_path / "s.gpkg"
+    add(capsys, store, inputs["a"], inputs["b"])
+    frame, messages = StoreQuery(str(store), date_from=date(2018, 6, 1), countries=["SY"],
+                                 types=["battles"]).read()
+    assert list(frame["id"]) == ["acled-XYZ8"] and messages == []
+    assert frame.crs.to_epsg() == 4326
+    assert (frame.geometry.x.iloc[0], frame.geometry.y.iloc[0]) == (39.01, 35.95)
+    everything, _ = StoreQuery(str(store)).read()
+    assert sorted(everything["id"]) == ["acled-SYR1", "acled-SYR2", "acled-XYZ8"]
+    box, _ = StoreQuery(str(store), bbox=(40.0, 34.0, 41.0, 35.5)).read()
+    assert sorted(box["id"]) == ["acled-SYR1", "acled-SYR2"]
