@@ -55,6 +55,8 @@ class Candidate:
     matched_name: str
     score: float
     distance_km: float | None = None  # to the nearest context anchor, if any
+    # The terms of the score, (name, value) in order (see gazetteer.ranking); not in to_dict.
+    features: list[tuple[str, float]] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         d = self.place.to_dict()

@@ -133,3 +133,23 @@ def test_config_file_overlays_and_focus(cli, tmp_path):
     cfg.write_text("[gazetteer]\nfocus = [\n", encoding="utf-8")
     r = cli("resolve", "Hajin", "--config", str(cfg))
     assert r.returncode == 2 and "config.toml" in r.stderr and "TOML" in r.stderr
+
+
+def test_explain_gives_the_terms_and_weights_of_winner_and_runner_up(cli):
+    r = cli("resolve", "Mare", "--focus", "SY", "--json", "--explain")
+    assert r.returncode == 0, r.stderr
+    (d,) = json.loads(r.stdout)
+    e = d["explain"]
+    assert d["country"] == "SY" and e["winner"]["country"] == "SY"
+    w = {f["term"]: f for f in e["winner"]["features"]}
+    assert w["focus_country"]["weights"] == {"focus_country": 0.7}
+    assert abs(sum(f["value"] for f in e["winner"]["features"]) - e["winner"]["score"]) < 1e-3
+    # the runner-up outscores it but lies outside the focus: it could not answer
+    assert e["runner_up"]["country"] != "SY" and e["runner_up"]["eligible"] is False
+    table = cli("resolve", "Mare", "--focus", "SY", "--explain")
+    assert "explain winner:" in table.stdout and "explain runner-up:" in table.stdout
+    assert "focus_country=0.7" in table.stdout
+    # a demonym is not ranked, and says so
+    r = cli("resolve", "Kurdish", "--json", "--explain")
+    (d,) = json.loads(r.stdout)
+    assert d["match"] == "demonym" and d["explain"]["ranked"] is False

@@ -43,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a point of interest (decimal degrees); repeatable")
     p.add_argument("--candidates", metavar="N", type=int, default=None,
                    help="list up to N candidates per name (default: 3 for ambiguous names)")
+    p.add_argument("--explain", action="store_true",
+                   help="say why each answer won: the terms of its score and the weights behind "
+                   "them, for the winner and the runner-up (JSON: an \"explain\" object)")
     net = p.add_mutually_exclusive_group()
     net.add_argument("--online", action="store_true",
                      help="ask an online geocoder (Nominatim, 1 request/s, answers cached on "
@@ -188,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
             if not n:
                 del d["candidates"]
             d["line"] = line
+            if args.explain:
+                d["explain"] = gz.explain(r)
             out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
             if stats.get("flush"):
                 out.flush()
@@ -197,11 +202,14 @@ def run(args: argparse.Namespace) -> int:
         final = [r for _, r in _answers(gz, items, context, together, limit, stats)]
         if args.json:
             n = args.candidates
-            json.dump([r.to_dict(candidates=n if n is not None else 3) for r in final],
-                      sys.stdout, ensure_ascii=False, indent=2)
+            dicts = [r.to_dict(candidates=n if n is not None else 3) for r in final]
+            if args.explain:
+                for d, r in zip(dicts, final, strict=True):
+                    d["explain"] = gz.explain(r)
+            json.dump(dicts, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
         else:
-            _print_table(final, args.candidates)
+            _print_table(final, args.candidates, gz.weights if args.explain else None)
     blank = stats["blank"]
     if blank:
         shown = ", ".join(str(x) for x in blank[:10]) + (", ..." if len(blank) > 10 else "")
@@ -265,7 +273,8 @@ def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together
         bar.close()
 
 
-def _print_table(results: list, n_candidates: int | None) -> None:
+def _print_table(results: list, n_candidates: int | None, explain=None) -> None:
+    """The answers as a table; with ``explain`` (the ranking's weights), why each won."""
     head = ["QUERY", "STATUS", "PLACE", "CC", "ADMIN1", "LAT", "LON", "KIND", "MATCH", "CONF",
             "PREC"]
     rows = []
@@ -296,3 +305,8 @@ def _print_table(results: list, n_candidates: int | None) -> None:
                       f" {c.score:.2f}{dist}] {p.uid}\n")
         if r.status == "unresolved" and r.suggestions:
             out.write(f"    did you mean: {', '.join(r.suggestions)}\n")
+        if explain is not None:
+            from gazetteer.ranking import explain_lines
+
+            for line in explain_lines(r, explain):
+                out.write(f"    {line}\n")

