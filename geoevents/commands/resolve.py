@@ -255,7 +255,18 @@ def run(args: argparse.Namespace) -> int:
                         gc.collect()
         out.flush()
     else:
-        final = [r for _, _, r, _ in _answers(gz, items, context, together, limit, stats)]
+        # Repeats of a name are its first answer (as in JSON Lines; bounded the same way).
+        seen: dict[str, tuple[str, object]] = {}
+        final = []
+        for _, q, r, before in _answers(gz, items, context, together, limit, stats,
+                                        done=None if together else seen):
+            if before is not None:
+                r = before[1]
+            elif q is not None and not together:
+                if seen and len(seen) >= ENCODED_MAX:
+                    del seen[next(iter(seen))]
+                seen[q] = (r.status, r)
+            final.append(r)
         if not final:
             return _no_names(args.file)
         if args.json:
