@@ -79,6 +79,10 @@ class RankingWeights:
     ambiguous_confidence: float = 0.5  # at most, for an ambiguous answer
     outside_area_factor: float = 0.8  # confidence factor of an answer outside the report's area
     fuzzy_min: float = 90.0  # rapidfuzz ratio of skeletons, with or without context
+    # A spelling variant (same skeleton) this unlike the name it matched (rapidfuzz ratio of the
+    # normalised keys) answers only near the report's provinces or places: skeletons of short
+    # names are coarse ("Bahra", "Bara" and "Berea" share one).
+    variant_min: float = 70.0
     suggest_min: float = 70.0
     far_km: float = 2500.0  # an alias or spelling variant this far from the focus is not meant
     outside_focus_confidence: float = 0.3
@@ -194,23 +198,47 @@ def notable(p: Place, w: RankingWeights = WEIGHTS) -> bool:
 
 def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
                             admin1_bbox: Mapping[str, tuple[float, float, float, float]],
-                            w: RankingWeights = WEIGHTS) -> bool:
-    """May a spelling variant or near-spelling answer?  Only where the report is (its
-    provinces, else its countries, or near its other places), or for a notable place (a typo of
+                            w: RankingWeights = WEIGHTS, query: str = "") -> bool:
+    """May a spelling variant or near-spelling answer?  Only where the report is (a variant: its
+    provinces, else its countries, or near its other places; a near-spelling: its provinces or
+    near its other places), or for a notable place (a typo of
     "Aleppo" is Aleppo; a near-spelling of an unknown name is more likely another place the
-    gazetteer lacks than a hamlet elsewhere that happens to be spelt alike)."""
+    gazetteer lacks than a hamlet elsewhere that happens to be spelt alike).  A spelling variant
+    much unlike the name it matched (``variant_min``) answers only near the report's provinces or
+    places, whatever the context."""
     p = hit.place
     if hit.match not in ("variant", "fuzzy") or p.source == "overlay":
         return True
+    local = dist < w.plausible_fuzzy_km or bool(
+        focus.admin1 and in_admin1(p, focus.admin1, admin1_bbox))
+    if hit.match == "variant" and query and not local and variant_similarity(
+            query, hit.name) < w.variant_min:
+        return False
     if not (focus.countries or focus.admin1 or focus.anchors):
         return True  # a name alone: every candidate is plausible
-    if dist < w.plausible_fuzzy_km:
+    if local:
         return True
-    if focus.admin1 and in_admin1(p, focus.admin1, admin1_bbox):
+    if (hit.match == "variant" and not focus.admin1 and focus.countries
+            and p.country in focus.countries):
         return True
-    if not focus.admin1 and focus.countries and p.country in focus.countries:
-        return True
+    # A near-spelling is a guess: the country alone does not support it (the gazetteer lacks
+    # most villages, so the name is more likely one of those than a hamlet spelt alike).  A
+    # notable place answers a typo of its own name ("Aleppoo"), not of one of its other names.
+    if hit.match == "fuzzy":
+        from .normalize import key
+
+        return notable(p, w) and fold(hit.name) == fold(p.name) and abs(
+            len(key(query or hit.name)) - len(key(p.name))) <= 1
     return notable(p, w)
+
+
+def variant_similarity(query: str, name: str) -> float:
+    """rapidfuzz ratio (0-100) of the normalised keys of the query and of the name matched."""
+    from rapidfuzz import fuzz
+
+    from .normalize import key
+
+    return float(fuzz.ratio(key(query), key(name)))
 
 
 def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
@@ -451,14 +479,15 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                     f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
                     f"likely meant ({where})" + install_hint()))
     supported = [t for t in eligible
-                 if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w)]
+                 if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w, q)]
     if not supported:
         where = ", ".join(sorted({t[1].place.country or "?" for t in eligible})[:6])
         return Resolution(
             query=q, status="unresolved", suggestions=suggestions(),
             candidates=[candidate(*t) for t in scored[:limit]],
-            reason=(f"only {'near-spellings' if fuzzy else 'spelling variants'} of small places "
-                    f"away from the report's area ({where}), not likely meant"
+            reason=(f"only {'near-spellings' if fuzzy else 'spelling variants'} of small places, "
+                    f"none in the report's provinces or near its places ({where}): not likely "
+                    "meant"
                     + install_hint()))
     eligible = supported
     top_p = eligible[0][1].place
