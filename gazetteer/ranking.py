@@ -64,6 +64,9 @@ class RankingWeights:
     kind_coherence: float = 0.4  # a province among the report's provinces
     outside_area: float = 0.6  # outside the report's inferred area: this much, never more
     notable_population: int = 100_000  # a notable place (named from afar, beats a variant)
+    # Another name (alias) of a small place, when a notable place bears the name as its own
+    # ("Chicago" is also an old name of a town near Chicago): evidence it must overcome.
+    alias_beside_notable: float = 0.4
     plausible_km: float = 150.0  # near a place of the report: plausible wherever it is
     plausible_fuzzy_km: float = 60.0  # the same for a near-spelling
     distinct_km: float = 30.0  # candidates farther apart than this are different places
@@ -415,6 +418,8 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
                                            or h.place.population >= w.notable_population
                                            or h.place.feature_code == "PPLC")
         for h, _ in hits)
+    # A notable place bearing the query as its own name (not as an alias).
+    notable_own = [h.place for h, _ in hits if h.match == "exact" and notable(h.place, w)]
     rows: list[Scored] = []
     for (h, imp), d in zip(hits, dists, strict=True):
         f = features(h, imp, focus, d, area_query, town_areas, town_points, w)
@@ -423,6 +428,10 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
             # The report's inferred area is weak evidence: a spelling variant there does
             # not beat a notable place bearing the name as written ("Strasbourg").
             f.append(("variant_beside_notable", -w.focus_country))
+        if (notable_own and h.match == "alias" and not notable(h.place, w)
+                and all(distinct(n, h.place, w) for n in notable_own)
+                and not (focus.admin1 and in_admin1(h.place, focus.admin1, admin1_bbox))):
+            f.append(("alias_beside_notable", -w.alias_beside_notable))
         if (area_named and h.place.kind not in AREA_KINDS and not world_feature(h.place)
                 and h.place.population < w.town_names_area and h.place.source != "overlay"):
             f.append(("small_namesake", -w.small_namesake_penalty))
@@ -599,6 +608,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "feature_name": ("feature_name",),
     "kind_coherence": ("kind_coherence",),
     "variant_beside_notable": ("focus_country", "notable_population"),
+    "alias_beside_notable": ("alias_beside_notable", "notable_population"),
     "small_namesake": ("small_namesake_penalty", "town_names_area"),
     "outside_area": ("outside_area",),
 })
