@@ -301,3 +301,21 @@ def test_near_spelling_needs_the_province_or_the_report_places():
     r = _decide("Qaryatuns", [(hit, 0.2)],
                 Focus(frozenset({"ZZ"}), frozenset({"ZZ.01"}), ()))
     assert r.status == "resolved" and r.match == "fuzzy" and r.confidence <= 0.5
+
+
+# ------------------------------------------------- class 7: facilities named after their place
+@pytest.mark.parametrize("name,lat,lon", [("Port of Mombasa", -4.05, 39.67),
+                                          ("University of Nairobi", -1.28, 36.82),
+                                          ("Kinshasa General Hospital", -4.33, 15.31)])
+def test_facility_is_placed_at_the_place_it_is_named_after(gz, name, lat, lon):
+    r = gz.resolve(name)
+    assert r.status in ("resolved", "ambiguous") and r.place is not None
+    assert km(r.lat, r.lon, lat, lon) < 25
+    assert r.precision == 2 and r.confidence <= 0.6
+    assert "named after" in r.reason
+
+
+def test_facility_named_after_a_small_far_place_is_no_answer(gz):
+    # "Golden" is a small town (Colorado): not meant by a landmark of that word elsewhere
+    r = gz.resolve("Golden Lotus Hotel")
+    assert r.status == "unresolved" and r.place is None
