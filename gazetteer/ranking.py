@@ -265,7 +265,9 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
         out.append(("world_city", w.focus_country))
     if focus.admin1 and (p.admin1 in focus.admin1):
         out.append(("focus_admin1", w.focus_admin1))
-    if p.kind == "country" and focus.anchors and p.country in focus.countries:
+    if p.kind == "country" and focus.anchors and p.country in focus.countries and any(
+            countryfacts.km_outside(a, b, frozenset({p.country})) == 0.0
+            for a, b in focus.anchors):
         out.append(("anchor", w.anchor))  # the report's places are in it: its point means nothing
     elif math.isfinite(dist):
         out.append(("anchor", w.anchor * math.exp(-dist / w.anchor_scale_km)))

@@ -319,3 +319,19 @@ def test_facility_named_after_a_small_far_place_is_no_answer(gz):
     # "Golden" is a small town (Colorado): not meant by a landmark of that word elsewhere
     r = gz.resolve("Golden Lotus Hotel")
     assert r.status == "unresolved" and r.place is None
+
+
+# ------------------------------------------------- countries whose name is also a state
+@pytest.mark.parametrize("text,names,cc,kind", [
+    ("Storms hit Atlanta and Savannah on Monday; officials in Georgia and Alabama closed roads.",
+     ("Atlanta", "Savannah", "Georgia", "Alabama"), "US", "admin1"),
+    ("Talks in Tbilisi: Georgia and Armenia signed a deal.", ("Tbilisi", "Georgia", "Armenia"),
+     "GE", "country"),
+])
+def test_georgia_follows_the_report(gz, text, names, cc, kind):
+    from gazetteer.documents import Document, resolve_mentions
+
+    spans = [(text.index(w), text.index(w) + len(w)) for w in names]
+    res = {r.query: r for r in resolve_mentions(gz, Document("d", text, spans))}
+    g = res["Georgia"]
+    assert g.place.country == cc and g.place.kind == kind
