@@ -221,9 +221,9 @@ def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
         return True  # a name alone: every candidate is plausible
     if local:
         return True
-    if (hit.match == "variant" and not focus.admin1 and focus.countries
-            and p.country in focus.countries):
-        return True
+    if (not focus.admin1 and focus.countries and p.country in focus.countries
+            and (hit.match == "variant" or same_consonants(query, hit.name))):
+        return True  # a near-spelling in vowels only ("Khasham", "Khushām") is a variant
     # A near-spelling is a guess: the country alone does not support it (the gazetteer lacks
     # most villages, so the name is more likely one of those than a hamlet spelt alike).  A
     # notable place answers a typo of its own name ("Aleppoo"), not of one of its other names.
@@ -233,6 +233,19 @@ def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
         return notable(p, w) and fold(hit.name) == fold(p.name) and abs(
             len(key(query or hit.name)) - len(key(p.name))) <= 1
     return notable(p, w)
+
+
+def same_consonants(query: str, name: str) -> bool:
+    """Do two names differ in their vowels only (transliterations of one Arabic, Persian or
+    Hebrew word: "Khasham" / "Khushām")?  Compared on their skeletons without a, e, i, o, u."""
+    import re
+
+    from .normalize import skeleton
+
+    if not query:
+        return False
+    a, b = (re.sub(r"[aeiou]", "", skeleton(x)) for x in (query, name))
+    return len(a) >= 3 and a == b
 
 
 def variant_similarity(query: str, name: str) -> float:

@@ -335,3 +335,16 @@ def test_georgia_follows_the_report(gz, text, names, cc, kind):
     res = {r.query: r for r in resolve_mentions(gz, Document("d", text, spans))}
     g = res["Georgia"]
     assert g.place.country == cc and g.place.kind == kind
+
+
+def test_near_spelling_in_vowels_only_is_supported_by_the_country():
+    """Transliterations differ in their vowels ("Khasham" / "Khushām"): the focus country is
+    enough for those, not for other near-spellings."""
+    from gazetteer.ranking import Focus, Hit
+
+    village = _place("g:6", "Qurbatun", "ZZ", 30.0, 30.0, admin1="ZZ.01")
+    focus = Focus(frozenset({"ZZ"}), frozenset(), ())
+    r = _decide("Qarbatan", [(Hit(village, "fuzzy", "Qurbatun", sim=91.0), 0.2)], focus)
+    assert r.status == "resolved" and r.place.uid == "g:6" and r.match == "fuzzy"
+    r = _decide("Qarbatal", [(Hit(village, "fuzzy", "Qurbatun", sim=91.0), 0.2)], focus)
+    assert r.status == "unresolved"
