@@ -199,6 +199,24 @@ def notable(p: Place, w: RankingWeights = WEIGHTS) -> bool:
             or p.feature_code == "PPLC" or world_region(p) or world_feature(p))
 
 
+#: Direction words that some countries use as names of areas ("Central", "South-West",
+#: "Eastern"): a report says them of its own area; they name an area only of a focus country.
+DIRECTION_WORDS = frozenset(
+    f"{a}{sep}{b}".strip() for a in ("", "north", "south") for b in ("", "east", "west")
+    for sep in (("",) if not a or not b else ("", " ", "-")) if a or b) | frozenset({
+        "northern", "southern", "eastern", "western", "central", "centre", "center", "middle",
+        "north eastern", "north western", "south eastern", "south western", "north-eastern",
+        "north-western", "south-eastern", "south-western", "northeastern", "northwestern",
+        "southeastern", "southwestern"})
+
+
+def direction_word_supported(hit: Hit, focus: Focus) -> bool:
+    """A bare direction word ("Central", "South") names an area only of a focus country."""
+    if fold(hit.name) not in DIRECTION_WORDS or hit.place.source == "overlay":
+        return True
+    return bool(focus.countries) and hit.place.country in focus.countries
+
+
 def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
                             admin1_bbox: Mapping[str, tuple[float, float, float, float]],
                             w: RankingWeights = WEIGHTS, query: str = "") -> bool:
@@ -503,13 +521,16 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                     f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
                     f"likely meant ({where})" + install_hint()))
     supported = [t for t in eligible
-                 if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w, q)]
+                 if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w, q)
+                 and direction_word_supported(t[1], focus)]
     if not supported:
         where = ", ".join(sorted({t[1].place.country or "?" for t in eligible})[:6])
         return Resolution(
             query=q, status="unresolved", suggestions=suggestions(),
             candidates=[candidate(*t) for t in scored[:limit]],
-            reason=(f"only {'near-spellings' if fuzzy else 'spelling variants'} of small places, "
+            reason=(f"a direction word, the name of an area only in {where}, outside the "
+                    "report's countries" if fold(q) in DIRECTION_WORDS else
+                    f"only {'near-spellings' if fuzzy else 'spelling variants'} of small places, "
                     f"none in the report's provinces or near its places ({where}): not likely "
                     "meant"
                     + install_hint()))

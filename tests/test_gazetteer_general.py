@@ -348,3 +348,10 @@ def test_near_spelling_in_vowels_only_is_supported_by_the_country():
     assert r.status == "resolved" and r.place.uid == "g:6" and r.match == "fuzzy"
     r = _decide("Qarbatal", [(Hit(village, "fuzzy", "Qurbatun", sim=91.0), 0.2)], focus)
     assert r.status == "unresolved"
+
+
+def test_direction_word_names_an_area_only_of_a_focus_country(gz):
+    r = gz.resolve("South-West", Context(countries=("NG",)))  # Cameroon's region, not Nigeria's
+    assert r.place is None and "direction word" in r.reason
+    r = gz.resolve("South-West", Context(countries=("CM",)))
+    assert r.status == "resolved" and r.place.country == "CM" and r.place.kind == "admin1"
