@@ -247,3 +247,12 @@ def test_a_road_named_by_its_ends_and_an_earlier_event_the_same_day(gz):
     assert road.location.precision == 2
     assert km(road.location.lat, road.location.lon, 35.336, 40.141) < 10  # Deir ez-Zor
     assert all(i.date.start == date(2019, 3, 5) for i in incs)
+
+
+def test_taken_from_a_state_by_unnamed_rebels_and_a_road_gives_way_to_the_town(gz):
+    text = ("Rebels take town\n\nIslamist rebels have retaken a town from government forces "
+            "on Tuesday along the main highway linking Damascus to the northern city of Aleppo, "
+            "activists said. Rebels killed 18 soldiers in the fight for the town of Saraqeb.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+    assert km(inc.location.lat, inc.location.lon, 35.8645, 36.8059) < 5  # Saraqeb

@@ -145,7 +145,8 @@ _ROAD_BEFORE = re.compile(
     r"(?:(?:which|that)"
     r"\s+)?(?:link(?:s|ing)?|connect(?:s|ing)?|runs?\s+(?:from|between)|between|from)\s+"
     r"(?:between\s+)?(?:the\s+(?:towns?|cities|city|villages?)\s+of\s+)?$", re.I)
-_ROAD_AND = re.compile(r"\s+(?:and|to|with)\s+(?:the\s+(?:town|city|village)\s+of\s+)?", re.I)
+_ROAD_AND = re.compile(r"\s+(?:and|to|with)\s+(?:the\s+(?:[\w-]+\s+){0,2}?(?:town|city|village)\s+"
+                       r"of\s+)?", re.I)
 _SETTLEMENT_AFTER = re.compile(rf"^\s+{_SETTLEMENT}\b", re.I)
 #: "... were in Qaterji, where raids killed 17": a place by the way it is written.
 _IN_BEFORE = re.compile(r"\b(?:in|at)\s+$")

@@ -695,6 +695,9 @@ class StoryReader:
             # Who gains decides (docs/architecture.md): a state's forces regain, anyone else overtakes.
             sub_type = "Government regains territory" if a1_kind == "state" else \
                 "Non-state actor overtakes territory"
+        elif sub_type in _TERRITORY_TYPES and actor2 and _actor_kind(d, actor2) == "state":
+            # "rebels have retaken a town from Assad's forces": taken from a state, by others.
+            sub_type = "Non-state actor overtakes territory"
         casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs
                       if not r.superseded]
         old_figs = [f"{_n(r)} {r.kind} ({r.clause or r.quote[:60]})" for r in d.figs
