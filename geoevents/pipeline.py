@@ -268,22 +268,23 @@ def summary(frames: Frames, report: Path | None) -> str:
 
 def report_rejections(frames: Frames, command: str, output: Path | None, *,
                       stream: Any = None, verb: str = "not mapped",
-                      write: bool = True) -> Path | None:
+                      write: bool = True, report: Path | None = None) -> Path | None:
     """Tell what could not be read: a few rejections on the terminal, all of them in the report
     file beside the output, then the summary line.  When nothing at all could be read, the
     report is written and InputError raised (exit status 2, nothing else written).  With
     ``write=False`` the caller writes the report (:func:`write_rejections`) once its own output
-    is written, so that a failed write leaves nothing behind."""
+    is written, so that a failed write leaves nothing behind.  ``report``: the report's path
+    (default: beside the output, :func:`report_path`)."""
     import sys
 
     stream = stream or sys.stderr
     for m in frames.messages:  # encodings guessed, publication dates missing ...
         print(f"geoevents {command}: warning: {m}", file=stream)
     rej = frames.rejections
-    report = None
+    wanted, report = report, None
     nothing = not len(frames.incidents) and bool(rej)
     if rej:
-        report = report_path(output)
+        report = wanted or report_path(output)
         try:
             if write or nothing:
                 write_rejections(rej, report)

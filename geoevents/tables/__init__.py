@@ -486,6 +486,17 @@ def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | N
     from ..frames import incidents_frame
 
     frame = incidents_frame([i for i in incidents if i.location.placed])
+    unplaced = [i for i in incidents if not i.location.placed]
+    if unplaced and kind == "csv":
+        # Nothing is lost: an incident without a place ("(unknown place)") is a row with
+        # empty coordinates after the others.
+        import pandas as pd
+
+        from ..frames import incident_row
+
+        df = pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
+        rows = pd.DataFrame([incident_row(i, unplaced=True) for i in unplaced])
+        frame = pd.concat([df, rows.reindex(columns=df.columns)], ignore_index=True)
     write_frame(frame, p, fmt=kind, overwrite=overwrite, inputs=inputs)
 
 
