@@ -14,6 +14,10 @@ a miss; the share of such places is reported too.
     python bench/areas_holdout.py [TABLE...] [--parties FILE] [--lines SPEC] [--clip SY]
                                   [--reach KM] [--every month] [--seed 13]
 
+It prints each variant's share over all folds and per fold.  Several tables are read together
+(both worked examples: data/control/deir-ez-zor-raqqa-2017-2019.csv and
+data/control/syria-west-south-2017-2019.csv); docs/control.md has the figures of each.
+
 Defaults: data/control/deir-ez-zor-raqqa-2017-2019.csv with the Syria parties file, the
 Euphrates line of data/lines/deir-ez-zor-2018.yaml and a clip to SY (Natural Earth must be
 installed: `geoevents data install naturalearth`, or --from ../shared/naturalearth).  A second
