@@ -165,6 +165,15 @@ def load_incidents(inputs: list[Path], *, published: str | None = None,
         rejections.extend(ex.rejections)
         messages.extend(ex.messages)
         context.extend(ex.context)
+        # The frames hold placed incidents (the seam, maps.schema); one the extractor hands
+        # over without coordinates is not dropped silently: it is a rejection saying so.
+        for inc in ex.incidents:
+            if not inc.location.placed:
+                src = next((s for s in inc.sources if s.file), None)
+                rejections.append(Rejection(
+                    src.file if src else "", None, "place",
+                    f"incident {inc.id or inc.content_id()} ({inc.location.written or 'no place'}"
+                    "): no coordinates, it could not be placed", src.quote[:300] if src else ""))
         frames.append(incidents_frame([i for i in ex.incidents if i.location.placed]))
     if paths and not read_ok:
         detail = "; ".join(str(r) for r in rejections[:5])
