@@ -646,3 +646,20 @@ def test_no_area_crosses_the_euphrates_from_the_border_to_albu_kamal(gz) -> None
     # Jarabulus (Turkey, west bank) and Shuyukh Tahtani (SDF, east bank) face each other
     assert _owner(frame, 38.0111, 36.8175) == ["Turkey"]
     assert _owner(frame, 38.0768, 36.7506) == ["SDF"]
+
+
+def test_the_worked_tables_cite_a_page_for_every_row() -> None:
+    """Both control tables of data/control: every row has a source address, a date in the
+    period, a party of the parties file; together they hold more than 150 places."""
+    import csv
+
+    from geoevents.control.areas import build
+
+    tables = [TABLE, ROOT / "data/control/syria-west-south-2017-2019.csv"]
+    for t in tables:
+        with open(t, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and all(r["source"].startswith(("https://", "http://")) for r in rows), t
+        assert all("2017-09-01" <= r["date"] <= "2019-03-23" for r in rows), t
+    res = build(tables, parties=PARTIES)
+    assert not res.rejections and len(res.places) > 150
