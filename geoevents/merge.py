@@ -316,6 +316,10 @@ def _restates(main: Incident, other: Incident) -> bool:
         return False
     if not ((a.place_id and a.place_id == b.place_id) or _km(a, b) <= 5.0):
         return False
+    km_, ko = main.fatalities.best, other.fatalities.best
+    if km_ and ko and km_ != ko and a.written.lower() != b.written.lower() and \
+            "not in the gazetteer" in (a.note + b.note):
+        return False  # its own toll at a part of the place the gazetteer lacks (a district)
     if other.date.known and not (other.date.start == main.date.start and
                                  other.date.end == main.date.end and not other.casualties):
         return False

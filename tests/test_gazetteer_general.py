@@ -166,3 +166,80 @@ def test_long_list_together_keeps_every_name(gz):
     assert len(res) == len(names)
     assert all(r.place.country == "IQ" for r in res[:2000])
     assert res[-2].status == "unresolved" and res[-1].place.country == "IQ"
+
+
+# ------------------------------------------------- class 3: GeoNames' own country points
+@pytest.mark.parametrize("name,lat,lon", [("Kazakhstan", 48.0, 68.0), ("Mongolia", 46.0, 105.0),
+                                          ("Norway", 62.0, 10.0), ("Chile", -30.0, -71.0)])
+def test_countries_answer_at_geonames_point_by_default(gz, name, lat, lon):
+    """The default convention is GeoNames' point of the country feature, with its id."""
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "country"
+    assert km(r.lat, r.lon, lat, lon) < 2
+    assert r.place.geonames_id is not None and r.place.centroid is not None
+
+
+def test_territory_outside_the_geonames_list_keeps_a_published_point(gz):
+    r = gz.resolve("Greenland")  # a territory: countryinfo's point, inside its extent
+    w, s, e, n = r.place.bbox
+    assert r.place.kind == "country" and w < r.lon < e and s < r.lat < n
+
+
+# ------------------------------------------------- class 6: more world regions and seas
+@pytest.mark.parametrize("name,lat,lon", [("Northern Europe", 60.0, 15.0),
+                                          ("Sea of Okhotsk", 55.0, 150.0),
+                                          ("Indochina", 15.0, 104.0),
+                                          ("Bay of Bengal", 15.0, 88.0),
+                                          ("the Baltics", 57.0, 24.0)])
+def test_more_world_regions_and_seas(gz, name, lat, lon):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind != "populated_place"
+    assert r.precision == 3 and km(r.lat, r.lon, lat, lon) < 300 and r.place.bbox is not None
+
+
+def test_straits_and_canals_are_features(gz):
+    r = gz.resolve("Strait of Malacca")
+    assert r.place.kind == "region" and km(r.lat, r.lon, 2.5, 101.5) < 200
+    r = gz.resolve("Suez Canal")
+    assert r.place.kind == "landmark" and km(r.lat, r.lon, 30.6, 32.3) < 60
+
+
+# ------------------------------------------------- class 7: rivers, lakes, mountains, deserts
+@pytest.mark.parametrize("name,kind,lat,lon,within", [
+    ("Zambezi", "river", -18.8, 36.3, 60),            # GeoNames places a stream at its mouth
+    ("the Yenisei", "river", 71.8, 83.0, 150),
+    ("Lake Tanganyika", "lake", -6.0, 29.5, 150),
+    ("Hindu Kush", "mountain", 35.5, 70.5, 250),
+    ("Mount Kilimanjaro", "mountain", -3.07, 37.35, 5),
+    ("Kalahari Desert", "desert", -23.0, 22.0, 300),
+    ("Socotra", "island", 12.5, 53.9, 50),
+])
+def test_physical_features_are_known(gz, name, kind, lat, lon, within):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == kind
+    assert km(r.lat, r.lon, lat, lon) < within
+
+
+def test_river_name_that_is_a_country_stays_the_country(gz):
+    assert gz.resolve("Niger").place.kind == "country"
+    r = gz.resolve("Niger River")
+    assert r.place.kind == "river" and km(r.lat, r.lon, 4.5, 6.0) < 100
+
+
+def test_installed_natural_earth_rivers_and_lakes_are_places(gz):
+    """The session installs Natural Earth's Levant cuts: their rivers and lakes are places."""
+    r = gz.resolve("Ceyhan River")
+    assert r.place is not None and r.place.kind == "river" and r.place.country == "TR"
+    assert r.place.source == "naturalearth-rivers"
+    assert gz.resolve("Ceyhan").place.kind == "populated_place"  # the town keeps its name
+    r = gz.resolve("Lake Hammar")
+    assert r.place.kind == "lake" and km(r.lat, r.lon, 30.8, 47.0) < 60
+
+
+# ------------------------------------------------- class 4: peoples' and regions' adjectives
+@pytest.mark.parametrize("word,lat,lon", [("Uyghur", 41.0, 85.0), ("Baloch", 28.0, 65.0),
+                                          ("Central Asian", 45.0, 65.0)])
+def test_demonyms_of_peoples_and_regions(gz, word, lat, lon):
+    r = gz.resolve(word)
+    assert r.match == "demonym" and r.place.kind != "populated_place"
+    assert km(r.lat, r.lon, lat, lon) < 700

@@ -35,6 +35,10 @@ IS = "Islamic State (Syria)"
 
 @pytest.fixture
 def inputs(tmp_path: Path) -> dict[str, Path]:
+    return make_inputs(tmp_path)
+
+
+def make_inputs(tmp_path: Path) -> dict[str, Path]:
     return {
         "a": acled(tmp_path / "a.csv", [
             ("SYR1", "2018-05-23", "Battles", IS, "Al Mayadin", 35.0198, 40.4515, "SOHR", 35),

@@ -137,6 +137,9 @@ _SETTLEMENT_BEFORE = re.compile(rf"\b{_SETTLEMENT}\s+of\s+(?:the\s+)?$|"
                                 rf"\b(?:village|town|hamlet)s?\s+(?:[A-Z][\w’'-]+,?\s+(?:and\s+)?)+$",
                                 re.I)
 _SETTLEMENT_AFTER = re.compile(rf"^\s+{_SETTLEMENT}\b", re.I)
+#: "... were in Qaterji, where raids killed 17": a place by the way it is written.
+_IN_BEFORE = re.compile(r"\b(?:in|at)\s+$")
+_WHERE_AFTER = re.compile(r"^\s*,\s*where\b")
 
 _HYPHEN_SUFFIX = re.compile(r"^(?P<name>.+?)-(?P<suffix>based|backed|led|held|run|operated|"
                             r"affiliated|linked|controlled|born|made|style|era|bound|allied|"
@@ -331,9 +334,13 @@ def _eventish(text: str) -> bool:
 class PlaceFinder:
     """Finds and resolves the place mentions of one document (all its stories)."""
 
-    def __init__(self, gz: Gazetteer, countries: list[str], outlets: tuple[str, ...] = ()):
+    def __init__(self, gz: Gazetteer, countries: list[str], outlets: tuple[str, ...] = (),
+                 area_cues: list[str] | None = None):
         self.gz = gz
         self.countries = tuple(countries[:4])
+        # The countries the report is about for sure (its region, the country it names most
+        # or more than once); None: all of ``countries``.
+        self.area_cues = tuple(countries[:4] if area_cues is None else area_cues)
         self.outlets = tuple(o for o in outlets if o)
         self.names: dict[str, Resolution] = {}
         self.persons: set[str] = set()
@@ -357,10 +364,26 @@ class PlaceFinder:
             ranked = n.most_common(2)
             top = {ranked[0][0]} if ranked and (len(ranked) == 1 or
                                                 ranked[0][1] > ranked[1][1]) else set()
+            if self.area_cues and ranked and ranked[0][1] < 4:
+                top = set()  # one mention does not add a country to those the text names
             most = ranked[0][1] if ranked else 0
-            self._area = set(self.countries) | top | {
+            self._area = set(self.area_cues) | top | {
                 c for c, k in n.items() if k >= max(4, most / 2)}
         return self._area
+
+    def _abroad(self, r: Resolution) -> bool:
+        p = r.place
+        if p is None or p.kind == "country":
+            return False
+        from gazetteer.normalize import key
+
+        # A big city abroad named by its own name (Moscow, Ankara) is a city abroad; a
+        # namesake by another of its names ("Heya" for The Hague) is not.
+        alias = bool(r.matched_name) and key(r.matched_name) != key(p.name)
+        if (p.population or 0) >= 100_000 and not alias:
+            return False
+        area = self.area()
+        return bool(area) and p.country not in area
 
     # ------------------------------------------------------------------ document level
     def scan(self, texts: list[str], body: list[str] | None = None) -> None:
@@ -481,6 +504,10 @@ class PlaceFinder:
         for sp in spans:
             why = self._why_not(text, sp)
             r = self.known(sp.name)
+            if r is not None and self._abroad(r):
+                # A small namesake outside the report's countries ("Heya" in a Hasakah
+                # report is not The Hague): a place the gazetteer lacks, as written.
+                r = None
             if why:
                 if why == "a media outlet" and r is not None:
                     out.append(PlaceMention(sp.name, sp.begin, sp.end, r, role="context",
@@ -491,7 +518,9 @@ class PlaceFinder:
                 # village"): kept as written, placed later at the place the report names
                 # around it.
                 if kind == "body" and (_SETTLEMENT_BEFORE.search(text[:sp.begin]) or
-                                       _SETTLEMENT_AFTER.match(text[sp.end:])) and \
+                                       _SETTLEMENT_AFTER.match(text[sp.end:]) or
+                                       (_IN_BEFORE.search(text[:sp.begin]) and
+                                        _WHERE_AFTER.match(text[sp.end:]))) and \
                         sp.name not in self.persons:
                     pm = PlaceMention(sp.name, sp.begin, sp.end, None, unknown=True)
                     self._phrase(text, pm)

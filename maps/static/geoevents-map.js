@@ -293,7 +293,31 @@
   }
 
   // Labels placed as a cartographer would: most important first, each where it overlaps no
-  // label already placed (tried right, then left of its point); what does not fit is left out.
+  // label already placed, no panel, no incident marker, no control line and no ring outline
+  // (tried right, left, above, below its point, then farther out); what does not fit is left
+  // out and comes back when zoomed in.
+  function boxHits(b, t) { return b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]; }
+  // Does the segment (x1, y1)-(x2, y2) cross the box b (Liang-Barsky clipping)?
+  function segHits(b, s) {
+    var x1 = s[0], y1 = s[1], dx = s[2] - x1, dy = s[3] - y1, t0 = 0, t1 = 1;
+    var p = [-dx, dx, -dy, dy], q = [x1 - b[0], b[2] - x1, y1 - b[1], b[3] - y1];
+    for (var i = 0; i < 4; i++) {
+      if (p[i] === 0) { if (q[i] < 0) { return false; } continue; }
+      var r = q[i] / p[i];
+      if (p[i] < 0) { if (r > t1) { return false; } if (r > t0) { t0 = r; } }
+      else { if (r < t0) { return false; } if (r < t1) { t1 = r; } }
+    }
+    return true;
+  }
+  // Does the circle's outline (x, y, r) pass through the box b?
+  function ringHits(b, c) {
+    var nx = Math.max(b[0], Math.min(c[0], b[2])), ny = Math.max(b[1], Math.min(c[1], b[3]));
+    var near = Math.sqrt((nx - c[0]) * (nx - c[0]) + (ny - c[1]) * (ny - c[1]));
+    var fx = Math.max(Math.abs(b[0] - c[0]), Math.abs(b[2] - c[0]));
+    var fy = Math.max(Math.abs(b[1] - c[1]), Math.abs(b[3] - c[1]));
+    return near < c[2] + 1 && Math.sqrt(fx * fx + fy * fy) > c[2] - 1;
+  }
+
   function makeLabeller(map, group, D, bandFor, api) {
     var B = D.base, layer = L.layerGroup().addTo(group), dotR = L.svg({ pane: "geLabels" });
     var canvas = document.createElement("canvas"), ctx = canvas.getContext("2d");
@@ -311,7 +335,6 @@
     function place() {
       layer.clearLayers();
       placed = [];
-      if (!map.hasLayer(layer)) { return; }
       var z = map.getZoom(), size = map.getSize(), taken = [], band = bandFor(z).data;
       var pad = 2, box0 = map.getContainer().getBoundingClientRect();
       // The map's own panels and the incidents drawn are obstacles: no label under them.
@@ -325,34 +348,61 @@
             r.bottom - box0.top + 4]);
         }
       });
-      // Zone labels (drawn with their zones) come first; one that would cover another is hidden.
-      var zl = map.getContainer().querySelectorAll(".ge-zone-label");
-      Array.prototype.forEach.call(zl, function (e) {
-        e.style.visibility = "";
-        var r = e.getBoundingClientRect();
-        var b = [r.left - box0.left - 2, r.top - box0.top - 2, r.right - box0.left + 2,
-          r.bottom - box0.top + 2];
-        if (!r.width) { return; }
-        if (taken.some(function (t) { return b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]; })) {
-          e.style.visibility = "hidden";
-        } else {
-          taken.push(b);
-        }
-      });
-      var m0 = taken.length;
-      if (api.obstacles) { Array.prototype.push.apply(taken, api.obstacles()); }
-      var m1 = taken.length;  // taken[m0..m1): incident markers (a place's dot may lie under one)
-      function free(b, skipFrom, skipTo) {
+      var markers = api.obstacles ? api.obstacles() : [];  // incident markers shown
+      var segs = api.lineSegments ? api.lineSegments() : [];
+      var rings = api.ringOutlines ? api.ringOutlines() : [];
+      // Is box b free?  (dot: a place's dot, which may lie under an incident marker, on a
+      // line or a ring; only labels and panels keep it out.)
+      function free(b, dot, overRings) {
         if (b[0] < 0 || b[1] < 0 || b[2] > size.x || b[3] > size.y) { return false; }
-        for (var i = 0; i < taken.length; i++) {
-          if (i >= skipFrom && i < skipTo) { continue; }
-          var t = taken[i];
-          if (b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]) { return false; }
-        }
+        var i;
+        for (i = 0; i < taken.length; i++) { if (boxHits(b, taken[i])) { return false; } }
+        if (dot) { return true; }
+        for (i = 0; i < markers.length; i++) { if (boxHits(b, markers[i])) { return false; } }
+        for (i = 0; i < segs.length; i++) { if (segHits(b, segs[i])) { return false; } }
+        if (overRings) { return true; }
+        for (i = 0; i < rings.length; i++) { if (ringHits(b, rings[i])) { return false; } }
         return true;
       }
+      // Zone labels (drawn with their zones) come first, at their point or moved off a line
+      // or a ring; one that finds no room, or is wider than its zone on screen, is hidden.
+      (api.zoneLabels ? api.zoneLabels() : []).forEach(function (zl) {
+        var e = zl.el;
+        e.style.visibility = "";
+        e.style.transform = "";
+        var r = e.getBoundingClientRect();
+        if (!r.width) { return; }
+        var zb = zl.bounds, nw = map.latLngToContainerPoint(zb.getNorthWest()),
+          se = map.latLngToContainerPoint(zb.getSouthEast());
+        if (r.width > (se.x - nw.x) * 0.9 || r.height > (se.y - nw.y) * 0.9) {
+          e.style.visibility = "hidden";
+          return;
+        }
+        var b0 = [r.left - box0.left - 2, r.top - box0.top - 2, r.right - box0.left + 2,
+          r.bottom - box0.top + 2];
+        var offs = [[0, 0], [0, 14], [0, -14], [0, 28], [0, -28], [40, 0], [-40, 0], [0, 44],
+          [0, -44], [-70, 0], [70, 0], [-60, -24], [60, 24], [-60, 24], [60, -24], [0, 64],
+          [0, -64]];
+        for (var k = 0; k < offs.length; k++) {
+          var b = [b0[0] + offs[k][0], b0[1] + offs[k][1], b0[2] + offs[k][0], b0[3] + offs[k][1]];
+          if (free(b)) {
+            taken.push(b);
+            if (k) {
+              e.style.transform = "translate(calc(-50% + " + offs[k][0] + "px), calc(-50% + " +
+                offs[k][1] + "px))";
+            }
+            return;
+          }
+        }
+        e.style.visibility = "hidden";
+      });
+      if (!map.hasLayer(layer)) { return; }
       var seen = {};  // water names placed: one label per name within 350 px
-      function put(lat, lon, text, cls, font, h, spacing, anchors, dot) {
+      // Label text at (lat, lon): tried at each anchor (r, l, t, b: right of, left of, above,
+      // below the point; c: centred) near, then farther out (``far``: the offsets in px).  A
+      // major label (a city, a country) that finds no room clear of the rings may cross a
+      // ring's dashed outline (it is drawn above the rings, with a halo); nothing else may.
+      function put(lat, lon, text, cls, font, h, spacing, anchors, dot, far, major) {
         var p = map.latLngToContainerPoint([lat, lon]);
         if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) { return; }
         if (!dot && seen[text] && seen[text].some(function (q) { return q.distanceTo(p) < 350; })) {
@@ -360,61 +410,95 @@
         }
         var w = width(text, font, spacing);
         var dotBox = [p.x - 4, p.y - 4, p.x + 4, p.y + 4];
-        if (dot && !free(dotBox, m0, m1)) { return; }
-        // Each anchor (right, left, above, below the point) near, then farther out, to clear a
-        // marker drawn on the place.
+        if (dot && !free(dotBox, true)) { return; }
+        // The place of an incident (its dot under a marker) is named like a major place.
+        if (dot && !major && markers.some(function (m) { return boxHits(dotBox, m); })) {
+          major = true;
+        }
         var tries = [];
-        anchors.forEach(function (an) { tries.push([an, 6]); });
-        if (dot) { [14, 28, 36].forEach(function (o) { anchors.forEach(function (an) { tries.push([an, o]); }); }); }
-        for (var a = 0; a < tries.length; a++) {
-          var an = tries[a][0], off = tries[a][1];
-          var dx = an === "c" || an === "t" || an === "b" ? -w / 2 : (an === "r" ? off : -off - w);
-          var dy = an === "t" ? -h / 2 - off + 1 : (an === "b" ? h / 2 + off - 1 : 0);
-          var b = [p.x + dx - pad, p.y + dy - h / 2 - pad, p.x + dx + w + pad,
-            p.y + dy + h / 2 + pad];
-          if (free(b)) {
-            taken.push(b);
-            if (dot) {
-              taken.push(dotBox);
-              L.circleMarker([lat, lon], {
-                pane: "geLabels", renderer: dotR, radius: dot > 1 ? 3.5 : 2.5, color: "#ffffff",
-                weight: 1, fillColor: D.style.place, fillOpacity: 1, interactive: false
+        [6].concat(far || []).forEach(function (o) { anchors.forEach(function (an) { tries.push([an, o]); }); });
+        for (var pass = 0; pass < (major ? 2 : 1); pass++) {
+          for (var a = 0; a < tries.length; a++) {
+            var an = tries[a][0], off = tries[a][1];
+            var dx = an === "c" || an === "t" || an === "b" ? -w / 2 : (an === "r" ? off : -off - w);
+            var dy = an === "t" ? -h / 2 - off + 1 : (an === "b" ? h / 2 + off - 1 : 0);
+            if (an === "c" && off !== 6) { continue; }  // centred: once
+            var b = [p.x + dx - pad, p.y + dy - h / 2 - pad, p.x + dx + w + pad,
+              p.y + dy + h / 2 + pad];
+            if (free(b, false, pass === 1)) {
+              taken.push(b);
+              if (dot) {
+                taken.push(dotBox);
+                L.circleMarker([lat, lon], {
+                  pane: "geLabels", renderer: dotR, radius: dot > 1 ? 3.5 : 2.5, color: "#ffffff",
+                  weight: 1, fillColor: D.style.place, fillOpacity: 1, interactive: false
+                }).addTo(layer);
+              }
+              var t = el("span", cls, text);
+              t.style.transform = "translate(" + dx.toFixed(1) + "px," + (dy - h / 2).toFixed(1) + "px)";
+              t.style.height = h + "px";
+              t.style.lineHeight = h + "px";
+              if (!dot) { (seen[text] = seen[text] || []).push(p); }
+              L.marker([lat, lon], {
+                pane: "geLabels", interactive: false, keyboard: false,
+                icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
               }).addTo(layer);
+              placed.push(text);
+              return;
             }
-            var t = el("span", cls, text);
-            t.style.transform = "translate(" + dx.toFixed(1) + "px," + (dy - h / 2).toFixed(1) + "px)";
-            t.style.height = h + "px";
-            t.style.lineHeight = h + "px";
-            if (!dot) { (seen[text] = seen[text] || []).push(p); }
-            L.marker([lat, lon], {
-              pane: "geLabels", interactive: false, keyboard: false,
-              icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
-            }).addTo(layer);
-            placed.push(text);
-            return;
           }
         }
       }
       function town(p) {
         var major = p[4] >= 100000 || p[5];
         put(p[0], p[1], p[2], "ge-place-label" + (major ? " ge-place-major" : ""),
-          major ? "600 12px" : "11px", major ? 15 : 14, 0, ["r", "l", "t", "b"], p[5] ? 2 : 1);
+          major ? "600 12px" : "11px", major ? 15 : 14, 0, ["r", "l", "t", "b"], p[5] ? 2 : 1,
+          [14, 28, 36], major);
       }
-      // Capitals and cities of a million first, then the countries, then the other places.
+      // Capitals and cities of a million first, then the countries and seas, then the other
+      // places, lakes and rivers.
       var places = B.places || [];
       places.forEach(function (p) { if (z >= p[3] && (p[5] || p[4] >= 1000000)) { town(p); } });
       (B.countryLabels || []).forEach(function (c) {
-        put(c[0], c[1], c[2].toUpperCase(), "ge-country-label", "600 13px", 16, 2, ["c", "t", "b"], 0);
+        if (c.length > 3 && z < c[3]) { return; }
+        put(c[0], c[1], c[2].toUpperCase(), "ge-country-label", "600 13px", 16, 2, ["c", "t", "b"], 0,
+          [16, 32, 48], true);
+      });
+      (B.seaLabels || []).forEach(function (c) {
+        if (z < c[3]) { return; }
+        put(c[0], c[1], c[2], "ge-water-label ge-sea-label", "italic 12px", 15, 1, ["c", "t", "b"], 0,
+          [20, 40]);
       });
       places.forEach(function (p) {
         if (z < p[3] || p[5] || p[4] >= 1000000) { return; }
         town(p);
       });
       (band.lakeLabels || []).forEach(function (c) {
-        put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c"], 0);
+        put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c", "t", "b"], 0, [12, 24]);
       });
-      (band.riverLabels || []).forEach(function (c) {
-        put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c"], 0);
+      // Zoomed in, the anchors along a river are far apart: name it where it crosses the screen.
+      var rivers = (band.riverLabels || []).slice();
+      if (z >= 10 && band.rivers) {
+        band.rivers.features.forEach(function (f) {
+          var nm = f.properties.name, g = f.geometry;
+          if (!nm || !g) { return; }
+          var parts = g.type === "LineString" ? [g.coordinates] : g.coordinates;
+          parts.forEach(function (cs) {
+            var run = [];
+            cs.forEach(function (c) {
+              var q = map.latLngToContainerPoint([c[1], c[0]]);
+              if (q.x > 40 && q.y > 40 && q.x < size.x - 40 && q.y < size.y - 40) { run.push(c); }
+            });
+            [0.5, 0.25, 0.75, 0.1, 0.9].forEach(function (fr) {  // the middle first
+              var m = run[Math.floor(run.length * fr)];
+              if (m) { rivers.push([m[1], m[0], nm]); }
+            });
+          });
+        });
+      }
+      // A river's name beside its course when a control line runs along it.
+      rivers.forEach(function (c) {
+        put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c", "t", "b"], 0, [10, 20]);
       });
     }
     map.on("overlayadd overlayremove", function () { window.setTimeout(place, 0); });
@@ -468,6 +552,7 @@
 
     // Zones and lines -----------------------------------------------------------------------
     var timed = [];  // {layer, group, from, to, shown}
+    var zoneLabels = [];  // {el, bounds}: the zones' party labels, placed by the labeller
     // Each layer and control is drawn by a function of its own, called in order below.
     function drawZones() {
       var zoneR = L.svg({ pane: "geZones" });
@@ -487,6 +572,7 @@
         if (z.label) {
           var t = el("span", "ge-zone-label", z.party);
           t.style.color = z.color;
+          zoneLabels.push({ el: t, bounds: L.geoJSON(z.geom).getBounds() });
           L.marker(z.label, {
             pane: "geZoneLabels", interactive: false, keyboard: false,
             icon: L.divIcon({ className: "ge-label-icon", html: t, iconSize: null })
@@ -524,6 +610,32 @@
     }
     drawZones();
     drawLines();
+    api.zoneLabels = function () {
+      return zoneLabels.filter(function (z) { return z.el.isConnected; });
+    };
+    // Screen segments of the control lines shown, for the labels to keep off.
+    var lineTimed = timed.slice((D.zones || []).length);  // drawZones pushed the zones first
+    api.lineSegments = function () {
+      var out = [], size = map.getSize();
+      lineTimed.forEach(function (t) {
+        if (!t.shown || !map.hasLayer(t.group)) { return; }
+        t.layer.eachLayer(function (l) {
+          var ll = l.getLatLngs();
+          (L.LineUtil.isFlat(ll) ? [ll] : ll).forEach(function (part) {
+            var prev = null;
+            part.forEach(function (q) {
+              var p = map.latLngToContainerPoint(q);
+              if (prev && !((prev.x < -50 && p.x < -50) || (prev.y < -50 && p.y < -50) ||
+                (prev.x > size.x + 50 && p.x > size.x + 50) || (prev.y > size.y + 50 && p.y > size.y + 50))) {
+                out.push([prev.x, prev.y, p.x, p.y]);
+              }
+              prev = p;
+            });
+          });
+        });
+      });
+      return out;
+    };
 
     // Control areas (AREAS frame) -------------------------------------------------------------
     var asOfLabel = null;
@@ -751,6 +863,21 @@
         var p = map.latLngToContainerPoint(markers[k].getLatLng()), r = markers[k].getRadius() + 2;
         if (p.x < -r || p.y < -r || p.x > size.x + r || p.y > size.y + r) { continue; }
         out.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+      }
+      return out;
+    };
+
+    // Screen circles [x, y, r] of the rings of approximate locations shown.
+    api.ringOutlines = function () {
+      var out = [], size = map.getSize(), z = map.getZoom();
+      if (!map.hasLayer(groups.areas)) { return out; }
+      for (var k = 0; k < n && out.length < 3000; k++) {
+        if (!shown[k] || !areas[k]) { continue; }
+        var c = areas[k].getLatLng(), p = map.latLngToContainerPoint(c);
+        var mpp = 40075016.686 * Math.cos(c.lat * Math.PI / 180) / Math.pow(2, z + 8);
+        var r = areas[k].getRadius() / mpp;
+        if (p.x + r < 0 || p.y + r < 0 || p.x - r > size.x || p.y - r > size.y) { continue; }
+        out.push([p.x, p.y, r]);
       }
       return out;
     };
