@@ -141,6 +141,12 @@ Feature = tuple[str, float]
 #: The mark (not a term of the score) of a candidate outside the user's focus and its
 #: neighbours: it answers only when nothing in or near the focus does.
 EXCLUDED = "excluded:outside_focus"
+#: Marks of the decision, for --explain (not terms of the score): a spelling variant or
+#: near-spelling that may not answer here; the rival that the margin was measured against;
+#: the margin that was needed (its value).
+EXCLUDED_SPELLING = "excluded:spelling_away_from_report"
+MARK_RIVAL = "mark:rival"
+MARK_NEED = "mark:margin_needed"
 #: (score, hit, distance, terms) of one candidate.
 ScoredRow = tuple[float, Hit, float, list[Feature]]
 
@@ -326,7 +332,7 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
 
 
 def total(feats: Sequence[Feature]) -> float:
-    """The score: the sum of the terms, left to right (the EXCLUDED mark is 0)."""
+    """The score: the sum of the terms, left to right (computed before any mark is added)."""
     s = feats[0][1]
     for _, v in feats[1:]:
         s += v
@@ -538,6 +544,9 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                     f"none in the report's provinces or near its places ({where}): not likely "
                     "meant"
                     + install_hint()))
+    for t in eligible:
+        if t not in supported:
+            t[3].append((EXCLUDED_SPELLING, 0.0))
     eligible = supported
     top_p = eligible[0][1].place
     if has_area and not focus.explicit and top_p.kind != "country" and (
@@ -561,6 +570,9 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
             break
     margin = (top_score - rivals[0][0]) if rivals else math.inf
     need = w.margin_context if has_area else w.margin_no_context
+    eligible[0][3].append((MARK_NEED, need))  # the decision, said by --explain
+    if rivals:
+        rivals[0][3].append((MARK_RIVAL, 0.0))
     level = top.match
     base = w.base_confidence[level]
     if level == "fuzzy":
@@ -660,6 +672,13 @@ _NOT_RANKED = {
 }
 
 
+_EXCLUDED_SAYS = {
+    "outside_focus": "outside the focus and its neighbours: answers only when nothing there does",
+    "spelling_away_from_report": "a spelling variant or near-spelling of a small place away "
+                                 "from the report's area: not taken",
+}
+
+
 def _weights_of(term: str, w: RankingWeights) -> dict[str, object]:
     if term.startswith("match:"):
         level = term[6:]
@@ -667,30 +686,31 @@ def _weights_of(term: str, w: RankingWeights) -> dict[str, object]:
     return {f: getattr(w, f) for f in FEATURE_WEIGHTS.get(term, ())}
 
 
-def _tier_of(c: Candidate, w: RankingWeights) -> int:
-    """The match tier of a ranked candidate (its first term says the level)."""
-    first = (c.features or [("match:" + c.match, 0.0)])[0][0]
-    return w.tier.get(first.removeprefix("match:"), -1)
+def _marks(c: Candidate) -> dict[str, float]:
+    return {t: v for t, v in (c.features or ()) if t.startswith(("mark:", "excluded:"))}
 
 
 def explain_candidate(c: Candidate, w: RankingWeights = WEIGHTS) -> dict[str, object]:
     """One candidate's score, term by term, with the weights behind each term."""
     p = c.place
     feats = c.features or ()
+    excluded = [t.removeprefix("excluded:") for t, _ in feats if t.startswith("excluded:")]
     return {
         "id": p.uid, "name": p.name, "country": p.country, "kind": p.kind, "match": c.match,
         "score": round(c.score, 4),
         "distance_km": None if c.distance_km is None else round(c.distance_km, 1),
-        "eligible": all(t != EXCLUDED for t, _ in feats),
+        "eligible": not excluded,
+        "excluded": excluded[0] if excluded else None,
         "features": [{"term": t, "value": round(v, 4), "weights": _weights_of(t, w)}
-                     for t, v in feats if t != EXCLUDED],
+                     for t, v in feats if not t.startswith(("mark:", "excluded:"))],
     }
 
 
 def explain(r: Resolution, w: RankingWeights = WEIGHTS) -> dict[str, object]:
     """Why an answer won: the terms and weights of the winner's score and of the runner-up's
-    (the best-scored other place), and the margin between them.  Answers that no ranking
-    made (lexicon, online, unknown names) say so."""
+    (the best-scored other place), and the rival and margin that decided between resolved and
+    ambiguous, as :func:`rank` recorded them.  Answers that no ranking made (lexicon, online,
+    unknown names) say so."""
     out: dict[str, object] = {"status": r.status, "match": r.match, "reason": r.reason}
     ranked = [c for c in r.candidates if c.features is not None]
     if not ranked:
@@ -707,15 +727,13 @@ def explain(r: Resolution, w: RankingWeights = WEIGHTS) -> dict[str, object]:
                     key=lambda c: (-c.score, c.place.uid))
     out["winner"] = explain_candidate(winner, w)
     out["runner_up"] = explain_candidate(others[0], w) if others else None
-    # The margin that decided between resolved and ambiguous (see rank): over the best other
-    # place that could have answered, named at least as well, and not the same place.
-    top_tier = _tier_of(winner, w)
-    rival = next((c for c in others if all(t != EXCLUDED for t, _ in c.features or ())
-                  and _tier_of(c, w) >= top_tier and distinct(winner.place, c.place, w)), None)
+    # The margin that decided between resolved and ambiguous: over the rival rank chose (the
+    # best other place that could answer, named at least as well, not the same place).
+    rival = next((c for c in ranked if MARK_RIVAL in _marks(c)), None)
+    need = _marks(winner).get(MARK_NEED)
     out["rival"] = None if rival is None else rival.place.uid
     out["margin"] = round(winner.score - rival.score, 4) if rival else None
-    out["margin_needed"] = {"margin_context": w.margin_context,
-                            "margin_no_context": w.margin_no_context}
+    out["margin_needed"] = need
     return out
 
 
@@ -734,15 +752,16 @@ def explain_lines(r: Resolution, w: RankingWeights = WEIGHTS) -> list[str]:
         dist = "" if c["distance_km"] is None else f", {c['distance_km']:g} km from context"
         lines.append(f"explain {role.replace('_', '-')}: {c['name']} ({c['country']}) "
                      f"{c['id']} [{c['match']}{dist}] score {c['score']:.3f}"
-                     + ("" if c["eligible"] else " -- outside the focus and its neighbours: "
-                        "answers only when nothing there does"))
+                     + ("" if c["eligible"] else " -- " + _EXCLUDED_SAYS.get(
+                         str(c["excluded"]), str(c["excluded"]))))
         for f in c["features"]:
             ws = ", ".join(f"{k}={v:g}" for k, v in f["weights"].items())
             lines.append(f"    {f['term']:<24} {f['value']:+.3f}" + (f"  ({ws})" if ws else ""))
+    need = e["margin_needed"]
     if e["margin"] is not None:
-        lines.append(f"explain: margin over the best rival ({e['rival']}) {e['margin']:.3f} "
-                     f"(needed: {w.margin_context:g} with context, {w.margin_no_context:g} "
-                     "without)")
-    else:
+        lines.append(f"explain: margin over the rival ({e['rival']}) {e['margin']:.3f}, "
+                     f"{'at least' if e['margin'] >= need else 'less than'} the {need:g} "
+                     f"needed: {'resolved' if e['margin'] >= need else 'ambiguous'}")
+    elif need is not None:
         lines.append("explain: no rival (no other place named at least as well could answer)")
     return lines

@@ -293,6 +293,7 @@ def test_map_brief_and_export_read_a_store_with_filters(tmp_path, inputs, capsys
     assert "no store at" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # real QGIS
 def test_qgis_opens_the_store_styled_with_its_history_tables(tmp_path, inputs, capsys,
                                                             request):
     qgis = request.getfixturevalue("qgis_probe")
