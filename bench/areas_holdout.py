@@ -14,8 +14,13 @@ a miss; the share of such places is reported too.
     python bench/areas_holdout.py [TABLE...] [--parties FILE] [--lines SPEC] [--clip SY]
                                   [--reach KM] [--every month] [--seed 13]
 
+It prints each variant's share over all folds and per fold.  Several tables are read together
+(both worked examples: data/control/deir-ez-zor-raqqa-2017-2019.csv and
+data/control/syria-west-south-2017-2019.csv); docs/control.md has the figures of each.
+
 Defaults: data/control/deir-ez-zor-raqqa-2017-2019.csv with the Syria parties file, the
-Euphrates line of data/lines/deir-ez-zor-2018.yaml and a clip to SY (Natural Earth must be
+Euphrates lines of data/lines/deir-ez-zor-2018.yaml (Tabqa to Albu Kamal) and
+data/lines/euphrates-north-2017-2019.yaml (Jarabulus to Tabqa) and a clip to SY (Natural Earth must be
 installed: `geoevents data install naturalearth`, or --from ../shared/naturalearth).  A second
 dev set, real and unrelated: the territorial changes of the ACLED export in ../shared
 (Yemen, Syria, Iraq, January-February 2022; actor1 as the party, evaluated weekly):
@@ -58,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
-    lines_specs = args.lines if args.lines is not None else [ROOT / "data/lines/deir-ez-zor-2018.yaml"]
+    lines_specs = args.lines if args.lines is not None else [
+        ROOT / "data/lines/deir-ez-zor-2018.yaml", ROOT / "data/lines/euphrates-north-2017-2019.yaml"]
     clip = args.clip if args.clip is not None else ["SY"]
     if args.no_lines:
         lines_specs = []
@@ -89,8 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     order = rng.permutation(len(places))
     folds = [order[i::args.folds] for i in range(args.folds)]
-    score = {k: [0, 0, 0] for k in ["nearest-place vote", *variants]}  # right, total, outside
-    for test in folds:
+    names = ["nearest-place vote", *variants]
+    # per fold: right, total, outside (in no area)
+    score = {k: [[0, 0, 0] for _ in folds] for k in names}
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    for f, test in enumerate(folds):
         test_set = set(int(i) for i in test)
         train = [p for i, p in enumerate(places) if i not in test_set]
         for d in dates:
@@ -104,16 +115,13 @@ def main(argv: list[str] | None = None) -> int:
             if not cases or not live:
                 continue
             # nearest-place vote (great-circle distance)
-            from pyproj import Geod
-
-            geod = Geod(ellps="WGS84")
             tl = np.array([p.lon for p, _ in live])
             ta = np.array([p.lat for p, _ in live])
             for p, party in cases:
                 _, _, dist = geod.inv(np.full(tl.size, p.lon), np.full(tl.size, p.lat), tl, ta)
                 k = int(np.argmin(dist))
-                score["nearest-place vote"][0] += live[k][1].party == party
-                score["nearest-place vote"][1] += 1
+                score["nearest-place vote"][f][0] += live[k][1].party == party
+                score["nearest-place vote"][f][1] += 1
             for name, v in variants.items():
                 frame = A.areas_from_places(train, parties, [d], reach_km=v["reach_km"],
                                             lines=v["lines"], region=v["region"], warnings=[])
@@ -124,16 +132,22 @@ def main(argv: list[str] | None = None) -> int:
                 for p, party in cases:
                     hit = [o for g, o in zip(geoms, owners, strict=True)
                            if shapely.contains_xy(g, p.lon, p.lat)]
-                    score[name][0] += bool(hit) and hit[0] == party
-                    score[name][1] += 1
-                    score[name][2] += not hit
+                    score[name][f][0] += bool(hit) and hit[0] == party
+                    score[name][f][1] += 1
+                    score[name][f][2] += not hit
     print(f"{len(places)} places, {len(read.rows)} rows, {len(dates)} dates ({dates[0]} to "
           f"{dates[-1]}), {args.folds} folds, seed {args.seed}; contested places aside")
-    for name, (right, total, outside) in score.items():
-        claimed = total - outside
-        out = (f", {outside / total:.1%} in no area, {right / max(claimed, 1):.1%} of those in "
-               "an area" if name in variants else "")
-        print(f"  {name:<40} {right / total:6.1%}  ({right}/{total} place-dates{out})")
+    head = "".join(f"  fold {f + 1:<3}" for f in range(len(folds)))
+    print(f"  {'variant':<40} {'all':>6}{head}   (place-dates; in no area)")
+    for name in names:
+        per = score[name]
+        right = sum(x[0] for x in per)
+        total = sum(x[1] for x in per)
+        outside = sum(x[2] for x in per)
+        cells = "".join(f"  {x[0] / max(x[1], 1):7.1%}" for x in per)
+        out = (f"; {outside / max(total, 1):.1%} in no area, {right / max(total - outside, 1):.1%}"
+               " of those in an area" if name in variants else "")
+        print(f"  {name:<40} {right / max(total, 1):6.1%}{cells}   ({right}/{total}{out})")
     return 0
 
 

@@ -60,7 +60,8 @@ def main() -> None:
         from gazetteer import naturalearth
 
         naturalearth.install_from_dir(args.naturalearth,
-                                      ["admin1_label_points", "populated_places"])
+                                      ["admin1_label_points", "populated_places",
+                                       "rivers", "lakes"])
     from pyproj import Geod
 
     from gazetteer import Gazetteer

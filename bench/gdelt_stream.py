@@ -1,22 +1,24 @@
-"""GDELT events stream in constant memory: peak resident memory reading generated GDELT 2.0
-export files of two sizes (the larger several times the smaller) with ``--quad-class 4``.
+"""GDELT events stream in constant memory: time and peak resident memory of reading generated
+GDELT 2.0 export files of about 250 MB and 1 GB (61 tab-separated columns, no header), plain
+and zipped as GDELT publishes them, with the command users run and with the block reader.
 
-    python bench/gdelt_stream.py [--rows 1000000] [--small 200000] [--seed 5]
+    python bench/gdelt_stream.py [--rows 1000000 4000000] [--seed 5] [--no-zip] [--keep]
 
-The files are generated once (deterministic seed, 61 tab-separated columns as in GDELT's
-2.0 codebook, about a tenth of the events QuadClass 4, some rows without ActionGeo, a few cut
-short) into the temporary folder.  Each file is read in a fresh process, twice: with
-``geoevents.tables.read_table`` and ``ReadOptions(quad_classes=(4,))`` (the frame of the kept
-incidents grows with the file, the reading does not), and block by block with
-``geoevents.tables.gdelt.iter_gdelt`` keeping nothing (the streaming itself).  Printed: rows,
-MB, seconds, rows/s, CPU seconds, peak resident memory and the incidents kept.  Constant memory
-means the peak of the second barely moves while the file grows.
+The files are generated (deterministic seed, the columns of GDELT's 2.0 codebook, about a
+tenth of the events QuadClass 4, some rows without ActionGeo, a few cut short) into the
+temporary folder and deleted afterwards (``--keep`` keeps them).  Each reading runs in a fresh
+process, its peak memory measured by the kernel (``wait4``):
+
+- ``geoevents export FILE --quad-class 4 -o out.csv``: what a user runs; the material-conflict
+  incidents kept (a tenth of the rows) are held and written, so its peak is the streaming's
+  own plus the kept incidents;
+- ``iter_gdelt`` block by block keeping nothing: the streaming itself, whose peak must not
+  move while the file grows four times.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import subprocess
@@ -78,70 +80,93 @@ def generate(path: Path, rows: int, seed: int) -> None:
 
 
 ITER = """
-import json, resource, sys, time
+import sys
 sys.path.insert(0, {root!r})
 from geoevents.tables import ReadOptions
 from geoevents.tables.gdelt import iter_gdelt
-import geopandas, pandas, pyarrow.csv
-t1, c1 = time.perf_counter(), time.process_time()
 rows = kept = left = rej = 0
-warm = None
 with open({path!r}, "rb") as fh:  # block by block, nothing kept: the streaming itself
-    for k, (frame, r, n, lo) in enumerate(iter_gdelt(fh, {path!r},
-                                                     ReadOptions(quad_classes=(4,)))):
+    for frame, r, n, lo in iter_gdelt(fh, {path!r}, ReadOptions(quad_classes=(4,))):
         rows, kept, left, rej = rows + n, kept + len(frame), left + lo, rej + len(r)
-        if k == 2:  # the first blocks warm up the allocators
-            warm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"rows": rows, "kept": kept, "left_out": left, "rejections": rej,
-                  "seconds": time.perf_counter() - t1, "cpu": time.process_time() - c1,
-                  "warm_rss_mb": warm,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
-"""
-
-READ = """
-import json, resource, sys, time
-sys.path.insert(0, {root!r})
-from geoevents.tables import ReadOptions, read_table
-import geopandas, pandas, pyarrow.csv
-t1, c1 = time.perf_counter(), time.process_time()
-res = read_table({path!r}, ReadOptions(quad_classes=(4,)))
-print(json.dumps({{"rows": res.rows, "kept": len(res.frame), "left_out": res.left_out,
-                  "rejections": len(res.rejections), "seconds": time.perf_counter() - t1,
-                  "cpu": time.process_time() - c1,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(rows, kept, left, rej)
 """
 
 
-def run(path: Path, code: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code.format(root=str(ROOT), path=str(path))],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+def run(argv: list[str]) -> tuple[float, float, float, str, str]:
+    """(seconds, CPU seconds, peak resident MB, stdout, stderr) of a fresh process, its
+    figures from the kernel (``wait4``)."""
+    with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=fo, stderr=fe,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        fo.seek(0)
+        fe.seek(0)
+        out, err = fo.read(), fe.read()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{argv[:4]} failed ({proc.returncode}): {err[-2000:]}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out, err
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--small", type=int, default=200_000)
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 4_000_000],
+                    help="rows of each file (1,000,000 rows are about 250 MB)")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--no-zip", action="store_true", help="only the plain files")
+    ap.add_argument("--keep", action="store_true", help="keep the generated files")
     args = ap.parse_args()
-    for n in (args.small, args.rows):
-        path = Path(tempfile.gettempdir()) / f"geoevents-bench-gdelt-{n}-{args.seed}-v1.export.CSV"
+    tmp = Path(tempfile.gettempdir())
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for n in args.rows:
+        path = tmp / f"geoevents-bench-gdelt-{n}-{args.seed}-v1.export.CSV"
+        made = []
         if not path.exists():
             t0 = time.perf_counter()
             generate(path, n, args.seed)
-            print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in "
+            made.append(path)
+            print(f"generated {path.name} ({path.stat().st_size / 1e6:,.0f} MB) in "
                   f"{time.perf_counter() - t0:.0f} s")
-        for what, code in (("read_table (the kept incidents held)", READ),
-                           ("iter_gdelt (block by block)", ITER)):
-            r = run(path, code)
-            assert r["rows"] == r["kept"] + r["left_out"] + r["rejections"]
-            print(f"{what}: {r['rows']:,} rows ({path.stat().st_size / 1e6:.0f} MB): "
-                  f"{r['seconds']:.1f} s = {r['rows'] / r['seconds']:,.0f} rows/s "
-                  f"({r['cpu']:.1f} s CPU); peak memory {r['peak_rss_mb']:.0f} MB; kept "
-                  f"{r['kept']:,} QuadClass 4 incidents, {r['left_out']:,} left out, "
-                  f"{r['rejections']:,} rejected" + (
-                      f"; peak after the first 3 blocks {r['warm_rss_mb']:.0f} MB"
-                      if r.get("warm_rss_mb") else ""))
+        inputs = [path]
+        if not args.no_zip:
+            import zipfile
+
+            z = path.with_name(path.name + ".zip")
+            with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+                zf.write(path, path.name)
+            made.append(z)
+            inputs.append(z)
+        try:
+            for inp in inputs:
+                out = tmp / f"geoevents-bench-gdelt-out-{os.getpid()}.csv"
+                sec, cpu, rss, _o, err = run([sys.executable, "-m", "geoevents.cli", "export",
+                                              str(inp), "--quad-class", "4", "-o", str(out),
+                                              "--overwrite"])
+                with open(out, "rb") as fh:
+                    kept = sum(1 for _ in fh) - 1
+                out.unlink()
+                out.with_name(out.stem + ".rejected.csv").unlink(missing_ok=True)
+                line = err.strip().splitlines()
+                print(f"geoevents export {inp.name} ({inp.stat().st_size / 1e6:,.0f} MB, "
+                      f"{n:,} rows): {sec:.1f} s = {n / sec:,.0f} rows/s ({cpu:.1f} s CPU); "
+                      f"peak memory {rss:,.0f} MB; {kept:,} incidents written; "
+                      f"load {os.getloadavg()[0]:.1f}")
+                print("   ", next((x for x in line if "rows read" in x), line[-1] if line
+                                   else ""))
+            sec, cpu, rss, o, _e = run([sys.executable, "-c",
+                                        ITER.format(root=str(ROOT), path=str(path))])
+            rows, kept, left, rej = map(int, o.split())
+            assert rows == n == kept + left + rej, (rows, kept, left, rej)
+            print(f"iter_gdelt {path.name} ({path.stat().st_size / 1e6:,.0f} MB): {sec:.1f} s "
+                  f"= {rows / sec:,.0f} rows/s ({cpu:.1f} s CPU); peak memory {rss:,.0f} MB "
+                  f"(nothing kept); {kept:,} kept, {left:,} left out, {rej:,} rejected; load "
+                  f"{os.getloadavg()[0]:.1f}")
+        finally:
+            if not args.keep:
+                for f in made:
+                    f.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ outlet, points ~1 km off: they must merge).  Times both steps and the peak memor
 Checks the result: BASE + 0.9 ADD incidents.
 
   python bench/store_add.py --base 1000000 --add 100000 --pg postgresql://u:p@host:5439/db
+
+The base store is built in adds of --chunk incidents (250,000), as a store grows.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from store_synthetic import write  # noqa: E402
 WRAP = """import json, resource, subprocess, sys, time
 t = time.perf_counter()
 r = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-print(json.dumps({"rc": r.returncode, "s": time.perf_counter() - t,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                  "err": r.stderr[-600:]}))
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": r.returncode, "s": time.perf_counter() - t, "rss_mb": u.ru_maxrss / 1024,
+                  "cpu_s": u.ru_utime + u.ru_stime, "err": r.stderr[-600:]}))
 """
 
 
@@ -52,12 +54,17 @@ def main() -> int:
     ap.add_argument("--base", type=int, default=1_000_000)
     ap.add_argument("--add", type=int, default=100_000)
     ap.add_argument("--pg", metavar="URL", help="also a PostGIS store (a fresh schema)")
+    ap.add_argument("--chunk", type=int, default=250_000,
+                    help="build the base store in adds of this many (a store grows by adds; "
+                    "0: one add)")
     ap.add_argument("--no-gpkg", action="store_true")
     ap.add_argument("--tmp", type=Path, default=None)
     a = ap.parse_args()
     tmp = a.tmp or Path(tempfile.mkdtemp(prefix="store-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    base = write(tmp / "base.csv", a.base, prefix="SYN", source="SOHR")
+    chunk = a.chunk or a.base
+    bases = [write(tmp / f"base-{k}.csv", min(chunk, a.base - k), start=k, prefix="SYN",
+                   source="SOHR") for k in range(0, a.base, chunk)]
     new = write(tmp / "new.csv", a.add - a.add // 10, start=a.base, prefix="SYN", source="SOHR")
     other = write(tmp / "other.csv", a.add // 10, start=0, prefix="OTH", source="AFP",
                   jitter=0.01)
@@ -79,15 +86,20 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; base {a.base:,}, "
           f"add {a.add:,} ({a.add // 10:,} of them reports of stored events)")
     for name, store in stores:
-        t0 = measure("add", str(base), "--store", store)
+        steps = [measure("add", str(b), "--store", store) for b in bases]
+        t0 = {"s": sum(t["s"] for t in steps), "rss_mb": max(t["rss_mb"] for t in steps),
+              "rc": max(t["rc"] for t in steps), "err": steps[-1]["err"]}
+        print(f"  {name}: build in {len(steps)} add(s) of {chunk:,}: "
+              + ", ".join(f"{t['s']:.0f} s/{t['rss_mb']:.0f} MB" for t in steps), flush=True)
         t1 = measure("add", str(new), str(other), "--store", store)
         t2 = measure("add", str(new), "--store", store)  # again: nothing changes
         n = count(store)
         want = a.base + a.add - a.add // 10
         print(f"{name}: build {a.base:,}: {t0['s']:.1f} s, {t0['rss_mb']:.0f} MB | add "
-              f"{a.add:,}: {t1['s']:.1f} s, {t1['rss_mb']:.0f} MB | same input again: "
+              f"{a.add:,}: {t1['s']:.1f} s ({t1.get('cpu_s', 0):.0f} s CPU), "
+              f"{t1['rss_mb']:.0f} MB | same input again: "
               f"{t2['s']:.1f} s | incidents {n:,} (expected {want:,}: "
-              f"{'ok' if n == want else 'WRONG'})")
+              f"{'ok' if n == want else 'WRONG'}); load {os.getloadavg()[0]:.1f}", flush=True)
         for t in (t0, t1):
             if t["rc"] not in (0, 1):
                 print(t["err"])

@@ -61,6 +61,7 @@ def airport_rows() -> Iterator:
         import airportsdata
     except ImportError:
         return
+    note_version = package_version()  # once: importlib.metadata reads METADATA on every call
     for icao, a in sorted(airportsdata.load("ICAO").items()):
         name = (a.get("name") or "").strip()
         military = bool(_MILITARY.search(name))
@@ -75,5 +76,5 @@ def airport_rows() -> Iterator:
             uid=f"airport:{icao}", name=name, country=(a.get("country") or "").upper(),
             admin1=None, lat=lat, lon=lon, kind="military_base" if military else "airport",
             fclass="S", fcode="AIRB" if military else "AIRP", population=0, precision=1,
-            source="airportsdata", note=f"{codes} (airportsdata {package_version()})",
+            source="airportsdata", note=f"{codes} (airportsdata {note_version})",
             names=names_for(name, (a.get("city") or "").strip()), primary=[name])

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 MAX_DOCUMENT_ANCHORS = 300  # a report's places as anchors; beyond, the cells most of them are in
 CHUNK = 2000  # names whose rows are fetched together
+CACHE_MAX = 100_000  # answers kept by query in one batch (the oldest dropped first)
 
 
 @contextlib.contextmanager
@@ -65,7 +66,9 @@ class Batches:
         for start in range(0, len(names), CHUNK):
             part = names[start:start + CHUNK]
             try:
-                self.gz.store.prefetch(skeleton(n) for n in part if isinstance(n, str) and fold(n))
+                # Names answered before need no rows (a name already clean is its own key).
+                self.gz.store.prefetch(skeleton(n) for n in part if isinstance(n, str)
+                                       and n not in cache and fold(n))
                 self._resolve_part(part, context, shared, limit, cache, out)
             finally:
                 self.gz.store.prefetched = None
@@ -74,6 +77,10 @@ class Batches:
     def _resolve_part(self, names: list[str], context: Context | None, shared: Focus | None,
                       limit: int, cache: dict[str, Resolution], out: list[Resolution]) -> None:
         for n in names:
+            r = cache.get(n) if isinstance(n, str) else None
+            if r is not None:  # n is a clean query answered before (clean_query is idempotent)
+                out.append(r)
+                continue
             try:
                 q = clean_query(n)
             except InputError as exc:
@@ -83,8 +90,8 @@ class Batches:
             if r is None:
                 focus = shared if shared is not None else self.gz._focus(context, exclude=q)
                 r = self.gz._with_online(q, focus, self.gz.grammar.resolve(q, focus, limit))
-                if len(cache) > 100_000:
-                    cache.clear()
+                if len(cache) >= CACHE_MAX:
+                    del cache[next(iter(cache))]  # the oldest answer goes
                 cache[q] = r
             out.append(r)
 

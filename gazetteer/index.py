@@ -134,7 +134,7 @@ def expected_stamp() -> dict[str, str]:
     }
 
 
-NE_LAYERS = ("admin1_label_points", "populated_places")
+NE_LAYERS = ("admin1_label_points", "populated_places", "rivers", "lakes")
 
 
 def _naturalearth_stamp() -> str:
@@ -318,9 +318,9 @@ def add_admin1_aliases(con: sqlite3.Connection) -> int:
 
 
 def curated_rows() -> Iterator[PlaceRow]:
-    from .curated import load_places
+    from .curated import SHIPPED, load_places
 
-    files = [paths.shipped_data("gazetteer", n) for n in ("places.yaml", "regions.yaml")]
+    files = [paths.shipped_data("gazetteer", n) for n in SHIPPED]
     for cp in (cp for path in files if path.is_file()
                for cp in load_places(path, source="curated")):
         p = cp.place

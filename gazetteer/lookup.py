@@ -28,7 +28,9 @@ def curated_bboxes() -> dict[str, tuple[float, float, float, float]]:
     from .paths import shipped_data
 
     out: dict[str, tuple[float, float, float, float]] = {}
-    for n in ("places.yaml", "regions.yaml"):
+    from .curated import SHIPPED
+
+    for n in SHIPPED:
         path = shipped_data("gazetteer", n)
         if path.is_file():
             for cp in load_places(path, source="curated"):

@@ -8,6 +8,12 @@
   ``admin1.csv`` already has only lend their Natural Earth name as an alias.
 - ``populated_places``: major places.  Those GeoNames has (by ``GEONAMEID``) lend their names
   (English name, alternate name) to the GeoNames place; the others become places of their own.
+- ``rivers`` and ``lakes`` (physical labels): each named river (its segments joined by name) and
+  each named lake becomes a place (kind ``river`` / ``lake``, feature class H, precision 2) at a
+  point on it: for a river the vertex of its segments nearest their middle, for a lake a point
+  inside its largest polygon.  A river answers to "X River", "River X" and "the X river"; the
+  bare "X" only when no place of the index bears that name already (so "Jordan", "Niger" or
+  "Colorado" stay the country or the state).  Its country is that of the nearest place.
 
 Called by :func:`gazetteer.index.build`; the layers' checksums are part of the index stamp.
 """
@@ -194,6 +200,111 @@ def add_populated_places(con: sqlite3.Connection) -> int:
     return insert_places(con, rows)
 
 
+_RIVER_WORD = re.compile(r"\b(?:river|rio|río|rivière|fleuve|wadi|nahr|canal)\b", re.I)
+
+
+class _Countries:
+    """The country of the index's nearest place to a point (a one-degree grid of places)."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
+        for lat, lon, cc in con.execute("SELECT lat, lon, country FROM places WHERE "
+                                        "country != '' AND kind = 'populated_place'"):
+            self.cells[(math.floor(lat), math.floor(lon))].append((lat, lon, cc))
+
+    def __call__(self, lat: float, lon: float) -> str:
+        for r in (0, 1, 2):
+            near = [p for i in range(-r, r + 1) for j in range(-r, r + 1)
+                    for p in self.cells.get((math.floor(lat) + i, math.floor(lon) + j), ())]
+            if near:
+                return min(near, key=lambda p: (p[0] - lat) ** 2 + (p[1] - lon) ** 2)[2]
+        return ""
+
+
+def _known_name(con: sqlite3.Connection, name: str) -> bool:
+    _f, k, s = levels(name)
+    return bool(s) and con.execute("SELECT 1 FROM names WHERE k=? AND key=? LIMIT 1",
+                                   (s, k)).fetchone() is not None
+
+
+def _physical(layer: str) -> dict[str, list[Any]]:
+    """name -> geometries of a physical layer (English name where the layer has one)."""
+    import pyogrio
+
+    path = naturalearth.installed_path(layer)
+    if path is None:
+        return {}
+    frame = pyogrio.read_dataframe(path)
+    if frame.crs is not None and frame.crs.to_epsg() not in (4326, None):
+        frame = frame.to_crs(4326)
+    cols = {str(c).lower(): c for c in frame.columns}
+    out: dict[str, list[Any]] = defaultdict(list)
+    for i, geom in enumerate(frame.geometry):
+        if geom is None or geom.is_empty:
+            continue
+        name = None
+        for col in ("name_en", "name"):
+            v = frame[cols[col]].iloc[i] if col in cols else None
+            if isinstance(v, str) and v.strip() and v.isprintable():
+                name = v.strip()
+                break
+        if name:
+            out[name].append(geom)
+    return out
+
+
+def add_physical(con: sqlite3.Connection) -> dict[str, int]:
+    """Rivers and lakes of the installed physical layers as places (see the module doc)."""
+    import shapely
+
+    out: dict[str, int] = {}
+    rows: list[PlaceRow] = []
+    country_of = _Countries(con)
+    for name, geoms in sorted(_physical("rivers").items()):
+        pts = [c for g in geoms for c in shapely.get_coordinates(g).tolist()]
+        if not pts:
+            continue
+        mx = sum(x for x, _ in pts) / len(pts)
+        my = sum(y for _, y in pts) / len(pts)
+        lon, lat = min(pts, key=lambda c: (c[0] - mx) ** 2 + (c[1] - my) ** 2)
+        bare = _RIVER_WORD.sub("", name).strip(" -")
+        names = [name] if _RIVER_WORD.search(name) else [f"{name} River", f"River {name}"]
+        if bare and bare != name:
+            names += [f"{bare} River", f"River {bare}"]
+        if bare and not _known_name(con, bare):
+            names.append(bare)
+        names = list(dict.fromkeys(names))
+        w, s_, e, n = shapely.total_bounds(geoms).tolist()
+        rows.append(PlaceRow(
+            uid=f"naturalearth:river:{key(name) or name.lower()}", name=names[0],
+            country=country_of(lat, lon), admin1=None, lat=lat, lon=lon,
+            kind="river", fclass="H", fcode="STM", population=0, precision=2,
+            source="naturalearth-rivers",
+            note=f"Natural Earth river centreline; a point on it near its middle; extent "
+                 f"{w:.1f},{s_:.1f},{e:.1f},{n:.1f}", names=names, primary=[names[0]]))
+    if rows:
+        out["naturalearth-rivers"] = insert_places(con, rows)
+    rows = []
+    for name, geoms in sorted(_physical("lakes").items()):
+        main = max((g for gg in geoms for g in getattr(gg, "geoms", [gg])), key=lambda g: g.area)
+        c = main.centroid
+        pt = c if main.contains(c) else main.representative_point()
+        names = [name]
+        bare = re.sub(r"^(?:lake|lago|lac|ozero)\s+(?:of\s+)?|\s+lake$", "", name, flags=re.I)
+        if bare != name:
+            names += [f"Lake {bare}", f"{bare} Lake"]
+        rows.append(PlaceRow(
+            uid=f"naturalearth:lake:{key(name) or name.lower()}", name=name,
+            country=country_of(float(pt.y), float(pt.x)), admin1=None,
+            lat=float(pt.y), lon=float(pt.x), kind="lake", fclass="H", fcode="LK",
+            population=0, precision=2, source="naturalearth-lakes",
+            note="Natural Earth lake; a point inside its largest polygon",
+            names=list(dict.fromkeys(names)), primary=[name]))
+    if rows:
+        out["naturalearth-lakes"] = insert_places(con, rows)
+    return out
+
+
 def add_naturalearth(con: sqlite3.Connection) -> dict[str, int]:
     """Add the installed layers to an index being built; returns rows per source label."""
     out: dict[str, int] = {}
@@ -201,4 +312,5 @@ def add_naturalearth(con: sqlite3.Connection) -> dict[str, int]:
         out["naturalearth-places"] = add_populated_places(con)
     if naturalearth.installed_path("admin1_label_points") is not None:
         out["naturalearth-admin1"] = add_admin1(con)
+    out.update(add_physical(con))
     return out

@@ -58,11 +58,12 @@ def manifest() -> dict[str, dict]:
 
 
 def _write_manifest(man: dict[str, dict]) -> None:
+    from .atomic import write_file
+
     p = _manifest_path()
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(man, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, p)
+    write_file(p, json.dumps(man, indent=2, sort_keys=True) + "\n", overwrite=True,
+               what="GeoNames manifest")
 
 
 def check_codes(codes: list[str]) -> list[str]:

@@ -23,10 +23,11 @@ def _json(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def incident_row(inc: Incident) -> dict[str, Any]:
-    """The frame row of one incident (without geometry)."""
+def incident_row(inc: Incident, *, unplaced: bool = False) -> dict[str, Any]:
+    """The frame row of one incident (without geometry); ``unplaced``: an incident without
+    coordinates gives empty lat/lon instead of an error (a table, not a map)."""
     loc = inc.location
-    if not loc.placed:
+    if not loc.placed and not unplaced:
         raise IncidentError(["has no coordinates: it cannot be drawn or exported"],
                             inc.id or inc.content_id())
     fat, wnd = inc.fatalities, inc.wounded
@@ -43,8 +44,8 @@ def incident_row(inc: Incident) -> dict[str, Any]:
         "country": loc.country,
         "admin1": loc.admin1,
         "geo_precision": loc.precision,  # None when unknown: missing is missing
-        "lat": float(loc.lat),
-        "lon": float(loc.lon),
+        "lat": float(loc.lat) if loc.placed else None,
+        "lon": float(loc.lon) if loc.placed else None,
         "actor1": inc.actor1,
         "actor2": inc.actor2,
         "assoc_actors": "; ".join(inc.assoc_actors),

@@ -165,12 +165,24 @@ def load_incidents(inputs: list[Path], *, published: str | None = None,
         rejections.extend(ex.rejections)
         messages.extend(ex.messages)
         context.extend(ex.context)
+        # The frames hold placed incidents (the seam, maps.schema); one the extractor hands
+        # over without coordinates is not dropped silently: it is a rejection saying so.
+        for inc in ex.incidents:
+            if not inc.location.placed:
+                src = next((s for s in inc.sources if s.file), None)
+                rejections.append(Rejection(
+                    src.file if src else "", None, "place",
+                    f"incident {inc.id or inc.content_id()} ({inc.location.written or 'no place'}"
+                    "): no coordinates, it could not be placed", src.quote[:300] if src else ""))
         frames.append(incidents_frame([i for i in ex.incidents if i.location.placed]))
     if paths and not read_ok:
         detail = "; ".join(str(r) for r in rejections[:5])
         more = f" and {len(rejections) - 5} more" if len(rejections) > 5 else ""
         raise InputError(f"none of the inputs could be read: {detail}{more}")
-    if frames:
+    if len(frames) == 1 and isinstance(frames[0], gpd.GeoDataFrame):
+        incidents = frames[0]  # one table (a large GDELT file): not copied once more
+        incidents.index = pd.RangeIndex(len(incidents))
+    elif frames:
         incidents = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
     else:
         incidents = incidents_frame([])
@@ -256,22 +268,23 @@ def summary(frames: Frames, report: Path | None) -> str:
 
 def report_rejections(frames: Frames, command: str, output: Path | None, *,
                       stream: Any = None, verb: str = "not mapped",
-                      write: bool = True) -> Path | None:
+                      write: bool = True, report: Path | None = None) -> Path | None:
     """Tell what could not be read: a few rejections on the terminal, all of them in the report
     file beside the output, then the summary line.  When nothing at all could be read, the
     report is written and InputError raised (exit status 2, nothing else written).  With
     ``write=False`` the caller writes the report (:func:`write_rejections`) once its own output
-    is written, so that a failed write leaves nothing behind."""
+    is written, so that a failed write leaves nothing behind.  ``report``: the report's path
+    (default: beside the output, :func:`report_path`)."""
     import sys
 
     stream = stream or sys.stderr
     for m in frames.messages:  # encodings guessed, publication dates missing ...
         print(f"geoevents {command}: warning: {m}", file=stream)
     rej = frames.rejections
-    report = None
+    wanted, report = report, None
     nothing = not len(frames.incidents) and bool(rej)
     if rej:
-        report = report_path(output)
+        report = wanted or report_path(output)
         try:
             if write or nothing:
                 write_rejections(rej, report)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import tables, writers
-from .tables import INCIDENTS, LINES, SOURCES, ZONES, FrameError
+from .tables import AREAS, INCIDENTS, LINES, SOURCES, ZONES, FrameError
 
 #: The formats ``export`` writes (the table is :data:`maps.writers.FORMATS`).
 FORMATS: dict[str, str] = {name: writers.FORMATS[name].description
@@ -83,13 +83,13 @@ def sibling(path: Path, layer: str, suffix: str | None = None) -> Path:
     return path.with_name(name + (suffix if suffix is not None else path.suffix))
 
 
-def output_files(path: Path, fmt: str, *, lines: bool = False, zones: bool = False
-                 ) -> list[Path]:
+def output_files(path: Path, fmt: str, *, lines: bool = False, zones: bool = False,
+                 areas: bool = False) -> list[Path]:
     """Every file an export to ``path`` writes."""
     if fmt != "geojson":
         return [path]
     files = [path, sibling(path, "", ".qml")]
-    for present, layer in ((lines, LINES), (zones, ZONES)):
+    for present, layer in ((lines, LINES), (zones, ZONES), (areas, AREAS)):
         if present:
             files += [sibling(path, layer), sibling(path, layer, ".qml")]
     return files
@@ -99,7 +99,7 @@ def _stale_siblings(path: Path, fmt: str, planned: list[Path]) -> list[Path]:
     """Layer files of an earlier GeoJSON export to ``path`` that this one would not rewrite."""
     if fmt != "geojson":
         return []
-    candidates = output_files(path, fmt, lines=True, zones=True)
+    candidates = output_files(path, fmt, lines=True, zones=True, areas=True)
     return [p for p in candidates if p not in planned and p.exists()]
 
 
@@ -119,6 +119,7 @@ def prepare(frame: Any, layer: str) -> Any:
         LINE_COLUMNS,
         ZONE_COLUMNS,
         SchemaError,
+        check_areas,
         check_incidents,
         check_lines,
         check_zones,
@@ -132,11 +133,16 @@ def prepare(frame: Any, layer: str) -> Any:
         frame = frame.set_crs(4326)
     elif frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
-    checker = {INCIDENTS: check_incidents, LINES: check_lines, ZONES: check_zones}[layer]
+    checker = {INCIDENTS: check_incidents, LINES: check_lines, ZONES: check_zones,
+               AREAS: check_areas}[layer]
     try:
         checker(frame)
     except SchemaError as exc:
         raise ExportError(str(exc)) from None
+    if layer == AREAS:  # text is never missing in the schema: "" for no second party etc.
+        frame = frame.copy()
+        for c in ("party2", "color2", "valid_to", "sources"):
+            frame[c] = frame[c].where(frame[c].notna(), "")
     tables.check_geometries(frame, layer)
     return frame
 
@@ -190,17 +196,19 @@ def _reader(frame: Any, layer: str, *, dates: str, geometry: bool = True,
 
 # --- GeoPackage ----------------------------------------------------------------------------------
 
-GPKG_GEOMETRY_TYPES = {INCIDENTS: "Point", LINES: "MultiLineString", ZONES: "MultiPolygon"}
+GPKG_GEOMETRY_TYPES = {INCIDENTS: "Point", LINES: "MultiLineString", ZONES: "MultiPolygon",
+                       AREAS: "MultiPolygon"}
 DESCRIPTIONS = {
     INCIDENTS: "Incidents (one point per incident); geoevents",
     SOURCES: "Sources: one row per source per incident (incident_id -> incidents.id)",
     LINES: "Control lines; the left/right bank looking along the line (downstream)",
     ZONES: "Zones on each side of the control lines",
+    AREAS: "Control areas: each party's territory as of each date (geoevents areas build)",
 }
 
 
 def write_geopackage(path: Path, incidents: Any, lines: Any = None, zones: Any = None, *,
-                     progress: bool = False) -> dict[str, int]:
+                     areas: Any = None, progress: bool = False) -> dict[str, int]:
     """Write a GeoPackage to ``path`` (a new file); returns feature counts per layer."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -219,8 +227,11 @@ def write_geopackage(path: Path, incidents: Any, lines: Any = None, zones: Any =
     # A fresh temporary file needs no rollback journal and no fsync before it is renamed.
     with ThreadPoolExecutor(max_workers=1) as pool, gdal_config(**writers.gpkg_options()):
         parsed = pool.submit(tables.source_rows, incidents)
-        for layer, frame, multi in ((INCIDENTS, incidents, None), (SOURCES, parsed, None),
-                                    (LINES, lines_f, "line"), (ZONES, zones_f, "polygon")):
+        layers = [(INCIDENTS, incidents, None), (SOURCES, parsed, None),
+                  (LINES, lines_f, "line"), (ZONES, zones_f, "polygon")]
+        if areas is not None:  # control areas: a layer only when given
+            layers.append((AREAS, areas, "polygon"))
+        for layer, frame, multi in layers:
             if layer == SOURCES:
                 frame = parsed.result()
             spatial = layer != SOURCES
@@ -240,6 +251,8 @@ def write_geopackage(path: Path, incidents: Any, lines: Any = None, zones: Any =
         styles = {INCIDENTS: qgis_styles.incidents_qml(incidents),
                   LINES: qgis_styles.lines_qml(lines_f),
                   ZONES: qgis_styles.zones_qml(zones_f)}
+        if areas is not None:
+            styles[AREAS] = qgis_styles.areas_qml(areas)
         n = len(styles)
         table = pa.table({
             "f_table_catalog": pa.array([""] * n), "f_table_schema": pa.array([""] * n),
@@ -354,12 +367,14 @@ def write_csv(out: Any, frame: Any, layer: str = INCIDENTS, *, progress: bool = 
 # --- the entry point -----------------------------------------------------------------------------
 
 def export_frames(path: str | os.PathLike[str], incidents: Any, lines: Any = None,
-                  zones: Any = None, *, fmt: str | None = None, overwrite: bool = False,
+                  zones: Any = None, *, areas: Any = None, fmt: str | None = None,
+                  overwrite: bool = False,
                   progress: bool | None = None,
                   inputs: Iterable[str | os.PathLike[str]] = ()) -> ExportResult:
     """Write the frames to ``path`` in ``fmt`` (default: from the extension).
 
-    ``lines``/``zones`` may be None; ``inputs``: files the frames were read from, which the
+    ``lines``/``zones``/``areas`` (the AREAS frame of :mod:`geoevents.control.areas`) may be
+    None; ``inputs``: files the frames were read from, which the
     export refuses to write over.  Files are written by :class:`maps.writers.Staged`.  Raises :class:`ExportError` for a path or format we cannot
     write (nothing is left behind) and :class:`maps.tables.FrameError` for a value a field cannot
     hold.  ``progress``: a bar on stderr (default: when stderr is a terminal).
@@ -371,12 +386,15 @@ def export_frames(path: str | os.PathLike[str], incidents: Any, lines: Any = Non
     incidents = prepare(incidents, INCIDENTS)
     lines = prepare(lines, LINES) if lines is not None else None
     zones = prepare(zones, ZONES) if zones is not None else None
-    planned = output_files(path, fmt, lines=lines is not None, zones=zones is not None)
+    areas = prepare(areas, AREAS) if areas is not None else None
+    planned = output_files(path, fmt, lines=lines is not None, zones=zones is not None,
+                           areas=areas is not None)
     staging = writers.Staged(planned, overwrite=overwrite, inputs=inputs, what="export",
                              error=ExportError)
     stale = _stale_siblings(path, fmt, planned) if overwrite else []
     try:
-        counts = _write(fmt, path, staging, incidents, lines, zones, progress=progress)
+        counts = _write(fmt, path, staging, incidents, lines, zones, areas=areas,
+                        progress=progress)
         staging.commit()
     except BaseException:
         staging.abort()
@@ -390,12 +408,12 @@ def export_frames(path: str | os.PathLike[str], incidents: Any, lines: Any = Non
 
 
 def _write(fmt: str, path: Path, staging: writers.Staged, incidents: Any, lines: Any, zones: Any, *,
-           progress: bool) -> dict[str, int]:
+           areas: Any = None, progress: bool) -> dict[str, int]:
     from . import qgis_styles
 
     try:
         if fmt == "gpkg":
-            return write_geopackage(staging.path(path), incidents, lines, zones,
+            return write_geopackage(staging.path(path), incidents, lines, zones, areas=areas,
                                     progress=progress)
         if fmt == "geojson":
             counts = {INCIDENTS: write_incidents_geojson(staging.path(path), incidents,
@@ -403,7 +421,8 @@ def _write(fmt: str, path: Path, staging: writers.Staged, incidents: Any, lines:
             _write_text(staging.path(sibling(path, "", ".qml")),
                         qgis_styles.incidents_qml(incidents))
             for layer, frame, style in ((LINES, lines, qgis_styles.lines_qml),
-                                        (ZONES, zones, qgis_styles.zones_qml)):
+                                        (ZONES, zones, qgis_styles.zones_qml),
+                                        (AREAS, areas, qgis_styles.areas_qml)):
                 if frame is not None:
                     counts[layer] = write_geojson_layer(staging.path(sibling(path, layer)),
                                                         frame, layer)
@@ -413,7 +432,7 @@ def _write(fmt: str, path: Path, staging: writers.Staged, incidents: Any, lines:
             from .kml import write_kml
 
             with open(staging.path(path), "w", encoding="utf-8", newline="\n") as out:
-                return write_kml(out, incidents, lines, zones, name=path.stem,
+                return write_kml(out, incidents, lines, zones, areas=areas, name=path.stem,
                                  progress=progress)
         if fmt == "csv":
             with open(staging.path(path), "wb") as out:

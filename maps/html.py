@@ -531,18 +531,36 @@ def hexagons_payload(hexagons: Any) -> dict[str, Any] | None:
     if hexagons is None or len(hexagons) == 0:
         return None
     _require(hexagons, HEXAGON_REQUIRED, "hexagons")
+    import shapely
+
     frame = hexagons.reset_index(drop=True)
-    counts = [_int(v) or 0 for v in frame["count"].tolist()]
+    n = len(frame)
+
+    def col(name: str, f: Any) -> list[Any]:  # column by column: 10^5 cell-periods in seconds
+        if name not in frame.columns:
+            return [f(None)] * n
+        s = frame[name]
+        if f is _date and hasattr(s, "dt"):
+            return s.dt.strftime("%Y-%m-%d").fillna("").tolist()
+        return [f(v) for v in s.tolist()]
+
+    counts = [v or 0 for v in col("count", _int)]
+    cell, p0, p1 = col("cell", _str), col("period_start", _date), col("period_end", _date)
+    fat, etype, res = col("fatalities", _int), col("event_type", _str), col("resolution", _int)
+    geoms = frame.geometry.values
+    wkbs = shapely.to_wkb(geoms)
+    rings: dict[bytes, list[list[float]]] = {}  # a cell's ring, once for all its periods
     cells = []
-    for k, row in frame.iterrows():
-        g = row.geometry
+    for k in range(n):
+        g = geoms[k]
         if g is None or g.is_empty:
             continue
-        poly = max(getattr(g, "geoms", [g]), key=lambda p: p.area)
-        ring = [[round(y, 4), round(x, 4)] for x, y in list(poly.exterior.coords)[:-1]]
-        cells.append([_str(row["cell"]), _date(row["period_start"]), _date(row["period_end"]),
-                      counts[k], _int(row.get("fatalities")), _str(row.get("event_type")), ring,
-                      _int(row.get("resolution"))])
+        ring = rings.get(wkbs[k])
+        if ring is None:
+            poly = max(getattr(g, "geoms", [g]), key=lambda p: p.area)
+            ring = rings[wkbs[k]] = [[round(y, 4), round(x, 4)]
+                                     for x, y in list(poly.exterior.coords)[:-1]]
+        cells.append([cell[k], p0[k], p1[k], counts[k], fat[k], etype[k], ring, res[k]])
     cells.sort(key=lambda c: (c[1], c[0], c[5]))
     top = max(counts) if counts else 1
     classes = sorted({max(1, round(top * f)) for f in (0.0, 0.1, 0.25, 0.5, 0.75)})
@@ -765,6 +783,7 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
     attributions.extend(a for a in attribution if a)
     bounds = data_bounds(incidents, lines, zones, areas, hexagons)
     area_list = areas_payload(areas)
+    hexes = hexagons_payload(hexagons) if hexagons is not None else None
     if area_list and "sources" in areas.columns:
         # Each area carries its sources (in its popup); the attribution line names a few.
         srcs = list(dict.fromkeys(v for a in area_list for v in a["sources"].split("; ") if v))
@@ -775,8 +794,7 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
         "v": 1, "title": title, "xf": list(RECORD_FIELDS),
         "subtitle": subtitle if subtitle is not None else subtitle_for(inc["d0"], inc["d1"], n),
         "renderer": renderer, "S": S.table, "types": types, "inc": inc,
-        "range": _range(days0, days1, area_list, hexagons_payload(hexagons)
-                        if hexagons is not None else None),
+        "range": _range(days0, days1, area_list, hexes),
         "undated": sum(1 for d in inc["d0"] if d is None),
         "precRadiusKm": {str(k): v for k, v in style.PRECISION_RADIUS_KM.items()},
         "precLabel": {str(k): v for k, v in style.PRECISION_LABEL.items()},
@@ -787,7 +805,7 @@ def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,
         "lines": lines_payload(lines),
         "zones": zones_payload(zones, list(zip(inc["lon"], inc["lat"], strict=True))[:20000]),
         "base": basemap_payload(basemap),
-        "areas": area_list, "hexagons": hexagons_payload(hexagons),
+        "areas": area_list, "hexagons": hexes,
         "bounds": [round(v, 5) for v in bounds] if bounds else None,
         "attribution": attributions,
     }

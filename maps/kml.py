@@ -27,7 +27,7 @@ from typing import IO, Any
 from . import style as visual
 from .names import display_name
 from .qgis_styles import FALLBACK_COLOR, parse_color
-from .tables import COORD_DECIMALS, INCIDENTS, LINES, ZONES, layer_fields
+from .tables import AREAS, COORD_DECIMALS, INCIDENTS, LINES, ZONES, layer_fields
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Icon scale in four steps of fatalities_best (unknown or 0, 1-9, 10-49, 50+), following the
@@ -240,7 +240,8 @@ def _time_span(begin: Any, end: Any) -> str:
 
 
 def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None, *,
-              name: str = "geoevents", progress: bool = False) -> dict[str, int]:
+              areas: Any = None, name: str = "geoevents", progress: bool = False
+              ) -> dict[str, int]:
     """Write the frames as one KML document to ``out``; returns feature counts per layer.
     ``progress``: a bar on stderr over the incidents."""
     w = out.write
@@ -264,6 +265,9 @@ def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None
         w(_schema("control_line", line_fields))
     if zones is not None:
         w(_schema("zone", zone_fields))
+    area_fields = layer_fields(areas, AREAS) if areas is not None else []
+    if areas is not None:
+        w(_schema("area", area_fields))
 
     counts = {"incidents": 0}
     if lines is not None:
@@ -323,6 +327,25 @@ def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None
               f"</LineStyle><PolyStyle><color>{kml_color(fill)}</color></PolyStyle></Style>"
               f"{_extended('zone', zone_fields, row)}{geometry_kml(geom)}</Placemark>\n")
             counts["zones"] += 1
+        w("</Folder>\n")
+    if areas is not None:
+        counts["areas"] = 0
+        w("<Folder><name>Control areas</name>\n")
+        for i, (row, geom) in enumerate(_records(areas)):
+            where = f"areas row {i + 1}: field 'color'"
+            color = parse_color(row.get("color") or FALLBACK_COLOR, where=where)
+            fill = (color[0], color[1], color[2], 110)
+            status = _clean(row.get("status"))
+            other = _clean(row.get("party2"))
+            title = (f"{_clean(row.get('party'))}"
+                     + (f" ({status}{', ' + other if other else ''})" if status != "held" else "")
+                     + f", as of {_clean(row.get('as_of'))}")
+            w(f'<Placemark><name>{xml_text(title)}</name>'
+              f"{_time_span(row.get('valid_from'), row.get('valid_to'))}"
+              f"<Style><LineStyle><color>{kml_color(color)}</color><width>1</width>"
+              f"</LineStyle><PolyStyle><color>{kml_color(fill)}</color></PolyStyle></Style>"
+              f"{_extended('area', area_fields, row)}{geometry_kml(geom)}</Placemark>\n")
+            counts["areas"] += 1
         w("</Folder>\n")
     w("</Document>\n</kml>\n")
     return counts

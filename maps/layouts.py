@@ -95,10 +95,27 @@ def _iso2(values: pd.Series, *, fips: bool = False) -> pd.Series:
     return _json_strings(values, lambda v: to_iso2(v, fips=fips))
 
 
-def _json_strings(values: pd.Series, build) -> pd.Series:
-    """Apply ``build`` (value -> JSON text) once per distinct value: exports repeat values."""
+def _json_strings(values, build) -> pd.Series:
+    """Apply ``build`` (value -> JSON text) once per distinct value: exports repeat values.
+    ``values`` may be a tuple of columns: ``build`` then gets their values joined by
+    ``"\x1f"``, worked out per distinct combination (no joined column is built)."""
     import pyarrow as pa
 
+    if isinstance(values, tuple):
+        parts = [pd.factorize(v, use_na_sentinel=False) for v in values]
+        combined = np.zeros(len(values[0]), dtype=np.int64)
+        for p_codes, uniques in parts:  # kept below n * n: no overflow
+            combined = pd.factorize(combined * len(uniques) + p_codes)[0]
+        first_rows = np.unique(combined, return_index=True)[1]
+        columns = [[uniques[c] for c in p_codes[first_rows].tolist()] for p_codes, uniques
+                   in parts]
+        keys = []
+        for vals in zip(*columns, strict=True):
+            na = [v for v in vals if pd.isna(v)]
+            keys.append(na[0] if na else "\x1f".join(map(str, vals)))
+        built = pa.array([build(k) for k in keys], type=pa.string())
+        return pd.Series(pd.arrays.ArrowStringArray(built.take(pa.array(combined))),
+                         index=values[0].index)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     built = pa.array([build(u) for u in uniques], type=pa.string())
     return pd.Series(pd.arrays.ArrowStringArray(built.take(pa.array(codes))),
@@ -174,6 +191,27 @@ def _parse_one(v: str, formats: tuple[str, ...]) -> str:
     return ""
 
 
+def _parse_many(values: list[str], formats: tuple[str, ...]) -> dict[str, str]:
+    """``_parse_one`` for each value, the format that read the last value tried first: a file
+    writes its dates one way, so the format is found once, not once per value."""
+    from datetime import datetime
+
+    out: dict[str, str] = {}
+    order = list(formats)
+    for v in values:
+        w = v.strip()
+        out[v] = ""
+        for i, fmt in enumerate(order):
+            try:
+                out[v] = datetime.strptime(w, fmt).date().isoformat()
+            except ValueError:
+                continue
+            if i:
+                order.insert(0, order.pop(i))
+            break
+    return out
+
+
 def _dates(s: pd.Series, dayfirst: bool | None = None, field: str = "date") -> pd.Series:
     """ISO date text ("2018-05-23") from dates as exports write them (ISO, "23 May 2018",
     "23-May-2018", "05-Jan-22", "9-May-20", ...); "" where it is not a date.  Slash dates are
@@ -198,12 +236,16 @@ def _dates(s: pd.Series, dayfirst: bool | None = None, field: str = "date") -> p
         rest, r"^(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"), False))
     text = pc.if_else(ok, head, pa.scalar("", pa.string()))
     out = pd.Series(pd.arrays.ArrowStringArray(text), index=s.index)
-    bad = np.flatnonzero(~ok.to_numpy(zero_copy_only=False))
-    if not len(bad):
+    bad_mask = pc.invert(ok)
+    if not pc.any(bad_mask).as_py():
         return out
-    values = s.iloc[bad].astype(object).fillna("").astype(str).str.strip()
-    uniques = pd.unique(values)
-    fixed = {u: _parse_one(u, DATE_FORMATS) if u else "" for u in uniques}
+    # The other values: each distinct one parsed once (Arrow's dictionary of the column).
+    enc = pc.dictionary_encode(pc.fill_null(arr.filter(bad_mask), ""))
+    enc = enc.combine_chunks() if hasattr(enc, "combine_chunks") else enc
+    raw = enc.dictionary.to_pylist()
+    uniques = list(dict.fromkeys(u.strip() for u in raw))
+    fixed = {"": ""}
+    fixed.update(_parse_many([u for u in uniques if u], DATE_FORMATS))
     slash = [u for u in uniques if not fixed[u] and u.count("/") == 2]
     if slash:
         if dayfirst is None:
@@ -222,8 +264,9 @@ def _dates(s: pd.Series, dayfirst: bool | None = None, field: str = "date") -> p
                     "nothing in the table tells which; give --dayfirst or --monthfirst")
         for u in slash:
             fixed[u] = _parse_one(u, _SLASH if dayfirst else _SLASH_US)
-    out.iloc[bad] = values.map(fixed).to_numpy()
-    return out
+    read = pa.array([fixed[u.strip()] for u in raw], type=text.type).take(enc.indices)
+    text = pc.replace_with_mask(text, bad_mask, read)
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=s.index)
 
 
 def _pick(s: pd.Series, mapping: dict[str, str], default: str) -> pd.Series:
@@ -299,20 +342,35 @@ def content_ids(t: pd.DataFrame, prefix: str, rows: pd.Series) -> pd.Series:
     if not len(idx):
         return out
     cols = sorted(t.columns, key=lambda c: str(c).lower())
-    take = pa.array(idx)
-    parts = [pc.fill_null(pc.cast(pc.take(_arrow(t[c]), take), pa.large_string()), "")
-             for c in cols]
+    whole = len(idx) == len(t)  # every row (a file without ids): no selection to copy
+    take = None if whole else pa.array(idx)
+    parts = []
+    for c in cols:
+        s = t[c]
+        arr = s.array._pa_array if isinstance(s.dtype, pd.StringDtype) and \
+            s.dtype.storage == "pyarrow" else _arrow(s)  # Arrow's pieces as they are
+        if take is not None:
+            arr = pc.take(arr, take)
+        if arr.type != pa.large_string():
+            arr = pc.cast(arr, pa.large_string())
+        parts.append(pc.fill_null(arr, "") if arr.null_count else arr)
     joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
-    ids = pd.Series([prefix + hashlib.sha1(v.encode("utf-8")).hexdigest()[:12]
-                     for v in joined.to_pylist()])
+    sha1 = hashlib.sha1
+    blobs = pc.cast(joined, pa.large_binary()).to_pylist()
+    del joined, parts
+    ids = pd.Series([prefix + sha1(b).hexdigest()[:12] for b in blobs], dtype=object)
+    del blobs
     # Rows that are exact copies (ACLED has such events) get -2, -3 ... in file order.
-    nth = ids.groupby(ids.to_numpy()).cumcount()
-    ids = ids.where(nth == 0, ids + "-" + (nth + 1).astype(str))
+    codes, uniques = pd.factorize(ids)
+    if len(uniques) < len(ids):
+        nth = pd.Series(codes).groupby(codes).cumcount()
+        ids = ids.where(nth == 0, ids + "-" + (nth + 1).astype(str))
     out.iloc[idx] = ids.to_numpy()
     return out
 
 
-def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def acled_to_frame(table: pd.DataFrame, dayfirst: bool | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An ACLED table (all columns as text) -> (frame columns, problems).  ``problems`` has
     ``row`` (index of ``table``), ``field`` and ``reason`` for values that cannot be read."""
     t = as_text(table)
@@ -330,7 +388,9 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         made = content_ids(t, "acled-", (eid == "").to_numpy(dtype=bool, na_value=True))
         ids = ids.where(eid != "", made.astype(pd.StringDtype("pyarrow")))
     out["id"] = ids
-    iso = _dates(col("event_date"), field="event_date")
+    # ACLED writes no slash dates, but a file opened and saved by a spreadsheet does
+    # (05/01/2022): --dayfirst / --monthfirst decide them as in any table.
+    iso = _dates(col("event_date"), dayfirst, field="event_date")
     out["date_start"] = iso
     out["date_end"] = iso
     out["date_precision"] = _pick(col("time_precision").str.strip(), ACLED_PRECISION, "day")
@@ -343,8 +403,8 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .countries import to_iso2
 
     # The numeric code first (ACLED's ``iso``), then the name, then an ISO3 column.
-    cc = _json_strings(col("iso").str.strip() + "\x1f" + col("country").str.strip() + "\x1f" +
-                       col("iso3").str.strip(),
+    cc = _json_strings((col("iso").str.strip(), col("country").str.strip(),
+                        col("iso3").str.strip()),
                        lambda k: next((c for c in map(to_iso2, k.split("\x1f")) if c), ""))
     out["country"] = cc
     out["admin1"] = col("admin1").str.strip()
@@ -384,7 +444,7 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                             "source": s, "quote": ""}], ensure_ascii=False)
 
     # One JSON text per distinct (figure, source): exports repeat both.
-    out["casualties_json"] = _json_strings(fat_txt + "\x1f" + src, casualties_json)
+    out["casualties_json"] = _json_strings((fat_txt, src), casualties_json)
     out["claims_json"] = "[]"
     out["sources"] = src
     out["source_count"] = src.str.count(";").add(1).where(src != "", 0).astype("int64")
@@ -495,7 +555,8 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     return out[[*ACLED_COLUMNS, *[c[len("acled_"):] for c in extra]]]
 
 
-def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def ucdp_to_frame(table: pd.DataFrame, dayfirst: bool | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A UCDP GED table (all columns as text) -> (frame columns, problems)."""
     t = as_text(table)
     n = len(t)
@@ -512,8 +573,8 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         made = content_ids(t, "ucdp-", (gid == "").to_numpy(dtype=bool, na_value=True))
         ids = ids.where(gid != "", made.astype(pd.StringDtype("pyarrow")))
     out["id"] = ids
-    d0 = _dates(col("date_start"), field="date_start")
-    d1 = _dates(col("date_end"), field="date_end")
+    d0 = _dates(col("date_start"), dayfirst, field="date_start")
+    d1 = _dates(col("date_end"), dayfirst, field="date_end")
     d1 = d1.where(d1 != "", d0)
     out["date_start"] = d0
     out["date_end"] = d1
@@ -572,7 +633,7 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         side(pd.Series(["civilians"] * n, index=t.index), "civilians",
              _num(col("deaths_civilians"))) +
         side(pd.Series(["unknown"] * n, index=t.index), "", _num(col("deaths_unknown"))) + "]")
-    sdate = _dates(col("source_date"))
+    sdate = _dates(col("source_date"), dayfirst, field="source_date")
     headline = col("source_headline").str.strip()
     article = col("source_article").str.strip()
     key = who + "\x1f" + sdate + "\x1f" + headline + "\x1f" + article
@@ -775,7 +836,7 @@ def gdelt_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     url = col("SOURCEURL")
     outlet = url.str.extract(r"^[a-z]+://(?:www\.)?([^/]+)")[0].fillna("").astype(
         pd.StringDtype("pyarrow"))
-    out["sources_json"] = _json_strings(outlet + "\x1f" + url, lambda k: json.dumps(
+    out["sources_json"] = _json_strings((outlet, url), lambda k: json.dumps(
         [{"outlet": k.split("\x1f")[0], "url": k.split("\x1f")[1], "published": "",
           "quote": ""}] if k.strip("\x1f") else [], ensure_ascii=False))
     out["sources"] = outlet

@@ -294,3 +294,19 @@ def zones_qml(frame: pd.DataFrame) -> str:
     categories.append(("", "no party", [_fill_layer(_with_alpha(grey, 50), grey, 0.4)]))
     return _document(_categorized("party", "fill", categories), "fill",
                      ("valid_from", "valid_to"))
+
+
+def areas_qml(frame: pd.DataFrame) -> str:
+    """QML for the control-areas layer: one category per party, filled in the party's colour
+    (contested, besieged and mixed areas outlined in the second party's), shown over the dates
+    each area is valid (QGIS's temporal controller: valid_from to valid_to)."""
+    categories = []
+    for party in _present(frame, "party"):
+        row = _first(frame, "party", party)
+        color = _color_or(row.get("color"), FALLBACK_COLOR, f"areas (party {party}): field "
+                          "'color'")
+        categories.append((party, party, [_fill_layer(_with_alpha(color, 110), color, 0.4)]))
+    grey = parse_color(FALLBACK_COLOR)
+    categories.append(("", "no party", [_fill_layer(_with_alpha(grey, 50), grey, 0.4)]))
+    return _document(_categorized("party", "fill", categories), "fill",
+                     ("valid_from", "valid_to"))

@@ -93,6 +93,15 @@ ZONES — one row per side of a line (Polygon or MultiPolygon)
   optional:
     clip               str    the area the zone is clipped to, "" if none
 
+AREAS — one row per party's control area and date (Polygon or MultiPolygon; geoevents.control)
+    area_id            str    stable id ("2018-06-01-sdf-held")
+    party, status      str    the holder; held | contested | besieged | mixed
+    party2             str    the other party of a contested/besieged/mixed area, "" if none
+    color, color2      str    #rrggbb of party and party2 ("" if none)
+    as_of, valid_from, valid_to  str ISO dates (valid_to "" for the last of a series)
+    n_places           int    places the area is drawn from
+    sources            str    "; "-joined sources of its places
+
 A zone is the part of the line's band (everything within width_km of it) on one bank; past the
 line's ends the bank is decided by the river's continuation (a drawn line: its straight
 extension).  The two zones of a line never overlap and meet along the line.
@@ -135,6 +144,11 @@ ZONE_COLUMNS: dict[str, str] = {
     "color": "str", "valid_from": "str", "valid_to": "str", "width_km": "float",
 }
 ZONE_OPTIONAL: dict[str, str] = {"clip": "str"}
+AREA_COLUMNS: dict[str, str] = {
+    "area_id": "str", "party": "str", "status": "str", "party2": "str", "color": "str",
+    "color2": "str", "as_of": "str", "valid_from": "str", "valid_to": "str", "n_places": "int",
+    "sources": "str",
+}
 
 #: The date precisions of INCIDENTS.date_precision (the incident model uses the same tuple).
 DATE_PRECISIONS = ("day", "week", "month", "year", "range", "unknown")
@@ -168,6 +182,10 @@ def check_lines(frame) -> None:
 
 def check_zones(frame) -> None:
     check(frame, ZONE_COLUMNS, "zones")
+
+
+def check_areas(frame) -> None:
+    check(frame, AREA_COLUMNS, "areas")
 
 
 def column_types(kind: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from gazetteer.errors import UserError
 
 from .schema import (
+    AREA_COLUMNS,
     INCIDENT_COLUMNS,
     INCIDENT_OPTIONAL,
     LINE_COLUMNS,
@@ -40,13 +41,15 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-DATE_COLUMNS = frozenset({"date_start", "date_end", "valid_from", "valid_to", "published"})
+DATE_COLUMNS = frozenset({"date_start", "date_end", "valid_from", "valid_to", "published",
+                          "as_of"})
 # Decimals kept for real-valued columns (coordinates: 7 decimals ~ 1 cm; distances: 1 m).
 ROUND = {"lat": 7, "lon": 7, "line_distance_km": 3, "width_km": 3}
 COORD_DECIMALS = 7
 
 # Layer names, the same in every format that has layers.
 INCIDENTS, SOURCES, LINES, ZONES = "incidents", "sources", "control_lines", "zones"
+AREAS = "areas"
 
 SOURCE_COLUMNS: dict[str, str] = {
     "incident_id": "str", "position": "int", "outlet": "str", "url": "str",
@@ -122,6 +125,8 @@ def layer_fields(frame: pd.DataFrame, layer: str) -> list[Field]:
     elif layer == ZONES:
         spec = dict(ZONE_COLUMNS)
         spec.update({c: t for c, t in ZONE_OPTIONAL.items() if c in frame.columns})
+    elif layer == AREAS:
+        spec = dict(AREA_COLUMNS)
     elif layer == SOURCES:
         spec = SOURCE_COLUMNS
     else:  # pragma: no cover - programming error
@@ -344,7 +349,7 @@ def geometry_wkb(frame: Any, *, multi: str | None = None, decimals: int | None =
 
 
 GEOMETRY_TYPES = {INCIDENTS: ("Point",), LINES: ("LineString", "MultiLineString"),
-                  ZONES: ("Polygon", "MultiPolygon")}
+                  ZONES: ("Polygon", "MultiPolygon"), AREAS: ("Polygon", "MultiPolygon")}
 
 
 def check_geometries(frame: Any, layer: str) -> None:

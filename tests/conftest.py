@@ -84,20 +84,32 @@ def gz(geo_home: Path, ne_levant: Path):
 
 
 @pytest.fixture(scope="session")
-def cli(geo_home: Path, ne_levant: Path):
+def cli(request: pytest.FixtureRequest, geo_home: Path, ne_levant: Path):
     """Run ``geoevents ARGS`` in a new process; returns CompletedProcess (text).  (Natural Earth
-    is installed in the session's home first: one index build per session.)"""
+    is installed in the session's home first: one index build per session.)  On a plain run the
+    process is forked from a server that has the heavy libraries imported already
+    (tests/forkserver.py); CI and ``GEOEVENTS_TEST_FORK=0`` start a fresh interpreter each time."""
+    server = None
+    if os.environ.get("GEOEVENTS_TEST_FORK", "1") != "0" and not run_slow_tests(request.config) \
+            and hasattr(os, "fork"):
+        from .forkserver import ForkServer
+
+        server = ForkServer(ROOT)
 
     def run(*args: str, input: str | bytes | None = None, env: dict | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess:
         e = {**os.environ, "GEOEVENTS_HOME": str(geo_home), "PYTHONPATH": str(ROOT),
              **(env or {})}
+        if server is not None and server.usable(e):
+            return server.run(list(args), env=e, cwd=ROOT, input=input, timeout=timeout)
         return subprocess.run(
             [sys.executable, "-m", "geoevents", *args], input=input, capture_output=True,
             text=not isinstance(input, bytes), env=e, timeout=timeout, cwd=ROOT,
         )
 
-    return run
+    yield run
+    if server is not None:
+        server.close()
 
 
 @pytest.fixture(scope="session")

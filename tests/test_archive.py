@@ -11,6 +11,8 @@ import pytest
 
 from tests.test_store import HEADER
 
+pytestmark = pytest.mark.slow  # a dask LocalCluster of two worker processes
+
 pytest.importorskip("dask_geopandas")
 
 TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")

@@ -336,8 +336,14 @@ def test_command_writes_areas_and_reports_rejections(cli, ne_levant: Path,
     r = cli("areas", "build", str(bad), "-o", str(tmp_path / "b.geojson"), "--rejections",
             str(rej))
     assert r.returncode == 1, r.stderr
-    assert f"rejected: {bad}:4 [lon]: 'x' is not a number (longitude in degrees)" in r.stderr
+    assert (f"geoevents areas build: rejected: {bad}:4 [lon]: 'x' is not a number (longitude "
+            "in degrees)") in r.stderr
+    assert f"2 of 3 rows read; 1 rejected: see {rej}" in r.stderr
     assert rej.read_text().splitlines()[1].startswith(f"{bad},4,lon,")
+    # without --rejections the report goes beside the output, as for map and export
+    r = cli("areas", "build", str(bad), "-o", str(tmp_path / "c.geojson"))
+    assert r.returncode == 1 and (tmp_path / "c.rejected.csv").exists()
+    assert f"see {tmp_path / 'c.rejected.csv'}" in r.stderr
     assert "Traceback" not in r.stderr
 
 
@@ -457,3 +463,203 @@ def test_namesakes_far_apart_are_two_places(tmp_path: Path) -> None:
     res = build([t], reach_km=30)
     assert [(p.lat, [r.party for r in p.history]) for p in res.places] == [
         (35.0, ["A", "B"]), (35.5, ["B"])]
+
+
+def _admin1_layer(folder: Path) -> Path:
+    """A Natural Earth-shaped admin-1 layer (name, iso_a2, adm1_code) made at test time from
+    the governorates in ../shared/admin (the shared Natural Earth cut has no admin-1 polygons)."""
+    src = json.loads((ROOT.parent / "shared/admin/syr_adm1_geoboundaries.geojson")
+                     .read_text(encoding="utf-8"))
+    feats = [{"type": "Feature", "geometry": f["geometry"],
+              "properties": {"name": f["properties"]["shapeName"], "iso_a2": "SY",
+                             "adm1_code": f["properties"]["shapeISO"]}}
+             for f in src["features"]]
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "ne_10m_admin_1_states_provinces.geojson"
+    out.write_text(json.dumps({"type": "FeatureCollection", "features": feats}),
+                   encoding="utf-8")
+    return folder
+
+
+def test_clip_to_an_admin1_area(gz, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gazetteer import naturalearth
+    from geoevents.control.areas import build_areas
+    from geoevents.control.lines import load
+
+    euphrates = load([LINE], gz)[0]  # built in the session's home, with its rivers
+    monkeypatch.setenv("GEOEVENTS_HOME", str(tmp_path / "home"))  # a home with admin-1 only
+    with pytest.raises(naturalearth.NotInstalled, match="admin1"):
+        build_areas([TABLE], parties=PARTIES, clip="admin1:Deir-ez-Zor", at="2018-06-01")
+    naturalearth.install_from_dir(_admin1_layer(tmp_path / "ne"), layers=["admin1"])
+    frame = build_areas([TABLE], parties=PARTIES, lines=euphrates, clip="admin1:Deir-ez-Zor",
+                        at="2018-06-01")
+    src = json.loads((ROOT.parent / "shared/admin/syr_adm1_geoboundaries.geojson")
+                     .read_text(encoding="utf-8"))
+    deir = shapely.geometry.shape(next(f["geometry"] for f in src["features"]
+                                       if f["properties"]["shapeName"] == "Deir-ez-Zor"))
+    # everything inside the governorate (its border places keep 2 km), nothing beyond
+    assert shapely.union_all(list(frame.geometry)).difference(deir.buffer(0.03)).is_empty
+    assert _owner(frame, 40.4515, 35.0198) == ["government"]  # al-Mayadin, west bank
+    assert _owner(frame, 40.4272, 35.1562) == ["SDF"]  # al-Busayrah, east bank
+    assert _owner(frame, 39.0079, 35.9528) == []  # Raqqa: another governorate
+    # a province border is no front line: no area is split along it (one piece per party
+    # and bank at most), and the names are matched the gazetteer's way
+    assert not build_areas([TABLE], parties=PARTIES, clip="admin1:deir ez zor",
+                           at="2018-06-01").empty
+    with pytest.raises(InputError, match="no area named 'Atlantis' near the places"):
+        build_areas([TABLE], parties=PARTIES, clip="admin1:Atlantis", at="2018-06-01")
+
+
+def test_bad_input_on_the_command_line_is_one_clear_message(cli, tmp_path: Path) -> None:
+    """The issue's list: unknown party colour, a place that cannot be resolved, dates out of
+    order, one party only, a --clip country with no polygon: a message naming the file, line
+    and field where there is one, no traceback; exit 2 (1 for rejected rows, which are
+    reported, the rest built)."""
+    def run(*args: str):
+        r = cli("areas", "build", *args, "-o", str(tmp_path / "a.geojson"), "--overwrite")
+        assert "Traceback" not in r.stderr, r.stderr
+        return r
+
+    colours = tmp_path / "p.yaml"
+    colours.write_text("parties:\n  A: {color: '#123456'}\n  B:\n    color: notacolor\n")
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,"])
+    r = run(str(t), "--parties", str(colours))
+    assert r.returncode == 2
+    assert f"{colours}:4: field 'parties.B.color': 'notacolor' is not a colour" in r.stderr
+    order = _csv(tmp_path / "order.csv", ["a,35.0,39.0,A,2018-05-01,,,",
+                                          "b,35.0,40.0,B,2018-01-01,,,",
+                                          "a,35.0,39.0,B,2018-03-01,,,"])
+    r = run(str(order))
+    assert r.returncode == 2
+    assert f"{order}:4: field 'date': dates out of order for 'a'" in r.stderr
+    assert "--any-order" in r.stderr or "keep each place's rows in date order" in r.stderr
+    one = _csv(tmp_path / "one.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,A,2018-01-01,,,"])
+    r = run(str(one))
+    assert r.returncode == 2 and f"{one}: field 'party': the table names only one party (A)" \
+        in r.stderr
+    r = run(str(t), "--clip", "Atlantis")
+    assert r.returncode == 2
+    assert "no polygon for the country 'Atlantis' in the installed Natural Earth countries " \
+        "layer near the places" in r.stderr
+    named = _csv(tmp_path / "named.csv", ["a,35.0,39.0,A,2018-01-01,,,",
+                                          "b,35.0,40.0,B,2018-01-01,,,",
+                                          "Qwxzyville,,,B,2018-01-01,,,"])
+    r = run(str(named), "--countries", "SY")
+    assert r.returncode == 1
+    assert f"rejected: {named}:4 [place]: the place 'Qwxzyville' is not in the gazetteer" \
+        in r.stderr
+    assert "2 of 3 rows read; 1 rejected" in r.stderr
+    assert len((tmp_path / "a.rejected.csv").read_text().splitlines()) == 2  # header + 1
+
+
+ACLED = ROOT.parent / "shared/real/acled/acled_me_2022q1.csv"
+
+
+def _territorial(date_to: str | None = None, bbox: tuple | None = None) -> list[dict]:
+    """The territorial changes of the real ACLED export, read here with the csv module."""
+    import csv
+    import datetime as dt
+
+    with open(ACLED, encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["SUB_EVENT_TYPE"] in (
+            "Government regains territory", "Non-state actor overtakes territory")]
+    for r in rows:
+        r["date"] = dt.datetime.strptime(r["EVENT_DATE"], "%d-%b-%y").date().isoformat()
+    if date_to:
+        rows = [r for r in rows if r["date"] <= date_to]
+    if bbox:
+        w, s, e, n = bbox
+        rows = [r for r in rows if w <= float(r["LONGITUDE"]) <= e and s <= float(r["LATITUDE"])
+                <= n]
+    return rows
+
+
+def test_the_real_acled_exports_territorial_changes_are_control_rows() -> None:
+    from geoevents.control.areas import build
+
+    want = _territorial()
+    res = build([ACLED], reach_km=15)
+    assert len(want) == 78 and res.n_rows == len(want)  # every one a control row
+    assert not [r for r in res.rejections if "incident" in r.reason]
+    # each actor1 its own party (automatic colours), each row's place its own point
+    assert {r.party for p in res.places for r in p.history} == {r["ACTOR1"] for r in want}
+    assert res.dates == [max(r["date"] for r in want)]
+    # the latest row of each place is its party in the areas
+    for p in res.places[:10]:
+        last = p.history[-1]
+        assert last.party in _owner(res.frame, p.lon, p.lat)
+
+
+def test_areas_from_a_stores_territorial_changes_with_its_filters(cli, tmp_path: Path) -> None:
+    store = tmp_path / "store.gpkg"
+    r = cli("add", str(ACLED), "--store", str(store))
+    assert r.returncode in (0, 1), r.stderr
+    out = tmp_path / "a.geojson"
+    bbox = (43.0, 12.5, 46.5, 16.0)
+    r = cli("areas", "build", "--store", str(store), "--to", "2022-01-31", "--bbox",
+            ",".join(map(str, bbox)), "--reach", "15", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    want = _territorial(date_to="2022-01-31", bbox=bbox)
+    assert 0 < len(want) < 78
+    # the store merges reports of one event (`geoevents add`): at most a few fewer rows
+    import re
+
+    n = int(re.search(r"(\d+) of \1 rows read", r.stderr).group(1))
+    assert len(want) - 3 <= n <= len(want)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    places = {(round(float(w["LATITUDE"]), 3), round(float(w["LONGITUDE"]), 3)) for w in want}
+    assert len(places) - 3 <= sum(f["properties"]["n_places"] for f in data["features"]) \
+        <= len(places)
+    assert {f["properties"]["as_of"] for f in data["features"]} == {max(w["date"] for w in want)}
+    w, s_, e, n_ = bbox
+    for f in data["features"]:  # every area drawn from places inside the box (reach 15 km)
+        x0, y0, x1, y1 = shapely.geometry.shape(f["geometry"]).bounds
+        assert w - 0.2 < x0 and x1 < e + 0.2 and s_ - 0.2 < y0 and y1 < n_ + 0.2
+    r = cli("areas", "build", "--store", str(store), "--reach", "15", "-o", str(out),
+            "--overwrite")
+    assert int(re.search(r"(\d+) of \1 rows read", r.stderr).group(1)) >= 78 - 3 > n
+    # a filter that leaves no territorial change: one clear message
+    r = cli("areas", "build", "--store", str(store), "--country", "SY", "-o",
+            str(tmp_path / "b.geojson"))
+    assert r.returncode == 2 and "no control rows to build areas from" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = cli("areas", "build", "-o", str(tmp_path / "c.geojson"))
+    assert r.returncode == 2 and "give control tables (TABLE...), or --store STORE" in r.stderr
+
+
+def test_no_area_crosses_the_euphrates_from_the_border_to_albu_kamal(gz) -> None:
+    """Both Euphrates lines of data/lines (Jarabulus-Tabqa, Tabqa-Albu Kamal): every area of
+    both worked tables stays on one bank, where the lines run."""
+    from geoevents.control.areas import build_areas
+    from geoevents.control.lines import load
+
+    lines = load([LINE, ROOT / "data/lines/euphrates-north-2017-2019.yaml"], gz)[0]
+    assert len(lines) == 2
+    tables = [TABLE, ROOT / "data/control/syria-west-south-2017-2019.csv"]
+    frame = build_areas(tables, parties=PARTIES, lines=lines, at=["2018-06-01"], reach_km=40)
+    river = shapely.union_all(list(lines.geometry))
+    for row in frame.itertuples():
+        # an area touches the river (its bank) but never holds it inside (without the lines
+        # 2.6 degrees of river lie inside areas)
+        crossing = shapely.intersection(row.geometry.buffer(-1e-4), river)
+        assert crossing.length < 0.02, (row.area_id, crossing.length)
+    # Jarabulus (Turkey, west bank) and Shuyukh Tahtani (SDF, east bank) face each other
+    assert _owner(frame, 38.0111, 36.8175) == ["Turkey"]
+    assert _owner(frame, 38.0768, 36.7506) == ["SDF"]
+
+
+def test_the_worked_tables_cite_a_page_for_every_row() -> None:
+    """Both control tables of data/control: every row has a source address, a date in the
+    period, a party of the parties file; together they hold more than 150 places."""
+    import csv
+
+    from geoevents.control.areas import build
+
+    tables = [TABLE, ROOT / "data/control/syria-west-south-2017-2019.csv"]
+    for t in tables:
+        with open(t, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and all(r["source"].startswith(("https://", "http://")) for r in rows), t
+        assert all("2017-09-01" <= r["date"] <= "2019-03-23" for r in rows), t
+    res = build(tables, parties=PARTIES)
+    assert not res.rejections and len(res.places) > 150

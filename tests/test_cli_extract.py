@@ -121,3 +121,20 @@ def test_published_in_the_future_is_refused(cli, tmp_path) -> None:
     r = cli("map", str(article), "--published", "2099-05-24", "-o", str(tmp_path / "m.html"))
     assert r.returncode == 2 and "is in the future" in r.stderr
     assert not (tmp_path / "m.html").exists()
+
+
+def test_an_incident_without_a_place_is_kept_marked(cli, tmp_path):
+    art = tmp_path / "ambush.txt"
+    art.write_text("Soldiers killed\n\nThree soldiers were killed on Wednesday in an ambush, "
+                   "the ministry said.\n")
+    out = tmp_path / "out.csv"
+    r = cli("extract", str(art), "--published", "2019-01-04", "-o", str(out))
+    assert r.returncode == 1, r.stderr  # a loss: also in the rejections
+    assert "could not be placed" in r.stderr
+    import csv
+
+    [row] = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["place"] == "(unknown place)" and row["lat"] == "" and row["lon"] == ""
+    assert row["fatalities_best"] == "3" and row["date_start"] == "2019-01-02"
+    r = cli("extract", str(art), "--published", "2019-01-04")
+    assert "(unknown place)" in r.stdout

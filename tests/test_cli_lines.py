@@ -119,8 +119,10 @@ def test_sides_reports_rows_with_bad_coordinates(cli, ne_levant: Path, tmp_path:
     r = cli("lines", "sides", str(src), "-l", str(EXAMPLE), "-o", str(out), "--rejections",
             str(rej))
     assert r.returncode == 1, r.stderr
-    assert "2 incident(s): 2 given a side" in r.stderr and "6 row(s) rejected" in r.stderr
-    assert f"rejected: {src}:4 [lat]: lat 'abc' is not a number" in r.stderr
+    assert "2 incident(s): 2 given a side" in r.stderr
+    # the one report of every command: the rejections (up to ten), then the summary line
+    assert f"geoevents lines sides: rejected: {src}:4 [lat]: lat 'abc' is not a number" in r.stderr
+    assert f"2 of 8 rows read; 6 rejected: see {rej}" in r.stderr
     kept = gpd.pd.read_csv(out, keep_default_na=False)
     report = gpd.pd.read_csv(rej, keep_default_na=False)
     assert len(kept) + len(report) == len(coords)

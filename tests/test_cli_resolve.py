@@ -153,3 +153,43 @@ def test_explain_gives_the_terms_and_weights_of_winner_and_runner_up(cli):
     r = cli("resolve", "Kurdish", "--json", "--explain")
     (d,) = json.loads(r.stdout)
     assert d["match"] == "demonym" and d["explain"]["ranked"] is False
+
+
+def test_empty_and_binary_files_are_refused_with_the_reason(cli, tmp_path):
+    cases = {
+        "empty.txt": (b"", "the file is empty"),
+        "blank.txt": (b"\n  \n\n", "only blank lines"),
+        "names.txt.gz": (b"\x1f\x8b\x08\x00" + bytes(range(40)), "gzip-compressed"),
+        "names.xlsx": (b"PK\x03\x04" + bytes(40), "ZIP archive"),
+        "utf16.txt": ("Basra\nMosul\n".encode("utf-16"), "save it as UTF-8"),
+        "nul.bin": (b"Basra\x00\x00\x01\x02\n", "binary data"),
+    }
+    for name, (data, says) in cases.items():
+        f = tmp_path / name
+        f.write_bytes(data)
+        r = cli("resolve", "--file", str(f), "--json")
+        assert r.returncode == 2, name
+        assert says in r.stderr and str(f) in r.stderr, (name, r.stderr)
+        assert "Traceback" not in r.stderr and r.stdout == ""
+    r = cli("resolve", "--file", "-", input="")
+    assert r.returncode == 2 and "<stdin>: no place names read" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_json_lines_for_repeated_names_are_the_same_answer(cli, tmp_path):
+    f = tmp_path / "names.txt"
+    names = ["Mosul", "Xqzwvbnm Kjhg", "Mosul", "Basra", "Xqzwvbnm Kjhg", "Mosul"] * 900
+    f.write_text("\n".join(names) + "\n", encoding="utf-8")  # more than one chunk of 2,000
+    r = cli("resolve", "--file", str(f), "--json")
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(names)
+    rows = [json.loads(ln) for ln in lines]
+    assert [d["line"] for d in rows] == list(range(1, len(names) + 1))
+    assert [d["query"] for d in rows] == names
+    # a repeat is the first answer with its own line number, byte for byte
+    strip = [ln.rsplit(',"line":', 1)[0] for ln in lines]
+    assert strip[0] == strip[2] == strip[5] == strip[-1] and strip[1] == strip[4]
+    assert strip[0] != strip[3]
+    assert all(" " not in ln.split('"query"')[0] for ln in lines)  # compact
+    assert rows[1]["status"] == "unresolved" and rows[-2]["status"] == "unresolved"

@@ -89,3 +89,11 @@ def test_figures_per_side_with_qualifiers():
     [f] = find_figures("dozens of rebel fighters have been killed")
     assert f.qty.vague and f.figure() == (12, 12, 12)
     assert find_figures("where at least 65 senior IS leaders live") == []
+
+
+def test_one_person_as_the_object_of_the_verb():
+    figs = find_figures("Jets struck the village, killing a man and injuring nine civilians.")
+    assert [(f.kind, f.figure()) for f in figs] == [("killed", (1, 1, 1)), ("wounded", (9, 9, 9))]
+    [f] = find_figures("Gunmen killed an SDF fighter in the town on Sunday.")
+    assert (f.kind, f.qty.value) == ("killed", 1)
+    assert find_figures("The army killed a number of fighters.")[0].qty.value is None

@@ -19,6 +19,8 @@ from maps.qgis_styles import EVENT_TYPE_COLORS
 from maps.style import type_style
 from tests.frames import EUPHRATES, incidents_frame, lines_frame, zones_frame
 
+pytestmark = pytest.mark.slow  # real QGIS in a subprocess
+
 HERE = Path(__file__).resolve().parent
 SYSTEM_PYTHON = "/usr/bin/python3"
 REQUIRE = os.environ.get("GEOEVENTS_REQUIRE_TOOLS") == "1"

@@ -135,3 +135,124 @@ def test_carried_out_is_not_reporting(gz):
             "in Afrin, the statement added.\n")
     (inc,) = _incidents(gz, text)
     assert inc.date.start == date(2019, 3, 5)
+
+
+def test_roundup_sections_by_heading_and_by_place_frame(gz):
+    # Fictional events at real places: a statement's sections under place headings, and a
+    # paragraph framed "In <place>, ..." after an undated one: each is its own incident.
+    text = ("Army advances\n\nFour villages were liberated during the past hours by the Syrian "
+            "Arab Army in the countryside of Idlib, regaining control over the villages of "
+            "Zzyqa and Wwqar near Saraqeb.\n\nAleppo\n\nArmy units regained control over the "
+            "villages of Qqzzar and Yyzzun in the southern countryside of Aleppo.\n\n"
+            "In Hama countryside, government forces shelled the town of Kafr Zita, killing a "
+            "man.\n")
+    incs = _incidents(gz, text)
+    assert len(incs) == 3
+    assert len({i.location.place_id for i in incs}) == 3
+    kz = [i for i in incs if i.event_type == "Explosions/Remote violence"]
+    assert len(kz) == 1 and kz[0].fatalities.best == 1
+    assert km(kz[0].location.lat, kz[0].location.lon, 35.3747, 36.6003) < 10
+    terr = [i for i in incs if i.sub_event_type == "Government regains territory"]
+    assert len(terr) == 2 and all(i.actor1 == "Syrian government forces" for i in terr)
+
+
+def test_a_small_namesake_abroad_is_a_village_the_gazetteer_lacks(gz):
+    # "Heya" is also a name of The Hague: in a report on Hasakah it is a village there.
+    text = ("Kurdish fighters advance\n\nKurdish fighters took control of the village of Heya "
+            "south of Hasakah city in Syria on Tuesday, a monitor said. The monitor is based "
+            "in Britain.\n")
+    (inc,) = extract_text(text, gz, published=PUB, name="test.txt").incidents
+    assert inc.location.country == "SY"
+    assert km(inc.location.lat, inc.location.lon, 36.502, 40.748) < 15
+    # Without any country named, the region given in --meta tells.
+    text = ("Kurdish fighters advance\n\nKurdish fighters took control of the village of Heya "
+            "south of Hasakah city on Tuesday, the group said.\n")
+    (inc,) = extract_text(text, gz, published=PUB, name="test.txt", region="Syria").incidents
+    assert inc.location.country == "SY"
+
+
+def test_a_participle_after_the_territory_it_took():
+    from geoevents.extract.events.analysis import _triggers
+
+    found, _hyp = _triggers("The dam is among the positions retaken from the Peshmerga.")
+    assert [t.rule.sub_event_type for t in found] == ["Government regains territory"]
+    found, _hyp = _triggers("The weapons retaken from the group were destroyed.")
+    assert found == []
+
+
+def test_aircraft_that_carried_out_raids_is_an_air_strike(gz):
+    text = ("Raids\n\nOn Tuesday, government warplanes carried out several raids on the town of "
+            "Saraqeb, activists said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Air/drone strike"
+
+
+def test_similar_attacks_before_are_background_and_a_possessive_day_dates(gz):
+    text = ("Attack on a village\n\nGunmen attacked the town of Tal Afar, killing 11 people, "
+            "police said. The officials said Tuesday's attack was carried out by the group. "
+            "The town has previously been subjected to similar attacks that killed dozens of "
+            "civilians.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.fatalities.best == 11
+    assert inc.date.start == date(2019, 3, 5)
+
+
+def test_a_district_with_its_own_toll_is_its_own_incident(gz):
+    # "claimed 17 lives" is a toll; "in Zzyqat, where" names a place the gazetteer lacks; in a
+    # report of air strikes the raids are air raids; a toll of its own is not a restatement.
+    text = ("Air strikes on Aleppo\n\nAir strikes killed at least 12 civilians in Aleppo on "
+            "Tuesday, a monitor said. Of the 29 civilians killed, the highest number of dead "
+            "were in Zzyqat, where Russian raids claimed 17 lives overnight.\n")
+    incs = _incidents(gz, text)
+    assert sorted(i.fatalities.best for i in incs) == [12, 17]
+    assert all(i.sub_event_type == "Air/drone strike" for i in incs)
+    (z,) = [i for i in incs if i.fatalities.best == 17]
+    assert "Zzyqat" in z.location.written and z.location.precision == 2
+
+
+def test_the_capture_of_a_town_announced_and_one_still_imminent(gz):
+    text = ("Town taken\n\nThe Syrian Democratic Forces announced on Tuesday the capture of "
+            "Tabqa from the Islamic State group.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+    text = ("Battle\n\nThe SDF said on Tuesday that the liberation of Tabqa, where its fighters "
+            "are battling the Islamic State group, is imminent.\n")
+    assert all(i.event_type != "Battles" or "territory" not in i.sub_event_type
+               for i in _incidents(gz, text))
+
+
+def test_a_monitors_long_sentence_event_then_running_total(gz):
+    text = ("Raqqa\n\nThe monitor said on Tuesday that warplanes continue bombing areas in the "
+            "city of Raqqa, in conjunction with clashes in the vicinity of its centre, and the "
+            "airstrikes on the city have caused the death and injury of tens of civilians, "
+            "about 12 of them -including 2 children- were confirmed dead, and the death toll "
+            "is expected to rise, which raises to 801 at least the number of civilians killed "
+            "and documented by the monitor in the city and its countryside from the 5th of "
+            "June 2017 to the 24th of August 2017.\n")
+    incs = _incidents(gz, text)
+    assert [i.fatalities.best for i in incs if i.event_type == "Explosions/Remote violence"] \
+        == [12]
+    assert all(i.fatalities.best != 801 for i in incs)
+
+
+def test_a_road_named_by_its_ends_and_an_earlier_event_the_same_day(gz):
+    text = ("Attacks\n\nGunmen shot dead on Tuesday six fighters on the road which connects "
+            "Deir ez-Zor and Hasakah, a monitor said. Earlier on Tuesday, gunmen killed a "
+            "fighter in the town of Zzyqat, west of Deir ez-Zor, the monitor said. Deir ez-Zor "
+            "has seen many such attacks.\n")
+    incs = _incidents(gz, text)
+    assert sorted(i.fatalities.best for i in incs) == [1, 6]
+    (road,) = [i for i in incs if i.fatalities.best == 6]
+    assert road.location.written.startswith("the road which connects")
+    assert road.location.precision == 2
+    assert km(road.location.lat, road.location.lon, 35.336, 40.141) < 10  # Deir ez-Zor
+    assert all(i.date.start == date(2019, 3, 5) for i in incs)
+
+
+def test_taken_from_a_state_by_unnamed_rebels_and_a_road_gives_way_to_the_town(gz):
+    text = ("Rebels take town\n\nIslamist rebels have retaken a town from government forces "
+            "on Tuesday along the main highway linking Damascus to the northern city of Aleppo, "
+            "activists said. Rebels killed 18 soldiers in the fight for the town of Saraqeb.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+    assert km(inc.location.lat, inc.location.lon, 35.8645, 36.8059) < 5  # Saraqeb

@@ -18,6 +18,8 @@ import pytest
 
 from gazetteer import index as gindex
 
+pytestmark = pytest.mark.slow  # every test builds or rebuilds an index
+
 
 @pytest.fixture(scope="module")
 def small_geonames(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:

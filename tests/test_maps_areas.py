@@ -78,6 +78,7 @@ def visible_areas(pg) -> list[tuple[str, str]]:
         "e.getAttribute('fill')])"))
 
 
+@pytest.mark.slow  # headless Chromium
 def test_control_areas_as_of_the_selected_date(page, area_map: Path) -> None:  # noqa: F811
     page.open(area_map)
     assert page.errors == [] and page.requests == []
@@ -105,6 +106,7 @@ def test_control_areas_as_of_the_selected_date(page, area_map: Path) -> None:  #
     assert "Control areas (as of the date shown)" in page.inner_text(".leaflet-control-layers")
 
 
+@pytest.mark.slow  # headless Chromium
 def test_hexagons_follow_the_time_control(page, area_map: Path) -> None:  # noqa: F811
     page.open(area_map)
     cells = "path.ge-hex"

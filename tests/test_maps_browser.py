@@ -14,6 +14,8 @@ from . import mapdata
 from .browser import chromium, page, pixel_variety  # noqa: F401 - fixtures
 from .test_maps_html import INJECT
 
+pytestmark = pytest.mark.slow  # headless Chromium
+
 SEED_IDS = sorted(r["id"] for r in mapdata.seed_rows())
 
 

@@ -89,3 +89,30 @@ def test_nothing_read_writes_nothing_and_exits_2(tmp_path, capsys):
     assert "nothing could be read: 0 of 4 rows read; 4 rejected" in err
     assert main(["export", str(src), "-o", str(tmp_path / "x.gpkg")]) == 2
     assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_an_unplaced_incident_from_the_extractor_is_a_rejection(gz, tmp_path, monkeypatch):
+    """The frames hold placed incidents; one the extractor hands over without coordinates is
+    reported (file, field place, the sentence), never dropped without a word."""
+    import geoevents.extract as extract
+    from geoevents.model import EventDate, Incident, Location, Source
+
+    real = extract.extract_files
+
+    def with_unplaced(paths, gz_, **kw):
+        ex = real(paths, gz_, **kw)
+        lost = Incident(date=EventDate.unknown(None), location=Location(written="the village"),
+                        event_type="Battles", sources=[Source("Outlet", file=str(paths[0]),
+                                                              quote="Five were killed.")])
+        ex.incidents.append(lost.ensure_id())
+        return ex
+
+    monkeypatch.setattr(extract, "extract_files", with_unplaced)
+    art = tmp_path / "report.txt"
+    art.write_text("Nothing happened here.\n", encoding="utf-8")
+    fr = load_frames([art], published="2022-01-05", gazetteer=gz)
+    lost = [r for r in fr.rejections if r.field == "place"]
+    assert len(lost) == 1 and lost[0].file == str(art)
+    assert "could not be placed" in lost[0].reason and "the village" in lost[0].reason
+    assert lost[0].text == "Five were killed."
+    assert len(fr.incidents) == 0

@@ -35,6 +35,10 @@ IS = "Islamic State (Syria)"
 
 @pytest.fixture
 def inputs(tmp_path: Path) -> dict[str, Path]:
+    return make_inputs(tmp_path)
+
+
+def make_inputs(tmp_path: Path) -> dict[str, Path]:
     return {
         "a": acled(tmp_path / "a.csv", [
             ("SYR1", "2018-05-23", "Battles", IS, "Al Mayadin", 35.0198, 40.4515, "SOHR", 35),
@@ -289,6 +293,7 @@ def test_map_brief_and_export_read_a_store_with_filters(tmp_path, inputs, capsys
     assert "no store at" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # real QGIS
 def test_qgis_opens_the_store_styled_with_its_history_tables(tmp_path, inputs, capsys,
                                                             request):
     qgis = request.getfixturevalue("qgis_probe")

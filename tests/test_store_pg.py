@@ -19,6 +19,8 @@ import pytest
 from geoevents.cli import main
 from tests.test_store import IS, acled
 
+pytestmark = pytest.mark.slow  # PostgreSQL/PostGIS
+
 ROOT = Path(__file__).resolve().parents[1]
 URL = os.environ.get("GEOEVENTS_TEST_PG", "")
 REQUIRE = os.environ.get("GEOEVENTS_REQUIRE_TOOLS") == "1"

@@ -161,6 +161,14 @@ def test_gdelt_streams_in_blocks_with_the_right_lines(tmp_path):
     assert sum(b[2] for b in blocks) == 3000
     assert sum(b[0] for b in blocks) == 2998
     assert sorted(x for b in blocks for x in b[1]) == [(11, None), (2501, "latitude")]
+    # One block at a time: when the first block's incidents come, the file has been read
+    # only that far (a reader reading ahead holds hundreds of MB of a large file).
+    with open(p, "rb") as fh:
+        it = iter_gdelt(fh, str(p), ReadOptions(), block_size=1 << 16)
+        next(it)
+        assert fh.tell() <= 2 * (1 << 16) < p.stat().st_size // 4
+        rest = sum(n for _f, _r, n, _lo in it)
+    assert rest == 3000 - blocks[0][2]
 
 
 def test_any_spreadsheet_with_a_column_mapping(tmp_path):
@@ -245,3 +253,39 @@ def test_cli_reads_zipped_gdelt_with_a_filter_and_xlsx(tmp_path, capsys):
     out2 = tmp_path / "s.csv"
     assert main(["export", str(x), "-o", str(out2), "--columns", "date=Date,lat=Y,lon=X"]) == 0
     assert "1 of 1 rows read" in capsys.readouterr().err
+
+
+def test_semicolon_csv_with_decimal_commas_reads_like_the_comma_one(tmp_path):
+    """A spreadsheet in a locale whose decimal mark is a comma saves CSV with ';' and writes
+    34,5624: the same incidents as the file it was opened from."""
+    real = Path(__file__).parents[2] / "shared" / "real" / "acled" / "acled_me_2022q1.csv"
+    if not real.exists():
+        real = DATA / "acled_sample.csv"
+    with open(real, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))[:40]
+    original = [list(r) for r in rows]
+    lat, lon = rows[0].index("LATITUDE" if "LATITUDE" in rows[0] else "latitude"), \
+        rows[0].index("LONGITUDE" if "LONGITUDE" in rows[0] else "longitude")
+    for r in rows[1:]:
+        r[lat], r[lon] = r[lat].replace(".", ","), r[lon].replace(".", ",")
+    p = tmp_path / "saved.csv"
+    with open(p, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    c = tmp_path / "comma.csv"
+    with open(c, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(original)
+    semi, comma = read_table(p), read_table(c)
+    assert semi.layout == comma.layout == "acled"
+    assert len(semi.frame) == len(comma.frame) == 39 and not semi.rejections
+    assert semi.frame["lat"].tolist() == comma.frame["lat"].tolist()
+    assert semi.frame["lon"].tolist() == comma.frame["lon"].tolist()
+    assert semi.frame["id"].tolist() == comma.frame["id"].tolist()
+    assert semi.frame["country"].tolist() == \
+        comma.frame["country"].tolist()
+    # A column mixing 3,5 with text is not a number column: nothing is changed in it.
+    q = tmp_path / "mixed.csv"
+    q.write_text("Date;Y;X;Note\n2022-01-02;36,2;37,1;3,5\n2022-01-03;36,3;37,2;about 4,5\n",
+                 encoding="utf-8")
+    res = read_table(q, ReadOptions(columns=parse_columns("date=Date,lat=Y,lon=X")))
+    assert res.frame["lat"].tolist() == [36.2, 36.3]
+    assert res.frame["Note"].tolist() == ["3,5", "about 4,5"]

@@ -28,6 +28,10 @@ regains territory" / "Non-state actor overtakes territory", or `geoevents extrac
       dissolved per party.  Writes a GeoJSON FeatureCollection of areas (party, status,
       party2, color, color2, as_of, valid_from, valid_to, n_places, sources, area_id).
 
+  geoevents areas build --store STORE [--from DATE] [--to DATE] [--country CC] [--bbox W,S,E,N]
+      the same from the territorial changes among an incident store's incidents (those that
+      pass the filters), with or without tables.
+
 The table format is in docs/control.md; data/control/ holds a worked example, and
 data/parties/syria-2016-2019.yaml a parties file.
 
@@ -42,9 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     b = asub.add_parser("build", help="build control areas from control tables",
                         description="Build control areas from control tables and incident "
                         "tables into one GeoJSON file (see `geoevents areas --help`).")
-    b.add_argument("inputs", nargs="+", metavar="TABLE", type=Path,
+    b.add_argument("inputs", nargs="*", metavar="TABLE", type=Path,
                    help="control table (CSV, YAML, GeoJSON) or incident table; several are "
-                   "read together")
+                   "read together (none with --store)")
     b.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                    help="output GeoJSON file (.geojson)")
     b.add_argument("--at", metavar="DATE", action="append", default=[],
@@ -75,6 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "in time are an error)")
     b.add_argument("--rejections", metavar="FILE", type=Path,
                    help="write the rejected rows (file, line, field, reason, text) as CSV")
+    from ..store.query import add_store_arguments
+
+    add_store_arguments(b)  # the store's territorial changes, --from/--to/--country/--bbox
     add_overwrite_option(b)
     add_gazetteer_options(b)
     b.set_defaults(run=run_build)
@@ -104,6 +111,7 @@ def geojson_text(frame) -> str:
 
 def run_build(args: argparse.Namespace) -> int:
     from ..control.areas import DEFAULT_REACH_KM, build
+    from .lines import report_rejections
 
     check_outputs(args, {"areas build": args.output}, what="areas")
     _check_parties(args)
@@ -113,29 +121,28 @@ def run_build(args: argparse.Namespace) -> int:
 
         raise InputError(f"--reach {args.reach:g}: give km between 0 (no limit) and 5000",
                          field="reach")
+    from ..store.query import store_query
+
+    store = store_query(args)
+    if not args.inputs and store is None:
+        from gazetteer import InputError
+
+        raise InputError("give control tables (TABLE...), or --store STORE to read the "
+                         "territorial changes of an incident store")
     gz = LazyGazetteer(args)
     try:
-        res = build(args.inputs, at=args.at or None, every=args.every, lines=args.lines,
+        res = build(args.inputs, store=store, at=args.at or None, every=args.every, lines=args.lines,
                     clip=args.clip, reach_km=reach, parties=args.parties, gazetteer=gz,
                     countries=tuple(c.strip() for c in args.countries.split(",") if c.strip()),
                     any_order=args.any_order, borders=args.borders)
     finally:
         gz.close()
-    for w in res.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    for r in res.rejections[:20]:
-        print(f"rejected: {r}", file=sys.stderr)
-    if len(res.rejections) > 20:
-        print(f"... and {len(res.rejections) - 20} more rejected", file=sys.stderr)
     with staged_outputs(args, [args.output], what="areas") as st:
         st.write(args.output, geojson_text(res.frame))
-    if args.rejections is not None:
-        from ..pipeline import write_rejections
-
-        write_rejections(res.rejections, args.rejections)
+    report_rejections("areas build", res.n_rows, res.rejections, args.output, args.rejections,
+                      res.warnings)
     n_places = len(res.places)
     print(f"{n_places} place(s), {len(res.dates)} date(s) ({res.dates[0]}"
           f"{' to ' + res.dates[-1] if len(res.dates) > 1 else ''}): {len(res.frame)} area(s) "
-          f"of {res.frame['party'].nunique()} part(ies); {len(res.rejections)} row(s) "
-          f"rejected; wrote {args.output}", file=sys.stderr)
+          f"of {res.frame['party'].nunique()} part(ies); wrote {args.output}", file=sys.stderr)
     return 1 if res.rejections else 0

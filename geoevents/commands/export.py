@@ -14,11 +14,11 @@ Read incidents (tables and/or articles, as for `geoevents map`) and write them t
 format its extension names or --format gives:
 
   .gpkg              GeoPackage: layers incidents, sources (one row per source per incident),
-                     control_lines and zones, typed fields, spatial index, and default QGIS
-                     styles (QGIS opens every layer styled)
+                     control_lines and zones (and areas with --areas), typed fields, spatial
+                     index, and default QGIS styles (QGIS opens every layer styled)
   .geojson, .json    GeoJSON (RFC 7946): FILE holds the incidents; with --lines also
-                     FILE-stem.control_lines.geojson and FILE-stem.zones.geojson; a QGIS
-                     style (.qml) beside each file
+                     FILE-stem.control_lines.geojson and FILE-stem.zones.geojson, with
+                     --areas FILE-stem.areas.geojson; a QGIS style (.qml) beside each file
   .kml               KML for Google Earth: styled placemarks, descriptions, time spans
   .csv               CSV in the geoevents layout (UTF-8 with BOM, for spreadsheets)
   .csv, --format acled-csv
@@ -47,6 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", dest="format", metavar="FORMAT", default=None,
                    choices=tuple(FORMATS),
                    help=f"{', '.join(FORMATS)} (default: from the extension of FILE)")
+    p.add_argument("--areas", metavar="AREAS", type=Path,
+                   help="control areas to write with the other layers: a file written by "
+                   "`geoevents areas build` (one style per party)")
     p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     add_gazetteer_options(p)
     p.set_defaults(run=run)
@@ -62,10 +65,17 @@ def run(args: argparse.Namespace) -> int:
 
     # Refuse a bad output before reading anything (the inputs may take a while).
     fmt = resolve_format(args.output, args.format)
-    inputs = [*args.inputs, *(args.lines or []), *([args.meta] if args.meta else [])]
-    check(output_files(args.output, fmt, lines=bool(args.lines), zones=bool(args.lines)),
+    inputs = [*args.inputs, *(args.lines or []), *([args.meta] if args.meta else []),
+              *([args.areas] if args.areas else [])]
+    check(output_files(args.output, fmt, lines=bool(args.lines), zones=bool(args.lines),
+                       areas=args.areas is not None),
           overwrite=args.overwrite, inputs=inputs, what="export", error=ExportError)
 
+    areas = None
+    if args.areas is not None:  # read first: a bad areas file stops before the long part
+        from ..control.areas import read_areas
+
+        areas = read_areas(args.areas)
     gazetteer = None  # as for `geoevents map`: articles and control-line specs name places
     if args.lines or any(Path(p).suffix.lower() in ARTICLE_SUFFIXES for p in args.inputs):
         gazetteer = open_gazetteer(args)
@@ -77,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
     # A few rejections, all in the report beside the output, one summary line; nothing read
     # at all: InputError (exit 2) and no export.
     report = report_rejections(frames, "export", args.output, verb="not exported", write=False)
-    result = export_frames(args.output, frames.incidents, frames.lines, frames.zones, fmt=fmt,
-                           overwrite=args.overwrite, inputs=inputs)
+    result = export_frames(args.output, frames.incidents, frames.lines, frames.zones,
+                           areas=areas, fmt=fmt, overwrite=args.overwrite, inputs=inputs)
     if report is not None:  # only once the export is written: a failed one leaves nothing
         from geoevents.pipeline import write_rejections
 

@@ -105,9 +105,13 @@ def _print_summary(ex, with_context: bool) -> None:
         loc = inc.location
         out.write(f"\n{inc.id}  {inc.date}  {inc.event_type}"
                   f"{' / ' + inc.sub_event_type if inc.sub_event_type else ''}\n")
-        out.write(f"  place:   {loc.written} -> {loc.name} ({loc.country}"
-                  f"{', ' + loc.admin1 if loc.admin1 else ''}) {loc.lat:.4f},{loc.lon:.4f} "
-                  f"precision {loc.precision}\n")
+        if loc.placed:
+            out.write(f"  place:   {loc.written} -> {loc.name} ({loc.country}"
+                      f"{', ' + loc.admin1 if loc.admin1 else ''}) {loc.lat:.4f},{loc.lon:.4f} "
+                      f"precision {loc.precision}\n")
+        else:
+            out.write(f"  place:   {loc.written}{' (' + loc.country + ')' if loc.country else ''}"
+                      "\n")
         if loc.note:
             out.write(f"           {loc.note}\n")
         actors = " vs ".join(a for a in (inc.actor1, inc.actor2) if a)

@@ -108,11 +108,7 @@ def run_sides(args: argparse.Namespace) -> int:
     check_outputs(args, {"lines sides": args.output}, what="incidents")
     table = read_table(args.incidents)
     incidents = table.frame
-    for w in table.warnings:
-        print(f"warning: {w}", file=sys.stderr)
     lines, zones, warnings = L.load(args.lines, LazyGazetteer(args))
-    for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
     out = assign_sides(incidents, lines, zones)
     from maps.writers import format_for
 
@@ -126,15 +122,25 @@ def run_sides(args: argparse.Namespace) -> int:
     sided = int((out["zone_party"] != "").sum())
     near = int(out["near_line"].sum())
     rejected = table.rejections
-    for r in rejected[:20]:
-        print(f"rejected: {r}", file=sys.stderr)
-    if len(rejected) > 20:
-        print(f"... and {len(rejected) - 20} more rejected", file=sys.stderr)
-    if args.rejections is not None:
-        from ..pipeline import write_rejections
-
-        write_rejections(rejected, args.rejections)
+    report_rejections("lines sides", len(out), rejected, args.output, args.rejections,
+                      [*table.warnings, *warnings])
     print(f"{len(out)} incident(s): {sided} given a side, {near} near a line (no side), "
           f"{len(out) - sided - near} outside the zones or the lines' dates; "
-          f"{len(rejected)} row(s) rejected; wrote {args.output}", file=sys.stderr)
+          f"wrote {args.output}", file=sys.stderr)
     return 1 if rejected else 0
+
+
+def report_rejections(command: str, read: int, rejections: list, output: Path,
+                      report: Path | None = None, warnings: list | None = None) -> Path | None:
+    """The rejections of a control command, the one way every command reports them
+    (:func:`geoevents.pipeline.report_rejections`): a few on stderr, all of them in the report
+    (``report``, default beside the output: ``areas.rejected.csv``), then the summary line;
+    ``warnings`` before them.  Called once the output is written."""
+    from ..pipeline import Frames
+    from ..pipeline import report_rejections as report_all
+
+    frames = Frames(incidents=range(read), rejections=list(rejections),
+                    rows=read + len(rejections), rows_read=read,
+                    messages=[str(w) for w in warnings or []])
+    return report_all(frames, command, output, verb="rejected", report=report)
+

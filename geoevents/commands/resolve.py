@@ -110,6 +110,33 @@ def _open_names(spec: str):
         raise InputError(f"cannot read the file ({exc.strerror})", file=spec) from None
 
 
+_MAGIC = ((b"\x1f\x8b", "a gzip-compressed file"), (b"PK\x03\x04", "a ZIP archive (or an .xlsx/.docx)"),
+          (b"%PDF", "a PDF document"), (b"\x7fELF", "an executable"),
+          (b"SQLite format 3\x00", "an SQLite database"), (b"\xd0\xcf\x11\xe0", "an old Office file"),
+          (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text"))
+
+
+def _sniff(spec: str) -> None:
+    """Say what is wrong with a names file before the index is opened: empty, or binary."""
+    from gazetteer import InputError
+
+    label, f = _open_names(spec)
+    with f:
+        head = f.read(8192)
+    if not head:
+        raise InputError("the file is empty: no place names (give one per line)", file=label)
+    if not head.strip() and len(head) < 8192:
+        raise InputError("the file holds only blank lines: no place names", file=label)
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise InputError(f"{what}, not UTF-8 text with one place name per line"
+                             + (" (save it as UTF-8)" if what == "UTF-16 text" else ""),
+                             file=label)
+    if b"\x00" in head:
+        raise InputError("binary data (NUL bytes), not a text file of place names "
+                         "(one per line)", file=label)
+
+
 def _iter_names(spec: str) -> Iterator[tuple[str, int, str]]:
     """(source, line number, text) for every line, blank ones included (they are reported,
     never dropped); read as it goes, so memory does not grow with the file."""
@@ -153,6 +180,8 @@ def _fmt_row(cols: list[str], widths: list[int]) -> str:
 
 
 CHUNK = 2000  # names resolved and written at a time from a file
+ENCODED_MAX = 50_000  # names whose JSON line is kept for their repeats
+GC_EVERY = 25  # chunks between two runs of the cyclic garbage collector
 
 
 def run(args: argparse.Namespace) -> int:
@@ -170,36 +199,76 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     if args.file and args.file != "-":
-        _open_names(args.file)[1].close()  # a bad path is said before the index is opened
+        _sniff(args.file)  # a bad path or content is said before the index is opened
 
     gz = open_gazetteer(args, cfg)
     context = _context(args, cfg, gz)
+    stats: dict = {"input_errors": 0, "unresolved": 0, "blank": [], "read": 0}
     items: Iterator[tuple[str, int | None, str]] = iter(
         [("<argv>", None, n) for n in args.names])
     if args.file:
         import itertools
 
-        items = itertools.chain(items, _iter_names(args.file))
+        def counted(it):
+            for x in it:
+                stats["read"] += 1
+                yield x
+
+        items = itertools.chain(items, counted(_iter_names(args.file)))
     together = (args.together or not args.file) and not args.separately
     limit = max(args.candidates or 0, 5)
-    stats = {"input_errors": 0, "unresolved": 0, "blank": []}
     if args.json and args.file:
         out = sys.stdout
         n = args.candidates
-        for line, r in _answers(gz, items, context, together, limit, stats):
-            d = r.to_dict(candidates=n or 0)
-            if not n:
-                del d["candidates"]
-            d["line"] = line
-            if args.explain:
-                d["explain"] = gz.explain(r)
-            out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
-            if stats.get("flush"):
-                out.flush()
-                stats["flush"] = False
+        import gc
+
+        from gazetteer.batches import gc_paused
+
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        # Each distinct name is resolved and encoded once: its repeats reuse the line (up to
+        # ENCODED_MAX names kept, the oldest dropped first, so memory stays flat).
+        done: dict[str, tuple[str, str, str]] = {}
+        # The cyclic collector would walk every young answer after each chunk: paused, and
+        # run once every GC_EVERY chunks for the few cycles there are (memory stays flat).
+        chunks = 0
+        with gc_paused():
+            for line, q, r, before in _answers(gz, items, context, together, limit, stats,
+                                               done=None if together else done):
+                if before is not None:
+                    _, head, tail = before
+                else:
+                    d = r.to_dict(candidates=n or 0)
+                    if not n:
+                        del d["candidates"]
+                    head = encode(d)[:-1]
+                    tail = f',"explain":{encode(gz.explain(r))}' if args.explain else ""
+                    if q is not None and not together:
+                        if done and len(done) >= ENCODED_MAX:
+                            del done[next(iter(done))]
+                        done[q] = (r.status, head, tail)
+                out.write(f'{head},"line":{"null" if line is None else line}{tail}}}\n')
+                if stats.get("flush"):
+                    out.flush()
+                    stats["flush"] = False
+                    chunks += 1
+                    if chunks % GC_EVERY == 0:
+                        gc.collect()
         out.flush()
     else:
-        final = [r for _, r in _answers(gz, items, context, together, limit, stats)]
+        # Repeats of a name are its first answer (as in JSON Lines; bounded the same way).
+        seen: dict[str, tuple[str, object]] = {}
+        final = []
+        for _, q, r, before in _answers(gz, items, context, together, limit, stats,
+                                        done=None if together else seen):
+            if before is not None:
+                r = before[1]
+            elif q is not None and not together:
+                if seen and len(seen) >= ENCODED_MAX:
+                    del seen[next(iter(seen))]
+                seen[q] = (r.status, r)
+            final.append(r)
+        if not final:
+            return _no_names(args.file)
         if args.json:
             n = args.candidates
             dicts = [r.to_dict(candidates=n if n is not None else 3) for r in final]
@@ -210,6 +279,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         else:
             _print_table(final, args.candidates, gz.weights if args.explain else None)
+    if args.file and not args.names and not stats["read"]:
+        return _no_names(args.file)
     blank = stats["blank"]
     if blank:
         shown = ", ".join(str(x) for x in blank[:10]) + (", ..." if len(blank) > 10 else "")
@@ -221,11 +292,21 @@ def run(args: argparse.Namespace) -> int:
     return 1 if stats["unresolved"] else 0
 
 
+def _no_names(spec: str) -> int:
+    label = "<stdin>" if spec == "-" else spec
+    print(f"geoevents resolve: error: {label}: no place names read (give one per line)",
+          file=sys.stderr)
+    return 2
+
+
 def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together: bool,
-             limit: int, stats: dict) -> Iterator[tuple[int | None, object]]:
-    """(line, Resolution) for every item in order: blank lines and invalid names as unresolved
-    answers with the reason (and a message naming file and line), the rest resolved — one
-    report together, or chunk by chunk, each name on its own."""
+             limit: int, stats: dict, done: dict | None = None
+             ) -> Iterator[tuple[int | None, str | None, object, tuple | None]]:
+    """(line, query, Resolution, None) for every item in order: blank lines and invalid names
+    as unresolved answers with the reason (and a message naming file and line), the rest
+    resolved — one report together, or chunk by chunk, each name on its own.  ``done``:
+    queries the caller answered before (``{query: (status, ...)}``): they come back as
+    (line, query, None, done[query]), not resolved again."""
     import itertools
 
     from gazetteer import InputError, Resolution, clean_query
@@ -245,16 +326,25 @@ def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together
 
     def resolve(chunk: list[tuple[str, int | None, str]], whole: bool):
         checked = [check(*it) for it in chunk]
-        names = [q for r, q in checked if r is None]
+        # Decided before the first answer is handed out (the caller fills ``done`` as it goes).
+        known = [done.get(q) if bad is None and done is not None else None
+                 for bad, q in checked]
+        names = [q for (bad, q), k in zip(checked, known, strict=True)
+                 if bad is None and k is None]
         if whole and len(names) > 1:
             answers = iter(gz.resolve_document(names, context, limit=limit))
         else:
             answers = iter(gz.resolve_many(names, context, limit=limit))
-        for (_, line, _), (bad, _q) in zip(chunk, checked, strict=True):
+        for (_, line, _), (bad, q), k in zip(chunk, checked, known, strict=True):
+            if k is not None:
+                if k[0] != "resolved":
+                    stats["unresolved"] += 1
+                yield line, q, None, k
+                continue
             r = bad if bad is not None else next(answers)
             if r.status != "resolved":
                 stats["unresolved"] += 1
-            yield line, r
+            yield line, q, r, None
 
     if together:
         yield from resolve(list(items), True)
@@ -287,7 +377,7 @@ def _print_table(results: list, n_candidates: int | None, explain=None) -> None:
             p.kind if p else "-", r.match or "-", f"{r.confidence:.2f}",
             str(r.precision or "-"),
         ])
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(head)]
     out = sys.stdout
     out.write(_fmt_row(head, widths) + "\n")
     for r, row in zip(results, rows, strict=True):

@@ -79,6 +79,7 @@ class AreasResult:
     rejections: list[Any]
     warnings: list[str]
     dates: list[str]
+    n_rows: int = 0  # control rows read (not rejected)
 
 
 # ------------------------------------------------------------------------------------ places
@@ -571,9 +572,10 @@ def _polygonal(geom: Any) -> Any:
 def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
           clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
           parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-          any_order: bool = False, borders: bool = True) -> AreasResult:
+          any_order: bool = False, borders: bool = True, store: Any = None) -> AreasResult:
     """Read control tables (or take a :class:`ControlRead` / a list of :class:`ControlRow`)
-    and build their areas; see :func:`build_areas`.  Returns the frame with the places, the
+    and build their areas; see :func:`build_areas` (``store``: a store query whose
+    territorial changes are control rows too).  Returns the frame with the places, the
     rejections (rows that could not be control rows) and warnings."""
     party_set = parties_or_auto(parties)
     if isinstance(tables, ControlRead):
@@ -581,8 +583,9 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
     elif isinstance(tables, list) and tables and isinstance(tables[0], ControlRow):
         read = ControlRead(rows=list(tables))
     else:
-        paths = [tables] if isinstance(tables, str | Path) else list(tables)
-        read = read_control(paths, party_set, gazetteer=gazetteer, countries=countries)
+        paths = [tables] if isinstance(tables, str | Path) else list(tables or [])
+        read = read_control(paths, party_set, gazetteer=gazetteer, countries=countries,
+                            store=store)
     warnings = list(read.warnings)
     if not read.rows:
         detail = "; ".join(str(r) for r in read.rejections[:3])
@@ -643,13 +646,13 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
                               region=region, borders=border_polys,
                               warnings=warnings)
     return AreasResult(frame=frame, places=places, rejections=list(read.rejections),
-                       warnings=warnings, dates=dates)
+                       warnings=warnings, dates=dates, n_rows=len(read.rows))
 
 
 def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-                any_order: bool = False, borders: bool = True) -> Any:
+                any_order: bool = False, borders: bool = True, store: Any = None) -> Any:
     """The AREAS GeoDataFrame (docs/architecture.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
@@ -665,7 +668,38 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
     file, line and field) or NotInstalled (a clip layer that is not installed)."""
     res = build(tables, at=at, every=every, lines=lines, clip=clip, reach_km=reach_km,
                 parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order,
-                borders=borders)
+                borders=borders, store=store)
     res.frame.attrs["rejections"] = res.rejections
     res.frame.attrs["warnings"] = res.warnings
     return res.frame
+
+
+def read_areas(path: str | Path) -> Any:
+    """An AREAS frame from a file ``geoevents areas build`` wrote (GeoJSON; any vector file
+    GDAL reads with the AREAS columns).  InputError for a file that is not one."""
+    import pyogrio
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except Exception as exc:  # GDAL: unreadable
+        raise InputError(f"cannot read the areas file: {exc}", file=str(path)) from None
+    missing = [c for c in AREA_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"not a control-areas file (no {', '.join(missing)}); write one with "
+                         "`geoevents areas build`", file=str(path))
+    bad = [i for i, g in enumerate(frame.geometry, 1)
+           if g is None or g.geom_type not in ("Polygon", "MultiPolygon")]
+    if bad:
+        raise InputError(f"feature {bad[0]} is not a polygon; control areas are polygons",
+                         file=str(path))
+    if frame.crs is None:
+        frame = frame.set_crs(4326)
+    elif frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    frame["n_places"] = frame["n_places"].fillna(0).astype("int64")
+    for c in ("as_of", "valid_from", "valid_to"):  # GDAL reads ISO dates as dates
+        frame[c] = [None if v is None or v != v else str(v)[:10] for v in frame[c]]
+    return frame[[*AREA_COLUMNS, "geometry"]]

@@ -397,8 +397,16 @@ def _incident_rows(path: Path, parties: Parties, read: ControlRead) -> None:
     res = read_table(path)
     read.rejections.extend(res.rejections)
     read.warnings.extend(res.warnings)
-    frame = res.frame
-    if frame.empty:
+    incident_control_rows(res.frame, str(path), parties, read)
+
+
+def incident_control_rows(frame: Any, file: str, parties: Parties, read: ControlRead) -> None:
+    """The territorial changes of an INCIDENTS frame (a table read, a store's query) as control
+    rows of ``read``: ``actor1`` gains the place on the incident's date; the rows that cannot
+    be (no actor, an actor of no party, no date, no point) are rejections naming the
+    incident."""
+    path = file
+    if frame is None or frame.empty:
         return
     ev = frame["event_type"].fillna("").astype(str).str.strip().str.lower()
     sub = frame["sub_event_type"].fillna("").astype(str).str.strip().str.lower()
@@ -411,7 +419,7 @@ def _incident_rows(path: Path, parties: Parties, read: ControlRead) -> None:
         date = _text(r.get("date_end")) or _text(r.get("date_start"))
 
         def reject(fld: str, reason: str, rid: str = rid, place: str = place) -> None:
-            read.rejections.append(_rejection(str(path), None, fld,
+            read.rejections.append(_rejection(path, None, fld,
                                               f"incident {rid}: {reason}", place))
 
         party = parties.lookup(actor) if actor else None
@@ -439,15 +447,26 @@ def _incident_rows(path: Path, parties: Parties, read: ControlRead) -> None:
             continue
         source = _text(r.get("sources")) or (f"incident {rid}" if rid else "")
         read.rows.append(ControlRow(place=place or f"{lat:.5f}, {lon:.5f}", lat=lat, lon=lon,
-                                    party=party, date=date, source=source, file=str(path),
+                                    party=party, date=date, source=source, file=path,
                                     line=line, kind="incident"))
 
 
 def read_control(paths: list[str | Path], parties: Parties, *, gazetteer: Any = None,
-                 countries: tuple[str, ...] = ()) -> ControlRead:
+                 countries: tuple[str, ...] = (), store: Any = None) -> ControlRead:
     """Read control tables and incident tables into control rows (see the module docstring).
-    ``countries`` (codes or names) narrow the gazetteer's choice for places without lat/lon."""
+    ``countries`` (codes or names) narrow the gazetteer's choice for places without lat/lon;
+    ``store`` (a :class:`geoevents.store.StoreQuery`, anything with ``read_into(frames)``)
+    adds the territorial changes among the store's incidents that pass its filters."""
     read = ControlRead()
+    if store is not None:
+        from ..pipeline import Frames
+
+        frames = Frames(incidents=_no_incidents())
+        store.read_into(frames)
+        read.warnings.extend(frames.messages)
+        read.files.append(str(getattr(store, "location", "store")))
+        incident_control_rows(frames.incidents, str(getattr(store, "location", "store")),
+                              parties, read)
     resolve = _Resolver(gazetteer, tuple(countries))
     try:
         for p in map(Path, paths):
@@ -468,3 +487,9 @@ def read_control(paths: list[str | Path], parties: Parties, *, gazetteer: Any = 
     finally:
         resolve.close()
     return read
+
+
+def _no_incidents() -> Any:
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(geometry=[], crs=4326)

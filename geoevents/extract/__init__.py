@@ -43,6 +43,9 @@ class ArticleResult:
     context: list[ContextItem] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    # Incidents that could not be placed (also in ``rejections``): kept, their place
+    # "(unknown place)", without coordinates; not merged.
+    unplaced: list[Incident] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -76,7 +79,8 @@ def parse_date_arg(value: str, what: str = "--published") -> date:
 
 def load_meta(path: str | Path) -> dict[str, dict[str, Any]]:
     """The --meta file: YAML mapping an article's file name to ``outlet``, ``published``
-    (YYYY-MM-DD) and ``url``.  Errors name the file, line and field."""
+    (YYYY-MM-DD), ``url`` and ``region`` (the country the report is about).  Errors name the
+    file, line and field."""
     import yaml
 
     p = Path(path)
@@ -125,7 +129,8 @@ def load_meta(path: str | Path) -> dict[str, dict[str, Any]]:
         else:
             pub = None
         out[str(name)] = {"outlet": str(entry.get("outlet") or ""),
-                          "url": str(entry.get("url") or ""), "published": pub}
+                          "url": str(entry.get("url") or ""), "published": pub,
+                          "region": str(entry.get("region") or "")}
     return out
 
 
@@ -137,7 +142,7 @@ def _meta_for(meta: dict[str, dict[str, Any]] | None, path: str) -> dict[str, An
 
 
 def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = None,
-                     outlet: str = "", url: str = "") -> ArticleResult:
+                     outlet: str = "", url: str = "", region: str = "") -> ArticleResult:
     """The incidents of one article (not merged with other articles)."""
     from . import lexicon
     from .places import PlaceFinder
@@ -149,6 +154,7 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
         published = meta_date(doc.meta["published"])
     outlet = outlet or doc.meta.get("outlet", "")
     url = url or doc.meta.get("url", "")
+    region = region or doc.meta.get("region", "")
     lines = [b.text for b in doc.blocks[:10]]
     inferred = ""
     if published is None:
@@ -169,8 +175,19 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
     sentences = segment(doc)
     usable = [s for s in sentences if s.kind in ("title", "body", "caption")]
     all_text = " ".join(s.text for s in usable)
-    cues = lexicon.country_cues(all_text)
-    finder = PlaceFinder(gz, cues, outlets=(outlet,))
+    # The countries the report is about: those it names (not by a demonym) most and any it
+    # names twice or more (a monitor "based in Britain", named once, is not where the events
+    # are), after the region the --meta file gives.
+    both, named = lexicon.country_mentions(all_text)  # named: "Turkish jets" is not where
+    cues = [cc for cc, _k in both]
+    sure = [cc for cc, k in named if k >= min(2, named[0][1])]
+    region_cc = lexicon.country_of(region) if region else None
+    if region and region_cc is None:
+        messages.append(f"{doc.path}: region {region!r} is not a country name; not used")
+    if region_cc:
+        cues = [region_cc, *(c for c in cues if c != region_cc)]
+        sure = [region_cc, *(c for c in sure if c != region_cc)]
+    finder = PlaceFinder(gz, cues, outlets=(outlet,), area_cues=sure)
     finder.scan([s.text for s in usable if s.kind != "title"],
                 body=[s.text for s in usable if s.kind == "body"])
     attributor = Attributor(all_text)
@@ -184,11 +201,12 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
         res.context.extend(out.context)
         for why, line, quote in out.unplaced:
             res.rejections.append(Rejection(doc.path, line, "place", why, quote[:300]))
+        res.unplaced.extend(out.no_place)
         for m in out.messages:
             if m not in res.messages:
                 res.messages.append(f"{doc.path}: {m}")
     if inferred:
-        for inc in res.incidents:
+        for inc in res.incidents + res.unplaced:
             inc.notes = "; ".join(x for x in (inc.notes, inferred) if x)
     # Later sentences that only restate an event are the event (same place, no date of their
     # own): one incident.
@@ -209,9 +227,10 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
 
 
 def extract_text(text: str, gz: Gazetteer, *, published: date | None = None, outlet: str = "",
-                 url: str = "", name: str = "<text>", html: bool | None = None) -> ArticleResult:
+                 url: str = "", name: str = "<text>", html: bool | None = None,
+                 region: str = "") -> ArticleResult:
     doc = parse_document(text, name, html=html)
-    return extract_document(doc, gz, published=published, outlet=outlet, url=url)
+    return extract_document(doc, gz, published=published, outlet=outlet, url=url, region=region)
 
 
 def extract_files(paths: list[str | Path], gz: Gazetteer, *, published: date | None = None,
@@ -236,13 +255,16 @@ def extract_files(paths: list[str | Path], gz: Gazetteer, *, published: date | N
         if meta is not None and not m:
             messages.append(f"{path}: not in the --meta file")
         art = extract_document(doc, gz, published=published or m.get("published"),
-                               outlet=m.get("outlet", ""), url=m.get("url", ""))
+                               outlet=m.get("outlet", ""), url=m.get("url", ""),
+                               region=m.get("region", ""))
         articles.append(art)
         rejections.extend(art.rejections)
         messages.extend(art.messages)
     incidents = [i for a in articles for i in a.incidents]
     if merge:
         incidents = merge_incidents(incidents)
+    # Nothing is lost: an incident without a place is written, marked, after the others.
+    incidents += [i.ensure_id() for a in articles for i in a.unplaced]
     context = [c for a in articles for c in a.context]
     return Extraction(incidents, articles, rejections, context, messages)
 

@@ -47,12 +47,13 @@ _AUX = (r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|have|had
         r"would\s+have\s+been|could\s+have\s+been|may\s+have\s+been|might\s+have\s+been|"
         r"are\s+thought\s+to\s+have\s+been|are\s+believed\s+to\s+have|were\s+reported|"
         r"were\s+reportedly)\s+)?")
-_ADV = (r"(?:(?:also|reportedly|later|all|allegedly|initially|subsequently|since|then|"
+_ADV = (r"(?:(?:also|reportedly|later|all|allegedly|initially|subsequently|since|then|confirmed|"
         r"seriously|critically|severely|badly|lightly|slightly|fatally|mortally)\s+){0,2}")
 _Q = rf"(?:(?P<q>{QUALIFIER})\s+)?"
 _CHUNK = rf"{_Q}(?P<n>{NUMBER})(?:\s+(?P<more>more|other|others|additional|further))?" \
          rf"(?:\s+(?P<np>{_NP}|(?-i:[A-Z][\w’'-]+)(?=\s+and\s)))?"
-_REL = (r"(?:\s*,?\s+(?:who|which|that)\s+[^.;]{0,80}?|\s+(?:it|he|she|they|officials|the\s+ministry)"
+_REL = (r"(?:\s+of\s+them)?(?:\s*[-–—]\s*(?:including|among\s+them)\s+[^-–—.;]{0,80}?[-–—])?"
+        r"(?:\s*,?\s+(?:who|which|that)\s+[^.;]{0,80}?|\s+(?:it|he|she|they|officials|the\s+ministry)"
         r"\s+(?:said|says|reported)|\s+whose\s+[^.;]{0,80}?|"
         # "At least 14 fighters, including two suicide bombers were killed"
         r"\s*,\s*(?:including|among\s+them|among\s+whom)\s+[^.;]{0,80}?"
@@ -63,11 +64,14 @@ SUBJECT = re.compile(
     rf"(?<![\w,.])(?P<all>(?P<c1>{_CHUNK.replace('(?P<', '(?P<a_')})"
     rf"(?:\s*(?:,|and|as\s+well\s+as|plus|along\s+with)\s+(?P<c2>{_CHUNK.replace('(?P<', '(?P<b_')}))?)"
     rf"{_REL}\s+(?:,\s*)?{_AUX}{_ADV}(?:(?P<k>{_KILLED})|(?P<w>{_WOUNDED}))\b", re.I)
+#: A date between the verb and its object: "shot dead on Sunday six fighters".
+_WHEN = (r"(?:(?:on\s+|early\s+|late\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+         r"(?:\s+(?:night|morning|evening|afternoon))?\s+|(?:today|yesterday|overnight)\s+)?")
 # "killing N NP", "left N NP dead", "claimed the killing of N NP" - object figures.
 OBJECT = re.compile(
     rf"\b(?P<verb>killing|killed|kill|kills|left|leaving|leave|leaves|claimed\s+(?:the\s+)?"
     rf"killing\s+of|the\s+(?:killing|deaths?)\s+of|wounding|injuring|wounded|injured|"
-    rf"executed|executing)\s+(?:all\s+|a\s+total\s+of\s+)?"
+    rf"executed|executing|shot\s+dead|gunned\s+down)\s+{_WHEN}(?:all\s+|a\s+total\s+of\s+)?"
     rf"(?P<all>(?P<c1>{_CHUNK.replace('(?P<', '(?P<a_')})"
     rf"(?:\s*(?:,|and|as\s+well\s+as|plus|along\s+with)\s+(?P<c2>{_CHUNK.replace('(?P<', '(?P<b_')}))?)"
     rf"(?:\s+(?P<after>dead|wounded|injured))?", re.I)
@@ -88,6 +92,16 @@ SINGLE = re.compile(
     rf"\b(?P<det>a|an|one|the)\s+(?P<np>(?:[\w’'-]+\s+){{0,3}}?(?:{_HEADS_SG}))\b"
     rf"(?P<gap>[^.;]{{0,90}}?)\s+(?:(?P<k>was\s+killed|died|was\s+shot\s+dead|was\s+slain)|"
     rf"(?P<w>was\s+wounded|was\s+injured))\b", re.I)
+# "killing a man and injuring nine", "gunmen killed an SDF fighter": one person, as an object.
+OBJECT_SINGLE = re.compile(
+    rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|wounded|injured|shot\s+dead|"
+    rf"executed|executing)\s+(?P<det>a|an|one)\s+"
+    rf"(?P<np>(?:(?!(?:and|or|in|at|on|of|who)\b)[\w’'-]+\s+){{0,3}}?(?:{_HEADS_SG}))\b", re.I)
+# "raids claimed 17 lives", "claimed the lives of 12 civilians", "took the lives of five".
+LIVES = re.compile(
+    rf"\b(?:claim(?:ed|ing|s)?|took|taking|takes|cost|costing|costs)\s+(?:the\s+lives\s+of\s+"
+    rf"{_Q}(?P<n>{NUMBER})(?:\s+(?P<np>{_NP}))?|{_Q.replace('(?P<q>', '(?P<q2>')}"
+    rf"(?P<n2>{NUMBER})\s+(?:more\s+|other\s+)?(?:civilian\s+)?lives)\b", re.I)
 # "ISIS lost five members": the subject's own dead.
 LOST = re.compile(rf"\b(?P<who>(?-i:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,4}}))\s+(?:has\s+|have\s+|"
                   rf"had\s+)?lost\s+{_Q}(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
@@ -329,6 +343,20 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         flags = {"subset"} if det == "the" else set()
         add(_kind(m.group("k"), m.group("w")), Quantity(1, False, det), "", m.group("np"),
             m.start(), m.end(), flags, m.group(0))
+    for m in LIVES.finditer(clean):
+        n, q = (m.group("n"), m.group("q")) if m.group("n") else (m.group("n2"), m.group("q2"))
+        b = m.start("n") if m.group("n") else m.start("n2")
+        if not free(b, m.end()):
+            continue
+        qual = QUALIFIERS.get(" ".join((q or "").lower().split()), "")
+        add("killed", parse_quantity(n), qual, m.group("np") or "", b, m.end(), set(), m.group(0))
+    for m in OBJECT_SINGLE.finditer(clean):
+        if not free(m.start("det"), m.end()):
+            continue
+        verb = m.group("verb").lower()
+        kind = "wounded" if verb.startswith(("wound", "injur")) else "killed"
+        add(kind, Quantity(1, False, m.group("det").lower()), "", m.group("np"),
+            m.start("det"), m.end(), set(), m.group(0))
     # "..., including at least nine Russians": part of the figure before.
     for m in INCLUDING.finditer(clean):
         prev = [f for f in out if f.end <= m.start() + 2 and "including" not in f.flags]

@@ -67,7 +67,11 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        r"{0,6}?(?:struck|bombed|targeted|destroyed|hit|pounded)\b|"
        r"\b(?:jets?|warplanes?|aircraft|helicopters?|drones?|air\s*force|airforce)\s+(?:\w+\s+)"
        r"{0,6}?(?:hit|struck|strike|striking|bombed|bombing|targeted|targeting|attacked|raided|"
-       r"pounded|fired|killed|killing)\b", REMOTE, "Air/drone strike", 85),
+       r"pounded|fired|killed|killing)\b|"
+       # "warplanes carried out several raids on", "jets launched strikes against".
+       r"\b(?:jets?|warplanes?|aircraft|helicopters?|drones?|air\s*force|airforce|planes?)\s+"
+       r"(?:\w+\s+){0,3}?(?:carried\s+out|conducted|launched|staged|made)\s+(?:\w+\s+){0,3}?"
+       r"(?:raids?|strikes?|sorties|attacks?|bombardments?)\b", REMOTE, "Air/drone strike", 85),
     _t(r"\b(?:IEDs?|roadside\s+bombs?|car\s+bombs?|land\s*mines?|improvised\s+explosive|"
        r"explosive\s+devices?|booby[\s-]?trap(?:s|ped|ping)?|bomb\s+attacks?|bombings?)\b", REMOTE,
        "Remote explosive/landmine/IED", 80),
@@ -146,7 +150,11 @@ AGGREGATE = re.compile(
     r"from\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+(?:\s+\d{4})?\s+"
     r"(?:to|until|till)\b|from\s+[A-Z][a-z]+\s+\d{1,2}(?:,?\s+\d{4})?\s+(?:to|until|till)\b|"
     r"(?:years?|months?)\s+of\s+(?:war|fighting|conflict)|in\s+the\s+(?:civil\s+)?war|"
-    r"during\s+the\s+war|throughout)\b", re.I)
+    r"during\s+the\s+war|throughout|"
+    # "have previously been subjected to similar attacks that killed dozens": background.
+    r"similar\s+(?:attacks|incidents|strikes|raids|bombings|assaults)|"
+    r"previous\s+(?:attacks|incidents|strikes|raids|bombings)|"
+    r"(?:have|has|had)\s+(?:previously|repeatedly|frequently|often|regularly)\s+been)\b", re.I)
 #: "the attack", "the incident": the sentence is about an event already named.
 ANAPHOR = re.compile(
     r"\b(?:the|this|that|last\s+week['’]s|(?:mon|tues|wednes|thurs|fri|satur|sun)day['’]s|"
@@ -401,10 +409,24 @@ _CAP_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.’'
 
 def country_cues(text: str) -> list[str]:
     """Countries a text is about, most mentioned first (names and demonyms)."""
+    return [cc for cc, _n in country_cue_counts(text)]
+
+
+def country_cue_counts(text: str, *, demonyms: bool = True) -> list[tuple[str, int]]:
+    """Countries a text names (names, and demonyms unless told not to) with how often, most
+    mentioned first."""
+    both, named = country_mentions(text)
+    return both if demonyms else named
+
+
+def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(countries named or written as a demonym, countries named), each with how often, most
+    mentioned first: one pass over the text."""
     from collections import Counter
 
     c = countries()
     counts: Counter[str] = Counter()
+    names: Counter[str] = Counter()
     for m in _CAP_RUN.finditer(text):
         words = m.group(0).split()
         i = 0
@@ -415,11 +437,17 @@ def country_cues(text: str) -> list[str]:
                 key = re.sub(r"['’]s$|[’']$", "", phrase).lower()
                 cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
                                            if "." in key else None)
-                if cc is None and j == i + 1:
+                if cc:
+                    names[cc] += 1
+                elif j == i + 1:
                     cc = demonym_of(re.sub(r"[^\w-]+$", "", words[i]).split("-")[0])
                 if cc:
                     counts[cc] += 1
                     i = j - 1
                     break
             i += 1
-    return [cc for cc, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def order(x: Counter[str]) -> list[tuple[str, int]]:
+        return sorted(x.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    return order(counts), order(names)

@@ -24,6 +24,7 @@ import functools
 import re
 import weakref
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import lexicon
@@ -136,7 +137,20 @@ _SETTLEMENT = (r"(?:villages?|towns?|hamlets?|settlements?|neighbou?rhoods?|dist
 _SETTLEMENT_BEFORE = re.compile(rf"\b{_SETTLEMENT}\s+of\s+(?:the\s+)?$|"
                                 rf"\b(?:village|town|hamlet)s?\s+(?:[A-Z][\w’'-]+,?\s+(?:and\s+)?)+$",
                                 re.I)
+#: A road named by its ends: "the highway linking X and Y", "the road which connects X and Y",
+#: "the road from X to Y".
+_ROAD_BEFORE = re.compile(
+    r"(?:\bthe\s+)?(?:(?:(?-i:[A-Z])|(?:al|el|ad|as|ar)-)[\w’'-]*\s+|(?:main|strategic|key|vital|"
+    r"international|supply|old|new|desert)\s+){0,3}(?:road|highway|motorway|route)s?\s*,?\s*"
+    r"(?:(?:which|that)"
+    r"\s+)?(?:link(?:s|ing)?|connect(?:s|ing)?|runs?\s+(?:from|between)|between|from)\s+"
+    r"(?:between\s+)?(?:the\s+(?:towns?|cities|city|villages?)\s+of\s+)?$", re.I)
+_ROAD_AND = re.compile(r"\s+(?:and|to|with)\s+(?:the\s+(?:[\w-]+\s+){0,2}?(?:town|city|village)\s+"
+                       r"of\s+)?", re.I)
 _SETTLEMENT_AFTER = re.compile(rf"^\s+{_SETTLEMENT}\b", re.I)
+#: "... were in Qaterji, where raids killed 17": a place by the way it is written.
+_IN_BEFORE = re.compile(r"\b(?:in|at)\s+$")
+_WHERE_AFTER = re.compile(r"^\s*,\s*where\b")
 
 _HYPHEN_SUFFIX = re.compile(r"^(?P<name>.+?)-(?P<suffix>based|backed|led|held|run|operated|"
                             r"affiliated|linked|controlled|born|made|style|era|bound|allied|"
@@ -184,6 +198,11 @@ def _clean_span(text: str, sp: Span) -> Span | None:
     b, e = sp.begin, sp.end
     s = text[b:e]
     m = re.search(r"(?:['’]s|['’])$", s)
+    if m:
+        e -= len(m.group(0))
+        s = text[b:e]
+    # "Deir ez-Zor and Hasakah Governorates": a plural area word ends two names, not one.
+    m = re.search(r"\s+(?:Governorates|Provinces|Districts|Regions|Cities|Towns)$", s)
     if m:
         e -= len(m.group(0))
         s = text[b:e]
@@ -331,9 +350,13 @@ def _eventish(text: str) -> bool:
 class PlaceFinder:
     """Finds and resolves the place mentions of one document (all its stories)."""
 
-    def __init__(self, gz: Gazetteer, countries: list[str], outlets: tuple[str, ...] = ()):
+    def __init__(self, gz: Gazetteer, countries: list[str], outlets: tuple[str, ...] = (),
+                 area_cues: list[str] | None = None):
         self.gz = gz
         self.countries = tuple(countries[:4])
+        # The countries the report is about for sure (its region, the country it names most
+        # or more than once); None: all of ``countries``.
+        self.area_cues = tuple(countries[:4] if area_cues is None else area_cues)
         self.outlets = tuple(o for o in outlets if o)
         self.names: dict[str, Resolution] = {}
         self.persons: set[str] = set()
@@ -357,10 +380,26 @@ class PlaceFinder:
             ranked = n.most_common(2)
             top = {ranked[0][0]} if ranked and (len(ranked) == 1 or
                                                 ranked[0][1] > ranked[1][1]) else set()
+            if self.area_cues and ranked and ranked[0][1] < 4:
+                top = set()  # one mention does not add a country to those the text names
             most = ranked[0][1] if ranked else 0
-            self._area = set(self.countries) | top | {
+            self._area = set(self.area_cues) | top | {
                 c for c, k in n.items() if k >= max(4, most / 2)}
         return self._area
+
+    def _abroad(self, r: Resolution) -> bool:
+        p = r.place
+        if p is None or p.kind == "country":
+            return False
+        from gazetteer.normalize import key
+
+        # A big city abroad named by its own name (Moscow, Ankara) is a city abroad; a
+        # namesake by another of its names ("Heya" for The Hague) is not.
+        alias = bool(r.matched_name) and key(r.matched_name) != key(p.name)
+        if (p.population or 0) >= 100_000 and not alias:
+            return False
+        area = self.area()
+        return bool(area) and p.country not in area
 
     # ------------------------------------------------------------------ document level
     def scan(self, texts: list[str], body: list[str] | None = None) -> None:
@@ -481,6 +520,10 @@ class PlaceFinder:
         for sp in spans:
             why = self._why_not(text, sp)
             r = self.known(sp.name)
+            if r is not None and self._abroad(r):
+                # A small namesake outside the report's countries ("Heya" in a Hasakah
+                # report is not The Hague): a place the gazetteer lacks, as written.
+                r = None
             if why:
                 if why == "a media outlet" and r is not None:
                     out.append(PlaceMention(sp.name, sp.begin, sp.end, r, role="context",
@@ -491,7 +534,9 @@ class PlaceFinder:
                 # village"): kept as written, placed later at the place the report names
                 # around it.
                 if kind == "body" and (_SETTLEMENT_BEFORE.search(text[:sp.begin]) or
-                                       _SETTLEMENT_AFTER.match(text[sp.end:])) and \
+                                       _SETTLEMENT_AFTER.match(text[sp.end:]) or
+                                       (_IN_BEFORE.search(text[:sp.begin]) and
+                                        _WHERE_AFTER.match(text[sp.end:]))) and \
                         sp.name not in self.persons:
                     pm = PlaceMention(sp.name, sp.begin, sp.end, None, unknown=True)
                     self._phrase(text, pm)
@@ -510,6 +555,7 @@ class PlaceFinder:
             out.append(pm)
         for pm in out:
             pm.text = text
+        self._roads(text, out)
         # A name inside another's phrase ("Palmyra" in "Qasr al-Halabat west of Palmyra") is
         # that phrase's anchor, not a place of its own.
         for pm in out:
@@ -520,6 +566,38 @@ class PlaceFinder:
                         not (other.begin <= pm.begin and pm.end <= other.end):
                     pm.role, pm.why = "context", f"the reference point of {other.phrase!r}"
         return out
+
+    def _times_named(self, pm: PlaceMention) -> int:
+        """How many mentions of the document are of ``pm``'s place (any spelling)."""
+        uid = pm.place.uid if pm.place is not None else None
+        n = 0
+        for sps in self._spans.values():
+            for sp in sps:
+                r = self.names.get(sp.name)
+                n += r is not None and r.place is not None and r.place.uid == uid
+        return n
+
+    def _roads(self, text: str, out: list[PlaceMention]) -> None:
+        """"on the Al-Kherafi highway linking Al-Hasakah and Deir Ezzor": the road is where;
+        it is placed at the end the document names more (the story's place), precision 2 by
+        its words, the other end is context."""
+        for p, q in pairwise(out):
+            if p.unknown or q.unknown or p.place is None or q.place is None:
+                continue
+            if not _ROAD_AND.fullmatch(text[p.end:q.begin]):
+                continue
+            road = _ROAD_BEFORE.search(text[max(0, p.begin - 90):p.begin])
+            if road is None:
+                continue
+            begin = max(0, p.begin - 90) + road.start()
+            lead = re.match(r"(?:on|along|at|in|near|of|by)\s+", text[begin:], re.I)
+            if lead:
+                begin += lead.end()
+            cp, cq = (self._times_named(x) for x in (p, q))
+            keep, other = (q, p) if cq > cp else (p, q)
+            keep.phrase, keep.phrase_begin, keep.phrase_end = text[begin:q.end], begin, q.end
+            keep.role, keep.why = "event", ""
+            other.role, other.why = "context", f"the other end of {keep.phrase!r}"
 
     def _phrase(self, text: str, pm: PlaceMention) -> None:
         """Extend the name to its place phrase: words before ("near the town of", "20 km west

@@ -3,7 +3,7 @@
 An ``add`` reads its inputs as ``geoevents map`` does (:func:`geoevents.pipeline.load_incidents`,
 one input at a time so that every report knows its input), then plans the change against the
 store's current state and hands the plan to the backend, which writes it at once (one SQLite
-file renamed into place, or one PostgreSQL transaction):
+transaction on the GeoPackage, or one PostgreSQL transaction):
 
 - an input whose content (SHA-256) is already in the store changes nothing, and says so;
 - a report is identified by its incident id (a table's own id such as ACLED's
@@ -511,6 +511,7 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
     made_lo: dict[str, tuple[date, date]] = {}  # groups made in this add: their dates
     made_days: dict[int, list[str]] = {}  # ... indexed day by day (short spans)
     made_wide: list[str] = []
+    made_kind: dict[str, tuple[str, str]] = {}  # ... their country and event type
 
     def index_made(gid: str) -> None:
         d0, d1 = made_lo[gid]
@@ -529,12 +530,18 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
             ids = list(made_lo)
         return [g for g in dict.fromkeys(ids)
                 if made_lo[g][0] <= a1 and made_lo[g][1] >= a0]
+
+    def same_kind(gid: str, inc: Any) -> bool:
+        # the Blocker's country and event-type test (a superset of compatible()), cheap first
+        c, t = made_kind[gid]
+        ic, it = inc.location.country, inc.event_type
+        return (not c or not ic or c == ic) and (not t or not it or t == it)
     taken = state.ids_taken(sorted({r.ident for r in new_reports}))
     for inc in ordered:
         r = by_inc[id(inc)]
         a0, a1 = inc.date.bounds()
         options = [groups[c] for c in cands[id(inc)] if c in groups]
-        options += [groups[m] for m in made_near(a0, a1)]
+        options += [groups[m] for m in made_near(a0, a1) if same_kind(m, inc)]
         best = None
         files = _files(inc)
         for g in options:
@@ -555,6 +562,7 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
             r.incident_id = gid
             groups[gid] = _Group(gid, [r], inc, None, False)
             made_lo[gid] = inc.date.bounds()
+            made_kind[gid] = (inc.location.country, inc.event_type)
             index_made(gid)
             plan.new_ids.add(gid)
             cnt["new"] += 1
@@ -570,6 +578,8 @@ def plan_add(state: State, batches: list[InputBatch], at: str | None = None) -> 
             g.merged = merge_group([x.incident for x in g.reports])
             if g.id in made_lo:  # a merged date is within the old one: the index still holds
                 made_lo[g.id] = g.merged.date.bounds()
+                c, t = made_kind[g.id]  # a known country or type may fill a missing one
+                made_kind[g.id] = (c and g.merged.location.country, t and g.merged.event_type)
             cnt["merged"] += 1
             plan.counts["merged"] += 1
             plan.changes.append(change(at, r.input_name, g.id, "merged",

@@ -1,12 +1,24 @@
 """The GeoPackage store: the file ``geoevents export`` writes, plus the store's tables.
 
-Every change writes the whole GeoPackage again with the one GeoPackage writer
+A new store (and an export migrated into a store) is written whole with the one GeoPackage writer
 (:func:`maps.export.write_geopackage`: layers ``incidents``, ``sources``, ``control_lines``,
-``zones`` and their QGIS styles) into a temporary file beside the store, adds the store's tables
-(:data:`geoevents.store.core.TABLES`, as attribute tables QGIS lists too) and renames it over
-the store.  An interrupted or failed change leaves the store as it was.  Before the rename the
-store is checked to be the one that was read; when another process changed it meanwhile, the
-change is planned again on the new content (optimistic, no lock).
+``zones`` and their QGIS styles) into a temporary file beside the store, with the store's tables
+(:data:`geoevents.store.core.TABLES`, attribute tables QGIS lists too) and its indexes, then
+renamed into place.
+
+Every later change is **incremental**, in one SQLite transaction on the store (the GeoPackage is
+an SQLite database): ``BEGIN IMMEDIATE`` (one writer at a time; readers go on reading the
+committed content), the planner reads only what it needs (the inputs' digests, the reports of
+the same ids, the incidents whose dates overlap the new reports', the candidates' rows and
+reports; all through indexes), then the changed incidents are written by the same GeoPackage
+writer into a small temporary GeoPackage (the same field types and geometry encoding as the
+full writer), and copied into the store: changed incidents updated in place (their ``fid``
+stays), new ones appended, their ``sources`` rows replaced, the history tables appended, the
+R-tree kept by GDAL's own triggers (their ``ST_*`` functions are given to SQLite here),
+``gpkg_contents`` extents and ``last_change`` set, the QGIS style updated when a new spelling
+of an event type needs a category.  ``COMMIT`` makes it all visible at once; an interrupted or
+failed change (an error, Ctrl-C, a killed process, a full disk) is rolled back by SQLite's
+journal, so the store is as before, byte for byte.
 
 Schema versions: ``geoevents_meta.schema_version``; a GeoPackage written by ``geoevents export``
 (no store tables: version 0) is migrated forward on the first change (each incident becomes a
@@ -17,6 +29,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import struct
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +52,23 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 GPKG_APPLICATION_IDS = (0x47504B47, 0x47503130, 0x47503131)  # GPKG, GP10, GP11
 LIGHT = ("id", "date_start", "date_end", "country", "admin1", "place_id", "lat", "lon",
          "event_type")
+#: The store's indexes (plain SQLite indexes, which a GeoPackage may hold): every lookup of an
+#: incremental change goes through one of them.
+INDEXES = {
+    "geoevents_incidents_id": ("incidents", "id"),
+    "geoevents_incidents_dates": ("incidents", "date_start, date_end"),
+    "geoevents_incidents_type": ("incidents", "event_type"),
+    "geoevents_sources_incident": ("sources", "incident_id"),
+    "geoevents_reports_ident": ("store_reports", "ident"),
+    "geoevents_reports_incident": ("store_reports", "incident_id"),
+    "geoevents_figures_report": ("store_figures", "report"),
+    "geoevents_figures_incident": ("store_figures", "incident_id"),
+    "geoevents_inputs_digest": ("store_inputs", "digest"),
+    "geoevents_corrections_incident": ("store_corrections", "incident_id"),
+    "geoevents_changes_incident": ("store_changes", "incident_id"),
+}
+CHUNK = 500  # values per IN (...) list
+BUSY_SECONDS = 600  # how long a change waits for another process's change to finish
 
 
 def check_geopackage(path: Path) -> None:
@@ -55,6 +87,81 @@ def check_geopackage(path: Path) -> None:
     if app_id not in GPKG_APPLICATION_IDS:
         raise StoreError(f"{path} is an SQLite database but not a GeoPackage (application id "
                          f"{app_id:#x}, not GPKG)")
+
+
+def gpkg_time(at: str) -> str:
+    """A change's time stamp as GeoPackage ``last_change`` wants it (``...T..:..:..._sssZ``)."""
+    from datetime import UTC, datetime
+
+    try:
+        t = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    t = t.astimezone(UTC)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+# --- GDAL's R-tree triggers call these (SQLite functions GDAL registers; given here too) -------
+
+def _envelope(blob: Any) -> tuple[float, float, float, float] | None:
+    """(minx, maxx, miny, maxy) of a GeoPackage geometry blob, None when empty or not one."""
+    if blob is None or len(blob) < 8 or blob[:2] != b"GP":
+        return None
+    flags = blob[3]
+    if flags & 0x10:
+        return None
+    e = "<" if flags & 1 else ">"
+    size = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 7)
+    if size is None:
+        return None
+    if size:
+        minx, maxx, miny, maxy = struct.unpack_from(e + "4d", blob, 8)
+        return (minx, maxx, miny, maxy)
+    wkb = bytes(blob[8:])
+    we = "<" if wkb[:1] == b"\x01" else ">"
+    if len(wkb) >= 21 and struct.unpack_from(we + "I", wkb, 1)[0] % 1000 == 1:  # a point
+        x, y = struct.unpack_from(we + "2d", wkb, 5)
+        if x != x or y != y:
+            return None
+        return (x, x, y, y)
+    import shapely
+
+    g = shapely.from_wkb(wkb)
+    if g.is_empty:
+        return None
+    minx, miny, maxx, maxy = g.bounds
+    return (minx, maxx, miny, maxy)
+
+
+def _register_functions(con: sqlite3.Connection) -> None:
+    def part(k: int):
+        def f(blob: Any) -> float | None:
+            env = _envelope(blob)
+            return None if env is None else env[k]
+        return f
+
+    con.create_function("ST_IsEmpty", 1, lambda b: 1 if _envelope(b) is None else 0,
+                        deterministic=True)
+    for k, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
+        con.create_function(name, 1, part(k), deterministic=True)
+
+
+def _chunks(values: list[Any], n: int = CHUNK) -> Iterator[list[Any]]:
+    for i in range(0, len(values), n):
+        yield values[i:i + n]
+
+
+def _select_in(con: sqlite3.Connection, sql: str, values: Iterable[Any]) -> Iterator[tuple]:
+    """Rows of ``sql`` (with one ``{in}`` placeholder) for the values, a chunk at a time."""
+    vals = list(dict.fromkeys(values))
+    for part in _chunks(vals):
+        yield from con.execute(sql.format(**{"in": ",".join("?" * len(part))}), part)
+
+
+def _q(c: str) -> str:
+    return '"' + c.replace('"', '""') + '"'
 
 
 class GeoPackageStore(Backend):
@@ -79,11 +186,36 @@ class GeoPackageStore(Backend):
 
     # --- reading --------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        """A connection for reading.  Read-write when the file may be written, so that SQLite
+        rolls back the journal a killed change left (a read-only one could not); it writes
+        nothing else."""
+        import os
 
-    def _read_version(self) -> int:
         try:
-            with contextlib.closing(self._connect()) as con:
+            if os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK):
+                con = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
+            else:
+                con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                      timeout=BUSY_SECONDS)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot be opened: {exc}") from None
+        return con
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        con = self._connect()
+        try:
+            yield con
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot be read as a store: {exc}") from None
+        finally:
+            con.close()
+
+    def _read_version(self, con: sqlite3.Connection | None = None) -> int:
+        try:
+            with contextlib.ExitStack() as stack:
+                if con is None:
+                    con = stack.enter_context(contextlib.closing(self._connect()))
                 tables = {r[0] for r in con.execute(
                     "SELECT table_name FROM gpkg_contents")}
                 if "geoevents_meta" not in tables:
@@ -117,12 +249,12 @@ class GeoPackageStore(Backend):
         else, so a known input is not read again)."""
         if not self.path.exists() or not self.version:
             return {}
-        with contextlib.closing(self._connect()) as con:
-            rows = con.execute("SELECT digest, added_at FROM store_inputs").fetchall()
-        wanted = set(digests)
-        return {d: a for d, a in rows if d in wanted}
+        with self._reading() as con:
+            return dict(_select_in(con, "SELECT digest, added_at FROM store_inputs WHERE digest "
+                                        "IN ({in})", digests))
 
     def load(self) -> _GpkgState:
+        """The whole content in memory (a new store, or an export to migrate)."""
         stamp = self._stamp()
         if stamp is None:
             return _GpkgState(self, None, stamp)
@@ -132,27 +264,71 @@ class GeoPackageStore(Backend):
 
     # --- the commands ---------------------------------------------------------------------
     def transact(self, planner, *, retries: int = 5) -> Plan:
-        """``planner(state) -> Plan`` on the current content, written at once; planned again
-        when another process changed the store meanwhile."""
+        """``planner(state) -> Plan`` on the current content, written at once.  A store of
+        this version changes in one SQLite transaction; a new store or an export to migrate is
+        written whole and renamed into place (planned again when another process made or
+        changed it meanwhile)."""
         for _ in range(retries):
+            if self.path.exists():
+                check_geopackage(self.path)
+                self.version = self._read_version()
+                if self.version == SCHEMA_VERSION:
+                    return self._transact_in_place(planner)
             state = self.load()
             plan = planner(state)
-            if plan.empty and state.version == SCHEMA_VERSION:
-                return plan
-            if self._write(state, plan):
+            if self._write_whole(state, plan):
                 return plan
         raise StoreError(f"{self.path}: the store kept changing while this change was being "
                          "written (other processes adding?); nothing was written, try again")
 
+    def _transact_in_place(self, planner) -> Plan:
+        try:
+            con = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot be opened for writing: {exc}") from None
+        _register_functions(con)
+        con.execute("PRAGMA cache_size = -262144")  # 256 MB of pages for a big change
+        try:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"{self.path}: cannot be changed ({exc}); nothing was written"
+                                 ) from None
+            try:
+                v = self._read_version(con)
+                if v != SCHEMA_VERSION:  # another process changed it meanwhile: not expected
+                    raise StoreError(f"{self.path}: schema version changed to {v} meanwhile; "
+                                     "nothing was written, try again")
+                _ensure_indexes(con)
+                state = _SqlState(self, con)
+                plan = planner(state)
+                if not plan.empty:
+                    _apply(self.path, con, plan)
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:  # a damaged file, a full disk, ...
+            raise StoreError(f"{self.path}: the change failed ({exc}); nothing was written"
+                             ) from None
+        finally:
+            con.close()
+        return plan
+
     def read(self, query: Any = None) -> tuple[Any, list[str]]:
-        """The incidents frame (filtered by ``query``) and messages."""
-        state = self.load()
-        frame = state.frame
+        """The incidents frame (filtered by ``query``, in SQL through the store's indexes) and
+        messages."""
         messages = []
-        if state.version == 0:
+        if self.version == 0:
+            frame = self.load().frame
             messages.append(f"{self.path}: a geoevents export, not yet a store (schema version "
                             f"0); the next `geoevents add` makes it a store (version "
                             f"{SCHEMA_VERSION})")
+        else:
+            where, params = _where(query)
+            with self._reading() as con:
+                frame = _frame(con, where, params)
         if query is not None:
             frame, undated = query.apply(frame)
             if undated:
@@ -161,50 +337,74 @@ class GeoPackageStore(Backend):
         return frame, messages
 
     def table(self, name: str) -> Any:
-        return self.load().table(name)
+        if self.version == 0:
+            return self.load().table(name)
+        import pandas as pd
+
+        cols = ", ".join(_q(c) for c in TABLES[name])
+        with self._reading() as con:
+            return pd.read_sql_query(f"SELECT {cols} FROM {_q(name)} ORDER BY fid", con)
 
     def info(self) -> dict[str, Any]:
-        state = self.load()
-        meta = dict(zip(state.table("geoevents_meta")["key"],
-                        state.table("geoevents_meta")["value"], strict=True))
+        if self.version == 0:
+            state = self.load()
+            counts = {"incidents": len(state.frame)}
+            counts.update({t: len(state.table(t)) for t in
+                           ("store_reports", "store_inputs", "store_corrections")})
+            meta: dict[str, str] = {}
+        else:
+            with self._reading() as con:
+                meta = dict(con.execute("SELECT key, value FROM geoevents_meta"))
+                counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                          for t in ("incidents", "store_reports", "store_inputs",
+                                    "store_corrections")}
         return {"store": self.location, "kind": self.kind,
-                "schema_version": state.version, **{k: v for k, v in sorted(meta.items())
-                                                     if k != "schema_version"},
-                "incidents": len(state.frame), "reports": len(state.table("store_reports")),
-                "inputs": len(state.table("store_inputs")),
-                "corrections": len(state.table("store_corrections"))}
+                "schema_version": self.version, **{k: v for k, v in sorted(meta.items())
+                                                   if k != "schema_version"},
+                "incidents": counts["incidents"], "reports": counts["store_reports"],
+                "inputs": counts["store_inputs"], "corrections": counts["store_corrections"]}
 
-    def log(self, incident: str | None = None, limit: int | None = None) -> list[dict]:
+    def _records(self, name: str, incident: str | None) -> list[dict]:
         from .core import records
 
-        df = self.load().table("store_changes")
-        if incident:
-            df = df[df["incident_id"] == incident]
-        recs = records(df, "store_changes")
+        if self.version == 0:
+            df = self.load().table(name)
+            if incident is not None:
+                df = df[df["incident_id"] == incident]
+            return records(df, name)
+        import pandas as pd
+
+        cols = ", ".join(_q(c) for c in TABLES[name])
+        sql = f"SELECT {cols} FROM {_q(name)}"
+        params: list[Any] = []
+        if incident is not None:
+            sql += " WHERE incident_id = ?"
+            params.append(incident)
+        with self._reading() as con:
+            df = pd.read_sql_query(sql + " ORDER BY fid", con, params=params)
+        return records(df, name)
+
+    def log(self, incident: str | None = None, limit: int | None = None) -> list[dict]:
+        recs = self._records("store_changes", incident)
         return recs[-limit:] if limit else recs
 
     def show(self, incident_id: str) -> dict[str, Any]:
         from .core import show_doc
 
-        state = self.load()
-        rows = state.rows([incident_id])
+        if self.version == 0:
+            row = self.load().rows([incident_id]).get(incident_id)
+        else:
+            with self._reading() as con:
+                row = _SqlState(self, con).rows([incident_id]).get(incident_id)
+        return show_doc(incident_id, row, *(self._records(n, incident_id) for n in (
+            "store_reports", "store_figures", "store_corrections", "store_changes")))
 
-        def of(name: str) -> list[dict]:
-            from .core import records
-
-            df = state.table(name)
-            return records(df[df["incident_id"] == incident_id], name)
-
-        return show_doc(incident_id, rows.get(incident_id), of("store_reports"),
-                        of("store_figures"), of("store_corrections"), of("store_changes"))
-
-    # --- writing --------------------------------------------------------------------------
-    def _write(self, state: _GpkgState, plan: Plan) -> bool:
-        import pandas as pd
+    # --- writing a whole store (new, or migrated from an export) ---------------------------
+    def _write_whole(self, state: _GpkgState, plan: Plan) -> bool:
         import pyogrio
 
         from maps.export import write_geopackage
-        from maps.writers import Staged
+        from maps.writers import Staged, gdal_config, gpkg_options
 
         frame = state.frame
         if plan.rows:
@@ -217,10 +417,16 @@ class GeoPackageStore(Backend):
         temp = staging.path(self.path)
         try:
             write_geopackage(temp, frame)
-            for name, df in tables.items():
-                pyogrio.write_arrow(_arrow(name, df), temp, layer=name, driver="GPKG",
-                                    layer_options={"DESCRIPTION": DESCRIPTIONS[name],
-                                                   "IDENTIFIER": name})
+            with gdal_config(**gpkg_options()):
+                for name, df in tables.items():
+                    pyogrio.write_arrow(_arrow(name, df), temp, layer=name, driver="GPKG",
+                                        layer_options={"DESCRIPTION": DESCRIPTIONS[name],
+                                                       "IDENTIFIER": name})
+            with contextlib.closing(sqlite3.connect(temp, isolation_level=None)) as con:
+                con.execute("BEGIN")
+                _ensure_indexes(con)
+                con.execute("UPDATE gpkg_contents SET last_change = ?", (gpkg_time(plan.at),))
+                con.execute("COMMIT")
             if self._stamp() != state.stamp:
                 staging.abort()
                 return False
@@ -228,8 +434,340 @@ class GeoPackageStore(Backend):
         except BaseException:
             staging.abort()
             raise
-        del pd
         return True
+
+
+def _ensure_indexes(con: sqlite3.Connection) -> None:
+    present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    tables = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+    for name, (table, cols) in INDEXES.items():
+        if name not in present and table in tables:
+            con.execute(f"CREATE INDEX {_q(name)} ON {_q(table)} ({cols})")
+
+
+# --- reading rows ------------------------------------------------------------------------------
+
+def _where(query: Any) -> tuple[str, list[Any]]:
+    """The SQL of a query's filters (a superset: :meth:`StoreQuery.apply` decides after)."""
+    where, params = ["1"], []
+    if query is None:
+        return "1", []
+    if query.date_from:
+        where.append("(date_start IS NULL OR date_start = '' OR "
+                     "coalesce(nullif(date_end, ''), date_start) >= ?)")
+        params.append(query.date_from.isoformat())
+    if query.date_to:
+        where.append("(date_start IS NULL OR date_start = '' OR date_start <= ?)")
+        params.append(query.date_to.isoformat() + "~")
+    if query.countries:
+        where.append(f"upper(country) IN ({','.join('?' * len(query.countries))})")
+        params += list(query.countries)
+    if query.bbox:
+        w, s, e, n = query.bbox
+        box = "(SELECT id FROM rtree_incidents_geom WHERE maxx >= ? AND minx <= ? AND " \
+              "maxy >= ? AND miny <= ?)"
+        if w <= e:
+            where.append(f"fid IN {box}")
+            params += [w, e, s, n]
+        else:
+            where.append(f"(fid IN {box} OR fid IN {box})")
+            params += [w, 180, s, n, -180, e, s, n]
+    if query.types:
+        t = [x.casefold() for x in query.types]
+        marks = ",".join("?" * len(t))
+        where.append(f"(lower(event_type) IN ({marks}) OR lower(sub_event_type) IN ({marks}))")
+        params += t + t
+    return " AND ".join(where), params
+
+
+def _columns(con: sqlite3.Connection, table: str) -> dict[str, str]:
+    return {r[1]: (r[2] or "").upper() for r in con.execute(f"PRAGMA table_info({_q(table)})")}
+
+
+def _frame(con: sqlite3.Connection, where: str, params: list[Any]):
+    """The stored incidents matching ``where`` as the incidents frame (cast by the schema)."""
+    import pandas as pd
+
+    from maps.schema import column_types
+
+    cols = [c for c in _columns(con, "incidents") if c not in ("fid", "geom")]
+    df = pd.read_sql_query(f"SELECT {', '.join(_q(c) for c in cols)} FROM incidents WHERE "
+                           f"{where} ORDER BY fid", con, params=params)
+    types = column_types("incidents")
+    for c in df.columns:
+        t = types.get(c, "str")
+        if t == "str":
+            df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
+        elif t == "bool":
+            df[c] = df[c].fillna(0).astype(bool)
+    return rows_frame_df(df)
+
+
+def rows_frame_df(df):
+    import geopandas as gpd
+
+    from maps.schema import conform
+
+    return conform(gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]),
+                                    crs="EPSG:4326"), "incidents", order=False)
+
+
+def _row(cols: list[str], values: tuple, types: dict[str, str]) -> dict[str, Any]:
+    """A stored incidents row as :func:`geoevents.store.core.frame_rows` gives it."""
+    out: dict[str, Any] = {}
+    for c, v in zip(cols, values, strict=True):
+        t = types.get(c, "str")
+        if t == "str":
+            v = "" if v is None else str(v)
+        elif t in ("Int64", "int"):
+            v = None if v is None else int(v)
+        elif t == "float":
+            v = None if v is None else float(v)
+        elif t == "bool":
+            v = bool(v) if v is not None else None
+        out[c] = v
+    return out
+
+
+class _SqlState:
+    """The store as the planner sees it, read through SQL inside the change's transaction."""
+
+    def __init__(self, store: GeoPackageStore, con: sqlite3.Connection) -> None:
+        from maps.schema import column_types
+
+        self.store, self.con, self.version = store, con, SCHEMA_VERSION
+        self.cols = [c for c in _columns(con, "incidents") if c not in ("fid", "geom")]
+        self.types = column_types("incidents")
+
+    def input_added(self, digest: str) -> str | None:
+        row = self.con.execute("SELECT added_at FROM store_inputs WHERE digest = ?",
+                               (digest,)).fetchone()
+        return row[0] if row else None
+
+    def _reports(self, col: str, values: list[str]) -> list[Report]:
+        rows = sorted(_select_in(
+            self.con, "SELECT fid, ident, content_hash, incident_id, input, added_at, "
+                      f"report_json FROM store_reports WHERE {col} IN ({{in}})", values))
+        return [Report.from_record(*r[1:]) for r in rows]
+
+    def reports_by_ident(self, idents: list[str]) -> dict[str, Report]:
+        return {r.ident: r for r in self._reports("ident", idents)}
+
+    def block_frame(self, start: Any, end: Any) -> Any:
+        import pandas as pd
+
+        where, params = ["1"], []
+        if end is not None:
+            where.append("(date_start IS NULL OR date_start = '' OR date_start <= ?)")
+            params.append(end.isoformat() + "~")
+        if start is not None:
+            where.append("(date_end IS NULL OR date_end = '' OR date_end >= ?)")
+            params.append(start.isoformat())
+        sel = ", ".join(f"coalesce({_q(c)}, '') AS {_q(c)}" if c not in ("lat", "lon") else _q(c)
+                        for c in LIGHT)
+        return pd.read_sql_query(f"SELECT {sel} FROM incidents WHERE {' AND '.join(where)}",
+                                 self.con, params=params)
+
+    def rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        sel = ", ".join(_q(c) for c in self.cols)
+        out = {}
+        for values in _select_in(self.con, f"SELECT {sel} FROM incidents WHERE id IN ({{in}})",
+                                 ids):
+            r = _row(self.cols, values, self.types)
+            out[str(r["id"])] = r
+        return out
+
+    def reports_of(self, ids: list[str]) -> dict[str, list[Report]]:
+        out: dict[str, list[Report]] = {}
+        for r in self._reports("incident_id", ids):
+            out.setdefault(r.incident_id, []).append(r)
+        return out
+
+    def corrections_of(self, ids: list[str]) -> dict[str, list[Correction]]:
+        out: dict[str, list[Correction]] = {}
+        rows = sorted(_select_in(self.con, "SELECT seq, incident_id, field, value, note, at "
+                                           "FROM store_corrections WHERE incident_id IN ({in})",
+                                 ids))
+        for seq, i, f, v, n, a in rows:
+            out.setdefault(i, []).append(Correction(i, f, v, n or "", a, int(seq)))
+        return out
+
+    def ids_taken(self, ids: list[str]) -> set[str]:
+        return {r[0] for r in _select_in(self.con, "SELECT id FROM incidents WHERE id IN "
+                                                   "({in})", ids)}
+
+
+# --- writing a change in place -----------------------------------------------------------------
+
+def _finish(con: sqlite3.Connection, plan: Plan, touched: set[str]) -> None:
+    """The GeoPackage's own bookkeeping of a change: ``gpkg_contents`` (extent of the incidents,
+    ``last_change`` of every table the change wrote) and the incidents' QGIS style."""
+    import pandas as pd
+
+    from maps import qgis_styles
+
+    env = _extent(con)
+    if env is not None:
+        con.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
+                    "WHERE table_name = 'incidents'", env)
+    stamp = gpkg_time(plan.at)
+    for t in sorted(touched):
+        con.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", (stamp, t))
+    types = [r[0] for r in con.execute("SELECT DISTINCT coalesce(event_type, '') FROM "
+                                       "incidents ORDER BY 1")]
+    qml = qgis_styles.incidents_qml(pd.DataFrame({"event_type": types}))
+    row = con.execute("SELECT id, styleQML FROM layer_styles WHERE f_table_name = 'incidents' "
+                      "AND useAsDefault ORDER BY id LIMIT 1").fetchone()
+    if row is not None and row[1] != qml:
+        con.execute("UPDATE layer_styles SET styleQML = ? WHERE id = ?", (qml, row[0]))
+        con.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name = "
+                    "'layer_styles'", (stamp,))
+
+
+def _extent(con: sqlite3.Connection) -> tuple[float, float, float, float] | None:
+    """The exact extent of the incidents (min x, min y, max x, max y): the R-tree's (single
+    precision, rounded outwards) finds the few points on each edge, their geometries decide."""
+    out = []
+    for agg, col, fn in (("min", "minx", "ST_MinX"), ("min", "miny", "ST_MinY"),
+                         ("max", "maxx", "ST_MaxX"), ("max", "maxy", "ST_MaxY")):
+        edge = con.execute(f"SELECT {agg}({col}) FROM rtree_incidents_geom").fetchone()[0]
+        if edge is None:
+            return None
+        near = f"{col} <= ?" if agg == "min" else f"{col} >= ?"
+        tol = 1e-4 * (1 if agg == "min" else -1)
+        v = con.execute(f"SELECT {agg}({fn}(geom)) FROM incidents WHERE fid IN (SELECT id "
+                        f"FROM rtree_incidents_geom WHERE {near})", (edge + tol,)).fetchone()[0]
+        out.append(v)
+    return tuple(out)
+
+
+def _changed_layers(path: Path, con: sqlite3.Connection, plan: Plan) -> set[str]:
+    """Write the changed incidents (and their sources rows) into the store: through the one
+    GeoPackage writer into a temporary GeoPackage, then row by row into the store."""
+    from maps.export import write_geopackage
+
+    if not plan.rows:
+        return set()
+    frame = rows_frame(list(plan.rows.values()))
+    frame = frame.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
+    with tempfile.TemporaryDirectory(prefix=".geoevents-change-", dir=path.parent) as tmp:
+        temp = Path(tmp) / "change.gpkg"
+        write_geopackage(temp, frame)
+        with contextlib.closing(sqlite3.connect(temp)) as src:
+            _copy_incidents(con, src)
+            _copy_sources(con, src, list(plan.rows))
+    return {"incidents", "sources"}
+
+
+def _add_missing_columns(con: sqlite3.Connection, src: sqlite3.Connection, table: str
+                         ) -> tuple[list[str], dict[str, str]]:
+    """Columns of ``table`` in ``src`` (not fid); columns the store lacks are added to it."""
+    have = _columns(con, table)
+    theirs = {c: t for c, t in _columns(src, table).items() if c != "fid"}
+    for c, t in theirs.items():
+        if c not in have:
+            con.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(c)} {t or 'TEXT'}")
+            have[c] = t
+    return list(theirs), have
+
+
+def _copy_incidents(con: sqlite3.Connection, src: sqlite3.Connection) -> None:
+    cols, have = _add_missing_columns(con, src, "incidents")
+    # the store's columns the change has not: text '' (as the whole writer fills), else NULL
+    rest = [c for c in have if c not in cols and c != "fid"]
+    filler = ["" if have[c] == "TEXT" else None for c in rest]
+    names = cols + rest
+    rows = src.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM incidents ORDER BY fid"
+                       ).fetchall()
+    k = cols.index("id")
+    fids = dict(_select_in(con, "SELECT id, fid FROM incidents WHERE id IN ({in})",
+                           [r[k] for r in rows]))
+    new = [(*r, *filler) for r in rows if r[k] not in fids]
+    old = [(*r, *filler, fids[r[k]]) for r in rows if r[k] in fids]
+    if old:
+        con.executemany(f"UPDATE incidents SET {', '.join(f'{_q(c)} = ?' for c in names)} "
+                        "WHERE fid = ?", old)
+    if new:
+        con.executemany(f"INSERT INTO incidents ({', '.join(_q(c) for c in names)}) VALUES "
+                        f"({', '.join('?' * len(names))})", new)
+
+
+def _copy_sources(con: sqlite3.Connection, src: sqlite3.Connection, ids: list[str]) -> None:
+    cols, _ = _add_missing_columns(con, src, "sources")
+    for part in _chunks(ids):
+        con.execute(f"DELETE FROM sources WHERE incident_id IN ({','.join('?' * len(part))})",
+                    part)
+    rows = src.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM sources ORDER BY fid"
+                       ).fetchall()
+    if rows:
+        con.executemany(f"INSERT INTO sources ({', '.join(_q(c) for c in cols)}) VALUES "
+                        f"({', '.join('?' * len(cols))})", rows)
+
+
+def _insert(con: sqlite3.Connection, name: str, recs: list[dict[str, Any]], *,
+            seq: bool = True) -> None:
+    if not recs:
+        return
+    cols = list(TABLES[name])
+    if seq:
+        start = con.execute(f"SELECT coalesce(max(seq), 0) FROM {_q(name)}").fetchone()[0]
+        recs = [{**r, "seq": int(start) + k + 1} for k, r in enumerate(recs)]
+    values = []
+    for r in recs:
+        row = []
+        for c, t in TABLES[name].items():
+            v = r.get(c)
+            if t == "int":
+                v = None if v is None or v != v else int(v)
+            else:
+                v = "" if v is None or v != v else str(v)
+            row.append(v)
+        values.append(tuple(row))
+    con.executemany(f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in cols)}) VALUES "
+                    f"({', '.join('?' * len(cols))})", values)
+
+
+def _apply(path: Path, con: sqlite3.Connection, plan: Plan) -> None:
+    """Write ``plan`` into the store, inside the caller's transaction."""
+    from .. import __version__
+
+    touched = _changed_layers(path, con, plan)
+    if plan.reports:
+        revised = sorted({r.ident for r in plan.reports} & set(plan.superseded))
+        for part in _chunks(revised):
+            con.execute(f"DELETE FROM store_reports WHERE ident IN ({','.join('?' * len(part))})",
+                        part)
+        _insert(con, "store_reports", [
+            {"ident": r.ident, "content_hash": r.content_hash, "incident_id": r.incident_id,
+             "input": r.input_name, "added_at": r.added_at, "report_json": r.to_json()}
+            for r in plan.reports], seq=False)
+        touched.add("store_reports")
+    if plan.superseded:
+        by = {r.ident: r.input_name for r in plan.reports}
+        con.executemany("UPDATE store_figures SET status = 'superseded', superseded_at = ?, "
+                        "superseded_by = ? WHERE report = ? AND status = 'current'",
+                        [(plan.at, by.get(i, ""), i) for i in plan.superseded])
+        touched.add("store_figures")
+    for name, recs in (("store_figures", plan.figures), ("store_inputs", plan.inputs),
+                       ("store_changes", plan.changes),
+                       ("store_corrections", [{"incident_id": c.incident_id, "field": c.field,
+                                               "value": c.value, "note": c.note, "at": c.at}
+                                              for c in plan.corrections])):
+        if recs:
+            _insert(con, name, recs)
+            touched.add(name)
+    meta = dict(con.execute("SELECT key, value FROM geoevents_meta"))
+    want = {"schema_version": str(SCHEMA_VERSION), "geoevents_version": __version__,
+            "last_change": plan.at}
+    if "created" not in meta:
+        want["created"] = plan.at
+    for k, v in want.items():
+        if k in meta:
+            con.execute("UPDATE geoevents_meta SET value = ? WHERE key = ?", (v, k))
+        else:
+            con.execute("INSERT INTO geoevents_meta (key, value) VALUES (?, ?)", (k, v))
+    touched.add("geoevents_meta")
+    _finish(con, plan, touched)
 
 
 def _concat(a, b):
@@ -435,6 +973,3 @@ class _GpkgState:
                                             "value": [meta[k] for k in sorted(meta)]})
         return t
 
-
-def _q(c: str) -> str:
-    return f'"{c}"'

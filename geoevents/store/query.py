@@ -36,6 +36,14 @@ class StoreQuery:
 
         return read_store(frames, self)
 
+    def read(self) -> tuple[Any, list[str]]:
+        """The incidents of this query's store that pass its filters: the incidents frame of
+        :mod:`maps.schema` (EPSG:4326) and messages for the user (e.g. undated incidents left
+        out by a date filter).  For a command that wants the frame itself (``areas build``)."""
+        from .access import open_store
+
+        return open_store(self.location).read(self)
+
     def describe(self) -> str:
         parts = []
         if self.date_from or self.date_to:

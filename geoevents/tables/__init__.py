@@ -35,6 +35,7 @@ from .core import (  # noqa: F401 (the package's names)
     _frame_columns,
     _is_hxl_row,
     _keep_rows,
+    _LineIndex,
     _RowLines,
     _to_frame,
     validate_rows,
@@ -143,15 +144,6 @@ def read_csv(path: Path, options: ReadOptions | None = None) -> TableRead:
     return read_csv_bytes(path.read_bytes(), file, opts)
 
 
-def _data_lines(data: bytes) -> int:
-    """Non-empty lines after the header: the rows (read or skipped) the CSV reader must give,
-    when no quoted value holds a line break."""
-    n = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-    if b"\n\n" in data or b"\n\r\n" in data:
-        n -= len(re.findall(rb"\n(?=\r?\n)", data))
-    return max(n - 1, 0)
-
-
 def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> TableRead:
     import pyarrow as pa
 
@@ -183,8 +175,10 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
         data = data[3:]
     nl = data.find(b"\n")
     first = (data if nl < 0 else data[:nl]).decode("utf-8").rstrip("\r")
-    delimiter = "\t" if first.count("\t") > first.count(",") else \
-        (";" if first.count(";") > first.count(",") and opts.columns else ",")
+    # Tabs (TSV, GDELT), semicolons (a CSV saved by a spreadsheet in a locale whose decimal
+    # mark is a comma) or commas: whichever the header has most of.
+    counts = {d: first.count(d) for d in ("\t", ";")}
+    delimiter = max(counts, key=counts.get) if max(counts.values()) > first.count(",") else ","
     import csv
 
     header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
@@ -213,8 +207,10 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
         data = ",".join(lower).encode("utf-8") + b"\n" + data
     if b"\n" not in data:  # the header alone (a file cut after it): a table without rows
         data += b"\n"
-    expected_rows = _data_lines(data)
-    table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter, file)
+    index = _LineIndex(data)
+    expected_rows = index.data_rows()
+    table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter, file,
+                                 index=index)
     line_map: list[int] | None = None  # line in the file of each line of ``data``
     broken: list[Rejection] = []
     if any(t.count('"') % 2 or "\n" in t for t, _e, _a, _n in bad_rows) or \
@@ -239,13 +235,15 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
         line_map = [max(n, 1) for n in range(0, expected_rows + 2)]
     import pandas as pd
 
-    # One piece per column: filtering rows out later is then several times faster.
-    table = table.combine_chunks()
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get,
+    # Read as large_string (pandas' own Arrow string type): the frame takes Arrow's pieces as
+    # they are, without a cast or a copy.
+    df = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get,
                          self_destruct=True)
     del table
     df.columns = [str(c).strip() if layout == "columns" else str(c).strip().lower()
                   for c in df.columns]
+    if delimiter == ";":
+        df = _decimal_commas(df)
     skipped = _bad_row_rejections(data, file, bad_rows, line_map)
     hxl = _is_hxl_row(df)
     skipped_lines = [r.line for r in skipped if r.line is not None]
@@ -254,9 +252,31 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
     rejections = broken + skipped
     n_rows = len(df) + len(bad_rows) + len(broken)
     lines = _RowLines(data, {t for t, _e, _a, _n in bad_rows}, line_map, skipped_lines,
-                      offset=1 if hxl else 0)
+                      offset=1 if hxl else 0,
+                      blank_lines=index.blank > 0 if line_map is None else None)
     frame, row_rejections = _to_frame(df, layout, file, lines, opts)
     return TableRead(frame, layout, rejections + row_rejections, warnings, n_rows)
+
+
+def _decimal_commas(df):
+    """A semicolon-separated file writes decimals with a comma (34,5624): a column whose every
+    value is a number written so (or a whole number, or empty) is read with the point.  Decided
+    per column, never per value."""
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from maps.layouts import _arrow
+
+    for c in df.columns:
+        arr = _arrow(df[c])
+        comma = pc.match_substring_regex(arr, r"^\s*[-+]?\d+,\d+\s*$")
+        if not pc.any(comma).as_py():
+            continue
+        whole = pc.match_substring_regex(arr, r"^\s*(?:[-+]?\d+)?\s*$")
+        if pc.all(pc.or_(comma, whole)).as_py():
+            fixed = pc.replace_substring(arr, ",", ".")
+            df[c] = pd.Series(pd.arrays.ArrowStringArray(fixed), index=df.index)
+    return df
 
 
 def _read_geojson(path: Path, doc: dict, warnings: list[str]) -> TableRead:
@@ -466,6 +486,17 @@ def write_incidents(incidents: list[Incident], path: str | Path, *, fmt: str | N
     from ..frames import incidents_frame
 
     frame = incidents_frame([i for i in incidents if i.location.placed])
+    unplaced = [i for i in incidents if not i.location.placed]
+    if unplaced and kind == "csv":
+        # Nothing is lost: an incident without a place ("(unknown place)") is a row with
+        # empty coordinates after the others.
+        import pandas as pd
+
+        from ..frames import incident_row
+
+        df = pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
+        rows = pd.DataFrame([incident_row(i, unplaced=True) for i in unplaced])
+        frame = pd.concat([df, rows.reindex(columns=df.columns)], ignore_index=True)
     write_frame(frame, p, fmt=kind, overwrite=overwrite, inputs=inputs)
 
 

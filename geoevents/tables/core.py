@@ -56,7 +56,7 @@ def _is_hxl_row(df) -> bool:
 
 
 def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str,
-               threads: bool = True):
+               threads: bool = True, index: _LineIndex | None = None):
     """Arrow's CSV reader, every column as text; rows with the wrong number of fields are
     skipped and listed (text, expected, actual, line).  Their lines are found by their text
     (:func:`_locate_rows`), else the file is read again on one thread: only then does the
@@ -76,55 +76,104 @@ def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str,
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad,
                                              newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in header}, strings_can_be_null=False,
+                column_types={c: pa.large_string() for c in header}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False),
             read_options=pacsv.ReadOptions(block_size=1 << 24, use_threads=threads))
     except pa.ArrowInvalid as exc:
         raise InputError(f"cannot be read as CSV: {exc}", file=file) from None
     if bad_rows and threads:
-        located = _locate_rows(data, bad_rows)
+        located = _locate_rows(data, bad_rows, index)
         if located is not None:
             return table, located
         return _arrow_csv(data, header, delimiter, file, threads=False)
     return table, bad_rows
 
 
-def _locate_rows(data: bytes, bad_rows: list[tuple[str, int, int, int | None]]
-                 ) -> list[tuple[str, int, int, int | None]] | None:
-    """The lines of the rows the multi-threaded reader skipped (it does not say them, and
-    gives them in no fixed order), found by their text: the first 16 bytes of every line are
-    compared at once (numpy), the candidates checked whole.  None when a row is not found whole
-    on a line of its own (then the file is read again on one thread)."""
+class _LineIndex:
+    """The line breaks of a CSV's bytes, found once with numpy (in pieces, no file-sized
+    temporary): how many rows the file has, whether it has blank lines, where lines start."""
+
+    def __init__(self, data: bytes) -> None:
+        import numpy as np
+
+        self.data = data
+        arr = np.frombuffer(data, dtype=np.uint8)
+        step = 1 << 24
+        parts = [np.flatnonzero(arr[off:off + step] == 10).astype(np.int64) + off
+                 for off in range(0, len(arr), step)]
+        self.newlines = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        # A blank line: a line break followed by another, or by "\r\n".
+        nxt = self.newlines + 1
+        nxt = nxt[nxt < len(arr)]
+        after = arr[nxt]
+        cr = nxt[after == 13] + 1
+        cr = cr[cr < len(arr)]
+        self.blank = int((after == 10).sum()) + int((arr[cr] == 10).sum())
+
+    def data_rows(self) -> int:
+        """Non-empty lines after the header: the rows (read or skipped) the CSV reader must
+        give, when no quoted value holds a line break."""
+        n = len(self.newlines) + (1 if self.data and not self.data.endswith(b"\n") else 0)
+        return max(n - self.blank - 1, 0)
+
+    def starts(self):
+        import numpy as np
+
+        s = np.concatenate([np.zeros(1, dtype=np.int64), self.newlines + 1])
+        return s[s < len(self.data)]
+
+
+def _keys16(data: bytes, pos):
+    """A 64-bit key of the 16 bytes at each position (zeros past the end), read as two
+    machine words through eight offset views of the bytes (no copy of the file)."""
     import numpy as np
 
-    texts = [t.encode("utf-8") for t, _e, _a, _n in bad_rows]
-    if any(not t or b"\n" in t for t in texts):
-        return None
+    pos = np.asarray(pos, dtype=np.int64)
+    words = []
+    for shift in (0, 8):
+        p = pos + shift
+        w = np.zeros(len(p), dtype=np.uint64)
+        whole = p + 8 <= len(data)
+        for k in range(8):
+            sel = np.flatnonzero(whole & (p % 8 == k))
+            if len(sel):
+                view = np.frombuffer(data, dtype=np.uint64, count=(len(data) - k) // 8,
+                                     offset=k)
+                w[sel] = view[(p[sel] - k) // 8]
+        for j in np.flatnonzero(~whole).tolist():  # the last few bytes of the file
+            w[j] = np.frombuffer(data[p[j]:p[j] + 8].ljust(8, b"\0"), dtype=np.uint64)[0]
+        words.append(w)
+    return words[0] ^ (words[1] * np.uint64(0x9E3779B97F4A7C15))
+
+
+def _locate_rows(data: bytes, bad_rows: list[tuple[str, int, int, int | None]],
+                 index: _LineIndex | None = None
+                 ) -> list[tuple[str, int, int, int | None]] | None:
+    """The lines of the rows the multi-threaded reader skipped (it does not say them, and
+    gives them in no fixed order), found by their text: a key of the first 16 bytes of every
+    line is compared at once (numpy), the candidates checked whole.  None when a row is not
+    found whole on a line of its own, or is shorter than the key (then the file is read again
+    on one thread)."""
+    import numpy as np
+
     k = 16
-    arr = np.frombuffer(data, dtype=np.uint8)
-    parts, step = [np.zeros(1, dtype=np.int64)], 1 << 26
-    for off in range(0, len(arr), step):  # line starts, in pieces (no file-sized mask)
-        parts.append(np.flatnonzero(arr[off:off + step] == 10).astype(np.int64) + off + 1)
-    starts = np.concatenate(parts)
-    starts = starts[starts < len(arr)]
-    padded = np.concatenate([arr, np.zeros(k, dtype=np.uint8)])
-
-    def keys(block: np.ndarray) -> np.ndarray:
-        two = np.ascontiguousarray(block).view(np.uint64).reshape(-1, 2)
-        return two[:, 0] ^ (two[:, 1] * np.uint64(0x9E3779B97F4A7C15))
-
-    line_keys = keys(padded[starts[:, None] + np.arange(k)])
-    want = np.zeros((len(texts), k), dtype=np.uint8)
-    for i, t in enumerate(texts):
-        head = t[:k]
-        want[i, :len(head)] = np.frombuffer(head, dtype=np.uint8)
-        if len(head) < k:  # a short row: what follows it on the file is compared too
-            want[i, len(head):] = 0
-    cand = np.flatnonzero(np.isin(line_keys, keys(want)))
+    texts = [t.encode("utf-8") for t, _e, _a, _n in bad_rows]
+    if any(len(t) < k or b"\n" in t for t in texts):
+        return None
+    starts = (index or _LineIndex(data)).starts()
+    line_keys = _keys16(data, starts)
+    distinct = sorted(set(texts))
+    want = np.frombuffer(b"".join(t[:k] for t in distinct), dtype=np.uint8).reshape(-1, k)
+    want_keys = np.ascontiguousarray(want).view(np.uint64).reshape(-1, 2)
+    want_keys = want_keys[:, 0] ^ (want_keys[:, 1] * np.uint64(0x9E3779B97F4A7C15))
+    by_key: dict[int, list[bytes]] = {}
+    for key, t in zip(want_keys.tolist(), distinct, strict=True):
+        by_key.setdefault(key, []).append(t)
+    cand = np.flatnonzero(np.isin(line_keys, want_keys))
     by_text: dict[bytes, list[int]] = {}
-    for j in cand.tolist():
+    for j, key in zip(cand.tolist(), line_keys[cand].tolist(), strict=True):
         a = int(starts[j])
-        for t in set(texts):
+        for t in by_key.get(key, ()):
             if data.startswith(t, a) and data[a + len(t):a + len(t) + 1] in (b"", b"\n",
                                                                                 b"\r"):
                 by_text.setdefault(t, []).append(j + 1)
@@ -146,12 +195,15 @@ class _RowLines:
     lines are counted one by one)."""
 
     def __init__(self, data: bytes, skipped: set[str], line_map: list[int] | None,
-                 skipped_lines: list[int] | None = None, offset: int = 0) -> None:
+                 skipped_lines: list[int] | None = None, offset: int = 0,
+                 blank_lines: bool | None = None) -> None:
         self.data, self.skipped, self.line_map = data, skipped, line_map
         self.offset = offset  # data rows dropped from the front (the HXL row)
         self.skipped_lines = sorted(skipped_lines or [])
         self._lines: list[int] | None = None
         self._simple: bool | None = None if line_map is None else False
+        if self._simple is None and blank_lines is not None:
+            self._simple = not blank_lines
 
     def __call__(self, i: int) -> int | None:
         i += self.offset
@@ -215,9 +267,9 @@ def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None =
     opts = opts or _DEFAULT
     try:
         if layout == "acled":
-            out, problems = acled_to_frame(df)
+            out, problems = acled_to_frame(df, dayfirst=opts.dayfirst)
         elif layout == "ucdp":
-            out, problems = ucdp_to_frame(df)
+            out, problems = ucdp_to_frame(df, dayfirst=opts.dayfirst)
         elif layout == "gdelt":
             out, problems = gdelt_to_frame(df)
         elif layout == "columns":
@@ -281,24 +333,39 @@ def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None =
 
 
 def _keep_rows(df, keep):
-    """``df[keep]``, column by column with Arrow's filter for Arrow-backed columns (pandas'
-    generic take is several times slower on a million rows of text)."""
+    """``df[keep]``.  Arrow-backed text columns are not copied when few rows go: the runs of
+    kept rows become the pieces of a chunked array (zero-copy slices); otherwise Arrow's
+    filter (pandas' generic take is several times slower on a million rows of text)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    mask = pa.array(np.asarray(keep, dtype=bool))
-    idx = df.index[np.asarray(keep, dtype=bool)]
+    keep = np.asarray(keep, dtype=bool)
+    idx = df.index[keep]
+    edges = np.diff(np.concatenate([[0], keep.view(np.int8), [0]]))
+    run_starts, run_ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    runs = list(zip(run_starts.tolist(), (run_ends - run_starts).tolist(), strict=True))
+    slices = len(runs) * 64 <= len(keep)
+    mask = None if slices else pa.array(keep)
     cols = {}
+    done: dict[int, Any] = {}  # the same Arrow data under two names is cut once
     for c in df.columns:
         s = df[c]
         arr = getattr(s.array, "_pa_array", None)
         if arr is not None and isinstance(s.dtype, pd.StringDtype):
-            cols[c] = pd.Series(pd.arrays.ArrowStringArray(pc.filter(arr, mask)), index=idx,
-                                name=c)
+            cut = done.get(id(arr))
+            if cut is None:
+                if slices:
+                    cut = pa.chunked_array([ch for start, n in runs
+                                            for ch in arr.slice(start, n).chunks],
+                                           type=arr.type)
+                else:
+                    cut = pc.filter(arr, mask)
+                done[id(arr)] = cut
+            cols[c] = pd.Series(pd.arrays.ArrowStringArray(cut), index=idx, name=c)
         else:
-            cols[c] = s[np.asarray(keep, dtype=bool)]
+            cols[c] = s[keep]
     return pd.DataFrame(cols, index=idx)
 
 

@@ -34,6 +34,7 @@ from .words import (
     _PASSIVE,
     _PASSIVE_BY,
     _PEOPLE,
+    _POSTNOMINAL,
     _REPORT_BEFORE,
     _REPORTING_WORDS,
     _TERRITORY,
@@ -97,6 +98,14 @@ class Analysis:
         return [f for f in self.figures if f.qty is not None]
 
 
+#: "announced the capture of Raqqa": the event's noun, not a word describing a place.
+_NOUN_OF = re.compile(r"(?:capture|recapture|liberation|fall|seizure|takeover)\s+of\b", re.I)
+_NOT_YET = re.compile(r"\b(?:is|was|are|were|seemed|seems|appeared)\s+(?:now\s+|still\s+)?"
+                      r"(?:imminent|near|close|expected|likely|possible|only\s+a\s+matter)\b|"
+                      r"\b(?:will|would|could|may|might)\s+(?:soon\s+)?(?:be|come|happen)\b",
+                      re.I)
+
+
 def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trigger], bool]:
     found: list[Trigger] = []
     if words is None:
@@ -112,9 +121,12 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     not (_PASSIVE.search(text[max(0, m.start() - 20):m.start()]) and
                          _TERRITORY_BEFORE.search(text[max(0, m.start() - 90):m.start()])) and \
+                    not (_POSTNOMINAL.search(text[max(0, m.start() - 40):m.start()]) and
+                         re.match(r"\s+(?:from|by)\b", text[m.end():])) and \
                     (not _TERRITORY.match(text[m.end():]) or
                      _NOT_TERRITORY.match(text[m.end():]) or
-                     _ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()])):
+                     (_ATTRIBUTIVE.search(text[max(0, m.start() - 30):m.start()]) and
+                      not _NOUN_OF.match(text[m.start():]))):
                 continue
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     _INFINITIVE.search(text[max(0, m.start() - 40):m.start()]) and \
@@ -123,6 +135,9 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
                 continue  # "to recapture the city", "trying to seize": not (yet) an event
             if any(m.start() < t.begin + len(t.text) and t.begin < m.end() for t in found):
                 continue
+            if _NOUN_OF.match(text[m.start():]) and _NOT_YET.search(text[m.end():m.end() + 140]):
+                hyp += 1
+                continue  # "the liberation of Raqqa ... is imminent"
             if lexicon.HYPOTHETICAL.search(text[max(0, m.start() - 60):m.start()]):
                 hyp += 1
                 continue
@@ -253,7 +268,10 @@ _BY = re.compile(
     r"\b(?:(?:attacks?|assaults?|raids?|strikes?|shelling|bombardment|offensive|ambush(?:es)?|"
     r"bombings?|air\s*strikes?|incursions?|operations?)\s+(?:\w+\s+){0,2}(?:by|from)|"
     r"(?:killed|wounded|carried\s+out|mounted|launched|claimed|targeted|attacked|hit|struck|"
-    r"shelled|bombed|ambushed|raided|stormed)\s+by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+    r"shelled|bombed|ambushed|raided|stormed)\s+by|"
+    # A passive with its agent later: "were liberated during the past few hours by the army".
+    r"\b(?:were|was|been|being)\s+(?:\w+ly\s+)?(?:[a-z]+ed|taken|retaken|shot|hit|struck)\b"
+    r"[^.;:,]{0,50}?\s+by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _ON = re.compile(r"\b(?:on|against|targeted|targeting|attacked|attacking|struck|hit|shelled|"
                  r"bombed|stormed|ambushed|raided|belonging\s+to|at|eliminat(?:ing|ed)|"
                  r"expell?(?:ing|ed)|oust(?:ing|ed)|driv(?:ing|en)\s+out|drove\s+out|rout(?:ing|ed)|"
@@ -313,7 +331,8 @@ def _date_role(text: str, d: DateMention) -> str:
     if d.future:
         return "future"
     before = text[:d.begin]
-    if re.match(r"^\s*(?:night)?['’]s\s+(?:\w+\s+)?(?:attacks?|strikes?|air\s*strikes?|raids?|"
+    poss = "" if re.search(r"['’]s$", d.text) else r"(?:night)?['’]s"
+    if re.match(r"^\s*" + poss + r"\s+(?:\w+\s+)?(?:attacks?|strikes?|air\s*strikes?|raids?|"
                 r"bombings?|blasts?|explosions?|clash(?:es)?|shelling|fighting|assault|ambush|"
                 r"massacre|incident|battle)\b", text[d.stop:], re.I):
         return "event"  # "the officials said Tuesday's attack occurred in ..."

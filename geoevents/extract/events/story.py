@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +48,60 @@ from .words import (
     _SUPERSEDED,
     _TERRITORY_TYPES,
     NO_DATE_NOTE,
+    REMOTE,
+    UNKNOWN_PLACE,
 )
+
+_AIR_WORDS = re.compile(r"\b(?:war\s*planes?|jets|air\s*strikes?|air\s*raids?|aircraft|"
+                        r"helicopters?|bombers)\b", re.I)
+_SEPARATE = re.compile(r"^\s*(?:earlier|later|separately|elsewhere|in\s+a\s+separate\s+\w+|"
+                       r"in\s+another\s+\w+)\b(?!\s+(?:reports?|tolls?|figures?)\b)"
+                       r"(?!\s+(?:this|last|in|that)\s+(?:year|month|week|\w+ber|january|"
+                       r"february|march|april|may|june|july|august)\b)", re.I)
+#: A paragraph framed by its place: "In Idlib countryside, ...", "Elsewhere in Hama, ...".
+_FRAME = re.compile(r"^(?:(?:Meanwhile|Elsewhere|Separately|Further\s+\w+|Also),?\s+)?"
+                    r"(?:in|at|near|around)\s+[^,;.]{2,60},\s", re.I)
+
+
+_HEAD_KILLED = re.compile(r"\b(?:dead|killed|died|lives)\b", re.I)
+_CLAUSE_END = re.compile(r",\s+and\s+|;\s+|,\s+which\s+|\s+[-–—]\s+", re.I)
+
+
+def _event_head(text: str) -> str:
+    """The clause of a long sentence up to its first toll, when what follows it is the
+    running total (a monitor's "..., and the toll rises to 801 ... since June")."""
+    from .. import lexicon
+
+    k = _HEAD_KILLED.search(text)
+    if k is None:
+        return ""
+    end = _CLAUSE_END.search(text, k.end())
+    if end is None:
+        return ""
+    agg = lexicon.AGGREGATE.search(text)
+    if agg is None or agg.start() < end.start():
+        return ""
+    return text[:end.start()].rstrip(" ,") + "."
+
+
+_NOT_OWN = frozenset({"subset", "including", "total", "more", "others", "remaining", "per-place"})
+
+
+def _own_toll_elsewhere(d: Draft, a: Analysis) -> bool:
+    """Whether an undated sentence gives a toll of its own at a place of its own: not the
+    draft's figures (nor a part, a total or more of them; one larger than the draft's toll, so
+    not a part of it), not at the draft's place."""
+    mine = {r.best for r in d.figs if r.kind == "killed" and r.best is not None and
+            r.breakdown_of is None}
+    own = [f for f in a.counted if f.kind == "killed" and f.qty.value is not None and
+           not (f.flags & _NOT_OWN)]
+    if not mine or not own or any(f.qty.value in mine for f in own):
+        return False
+    if all(f.qty.value <= max(mine) for f in own):
+        return False  # they may be its parts (a roundup's places after its total)
+    places = [p for p in a.event_places if not p.is_country]
+    return bool(places) and not _same_place(d, a) and d.main_place() is not None and \
+        any(p.unknown or p.place is not None for p in places)
 
 
 # ---------------------------------------------------------------------------------- assembly
@@ -77,6 +130,7 @@ class StoryResult:
     context: list[ContextItem]
     unplaced: list[tuple[str, int, str]]  # (reason, line, sentence)
     messages: list[str]
+    no_place: list[Incident]  # the unplaced ones as incidents, marked (unknown place)
 
 
 class StoryReader:
@@ -94,6 +148,9 @@ class StoryReader:
         self.context: list[ContextItem] = []
         self.used_places: set[tuple[int, int]] = set()  # (sentence index, begin)
         self.issuer: ActorMention | None = None
+        self.air = False  # the story reports air strikes
+        self.section = 0  # roundup sections: a heading or an "In <place>, ..." paragraph
+        self.section_of: dict[int, int] = {}  # id(draft) -> its section
 
     # ------------------------------------------------------------------ reading
     def read(self, sentences: list[Sentence]) -> None:
@@ -103,6 +160,8 @@ class StoryReader:
         prev_old = False
         # Who speaks when a statement says "its units", "our forces": its heading, its
         # opening sentence, else its outlet.
+        # "Russian raids claimed 17 lives" in a report of air strikes: the raids are air raids.
+        self.air = any(_AIR_WORDS.search(s.text) for s in sentences if s.kind in ("title", "body"))
         heads = [s.text for s in sentences if s.kind == "title"][:2]
         heads += [*[s.text for s in sentences if s.kind == "body"][:1], self.outlet]
         self.issuer = issuer_of(heads)
@@ -113,6 +172,24 @@ class StoryReader:
             self._context_places(a)
             if s.kind == "caption":
                 continue
+            if self._opens_section(a, cur):
+                # A roundup's section ("Aleppo" as a heading; "In Idlib countryside, ..."):
+                # what follows is another event unless it names the same place.
+                self.section += 1
+                cur = prev_linked = None
+                if not (a.triggers or a.figures):
+                    continue
+            if a.aggregate and len(s.text) > 250:
+                # A monitor's long sentence: the event, then the running total ("... 12 of
+                # them were confirmed dead, and the toll ... raise to 801 ... from the 5th of
+                # June to the 24th of August"): the event's clause is read on its own.
+                head = _event_head(s.text)
+                if head:
+                    a2 = analyse(replace(s, text=head), published=self.published,
+                                 finder=self.finder, attributor=self.attr)
+                    if not a2.aggregate and a2.triggers and a2.counted:
+                        self._note_event(a, "a running total after the event, not an incident")
+                        a = a2
             if a.aggregate or (prev_aggregate and a.figures and not a.triggers and not a.dates
                                and not a.fine_places and not a.anaphor and re.search(
                                    r"^(?:another|also|in\s+addition)\b|\balso\b|\bas\s+have\b",
@@ -146,6 +223,19 @@ class StoryReader:
             cur = target
             prev_linked = target
 
+    def _opens_section(self, a: Analysis, cur: Draft | None) -> bool:
+        text = a.sent.text.strip()
+        if len(text.split()) <= 4 and not re.search(r"[.!?;,]$", text) and not a.triggers \
+                and not a.figures and self.finder.known(text.rstrip(":")) is not None:
+            return True  # a heading that is a place name
+        fine = [p for p in a.fine_places if p.place is not None]
+        if not fine:
+            return False
+        m = _FRAME.match(text)
+        if m is None or cur is None or _same_place(cur, a) or _ANOTHER.search(text):
+            return False
+        return any(p.begin < m.end() for p in fine) and cur.main_place() is not None
+
     def _old(self, a: Analysis) -> bool | None:
         """Whether the sentence's event dates all end weeks before the report (None: the
         sentence has no resolved date)."""
@@ -162,6 +252,16 @@ class StoryReader:
             return None
         if a.hypothetical and not figs:
             return None
+        if figs and cur is not None and not a.anaphor and a.event_places and \
+                _SEPARATE.match(a.sent.text) and (not _same_place(cur, a) or not (
+                    {f.qty.value for f in a.counted} & {r.best for r in cur.figs})) and \
+                not _SUPERSEDED.search(a.sent.text):
+            # "Earlier on Sunday, gunmen killed a fighter in the town of X", "Separately, ...",
+            # "Elsewhere, ...": another event, on the day of the one before unless it says.
+            d = self._new(a)
+            if not any(x.resolved for x in a.dates) and cur.date is not None:
+                d.date = cur.date
+            return d
         if trig and _ANOTHER.search(a.sent.text):
             # "In the second bombing ...", "In a separate attack ...": another event, on the
             # day of the one before unless the sentence says otherwise.
@@ -179,7 +279,7 @@ class StoryReader:
             return dc
 
         if a.dates and any(d.resolved for d in a.dates):
-            scored = [(ok(d), d is cur, i, d) for i, d in enumerate(self.drafts)]
+            scored = [(ok(d), d is cur, i, d) for i, d in enumerate(self._open(a))]
             scored = [t for t in scored if t[0]]
             # A dated sentence with its own toll is its own event, not an undated one's that
             # has a toll already ("On Wednesday, the army killed 17 ..." after "killed five").
@@ -200,6 +300,10 @@ class StoryReader:
                 scored = [t for t in scored if (t[3].date is None and not old) or (
                     t[3].date is not None and t[3].date.precision in ("month", "year")) or
                     a.anaphor]
+            # Nor one with a larger toll at another place ("Also today, a cell killed six on
+            # the highway ..." after one killed in a town).
+            if not a.anaphor:
+                scored = [t for t in scored if not _own_toll_elsewhere(t[3], a)]
             # A draft without a date is joined only when the sentence refers to it.
             scored = [t for t in scored if t[0] == 2 or a.anaphor or t[3] is prev or
                       (t[3].date is None and (_same_place(t[3], a) or _same_attacker(t[3], a)
@@ -207,8 +311,12 @@ class StoryReader:
             if scored:
                 return max(scored, key=lambda t: (t[0], t[1], t[2]))[3]
             return self._new(a) if trig or figs else None
+        if cur is not None and (trig or figs) and not a.anaphor and _own_toll_elsewhere(cur, a):
+            # "Air strikes killed 12 in Aleppo ... the highest number were in Qaterji, where
+            # raids claimed 17 lives overnight": another place with its own toll.
+            return self._new(a)
         if a.fine_places:
-            scored = [(d is cur, d is prev, i, d) for i, d in enumerate(self.drafts) if ok(d)]
+            scored = [(d is cur, d is prev, i, d) for i, d in enumerate(self._open(a)) if ok(d)]
             if a.anaphor or (scored and any(t[1] for t in scored)):
                 pass
             scored = [t for t in scored if (t[0] or t[1] or _same_place(t[3], a)) and (
@@ -230,7 +338,14 @@ class StoryReader:
     def _new(self, a: Analysis) -> Draft:
         d = Draft(a.sent.story, a.sent.index, a.sent.lead)
         self.drafts.append(d)
+        self.section_of[id(d)] = self.section
         return d
+
+    def _open(self, a: Analysis) -> list[Draft]:
+        """The drafts a sentence may go on with: those of its section, and those of earlier
+        sections at the place it names."""
+        return [d for d in self.drafts
+                if self.section_of.get(id(d), 0) == self.section or _same_place(d, a)]
 
     # ------------------------------------------------------------------ adding
     def _add(self, d: Draft, a: Analysis, *, adjacent: bool) -> None:
@@ -419,6 +534,7 @@ class StoryReader:
     def finish(self) -> StoryResult:
         incidents: list[tuple[Incident, int]] = []
         unplaced: list[tuple[str, int, str]] = []
+        no_place: list[Incident] = []
         messages: list[str] = []
         drafts: list[Draft] = []
         for d in self.drafts:
@@ -427,7 +543,9 @@ class StoryReader:
             inc, why, fatal = self._incident(d)
             line = d.sentences[0].line if d.sentences else 0
             quote = d.sentences[0].text if d.sentences else ""
-            if inc is not None:
+            if inc is not None and not inc.location.placed:
+                no_place.append(inc)
+            elif inc is not None:
                 incidents.append((inc, line))
                 for pm, rx, _n, _s in d.places:
                     same = rx is not None and rx.place is not None and \
@@ -449,7 +567,7 @@ class StoryReader:
                 if m not in messages:
                     messages.append(m)
         incidents = self._drop_totals(incidents)
-        return StoryResult(incidents, self.context, unplaced, messages)
+        return StoryResult(incidents, self.context, unplaced, messages, no_place)
 
     def _drop_totals(self, incidents: list[tuple[Incident, int]]) -> list[tuple[Incident, int]]:
         """A story's total over its own incidents ("leaving at least 19 dead" over the five
@@ -509,13 +627,24 @@ class StoryReader:
                          if r is not None and r.place is not None})
             why = ("placed only in " + ", ".join(cs)) if cs else "no place named"
             loss = bool(exact) and edate.precision in ("day", "range", "week")
-            return None, why + (" - the incident could not be placed" if loss else ""), loss
+            if not loss:
+                return None, why, False
+            # A dated incident with its toll and no place: kept, marked (unknown place), and
+            # reported as a loss.
+            why += " - the incident could not be placed"
+            inside = next((r.place for _pm, r, _n, _s in d.places
+                           if r is not None and r.place is not None), None)
+            loc = Location(written=UNKNOWN_PLACE, country=inside.country if inside else "",
+                           note=why)
+            return self._finish(d, edate, loc, []), why, True
         pm, r, note = mp
         place = r.place
-        if edate.precision == "unknown" and not exact and unknown_pm is None and (
-                place.kind in _AREA_KINDS or _precision(r, pm, note) >= 3):
+        named_villages = any(x.unknown for x, _rx, _nx, _s in d.places)
+        if edate.precision == "unknown" and not exact and unknown_pm is None and \
+                not named_villages and (place.kind in _AREA_KINDS or _precision(r, pm, note) >= 3):
             # Undated, without a figure, in a whole region: a pattern of events ("factions
-            # have executed civilians in northeast Syria"), not one an analyst can place.
+            # have executed civilians in northeast Syria"), not one an analyst can place -
+            # unless it names the villages ("regaining control over the villages of ...").
             return None, f"no date and only a region ({pm.phrase or pm.name})", False
         same = [(x, rx, nx) for x, rx, nx, _s in d.places
                 if rx is not None and rx.place is not None and rx.place.uid == place.uid]
@@ -542,14 +671,21 @@ class StoryReader:
             country=place.country, admin1=place.admin1_name or place.admin1 or "",
             lat=place.lat, lon=place.lon, precision=min(max(precision, 1), 3), kind=place.kind,
             note="; ".join(x for x in (note, r.reason or "") if x))
-        host = place.country
         subs = []
         for x, rx, nx, sub in d.places:
             if sub and rx is not None and rx.place is not None and rx.place.uid != place.uid:
                 subs.append(f"{x.phrase or x.name} ({rx.place.name}, {rx.place.lat:.4f}, "
                             f"{rx.place.lon:.4f}{'; ' + nx if nx else ''})")
+        return self._finish(d, edate, loc, subs), "", False
+
+    def _finish(self, d: Draft, edate: EventDate, loc: Location, subs: list[str]) -> Incident:
+        """What, who, figures, claims and notes of a draft placed at ``loc``."""
+        host = loc.country
         # What.
         event_type, sub_type = _event_type(d)
+        if self.air and event_type != REMOTE and d.triggers and all(
+                t.rule.generic and re.fullmatch(r"(?i)raids?", t.text) for t in d.triggers):
+            event_type, sub_type = REMOTE, "Air/drone strike"
         # Who.
         actor1, actor2, assoc, assoc_side = _actors_of(d, host)
         if event_type == "Battles" and actor2 == "Civilians" and sub_type == "Armed clash":
@@ -559,6 +695,9 @@ class StoryReader:
             # Who gains decides (docs/architecture.md): a state's forces regain, anyone else overtakes.
             sub_type = "Government regains territory" if a1_kind == "state" else \
                 "Non-state actor overtakes territory"
+        elif sub_type in _TERRITORY_TYPES and actor2 and _actor_kind(d, actor2) == "state":
+            # "rebels have retaken a town from Assad's forces": taken from a state, by others.
+            sub_type = "Non-state actor overtakes territory"
         casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs
                       if not r.superseded]
         old_figs = [f"{_n(r)} {r.kind} ({r.clause or r.quote[:60]})" for r in d.figs
@@ -584,7 +723,8 @@ class StoryReader:
                        actor1=actor1, actor2=actor2, assoc_actors=assoc, assoc_side=assoc_side,
                        casualties=casualties, claims=claims, sources=[src],
                        notes="; ".join(notes))
-        return inc.ensure_id(), "", False
+        return inc.ensure_id()
+
 
     def _split_roundup(self, d: Draft) -> list[Draft]:
         """A roundup ("killed four civilians in Al-Bara and eight in Belyun; one in Bicgas,

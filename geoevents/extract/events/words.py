@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 
 NO_DATE_NOTE = "the report gives no date"
+#: The place column of an incident the extractor could not place (kept, not dropped).
+UNKNOWN_PLACE = "(unknown place)"
 _PREC_ORDER = {"day": 0, "range": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
 _KILL_WORD = re.compile(r"\b(?:killed|died|dead|slain|killing|wounded|injured)\b", re.I)
 _REPORT_BEFORE = re.compile(
@@ -43,13 +45,14 @@ _PASSIVE_BY = re.compile(r"\b(?:was|were|been)\s+(?:\w+\s+){0,3}confirmed\s+(?:\
 _AREA_WORDS = re.compile(r"\b(?:province|governorate|region|countryside|desert|district|areas?|"
                          r"valley|badiya|plain|the\s+(?:east|west|north|south)\s+of)\b", re.I)
 _NEAR_WORDS = re.compile(r"\b(?:near|nearby|outside|around|close\s+to|outskirts|vicinity|between|"
+                         r"road|highway|motorway|route|"
                          r"edge|km|kilomet\w+|miles?|(?:north|south|east|west)\w*\s+of)\b", re.I)
 _TERRITORY_NOUN = (r"(?:towns?|villages?|city|cities|areas?|districts?|neighbou?rhoods?|bases?|"
                    r"airports?|air\s*bases?|airdromes?|hills?|mountains?|mount|regions?|"
                    r"provinces?|countryside|site|complex|cent(?:er|re)|dams?|mosques?|"
                    r"crossings?|islands?|oil\s*fields?|fields|quarters?|suburbs?|camps?|farms?|"
                    r"localit(?:y|ies)|zones?|territory|territories|strongholds?|bastions?|parts?|"
-                   r"settlements?|hamlets?|control)")
+                   r"settlements?|hamlets?|positions?|control)")
 _TERRITORY_BEFORE = re.compile(r"\b" + _TERRITORY_NOUN + r"\b", re.I)
 #: What a territory word takes: a place ("the strategic northern town of Ariha", "four more
 #: villages", "control of Kallaseh"), not people or arms ("captured 600 troops").
@@ -59,6 +62,8 @@ _TERRITORY = re.compile(
     r"(?:(?:(?:[\w’'-]+,?\s+){0,4}?" + _TERRITORY_NOUN + r"\b)|(?-i:[A-Z])(?!\w*\s+(?:\w+\s+)?"
     r"(?:fighters|militants|members|soldiers|troops|terrorists|jihadists|commanders?|leaders?)\b))",
     re.I)
+#: "among the positions retaken from the Peshmerga": a participle after the territory it took.
+_POSTNOMINAL = re.compile(r"\b" + _TERRITORY_NOUN + r"\s+(?:(?:now|newly|recently)\s+)?$", re.I)
 _TERRITORY_TYPES = ("Non-state actor overtakes territory", "Government regains territory")
 _BACKGROUND_GERUND = re.compile(r"\b(?:since|before|until)\s+$", re.I)
 #: "The villages of X and Y were cleared": the territory is the subject.
