@@ -393,9 +393,44 @@ def test_place_labels_at_every_zoom_without_overlap(page, tmp_path: Path, gazett
     assert overlapping(boxes) == [], overlapping(boxes)
     for name in names:
         assert any(name.casefold() in t.casefold() for t in texts), (name, texts)
+    # No label lies across the control line: points every 2 px along the drawn line (its SVG
+    # path, in screen coordinates) fall in no label's box.
+    pts = page.eval_on_selector_all("path.ge-line", """els => els.flatMap(e => {
+        const n = e.getTotalLength(), m = e.getScreenCTM(), out = [];
+        for (let d = 0; d <= n; d += 2) {
+            const q = e.getPointAtLength(d);
+            out.push([m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f]);
+        }
+        return out;
+    })""")
+    assert len(pts) > 10
+    across = {b["text"] for b in boxes for x, y in pts
+              if b["x0"] + 1 < x < b["x1"] - 1 and b["y0"] + 1 < y < b["y1"] - 1}
+    assert not across, across
     if zoom == 9:
         # villages between Deir ez-Zor and Al Bukamal are named too
         assert sum(1 for b in page.evaluate("geoevents.labelsPlaced()")) >= 15
         assert page.evaluate("geoevents.band()") == 2  # the detailed 10 m layers
     assert pixel_variety(shot) > 50
     assert page.errors == [] and page.requests == []
+
+
+def test_every_popup_reads_without_placeholders(page, tmp_path: Path) -> None:  # noqa: F811
+    """Each incident's popup: no "?", no empty cell, no "per ?" or "(–––)", each quote once."""
+    import re
+
+    page.open(write_map(tmp_path))
+    ids = page.evaluate("geoevents.markers.map(m => m.options.geId)")
+    assert len(ids) >= 5
+    for i in ids:
+        assert page.evaluate("id => geoevents.openPopup(id)", i) is True
+        info = page.evaluate("""() => { const p = document.querySelector('.ge-popup');
+            return {text: p.innerText,
+                    empty: [...p.querySelectorAll('tbody td, tbody th')]
+                        .filter(c => !c.textContent.trim()).length,
+                    quotes: [...p.querySelectorAll('blockquote')].map(q => q.textContent)}; }""")
+        assert not re.search(r"\?|\(–+\)|: –|undefined|null|NaN", info["text"]), (i, info["text"])
+        assert info["empty"] == 0, i
+        assert len(set(info["quotes"])) == len(info["quotes"]), i
+        page.evaluate("geoevents.map.closePopup()")
+    assert page.errors == []
