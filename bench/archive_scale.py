@@ -70,17 +70,19 @@ def main() -> int:
                 "--resolution", str(a.resolution), "--every", "week", "--country", a.country,
                 "-o", str(hexes), "--overwrite")
     print(f"hexagons ({a.country}: {n_country:,} incidents, weekly, h3 res {a.resolution}): "
-          f"{h['s']:.1f} s (the whole command), peak {h['rss_mb']:.0f} MB (rc {h['rc']}) {h['err'].strip().splitlines()[-1] if h['err'] else ''}")
+          f"{h['s']:.1f} s (the whole command; {h.get('cpu_s', 0):.0f} s CPU), peak {h['rss_mb']:.0f} MB (rc {h['rc']}) {h['err'].strip().splitlines()[-1] if h['err'] else ''}")
     page = tmp / "hex.html"
     mp = measure(sys.executable, "-m", "geoevents", "map", "--hexagons", str(hexes), "-o",
                  str(page), "--overwrite")
     ok = mp["rc"] == 0 and page.exists()
     size = f", page {page.stat().st_size / 1e6:.1f} MB" if ok else ""
     print(f"map (`geoevents map --hexagons`, the hexagon layer with the time control): "
-          f"{mp['s']:.1f} s, peak {mp['rss_mb']:.0f} MB (rc {mp['rc']}){size} "
+          f"{mp['s']:.1f} s ({mp.get('cpu_s', 0):.0f} s CPU), peak {mp['rss_mb']:.0f} MB (rc {mp['rc']}){size} "
           f"{'' if ok else mp['err'][-300:]}")
     total = h["s"] + (mp["s"] if ok else 0)
-    print(f"aggregate + map: {total:.1f} s (goal < 60 s)")
+    cpu = h.get("cpu_s", 0) + (mp.get("cpu_s", 0) if ok else 0)
+    print(f"aggregate + map: {total:.1f} s, {cpu:.0f} s CPU (goal < 60 s); load "
+          f"{os.getloadavg()[0]:.1f}")
     return 0
 
 

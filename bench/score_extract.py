@@ -1,7 +1,7 @@
 """Score ``geoevents extract`` on the corpus of real reports against the hand-made gold incidents.
 
     GEOEVENTS_HOME=/tmp/gehome python bench/score_extract.py [--reports ../shared/reports]
-        [--gold tests/gold] [--verbose] [--json]
+        [--gold tests/gold] [--verbose] [--json] [--no-region] [--styles ngo,kurdish]
 
 The extractor reads every report of the corpus with the corpus's ``meta.yaml`` as ``--meta``
 (outlet, and the publication date where the page gives one), without merging, and each report's
@@ -237,7 +237,8 @@ def _describe_gold(g: Gold) -> str:
             f"killed {r.get('killed', 0)}")
 
 
-def score(reports: Path, gold_dir: Path, gz: Any = None) -> Score:
+def score(reports: Path, gold_dir: Path, gz: Any = None, *, region: bool = True,
+          only: set[str] | None = None) -> Score:
     import yaml
 
     from geoevents.extract import extract_files, load_meta
@@ -250,9 +251,13 @@ def score(reports: Path, gold_dir: Path, gz: Any = None) -> Score:
         gz = Gazetteer(verbose=False)
     gold, _places = load_gold(gold_dir)
     meta = load_meta(reports / "meta.yaml")
+    if not region:  # as for reports whose --meta file gives no region
+        meta = {k: {**v, "region": ""} for k, v in meta.items()}
     styles = {k: v.get("style", "?") for k, v in
               (yaml.safe_load((reports / "meta.yaml").read_text(encoding="utf-8")) or {}).items()}
     files = sorted(reports.glob("*.txt"))
+    if only:
+        files = [f for f in files if styles.get(f.name, "?") in only]
     ex = extract_files([str(p) for p in files], gz, meta=meta, merge=False)
     sc = Score()
     matched_event: dict[tuple[str, str], str] = {}  # (file, quote) -> gold event key
@@ -333,11 +338,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", "-v", action="store_true",
                     help="list the misses, the wrong incidents and the wrong figures")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--no-region", action="store_true",
+                    help="ignore meta.yaml's region (as for reports given without one)")
+    ap.add_argument("--styles", default="",
+                    help="only the reports of these styles (comma-separated), e.g. a held-out "
+                         "style")
     args = ap.parse_args(argv)
     if not (args.reports / "meta.yaml").is_file():
         print(f"score_extract: no meta.yaml in {args.reports}", file=sys.stderr)
         return 2
-    sc = score(args.reports, args.gold)
+    only = {x.strip() for x in args.styles.split(",") if x.strip()} or None
+    sc = score(args.reports, args.gold, region=not args.no_region, only=only)
     f = sc.figures()
     if args.json:
         json.dump(f, sys.stdout, indent=2)

@@ -30,9 +30,9 @@ from store_synthetic import write  # noqa: E402
 WRAP = """import json, resource, subprocess, sys, time
 t = time.perf_counter()
 r = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-print(json.dumps({"rc": r.returncode, "s": time.perf_counter() - t,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                  "err": r.stderr[-600:]}))
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": r.returncode, "s": time.perf_counter() - t, "rss_mb": u.ru_maxrss / 1024,
+                  "cpu_s": u.ru_utime + u.ru_stime, "err": r.stderr[-600:]}))
 """
 
 
@@ -96,7 +96,8 @@ def main() -> int:
         n = count(store)
         want = a.base + a.add - a.add // 10
         print(f"{name}: build {a.base:,}: {t0['s']:.1f} s, {t0['rss_mb']:.0f} MB | add "
-              f"{a.add:,}: {t1['s']:.1f} s, {t1['rss_mb']:.0f} MB | same input again: "
+              f"{a.add:,}: {t1['s']:.1f} s ({t1.get('cpu_s', 0):.0f} s CPU), "
+              f"{t1['rss_mb']:.0f} MB | same input again: "
               f"{t2['s']:.1f} s | incidents {n:,} (expected {want:,}: "
               f"{'ok' if n == want else 'WRONG'}); load {os.getloadavg()[0]:.1f}", flush=True)
         for t in (t0, t1):

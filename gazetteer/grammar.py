@@ -68,7 +68,30 @@ class PhraseGrammar:
             r = self._enclosing(q, split[0], split[1], focus, limit)
             if r is not None:
                 return r
-        return res
+        named = self._named_after(q, focus, limit)
+        return named if named is not None else res
+
+    def _named_after(self, q: str, focus: Focus, limit: int) -> Resolution | None:
+        """A facility or landmark named after its place ("University of Oxford", "Kabul
+        airport"): that place, when notable or near the report's places, named by its own name
+        or an alias (see :mod:`gazetteer.landmarks`); precision 2."""
+        from .landmarks import named_places
+        from .ranking import notable
+
+        for name in named_places(q):
+            r = self.gz._resolve_clean(name, focus, limit)
+            if r.status not in ("resolved", "ambiguous") or r.place is None or r.match not in (
+                    "exact", "alias", "overlay"):
+                continue
+            near = bool(focus.anchors) and min(distances(
+                [(r.place.lat, r.place.lon)], focus.anchors)) < self.w.plausible_km
+            if not (notable(r.place, self.w) or near):
+                continue
+            r = self._as_phrase(r, q, 2, f"{q!r} not found; placed at {r.place.name!r}, "
+                                f"the place it is named after")
+            r.confidence = min(r.confidence, self.w.enclosing_confidence)
+            return r
+        return None
 
     def _resolve_in_hints(self, q: str, head: str, hints: list[str], focus: Focus,
                           limit: int) -> Resolution | None:

@@ -64,6 +64,9 @@ class RankingWeights:
     kind_coherence: float = 0.4  # a province among the report's provinces
     outside_area: float = 0.6  # outside the report's inferred area: this much, never more
     notable_population: int = 100_000  # a notable place (named from afar, beats a variant)
+    # Another name (alias) of a small place, when a notable place bears the name as its own
+    # ("Chicago" is also an old name of a town near Chicago): evidence it must overcome.
+    alias_beside_notable: float = 0.4
     plausible_km: float = 150.0  # near a place of the report: plausible wherever it is
     plausible_fuzzy_km: float = 60.0  # the same for a near-spelling
     distinct_km: float = 30.0  # candidates farther apart than this are different places
@@ -79,6 +82,10 @@ class RankingWeights:
     ambiguous_confidence: float = 0.5  # at most, for an ambiguous answer
     outside_area_factor: float = 0.8  # confidence factor of an answer outside the report's area
     fuzzy_min: float = 90.0  # rapidfuzz ratio of skeletons, with or without context
+    # A spelling variant (same skeleton) this unlike the name it matched (rapidfuzz ratio of the
+    # normalised keys) answers only near the report's provinces or places: skeletons of short
+    # names are coarse ("Bahra", "Bara" and "Berea" share one).
+    variant_min: float = 70.0
     suggest_min: float = 70.0
     far_km: float = 2500.0  # an alias or spelling variant this far from the focus is not meant
     outside_focus_confidence: float = 0.3
@@ -134,6 +141,12 @@ Feature = tuple[str, float]
 #: The mark (not a term of the score) of a candidate outside the user's focus and its
 #: neighbours: it answers only when nothing in or near the focus does.
 EXCLUDED = "excluded:outside_focus"
+#: Marks of the decision, for --explain (not terms of the score): a spelling variant or
+#: near-spelling that may not answer here; the rival that the margin was measured against;
+#: the margin that was needed (its value).
+EXCLUDED_SPELLING = "excluded:spelling_away_from_report"
+MARK_RIVAL = "mark:rival"
+MARK_NEED = "mark:margin_needed"
 #: (score, hit, distance, terms) of one candidate.
 ScoredRow = tuple[float, Hit, float, list[Feature]]
 
@@ -192,25 +205,80 @@ def notable(p: Place, w: RankingWeights = WEIGHTS) -> bool:
             or p.feature_code == "PPLC" or world_region(p) or world_feature(p))
 
 
+#: Direction words that some countries use as names of areas ("Central", "South-West",
+#: "Eastern"): a report says them of its own area; they name an area only of a focus country.
+DIRECTION_WORDS = frozenset(
+    f"{a}{sep}{b}".strip() for a in ("", "north", "south") for b in ("", "east", "west")
+    for sep in (("",) if not a or not b else ("", " ", "-")) if a or b) | frozenset({
+        "northern", "southern", "eastern", "western", "central", "centre", "center", "middle",
+        "north eastern", "north western", "south eastern", "south western", "north-eastern",
+        "north-western", "south-eastern", "south-western", "northeastern", "northwestern",
+        "southeastern", "southwestern"})
+
+
+def direction_word_supported(hit: Hit, focus: Focus) -> bool:
+    """A bare direction word ("Central", "South") names an area only of a focus country."""
+    if fold(hit.name) not in DIRECTION_WORDS or hit.place.source == "overlay":
+        return True
+    return bool(focus.countries) and hit.place.country in focus.countries
+
+
 def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
                             admin1_bbox: Mapping[str, tuple[float, float, float, float]],
-                            w: RankingWeights = WEIGHTS) -> bool:
-    """May a spelling variant or near-spelling answer?  Only where the report is (its
-    provinces, else its countries, or near its other places), or for a notable place (a typo of
+                            w: RankingWeights = WEIGHTS, query: str = "") -> bool:
+    """May a spelling variant or near-spelling answer?  Only where the report is (a variant: its
+    provinces, else its countries, or near its other places; a near-spelling: its provinces or
+    near its other places), or for a notable place (a typo of
     "Aleppo" is Aleppo; a near-spelling of an unknown name is more likely another place the
-    gazetteer lacks than a hamlet elsewhere that happens to be spelt alike)."""
+    gazetteer lacks than a hamlet elsewhere that happens to be spelt alike).  A spelling variant
+    much unlike the name it matched (``variant_min``) answers only near the report's provinces or
+    places, whatever the context."""
     p = hit.place
     if hit.match not in ("variant", "fuzzy") or p.source == "overlay":
         return True
+    local = dist < w.plausible_fuzzy_km or bool(
+        focus.admin1 and in_admin1(p, focus.admin1, admin1_bbox))
+    if hit.match == "variant" and query and not local and variant_similarity(
+            query, hit.name) < w.variant_min:
+        return False
     if not (focus.countries or focus.admin1 or focus.anchors):
         return True  # a name alone: every candidate is plausible
-    if dist < w.plausible_fuzzy_km:
+    if local:
         return True
-    if focus.admin1 and in_admin1(p, focus.admin1, admin1_bbox):
-        return True
-    if not focus.admin1 and focus.countries and p.country in focus.countries:
-        return True
+    if (not focus.admin1 and focus.countries and p.country in focus.countries
+            and (hit.match == "variant" or same_consonants(query, hit.name))):
+        return True  # a near-spelling in vowels only ("Khasham", "Khushām") is a variant
+    # A near-spelling is a guess: the country alone does not support it (the gazetteer lacks
+    # most villages, so the name is more likely one of those than a hamlet spelt alike).  A
+    # notable place answers a typo of its own name ("Aleppoo"), not of one of its other names.
+    if hit.match == "fuzzy":
+        from .normalize import key
+
+        return notable(p, w) and fold(hit.name) == fold(p.name) and abs(
+            len(key(query or hit.name)) - len(key(p.name))) <= 1
     return notable(p, w)
+
+
+def same_consonants(query: str, name: str) -> bool:
+    """Do two names differ in their vowels only (transliterations of one Arabic, Persian or
+    Hebrew word: "Khasham" / "Khushām")?  Compared on their skeletons without a, e, i, o, u."""
+    import re
+
+    from .normalize import skeleton
+
+    if not query:
+        return False
+    a, b = (re.sub(r"[aeiou]", "", skeleton(x)) for x in (query, name))
+    return len(a) >= 3 and a == b
+
+
+def variant_similarity(query: str, name: str) -> float:
+    """rapidfuzz ratio (0-100) of the normalised keys of the query and of the name matched."""
+    from rapidfuzz import fuzz
+
+    from .normalize import key
+
+    return float(fuzz.ratio(key(query), key(name)))
 
 
 def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
@@ -234,7 +302,9 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
         out.append(("world_city", w.focus_country))
     if focus.admin1 and (p.admin1 in focus.admin1):
         out.append(("focus_admin1", w.focus_admin1))
-    if p.kind == "country" and focus.anchors and p.country in focus.countries:
+    if p.kind == "country" and focus.anchors and p.country in focus.countries and any(
+            countryfacts.km_outside(a, b, frozenset({p.country})) == 0.0
+            for a, b in focus.anchors):
         out.append(("anchor", w.anchor))  # the report's places are in it: its point means nothing
     elif math.isfinite(dist):
         out.append(("anchor", w.anchor * math.exp(-dist / w.anchor_scale_km)))
@@ -262,7 +332,7 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
 
 
 def total(feats: Sequence[Feature]) -> float:
-    """The score: the sum of the terms, left to right (the EXCLUDED mark is 0)."""
+    """The score: the sum of the terms, left to right (computed before any mark is added)."""
     s = feats[0][1]
     for _, v in feats[1:]:
         s += v
@@ -387,6 +457,8 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
                                            or h.place.population >= w.notable_population
                                            or h.place.feature_code == "PPLC")
         for h, _ in hits)
+    # A notable place bearing the query as its own name (not as an alias).
+    notable_own = [h.place for h, _ in hits if h.match == "exact" and notable(h.place, w)]
     rows: list[Scored] = []
     for (h, imp), d in zip(hits, dists, strict=True):
         f = features(h, imp, focus, d, area_query, town_areas, town_points, w)
@@ -395,6 +467,10 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
             # The report's inferred area is weak evidence: a spelling variant there does
             # not beat a notable place bearing the name as written ("Strasbourg").
             f.append(("variant_beside_notable", -w.focus_country))
+        if (notable_own and h.match == "alias" and not notable(h.place, w)
+                and all(distinct(n, h.place, w) for n in notable_own)
+                and not (focus.admin1 and in_admin1(h.place, focus.admin1, admin1_bbox))):
+            f.append(("alias_beside_notable", -w.alias_beside_notable))
         if (area_named and h.place.kind not in AREA_KINDS and not world_feature(h.place)
                 and h.place.population < w.town_names_area and h.place.source != "overlay"):
             f.append(("small_namesake", -w.small_namesake_penalty))
@@ -451,15 +527,22 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                     f"({', '.join(sorted(focus.explicit))} and neighbours) that are not "
                     f"likely meant ({where})" + install_hint()))
     supported = [t for t in eligible
-                 if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w)]
+                 if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w, q)
+                 and direction_word_supported(t[1], focus)]
     if not supported:
         where = ", ".join(sorted({t[1].place.country or "?" for t in eligible})[:6])
         return Resolution(
             query=q, status="unresolved", suggestions=suggestions(),
             candidates=[candidate(*t) for t in scored[:limit]],
-            reason=(f"only {'near-spellings' if fuzzy else 'spelling variants'} of small places "
-                    f"away from the report's area ({where}), not likely meant"
+            reason=(f"a direction word, the name of an area only in {where}, outside the "
+                    "report's countries" if fold(q) in DIRECTION_WORDS else
+                    f"only {'near-spellings' if fuzzy else 'spelling variants'} of small places, "
+                    f"none in the report's provinces or near its places ({where}): not likely "
+                    "meant"
                     + install_hint()))
+    for t in eligible:
+        if t not in supported:
+            t[3].append((EXCLUDED_SPELLING, 0.0))
     eligible = supported
     top_p = eligible[0][1].place
     if has_area and not focus.explicit and top_p.kind != "country" and (
@@ -483,6 +566,9 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
             break
     margin = (top_score - rivals[0][0]) if rivals else math.inf
     need = w.margin_context if has_area else w.margin_no_context
+    eligible[0][3].append((MARK_NEED, need))  # the decision, said by --explain
+    if rivals:
+        rivals[0][3].append((MARK_RIVAL, 0.0))
     level = top.match
     base = w.base_confidence[level]
     if level == "fuzzy":
@@ -570,6 +656,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "feature_name": ("feature_name",),
     "kind_coherence": ("kind_coherence",),
     "variant_beside_notable": ("focus_country", "notable_population"),
+    "alias_beside_notable": ("alias_beside_notable", "notable_population"),
     "small_namesake": ("small_namesake_penalty", "town_names_area"),
     "outside_area": ("outside_area",),
 })
@@ -581,6 +668,13 @@ _NOT_RANKED = {
 }
 
 
+_EXCLUDED_SAYS = {
+    "outside_focus": "outside the focus and its neighbours: answers only when nothing there does",
+    "spelling_away_from_report": "a spelling variant or near-spelling of a small place away "
+                                 "from the report's area: not taken",
+}
+
+
 def _weights_of(term: str, w: RankingWeights) -> dict[str, object]:
     if term.startswith("match:"):
         level = term[6:]
@@ -588,30 +682,31 @@ def _weights_of(term: str, w: RankingWeights) -> dict[str, object]:
     return {f: getattr(w, f) for f in FEATURE_WEIGHTS.get(term, ())}
 
 
-def _tier_of(c: Candidate, w: RankingWeights) -> int:
-    """The match tier of a ranked candidate (its first term says the level)."""
-    first = (c.features or [("match:" + c.match, 0.0)])[0][0]
-    return w.tier.get(first.removeprefix("match:"), -1)
+def _marks(c: Candidate) -> dict[str, float]:
+    return {t: v for t, v in (c.features or ()) if t.startswith(("mark:", "excluded:"))}
 
 
 def explain_candidate(c: Candidate, w: RankingWeights = WEIGHTS) -> dict[str, object]:
     """One candidate's score, term by term, with the weights behind each term."""
     p = c.place
     feats = c.features or ()
+    excluded = [t.removeprefix("excluded:") for t, _ in feats if t.startswith("excluded:")]
     return {
         "id": p.uid, "name": p.name, "country": p.country, "kind": p.kind, "match": c.match,
         "score": round(c.score, 4),
         "distance_km": None if c.distance_km is None else round(c.distance_km, 1),
-        "eligible": all(t != EXCLUDED for t, _ in feats),
+        "eligible": not excluded,
+        "excluded": excluded[0] if excluded else None,
         "features": [{"term": t, "value": round(v, 4), "weights": _weights_of(t, w)}
-                     for t, v in feats if t != EXCLUDED],
+                     for t, v in feats if not t.startswith(("mark:", "excluded:"))],
     }
 
 
 def explain(r: Resolution, w: RankingWeights = WEIGHTS) -> dict[str, object]:
     """Why an answer won: the terms and weights of the winner's score and of the runner-up's
-    (the best-scored other place), and the margin between them.  Answers that no ranking
-    made (lexicon, online, unknown names) say so."""
+    (the best-scored other place), and the rival and margin that decided between resolved and
+    ambiguous, as :func:`rank` recorded them.  Answers that no ranking made (lexicon, online,
+    unknown names) say so."""
     out: dict[str, object] = {"status": r.status, "match": r.match, "reason": r.reason}
     ranked = [c for c in r.candidates if c.features is not None]
     if not ranked:
@@ -628,15 +723,13 @@ def explain(r: Resolution, w: RankingWeights = WEIGHTS) -> dict[str, object]:
                     key=lambda c: (-c.score, c.place.uid))
     out["winner"] = explain_candidate(winner, w)
     out["runner_up"] = explain_candidate(others[0], w) if others else None
-    # The margin that decided between resolved and ambiguous (see rank): over the best other
-    # place that could have answered, named at least as well, and not the same place.
-    top_tier = _tier_of(winner, w)
-    rival = next((c for c in others if all(t != EXCLUDED for t, _ in c.features or ())
-                  and _tier_of(c, w) >= top_tier and distinct(winner.place, c.place, w)), None)
+    # The margin that decided between resolved and ambiguous: over the rival rank chose (the
+    # best other place that could answer, named at least as well, not the same place).
+    rival = next((c for c in ranked if MARK_RIVAL in _marks(c)), None)
+    need = _marks(winner).get(MARK_NEED)
     out["rival"] = None if rival is None else rival.place.uid
     out["margin"] = round(winner.score - rival.score, 4) if rival else None
-    out["margin_needed"] = {"margin_context": w.margin_context,
-                            "margin_no_context": w.margin_no_context}
+    out["margin_needed"] = need
     return out
 
 
@@ -655,15 +748,16 @@ def explain_lines(r: Resolution, w: RankingWeights = WEIGHTS) -> list[str]:
         dist = "" if c["distance_km"] is None else f", {c['distance_km']:g} km from context"
         lines.append(f"explain {role.replace('_', '-')}: {c['name']} ({c['country']}) "
                      f"{c['id']} [{c['match']}{dist}] score {c['score']:.3f}"
-                     + ("" if c["eligible"] else " -- outside the focus and its neighbours: "
-                        "answers only when nothing there does"))
+                     + ("" if c["eligible"] else " -- " + _EXCLUDED_SAYS.get(
+                         str(c["excluded"]), str(c["excluded"]))))
         for f in c["features"]:
             ws = ", ".join(f"{k}={v:g}" for k, v in f["weights"].items())
             lines.append(f"    {f['term']:<24} {f['value']:+.3f}" + (f"  ({ws})" if ws else ""))
+    need = e["margin_needed"]
     if e["margin"] is not None:
-        lines.append(f"explain: margin over the best rival ({e['rival']}) {e['margin']:.3f} "
-                     f"(needed: {w.margin_context:g} with context, {w.margin_no_context:g} "
-                     "without)")
-    else:
+        lines.append(f"explain: margin over the rival ({e['rival']}) {e['margin']:.3f}, "
+                     f"{'at least' if e['margin'] >= need else 'less than'} the {need:g} "
+                     f"needed: {'resolved' if e['margin'] >= need else 'ambiguous'}")
+    elif need is not None:
         lines.append("explain: no rival (no other place named at least as well could answer)")
     return lines

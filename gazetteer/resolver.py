@@ -304,9 +304,12 @@ class Gazetteer:
         todo = sorted((focus.explicit or focus.countries) - installed)
         if not todo and (focus.explicit or focus.countries):
             return ""
-        codes = " ".join(todo[:6]) if todo else "CC"
+        if not todo:  # no country known: say what to put in the command
+            return ("; villages and small places are in GeoNames' country dumps: "
+                    "`geoevents data install geonames CC` with CC the country's ISO code "
+                    "(SY, IQ, ...), or give a focus (--focus CC)")
         return (f"; villages and small places are in GeoNames' country dumps: "
-                f"`geoevents data install geonames {codes}`")
+                f"`geoevents data install geonames {' '.join(todo[:6])}`")
 
     # ---------------------------------------------------------------- many
     def resolve_many(self, names: Iterable[str], context: Context | None = None, *,

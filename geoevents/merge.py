@@ -26,6 +26,7 @@ figures.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 from .model import Claim, EventDate, Incident, Location
@@ -49,6 +50,29 @@ def _is_area(loc: Location) -> bool:
     return (loc.precision or 1) >= 3 or loc.kind in _AREA_KINDS
 
 
+DIRECTION_KM = 60.0  # "northeast of X" (no distance given): as far as this from X
+_BEARING = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
+            "southwest": 225, "west": 270, "northwest": 315}
+_DIRECTION_OF = re.compile(r"\b(north|south)?[\s-]?(east|west)?(?:ern)?\s+of\b", re.I)
+
+
+def _toward(a: Location, b: Location) -> bool:
+    """Whether ``a`` is written as a direction from its place ("northeast of Baqouba", no
+    distance) and ``b`` lies that way (within 60 degrees)."""
+    if (a.precision or 1) != 2 or not a.written or re.search(r"\d\s*(?:km|kilomet|mile)",
+                                                             a.written, re.I):
+        return False
+    m = _DIRECTION_OF.search(a.written)
+    if m is None or not (m.group(1) or m.group(2)):
+        return False
+    want = _BEARING["".join(x.lower() for x in (m.group(1), m.group(2)) if x)]
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    y = math.sin(lo2 - lo1) * math.cos(la2)
+    x = math.cos(la1) * math.sin(la2) - math.sin(la1) * math.cos(la2) * math.cos(lo2 - lo1)
+    got = (math.degrees(math.atan2(y, x)) + 360.0) % 360.0
+    return min(abs(got - want), 360.0 - abs(got - want)) <= 60.0
+
+
 def places_compatible(a: Location, b: Location) -> bool:
     if not a.placed or not b.placed:
         return True
@@ -61,6 +85,8 @@ def places_compatible(a: Location, b: Location) -> bool:
         return True
     if (a.precision or 1) >= 2 and (b.precision or 1) >= 2 and d <= 2 * NEAR_KM:
         return True  # "near X" and "near Y": each a point standing for its surroundings
+    if d <= DIRECTION_KM and (_toward(a, b) or _toward(b, a)):
+        return True  # "northeast of Baqouba" and a town 40 km northeast of it
     if _is_area(a) or _is_area(b):
         if a.admin1 and b.admin1 and a.admin1 == b.admin1:
             return True

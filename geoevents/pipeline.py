@@ -179,7 +179,10 @@ def load_incidents(inputs: list[Path], *, published: str | None = None,
         detail = "; ".join(str(r) for r in rejections[:5])
         more = f" and {len(rejections) - 5} more" if len(rejections) > 5 else ""
         raise InputError(f"none of the inputs could be read: {detail}{more}")
-    if frames:
+    if len(frames) == 1 and isinstance(frames[0], gpd.GeoDataFrame):
+        incidents = frames[0]  # one table (a large GDELT file): not copied once more
+        incidents.index = pd.RangeIndex(len(incidents))
+    elif frames:
         incidents = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
     else:
         incidents = incidents_frame([])

@@ -235,8 +235,10 @@ def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers:
     if out.countries is not None or out.detail.get("countries_small") is not None:
         out.sea_labels = sea_labels(wide, marine)
     if lakes is not None and len(lakes):
+        # min_label: Natural Earth's first zoom for the name (Dead Sea 4, Lake Assad 6.7)
         frame = gpd.GeoDataFrame({"name": _text(_col(lakes, "name_en", "name", "NAME"),
-                                                len(lakes))},
+                                                len(lakes)),
+                                  "min_label": _num(_col(lakes, "min_label"), len(lakes), 0.0)},
                                  geometry=lakes.geometry.values, crs=4326)
         out.detail["lakes"] = _cut(frame, bounds, 0.0)
         out.lakes = _cut(out.detail["lakes"], None, tol)
@@ -245,7 +247,8 @@ def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers:
         frame = gpd.GeoDataFrame(
             {"name": english_river_names(_text(_col(rivers, "name_en", "name", "NAME"), n),
                                          rivers.geometry.values),
-             "rank": _num(_col(rivers, "scalerank", "SCALERANK"), n, 10.0)},
+             "rank": _num(_col(rivers, "scalerank", "SCALERANK"), n, 10.0),
+             "min_label": _num(_col(rivers, "min_label"), n, 0.0)},
             geometry=rivers.geometry.values, crs=4326)
         out.detail["rivers"] = _cut(frame, bounds, 0.0)
         w, s, e, nn = bounds

@@ -602,13 +602,14 @@ def _line_anchors(frame: Any, spacing: float) -> list[list[Any]]:
             merged = shapely.line_merge(merged)
         pieces = sorted(getattr(merged, "geoms", [merged]), key=lambda g: -g.length)
         rank = float(part["rank"].min())
+        first = float(part["min_label"].min()) if "min_label" in part.columns else 0.0
         for piece in pieces[:4]:
             if piece.length < spacing / 3 and piece is not pieces[0]:
                 continue
             k = max(1, int(piece.length / spacing))
             for j in range(k):
                 p = piece.interpolate((j + 0.5) / k, normalized=True)
-                out.append([round(p.y, 4), round(p.x, 4), str(name), rank])
+                out.append([round(p.y, 4), round(p.x, 4), str(name), rank, first])
     return out
 
 
@@ -616,10 +617,12 @@ def _area_anchors(frame: Any, min_area: float) -> list[list[Any]]:
     out: list[list[Any]] = []
     if frame is None or len(frame) == 0:
         return out
-    for name, g in zip(frame["name"].tolist(), frame.geometry.values, strict=True):
+    first = frame["min_label"].tolist() if "min_label" in frame.columns else [0.0] * len(frame)
+    for name, g, z in zip(frame["name"].tolist(), frame.geometry.values, first, strict=True):
         if name and g is not None and not g.is_empty and g.area >= min_area:
             p = g.representative_point()
-            out.append([round(p.y, 4), round(p.x, 4), str(name), round(float(g.area), 4)])
+            out.append([round(p.y, 4), round(p.x, 4), str(name), round(float(g.area), 4),
+                        float(z)])
     return out
 
 

@@ -19,6 +19,7 @@ from . import style
 from .basemap import Basemap, Bounds
 
 LABEL_LIMIT = 30  # incidents are labelled with their place when there are at most this many
+PLACE_LIMIT = 40  # places of the basemap offered to the label placement
 RING_LIMIT = 3000  # approximate locations drawn with their ring up to this many
 SHRINK_OVER = 4000  # with more incidents than this, markers are drawn at 40 %
 
@@ -80,12 +81,17 @@ def _halo(width: float = 2.5) -> list[Any]:
 def _place_labels(fig: Any, ax: Any,
                   labels: list[tuple[float, float, str, float, str, int, float]],
                   obstacles: list[Any], points: Any = None, centred: int = 0,
-                  bold: int = 0) -> None:
+                  bold: int = 0, ring_points: Any = None, major: Any = (),
+                  centre: Any = ()) -> list[int]:
     """Label points in order of priority, each at the first of a few positions around its
-    point where it overlaps no label already placed, no obstacle box, none of ``points``
-    (pixel positions sampled along lines and ring outlines) and stays inside the map; a label
-    with no free position is left out.  The first ``centred`` labels (zone names) are centred
-    on their point, or moved up, down or sideways off a line."""
+    point (near, then farther out) where it overlaps no label already placed, no obstacle box,
+    none of ``points`` (pixel positions sampled along the lines) nor of ``ring_points`` (along
+    the ring outlines), and stays inside the map; a label with no free position is left out.
+    The first ``centred`` labels (zone names) and those whose index is in ``centre``
+    (countries, seas) are centred on their point, or moved up, down or sideways off a line.
+    A label whose index is in ``major`` (a city, a country, the place of an incident) that
+    finds no room clear of the rings may cross a ring's dashed outline (it is drawn above the
+    rings, with a halo); a line, never.  Returns the indices of the labels placed."""
     import numpy as np
 
     renderer = fig.canvas.get_renderer()
@@ -94,38 +100,55 @@ def _place_labels(fig: Any, ax: Any,
              for o in obstacles]
     boxes = np.array([[t.x0, t.y0, t.x1, t.y1] for t in taken], dtype=float).reshape(-1, 4)
     pts = np.asarray(points if points is not None else np.empty((0, 2)), dtype=float)
+    rpts = np.asarray(ring_points if ring_points is not None else np.empty((0, 2)),
+                      dtype=float).reshape(-1, 2)
+    major, centre = set(major), set(centre)
 
-    def free(box: Any) -> bool:
+    def hit(p: Any, box: Any) -> bool:
+        return bool(len(p) and np.any((p[:, 0] > box.x0) & (p[:, 0] < box.x1)
+                                      & (p[:, 1] > box.y0) & (p[:, 1] < box.y1)))
+
+    def free(box: Any, over_rings: bool) -> bool:
         if not (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
                 and box.y1 <= frame.y1):
             return False
         if len(boxes) and np.any((boxes[:, 0] < box.x1) & (boxes[:, 2] > box.x0)
                                  & (boxes[:, 1] < box.y1) & (boxes[:, 3] > box.y0)):
             return False
-        return not (len(pts) and np.any((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1)
-                                        & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)))
+        return not hit(pts, box) and (over_rings or not hit(rpts, box))
 
+    centre_spots = [(dx, dy, "center", "center") for dx, dy in
+                    ((0, 0), (0, 12), (0, -12), (0, 24), (0, -24), (30, 0), (-30, 0),
+                     (0, 40), (0, -40), (-60, 0), (60, 0), (-60, -24), (60, 24), (-90, -12),
+                     (90, 12), (0, -60), (0, 60))]
+    placed: list[int] = []
     for k, (lon, lat, text, size, color, z, off) in enumerate(labels):
-        if k < centred:
-            spots = [(dx, dy, "center", "center") for dx, dy in
-                     ((0, 0), (0, 12), (0, -12), (0, 24), (0, -24), (30, 0), (-30, 0),
-                      (0, 40), (0, -40), (-60, 0), (60, 0), (-60, -24), (60, 24), (-90, -12),
-                      (90, 12), (0, -60), (0, 60))]
+        if k < centred or k in centre:
+            spots = centre_spots
         else:
-            spots = [(off, -1, "left", "top"), (off, 1, "left", "bottom"),
-                     (-off, 1, "right", "bottom"), (-off, -1, "right", "top")]
-        for dx, dy, ha, va in spots:
-            a = ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points",
-                            ha=ha, va=va, fontsize=size, color=color, zorder=z,
-                            fontweight="bold" if k < bold else "normal",
-                            annotation_clip=True, parse_math=False,
-                            path_effects=_halo(3 if k < centred else 2))
-            box = a.get_window_extent(renderer)
-            if free(box):
-                grown = box.expanded(1.05, 1.1)
-                boxes = np.vstack([boxes, [[grown.x0, grown.y0, grown.x1, grown.y1]]])
+            spots = [sp for o in (off, off + 6, off + 14)
+                     for sp in ((o, -1, "left", "top"), (o, 1, "left", "bottom"),
+                                (-o, 1, "right", "bottom"), (-o, -1, "right", "top"),
+                                (0, o + 2, "center", "bottom"), (0, -o - 2, "center", "top"))]
+        done = False
+        for over_rings in ((False, True) if k in major else (False,)):
+            for dx, dy, ha, va in spots:
+                a = ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points",
+                                ha=ha, va=va, fontsize=size, color=color, zorder=z,
+                                fontweight="bold" if k < bold else "normal",
+                                annotation_clip=True, parse_math=False,
+                                path_effects=_halo(3 if k < centred else 2))
+                box = a.get_window_extent(renderer)
+                if free(box, over_rings):
+                    grown = box.expanded(1.05, 1.1)
+                    boxes = np.vstack([boxes, [[grown.x0, grown.y0, grown.x1, grown.y1]]])
+                    done = True
+                    placed.append(k)
+                    break
+                a.remove()
+            if done:
                 break
-            a.remove()
+    return placed
 
 
 def _line_points(ax: Any, frame: Any, step_px: float = 3.0) -> Any:
@@ -192,6 +215,9 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
 
         # Basemap.
         place_labels: list[tuple[float, float, str, float, str, int, float]] = []
+        place_major: list[bool] = []
+        place_dots: list[float] = []
+        area_labels: list[tuple[float, float, str, float, str, int, float]] = []
         if basemap is not None and not basemap.empty:
             if basemap.countries is not None and len(basemap.countries):
                 basemap.countries.plot(ax=ax, facecolor=style.LAND, edgecolor=style.LAND_EDGE,
@@ -204,23 +230,25 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
                     part = basemap.rivers[(basemap.rivers["rank"] <= 4) == major]
                     if len(part):
                         part.plot(ax=ax, color=style.RIVER, linewidth=lw, zorder=3)
-            if basemap.countries is not None:
-                for label in (doc["base"] or {}).get("countryLabels", []):
-                    la, lo, name = label[:3]
-                    if w < lo < e and s < la < nn:
-                        ax.text(lo, la, name.upper(), ha="center", va="center", fontsize=8,
-                                color="#8a8580", zorder=4, parse_math=False, clip_on=True,
-                                path_effects=_halo(2))
-            placed = 0
-            for la, lo, name, _mz, pop, capital in (doc["base"] or {}).get("places", []):
-                if not (w < lo < e and s < la < nn) or placed >= 25:
+            # Place labels as the interactive map shows them at this scale (the zoom whose
+            # pixels match the image's), most important first; countries and seas too.
+            zoom = math.log2(360.0 * width * 0.72 * dpi / (256.0 * max(1e-9, e - w)))
+            base_doc = doc["base"] or {}
+            for la, lo, name, mz, pop, capital in base_doc.get("places", []):
+                if not (w < lo < e and s < la < nn) or mz > zoom + 0.5:
                     continue
-                placed += 1
-                ax.plot([lo], [la], marker="o", markersize=3.5 if capital else 2.5,
-                        color=style.PLACE, markeredgecolor="white", markeredgewidth=0.5,
-                        zorder=8)
+                if len(place_labels) >= PLACE_LIMIT:
+                    break
                 place_labels.append((lo, la, name, 7.5 if pop >= 100_000 or capital else 6.5,
                                      "#222222", 8, 3.0))
+                place_major.append(pop >= 100_000 or bool(capital))
+                place_dots.append(3.5 if capital else 2.5)
+            for c in base_doc.get("countryLabels", []):
+                if w < c[1] < e and s < c[0] < nn and (len(c) < 4 or c[3] <= zoom + 1):
+                    area_labels.append((c[1], c[0], c[2].upper(), 8.0, "#8a8580", 4, 0.0))
+            for c in base_doc.get("seaLabels", []):
+                if w < c[1] < e and s < c[0] < nn and c[3] <= zoom + 1:
+                    area_labels.append((c[1], c[0], c[2], 7.5, "#4a7fa8", 4, 0.0))
 
         # Zones, then lines.
         legend_extra: list[Any] = []
@@ -321,15 +349,34 @@ def render_static(incidents: Any, lines: Any = None, zones: Any = None, *,
         sx1, sy1 = ax.transAxes.transform((0.3, 0.12))
         obstacles.append(Bbox.from_extents(sx0, sy0, sx1, sy1))  # the scale bar's corner
         # Lines and ring outlines: no label across them.
-        pts = [_line_points(ax, lines)]
+        pts = _line_points(ax, lines)
+        ring_pts = np.empty((0, 2))
         if ring_obstacles:
             angles = np.linspace(0, 2 * np.pi, 120, endpoint=False)
             ring = np.array(ring_obstacles)
             xs = ring[:, 0:1] + ring[:, 2:3] * np.cos(angles)
             ys = ring[:, 1:2] + ring[:, 3:4] * np.sin(angles)
-            pts.append(ax.transData.transform(np.column_stack([xs.ravel(), ys.ravel()])))
-        _place_labels(fig, ax, zone_labels + labels + place_labels, obstacles,
-                      np.vstack(pts), centred=len(zone_labels), bold=len(zone_labels))
+            ring_pts = ax.transData.transform(np.column_stack([xs.ravel(), ys.ravel()]))
+        # Order: zone names, the incidents' places, the cities, countries and seas, the other
+        # places.  Incidents' places, cities and countries may cross a ring's outline.
+        named = {lb[2] for lb in labels}  # an incident's place is named once
+        cities = [k for k, m in enumerate(place_major) if m and place_labels[k][2] not in named]
+        towns = [k for k, m in enumerate(place_major)
+                 if not m and place_labels[k][2] not in named]
+        ordered = (zone_labels + labels + [place_labels[k] for k in cities] + area_labels
+                   + [place_labels[k] for k in towns])
+        nz, nl, nc, na = len(zone_labels), len(labels), len(cities), len(area_labels)
+        done = _place_labels(
+            fig, ax, ordered, obstacles, pts, centred=nz, bold=nz, ring_points=ring_pts,
+            major=range(nz, nz + nl + nc + na), centre=range(nz + nl + nc, nz + nl + nc + na))
+        # A place's dot where its name was placed.
+        order_of_place = cities + towns
+        for j in done:
+            if j >= nz + nl and not nz + nl + nc <= j < nz + nl + nc + na:
+                k = order_of_place[j - nz - nl - (na if j >= nz + nl + nc + na else 0)]
+                lo, la = place_labels[k][0], place_labels[k][1]
+                ax.plot([lo], [la], marker="o", markersize=place_dots[k], color=style.PLACE,
+                        markeredgecolor="white", markeredgewidth=0.5, zorder=8)
 
         ax.set_xlabel("")
         ax.set_ylabel("")

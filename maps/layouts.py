@@ -369,7 +369,8 @@ def content_ids(t: pd.DataFrame, prefix: str, rows: pd.Series) -> pd.Series:
     return out
 
 
-def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def acled_to_frame(table: pd.DataFrame, dayfirst: bool | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An ACLED table (all columns as text) -> (frame columns, problems).  ``problems`` has
     ``row`` (index of ``table``), ``field`` and ``reason`` for values that cannot be read."""
     t = as_text(table)
@@ -387,7 +388,9 @@ def acled_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         made = content_ids(t, "acled-", (eid == "").to_numpy(dtype=bool, na_value=True))
         ids = ids.where(eid != "", made.astype(pd.StringDtype("pyarrow")))
     out["id"] = ids
-    iso = _dates(col("event_date"), field="event_date")
+    # ACLED writes no slash dates, but a file opened and saved by a spreadsheet does
+    # (05/01/2022): --dayfirst / --monthfirst decide them as in any table.
+    iso = _dates(col("event_date"), dayfirst, field="event_date")
     out["date_start"] = iso
     out["date_end"] = iso
     out["date_precision"] = _pick(col("time_precision").str.strip(), ACLED_PRECISION, "day")
@@ -552,7 +555,8 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     return out[[*ACLED_COLUMNS, *[c[len("acled_"):] for c in extra]]]
 
 
-def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def ucdp_to_frame(table: pd.DataFrame, dayfirst: bool | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A UCDP GED table (all columns as text) -> (frame columns, problems)."""
     t = as_text(table)
     n = len(t)
@@ -569,8 +573,8 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         made = content_ids(t, "ucdp-", (gid == "").to_numpy(dtype=bool, na_value=True))
         ids = ids.where(gid != "", made.astype(pd.StringDtype("pyarrow")))
     out["id"] = ids
-    d0 = _dates(col("date_start"), field="date_start")
-    d1 = _dates(col("date_end"), field="date_end")
+    d0 = _dates(col("date_start"), dayfirst, field="date_start")
+    d1 = _dates(col("date_end"), dayfirst, field="date_end")
     d1 = d1.where(d1 != "", d0)
     out["date_start"] = d0
     out["date_end"] = d1
@@ -629,7 +633,7 @@ def ucdp_to_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         side(pd.Series(["civilians"] * n, index=t.index), "civilians",
              _num(col("deaths_civilians"))) +
         side(pd.Series(["unknown"] * n, index=t.index), "", _num(col("deaths_unknown"))) + "]")
-    sdate = _dates(col("source_date"))
+    sdate = _dates(col("source_date"), dayfirst, field="source_date")
     headline = col("source_headline").str.strip()
     article = col("source_article").str.strip()
     key = who + "\x1f" + sdate + "\x1f" + headline + "\x1f" + article

@@ -625,3 +625,41 @@ def test_areas_from_a_stores_territorial_changes_with_its_filters(cli, tmp_path:
     assert "Traceback" not in r.stderr
     r = cli("areas", "build", "-o", str(tmp_path / "c.geojson"))
     assert r.returncode == 2 and "give control tables (TABLE...), or --store STORE" in r.stderr
+
+
+def test_no_area_crosses_the_euphrates_from_the_border_to_albu_kamal(gz) -> None:
+    """Both Euphrates lines of data/lines (Jarabulus-Tabqa, Tabqa-Albu Kamal): every area of
+    both worked tables stays on one bank, where the lines run."""
+    from geoevents.control.areas import build_areas
+    from geoevents.control.lines import load
+
+    lines = load([LINE, ROOT / "data/lines/euphrates-north-2017-2019.yaml"], gz)[0]
+    assert len(lines) == 2
+    tables = [TABLE, ROOT / "data/control/syria-west-south-2017-2019.csv"]
+    frame = build_areas(tables, parties=PARTIES, lines=lines, at=["2018-06-01"], reach_km=40)
+    river = shapely.union_all(list(lines.geometry))
+    for row in frame.itertuples():
+        # an area touches the river (its bank) but never holds it inside (without the lines
+        # 2.6 degrees of river lie inside areas)
+        crossing = shapely.intersection(row.geometry.buffer(-1e-4), river)
+        assert crossing.length < 0.02, (row.area_id, crossing.length)
+    # Jarabulus (Turkey, west bank) and Shuyukh Tahtani (SDF, east bank) face each other
+    assert _owner(frame, 38.0111, 36.8175) == ["Turkey"]
+    assert _owner(frame, 38.0768, 36.7506) == ["SDF"]
+
+
+def test_the_worked_tables_cite_a_page_for_every_row() -> None:
+    """Both control tables of data/control: every row has a source address, a date in the
+    period, a party of the parties file; together they hold more than 150 places."""
+    import csv
+
+    from geoevents.control.areas import build
+
+    tables = [TABLE, ROOT / "data/control/syria-west-south-2017-2019.csv"]
+    for t in tables:
+        with open(t, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and all(r["source"].startswith(("https://", "http://")) for r in rows), t
+        assert all("2017-09-01" <= r["date"] <= "2019-03-23" for r in rows), t
+    res = build(tables, parties=PARTIES)
+    assert not res.rejections and len(res.places) > 150

@@ -233,3 +233,26 @@ def test_a_monitors_long_sentence_event_then_running_total(gz):
     assert [i.fatalities.best for i in incs if i.event_type == "Explosions/Remote violence"] \
         == [12]
     assert all(i.fatalities.best != 801 for i in incs)
+
+
+def test_a_road_named_by_its_ends_and_an_earlier_event_the_same_day(gz):
+    text = ("Attacks\n\nGunmen shot dead on Tuesday six fighters on the road which connects "
+            "Deir ez-Zor and Hasakah, a monitor said. Earlier on Tuesday, gunmen killed a "
+            "fighter in the town of Zzyqat, west of Deir ez-Zor, the monitor said. Deir ez-Zor "
+            "has seen many such attacks.\n")
+    incs = _incidents(gz, text)
+    assert sorted(i.fatalities.best for i in incs) == [1, 6]
+    (road,) = [i for i in incs if i.fatalities.best == 6]
+    assert road.location.written.startswith("the road which connects")
+    assert road.location.precision == 2
+    assert km(road.location.lat, road.location.lon, 35.336, 40.141) < 10  # Deir ez-Zor
+    assert all(i.date.start == date(2019, 3, 5) for i in incs)
+
+
+def test_taken_from_a_state_by_unnamed_rebels_and_a_road_gives_way_to_the_town(gz):
+    text = ("Rebels take town\n\nIslamist rebels have retaken a town from government forces "
+            "on Tuesday along the main highway linking Damascus to the northern city of Aleppo, "
+            "activists said. Rebels killed 18 soldiers in the fight for the town of Saraqeb.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+    assert km(inc.location.lat, inc.location.lon, 35.8645, 36.8059) < 5  # Saraqeb

@@ -120,10 +120,15 @@ def test_unknown_name_is_not_a_silent_guess(gz):
 
 def test_fuzzy_fallback_is_marked_and_never_overconfident(gz):
     assert gz.resolve("Mayyadinn").match == "normalised"  # doubled letters are a variant
-    r = gz.resolve("Mayadinx", Context(countries=("SY",)))
+    # a near-spelling answers where the report's province or places support it ...
+    r = gz.resolve("Mayadinx", Context(countries=("SY",), admin1=("Deir ez-Zor",)))
     assert r.match == "fuzzy"
     assert r.confidence <= 0.5
     assert r.place.uid == "geonames:173480"
+    # ... not on the country alone (a village the gazetteer lacks is likelier): suggestions
+    r = gz.resolve("Mayadinx", Context(countries=("SY",)))
+    assert r.status == "unresolved" and r.place is None
+    assert any("Mayādīn" in s for s in r.suggestions)
     # a misspelt name with suggestions when nothing is close enough to answer
     r = gz.resolve("Mayadzz", Context(countries=("SY",)))
     assert r.status == "unresolved"

@@ -243,3 +243,115 @@ def test_demonyms_of_peoples_and_regions(gz, word, lat, lon):
     r = gz.resolve(word)
     assert r.match == "demonym" and r.place.kind != "populated_place"
     assert km(r.lat, r.lon, lat, lon) < 700
+
+
+# ------------------------------------------------- ranking rules, on hand-built candidates
+def _place(uid, name, cc, lat, lon, *, kind="populated_place", admin1=None, pop=0, fcode=None,
+           precision=1, source="geonames"):
+    from gazetteer.model import Place
+
+    return Place(uid=uid, name=name, country=cc, admin1=admin1, lat=lat, lon=lon, kind=kind,
+                 precision=precision, population=pop, feature_code=fcode, source=source)
+
+
+def _decide(q, hits, focus=None):
+    from gazetteer.ranking import NO_FOCUS, distances, rank
+
+    focus = focus or NO_FOCUS
+    dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
+    return rank(q, hits, focus, 5, kinds=None, fuzzy=any(h.match == "fuzzy" for h, _ in hits),
+                dists=dists, admin1_bbox={}, suggestions=lambda: ["(suggestions)"],
+                install_hint=lambda: "")
+
+
+def test_alias_of_a_small_place_near_the_report_does_not_beat_a_notable_own_name():
+    """A town that once bore a big city's name, next to the report's places, is not meant
+    when the city bears the name as its own (class 1, worldwide)."""
+    from gazetteer.ranking import Focus, Hit
+
+    city = _place("g:1", "Bigport", "ZZ", 10.0, 10.0, pop=2_000_000)
+    town = _place("g:2", "Oldtown", "ZZ", 12.0, 12.0, pop=5_000)
+    focus = Focus(frozenset({"ZZ"}), frozenset(), ((12.8, 12.0),))  # ~90 km from the town
+    r = _decide("Bigport", [(Hit(city, "exact", "Bigport"), 0.9),
+                            (Hit(town, "alias", "Bigport"), 0.5)], focus)
+    assert r.place.uid == "g:1"
+    assert "alias_beside_notable" in [t for t, _ in r.candidates[1].features]
+
+
+def test_weak_spelling_variant_away_from_the_report_is_no_answer():
+    from gazetteer.ranking import Focus, Hit
+
+    far = _place("g:3", "Borix", "ZZ", 30.0, 30.0, pop=3_000)
+    focus = Focus(frozenset({"ZZ"}), frozenset(), ())
+    r = _decide("Al Bahrex", [(Hit(far, "variant", "Borix"), 0.3)], focus)
+    assert r.status == "unresolved" and r.place is None and r.suggestions
+    # a close variant in the focus country still answers
+    near = _place("g:4", "Al Bahrix", "ZZ", 30.0, 30.0, pop=3_000)
+    r = _decide("Al Bahrex", [(Hit(near, "variant", "Al Bahrix"), 0.3)], focus)
+    assert r.status == "resolved" and r.place.uid == "g:4"
+
+
+def test_near_spelling_needs_the_province_or_the_report_places():
+    from gazetteer.ranking import Focus, Hit
+
+    village = _place("g:5", "Qaryatun", "ZZ", 30.0, 30.0, admin1="ZZ.01")
+    hit = Hit(village, "fuzzy", "Qaryatun", sim=92.0)
+    r = _decide("Qaryatuns", [(hit, 0.2)], Focus(frozenset({"ZZ"}), frozenset(), ()))
+    assert r.status == "unresolved"  # the country alone is not enough
+    r = _decide("Qaryatuns", [(hit, 0.2)],
+                Focus(frozenset({"ZZ"}), frozenset({"ZZ.01"}), ()))
+    assert r.status == "resolved" and r.match == "fuzzy" and r.confidence <= 0.5
+
+
+# ------------------------------------------------- class 7: facilities named after their place
+@pytest.mark.parametrize("name,lat,lon", [("Port of Mombasa", -4.05, 39.67),
+                                          ("University of Nairobi", -1.28, 36.82),
+                                          ("Kinshasa General Hospital", -4.33, 15.31)])
+def test_facility_is_placed_at_the_place_it_is_named_after(gz, name, lat, lon):
+    r = gz.resolve(name)
+    assert r.status in ("resolved", "ambiguous") and r.place is not None
+    assert km(r.lat, r.lon, lat, lon) < 25
+    assert r.precision == 2 and r.confidence <= 0.6
+    assert "named after" in r.reason
+
+
+def test_facility_named_after_a_small_far_place_is_no_answer(gz):
+    # "Golden" is a small town (Colorado): not meant by a landmark of that word elsewhere
+    r = gz.resolve("Golden Lotus Hotel")
+    assert r.status == "unresolved" and r.place is None
+
+
+# ------------------------------------------------- countries whose name is also a state
+@pytest.mark.parametrize("text,names,cc,kind", [
+    ("Storms hit Atlanta and Savannah on Monday; officials in Georgia and Alabama closed roads.",
+     ("Atlanta", "Savannah", "Georgia", "Alabama"), "US", "admin1"),
+    ("Talks in Tbilisi: Georgia and Armenia signed a deal.", ("Tbilisi", "Georgia", "Armenia"),
+     "GE", "country"),
+])
+def test_georgia_follows_the_report(gz, text, names, cc, kind):
+    from gazetteer.documents import Document, resolve_mentions
+
+    spans = [(text.index(w), text.index(w) + len(w)) for w in names]
+    res = {r.query: r for r in resolve_mentions(gz, Document("d", text, spans))}
+    g = res["Georgia"]
+    assert g.place.country == cc and g.place.kind == kind
+
+
+def test_near_spelling_in_vowels_only_is_supported_by_the_country():
+    """Transliterations differ in their vowels ("Khasham" / "Khushām"): the focus country is
+    enough for those, not for other near-spellings."""
+    from gazetteer.ranking import Focus, Hit
+
+    village = _place("g:6", "Qurbatun", "ZZ", 30.0, 30.0, admin1="ZZ.01")
+    focus = Focus(frozenset({"ZZ"}), frozenset(), ())
+    r = _decide("Qarbatan", [(Hit(village, "fuzzy", "Qurbatun", sim=91.0), 0.2)], focus)
+    assert r.status == "resolved" and r.place.uid == "g:6" and r.match == "fuzzy"
+    r = _decide("Qarbatal", [(Hit(village, "fuzzy", "Qurbatun", sim=91.0), 0.2)], focus)
+    assert r.status == "unresolved"
+
+
+def test_direction_word_names_an_area_only_of_a_focus_country(gz):
+    r = gz.resolve("South-West", Context(countries=("NG",)))  # Cameroon's region, not Nigeria's
+    assert r.place is None and "direction word" in r.reason
+    r = gz.resolve("South-West", Context(countries=("CM",)))
+    assert r.status == "resolved" and r.place.country == "CM" and r.place.kind == "admin1"

@@ -19,9 +19,11 @@ def test_static_labels_overlap_no_label_line_or_ring(layers, monkeypatch) -> Non
     seen: dict = {}
     place = image._place_labels
 
-    def spy(fig, ax, labels, obstacles, points=None, centred=0, bold=0):
-        place(fig, ax, labels, obstacles, points, centred, bold)
-        seen.update(fig=fig, ax=ax, points=points, wanted=[lb[2] for lb in labels])
+    def spy(fig, ax, labels, obstacles, points=None, centred=0, bold=0, **kw):
+        done = place(fig, ax, labels, obstacles, points, centred, bold, **kw)
+        seen.update(fig=fig, ax=ax, points=points, rings=kw.get("ring_points"),
+                    wanted=[lb[2] for lb in labels])
+        return done
 
     monkeypatch.setattr(image, "_place_labels", spy)
     png = maps.render_static(inc, lines, zones, basemap=base, title="Seeds")
@@ -36,12 +38,19 @@ def test_static_labels_overlap_no_label_line_or_ring(layers, monkeypatch) -> Non
     for i, (a, ba) in enumerate(boxes):
         for b, bb in boxes[i + 1:]:
             assert not ba.shrunk(0.98, 0.9).overlaps(bb.shrunk(0.98, 0.9)), (a, b)
-    pts = seen["points"]
-    assert len(pts) > 100  # the line and the ring outlines were sampled
+    pts, rings = seen["points"], seen["rings"]
+    assert len(pts) > 100 and len(rings) > 100  # the line and the ring outlines were sampled
+
+    def across(p, box) -> bool:
+        return bool(((p[:, 0] > box.x0 + 1) & (p[:, 0] < box.x1 - 1)
+                     & (p[:, 1] > box.y0 + 1) & (p[:, 1] < box.y1 - 1)).any())
+
     for name, box in boxes:
-        inside = ((pts[:, 0] > box.x0 + 1) & (pts[:, 0] < box.x1 - 1)
-                  & (pts[:, 1] > box.y0 + 1) & (pts[:, 1] < box.y1 - 1))
-        assert not inside.any(), f"{name} lies across a line or a ring"
+        assert not across(pts, box), f"{name} lies across a line"
+    # Only a city, a country or an incident's place that found no other room may cross a
+    # ring's dashed outline (drawn above it with a halo): a few at most.
+    over = [name for name, box in boxes if across(rings, box)]
+    assert len(over) <= 3, over
 
 
 def test_many_incidents_draw_quickly_with_small_markers(tmp_path: Path) -> None:

@@ -105,3 +105,16 @@ def test_merged_reports_keep_a_best_figure_against_a_lower_bound():
     [m] = merge_incidents([a, b])
     assert len(m.sources) == 2
     assert m.fatalities == Figure(60, 68, 68)
+
+
+def test_a_direction_from_a_town_joins_a_town_that_way():
+    # Mayadeen lies ~40 km south-east of Deir ez-Zor city; Homs is far west of it.
+    ne = Location("southeast of Deir ez-Zor city", "Deir ez-Zor", "geonames:170794", "SY",
+                  "Deir ez-Zor", 35.336, 40.141, 2, "populated_place")
+    a = _report("a", ne, WED, figs=[("civilians", 11, "police", "B")])
+    b = _report("b", MAYADEEN, WED, figs=[("civilians", 11, "officials", "B")])
+    assert len(merge_incidents([a, b])) == 1
+    nw = Location("northwest of Deir ez-Zor city", "Deir ez-Zor", "geonames:170794", "SY",
+                  "Deir ez-Zor", 35.336, 40.141, 2, "populated_place")
+    c = _report("c", nw, WED, figs=[("civilians", 11, "police", "B")])
+    assert len(merge_incidents([c, b])) == 2

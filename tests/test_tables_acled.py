@@ -175,3 +175,35 @@ def test_acled_api_json(tmp_path):
     assert list(res.frame["id"]) == ["acled-YEM1"] and res.frame["country"].iloc[0] == "YE"
     (r,) = res.rejections
     assert r.field == "date_start" and "in the future" in r.reason and "record 2" in r.reason
+
+
+@needs_real
+def test_acled_saved_by_a_spreadsheet_with_slash_dates_follows_dayfirst(tmp_path):
+    """Opened and saved by a spreadsheet, 05-Jan-22 becomes 05/01/2022: the read stops when the
+    dates cannot tell day from month, and --dayfirst / --monthfirst decide (also for ACLED)."""
+    from datetime import datetime
+
+    from gazetteer import InputError
+    from geoevents.tables import ReadOptions
+
+    with open(REAL, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    i = rows[0].index("EVENT_DATE")
+    keep = [rows[0]]
+    for r in rows[1:]:
+        d = datetime.strptime(r[i], "%d-%b-%y")
+        if d.day <= 12 and len(keep) < 21:
+            r[i] = d.strftime("%d/%m/%Y")
+            keep.append(r)
+    p = tmp_path / "saved.csv"
+    with open(p, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(keep)
+    with pytest.raises(InputError) as e:
+        read_table(p)
+    assert "--dayfirst" in str(e.value) and "event_date" in str(e.value)
+    day = read_table(p, ReadOptions(dayfirst=True))
+    month = read_table(p, ReadOptions(dayfirst=False))
+    assert len(day.frame) == len(month.frame) == 20 and not day.rejections
+    want = [datetime.strptime(r[i], "%d/%m/%Y").date().isoformat() for r in keep[1:]]
+    assert day.frame["date_start"].tolist() == want
+    assert month.frame["date_start"].tolist() != want

@@ -161,6 +161,14 @@ def test_gdelt_streams_in_blocks_with_the_right_lines(tmp_path):
     assert sum(b[2] for b in blocks) == 3000
     assert sum(b[0] for b in blocks) == 2998
     assert sorted(x for b in blocks for x in b[1]) == [(11, None), (2501, "latitude")]
+    # One block at a time: when the first block's incidents come, the file has been read
+    # only that far (a reader reading ahead holds hundreds of MB of a large file).
+    with open(p, "rb") as fh:
+        it = iter_gdelt(fh, str(p), ReadOptions(), block_size=1 << 16)
+        next(it)
+        assert fh.tell() <= 2 * (1 << 16) < p.stat().st_size // 4
+        rest = sum(n for _f, _r, n, _lo in it)
+    assert rest == 3000 - blocks[0][2]
 
 
 def test_any_spreadsheet_with_a_column_mapping(tmp_path):

@@ -181,6 +181,7 @@ def _fmt_row(cols: list[str], widths: list[int]) -> str:
 
 CHUNK = 2000  # names resolved and written at a time from a file
 ENCODED_MAX = 50_000  # names whose JSON line is kept for their repeats
+GC_EVERY = 25  # chunks between two runs of the cyclic garbage collector
 
 
 def run(args: argparse.Namespace) -> int:
@@ -219,31 +220,53 @@ def run(args: argparse.Namespace) -> int:
     if args.json and args.file:
         out = sys.stdout
         n = args.candidates
+        import gc
+
+        from gazetteer.batches import gc_paused
+
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Each distinct name is resolved and encoded once: its repeats reuse the line (up to
         # ENCODED_MAX names kept, the oldest dropped first, so memory stays flat).
         done: dict[str, tuple[str, str, str]] = {}
-        for line, q, r, before in _answers(gz, items, context, together, limit, stats,
-                                           done=None if together else done):
-            if before is not None:
-                _, head, tail = before
-            else:
-                d = r.to_dict(candidates=n or 0)
-                if not n:
-                    del d["candidates"]
-                head = encode(d)[:-1]
-                tail = f',"explain":{encode(gz.explain(r))}' if args.explain else ""
-                if q is not None and not together:
-                    if len(done) >= ENCODED_MAX:
-                        del done[next(iter(done))]
-                    done[q] = (r.status, head, tail)
-            out.write(f'{head},"line":{"null" if line is None else line}{tail}}}\n')
-            if stats.get("flush"):
-                out.flush()
-                stats["flush"] = False
+        # The cyclic collector would walk every young answer after each chunk: paused, and
+        # run once every GC_EVERY chunks for the few cycles there are (memory stays flat).
+        chunks = 0
+        with gc_paused():
+            for line, q, r, before in _answers(gz, items, context, together, limit, stats,
+                                               done=None if together else done):
+                if before is not None:
+                    _, head, tail = before
+                else:
+                    d = r.to_dict(candidates=n or 0)
+                    if not n:
+                        del d["candidates"]
+                    head = encode(d)[:-1]
+                    tail = f',"explain":{encode(gz.explain(r))}' if args.explain else ""
+                    if q is not None and not together:
+                        if done and len(done) >= ENCODED_MAX:
+                            del done[next(iter(done))]
+                        done[q] = (r.status, head, tail)
+                out.write(f'{head},"line":{"null" if line is None else line}{tail}}}\n')
+                if stats.get("flush"):
+                    out.flush()
+                    stats["flush"] = False
+                    chunks += 1
+                    if chunks % GC_EVERY == 0:
+                        gc.collect()
         out.flush()
     else:
-        final = [r for _, _, r, _ in _answers(gz, items, context, together, limit, stats)]
+        # Repeats of a name are its first answer (as in JSON Lines; bounded the same way).
+        seen: dict[str, tuple[str, object]] = {}
+        final = []
+        for _, q, r, before in _answers(gz, items, context, together, limit, stats,
+                                        done=None if together else seen):
+            if before is not None:
+                r = before[1]
+            elif q is not None and not together:
+                if seen and len(seen) >= ENCODED_MAX:
+                    del seen[next(iter(seen))]
+                seen[q] = (r.status, r)
+            final.append(r)
         if not final:
             return _no_names(args.file)
         if args.json:

@@ -64,11 +64,14 @@ SUBJECT = re.compile(
     rf"(?<![\w,.])(?P<all>(?P<c1>{_CHUNK.replace('(?P<', '(?P<a_')})"
     rf"(?:\s*(?:,|and|as\s+well\s+as|plus|along\s+with)\s+(?P<c2>{_CHUNK.replace('(?P<', '(?P<b_')}))?)"
     rf"{_REL}\s+(?:,\s*)?{_AUX}{_ADV}(?:(?P<k>{_KILLED})|(?P<w>{_WOUNDED}))\b", re.I)
+#: A date between the verb and its object: "shot dead on Sunday six fighters".
+_WHEN = (r"(?:(?:on\s+|early\s+|late\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+         r"(?:\s+(?:night|morning|evening|afternoon))?\s+|(?:today|yesterday|overnight)\s+)?")
 # "killing N NP", "left N NP dead", "claimed the killing of N NP" - object figures.
 OBJECT = re.compile(
     rf"\b(?P<verb>killing|killed|kill|kills|left|leaving|leave|leaves|claimed\s+(?:the\s+)?"
     rf"killing\s+of|the\s+(?:killing|deaths?)\s+of|wounding|injuring|wounded|injured|"
-    rf"executed|executing)\s+(?:all\s+|a\s+total\s+of\s+)?"
+    rf"executed|executing|shot\s+dead|gunned\s+down)\s+{_WHEN}(?:all\s+|a\s+total\s+of\s+)?"
     rf"(?P<all>(?P<c1>{_CHUNK.replace('(?P<', '(?P<a_')})"
     rf"(?:\s*(?:,|and|as\s+well\s+as|plus|along\s+with)\s+(?P<c2>{_CHUNK.replace('(?P<', '(?P<b_')}))?)"
     rf"(?:\s+(?P<after>dead|wounded|injured))?", re.I)

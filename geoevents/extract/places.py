@@ -24,6 +24,7 @@ import functools
 import re
 import weakref
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import lexicon
@@ -136,6 +137,16 @@ _SETTLEMENT = (r"(?:villages?|towns?|hamlets?|settlements?|neighbou?rhoods?|dist
 _SETTLEMENT_BEFORE = re.compile(rf"\b{_SETTLEMENT}\s+of\s+(?:the\s+)?$|"
                                 rf"\b(?:village|town|hamlet)s?\s+(?:[A-Z][\w’'-]+,?\s+(?:and\s+)?)+$",
                                 re.I)
+#: A road named by its ends: "the highway linking X and Y", "the road which connects X and Y",
+#: "the road from X to Y".
+_ROAD_BEFORE = re.compile(
+    r"(?:\bthe\s+)?(?:(?:(?-i:[A-Z])|(?:al|el|ad|as|ar)-)[\w’'-]*\s+|(?:main|strategic|key|vital|"
+    r"international|supply|old|new|desert)\s+){0,3}(?:road|highway|motorway|route)s?\s*,?\s*"
+    r"(?:(?:which|that)"
+    r"\s+)?(?:link(?:s|ing)?|connect(?:s|ing)?|runs?\s+(?:from|between)|between|from)\s+"
+    r"(?:between\s+)?(?:the\s+(?:towns?|cities|city|villages?)\s+of\s+)?$", re.I)
+_ROAD_AND = re.compile(r"\s+(?:and|to|with)\s+(?:the\s+(?:[\w-]+\s+){0,2}?(?:town|city|village)\s+"
+                       r"of\s+)?", re.I)
 _SETTLEMENT_AFTER = re.compile(rf"^\s+{_SETTLEMENT}\b", re.I)
 #: "... were in Qaterji, where raids killed 17": a place by the way it is written.
 _IN_BEFORE = re.compile(r"\b(?:in|at)\s+$")
@@ -187,6 +198,11 @@ def _clean_span(text: str, sp: Span) -> Span | None:
     b, e = sp.begin, sp.end
     s = text[b:e]
     m = re.search(r"(?:['’]s|['’])$", s)
+    if m:
+        e -= len(m.group(0))
+        s = text[b:e]
+    # "Deir ez-Zor and Hasakah Governorates": a plural area word ends two names, not one.
+    m = re.search(r"\s+(?:Governorates|Provinces|Districts|Regions|Cities|Towns)$", s)
     if m:
         e -= len(m.group(0))
         s = text[b:e]
@@ -539,6 +555,7 @@ class PlaceFinder:
             out.append(pm)
         for pm in out:
             pm.text = text
+        self._roads(text, out)
         # A name inside another's phrase ("Palmyra" in "Qasr al-Halabat west of Palmyra") is
         # that phrase's anchor, not a place of its own.
         for pm in out:
@@ -549,6 +566,38 @@ class PlaceFinder:
                         not (other.begin <= pm.begin and pm.end <= other.end):
                     pm.role, pm.why = "context", f"the reference point of {other.phrase!r}"
         return out
+
+    def _times_named(self, pm: PlaceMention) -> int:
+        """How many mentions of the document are of ``pm``'s place (any spelling)."""
+        uid = pm.place.uid if pm.place is not None else None
+        n = 0
+        for sps in self._spans.values():
+            for sp in sps:
+                r = self.names.get(sp.name)
+                n += r is not None and r.place is not None and r.place.uid == uid
+        return n
+
+    def _roads(self, text: str, out: list[PlaceMention]) -> None:
+        """"on the Al-Kherafi highway linking Al-Hasakah and Deir Ezzor": the road is where;
+        it is placed at the end the document names more (the story's place), precision 2 by
+        its words, the other end is context."""
+        for p, q in pairwise(out):
+            if p.unknown or q.unknown or p.place is None or q.place is None:
+                continue
+            if not _ROAD_AND.fullmatch(text[p.end:q.begin]):
+                continue
+            road = _ROAD_BEFORE.search(text[max(0, p.begin - 90):p.begin])
+            if road is None:
+                continue
+            begin = max(0, p.begin - 90) + road.start()
+            lead = re.match(r"(?:on|along|at|in|near|of|by)\s+", text[begin:], re.I)
+            if lead:
+                begin += lead.end()
+            cp, cq = (self._times_named(x) for x in (p, q))
+            keep, other = (q, p) if cq > cp else (p, q)
+            keep.phrase, keep.phrase_begin, keep.phrase_end = text[begin:q.end], begin, q.end
+            keep.role, keep.why = "event", ""
+            other.role, other.why = "context", f"the other end of {keep.phrase!r}"
 
     def _phrase(self, text: str, pm: PlaceMention) -> None:
         """Extend the name to its place phrase: words before ("near the town of", "20 km west

@@ -3,7 +3,7 @@
 An ``add`` reads its inputs as ``geoevents map`` does (:func:`geoevents.pipeline.load_incidents`,
 one input at a time so that every report knows its input), then plans the change against the
 store's current state and hands the plan to the backend, which writes it at once (one SQLite
-file renamed into place, or one PostgreSQL transaction):
+transaction on the GeoPackage, or one PostgreSQL transaction):
 
 - an input whose content (SHA-256) is already in the store changes nothing, and says so;
 - a report is identified by its incident id (a table's own id such as ACLED's

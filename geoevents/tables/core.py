@@ -267,9 +267,9 @@ def _to_frame(df, layout: str, file: str, lines: Any, opts: ReadOptions | None =
     opts = opts or _DEFAULT
     try:
         if layout == "acled":
-            out, problems = acled_to_frame(df)
+            out, problems = acled_to_frame(df, dayfirst=opts.dayfirst)
         elif layout == "ucdp":
-            out, problems = ucdp_to_frame(df)
+            out, problems = ucdp_to_frame(df, dayfirst=opts.dayfirst)
         elif layout == "gdelt":
             out, problems = gdelt_to_frame(df)
         elif layout == "columns":

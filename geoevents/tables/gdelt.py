@@ -37,32 +37,37 @@ def read_gdelt(path: Path, opts: Any) -> Any:
         return read_gdelt_stream(fh, str(path), opts)
 
 
-class _Utf8Stream(io.RawIOBase):
-    """A byte stream passed on as valid UTF-8: bytes that are not (a file cut in the middle of
-    a character, a line in another encoding) become U+FFFD and are counted."""
+def _line_blocks(fh: BinaryIO, block_size: int, warnings_: list[int]):
+    """The stream's bytes in blocks of whole lines, about ``block_size`` each, read one at a
+    time (so that only one block is held: Arrow's own streaming reader reads many blocks
+    ahead, hundreds of MB of a large file).  GDELT has no quoted values, so a line is a row and
+    a block can end at any line break.  Bytes that are not UTF-8 (a file cut in the middle of
+    a character, a line in another encoding) become U+FFFD; their number is added to
+    ``warnings_[0]``."""
+    rest = b""
+    while True:
+        chunk = fh.read(block_size)
+        data = rest + chunk if rest else chunk
+        if not chunk:
+            if data:
+                yield _utf8(data, warnings_)
+            return
+        cut = data.rfind(b"\n")
+        if cut < 0:  # a line longer than a block: read on
+            rest = data
+            continue
+        rest = data[cut + 1:]
+        yield _utf8(data[:cut + 1], warnings_)
 
-    def __init__(self, raw: BinaryIO) -> None:
-        import codecs
 
-        self.raw, self.replaced, self._buf = raw, 0, b""
-        self._dec = codecs.getincrementaldecoder("utf-8")(errors="replace")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        while len(self._buf) < len(b):
-            chunk = self.raw.read(max(len(b), 1 << 20))
-            text = self._dec.decode(chunk, final=not chunk)
-            if "\ufffd" in text:
-                self.replaced += text.count("\ufffd")
-            self._buf += text.encode("utf-8")
-            if not chunk:
-                break
-        n = min(len(b), len(self._buf))
-        b[:n] = self._buf[:n]
-        self._buf = self._buf[n:]
-        return n
+def _utf8(data: bytes, warnings_: list[int]) -> bytes:
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        warnings_[0] += text.count("\ufffd") - data.count("\ufffd".encode())
+        return text.encode("utf-8")
 
 
 def iter_gdelt(fh: BinaryIO, file: str, opts: Any, block_size: int = 1 << 24,
@@ -85,38 +90,38 @@ def iter_gdelt(fh: BinaryIO, file: str, opts: Any, block_size: int = 1 << 24,
         bad.append((row.number, row.text, row.actual_columns))
         return "skip"
 
-    stream = _Utf8Stream(fh)
-    try:
-        reader = pacsv.open_csv(
-            io.BufferedReader(stream, 1 << 20), read_options=pacsv.ReadOptions(column_names=names, block_size=block_size,
-                                               use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False,
-                                             invalid_row_handler=on_bad),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names}, strings_can_be_null=False))
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read as GDELT events: {exc}", file=file) from None
+    read_options = pacsv.ReadOptions(column_names=names, use_threads=False,
+                                     block_size=max(block_size * 2, 1 << 20))
+    parse_options = pacsv.ParseOptions(delimiter="\t", quote_char=False,
+                                       invalid_row_handler=on_bad)
+    convert_options = pacsv.ConvertOptions(column_types={c: pa.large_string() for c in names},
+                                           strings_can_be_null=False)
     from .core import _to_frame
 
+    replaced = [0]
     seen = 0  # data rows (read or skipped) before this block
     good = 0  # rows read (not skipped) before this block
+    lines_before = 0  # lines of the file before this block
     skipped_lines: list[int] = []
-    while True:
+    for block in _line_blocks(fh, block_size, replaced):
         try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            break
-        except pa.ArrowInvalid as exc:  # e.g. text that is not UTF-8
-            raise InputError(f"cannot be read as GDELT events after line {seen}: {exc}",
-                             file=file) from None
+            batch = pacsv.read_csv(io.BytesIO(block), read_options=read_options,
+                                   parse_options=parse_options,
+                                   convert_options=convert_options)
+        except pa.ArrowInvalid as exc:
+            raise InputError(f"cannot be read as GDELT events after line {lines_before}: "
+                             f"{exc}", file=file) from None
         rejections = []
         for number, text, actual in bad:
-            skipped_lines.append(number if number is not None else seen + 1)
-            rejections.append(Rejection(file, number, None, f"{actual} field(s) where GDELT "
+            line = lines_before + number if number is not None else seen + 1
+            skipped_lines.append(line)
+            rejections.append(Rejection(file, line, None, f"{actual} field(s) where GDELT "
                                         f"has {ncols}; the row was skipped", text[:200]))
         n_bad = len(bad)
         bad.clear()
-        df = batch.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+        lines_before += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+        df = batch.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
+        del batch
         rows = len(df) + n_bad
         keep = _filter(df, opts)
         left_out = int((~keep).sum())
@@ -139,8 +144,8 @@ def iter_gdelt(fh: BinaryIO, file: str, opts: Any, block_size: int = 1 << 24,
         seen += rows
         good += rows - n_bad
         yield frame, rejections + rej, rows, left_out
-    if stream.replaced and warnings is not None:
-        warnings.append(f"{file}: {stream.replaced} byte(s) are not UTF-8 (a file cut in the "
+    if replaced[0] and warnings is not None:
+        warnings.append(f"{file}: {replaced[0]} byte(s) are not UTF-8 (a file cut in the "
                         "middle of a character, or text in another encoding); they were read "
                         "as \ufffd")
 

@@ -348,21 +348,59 @@
             r.bottom - box0.top + 4]);
         }
       });
-      var markers = api.obstacles ? api.obstacles() : [];  // incident markers shown
-      var segs = api.lineSegments ? api.lineSegments() : [];
-      var rings = api.ringOutlines ? api.ringOutlines() : [];
+      // Obstacles by 64-px cell, so that a label is tested only against what is near it.
+      function Grid(test) { this.cells = {}; this.test = test; this.stamp = 0; }
+      Grid.prototype.add = function (item, b, keep) {
+        var x0 = Math.max(-2, Math.floor(b[0] / 64)), x1 = Math.min(Math.floor(size.x / 64) + 2, Math.floor(b[2] / 64));
+        var y0 = Math.max(-2, Math.floor(b[1] / 64)), y1 = Math.min(Math.floor(size.y / 64) + 2, Math.floor(b[3] / 64));
+        var o = { v: item, s: -1 };
+        for (var x = x0; x <= x1; x++) {
+          for (var y = y0; y <= y1; y++) {
+            if (keep && !keep([x * 64, y * 64, x * 64 + 64, y * 64 + 64])) { continue; }
+            var k = x + ":" + y;
+            (this.cells[k] || (this.cells[k] = [])).push(o);
+          }
+        }
+      };
+      Grid.prototype.push = function (b) { this.add(b, b); };
+      Grid.prototype.hits = function (b) {
+        var stamp = ++this.stamp;
+        for (var x = Math.floor(b[0] / 64); x <= Math.floor(b[2] / 64); x++) {
+          for (var y = Math.floor(b[1] / 64); y <= Math.floor(b[3] / 64); y++) {
+            var c = this.cells[x + ":" + y];
+            if (!c) { continue; }
+            for (var i = 0; i < c.length; i++) {
+              if (c[i].s === stamp) { continue; }
+              c[i].s = stamp;
+              if (this.test(b, c[i].v)) { return true; }
+            }
+          }
+        }
+        return false;
+      };
+      var labelBoxes = new Grid(boxHits);
+      taken.forEach(function (b) { labelBoxes.push(b); });
+      taken = labelBoxes;  // panels, then the labels placed
+      var markers = new Grid(boxHits);  // incident markers shown
+      (api.obstacles ? api.obstacles() : []).forEach(function (b) { markers.push(b); });
+      var segs = new Grid(segHits);
+      (api.lineSegments ? api.lineSegments() : []).forEach(function (q) {
+        segs.add(q, [Math.min(q[0], q[2]), Math.min(q[1], q[3]), Math.max(q[0], q[2]),
+          Math.max(q[1], q[3])], function (cell) { return segHits(cell, q); });
+      });
+      var rings = new Grid(ringHits);  // filed under the cells their outline passes
+      (api.ringOutlines ? api.ringOutlines() : []).forEach(function (c) {
+        rings.add(c, [c[0] - c[2], c[1] - c[2], c[0] + c[2], c[1] + c[2]],
+          function (cell) { return ringHits(cell, c); });
+      });
       // Is box b free?  (dot: a place's dot, which may lie under an incident marker, on a
       // line or a ring; only labels and panels keep it out.)
       function free(b, dot, overRings) {
         if (b[0] < 0 || b[1] < 0 || b[2] > size.x || b[3] > size.y) { return false; }
-        var i;
-        for (i = 0; i < taken.length; i++) { if (boxHits(b, taken[i])) { return false; } }
+        if (taken.hits(b)) { return false; }
         if (dot) { return true; }
-        for (i = 0; i < markers.length; i++) { if (boxHits(b, markers[i])) { return false; } }
-        for (i = 0; i < segs.length; i++) { if (segHits(b, segs[i])) { return false; } }
-        if (overRings) { return true; }
-        for (i = 0; i < rings.length; i++) { if (ringHits(b, rings[i])) { return false; } }
-        return true;
+        if (markers.hits(b) || segs.hits(b)) { return false; }
+        return overRings || !rings.hits(b);
       }
       // Zone labels (drawn with their zones) come first, at their point or moved off a line
       // or a ring; one that finds no room, or is wider than its zone on screen, is hidden.
@@ -412,7 +450,7 @@
         var dotBox = [p.x - 4, p.y - 4, p.x + 4, p.y + 4];
         if (dot && !free(dotBox, true)) { return; }
         // The place of an incident (its dot under a marker) is named like a major place.
-        if (dot && !major && markers.some(function (m) { return boxHits(dotBox, m); })) {
+        if (dot && !major && markers.hits(dotBox)) {
           major = true;
         }
         var tries = [];
@@ -473,7 +511,9 @@
         if (z < p[3] || p[5] || p[4] >= 1000000) { return; }
         town(p);
       });
+      // Lakes and rivers from Natural Earth's first zoom for their names (c[4]).
       (band.lakeLabels || []).forEach(function (c) {
+        if (c.length > 4 && z < c[4]) { return; }
         put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c", "t", "b"], 0, [12, 24]);
       });
       // Zoomed in, the anchors along a river are far apart: name it where it crosses the screen.
@@ -498,6 +538,7 @@
       }
       // A river's name beside its course when a control line runs along it.
       rivers.forEach(function (c) {
+        if (c.length > 4 && z < c[4]) { return; }
         put(c[0], c[1], c[2], "ge-water-label", "italic 11px", 14, 0, ["c", "t", "b"], 0, [10, 20]);
       });
     }
@@ -870,7 +911,7 @@
     // Screen circles [x, y, r] of the rings of approximate locations shown.
     api.ringOutlines = function () {
       var out = [], size = map.getSize(), z = map.getZoom();
-      if (!map.hasLayer(groups.areas)) { return out; }
+      if (!groups.areas || !map.hasLayer(groups.areas)) { return out; }
       for (var k = 0; k < n && out.length < 3000; k++) {
         if (!shown[k] || !areas[k]) { continue; }
         var c = areas[k].getLatLng(), p = map.latLngToContainerPoint(c);

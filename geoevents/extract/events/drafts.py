@@ -83,6 +83,9 @@ class Draft:
                 if not cand[2] and cur[2]:
                     cur = cand  # the same place, read from its phrase this time
                 continue
+            if _ROAD.search(cur[0].phrase or "") and not _ROAD.search(cand[0].phrase or ""):
+                cur = cand  # "along the highway linking Damascus to Aleppo ... the town of X"
+                continue
             if _UNNAMED.match(cur[0].phrase or "") and not _UNNAMED.match(cand[0].phrase or "") \
                     and _km((a.lat, a.lon), (b.lat, b.lon)) <= 150 and pn <= max(pc, 2):
                 cur = cand  # "a village northeast of Baghdad" gives way to the village named
@@ -105,6 +108,9 @@ class Draft:
             if r is not None and r.place is not None:
                 return r.place.country
         return ""
+
+
+_ROAD = re.compile(r"\b(?:road|highway|motorway|route)s?\b", re.I)
 
 
 def _precision(r: Resolution | None, pm: PlaceMention, note: str) -> int:
@@ -140,6 +146,9 @@ def _places_compatible(draft: Draft, a: Analysis, km: float = 60.0) -> bool:
     p0 = mine[1].place if mine[1] else None
     if p0 is None:
         return True
+    if _ROAD.search(mine[0].phrase or ""):
+        # Placed only along a road between two towns: any place of its country may be where.
+        return any(pm.place is not None and pm.place.country == p0.country for pm in theirs)
     for pm in theirs:
         p = pm.place
         if p is None:

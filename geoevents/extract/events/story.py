@@ -54,6 +54,10 @@ from .words import (
 
 _AIR_WORDS = re.compile(r"\b(?:war\s*planes?|jets|air\s*strikes?|air\s*raids?|aircraft|"
                         r"helicopters?|bombers)\b", re.I)
+_SEPARATE = re.compile(r"^\s*(?:earlier|later|separately|elsewhere|in\s+a\s+separate\s+\w+|"
+                       r"in\s+another\s+\w+)\b(?!\s+(?:reports?|tolls?|figures?)\b)"
+                       r"(?!\s+(?:this|last|in|that)\s+(?:year|month|week|\w+ber|january|"
+                       r"february|march|april|may|june|july|august)\b)", re.I)
 #: A paragraph framed by its place: "In Idlib countryside, ...", "Elsewhere in Hama, ...".
 _FRAME = re.compile(r"^(?:(?:Meanwhile|Elsewhere|Separately|Further\s+\w+|Also),?\s+)?"
                     r"(?:in|at|near|around)\s+[^,;.]{2,60},\s", re.I)
@@ -248,6 +252,16 @@ class StoryReader:
             return None
         if a.hypothetical and not figs:
             return None
+        if figs and cur is not None and not a.anaphor and a.event_places and \
+                _SEPARATE.match(a.sent.text) and (not _same_place(cur, a) or not (
+                    {f.qty.value for f in a.counted} & {r.best for r in cur.figs})) and \
+                not _SUPERSEDED.search(a.sent.text):
+            # "Earlier on Sunday, gunmen killed a fighter in the town of X", "Separately, ...",
+            # "Elsewhere, ...": another event, on the day of the one before unless it says.
+            d = self._new(a)
+            if not any(x.resolved for x in a.dates) and cur.date is not None:
+                d.date = cur.date
+            return d
         if trig and _ANOTHER.search(a.sent.text):
             # "In the second bombing ...", "In a separate attack ...": another event, on the
             # day of the one before unless the sentence says otherwise.
@@ -286,6 +300,10 @@ class StoryReader:
                 scored = [t for t in scored if (t[3].date is None and not old) or (
                     t[3].date is not None and t[3].date.precision in ("month", "year")) or
                     a.anaphor]
+            # Nor one with a larger toll at another place ("Also today, a cell killed six on
+            # the highway ..." after one killed in a town).
+            if not a.anaphor:
+                scored = [t for t in scored if not _own_toll_elsewhere(t[3], a)]
             # A draft without a date is joined only when the sentence refers to it.
             scored = [t for t in scored if t[0] == 2 or a.anaphor or t[3] is prev or
                       (t[3].date is None and (_same_place(t[3], a) or _same_attacker(t[3], a)
@@ -677,6 +695,9 @@ class StoryReader:
             # Who gains decides (docs/architecture.md): a state's forces regain, anyone else overtakes.
             sub_type = "Government regains territory" if a1_kind == "state" else \
                 "Non-state actor overtakes territory"
+        elif sub_type in _TERRITORY_TYPES and actor2 and _actor_kind(d, actor2) == "state":
+            # "rebels have retaken a town from Assad's forces": taken from a state, by others.
+            sub_type = "Non-state actor overtakes territory"
         casualties = [self._casualty(r, host, actor1, a1_kind) for r in d.figs
                       if not r.superseded]
         old_figs = [f"{_n(r)} {r.kind} ({r.clause or r.quote[:60]})" for r in d.figs

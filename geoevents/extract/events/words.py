@@ -45,6 +45,7 @@ _PASSIVE_BY = re.compile(r"\b(?:was|were|been)\s+(?:\w+\s+){0,3}confirmed\s+(?:\
 _AREA_WORDS = re.compile(r"\b(?:province|governorate|region|countryside|desert|district|areas?|"
                          r"valley|badiya|plain|the\s+(?:east|west|north|south)\s+of)\b", re.I)
 _NEAR_WORDS = re.compile(r"\b(?:near|nearby|outside|around|close\s+to|outskirts|vicinity|between|"
+                         r"road|highway|motorway|route|"
                          r"edge|km|kilomet\w+|miles?|(?:north|south|east|west)\w*\s+of)\b", re.I)
 _TERRITORY_NOUN = (r"(?:towns?|villages?|city|cities|areas?|districts?|neighbou?rhoods?|bases?|"
                    r"airports?|air\s*bases?|airdromes?|hills?|mountains?|mount|regions?|"

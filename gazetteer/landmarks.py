@@ -1,0 +1,60 @@
+"""Facilities and landmarks named after their place: "University of Oxford", "Shanghai World
+Financial Centre", "New York Public Library", "Port of Mombasa", "Kabul airport".
+
+The gazetteer lacks most points of interest (GeoNames' full dumps have some; cities500 none).
+Their names often hold the name of the town or area they stand in.  When a query holding a
+facility word (:data:`FACILITY_WORDS`) is not itself a place, :func:`named_places` gives the
+names it may be named after, best first: the words after "of" ("University of Oxford" ->
+"Oxford"), else the leading words before the facility word, longest first ("New York Public
+Library" -> "New York Public", "New York", "New").  The grammar (:mod:`gazetteer.grammar`)
+accepts the first that names a notable place, or a place near the report's other places, by its
+own name or an alias (never a spelling variant or a near-spelling: "Golden Gate Bridge" is not
+Golden, Colorado), and answers it at precision 2 ("in or near"), with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Words of facilities and landmarks (lower case; a query must hold one).  Generic words of
+#: settlements and areas ("village", "district", "neighbourhood") are not here: the phrase
+#: grammar reads past those itself.
+FACILITY_WORDS = frozenset(["airport", "airfield", "aerodrome", "university", "college", "school", "academy", "institute", "hospital", "clinic", "library", "museum", "gallery", "theatre", "theater", "cinema", "opera", "stadium", "arena", "palace", "castle", "fort", "fortress", "citadel", "cathedral", "church", "chapel", "mosque", "temple", "synagogue", "shrine", "monastery", "abbey", "basilica", "tower", "bridge", "square", "plaza", "market", "bazaar", "mall", "hotel", "resort", "casino", "zoo", "aquarium", "park", "gardens", "garden", "station", "terminal", "port", "harbour", "harbor", "pier", "embassy", "consulate", "prison", "jail", "barracks", "headquarters", "ministry", "parliament", "courthouse", "factory", "refinery", "plant", "mine", "centre", "center", "hall"])
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-.]*", re.UNICODE)
+_OF = re.compile(r"\b(?:of|de|di|du|des|del|della)\s+(?:the\s+)?(?P<x>.+)$", re.I)
+_TRAIL = re.compile(r"[\s,.;:®™©()\"“”]+$")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def has_facility_word(query: str) -> bool:
+    return any(w.lower().strip(".'’") in FACILITY_WORDS for w in _words(query))
+
+
+def named_places(query: str, limit: int = 4) -> list[str]:
+    """The names a facility or landmark may be named after, best first (none when the query
+    holds no facility word)."""
+    q = _TRAIL.sub("", query.replace("®", "").replace("™", "")).strip()
+    if not has_facility_word(q):
+        return []
+    out: list[str] = []
+    m = _OF.search(q)
+    if m:
+        x = _TRAIL.sub("", m.group("x")).strip()
+        if x and not has_facility_word(x):
+            out.append(x)
+    words = _words(q)
+    first = next((i for i, w in enumerate(words) if w.lower().strip(".'’") in FACILITY_WORDS),
+                 None)
+    if first:
+        lead = [w for w in words[:first] if w.lower() not in ("the", "of")]
+        for n in range(len(lead), 0, -1):
+            out.append(" ".join(lead[:n]))
+    seen: list[str] = []
+    for name in out:
+        if name and name not in seen and name.lower() != query.lower():
+            seen.append(name)
+    return seen[:limit]
