@@ -134,9 +134,18 @@ def _yaml_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
+    # libyaml's loader when PyYAML has it (ten times faster: these files are read every time a
+    # gazetteer opens); the pure-Python one re-reads a broken file for its usual message.
+    fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        try:
+            node = yaml.compose(text, Loader=fast)
+            data = yaml.load(text, Loader=fast)
+        except yaml.YAMLError:
+            if fast is yaml.SafeLoader:
+                raise
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
