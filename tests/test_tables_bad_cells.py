@@ -104,15 +104,11 @@ def test_every_row_is_read_or_rejected_in_a_large_file(big):
     assert f"acled-SYR{quote - 1}" in kept and f"acled-SYR{quote + 2}" not in got
 
 
-def test_bad_cells_reject_their_row_in_every_command(big, tmp_path):
+def test_bad_cells_reject_their_row_in_every_command(big, tmp_path, cli):
     """No traceback and no refused file: export writes the good rows, names the rest."""
-    import subprocess
-    import sys
-
     p, expect = big
     out = tmp_path / "out.csv"
-    proc = subprocess.run([sys.executable, "-m", "geoevents", "export", str(p), "-o", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    proc = cli("export", str(p), "-o", str(out), timeout=600)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     n = 200_000 - len(expect)
