@@ -392,6 +392,10 @@ def plausible(hit: Hit, dist: float, focus: Focus,
                or (p.precision == 3 and p.kind in ("region", "desert", "island")))
     if focus.explicit and p.country not in focus.region:
         return False  # elsewhere: only when nothing in or near the focus answers
+    if focus.explicit and p.country not in focus.countries and tier[hit.match] < tier["exact"]:
+        # A neighbour of the focus by another of its names ("Saida" for Sidon in a report on
+        # Syria) is as likely a village of the focus the gazetteer lacks: outside_focus.
+        return False
     return tier[hit.match] >= tier["alias"] and notable
 
 

@@ -13,10 +13,13 @@ import json
 import math
 from typing import Any
 
+from maps.schema import INCIDENT_OPTIONAL, INCIDENT_SIDE_COLUMNS
+
 from .model import Casualty, Claim, EventDate, Incident, IncidentError, Location, Source
 
-#: The optional columns geoevents writes (their types: maps.schema.INCIDENT_OPTIONAL).
-_OPTIONAL = ("date_text", "place_kind", "place_note", "assoc_actor_1", "assoc_actor_2")
+#: The optional columns an incident's row always has: the schema's, but the per-side figures
+#: (those are added only for incidents that have them).
+_OPTIONAL = tuple(c for c in INCIDENT_OPTIONAL if c not in INCIDENT_SIDE_COLUMNS)
 
 
 def _json(v: Any) -> str:

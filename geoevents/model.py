@@ -45,6 +45,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from gazetteer.errors import UserError
+from maps.schema import DATE_PRECISIONS  # the one list (re-exported)
 
 #: ACLED event types and their sub-event types (ACLED codebook, 2023).
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -63,7 +64,6 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
                                "Looting/property destruction", "Non-violent transfer of territory",
                                "Other"),
 }
-DATE_PRECISIONS = ("day", "week", "month", "year", "range", "unknown")
 KINDS = ("killed", "wounded")
 PARTIES = ("A", "B", "civilians", "")
 

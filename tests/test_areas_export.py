@@ -93,6 +93,7 @@ def test_a_file_that_is_not_areas_is_a_clear_message(cli, tmp_path: Path) -> Non
     assert not out.exists()
 
 
+@pytest.mark.slow  # real QGIS
 def test_qgis_opens_the_areas_layer_styled_per_party(qgis_probe, cli, areas_file,  # noqa: F811
                                                     tmp_path: Path) -> None:
     path, frame = areas_file

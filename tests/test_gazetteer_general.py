@@ -355,3 +355,15 @@ def test_direction_word_names_an_area_only_of_a_focus_country(gz):
     assert r.place is None and "direction word" in r.reason
     r = gz.resolve("South-West", Context(countries=("CM",)))
     assert r.status == "resolved" and r.place.country == "CM" and r.place.kind == "admin1"
+
+
+def test_neighbour_by_another_of_its_names_is_outside_focus(gz):
+    """With --focus SY, Lebanon's Tripoli by its Arabic name is as likely a Syrian village the
+    gazetteer lacks: marked outside_focus; by its own name it answers; without a focus too."""
+    sy = Context(countries=("SY",))
+    r = gz.resolve("Trablous", sy)
+    assert r.status == "outside_focus" and r.place.country == "LB" and r.confidence <= 0.3
+    r = gz.resolve("Tyre", sy)
+    assert r.status == "resolved" and km(r.lat, r.lon, 33.27, 35.20) < 10
+    free = gz.resolve("Trablous")  # Libya's Tripoli bears the name too
+    assert free.place is not None and "LB" in {c.place.country for c in free.candidates}

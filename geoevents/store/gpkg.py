@@ -413,7 +413,16 @@ class GeoPackageStore(Backend):
             frame = _concat(keep, changed)
         frame = frame.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
         tables = state.next_tables(plan)
-        staging = Staged([self.path], overwrite=True, what="store", error=StoreError)
+        # A new store is created exclusively (a hard link that fails when the file exists), so
+        # two processes making the same store at once cannot replace each other's: the one
+        # that loses plans again on the store the other made.
+        new = state.stamp is None
+        try:
+            staging = Staged([self.path], overwrite=not new, what="store", error=StoreError)
+        except StoreError:
+            if new and self.path.exists():
+                return False
+            raise
         temp = staging.path(self.path)
         try:
             write_geopackage(temp, frame)
@@ -430,7 +439,12 @@ class GeoPackageStore(Backend):
             if self._stamp() != state.stamp:
                 staging.abort()
                 return False
-            staging.commit()
+            try:
+                staging.commit()
+            except StoreError:
+                if new and self.path.exists():
+                    return False
+                raise
         except BaseException:
             staging.abort()
             raise
