@@ -285,11 +285,24 @@ def _read_geojson_lines(p: Path) -> list[tuple[dict, Any]]:
     return out
 
 
+def _written_fields() -> tuple[str, ...]:
+    """Fields of the LINES layer that the tool writes (``lines build``, ``export``) and that are
+    not spec fields: a file the tool wrote is read back with them ignored."""
+    from maps.schema import LINE_COLUMNS, LINE_OPTIONAL
+
+    return tuple(k for k in (*LINE_COLUMNS, *LINE_OPTIONAL)
+                 if k not in SPEC_KEYS and not _FLAT_BANK.match(k))
+
+
 def _load_geojson_specs(p: Path) -> list[LineSpec]:
     features = _read_geojson_lines(p)
     specs = []
+    written = _written_fields()
     for i, (props, line) in enumerate(features, 1):
         props.pop("layer", None)
+        if any(k in props for k in written):  # written by lines build / export: the line is
+            for k in (*written, "river"):     # drawn now; its derived fields and the river it
+                props.pop(k, None)            # followed are descriptions, not instructions
         specs.append(_spec_from_dict(props, file=p, lines={}, default_id=(
             p.stem if len(features) == 1 else f"{p.stem}-{i}"), geometry=line))
     _check_unique_ids(specs, p)
