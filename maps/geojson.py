@@ -98,8 +98,10 @@ def feature_texts(frame: Any, batch: Any, decimals: int | None = tables.COORD_DE
     # One join over [sep + head + key1, value1, ", " + key2, value2, ..., geometry, " }"].
     parts: list[Any] = []
     lead = ',\n{ "type": "Feature", "properties": { '
-    for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        parts += [lead + json.dumps(name, ensure_ascii=False) + ": ", _values(column)]
+    for field, column in zip(batch.schema, batch.columns, strict=True):
+        raw = (field.metadata or {}).get(b"geojson") == b"json"  # already JSON text
+        parts += [lead + json.dumps(field.name, ensure_ascii=False) + ": ",
+                  pc.fill_null(column, "null") if raw else _values(column)]
         lead = ", "
     if not parts:
         lead = ',\n{ "type": "Feature", "properties": {'
@@ -178,8 +180,24 @@ def frame_batches(frame: Any, chunk: int = 65536) -> Iterator[Any]:
     import pyarrow as pa
 
     data = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
-    table = pa.Table.from_pandas(data, preserve_index=False)
+    fields, arrays = [], []
+    for name in data.columns:
+        try:
+            arr = pa.array(data[name], from_pandas=True)
+            fields.append(pa.field(str(name), arr.type))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed Python values: each as JSON
+            arr = pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                            else json.dumps(_plain(v), ensure_ascii=False, default=str)
+                            for v in data[name]], type=pa.string())
+            fields.append(pa.field(str(name), pa.string(), metadata={"geojson": "json"}))
+        arrays.append(arr)
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     yield from table.to_batches(max_chunksize=chunk)
+
+
+def _plain(v: Any) -> Any:
+    """A numpy scalar as the Python value it holds (for json.dumps)."""
+    return v.item() if hasattr(v, "item") and not isinstance(v, str | bytes) else v
 
 
 def write_collection(out: IO[bytes], frames: Any, *, name: str | None = None,
