@@ -23,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from geoparse import shared_file  # noqa: E402
 
 
 def naive(rows: list[dict]) -> list[tuple[float, float] | None]:
@@ -61,7 +64,7 @@ def summarise(label: str, answers: list, rows: list[dict], km) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--csv", default=str(ROOT.parent / "shared" / "eval" / "airwars_places_dev.csv"))
+    ap.add_argument("--csv", default=str(shared_file("eval", "airwars_places_dev.csv")))
     ap.add_argument("--misses", type=int, default=8, help="examples per reason")
     ap.add_argument("--far", type=int, default=30, help="list answers more than 50 km off")
     ap.add_argument("--context", choices=("governorate", "focus"), default="governorate")

@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import argparse
 import collections
-import itertools
 import json
-import math
-import os
 import statistics
 import sys
 import time
@@ -30,23 +27,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-MAX_KM = 20039.0
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def auc(errors_km: list[float]) -> float:
-    ks = [math.log(1 + e) for e in sorted(errors_km)]
-    if len(ks) < 2:
-        return 0.0
-    area = sum((a + b) / 2 for a, b in itertools.pairwise(ks))
-    return area / ((len(ks) - 1) * math.log(MAX_KM))
+from geoparse import MAX_KM, auc, shared_file, use_naturalearth  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default_gold = ROOT.parent / "shared" / "eval" / "geovirus_gold.jsonl"
-    if not default_gold.is_file():
-        default_gold = Path("/work/shared/eval/geovirus_gold.jsonl")
-    ap.add_argument("--gold", default=str(default_gold))
+    ap.add_argument("--gold", default=str(shared_file("eval", "geovirus_gold.jsonl")))
     ap.add_argument("--naturalearth", metavar="DIR", help="install Natural Earth from DIR first")
     ap.add_argument("--misses", type=int, default=40, help="list the worst N answers")
     ap.add_argument("--points", choices=("reference", "centroid"), default="reference",
@@ -54,14 +42,7 @@ def main() -> None:
                     "compare both)")
     args = ap.parse_args()
 
-    if args.naturalearth:
-        home = Path(os.environ.get("GEOEVENTS_HOME") or "/tmp/geoevents-geovirus")
-        os.environ["GEOEVENTS_HOME"] = str(home) + "-ne"
-        from gazetteer import naturalearth
-
-        naturalearth.install_from_dir(args.naturalearth,
-                                      ["admin1_label_points", "populated_places",
-                                       "rivers", "lakes"])
+    use_naturalearth(args.naturalearth, "/tmp/geoevents-geovirus")
     from pyproj import Geod
 
     from gazetteer import Gazetteer

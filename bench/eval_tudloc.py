@@ -10,7 +10,7 @@ with the whole text as context (:func:`gazetteer.documents.resolve_mentions`, ex
 ``geoevents resolve --mentions`` does).  Only toponyms with gold coordinates count (3,477 of
 3,850).  An ambiguous mention is scored on its best candidate; an unanswered one gets the maximum
 error (20,039 km).  Reported per split and per annotation type: accuracy within 161 km, mean and
-median error (km) and AUC (as :mod:`bench.eval_geovirus` defines it).
+median error (km) and AUC (as :mod:`bench.geoparse` defines them).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import os
 import statistics
 import sys
 import time
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from eval_geovirus import MAX_KM, auc  # noqa: E402
+from geoparse import MAX_KM, auc, shared_file, use_naturalearth  # noqa: E402
 
 TYPES = ("CONTINENT", "COUNTRY", "UNIT", "CITY", "REGION", "LANDMARK", "POI", "STREET",
          "STREETNR", "ZIP")
@@ -44,10 +43,7 @@ def line(label: str, errs: list[float]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default_gold = ROOT.parent / "shared" / "eval" / "tudloc2013_gold.jsonl"
-    if not default_gold.is_file():
-        default_gold = Path("/work/shared/eval/tudloc2013_gold.jsonl")
-    ap.add_argument("--gold", default=str(default_gold))
+    ap.add_argument("--gold", default=str(shared_file("eval", "tudloc2013_gold.jsonl")))
     ap.add_argument("--splits", default="training,validation",
                     help="comma-separated splits (training, validation, test)")
     ap.add_argument("--points", choices=("reference", "centroid"), default=None,
@@ -58,14 +54,7 @@ def main() -> None:
     args = ap.parse_args()
     splits = [s.strip() for s in args.splits.split(",") if s.strip()]
 
-    if args.naturalearth:
-        home = Path(os.environ.get("GEOEVENTS_HOME") or "/tmp/geoevents-tudloc")
-        os.environ["GEOEVENTS_HOME"] = str(home) + "-ne"
-        from gazetteer import naturalearth
-
-        naturalearth.install_from_dir(args.naturalearth,
-                                      ["admin1_label_points", "populated_places",
-                                       "rivers", "lakes"])
+    use_naturalearth(args.naturalearth, "/tmp/geoevents-tudloc")
     from pyproj import Geod
 
     from gazetteer import Gazetteer

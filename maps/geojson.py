@@ -7,6 +7,12 @@ points, so nothing of RFC 7946 that GDAL does beyond this applies to them (ring 
 cutting at the antimeridian); control lines and zones, a handful of features, still go through
 GDAL's driver (:func:`maps.export.write_geojson_layer`).
 
+:func:`write_collection` (and :func:`collection_bytes`) is the same writer for any GeoDataFrame:
+the outputs of ``lines build``, ``lines sides``, ``areas build``, the archive's hexagons and the
+tables' GeoJSON all go through it (its properties are the frame's columns, in order; geometry of
+any type, not reoriented; ``decimals=None`` keeps coordinates as they are).  Files are written by
+:class:`maps.writers.Staged` (the caller opens the staged file).
+
 Output: ``{"type": "FeatureCollection", "features": [...]}``, one feature per line, properties in
 the field order of :func:`maps.tables.layer_fields`, UTF-8 (not ASCII-escaped); strings escaped
 as JSON requires (quote, backslash, control characters); numbers as JSON numbers in their
@@ -53,16 +59,22 @@ def _values(arr: Any) -> Any:
     elif pa.types.is_floating(t):
         finite = pc.is_finite(arr)
         text = pc.if_else(finite, pc.cast(arr, pa.string()), pa.scalar(None, pa.string()))
+        # Arrow writes 3.0 as "3": keep it a float for a reader that types columns (GDAL)
+        text = pc.if_else(pc.match_substring_regex(text, "^-?[0-9]+$"),
+                          pc.binary_join_element_wise(text, ".0", ""), text)
     elif pa.types.is_integer(t) or pa.types.is_boolean(t):
         text = pc.cast(arr, pa.string())
     elif pa.types.is_null(t):
         text = pa.nulls(len(arr), pa.string())
+    elif pa.types.is_nested(t):  # lists, structs: JSON arrays and objects
+        text = pa.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                         for v in arr.to_pylist()], type=pa.string())
     else:  # dates and anything else: as ISO text
         text = pc.binary_join_element_wise('"', _escape(pc.cast(arr, pa.string())), '"', "")
     return pc.fill_null(text, "null")
 
 
-def _geometries(frame: Any) -> Any:
+def _geometries(frame: Any, decimals: int | None = tables.COORD_DECIMALS) -> Any:
     import numpy as np
     import pyarrow as pa
     import shapely
@@ -70,27 +82,31 @@ def _geometries(frame: Any) -> Any:
     geoms = np.asarray(frame.geometry.values, dtype=object)
     if not len(geoms):
         return pa.array([], type=pa.string())
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy, tables.COORD_DECIMALS))
+    if decimals is not None:
+        geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
     text = shapely.to_geojson(geoms)
     return pa.array(np.where(shapely.is_missing(geoms), "null", text).astype(object),
                     type=pa.string())
 
 
-def feature_texts(frame: Any, batch: Any) -> Any:
+def feature_texts(frame: Any, batch: Any, decimals: int | None = tables.COORD_DECIMALS) -> Any:
     """One GeoJSON Feature per row of ``batch`` (typed Arrow columns of ``frame``'s rows), each
-    preceded by ",\n" (the separator of the features array)."""
+    preceded by ",\n" (the separator of the features array); coordinates rounded to
+    ``decimals`` (``None``: as they are)."""
     import pyarrow.compute as pc
 
     # One join over [sep + head + key1, value1, ", " + key2, value2, ..., geometry, " }"].
     parts: list[Any] = []
     lead = ',\n{ "type": "Feature", "properties": { '
-    for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        parts += [lead + json.dumps(name, ensure_ascii=False) + ": ", _values(column)]
+    for field, column in zip(batch.schema, batch.columns, strict=True):
+        raw = (field.metadata or {}).get(b"geojson") == b"json"  # already JSON text
+        parts += [lead + json.dumps(field.name, ensure_ascii=False) + ": ",
+                  pc.fill_null(column, "null") if raw else _values(column)]
         lead = ", "
     if not parts:
         lead = ',\n{ "type": "Feature", "properties": {'
-    parts += [(" }" if len(parts) else lead + "}") + ', "geometry": ', _geometries(frame),
-              " }"]
+    parts += [(" }" if len(parts) else lead + "}") + ', "geometry": ',
+              _geometries(frame, decimals), " }"]
     return pc.binary_join_element_wise(*parts, "")
 
 
@@ -146,3 +162,70 @@ def write_features(out: IO[bytes], frame: Any, layer: str = tables.INCIDENTS, *,
         drain(0)
     out.write(TAIL)
     return written
+
+
+def head(name: str | None = None) -> bytes:
+    """The opening of a FeatureCollection (with a ``name`` member, the layer name GDAL reads,
+    when given)."""
+    if name is None:
+        return HEAD
+    return ('{\n"type": "FeatureCollection",\n"name": ' + json.dumps(name, ensure_ascii=False)
+            + ',\n"features": [\n').encode("utf-8")
+
+
+def frame_batches(frame: Any, chunk: int = 65536) -> Iterator[Any]:
+    """Arrow record batches of any GeoDataFrame's columns but its geometry, in order and in
+    ``chunk``-row steps (pandas' own types: text, numbers, nullable integers, booleans)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    data = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
+    fields, arrays = [], []
+    for name in data.columns:
+        try:
+            arr = pa.array(data[name], from_pandas=True)
+            fields.append(pa.field(str(name), arr.type))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed Python values: each as JSON
+            arr = pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                            else json.dumps(_plain(v), ensure_ascii=False, default=str)
+                            for v in data[name]], type=pa.string())
+            fields.append(pa.field(str(name), pa.string(), metadata={"geojson": "json"}))
+        arrays.append(arr)
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    yield from table.to_batches(max_chunksize=chunk)
+
+
+def _plain(v: Any) -> Any:
+    """A numpy scalar as the Python value it holds (for json.dumps)."""
+    return v.item() if hasattr(v, "item") and not isinstance(v, str | bytes) else v
+
+
+def write_collection(out: IO[bytes], frames: Any, *, name: str | None = None,
+                     decimals: int | None = tables.COORD_DECIMALS, chunk: int = 65536) -> int:
+    """Write one FeatureCollection of the rows of each GeoDataFrame of ``frames`` (a frame or a
+    sequence of frames), frame after frame, to the binary file ``out``; returns the count.
+    Each feature's properties are its frame's columns in order (missing values null)."""
+    if hasattr(frames, "geometry"):
+        frames = [frames]
+    out.write(head(name))
+    written = 0
+    for frame in frames:
+        start = 0
+        for batch in frame_batches(frame, chunk):
+            if not batch.num_rows:
+                continue
+            texts = feature_texts(frame.iloc[start:start + batch.num_rows], batch, decimals)
+            out.write(_buffer(texts, first=written == 0))
+            start += batch.num_rows
+            written += batch.num_rows
+    out.write(TAIL)
+    return written
+
+
+def collection_bytes(frames: Any, **options: Any) -> bytes:
+    """:func:`write_collection` into bytes (for :meth:`maps.writers.Staged.write`)."""
+    import io
+
+    buf = io.BytesIO()
+    write_collection(buf, frames, **options)
+    return buf.getvalue()

@@ -256,3 +256,38 @@ def test_help_of_every_command_imports_no_heavy_library():
     assert [c for c, code, usage in got["commands"] if code != 0 or not usage] == []
     loaded = {m.split(".")[0] for m in got["modules"]}
     assert sorted(loaded & set(HEAVY)) == []
+
+
+def test_geojson_is_written_in_one_place():
+    """One writer per format: GeoJSON text is made by maps.geojson (and GDAL's driver only in
+    maps.export, for the exported lines and zones); no other module spells a FeatureCollection
+    or asks GDAL for GeoJSON."""
+    import re
+
+    head = re.compile(r'\{\s*"type"\s*:\s*"FeatureCollection"')
+    found = []
+    for path in sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef
+                                    | ast.AsyncFunctionDef)
+                      and n.body and isinstance(n.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)
+                    and rel != "maps/geojson.py" and id(node) not in docstrings):
+                text = (node.value.decode("utf-8", "replace") if isinstance(node.value, bytes)
+                        else node.value)
+                if head.search(text):
+                    found.append(f"{rel}:{node.lineno}: FeatureCollection text")
+            elif isinstance(node, ast.Call) and rel != "maps/export.py":
+                for kw in node.keywords:
+                    if (kw.arg == "driver" and isinstance(kw.value, ast.Constant)
+                            and str(kw.value.value).lower() == "geojson"):
+                        found.append(f"{rel}:{node.lineno}: GDAL GeoJSON driver")
+            elif (isinstance(node, ast.Dict) and not rel.startswith("maps/")
+                  and any(isinstance(k, ast.Constant) and k.value == "type"
+                          and isinstance(v, ast.Constant) and v.value == "FeatureCollection"
+                          for k, v in zip(node.keys, node.values, strict=True))):
+                found.append(f"{rel}:{node.lineno}: FeatureCollection built by hand")
+    assert not found, found

@@ -219,3 +219,30 @@ def test_acled_layout_from_the_command_line(cli, tmp_path: Path) -> None:
     header = out.read_text("utf-8").splitlines()[0]
     assert header.startswith('"event_id_cnty","event_date","year","time_precision"')
     assert len(out.read_text("utf-8").splitlines()) == 4
+
+
+def test_exported_control_lines_map_again(cli, ne_levant: Path, inputs, tmp_path: Path) -> None:
+    """A file the tool writes is one the tool reads: the control_lines.geojson of an export
+    (with its derived fields kind, side_left, side_right, length_km ...) is a --lines input of
+    map and gives the same line with the same parties."""
+    spec = ROOT / "data" / "lines" / "deir-ez-zor-2018.yaml"
+    gj = tmp_path / "dz.geojson"
+    proc = cli("export", *map(str, inputs), "--lines", str(spec), "-o", str(gj))
+    assert proc.returncode == 0, proc.stderr
+    exported = tmp_path / "dz.control_lines.geojson"
+    first = json.loads(exported.read_text("utf-8"))["features"][0]
+    assert {"kind", "side_left", "side_right"} <= set(first["properties"])
+    page = tmp_path / "again.html"
+    proc = cli("map", str(inputs[0]), "--lines", str(exported), "-o", str(page))
+    assert proc.returncode == 0, proc.stderr
+    html = page.read_text("utf-8")
+    assert "SDF and US-led coalition" in html and "Syrian government and Russia" in html
+    # and export again from it: the same line, same parties
+    gj2 = tmp_path / "again.geojson"
+    proc = cli("export", str(inputs[0]), "--lines", str(exported), "-o", str(gj2))
+    assert proc.returncode == 0, proc.stderr
+    again = json.loads((tmp_path / "again.control_lines.geojson").read_text("utf-8"))
+    props = again["features"][0]["properties"]
+    assert (props["id"], props["party_left"], props["party_right"]) == (
+        first["properties"]["id"], first["properties"]["party_left"],
+        first["properties"]["party_right"])

@@ -296,3 +296,78 @@ def test_an_existing_folder_as_output_is_named_as_a_folder(tmp_path: Path) -> No
         with pytest.raises(OutputError) as err:
             writers.format_for(command, folder)
         assert "is a folder; give a file name" in err.value.message
+
+
+def test_one_geojson_writer_for_any_frame_reads_back_the_same(tmp_path: Path):
+    """maps.geojson.write_collection: properties in column order and with their types (text
+    escaped, nullable integers, integral floats as floats, booleans, missing as null), any
+    geometry, several frames in one collection, coordinates rounded only when asked."""
+    import json
+
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+    from shapely.geometry import LineString, Point
+
+    from maps.geojson import collection_bytes
+
+    a = gpd.GeoDataFrame({
+        "id": ["a", 'q"uo\\te\n\tّ'],
+        "n": pd.array([1, None], dtype="Int64"),
+        "x": [3.0, float("nan")],
+        "ok": [True, False],
+    }, geometry=[Point(40.123456789, 35.987654321), None], crs=4326)
+    b = gpd.GeoDataFrame({"id": ["l"], "km": [12.5]},
+                         geometry=[LineString([(40, 35), (40.5, 35.5)])], crs=4326)
+    path = tmp_path / "one.geojson"
+    path.write_bytes(collection_bytes([a, b], name="both", decimals=4))
+    doc = json.loads(path.read_text("utf-8"))
+    assert doc["name"] == "both" and len(doc["features"]) == 3
+    first, second, third = (f["properties"] for f in doc["features"])
+    assert list(first) == ["id", "n", "x", "ok"] and list(third) == ["id", "km"]
+    assert first == {"id": "a", "n": 1, "x": 3.0, "ok": True}
+    assert isinstance(first["x"], float)
+    assert second == {"id": 'q"uo\\te\n\tّ', "n": None, "x": None, "ok": False}
+    assert doc["features"][0]["geometry"]["coordinates"] == [40.1235, 35.9877]
+    assert doc["features"][1]["geometry"] is None
+    back = pyogrio.read_dataframe(path)
+    assert back["id"].tolist() == ["a", 'q"uo\\te\n\tّ', "l"]
+    assert str(back["x"].dtype) == "float64"
+    exact = json.loads(collection_bytes(a, decimals=None))
+    assert exact["features"][0]["geometry"]["coordinates"] == [40.123456789, 35.987654321]
+    assert collection_bytes([a, b]) == collection_bytes([a, b])  # deterministic
+
+
+def test_lines_sides_geojson_is_the_csv_with_points(cli, ne_levant, tmp_path: Path):
+    """lines sides writes GeoJSON by the one writer: the same rows, columns and order as its
+    CSV, each a point at the incident's lon/lat."""
+    import json
+
+    import pandas as pd
+
+    from maps.schema import INCIDENT_COLUMNS
+
+    from .conftest import ROOT
+
+    rows = []
+    for i, (lat, lon) in enumerate([(35.02, 40.40), (35.10, 40.60), (35.019, 40.4515)]):
+        row = dict.fromkeys(INCIDENT_COLUMNS, "")
+        row.update(id=f"inc-{i}", date_start="2018-02-07", date_end="2018-02-07",
+                   geo_precision=1, lat=lat, lon=lon, source_count=1)
+        rows.append(row)
+    src = tmp_path / "incidents.csv"
+    pd.DataFrame(rows).to_csv(src, index=False)
+    spec = ROOT / "data/lines/deir-ez-zor-2018.yaml"
+    gj, csv = tmp_path / "sided.geojson", tmp_path / "sided.csv"
+    for out in (gj, csv):
+        r = cli("lines", "sides", str(src), "-l", str(spec), "-o", str(out))
+        assert r.returncode == 0, r.stderr
+    doc = json.loads(gj.read_text("utf-8"))
+    table = pd.read_csv(csv, keep_default_na=False)
+    assert doc["name"] == "sided" and len(doc["features"]) == len(table) == 3
+    for feat, (_, row) in zip(doc["features"], table.iterrows(), strict=True):
+        assert list(feat["properties"]) == list(table.columns)
+        assert feat["properties"]["zone_side"] == row["zone_side"]
+        assert feat["properties"]["near_line"] == bool(row["near_line"])
+        assert feat["geometry"]["coordinates"] == [row["lon"], row["lat"]]
+    assert [f["properties"]["zone_side"] for f in doc["features"]] == ["west", "east", ""]

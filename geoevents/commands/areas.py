@@ -104,9 +104,11 @@ def _check_parties(args: argparse.Namespace) -> None:
 
 
 def geojson_text(frame) -> str:
-    """The AREAS frame as one GeoJSON FeatureCollection (same frame, same text)."""
-    return frame.to_json(na="null", drop_id=True, ensure_ascii=False,
-                         separators=(",", ":")) + "\n"
+    """The AREAS frame as one GeoJSON FeatureCollection (same frame, same text), by the one
+    GeoJSON writer (:func:`maps.geojson.write_collection`; coordinates as built)."""
+    from maps.geojson import collection_bytes
+
+    return collection_bytes(frame, decimals=None).decode("utf-8")
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -115,8 +115,10 @@ def run_sides(args: argparse.Namespace) -> int:
     fmt = format_for("lines sides", args.output, error=InputError)
     with staged_outputs(args, [args.output], what="incidents") as st:
         if fmt == "geojson":
-            out.to_file(st.path(args.output), driver="GeoJSON", engine="pyogrio",
-                        layer=args.output.stem)  # the name GDAL writes: not the temporary's
+            from maps.geojson import write_collection
+
+            with st.open(args.output, "wb") as f:
+                write_collection(f, out, name=args.output.stem, decimals=None)
         else:
             out.drop(columns=out.geometry.name).to_csv(st.path(args.output), index=False)
     sided = int((out["zone_party"] != "").sum())

@@ -285,11 +285,24 @@ def _read_geojson_lines(p: Path) -> list[tuple[dict, Any]]:
     return out
 
 
+def _written_fields() -> tuple[str, ...]:
+    """Fields of the LINES layer that the tool writes (``lines build``, ``export``) and that are
+    not spec fields: a file the tool wrote is read back with them ignored."""
+    from maps.schema import LINE_COLUMNS, LINE_OPTIONAL
+
+    return tuple(k for k in (*LINE_COLUMNS, *LINE_OPTIONAL)
+                 if k not in SPEC_KEYS and not _FLAT_BANK.match(k))
+
+
 def _load_geojson_specs(p: Path) -> list[LineSpec]:
     features = _read_geojson_lines(p)
     specs = []
+    written = _written_fields()
     for i, (props, line) in enumerate(features, 1):
         props.pop("layer", None)
+        if any(k in props for k in written):  # written by lines build / export: the line is
+            for k in (*written, "river"):     # drawn now; its derived fields and the river it
+                props.pop(k, None)            # followed are descriptions, not instructions
         specs.append(_spec_from_dict(props, file=p, lines={}, default_id=(
             p.stem if len(features) == 1 else f"{p.stem}-{i}"), geometry=line))
     _check_unique_ids(specs, p)
@@ -988,32 +1001,14 @@ def build_frames(specs: list[LineSpec], gazetteer: Any = None) -> tuple[Any, Any
 # Files
 
 
-def _rounded(geom: Any, ndigits: int = 6) -> Any:
-    import numpy as np
-    import shapely
-
-    return shapely.transform(geom, lambda xy: np.round(xy, ndigits))
-
-
-def _json_value(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, float):
-        return None if math.isnan(v) else v
-    if hasattr(v, "item"):  # numpy scalars
-        return _json_value(v.item())
-    return v
-
-
 def write(lines: Any, zones: Any, path: str | Path, *, overwrite: bool = False,
           inputs: Any = ()) -> Path:
     """Write built lines and zones: ``.geojson``/``.json`` is one FeatureCollection whose
     features carry ``layer`` = ``lines`` or ``zones`` (lines first, then zones, in frame order;
-    coordinates rounded to 6 decimals); ``.gpkg`` holds the layers ``lines`` and ``zones``.
+    coordinates rounded to 6 decimals; by :func:`maps.geojson.write_collection`); ``.gpkg``
+    holds the layers ``lines`` and ``zones``.
     Byte-identical for the same input; written by :class:`maps.writers.Staged` (an existing
     file only with ``overwrite``, never one of ``inputs``)."""
-    from shapely.geometry import mapping
-
     from maps import writers
 
     p = Path(path)
@@ -1025,18 +1020,14 @@ def write(lines: Any, zones: Any, path: str | Path, *, overwrite: bool = False,
             lines.to_file(out.path(p), layer="lines", driver="GPKG", engine="pyogrio")
             zones.to_file(out.path(p), layer="zones", driver="GPKG", engine="pyogrio")
         return p
-    features = []
+    from maps.geojson import collection_bytes
+
+    frames = []
     for layer, frame in (("lines", lines), ("zones", zones)):
-        cols = [c for c in frame.columns if c != frame.geometry.name]
-        for row, geom in zip(frame[cols].itertuples(index=False), frame.geometry, strict=True):
-            props = {"layer": layer}
-            props.update({c: _json_value(v) for c, v in zip(cols, row, strict=True)})
-            features.append({"type": "Feature", "properties": props,
-                             "geometry": mapping(_rounded(geom))})
-    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":"))
-                      for f in features)
-    text = ('{"type":"FeatureCollection","name":"control_lines",\n"features":[\n' + body
-            + "\n]}\n")
+        frame = frame.copy()
+        frame.insert(0, "layer", layer)
+        frames.append(frame)
+    text = collection_bytes(frames, name="control_lines", decimals=6)
     writers.write_file(p, text, overwrite=overwrite, inputs=inputs, what="lines",
                        error=InputError)
     return p
@@ -1102,7 +1093,7 @@ def is_built_file(path: str | Path) -> bool:
             head = f.read(4096)
     except (OSError, UnicodeDecodeError):
         return False
-    return '"name":"control_lines"' in head
+    return re.search(r'"name"\s*:\s*"control_lines"', head) is not None  # either spacing
 
 
 def load(paths: list[str | Path], gazetteer: Any = None) -> tuple[Any, Any, list[str]]:

@@ -445,37 +445,12 @@ def hexagons(folder: Path, *, resolution: int, every: str = "week",
     return frame
 
 
-def geojson_text(frame: Any) -> str:
-    """An RFC 7946 FeatureCollection of a frame (each distinct geometry serialised once: a
-    hexagon appears in every period)."""
-    import pandas as pd
-    import shapely
+def geojson_text(frame: Any) -> bytes:
+    """An RFC 7946 FeatureCollection of a frame, by the one GeoJSON writer
+    (:func:`maps.geojson.write_collection`; coordinates as built)."""
+    from maps.geojson import collection_bytes
 
-    geo = frame.geometry
-    cols = [c for c in frame.columns if c != geo.name]
-    wkb = shapely.to_wkb(geo.to_numpy())
-    cache: dict[bytes, str] = {}
-    texts = []
-    for key, g in zip(wkb, geo.to_numpy(), strict=True):
-        t = cache.get(key)
-        if t is None:
-            t = cache[key] = json.dumps(shapely.geometry.mapping(g), separators=(",", ":"))
-        texts.append(t)
-    records = pd.DataFrame(frame[cols]).astype(object)
-    records = records.where(records.notna(), None).to_dict("records")
-    feats = [f'{{"type":"Feature","properties":{json.dumps(r, ensure_ascii=False, default=_num)}'
-             f',"geometry":{t}}}' for r, t in zip(records, texts, strict=True)]
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(feats) + "\n]}\n"
-
-
-def _num(v: Any) -> Any:
-    import numpy as np
-
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.floating):
-        return float(v)
-    return str(v)
+    return collection_bytes(frame, decimals=None)
 
 
 def write_frame(frame: Any, path: Path, *, overwrite: bool = False) -> None:

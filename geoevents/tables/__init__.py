@@ -524,25 +524,21 @@ def write_frame(frame, path: str | Path, *, fmt: str = "csv", overwrite: bool = 
 
 def frame_geojson(frame) -> str:
     """RFC 7946 GeoJSON of an incidents frame: lon/lat, 7 decimals at most, properties typed,
-    deterministic."""
-    import math
+    deterministic; by the one GeoJSON writer (:func:`maps.geojson.write_collection`)."""
+    import geopandas as gpd
+    import pandas as pd
 
-    cols = [c for c in frame.columns if c != frame.geometry.name]
-    feats = []
-    for rec in frame[cols].to_dict("records"):
-        props = {}
-        for k, v in rec.items():
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                props[k] = None
-            elif hasattr(v, "item"):
-                props[k] = v.item()
-            elif str(v) == "<NA>":
-                props[k] = None
-            else:
-                props[k] = v
-        lon, lat = props.get("lon"), props.get("lat")
-        geom = None if lon is None or lat is None else {
-            "type": "Point", "coordinates": [round(float(lon), 7), round(float(lat), 7)]}
-        feats.append({"type": "Feature", "geometry": geom, "properties": props})
-    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False,
-                      indent=1) + "\n"
+    from maps.geojson import collection_bytes
+
+    def number(name: str) -> pd.Series:
+        if name not in frame.columns:
+            return pd.Series(float("nan"), index=frame.index)
+        return pd.to_numeric(frame[name], errors="coerce")
+
+    lon, lat = number("lon"), number("lat")
+    points = gpd.points_from_xy(lon.fillna(0), lat.fillna(0))
+    known = (lon.notna() & lat.notna()).to_numpy()
+    out = gpd.GeoDataFrame(pd.DataFrame(frame.drop(columns=frame.geometry.name)),
+                           geometry=[p if k else None for p, k in zip(points, known, strict=True)],
+                           crs=4326)
+    return collection_bytes(out).decode("utf-8")
