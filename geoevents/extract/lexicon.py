@@ -419,6 +419,10 @@ def country_cue_counts(text: str, *, demonyms: bool = True) -> list[tuple[str, i
     return both if demonyms else named
 
 
+_POSSESSIVE_TAIL = re.compile(r"['’]s$|[’']$")
+_PUNCT_TAIL = re.compile(r"[^\w-]+$")
+
+
 def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(countries named or written as a demonym, countries named), each with how often, most
     mentioned first: one pass over the text."""
@@ -434,13 +438,13 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
             # The longest country name starting here ("United Arab Emirates"), else a demonym.
             for j in range(min(len(words), i + 6), i, -1):
                 phrase = " ".join(words[i:j])
-                key = re.sub(r"['’]s$|[’']$", "", phrase).lower()
+                key = _POSSESSIVE_TAIL.sub("", phrase).lower()
                 cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
                                            if "." in key else None)
                 if cc:
                     names[cc] += 1
                 elif j == i + 1:
-                    cc = demonym_of(re.sub(r"[^\w-]+$", "", words[i]).split("-")[0])
+                    cc = demonym_of(_PUNCT_TAIL.sub("", words[i]).split("-")[0])
                 if cc:
                     counts[cc] += 1
                     i = j - 1

@@ -165,13 +165,20 @@ class Span:
     suffix: str = ""  # "based" for "UK-based"
 
 
+_NONSPACE = re.compile(r"\S+")
+_POSSESSIVE_WORD = re.compile(r"^(?P<name>.+?)['’]s$")
+_LEFT_TOKEN = re.compile(r"[\w’'-]+|\S")
+_CAP_POSSESSIVE = re.compile(r"([A-Z][\w-]+)['’]s")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
 def _split_suffixes(text: str, b: int, e: int) -> list[Span]:
     """'US-backed Kurdish' -> [US (backed), Kurdish]."""
     out: list[Span] = []
     start = b
-    for w in re.finditer(r"\S+", text[b:e]):
+    for w in _NONSPACE.finditer(text[b:e]):
         m = _HYPHEN_SUFFIX.match(w.group(0))
-        pm = re.match(r"^(?P<name>.+?)['’]s$", w.group(0)) if w.end() < e - b else None
+        pm = _POSSESSIVE_WORD.match(w.group(0)) if w.end() < e - b else None
         if pm:  # "Syria’s Deir Az Zor" -> "Syria’s" | "Deir Az Zor"
             wb = b + w.start()
             if wb > start:
@@ -622,13 +629,13 @@ class PlaceFinder:
         b, e = pm.begin, pm.end
         # Left: walk back over the words a place phrase is made of.
         left = text[:b]
-        words = list(re.finditer(r"[\w’'-]+|\S", left))
+        words = list(_LEFT_TOKEN.finditer(left))
         start = b
         taken = 0
         for w in reversed(words):
             tok = w.group(0).lower()
-            poss = re.fullmatch(r"([A-Z][\w-]+)['’]s", w.group(0))
-            if tok in _LEFT_OK or re.fullmatch(r"\d+(?:\.\d+)?", tok) or (
+            poss = _CAP_POSSESSIVE.fullmatch(w.group(0))
+            if tok in _LEFT_OK or _DECIMAL.fullmatch(tok) or (
                     w.group(0)[0].isupper() and lexicon.demonym_of(w.group(0))) or (
                     poss and lexicon.country_of(poss.group(1))):  # "near Syria's Deir Ezzor"
                 if tok == "to" and not re.search(r"\b(?:close|next)\s*$", left[:w.start()],
