@@ -332,7 +332,8 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
         try:
             for w, s, e, n in boxes:
                 for r in con.execute(
-                        "SELECT uid, name, lat, lon, population, fcode, importance FROM places "
+                        "SELECT uid, name, lat, lon, population, fcode, importance, country "
+                        "FROM places "
                         "WHERE kind = 'populated_place' AND lat BETWEEN ? AND ? "
                         "AND lon BETWEEN ? AND ? "
                         "ORDER BY population DESC, importance DESC, uid LIMIT ?",
@@ -366,7 +367,7 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
     for m in major:
         add_city(m[0], m[1], max(float(m[4]), 100_000.0 if m[5] else 0.0))
     order = sorted(rows.values(), key=lambda r: (-(r[4] or 0), -(r[6] or 0), r[0]))
-    for uid, name, lat, lon, pop, fcode, _imp in order:
+    for uid, name, lat, lon, pop, fcode, _imp, country in order:
         if fcode in ("PPLH", "PPLQ", "PPLW"):  # historical, abandoned, destroyed
             continue
         if major and uid in ex:
@@ -378,7 +379,7 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
             mz = max(mz, 11.0)
         else:
             add_city(lat, lon, pop or 0)
-        out.append([round(lat, 4), round(lon, 4), ex.get(uid) or fold(name), mz,
+        out.append([round(lat, 4), round(lon, 4), ex.get(uid) or fold(name, country), mz,
                     int(pop or 0), capital])
     # Most important first: capitals and the earliest zooms, then by population.
     out.sort(key=lambda r: (not r[5], r[3], -r[4], r[2]))

@@ -37,13 +37,22 @@ MATCH = 80.0  # rapidfuzz ratio (0-100) for a span of the report to be the place
 _ROMANISATION = {"\u0304", "\u0323", "\u0331", "\u032e"}
 
 
-def fold(text: str) -> str:
+#: Countries whose own script is not Latin (Arabic, Persian, Hebrew script): a Latin name of a
+#: place there is a romanisation, and every mark on it ("Al Buşayrah", "Al Başrah") is one.
+ROMANISED_COUNTRIES = frozenset([
+    "AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "OM", "PS", "QA", "SA", "SD",
+    "SY", "TN", "YE", "MR", "IR", "AF", "PK", "IL"])
+
+
+def fold(text: str, country: str | None = None) -> str:
     """``text`` without its diacritics and ayn/hamza marks when it is a romanisation (Latin
-    script with the marks of one, see :data:`_ROMANISATION`); else unchanged."""
+    script with the marks of one, see :data:`_ROMANISATION`, or any Latin name of a place in
+    one of :data:`ROMANISED_COUNTRIES`, ``country`` as ISO2); else unchanged."""
     if not text or text.isascii():
         return text
     raw = unicodedata.normalize("NFKD", text)
-    if not (_ROMANISATION & set(raw) or any(ord(c) in _MARKS for c in raw)):
+    romanised = (country or "").upper() in ROMANISED_COUNTRIES
+    if not (romanised or _ROMANISATION & set(raw) or any(ord(c) in _MARKS for c in raw)):
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_MARKS))
     letters = [c for c in decomposed if c.isalpha()]

@@ -41,3 +41,12 @@ def test_report_spelling_needs_a_real_match() -> None:
     assert report_spelling("west of Palmyra", "Qasr al-Halabat") is None
     assert report_spelling("Qasr al-Halabat west of Palmyra", "Qasr al-Halabat") == "Qasr al-Halabat"
     assert country_name("SY") == "Syria" and country_name("") == ""
+
+
+def test_fold_knows_romanisations_by_country() -> None:
+    from maps.names import fold
+
+    assert fold("Al Buşayrah", "SY") == "Al Busayrah"  # a mark of the romanisation of Arabic
+    assert fold("Kahramanmaraş", "TR") == "Kahramanmaraş"  # a letter of Turkish
+    assert fold("Kahramanmaraş") == "Kahramanmaraş"
+    assert fold("Al Mayādīn") == "Al Mayadin"

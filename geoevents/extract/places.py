@@ -194,15 +194,24 @@ def _split_suffixes(text: str, b: int, e: int) -> list[Span]:
     return [sp for sp in out if sp.name.strip()]
 
 
+_POSSESSIVE_END = re.compile(r"(?:['’]s|['’])$")
+_PLURAL_AREA_END = re.compile(r"\s+(?:Governorates|Provinces|Districts|Regions|Cities|Towns)$")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_AL_PREFIX = re.compile(r"^(?:al|el)[-\s]", re.I)
+_OPEN_PAREN = re.compile(r"\([^()]*$")
+_CREDIT_REST = re.compile(r"[^()]*/[^()]*\)")
+_SLASH_BEFORE = re.compile(r"/\s*$")
+
+
 def _clean_span(text: str, sp: Span) -> Span | None:
     b, e = sp.begin, sp.end
     s = text[b:e]
-    m = re.search(r"(?:['’]s|['’])$", s)
+    m = _POSSESSIVE_END.search(s)
     if m:
         e -= len(m.group(0))
         s = text[b:e]
     # "Deir ez-Zor and Hasakah Governorates": a plural area word ends two names, not one.
-    m = re.search(r"\s+(?:Governorates|Provinces|Districts|Regions|Cities|Towns)$", s)
+    m = _PLURAL_AREA_END.search(s)
     if m:
         e -= len(m.group(0))
         s = text[b:e]
@@ -361,6 +370,8 @@ class PlaceFinder:
         self.names: dict[str, Resolution] = {}
         self.persons: set[str] = set()
         self._spans: dict[str, list[Span]] = {}
+        # Why a span is not a place, once per (text, span): scan() and mentions() both ask.
+        self._why: dict[tuple[str, int, int, str], str] = {}
         self.area_names: dict[str, str] = {}
         self._area: set[str] | None = None
 
@@ -419,7 +430,8 @@ class PlaceFinder:
                     last = words[-1]
                     self.persons.update({last, re.sub(r"^(?:al|el|ad|as|ash)-", "", last,
                                                       flags=re.I), " ".join(words[-2:])})
-        lower = {w for t in texts for w in re.findall(r"\b[a-z][a-z]+\b", t)}
+        self._why.clear()  # the persons changed
+        lower = {w for t in texts for w in _LOWER_WORD.findall(t)}
         names, background = [], []
         eventish = {t: _eventish(t) for t in texts}
         for t, sp in spans:
@@ -432,12 +444,16 @@ class PlaceFinder:
         self.resolve_background([n for n in background if n not in self.names])
 
     def _why_not(self, text: str, sp: Span) -> str:
+        key = (text, sp.begin, sp.end, sp.name)
+        why = self._why.get(key)
+        if why is not None:
+            return why
         why = _is_known_non_place(sp.name, text, sp.begin, sp.end)
-        if not why and (sp.name in self.persons or re.sub(r"^(?:al|el)[-\s]", "", sp.name,
-                                                          flags=re.I) in self.persons):
+        if not why and (sp.name in self.persons or _AL_PREFIX.sub("", sp.name) in self.persons):
             why = "a person"
         if not why and self._is_media(text, sp.begin, sp.end, sp.name):
             why = "a media outlet"
+        self._why[key] = why
         return why
 
     def _is_media(self, text: str, b: int, e: int, name: str) -> bool:
@@ -454,8 +470,8 @@ class PlaceFinder:
         if lexicon.MEDIA_FOLLOWERS.match(text[e:e + 40]):
             return True
         # Inside a credit "(AsiaNews/Agencies)".
-        return bool((re.search(r"\([^()]*$", text[:b]) and re.match(r"^[^()]*/[^()]*\)", text[e:]))
-                    or re.search(r"/\s*$", text[:b]))
+        return bool((_OPEN_PAREN.search(text, 0, b) and _CREDIT_REST.match(text, e))
+                    or _SLASH_BEFORE.search(text, 0, b))
 
     def resolve_names(self, names: list[str]) -> None:
         """Resolve the document's candidate names together, in the article's context; names the
