@@ -770,15 +770,21 @@ class StoryReader:
         unknown = [pm for pm, _r, _n, _s in d.places if pm.unknown]
         if not unknown:
             return None, None
+        area = self.finder.area()  # never in another country than the report's area
+
+        def inside(r: Resolution | None) -> bool:
+            return r is not None and r.place is not None and (
+                not area or r.place.country in area)
+
         own = [(pm, r, n) for pm, r, n, _s in d.places
-               if r is not None and r.place is not None and r.place.kind != "country"]
+               if inside(r) and r.place.kind != "country"]
         if own:
             return own[0], unknown[0]
         for other in self.drafts:
             if other is d:
                 continue
             mp = other.main_place()
-            if mp is not None and mp[1] is not None:
+            if mp is not None and inside(mp[1]):
                 return mp, unknown[0]
         return None, None
 
