@@ -40,6 +40,8 @@ def test_json_means_what_each_command_says():
     assert writers.format_for("extract", "a.csv", "acled") == "acled"
     assert writers.format_for("export", "A.GPKG") == "gpkg"
     assert writers.FORMATS["gpkg"].driver == "GPKG"
+    # GDAL writes the GeoPackage only: GeoJSON is maps.geojson's, KML maps.kml's
+    assert [f.name for f in writers.FORMATS.values() if f.driver] == ["gpkg"]
     with pytest.raises(OutputError, match=r"m\.pdf: geoevents map does not write '\.pdf' files"):
         writers.format_for("map", "m.pdf")
     with pytest.raises(OutputError, match=r"does not write '\.html' files.*\.png"):
