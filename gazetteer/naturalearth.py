@@ -272,12 +272,8 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
     records its address and SHA-256.  A file already installed whose checksum still matches the
     manifest is kept without downloading (``refresh=True`` fetches it again).  Returns the
     manifest; raises GazetteerError naming the layer and address that failed."""
-    import logging
     import time
 
-    import pooch
-
-    pooch.get_logger().setLevel(logging.WARNING)
     dest = folder()
     dest.mkdir(parents=True, exist_ok=True)
     man = manifest()
@@ -285,17 +281,10 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
         address = url(layer, base)
         fname = f"{_spec(layer)['stem']}.zip"
         entry = man.get(layer, {})
-        known = None
-        target = dest / fname
-        if (not refresh and entry.get("file") == fname and target.is_file()
-                and paths.sha256_file(target) == entry.get("sha256")):
-            known = f"sha256:{entry['sha256']}"  # pooch keeps the cached file
-        else:
-            target.unlink(missing_ok=True)
         try:
-            got = Path(pooch.retrieve(address, known_hash=known, fname=fname, path=dest,
-                                      downloader=pooch.HTTPDownloader(progressbar=progress,
-                                                                      timeout=TIMEOUT)))
+            got, known = paths.fetch(address, dest / fname,
+                                     entry.get("sha256") if entry.get("file") == fname else None,
+                                     refresh=refresh, progress=progress, timeout=TIMEOUT)
         except Exception as exc:  # requests' HTTP/connection errors, pooch's hash mismatch
             raise DownloadError(
                 f"could not download the Natural Earth layer '{layer}' from {address} "
