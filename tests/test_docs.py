@@ -130,3 +130,18 @@ def test_readme_is_short_and_its_commands_are_real():
     assert named
     missing = [n for n in sorted(named) if not list(ROOT.glob(n))]
     assert not missing, missing
+
+
+def test_every_environment_variable_is_documented():
+    """Every GEOEVENTS_* variable the packages read is in docs/data.md's table, and the
+    command line's help points there."""
+    names = set()
+    for pkg in ("gazetteer", "maps", "geoevents"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            names |= set(re.findall(r"GEOEVENTS_[A-Z][A-Z_]*[A-Z]", path.read_text("utf-8")))
+    assert {"GEOEVENTS_HOME", "GEOEVENTS_INDEX", "GEOEVENTS_CONFIG"} <= names
+    table = _page("data.md").split("## Where the files live", 1)[1].split("\n## ", 1)[0]
+    assert [n for n in sorted(names) if f"`{n}`" not in table] == []
+    from geoevents import cli
+
+    assert "docs/data.md" in cli.EPILOG
