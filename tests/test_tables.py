@@ -372,3 +372,19 @@ def test_hand_made_csv_with_few_columns(tmp_path):
     assert list(f["date_precision"]) == ["day", "day", "unknown"]
     assert list(f["date_end"])[:2] == ["2018-05-23", "2018-05-26"]
     assert f["id"].iloc[1].startswith("inc-") and f["id"].iloc[0] == "a"
+
+
+def test_our_csv_with_multiline_notes_reads_back_the_same(tmp_path):
+    """The export's CSV (RFC 4180, CRLF line ends) quotes a note holding line breaks; reading
+    it back gives every row, the note as it was."""
+    from maps.export import export_frames
+    from tests.seed import incidents_frame as seed_frame
+
+    inc = seed_frame()
+    note = 'line one\nline two, with a comma\r\nline "three"'
+    inc.loc[inc.index[0], "notes"] = note
+    out = tmp_path / "multi.csv"
+    export_frames(out, inc)
+    res = read_table(out)
+    assert res.rejections == [] and len(res.frame) == len(inc)
+    assert res.frame.set_index("id").loc[inc.iloc[0]["id"], "notes"] == note
