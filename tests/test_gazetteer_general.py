@@ -367,3 +367,42 @@ def test_neighbour_by_another_of_its_names_is_outside_focus(gz):
     assert r.status == "resolved" and km(r.lat, r.lon, 33.27, 35.20) < 10
     free = gz.resolve("Trablous")  # Libya's Tripoli bears the name too
     assert free.place is not None and "LB" in {c.place.country for c in free.candidates}
+
+
+# ---------------------------------------------------------------- historical regions, endonyms
+@pytest.mark.parametrize("name,cc,lat,lon", [
+    ("Transylvania", "RO", 46.5, 24.5),  # also a county in North Carolina
+    ("Dalmatia", "HR", 43.5, 16.4),
+    ("Jutland", "DK", 56.2, 9.2),
+    ("Manchuria", "CN", 45.0, 126.0),
+    ("the Karoo", "ZA", -32.5, 22.5),
+])
+def test_historical_and_cultural_regions_are_regions(gz, name, cc, lat, lon):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind in ("region", "plain")
+    assert r.place.country == cc and r.precision == 3
+    assert km(r.lat, r.lon, lat, lon) < 100
+
+
+@pytest.mark.parametrize("name,code", [("Steiermark", "AT.06"), ("Catalunya", "ES.56"),
+                                       ("Vlaanderen", "BE.VLG"), ("Niedersachsen", "DE.06")])
+def test_first_level_areas_answer_to_their_own_language_names(gz, name, code):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "admin1" and r.place.admin1 == code
+
+
+def test_national_parks_and_natural_landmarks(gz):
+    r = gz.resolve("Kruger National Park")
+    assert r.status == "resolved" and r.place.kind == "landmark"
+    assert km(r.lat, r.lon, -24.0, 31.5) < 100
+    d = gz.resolve("Okavango Delta")
+    assert d.status == "resolved" and d.place.country == "BW"
+
+
+@pytest.mark.parametrize("phrase", ["County Cork", "Co. Cork", "the county of Cork"])
+def test_county_first_is_the_county_not_the_city(gz, phrase):
+    r = gz.resolve(phrase)
+    assert r.status == "resolved" and r.place.kind == "admin2" and r.place.country == "IE"
+    assert r.precision == 3 and km(r.lat, r.lon, 51.9, -8.6) < 80
+    city = gz.resolve("Cork")
+    assert city.place.kind == "populated_place"
