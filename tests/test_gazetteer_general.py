@@ -406,3 +406,22 @@ def test_county_first_is_the_county_not_the_city(gz, phrase):
     assert r.precision == 3 and km(r.lat, r.lon, 51.9, -8.6) < 80
     city = gz.resolve("Cork")
     assert city.place.kind == "populated_place"
+
+
+@pytest.mark.parametrize("word", ["Atlantic", "Pacific"])
+def test_ocean_reaching_the_focus_beats_namesake_towns_and_counties(gz, word):
+    """With the United States as focus, the bare ocean name is the ocean (its extent reaches
+    the focus), not a small town or an 'X County' read without its generic word."""
+    r = gz.resolve(word, Context(countries=("US",)))
+    assert r.status == "resolved" and r.place.kind == "region" and not r.place.country
+    assert r.precision == 3
+
+
+def test_extents_overlap_across_the_antimeridian():
+    from gazetteer.ranking import _overlaps
+
+    pacific = (120.0, -60.0, -70.0, 60.0)  # west of its east: crosses the antimeridian
+    assert _overlaps(pacific, (-125.0, 24.0, -66.0, 49.0))  # the United States
+    assert _overlaps(pacific, (129.0, 31.0, 146.0, 46.0))  # Japan
+    assert not _overlaps(pacific, (-10.0, 35.0, 30.0, 60.0))  # Europe
+    assert not _overlaps((0.0, 0.0, 10.0, 10.0), (0.0, 20.0, 10.0, 30.0))  # apart in latitude
