@@ -425,3 +425,15 @@ def test_extents_overlap_across_the_antimeridian():
     assert _overlaps(pacific, (129.0, 31.0, 146.0, 46.0))  # Japan
     assert not _overlaps(pacific, (-10.0, 35.0, 30.0, 60.0))  # Europe
     assert not _overlaps((0.0, 0.0, 10.0, 10.0), (0.0, 20.0, 10.0, 30.0))  # apart in latitude
+
+
+def test_head_and_hint_far_apart_is_no_answer(gz):
+    """'X, Y' with both known and hundreds of km apart contradicts itself: neither is the
+    other's enclosing place, so there is no answer (never the hint at 'precision 2')."""
+    r = gz.resolve("Homs, Qamishli", Context(countries=("SY",)))
+    assert r.status == "unresolved" and r.place is None
+    assert "apart" in (r.reason or "") and len(r.candidates) == 2
+    # An unknown head still takes its enclosing town, at precision 2.
+    e = gz.resolve("Zzyqvillage neighbourhood, Qamishli", Context(countries=("SY",)))
+    assert e.status == "resolved" and e.precision == 2
+    assert km(e.lat, e.lon, 37.05, 41.23) < 15
