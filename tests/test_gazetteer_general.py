@@ -437,3 +437,23 @@ def test_head_and_hint_far_apart_is_no_answer(gz):
     e = gz.resolve("Zzyqvillage neighbourhood, Qamishli", Context(countries=("SY",)))
     assert e.status == "resolved" and e.precision == 2
     assert km(e.lat, e.lon, 37.05, 41.23) < 15
+
+
+@pytest.mark.parametrize("name,cc", [("Dahomey", "BJ"), ("Upper Volta", "BF"), ("Persia", "IR"),
+                                     ("Nyasaland", "MW")])
+def test_former_country_names_are_the_country(gz, name, cc):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "country" and r.place.country == cc
+
+
+def test_former_name_beats_a_province_of_that_name_unless_the_words_say_province(gz):
+    r = gz.resolve("Zaire")  # also a province of Angola
+    assert r.place.kind == "country" and r.place.country == "CD"
+    p = gz.resolve("Zaire province")
+    assert p.place.kind == "admin1" and p.place.country == "AO"
+
+
+@pytest.mark.parametrize("name", ["USSR", "the Soviet Union", "Yugoslavia"])
+def test_dissolved_states_are_regions(gz, name):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "region" and r.precision == 3
