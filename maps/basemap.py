@@ -262,14 +262,21 @@ def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers:
         gids = _num(_col(places, "GEONAMEID", "geonameid"), n, 0.0)
         # Natural Earth's cartographic name (NAME_EN, else NAME: "Basra", "Medina", "Deir
         # ez-Zor") is the English name of the GeoNames place it points to.
+        # The shipped English exonyms win over it (Natural Earth names Palmyra "Tadmur").
+        from .names import english_names
+
+        table = english_names()
+        shown = []
         for loc, en, gid in zip(local, english, gids, strict=True):
-            if (en or loc) and gid > 0:
-                out.exonyms[f"geonames:{int(gid)}"] = en or loc
+            name = (table.get(f"geonames:{int(gid)}") if gid > 0 else None) or en or loc
+            shown.append(name)
+            if name and gid > 0:
+                out.exonyms[f"geonames:{int(gid)}"] = name
         pops = _num(_col(places, "POP_MAX", "pop_max"), n, 0.0)
         caps = [c > 0 for c in _num(_col(places, "ADM0CAP", "adm0cap"), n, 0.0)]
         first = _num(_col(places, "min_zoom", "MIN_ZOOM"), n, float("nan"))
         frame = gpd.GeoDataFrame(
-            {"name": [en or loc for loc, en in zip(local, english, strict=True)],
+            {"name": shown,
              "rank": _num(_col(places, "SCALERANK", "scalerank"), n, 10.0),
              "pop": pops, "capital": caps,
              # Natural Earth's own first zoom for the label where it has one
@@ -318,7 +325,7 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
 
     from gazetteer import paths
 
-    from .names import fold
+    from .names import exonym, fold
 
     path = paths.default_index_path()
     if not path.is_file():
@@ -379,7 +386,7 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
             mz = max(mz, 11.0)
         else:
             add_city(lat, lon, pop or 0)
-        out.append([round(lat, 4), round(lon, 4), ex.get(uid) or fold(name, country), mz,
+        out.append([round(lat, 4), round(lon, 4), exonym(uid, ex) or fold(name, country), mz,
                     int(pop or 0), capital])
     # Most important first: capitals and the earliest zooms, then by population.
     out.sort(key=lambda r: (not r[5], r[3], -r[4], r[2]))
