@@ -83,6 +83,10 @@ def test_brief_writes_one_page(cli, ne_levant, seed_geojson: Path, tmp_path: Pat
     assert "data:image/png;base64," in page and "<iframe" in page
     loads = parse(page).loads
     assert loads and all(x.startswith("img[src]=data:image/png") for x in loads)
+    # the table names places by their English exonym first, the gazetteer's name after it
+    shown = re.findall(r"<tr data-incident=.*?<b>([^<]*)</b>", page, re.S)
+    assert "Mayadin" in shown and "Palmyra" in shown and "Hajin" in shown
+    assert not {"Tadmur", "Al Mayādīn", "Al Mayadin", "Hajīn"} & set(shown)
 
 
 def test_map_without_natural_earth_warns_and_still_draws(cli, seed_geojson: Path,
