@@ -420,7 +420,9 @@ def load(bounds: Bounds, *, pad: bool = True) -> Basemap:
                 missing.append(layers[0])
     from .seas import marine_file
 
-    marine = marine_file(ne.folder())
+    # Natural Earth's marine polygons (the optional layer "marine"), else a copy put in the
+    # folder by hand; without them the seas are named from the built-in table.
+    marine = ne.installed_path("marine") or marine_file(ne.folder())
     if marine is not None:
         import pyogrio
 
