@@ -101,11 +101,14 @@
   // own (Leaflet's way, slow for 100,000), it traces every shape of one style into one path
   // and fills and strokes that path once.
   function traceShape(ctx, layer) {
-    var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
-    var pts = shapePoints(layer.options.shape, p.x, p.y, r);
+    var p = layer._point;
+    traceAt(ctx, layer.options.shape, p.x, p.y, Math.max(Math.round(layer._radius), 1));
+  }
+  function traceAt(ctx, shape, x, y, r) {
+    var pts = shapePoints(shape, x, y, r);
     if (!pts) {
-      ctx.moveTo(p.x + r, p.y);
-      ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
+      ctx.moveTo(x + r, y);
+      ctx.arc(x, y, r, 0, Math.PI * 2, false);
       return;
     }
     ctx.moveTo(pts[0][0], pts[0][1]);
@@ -113,8 +116,67 @@
     ctx.closePath();
   }
 
+  // Incident markers on a canvas are stamped from sprites: each style and radius is drawn
+  // once into a small canvas of its own, then copied to every point with that style (a copy
+  // of a few pixels rasterises many times faster than filling and stroking a shape).
+  var sprites = {};
+  function spriteFor(layer, m) {
+    var o = layer.options, r = Math.max(Math.round(layer._radius), 1);
+    if (layer._geSprite && layer._geSpriteR === r) { return layer._geSprite; }
+    var key = [o.shape, o.color, o.weight, o.opacity, o.stroke, o.fill, o.fillColor,
+      o.fillOpacity, r, m].join("|");
+    var sp = sprites[key];
+    if (!sp) {
+      var pad = Math.ceil(o.stroke ? o.weight / 2 : 0) + 1, half = r + pad;
+      var c = document.createElement("canvas");
+      c.width = c.height = 2 * half * m;
+      var x = c.getContext("2d");
+      x.scale(m, m);
+      x.beginPath();
+      traceAt(x, o.shape, half, half, r);
+      if (o.fill) { x.globalAlpha = o.fillOpacity; x.fillStyle = o.fillColor || o.color; x.fill(); }
+      if (o.stroke && o.weight) {
+        x.globalAlpha = o.opacity; x.strokeStyle = o.color; x.lineWidth = o.weight;
+        x.lineJoin = o.lineJoin || "round"; x.lineCap = o.lineCap || "round"; x.stroke();
+      }
+      sp = sprites[key] = { c: c, h: half, s: 2 * half };
+    }
+    layer._geSprite = sp;
+    layer._geSpriteR = r;
+    return sp;
+  }
+
   var BatchCanvas = L.Canvas.extend({
     _draw: function () {
+      var t0 = performance.now();
+      if (this.options.sprites) { this._drawSprites(); } else { this._drawPaths(); }
+      var api = window.geoevents;
+      if (api && api.ready && api.timings && !api.timings.drawn && this.options.sprites) {
+        api.timings.drawn = performance.now();  // the first full draw of the incidents
+        api.timings.drawMs = api.timings.drawn - t0;
+      }
+    },
+    // Sprites, in the markers' order (largest first, so small ones stay visible on top).
+    _drawSprites: function () {
+      var bounds = this._redrawBounds, ctx = this._ctx, order, layer;
+      var m = L.Browser.retina ? 2 : 1;  // Leaflet scales the canvas by the same factor
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath();
+        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+        ctx.clip();
+      }
+      for (order = this._drawFirst; order; order = order.next) {
+        layer = order.layer;
+        if ((bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) ||
+            layer._empty()) { continue; }
+        var sp = spriteFor(layer, m), p = layer._point;
+        ctx.drawImage(sp.c, Math.round(p.x) - sp.h, Math.round(p.y) - sp.h, sp.s, sp.s);
+      }
+      ctx.restore();
+    },
+    _drawPaths: function () {
       var bounds = this._redrawBounds, ctx = this._ctx, groups = {}, keys = [], order, layer;
       ctx.save();
       if (bounds) {
@@ -851,7 +913,8 @@
 
     // Incidents -----------------------------------------------------------------------------
     var useCanvas = D.renderer === "canvas";
-    var incR = useCanvas ? new BatchCanvas({ pane: "geIncidents", padding: 0.2, tolerance: 2 })
+    var incR = useCanvas ? new BatchCanvas({ pane: "geIncidents", padding: 0.2, tolerance: 2,
+      sprites: true })
       : L.svg({ pane: "geIncidents" });
     var areaR = useCanvas ? new BatchCanvas({ pane: "geAreas", padding: 0.2 })
       : L.svg({ pane: "geAreas" });
@@ -892,6 +955,7 @@
       }
     }
     makeIncidents();
+    api.timings.objects = performance.now();
 
     // Screen boxes of the incidents shown (SVG maps only: a canvas map has too many), for
     // the labels to keep clear of.
@@ -1119,6 +1183,26 @@
     for (var q = 0; q < n; q++) { drawOrder.push(q); }
     drawOrder.sort(function (a, b) { return ((inc.f[b] || 0) - (inc.f[a] || 0)) || (a - b); });
 
+    // On a canvas map a marker has no element of its own: adding 100,000 of them through
+    // map.addLayer (events fired per marker that nothing listens to) takes about a second.
+    // This does what FeatureGroup.addLayer, Map.addLayer and Path.onAdd do, minus those events;
+    // removing goes the ordinary way.
+    function addTo(g, layer) {
+      var map = g._map, id = L.stamp(layer);
+      if (!useCanvas || !map || !map._loaded || g._layers[id] || map._layers[id]) {
+        g.addLayer(layer);
+        return;
+      }
+      layer.addEventParent(g);
+      g._layers[id] = layer;
+      map._layers[id] = layer;
+      layer._mapToAdd = map;
+      layer._renderer = map.getRenderer(layer);
+      layer._map = map;
+      layer._zoomAnimated = map._zoomAnimated;
+      layer.onAdd(map);
+    }
+
     function apply(from, to) {
       var visible = 0;
       for (var k = 0; k < n; k++) {
@@ -1128,8 +1212,8 @@
         if (want !== shown[i]) {
           var g = typeGroups[inc.t[i]];
           if (want) {
-            g.addLayer(markers[i]);
-            if (areas[i]) { groups.areas.addLayer(areas[i]); }
+            addTo(g, markers[i]);
+            if (areas[i]) { addTo(groups.areas, areas[i]); }
           } else {
             g.removeLayer(markers[i]);
             if (areas[i]) { groups.areas.removeLayer(areas[i]); }
@@ -1155,11 +1239,14 @@
       api.asOf = asOf;
       if (asOfLabel) { asOfLabel.textContent = asOf !== null ? "as of " + dayToIso(asOf) : ""; }
       if (api.placeLabels && api.ready) { api.placeLabels(); }
+      showCount(visible);
+      return visible;
+    }
+    function showCount(visible) {
       if (counter) {
         counter.textContent = "Showing " + visible + " of " + n + " incident" + (n === 1 ? "" : "s") +
           (D.undated ? " (" + D.undated + " undated, always shown)" : "");
       }
-      return visible;
     }
 
     // Legend --------------------------------------------------------------------------------
@@ -1273,10 +1360,12 @@
       }
     });
 
-    apply(null, null);
     if (window.innerHeight < 640 || window.innerWidth < 700) {
       legend.getContainer().classList.add("ge-collapsed");
     }
+    // The view is fitted before the incidents are added (all dates: every one is shown, and
+    // the panel says so), so that each marker is projected once, at the final zoom.
+    showCount(n);
     if (D.bounds) {
       // Keep the data clear of the title panel (top) and the legend (bottom right).
       var lw = legend.getContainer().offsetWidth || 0, th = panel.offsetHeight || 0;
@@ -1286,6 +1375,9 @@
         maxZoom: 10, animate: false
       });
     }
+    api.timings.fitted = performance.now();
+    apply(null, null);
+    api.timings.shown = performance.now();
     if (api.placeLabels) { api.placeLabels(); }
     api.timings.ready = performance.now();
     api.ready = true;
