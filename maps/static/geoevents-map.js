@@ -987,9 +987,19 @@
       return out;
     };
 
+    // The details of a large map come as one JSON text (inc.xs), parsed once the map is
+    // drawn (or when a popup needs them first).
+    function details() {
+      if (!inc.x) {
+        inc.x = JSON.parse(inc.xs || "[]");
+        delete inc.xs;
+        api.timings.details = performance.now();
+      }
+      return inc.x;
+    }
     // An incident's details, by name, from the positional record in the data.
     function rec(i) {
-      var packed = inc.x[i], x = {}, f = D.xf;
+      var packed = details()[i], x = {}, f = D.xf;
       for (var k = 0; k < f.length; k++) { x[f[k]] = k < packed.length ? packed[k] : null; }
       x.a = x.a || [null, null, null];
       x.cas = x.cas || []; x.cl = x.cl || []; x.pl = x.pl || ""; x.no = x.no || "";
@@ -1381,6 +1391,9 @@
     if (api.placeLabels) { api.placeLabels(); }
     api.timings.ready = performance.now();
     api.ready = true;
+    if (!inc.x) {  // after the first frame is on screen
+      window.requestAnimationFrame(function () { window.setTimeout(details, 30); });
+    }
     document.documentElement.setAttribute("data-geoevents-ready", "1");
     return api;
   }
