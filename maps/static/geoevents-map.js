@@ -119,13 +119,15 @@
   // Incident markers on a canvas are stamped from sprites: each style and radius is drawn
   // once into a small canvas of its own, then copied to every point with that style (a copy
   // of a few pixels rasterises many times faster than filling and stroking a shape).
-  var sprites = {};
+  var sprites = {};  // style -> radius * 4 + pixel ratio -> sprite
   function spriteFor(layer, m) {
     var o = layer.options, r = Math.max(Math.round(layer._radius), 1);
     if (layer._geSprite && layer._geSpriteR === r) { return layer._geSprite; }
-    var key = [o.shape, o.color, o.weight, o.opacity, o.stroke, o.fill, o.fillColor,
-      o.fillOpacity, r, m].join("|");
-    var sp = sprites[key];
+    // the style's key is made once per style (the options objects of one style are shared)
+    var style = o._geStyle || (o._geStyle = [o.shape, o.color, o.weight, o.opacity, o.stroke,
+      o.fill, o.fillColor, o.fillOpacity].join("|"));
+    var bySize = sprites[style] || (sprites[style] = {});
+    var sp = bySize[r * 4 + m];
     if (!sp) {
       var pad = Math.ceil(o.stroke ? o.weight / 2 : 0) + 1, half = r + pad;
       var c = document.createElement("canvas");
@@ -139,7 +141,7 @@
         x.globalAlpha = o.opacity; x.strokeStyle = o.color; x.lineWidth = o.weight;
         x.lineJoin = o.lineJoin || "round"; x.lineCap = o.lineCap || "round"; x.stroke();
       }
-      sp = sprites[key] = { c: c, h: half, s: 2 * half };
+      sp = bySize[r * 4 + m] = { c: c, h: half, s: 2 * half };
     }
     layer._geSprite = sp;
     layer._geSpriteR = r;
@@ -929,23 +931,32 @@
     var markers = new Array(n), areas = new Array(n), shown = new Array(n);
     var typeGroups = groups.types;
     // Incidents: one marker (and ring, when approximate) each, added by the time filter.
-    function makeIncidents() {
-      for (var i = 0; i < n; i++) {
-        var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
-        var m = new GeShape([inc.lat[i], inc.lon[i]], {
-          renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
-          zoomScale: useCanvas,
-          radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
+    // One options object per event type and precision (copied into each marker by Leaflet),
+    // with the key of its canvas sprites.
+    var styles = types.map(function (ty, t) {
+      return [false, true].map(function (approx) {
+        return {
+          renderer: incR, pane: "geIncidents", shape: ty.shape, zoomScale: useCanvas,
+          className: "ge-incident" + (approx ? " ge-approx" : ""),
           // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
           // hollow fill alone marks an approximate location there.
           color: approx ? ty.color : "#ffffff", weight: approx ? (useCanvas ? 1.5 : 2) : 1,
           opacity: 1, stroke: approx || !useCanvas, dashArray: approx && !useCanvas ? "3 2" : null,
-          fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85
-        });
+          fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85,
+          _geStyle: t + (approx ? "a" : "f")
+        };
+      });
+    });
+    function makeIncidents() {
+      for (var i = 0; i < n; i++) {
+        var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
+        var m = new GeShape(new L.LatLng(inc.lat[i], inc.lon[i]), styles[inc.t[i]][approx ? 1 : 0]);
+        m.options.geId = inc.id[i];
+        m.options.radius = m._radius = radius(inc.f[i]);
         m.geIndex = i;
         markers[i] = m;
         if (approx && D.precRadiusKm[inc.p[i]]) {
-          areas[i] = L.circle([inc.lat[i], inc.lon[i]], {
+          areas[i] = L.circle(m._latlng, {
             renderer: areaR, pane: "geAreas", radius: D.precRadiusKm[inc.p[i]] * 1000,
             color: ty.color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: ty.color,
             fillOpacity: 0.07, interactive: false, className: "ge-area"
