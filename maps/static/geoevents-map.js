@@ -1005,6 +1005,7 @@
         inc.x = JSON.parse(inc.xs || "[]");
         delete inc.xs;
         api.timings.details = performance.now();
+        api.detailsReady = true;
       }
       return inc.x;
     }
@@ -1402,6 +1403,7 @@
     if (api.placeLabels) { api.placeLabels(); }
     api.timings.ready = performance.now();
     api.ready = true;
+    api.detailsReady = !!inc.x;
     if (!inc.x) {  // after the first frame is on screen
       window.requestAnimationFrame(function () { window.setTimeout(details, 30); });
     }
