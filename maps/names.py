@@ -3,7 +3,7 @@
 One rule everywhere (:func:`display_name`):
 
 1. an **English exonym** where one is common: the shipped table of English names keyed by
-   GeoNames id (``data/gazetteer/exonyms.csv``: ``Tadmur`` -> ``Palmyra``, ``Al Mayādīn`` ->
+   GeoNames id (``data/maps/exonyms.csv``: ``Tadmur`` -> ``Palmyra``, ``Al Mayādīn`` ->
    ``Mayadin``, :func:`english_names`), else Natural Earth's ``NAME_EN`` for the GeoNames place
    (``Hims`` -> ``Homs``, ``Dayr az Zawr`` -> ``Deir ez-Zor``), passed in as ``exonyms`` (see
    :attr:`maps.basemap.Basemap.exonyms`) or read from the installed Natural Earth layer
@@ -135,14 +135,14 @@ ENGLISH_SOURCES = ("country:", "admin1:", "curated:")
 @functools.cache
 def english_names() -> dict[str, str]:
     """The shipped English exonyms by gazetteer id (``"geonames:163808"`` -> ``"Palmyra"``),
-    from ``data/gazetteer/exonyms.csv``; empty when the file cannot be read."""
+    from ``data/maps/exonyms.csv``; empty when the file cannot be read."""
     import csv
 
     from gazetteer import paths
 
     out: dict[str, str] = {}
     try:
-        with open(paths.shipped_data("gazetteer", "exonyms.csv"), encoding="utf-8") as f:
+        with open(paths.shipped_data("maps", "exonyms.csv"), encoding="utf-8") as f:
             for row in csv.DictReader(line for line in f if not line.startswith("#")):
                 gid, name = (row.get("geonameid") or "").strip(), (row.get("name") or "").strip()
                 if gid.isdigit() and name:
