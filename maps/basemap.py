@@ -268,10 +268,11 @@ def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers:
         table = english_names()
         shown = []
         for loc, en, gid in zip(local, english, gids, strict=True):
-            name = (table.get(f"geonames:{int(gid)}") if gid > 0 else None) or en or loc
-            shown.append(name)
-            if name and gid > 0:
-                out.exonyms[f"geonames:{int(gid)}"] = name
+            english_name = (table.get(f"geonames:{int(gid)}") if gid > 0 else None) or en
+            shown.append(english_name or loc)
+            # only an English name is an exonym: a local NAME ("Trablous") is not
+            if english_name and gid > 0:
+                out.exonyms[f"geonames:{int(gid)}"] = english_name
         pops = _num(_col(places, "POP_MAX", "pop_max"), n, 0.0)
         caps = [c > 0 for c in _num(_col(places, "ADM0CAP", "adm0cap"), n, 0.0)]
         first = _num(_col(places, "min_zoom", "MIN_ZOOM"), n, float("nan"))

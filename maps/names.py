@@ -164,8 +164,8 @@ _NE_CACHE: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def natural_earth_exonyms() -> dict[str, str]:
-    """Natural Earth's cartographic English name (``NAME_EN``, else ``NAME``) of each of its
-    populated places by GeoNames id, from the installed layer (``{}`` when it is not installed).
+    """Natural Earth's cartographic English name (``NAME_EN``; a place without one has none
+    here) of each of its populated places by GeoNames id, from the installed layer (``{}`` when it is not installed).
     Read once per process and kept in the cache folder by the layer's checksum (parsing the
     GeoJSON layer takes about a second)."""
     import json
@@ -183,7 +183,7 @@ def natural_earth_exonyms() -> dict[str, str]:
     key = (str(path), sha)
     if key in _NE_CACHE:
         return _NE_CACHE[key]
-    cached = paths.cache_dir() / f"ne-exonyms-{sha[:16]}.json" if sha else None
+    cached = paths.cache_dir() / f"ne-exonyms-v2-{sha[:16]}.json" if sha else None
     out: dict[str, str] = {}
     if cached is not None and cached.is_file():
         try:
@@ -210,23 +210,22 @@ def _read_ne_exonyms(path: Any) -> dict[str, str]:
 
     try:
         cols = {c.casefold(): c for c in pyogrio.read_info(str(path))["fields"]}
-        wanted = [cols[c] for c in ("name", "name_en", "geonameid") if c in cols]
+        wanted = [cols[c] for c in ("name_en", "geonameid") if c in cols]
         if cols.get("geonameid") not in wanted:
             return {}
         frame = pyogrio.read_dataframe(str(path), columns=wanted, read_geometry=False)
     except Exception:  # a damaged layer: no exonyms, the rule goes on without them
         return {}
     out: dict[str, str] = {}
-    local = frame[cols["name"]] if "name" in cols else [None] * len(frame)
     english = frame[cols["name_en"]] if "name_en" in cols else [None] * len(frame)
-    for loc, en, gid in zip(local, english, frame[cols["geonameid"]], strict=True):
+    for en, gid in zip(english, frame[cols["geonameid"]], strict=True):
         try:
             g = int(float(gid))
         except (TypeError, ValueError):
             continue
-        name = en if isinstance(en, str) and en.strip() else loc
-        if g > 0 and isinstance(name, str) and name.strip():
-            out[f"geonames:{g}"] = name.strip()
+        # only an English name is an exonym: a local NAME ("Trablous") is not
+        if g > 0 and isinstance(en, str) and en.strip():
+            out[f"geonames:{g}"] = en.strip()
     return out
 
 
