@@ -316,7 +316,8 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
     ``bounds`` and, when ``near`` (the data's box) is given, up to ``limit`` more in and just
     around it, villages included; English exonyms where known, romanisation marks folded.
 
-    A gazetteer place that is one of ``major`` (same GeoNames id, a key of ``exonyms``) is not
+    A gazetteer place that is one of ``major`` (same GeoNames id, a key of ``exonyms``, or the
+    same name within a quarter of a degree: Natural Earth's point under another id) is not
     repeated; one within the reach of a city (:func:`city_radius_deg`) of ``major``, or of a
     more populous gazetteer place, is a part of that city (GeoNames lists quarters such as "Al
     Mawsil al Jadidah" as places of their own) and is named only from zoom 11.  With ``major``
@@ -372,8 +373,10 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
                         return True
         return False
 
+    named: dict[str, list[tuple[float, float]]] = {}  # Natural Earth's names and points
     for m in major:
         add_city(m[0], m[1], max(float(m[4]), 100_000.0 if m[5] else 0.0))
+        named.setdefault(m[2], []).append((m[0], m[1]))
     order = sorted(rows.values(), key=lambda r: (-(r[4] or 0), -(r[6] or 0), r[0]))
     for uid, name, lat, lon, pop, fcode, _imp, country in order:
         if fcode in ("PPLH", "PPLQ", "PPLW"):  # historical, abandoned, destroyed
@@ -387,8 +390,10 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
             mz = max(mz, 11.0)
         else:
             add_city(lat, lon, pop or 0)
-        out.append([round(lat, 4), round(lon, 4), exonym(uid, ex) or fold(name, country), mz,
-                    int(pop or 0), capital])
+        shown = exonym(uid, ex) or fold(name, country)
+        if any(abs(la - lat) < 0.25 and abs(lo - lon) < 0.25 for la, lo in named.get(shown, ())):
+            continue  # Natural Earth's point of the same town under another id: named once
+        out.append([round(lat, 4), round(lon, 4), shown, mz, int(pop or 0), capital])
     # Most important first: capitals and the earliest zooms, then by population.
     out.sort(key=lambda r: (not r[5], r[3], -r[4], r[2]))
     return out
