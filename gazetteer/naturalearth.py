@@ -16,7 +16,12 @@ countries_50m          ne_50m_admin_0_countries               basemap (small sca
 populated_places       ne_10m_populated_places                basemap labels, gazetteer
 admin1_label_points    ne_10m_admin_1_label_points            gazetteer (provinces)
 admin1                 ne_10m_admin_1_states_provinces        zones clipped to a province
+marine                 ne_10m_geography_marine_polys          basemap sea labels
 =====================  =====================================  ==========================
+
+``admin1`` and ``marine`` are optional (:data:`OPTIONAL`): an install of every layer that finds
+no copy of one of them (offline, from a folder without it) skips it and says so; the map then
+names seas from its built-in table (:mod:`maps.seas`).
 
 Installing: :func:`install` downloads each layer's zip from Natural Earth's own address
 (:func:`url`, base ``$GEOEVENTS_NATURALEARTH_URL`` or :data:`BASE_URL`) with pooch into
@@ -47,10 +52,12 @@ LAYERS: dict[str, dict[str, str]] = {
     "admin1_label_points": {"stem": "ne_10m_admin_1_label_points", "scale": "10m",
                             "theme": "cultural"},
     "admin1": {"stem": "ne_10m_admin_1_states_provinces", "scale": "10m", "theme": "cultural"},
+    "marine": {"stem": "ne_10m_geography_marine_polys", "scale": "10m", "theme": "physical"},
 }
 
 #: Layers that only some features need: a folder without them is still a complete install.
-OPTIONAL: dict[str, str] = {"admin1": "zones clipped to a province"}
+OPTIONAL: dict[str, str] = {"admin1": "zones clipped to a province",
+                             "marine": "sea and ocean labels (else the built-in table)"}
 
 #: What each layer must hold to be usable: geometry family and columns (any case).
 EXPECT: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -61,6 +68,7 @@ EXPECT: dict[str, tuple[str, tuple[str, ...]]] = {
     "populated_places": ("point", ("name",)),
     "admin1_label_points": ("point", ("name",)),
     "admin1": ("polygon", ("name", "iso_a2")),
+    "marine": ("polygon", ("name", "featurecla")),
 }
 _FAMILY = {"point": ("Point", "MultiPoint"), "line": ("LineString", "MultiLineString"),
            "polygon": ("Polygon", "MultiPolygon")}
@@ -264,6 +272,10 @@ def check_layer(layer: str, path: str | Path, *, shown: str | None = None) -> di
     return {"features": count, "geometry_type": info.get("geometry_type"), "fields": fields}
 
 
+#: Optional layers the last :func:`install` of every layer could not download: {layer: why}.
+skipped_downloads: dict[str, str] = {}
+
+
 def install(layers: list[str] | None = None, *, base: str | None = None, refresh: bool = False,
             progress: bool = False) -> dict[str, Any]:
     """Download layers (default: all of :data:`LAYERS`) from Natural Earth's addresses with pooch.
@@ -271,9 +283,16 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
     Each zip goes to :func:`folder` and is checked (:func:`check_layer`) before the manifest
     records its address and SHA-256.  A file already installed whose checksum still matches the
     manifest is kept without downloading (``refresh=True`` fetches it again).  Returns the
-    manifest; raises GazetteerError naming the layer and address that failed."""
+    manifest; raises GazetteerError naming the layer and address that failed.  With
+    ``layers=None`` (every layer), an optional layer (:data:`OPTIONAL`) that cannot be downloaded
+    is skipped and named in :data:`skipped_downloads` instead."""
+    import logging
     import time
 
+    import pooch
+
+    pooch.get_logger().setLevel(logging.WARNING)
+    skipped_downloads.clear()
     dest = folder()
     dest.mkdir(parents=True, exist_ok=True)
     man = manifest()
@@ -286,6 +305,9 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
                                      entry.get("sha256") if entry.get("file") == fname else None,
                                      refresh=refresh, progress=progress, timeout=TIMEOUT)
         except Exception as exc:  # requests' HTTP/connection errors, pooch's hash mismatch
+            if layers is None and layer in OPTIONAL:
+                skipped_downloads[layer] = f"{address}: {_why(exc)}"
+                continue
             raise DownloadError(
                 f"could not download the Natural Earth layer '{layer}' from {address} "
                 f"({_why(exc)}); on a machine without internet, install the files from a "

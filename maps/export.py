@@ -147,6 +147,18 @@ def prepare(frame: Any, layer: str) -> Any:
     return frame
 
 
+def labelled(frame: Any) -> Any:
+    """The incidents with their ``label`` field (:data:`maps.schema.LABEL_COLUMN`): each place's
+    display name by the one rule of the maps, the image and the briefing
+    (:func:`maps.names.display_names`).  A shallow copy: the caller's frame is not changed."""
+    from .names import display_names
+    from .schema import LABEL_COLUMN
+
+    out = frame.copy(deep=False)
+    out[LABEL_COLUMN] = display_names(frame) if len(frame) else []
+    return out
+
+
 def _progress(batches: Iterator[Any], total: int, desc: str, show: bool) -> Iterator[Any]:
     if not show:
         return batches
@@ -374,6 +386,8 @@ def export_frames(path: str | os.PathLike[str], incidents: Any, lines: Any = Non
     if progress is None:
         progress = sys.stderr.isatty()
     incidents = prepare(incidents, INCIDENTS)
+    if fmt != "acled-csv":  # ACLED's layout has no such column
+        incidents = labelled(incidents)
     lines = prepare(lines, LINES) if lines is not None else None
     zones = prepare(zones, ZONES) if zones is not None else None
     areas = prepare(areas, AREAS) if areas is not None else None

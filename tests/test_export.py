@@ -242,7 +242,7 @@ def test_kml_styles_time_spans_and_typed_data(tmp_path: Path, frames) -> None:
     marks = folders["Incidents"].findall("k:Placemark", KML_NS)
     assert len(marks) == 7
     may = marks[0]
-    assert may.findtext("k:name", namespaces=KML_NS) == "Mayadeen — 2018-05-23"  # display name (maps.names)
+    assert may.findtext("k:name", namespaces=KML_NS) == "Mayadin — 2018-05-23"  # display name (maps.names)
     assert may.findtext("k:Point/k:coordinates", namespaces=KML_NS) == "40.45154,35.01982"
     assert may.findtext("k:TimeSpan/k:begin", namespaces=KML_NS) == "2018-05-23"
     style_id = may.findtext("k:styleUrl", namespaces=KML_NS).lstrip("#")
@@ -309,8 +309,11 @@ def test_csv_layout_for_spreadsheets_and_round_trip(tmp_path: Path, frames) -> N
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets then read UTF-8
     assert b"\r\n" in raw
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert list(rows[0])[:len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
+    layout = list(INCIDENT_COLUMNS)
+    layout.insert(layout.index("place_id") + 1, "label")  # the display name, derived
+    assert list(rows[0])[:len(layout)] == layout
     assert rows[0]["fatalities_best"] == "78" and rows[0]["place_resolved"] == "Al Mayādīn"
+    assert rows[0]["label"] == "Mayadin"
     assert rows[4]["fatalities_best"] == ""  # unknown is empty, not 0
     back = read_frame_file(out)  # the importer of our layout
     assert essentials(back) == essentials(inc)
