@@ -244,10 +244,11 @@ def clip_polygons(specs: list[str], bbox: tuple[float, float, float, float],
     return list(zip(geoms, labels, kinds, strict=True))
 
 
-def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
+def tessellate(xy: Any, reach_m: Any, lines_p: Any = None,
                extent: Any = None, clip: Any = None) -> tuple[list[list[Any]], Any]:
     """The pieces of land each point gets (projected coordinates, metres): Voronoi cells of
-    unique points ``xy`` (n x 2) cut to ``reach_m`` (None: no limit) and split by the
+    unique points ``xy`` (n x 2) cut to ``reach_m`` (None: no limit; one distance for all
+    points, or an array of one per point) and split by the
     (multi)line ``lines_p``; the part of a cell across a line goes to the nearest points on
     that side.  ``clip`` (the projected clip area): cells a line crosses are clipped before
     they are split, so that a cell does not join its two sides round the end of a line outside
@@ -260,6 +261,10 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
 
     n = len(xy)
     pts = shapely.points(xy)
+    reach = None
+    if reach_m is not None and np.any(np.asarray(reach_m) > 0):
+        reach = np.broadcast_to(np.asarray(reach_m, dtype=float), (n,)).copy()
+    reach_m = float(reach.max()) if reach is not None else None
     span = float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0))))
     # without a reach every point of the frame is somebody's: make it generous
     pad = reach_m * 1.5 if reach_m else max(1_000_000.0, span)
@@ -281,9 +286,9 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         regular &= ~out
     if reach_m:
         # only cells reaching farther than reach_m from their place are cut
-        far = shapely.hausdorff_distance(cells, pts) > reach_m
+        far = shapely.hausdorff_distance(cells, pts) > reach
         cells[far] = shapely.intersection(cells[far],
-                                          shapely.buffer(pts[far], reach_m, quad_segs=16))
+                                          shapely.buffer(pts[far], reach[far], quad_segs=16))
         regular &= ~far
     pieces: list[list[Any]] = [[c] for c in cells]
     if lines_p is None or lines_p.is_empty:
@@ -293,6 +298,9 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
     shapely.prepare(gap)
     crossing = np.nonzero(shapely.intersects(cells, gap))[0]
     tree = shapely.STRtree(pts)
+    line_parts = list(shapely.get_parts(shapely.line_merge(lines_p)))
+    for part in line_parts:
+        shapely.prepare(part)
     orphans: list[tuple[int, Any]] = []
     for i in crossing:
         cell = cells[i] if clip is None else shapely.intersection(cells[i], clip)
@@ -312,6 +320,7 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         probe = shapely.get_coordinates(orphan.representative_point())[0]
         if reach_m:
             cand = tree.query(orphan, predicate="dwithin", distance=reach_m)
+            cand = cand[shapely.distance(pts[cand], orphan) <= reach[cand]]
         else:
             near = tree.query_nearest(orphan, max_distance=None, all_matches=True)
             dmin = float(shapely.distance(pts[near[0]], orphan)) if len(near) else 0.0
@@ -321,7 +330,7 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
             continue
         sight = shapely.linestrings(
             np.stack([xy[cand], np.broadcast_to(probe, (cand.size, 2))], axis=1))
-        visible = cand[~shapely.intersects(sight, lines_p)]
+        visible = cand[_same_side(sight, line_parts)]
         if visible.size == 0:
             continue
         if visible.size == 1:
@@ -335,11 +344,49 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         for c, share in zip(visible, shares, strict=True):
             if reach_m:
                 if c not in disk_of:
-                    disk_of[c] = shapely.buffer(pts[c], reach_m, quad_segs=16)
+                    disk_of[c] = shapely.buffer(pts[c], reach[c], quad_segs=16)
                 share = share.intersection(disk_of[c])
             if not share.is_empty and share.area > 1.0:
                 pieces[c].append(share)
     return pieces, regular
+
+
+def nearest_spacing(xy: Any, k: int = 1) -> Any:
+    """The distance from each point of ``xy`` (n x 2, n > 1) to its k-th nearest other point
+    (the farthest there is when there are fewer than k others)."""
+    import numpy as np
+
+    n = len(xy)
+    k = max(1, min(k, n - 1))
+    out = np.empty(n)
+    step = max(1, 2_000_000 // n)
+    for i in range(0, n, step):
+        d = np.hypot(xy[i:i + step, None, 0] - xy[None, :, 0],
+                     xy[i:i + step, None, 1] - xy[None, :, 1])
+        # the point itself is its own nearest (0): the k-th other is the (k+1)-th smallest
+        out[i:i + step] = np.partition(d, k, axis=1)[:, k]
+    return out
+
+
+def _same_side(sight: Any, line_parts: list[Any]) -> Any:
+    """For each segment of ``sight``: are its two ends on the same side of every line of
+    ``line_parts``?  A segment crossing a line an even number of times (a meander crossed
+    out and back, or not at all) joins two points on one bank; an odd number, two banks."""
+    import numpy as np
+    import shapely
+
+    same = np.ones(len(sight), dtype=bool)
+    for part in line_parts:
+        hit = shapely.intersects(sight, part)
+        if not hit.any():
+            continue
+        cross = shapely.intersection(sight[hit], part)
+        # a crossing is a point; a segment running along the line is taken as crossing it
+        n = shapely.get_num_geometries(cross)
+        along = ~np.isin(shapely.get_type_id(cross), (0, 4))  # neither Point nor MultiPoint
+        idx = np.nonzero(hit)[0]
+        same[idx] &= (n % 2 == 0) & ~along
+    return same
 
 
 # ------------------------------------------------------------------------------------ series
@@ -380,8 +427,14 @@ def _slug(s: str) -> str:
 def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *,
                       reach_km: float | None = DEFAULT_REACH_KM, lines: Any = None,
                       region: Any = None, borders: Any = None,
-                      warnings: list[str] | None = None) -> Any:
-    """The AREAS frame of ``places`` as of each date of ``dates`` (sorted, unique)."""
+                      warnings: list[str] | None = None,
+                      reach_spacing: float | None = None, spacing_k: int = 1) -> Any:
+    """The AREAS frame of ``places`` as of each date of ``dates`` (sorted, unique).
+
+    ``reach_spacing``: the reach grows with the spacing of the places: each place reaches
+    ``reach_km`` or ``reach_spacing`` times the distance to its nearest neighbour of the
+    date, whichever is more (a sparse table claims the land between its places; a desert
+    edge lined with places still leaves the desert unclaimed)."""
     import geopandas as gpd
     import numpy as np
     import shapely
@@ -459,7 +512,10 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
         if borders_p is not None:
             line_geoms.append(borders_p)
         lines_p = shapely.union_all(line_geoms) if line_geoms else None
-        pieces, regular = tessellate(xy[keep], reach_m, lines_p, region_p, region_p)
+        reach = reach_m
+        if reach_m and reach_spacing and len(keep) > 1:
+            reach = np.maximum(reach_m, reach_spacing * nearest_spacing(xy[keep], spacing_k))
+        pieces, regular = tessellate(xy[keep], reach, lines_p, region_p, region_p)
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
         for k, parts, exact in zip(keep, pieces, regular, strict=True):
             r = state[k][1]
