@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="add a variant whose reach grows to F times each place's nearest-"
                          "neighbour distance (repeatable; default 2)")
     ap.add_argument("--spacing-k", type=int, action="append",
-                    help="...to its k-th nearest neighbour (repeatable; default 3)")
+                    help="...to its k-th nearest neighbour (repeatable; default areas.SPACING_K)")
     ap.add_argument("--every", default="month")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                                                      "region": region},
     }
     for f in args.reach_spacing or [2.0]:
-        for k in args.spacing_k or [3]:
+        for k in args.spacing_k or [A.SPACING_K]:
             variants[f"+ lines + clip + reach {args.reach:g} km or {f:g} x spacing{k}"] = {
                 "reach_km": args.reach, "lines": lines, "region": region, "reach_spacing": f,
                 "spacing_k": k}
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 frame = A.areas_from_places(train, parties, [d], reach_km=v["reach_km"],
                                             lines=v["lines"], region=v["region"], warnings=[],
                                             reach_spacing=v.get("reach_spacing"),
-                                            spacing_k=v.get("spacing_k", 1))
+                                            spacing_k=v.get("spacing_k", A.SPACING_K))
                 geoms = list(frame.geometry)
                 owners = list(frame["party"])
                 for g in geoms:

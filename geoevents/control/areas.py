@@ -43,6 +43,10 @@ from .parties import Parties, parties_or_auto, party_key
 from .table import ControlRead, ControlRow, iso_date, read_control
 
 DEFAULT_REACH_KM = 25.0
+#: ``reach_spacing`` counts the distance to each place's k-th nearest place (k = 5: a pair of
+#: places a few hundred metres apart, a town and its air base, does not make a place's reach
+#: small).
+SPACING_K = 5
 SAME_PLACE_KM = 10.0
 LINE_GAP_M = 1.0
 #: Output coordinates are snapped to this grid (degrees, about 1 cm).
@@ -428,12 +432,12 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                       reach_km: float | None = DEFAULT_REACH_KM, lines: Any = None,
                       region: Any = None, borders: Any = None,
                       warnings: list[str] | None = None,
-                      reach_spacing: float | None = None, spacing_k: int = 1) -> Any:
+                      reach_spacing: float | None = None, spacing_k: int = SPACING_K) -> Any:
     """The AREAS frame of ``places`` as of each date of ``dates`` (sorted, unique).
 
     ``reach_spacing``: the reach grows with the spacing of the places: each place reaches
-    ``reach_km`` or ``reach_spacing`` times the distance to its nearest neighbour of the
-    date, whichever is more (a sparse table claims the land between its places; a desert
+    ``reach_km`` or ``reach_spacing`` times the distance to its ``spacing_k``-th nearest
+    place of the date, whichever is more (a sparse table claims the land between its places; a desert
     edge lined with places still leaves the desert unclaimed)."""
     import geopandas as gpd
     import numpy as np
@@ -628,7 +632,8 @@ def _polygonal(geom: Any) -> Any:
 def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
           clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
           parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-          any_order: bool = False, borders: bool = True, store: Any = None) -> AreasResult:
+          any_order: bool = False, borders: bool = True, store: Any = None,
+          reach_spacing: float | None = None) -> AreasResult:
     """Read control tables (or take a :class:`ControlRead` / a list of :class:`ControlRow`)
     and build their areas; see :func:`build_areas` (``store``: a store query whose
     territorial changes are control rows too).  Returns the frame with the places, the
@@ -700,7 +705,7 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
             lines = None
     frame = areas_from_places(places, party_set, dates, reach_km=reach_km, lines=lines,
                               region=region, borders=border_polys,
-                              warnings=warnings)
+                              warnings=warnings, reach_spacing=reach_spacing)
     return AreasResult(frame=frame, places=places, rejections=list(read.rejections),
                        warnings=warnings, dates=dates, n_rows=len(read.rows))
 
@@ -708,7 +713,8 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
 def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-                any_order: bool = False, borders: bool = True, store: Any = None) -> Any:
+                any_order: bool = False, borders: bool = True, store: Any = None,
+                reach_spacing: float | None = None) -> Any:
     """The AREAS GeoDataFrame (docs/architecture.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
@@ -717,14 +723,16 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
     ``clip``: countries (codes or names), ``admin1:NAME`` or ``FILE[:NAME]``; ``borders``: the
     borders between several clip countries are lines no area crosses (admin-1 and file areas
     never are); ``reach_km``:
-    land farther than this from every place is nobody's (None or 0: no limit); ``parties``:
+    land farther than this from every place is nobody's (None or 0: no limit);
+    ``reach_spacing``: a place reaches at least this many times the distance to its
+    :data:`SPACING_K`-th nearest place (the reach follows the table's density); ``parties``:
     a parties YAML file (default: automatic colours); ``countries``: context for resolving
     place names.  Rejected rows are in ``frame.attrs["rejections"]`` (list of Rejection),
     warnings in ``frame.attrs["warnings"]``.  Raises InputError (bad input, message naming
     file, line and field) or NotInstalled (a clip layer that is not installed)."""
     res = build(tables, at=at, every=every, lines=lines, clip=clip, reach_km=reach_km,
                 parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order,
-                borders=borders, store=store)
+                borders=borders, store=store, reach_spacing=reach_spacing)
     res.frame.attrs["rejections"] = res.rejections
     res.frame.attrs["warnings"] = res.warnings
     return res.frame
