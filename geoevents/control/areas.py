@@ -357,18 +357,35 @@ def tessellate(xy: Any, reach_m: Any, lines_p: Any = None,
 
 def nearest_spacing(xy: Any, k: int = 1) -> Any:
     """The distance from each point of ``xy`` (n x 2, n > 1) to its k-th nearest other point
-    (the farthest there is when there are fewer than k others)."""
+    (the farthest there is when there are fewer than k others).  Neighbours are looked for
+    within a radius that doubles for the points that have fewer than k in it."""
     import numpy as np
+    import shapely
 
     n = len(xy)
     k = max(1, min(k, n - 1))
-    out = np.empty(n)
-    step = max(1, 2_000_000 // n)
-    for i in range(0, n, step):
-        d = np.hypot(xy[i:i + step, None, 0] - xy[None, :, 0],
-                     xy[i:i + step, None, 1] - xy[None, :, 1])
-        # the point itself is its own nearest (0): the k-th other is the (k+1)-th smallest
-        out[i:i + step] = np.partition(d, k, axis=1)[:, k]
+    pts = shapely.points(xy)
+    tree = shapely.STRtree(pts)
+    (i1, _), d1 = tree.query_nearest(pts, exclusive=True, return_distance=True)
+    out = np.full(n, np.inf)
+    np.minimum.at(out, i1, d1)
+    if k == 1:
+        return out
+    todo = np.arange(n)
+    r = max(2.0 * float(np.median(out)), 1.0)
+    while todo.size:
+        qi, j = tree.query(pts[todo], predicate="dwithin", distance=r)
+        i = todo[qi]
+        other = i != j
+        i, j = i[other], j[other]
+        d = np.hypot(xy[i, 0] - xy[j, 0], xy[i, 1] - xy[j, 1])
+        ok = np.bincount(i, minlength=n)[todo] >= k
+        order = np.lexsort((d, i))
+        i, d = i[order], d[order]
+        # all neighbours within r are found: the k-th of them is the k-th nearest
+        out[todo[ok]] = d[np.searchsorted(i, todo[ok]) + k - 1]
+        todo = todo[~ok]
+        r *= 2.0
     return out
 
 
