@@ -256,3 +256,27 @@ def test_taken_from_a_state_by_unnamed_rebels_and_a_road_gives_way_to_the_town(g
     (inc,) = _incidents(gz, text)
     assert inc.sub_event_type == "Non-state actor overtakes territory"
     assert km(inc.location.lat, inc.location.lon, 35.8645, 36.8059) < 5  # Saraqeb
+
+
+def test_neighbour_named_only_by_demonym_does_not_take_the_villages(gz):
+    # "Turkish border", "Russian jets", a capital as a government: the report is about Syria;
+    # a village named like another country's place (or a city's old name) is a village of
+    # Syria the gazetteer lacks, placed at what the report names around it.
+    text = ("Jets kill civilians in Idlib\n\nRussian jets on Tuesday struck villages in Idlib, "
+            "Syria, near the Turkish border. Russian jets killed four civilians in the village "
+            "of Al-Bara and six in the village of Kafr Nubl, rescuers said. In the village of "
+            "Bara, the jets also hit a bakery. Since Moscow and Ankara agreed a truce, hundreds "
+            "of civilians have been killed near the Turkish border.\n")
+    incs = _incidents(gz, text)
+    assert incs
+    assert {i.location.country for i in incs} == {"SY"}
+    bara = [i for i in incs if "Bara" in i.location.written]
+    assert len(bara) == 1 and bara[0].fatalities.best == 4  # "Bara" restates "Al-Bara"
+    assert km(bara[0].location.lat, bara[0].location.lon, 35.93, 36.63) < 60
+
+
+def test_demonyms_alone_still_give_the_focus(gz):
+    text = ("Forces advance\n\nIraqi forces on Tuesday recaptured the town of Tal Afar west of "
+            "Mosul from Islamic State militants, an Iraqi commander said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.location.country == "IQ"

@@ -423,6 +423,37 @@ _POSSESSIVE_TAIL = re.compile(r"['’]s$|[’']$")
 _PUNCT_TAIL = re.compile(r"[^\w-]+$")
 
 
+_TOKEN = re.compile(r"\S+")
+# A country named as a party, not as where events are: "Turkey's defence ministry", "Turkey
+# said", "backed by Turkey", "the border with Turkey", "the Turkey border".
+_ACTOR_POSSESSIVE = re.compile(
+    r"['’]s?\s+(?:(?:new|top|own|former|then)\s+)?(?:defen[cs]e|foreign|interior|state|"
+    r"ministry|ministers?|government|army|armed|military|forces|troops|president|prime|"
+    r"leader|leadership|regime|officials?|authorities|intelligence|embassy|envoy|air\s+force|"
+    r"jets|warplanes|navy|parliament|spokes(?:man|woman|person)|media|backing|support|"
+    r"allies|ally|proxies|deal|offensive|operation|incursion)\b", re.I)
+_ACTOR_AFTER = re.compile(
+    r"\s+(?:has\s+|had\s+|have\s+)?(?:said|says|say|accused|accuses|blamed|blames|denied|"
+    r"denies|claimed|claims|condemned|condemns|announced|announces|warned|warns|agreed|"
+    r"reached|backs|backed|supports|supported|sent|sends|launched|launches|threatened|"
+    r"threatens|demanded|demands|called|urged|urges|insists|insisted|vowed|vows|rejected)\b"
+    r"|-?\s*border\b", re.I)
+_ACTOR_BEFORE = re.compile(r"\b(?:backed\s+by|supported\s+by|border\s+with|borders?\s+of|"
+                           r"allied\s+(?:to|with)|ties\s+with|talks\s+with)\s+(?:the\s+)?$",
+                           re.I)
+
+
+def _actor_use(text: str, b: int, e: int) -> bool:
+    """Is the country name at text[b:e] a party or a border rather than where events are?"""
+    tail = text[e - 2:e + 60] if text[e - 2:e] in ("'s", "’s") else text[e:e + 60]
+    if text[e - 2:e] in ("'s", "’s"):
+        if _ACTOR_POSSESSIVE.match(tail):
+            return True
+    elif _ACTOR_AFTER.match(tail):
+        return True
+    return bool(_ACTOR_BEFORE.search(text, max(0, b - 30), b))
+
+
 def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(countries named or written as a demonym, countries named), each with how often, most
     mentioned first: one pass over the text."""
@@ -432,7 +463,8 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
     counts: Counter[str] = Counter()
     names: Counter[str] = Counter()
     for m in _CAP_RUN.finditer(text):
-        words = m.group(0).split()
+        toks = list(_TOKEN.finditer(m.group(0)))
+        words = [t.group(0) for t in toks]
         i = 0
         while i < len(words):
             # The longest country name starting here ("United Arab Emirates"), else a demonym.
@@ -442,7 +474,9 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
                 cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
                                            if "." in key else None)
                 if cc:
-                    names[cc] += 1
+                    if not _actor_use(text, m.start() + toks[i].start(),
+                                      m.start() + toks[j - 1].end()):
+                        names[cc] += 1
                 elif j == i + 1:
                     cc = demonym_of(_PUNCT_TAIL.sub("", words[i]).split("-")[0])
                 if cc:

@@ -363,6 +363,23 @@ def _eventish(text: str) -> bool:
     return bool(frozenset(re.findall(r"[a-z’']+", low)) & lexicon.TRIGGER_WORDS)
 
 
+_VILLAGE_BEFORE = re.compile(r"\b(?:villages?|hamlets?)\s+of\s+(?:the\s+)?$", re.I)
+_VILLAGE_AFTER = re.compile(r"^\s+(?:villages?|hamlets?)\b", re.I)
+
+
+def _village_not_city(text: str, sp: Span, r: Resolution) -> bool:
+    """A name written as a village's ("the village of X", "X village") that the gazetteer
+    answers with a city (100,000 people or more) by another of the city's names (an old name,
+    a spelling variant): the village is not the city."""
+    from gazetteer.normalize import key
+
+    p = r.place
+    if p is None or (p.population or 0) < 100_000 or not r.matched_name or \
+            key(r.matched_name) == key(p.name):
+        return False
+    return bool(_VILLAGE_BEFORE.search(text, 0, sp.begin) or _VILLAGE_AFTER.match(text, sp.end))
+
+
 class PlaceFinder:
     """Finds and resolves the place mentions of one document (all its stories)."""
 
@@ -388,13 +405,23 @@ class PlaceFinder:
         if self._area is None:
             from collections import Counter
 
-            # Every mention counts ("Hasakah" three times outweighs one namesake abroad).
+            from gazetteer.normalize import key
+
+            # Every mention counts ("Hasakah" three times outweighs one namesake abroad); a
+            # name answered by another of a place's names (an alias or spelling variant) in a
+            # country the text does not name is no evidence of where the report is: it is the
+            # very namesake the area is there to refuse.
+            sure = set(self.area_cues)
             n: Counter[str] = Counter()
             for spans in self._spans.values():
                 for sp in spans:
                     r = self.names.get(sp.name)
-                    if r is not None and r.place is not None and r.place.kind != "country":
-                        n[r.place.country] += 2 if r.status == "resolved" else 1
+                    if r is None or r.place is None or r.place.kind == "country":
+                        continue
+                    if sure and r.place.country not in sure and r.matched_name and \
+                            key(r.matched_name) != key(r.place.name):
+                        continue
+                    n[r.place.country] += 2 if r.status == "resolved" else 1
             ranked = n.most_common(2)
             top = {ranked[0][0]} if ranked and (len(ranked) == 1 or
                                                 ranked[0][1] > ranked[1][1]) else set()
@@ -543,9 +570,10 @@ class PlaceFinder:
         for sp in spans:
             why = self._why_not(text, sp)
             r = self.known(sp.name)
-            if r is not None and self._abroad(r):
+            if r is not None and (self._abroad(r) or _village_not_city(text, sp, r)):
                 # A small namesake outside the report's countries ("Heya" in a Hasakah
-                # report is not The Hague): a place the gazetteer lacks, as written.
+                # report is not The Hague), or a city answering "the village of X" by another
+                # of its names: a place the gazetteer lacks, as written.
                 r = None
             if why:
                 if why == "a media outlet" and r is not None:
