@@ -280,3 +280,37 @@ def test_demonyms_alone_still_give_the_focus(gz):
             "Mosul from Islamic State militants, an Iraqi commander said.\n")
     (inc,) = _incidents(gz, text)
     assert inc.location.country == "IQ"
+
+
+def test_a_date_after_said_that_is_the_reported_events(gz):
+    text = ("Base attacked\n\nGunmen killed a soldier in the town of Saraqeb on Tuesday, a "
+            "monitor said. Moreover, the monitor said that on Monday unidentified gunmen "
+            "targeted an army checkpoint in Maarat al-Numan.\n")
+    incs = _incidents(gz, text)
+    assert sorted(i.date.start for i in incs) == [date(2019, 3, 4), date(2019, 3, 5)]
+
+
+def test_a_comparison_since_is_not_a_tally_and_its_date_is_not_the_events(gz):
+    text = ("Jihadists storm prison\n\nMilitants attacked the central prison of Hasakah on "
+            "Monday night, the group's biggest attack in Syria since its defeat in 2019, "
+            "officials said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.date.start == date(2019, 3, 4)
+    text = ("Strikes intensify\n\nThe last two days have seen the heaviest air strikes since "
+            "the army began its offensive on Daraa, Suwayda and Quneitra on February 20, "
+            "activists said.\n")
+    assert not [i for i in _incidents(gz, text) if i.date.known and
+                i.date.start == date(2019, 2, 20)]
+
+
+def test_a_day_earlier_and_throughout_the_day_are_one_days_events(gz):
+    from geoevents.extract import lexicon
+
+    text = ("Toll\n\nAir strikes hit the town of Saraqeb on Tuesday, rescuers said. Official "
+            "statistics from a day earlier, however, reported 12 civilians killed on Monday in "
+            "Maarat al-Numan.\n")
+    incs = _incidents(gz, text)
+    assert any(i.fatalities.best == 12 and i.date.start == date(2019, 3, 4) for i in incs)
+    assert not lexicon.AGGREGATE.search("Shelling went on throughout the day on Tuesday.")
+    assert lexicon.AGGREGATE.search("Shelling went on throughout the week.")
+    assert lexicon.AGGREGATE.search("Jets strike twice a day.")

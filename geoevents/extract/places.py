@@ -363,6 +363,24 @@ def _eventish(text: str) -> bool:
     return bool(frozenset(re.findall(r"[a-z’']+", low)) & lexicon.TRIGGER_WORDS)
 
 
+def _as_written(name: str, r: Resolution) -> Resolution:
+    """Of namesakes the gazetteer cannot tell apart (ambiguous, near-equal scores), the one
+    with a name spelt exactly as written ("Sloviansk") before one equal only once apostrophes
+    and accents are dropped ("Slov'iansk")."""
+    if r.status != "ambiguous" or not r.candidates or r.matched_name == name:
+        return r
+    top = r.candidates[0].score
+    exact = [c for c in r.candidates if c.matched_name.casefold() == name.casefold() and
+             c.score >= top - 0.05]
+    if len(exact) != 1 or r.matched_name is None or \
+            r.matched_name.casefold() == name.casefold():
+        return r
+    from dataclasses import replace
+
+    c = exact[0]
+    return replace(r, place=c.place, match=c.match, matched_name=c.matched_name)
+
+
 _VILLAGE_BEFORE = re.compile(r"\b(?:villages?|hamlets?)\s+of\s+(?:the\s+)?$", re.I)
 _VILLAGE_AFTER = re.compile(r"^\s+(?:villages?|hamlets?)\b", re.I)
 
@@ -525,7 +543,7 @@ class PlaceFinder:
             res = self.gz.resolve_document([query[n] for n in places],
                                            Context(countries=self.countries))
             for n, r in zip(places, res, strict=True):
-                self.names[n] = r
+                self.names[n] = _as_written(query[n], r)
 
     def resolve_background(self, names: list[str]) -> None:
         """Names only in sentences that cannot report an incident are context: each is resolved
