@@ -314,3 +314,38 @@ def test_a_day_earlier_and_throughout_the_day_are_one_days_events(gz):
     assert not lexicon.AGGREGATE.search("Shelling went on throughout the day on Tuesday.")
     assert lexicon.AGGREGATE.search("Shelling went on throughout the week.")
     assert lexicon.AGGREGATE.search("Jets strike twice a day.")
+
+
+def test_namesakes_the_gazetteer_cannot_tell_apart_the_one_spelt_as_written(gz):
+    text = ("Missile strike\n\nA Russian missile strike on the eastern Ukrainian city of "
+            "Sloviansk killed five people on Friday, the governor said.\n")
+    (inc,) = _incidents(gz, text, published=date(2023, 4, 15))
+    assert km(inc.location.lat, inc.location.lon, 48.85, 37.60) < 10
+
+
+def test_villages_named_like_cities_abroad_stay_in_the_reports_country(gz):
+    text = ("Villages taken\n\nSyrian rebels backed by Turkey captured the villages of "
+            "Nasiriyah and Dukan in the west of Jandaris town in Afrin, Syria, on Friday, "
+            "the group said.\n")
+    incs = _incidents(gz, text)
+    assert incs and {i.location.country for i in incs} == {"SY"}
+
+
+def test_a_statements_paragraph_at_other_places_is_another_event(gz):
+    text = ("Army operations\n\nArmy units destroyed gatherings and fortifications of ISIS "
+            "terrorists in Deir Ezzor city on Sunday.\n\nAn army unit targeted ISIS positions "
+            "in the villages east of Salamiyeh city in the eastern countryside of Hama, a "
+            "military source said.\n")
+    incs = _incidents(gz, text)
+    assert len(incs) == 2
+    assert all(i.event_type == "Battles" for i in incs)
+    assert min(km(i.location.lat, i.location.lon, 35.0113, 37.0532) for i in incs) < 10
+    assert min(km(i.location.lat, i.location.lon, 35.336, 40.141) for i in incs) < 15
+
+
+def test_an_event_compared_with_is_not_where(gz):
+    text = ("Rebels take town\n\nRebels captured the town of Morek on Monday, activists said. "
+            "The rebel assault coincided with a two-week-old offensive further west in the "
+            "coastal province of Latakia.\n")
+    (inc,) = _incidents(gz, text)
+    assert "Morek" in inc.location.written

@@ -96,6 +96,13 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        r"(?:capture|seizure|takeover|fall)\s+of|raised\s+(?:\w+\s+){0,2}flags?\s+(?:over|in|on|"
        r"atop|above))\b", "Battles",
        "Non-state actor overtakes territory", 54),
+    # The army's statements: "destroyed gatherings and fortifications of ISIS terrorists",
+    # "carried out a special operation against", "inflicted heavy losses upon".
+    _t(r"\bdestroy(?:ed|ing)\s+(?:[\w’'-]+\s+){0,4}?(?:gatherings|fortifications|positions|"
+       r"hideouts|dens|barricades?|headquarters|strongholds|hotbeds)\b|"
+       r"\b(?:carried\s+out|conducted|launched)\s+an?\s+(?:\w+\s+)?operation\s+against\b|"
+       r"\binflict(?:ed|ing)\s+(?:\w+\s+)?(?:losses|casualties)\b", "Battles", "Armed clash", 48,
+       True),
     _t(r"\battack(?:s|ed|ing)?\b|\bassault(?:s|ed)?\b|\braid(?:s|ed)?\b|\bambush(?:es|ed)?\b|"
        r"\btarget(?:ed|ing)\b|\bstorm(?:ed|ing)\b|\bincursions?\b|\boffensive\b",
        "Battles", "Armed clash", 50, True),
