@@ -44,22 +44,24 @@ class Batches:
 
     def resolve_many(self, names: Iterable[str], context: Context | None = None, *,
                      together: bool = False, limit: int = 5,
-                     suggestions: bool = True) -> list[Resolution]:
+                     suggestions: bool = True, cleaned: bool = False) -> list[Resolution]:
         """Resolve a batch.  With ``together``, the names are one report's places: each is
         resolved with the others as context.  Bad queries come back unresolved with the reason
-        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false."""
+        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false.
+        ``cleaned``: every name is already the result of :func:`clean_query` (not checked
+        again)."""
         names = list(names)
         if together:
             return self.resolve_document(names, context, limit=limit)
         quiet, self.gz._quiet = self.gz._quiet, self.gz._quiet or not suggestions
         try:
             with gc_paused():
-                return self._resolve_many(names, context, limit)
+                return self._resolve_many(names, context, limit, cleaned)
         finally:
             self.gz._quiet = quiet
 
     def _resolve_many(self, names: list[str], context: Context | None,
-                      limit: int) -> list[Resolution]:
+                      limit: int, cleaned: bool = False) -> list[Resolution]:
         out: list[Resolution] = []
         cache: dict[str, Resolution] = {}
         shared = None if context is not None and context.mentions else self.gz._focus(context)
@@ -69,24 +71,28 @@ class Batches:
                 # Names answered before need no rows (a name already clean is its own key).
                 self.gz.store.prefetch(skeleton(n) for n in part if isinstance(n, str)
                                        and n not in cache and fold(n))
-                self._resolve_part(part, context, shared, limit, cache, out)
+                self._resolve_part(part, context, shared, limit, cache, out, cleaned)
             finally:
                 self.gz.store.prefetched = None
         return out
 
     def _resolve_part(self, names: list[str], context: Context | None, shared: Focus | None,
-                      limit: int, cache: dict[str, Resolution], out: list[Resolution]) -> None:
+                      limit: int, cache: dict[str, Resolution], out: list[Resolution],
+                      cleaned: bool = False) -> None:
         for n in names:
             r = cache.get(n) if isinstance(n, str) else None
             if r is not None:  # n is a clean query answered before (clean_query is idempotent)
                 out.append(r)
                 continue
-            try:
-                q = clean_query(n)
-            except InputError as exc:
-                out.append(Resolution(query=str(n), status="unresolved", reason=str(exc)))
-                continue
-            r = cache.get(q)
+            if cleaned:
+                q = n
+            else:
+                try:
+                    q = clean_query(n)
+                except InputError as exc:
+                    out.append(Resolution(query=str(n), status="unresolved", reason=str(exc)))
+                    continue
+                r = cache.get(q)
             if r is None:
                 focus = shared if shared is not None else self.gz._focus(context, exclude=q)
                 r = self.gz._with_online(q, focus, self.gz.grammar.resolve(q, focus, limit))

@@ -314,12 +314,13 @@ class Gazetteer:
     # ---------------------------------------------------------------- many
     def resolve_many(self, names: Iterable[str], context: Context | None = None, *,
                      together: bool = False, limit: int = 5,
-                     suggestions: bool = True) -> list[Resolution]:
+                     suggestions: bool = True, cleaned: bool = False) -> list[Resolution]:
         """Resolve a batch.  With ``together``, the names are one report's places: each is
         resolved with the others as context.  Bad queries come back unresolved with the reason
-        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false."""
+        (nothing is dropped); unknown names with suggestions unless ``suggestions`` is false.
+        ``cleaned``: the names already passed :func:`clean_query` (not checked again)."""
         return self.batches.resolve_many(names, context, together=together, limit=limit,
-                                         suggestions=suggestions)
+                                         suggestions=suggestions, cleaned=cleaned)
 
     def resolve_document(self, names: Sequence[str], context: Context | None = None, *,
                          limit: int = 5, rounds: int = 3) -> list[Resolution]:

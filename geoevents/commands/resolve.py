@@ -224,6 +224,8 @@ def run(args: argparse.Namespace) -> int:
 
         from gazetteer.batches import gc_paused
 
+        from ._jsonl import answer_head
+
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Each distinct name is resolved and encoded once: its repeats reuse the line (up to
         # ENCODED_MAX names kept, the oldest dropped first, so memory stays flat).
@@ -237,10 +239,8 @@ def run(args: argparse.Namespace) -> int:
                 if before is not None:
                     _, head, tail = before
                 else:
-                    d = r.to_dict(candidates=n or 0)
-                    if not n:
-                        del d["candidates"]
-                    head = encode(d)[:-1]
+                    # Without candidates: the bytes of encoding to_dict without them, faster.
+                    head = encode(r.to_dict(candidates=n))[:-1] if n else answer_head(r)
                     tail = f',"explain":{encode(gz.explain(r))}' if args.explain else ""
                     if q is not None and not together:
                         if done and len(done) >= ENCODED_MAX:
@@ -334,7 +334,7 @@ def _answers(gz, items: Iterator[tuple[str, int | None, str]], context, together
         if whole and len(names) > 1:
             answers = iter(gz.resolve_document(names, context, limit=limit))
         else:
-            answers = iter(gz.resolve_many(names, context, limit=limit))
+            answers = iter(gz.resolve_many(names, context, limit=limit, cleaned=True))
         for (_, line, _), (bad, q), k in zip(chunk, checked, known, strict=True):
             if k is not None:
                 if k[0] != "resolved":
