@@ -54,11 +54,18 @@ class Store:
             self.admin1[code] = name
             if None not in bbox:
                 self.admin1_bbox[code] = tuple(bbox)  # type: ignore[assignment]
-        self.curated_bbox = curated_bboxes()
+        self._curated_bbox: dict[str, tuple[float, float, float, float]] | None = None
         self._installed: set[str] | None = None
         self.overlay: dict[str, list[tuple[CuratedPlace, str]]] = {}
         self.overlay_files: list[Path] = []
         self.prefetched: dict[str, list[tuple]] | None = None
+
+    @property
+    def curated_bbox(self) -> dict[str, tuple[float, float, float, float]]:
+        """Extents of the shipped curated areas (read when a place first needs one)."""
+        if self._curated_bbox is None:
+            self._curated_bbox = curated_bboxes()
+        return self._curated_bbox
 
     def add_overlay(self, path: str | Path) -> int:
         rows = load_places(path, source="overlay")
