@@ -8,6 +8,14 @@ names and alternate names from cities500 (the worst case: no repeats) — to a t
 runs the command in a new process with output to a file, and prints wall time, CPU time, names
 per second of CPU and the child's peak memory.  Each output line is checked to be one JSON object
 and the count to equal the input's lines.
+
+Answers byte for byte: ``--save OUT`` keeps the JSON Lines, ``--compare REF`` says whether they
+equal a saved run's (the first line that differs, if any) — the check that a speed-up changed no
+answer:
+
+    GEOEVENTS_HOME=/tmp/gehome python bench/resolve_file.py --names 20000 --distinct --save /tmp/a.jsonl
+    (change the code)
+    GEOEVENTS_HOME=/tmp/gehome python bench/resolve_file.py --names 20000 --distinct --compare /tmp/a.jsonl
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +64,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--distinct", action="store_true",
                     help="N different names (cities500 names and alternate names)")
+    ap.add_argument("--save", metavar="OUT", help="keep the JSON Lines output in OUT")
+    ap.add_argument("--compare", metavar="REF",
+                    help="say whether the output equals REF (a --save of the same names) byte "
+                    "for byte; exit 1 if not")
     ap.add_argument("--make", metavar="FILE", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.make:
@@ -86,11 +99,30 @@ def main() -> None:
             for line in f:
                 json.loads(line)
                 n += 1
+        if args.save:
+            shutil.copyfile(out, args.save)
+        differs = _compare(out, Path(args.compare)) if args.compare else None
     mode = ("together" if args.together else "separately") + (
         f", {n_distinct:,} distinct names")
     print(f"resolve --file --json ({mode}): {args.names:,} names -> {n:,} lines; wall "
           f"{wall:.1f} s, CPU {cpu:.1f} s ({args.names / cpu:,.0f} names/s of CPU), peak "
           f"{usage.ru_maxrss / 1024:.0f} MB  [goal >= 20,000 names/s]")
+    if args.compare:
+        print(f"compared with {args.compare}: " + (differs or "identical, byte for byte"))
+        if differs:
+            raise SystemExit(1)
+
+
+def _compare(out: Path, ref: Path) -> str | None:
+    """None if the files are equal byte for byte; else where they first differ."""
+    with open(out, "rb") as a, open(ref, "rb") as b:
+        for i, (x, y) in enumerate(zip(a, b, strict=False), 1):
+            if x != y:
+                return f"line {i} differs:\n  now: {x[:300]!r}\n  ref: {y[:300]!r}"
+        rest_a, rest_b = a.read(1), b.read(1)
+    if rest_a or rest_b:
+        return f"{'this run' if rest_a else 'the reference'} has more lines"
+    return None
 
 
 if __name__ == "__main__":
