@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -63,7 +64,8 @@ class Batches:
     def _resolve_many(self, names: list[str], context: Context | None,
                       limit: int, cleaned: bool = False) -> list[Resolution]:
         out: list[Resolution] = []
-        cache: dict[str, Resolution] = {}
+        # An OrderedDict: dropping the oldest of a plain dict rescans its deleted slots.
+        cache: OrderedDict[str, Resolution] = OrderedDict()
         shared = None if context is not None and context.mentions else self.gz._focus(context)
         for start in range(0, len(names), CHUNK):
             part = names[start:start + CHUNK]
@@ -77,7 +79,7 @@ class Batches:
         return out
 
     def _resolve_part(self, names: list[str], context: Context | None, shared: Focus | None,
-                      limit: int, cache: dict[str, Resolution], out: list[Resolution],
+                      limit: int, cache: OrderedDict[str, Resolution], out: list[Resolution],
                       cleaned: bool = False) -> None:
         for n in names:
             r = cache.get(n) if isinstance(n, str) else None
@@ -97,7 +99,7 @@ class Batches:
                 focus = shared if shared is not None else self.gz._focus(context, exclude=q)
                 r = self.gz._with_online(q, focus, self.gz.grammar.resolve(q, focus, limit))
                 if len(cache) >= CACHE_MAX:
-                    del cache[next(iter(cache))]  # the oldest answer goes
+                    cache.popitem(last=False)  # the oldest answer goes
                 cache[q] = r
             out.append(r)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -229,7 +230,8 @@ def run(args: argparse.Namespace) -> int:
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Each distinct name is resolved and encoded once: its repeats reuse the line (up to
         # ENCODED_MAX names kept, the oldest dropped first, so memory stays flat).
-        done: dict[str, tuple[str, str, str]] = {}
+        # (An OrderedDict: dropping the oldest of a plain dict rescans its deleted slots.)
+        done: OrderedDict[str, tuple[str, str, str]] = OrderedDict()
         # The cyclic collector would walk every young answer after each chunk: paused, and
         # run once every GC_EVERY chunks for the few cycles there are (memory stays flat).
         chunks = 0
@@ -243,8 +245,8 @@ def run(args: argparse.Namespace) -> int:
                     head = encode(r.to_dict(candidates=n))[:-1] if n else answer_head(r)
                     tail = f',"explain":{encode(gz.explain(r))}' if args.explain else ""
                     if q is not None and not together:
-                        if done and len(done) >= ENCODED_MAX:
-                            del done[next(iter(done))]
+                        if len(done) >= ENCODED_MAX:
+                            done.popitem(last=False)
                         done[q] = (r.status, head, tail)
                 out.write(f'{head},"line":{"null" if line is None else line}{tail}}}\n')
                 if stats.get("flush"):
@@ -256,15 +258,15 @@ def run(args: argparse.Namespace) -> int:
         out.flush()
     else:
         # Repeats of a name are its first answer (as in JSON Lines; bounded the same way).
-        seen: dict[str, tuple[str, object]] = {}
+        seen: OrderedDict[str, tuple[str, object]] = OrderedDict()
         final = []
         for _, q, r, before in _answers(gz, items, context, together, limit, stats,
                                         done=None if together else seen):
             if before is not None:
                 r = before[1]
             elif q is not None and not together:
-                if seen and len(seen) >= ENCODED_MAX:
-                    del seen[next(iter(seen))]
+                if len(seen) >= ENCODED_MAX:
+                    seen.popitem(last=False)
                 seen[q] = (r.status, r)
             final.append(r)
         if not final:
