@@ -457,3 +457,13 @@ def test_former_name_beats_a_province_of_that_name_unless_the_words_say_province
 def test_dissolved_states_are_regions(gz, name):
     r = gz.resolve(name)
     assert r.status == "resolved" and r.place.kind == "region" and r.precision == 3
+
+
+def test_sea_holding_the_reports_places_is_near_them(gz):
+    """A region or sea whose extent holds the report's places is near them wherever its point
+    is, as a province is: beside two Egyptian coast towns, "Red Sea" is the sea, not the
+    Egyptian governorate of that name (whose extent holds them too)."""
+    out = gz.resolve_many(["Hurghada", "Marsa Alam", "Red Sea"], together=True)
+    sea = out[2]
+    assert sea.status == "resolved" and sea.place.kind == "region" and not sea.place.country
+    assert sea.precision == 3
