@@ -467,3 +467,12 @@ def test_sea_holding_the_reports_places_is_near_them(gz):
     sea = out[2]
     assert sea.status == "resolved" and sea.place.kind == "region" and not sea.place.country
     assert sea.precision == 3
+
+
+def test_direction_word_by_a_spelling_of_it_is_still_a_direction_word(gz):
+    """'East' is Burkina Faso's province 'Est' only in a report about Burkina Faso; with
+    another focus it is no answer at all (not even outside_focus)."""
+    r = gz.resolve("East", Context(countries=("KE",)))
+    assert r.status == "unresolved" and r.place is None
+    b = gz.resolve("East", Context(countries=("BF",)))
+    assert b.status == "resolved" and b.place.kind == "admin1" and b.place.country == "BF"
