@@ -476,3 +476,15 @@ def test_direction_word_by_a_spelling_of_it_is_still_a_direction_word(gz):
     assert r.status == "unresolved" and r.place is None
     b = gz.resolve("East", Context(countries=("BF",)))
     assert b.status == "resolved" and b.place.kind == "admin1" and b.place.country == "BF"
+
+
+@pytest.mark.parametrize("name,cc,lat,lon", [
+    ("Franche-Comté", "FR", 47.1, 6.1),  # a region of France until 2016
+    ("Sogn og Fjordane", "NO", 61.5, 6.5),  # a county of Norway until 2020
+    ("Kasai-Oriental", "CD", -4.5, 23.6),  # a province of DR Congo until 2015
+])
+def test_former_first_level_areas_are_regions_of_their_country(gz, name, cc, lat, lon):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "region" and r.place.country == cc
+    assert r.precision == 3 and km(r.lat, r.lon, lat, lon) < 100
+    assert "former first-level area" in (r.place.note or "")
