@@ -256,8 +256,11 @@ def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
     if hit.match == "fuzzy":
         from .normalize import key
 
-        return notable(p, w) and fold(hit.name) == fold(p.name) and abs(
-            len(key(query or hit.name)) - len(key(p.name))) <= 1
+        # A world region or feature of the shipped data answers a typo of any of its names
+        # ("Sinai Peninsular"): they were written for it, and no town shares them.
+        own = fold(hit.name) == fold(p.name) or world_region(p) or world_feature(p)
+        return notable(p, w) and own and abs(
+            len(key(query or hit.name)) - len(key(hit.name))) <= 1
     return notable(p, w)
 
 
@@ -403,6 +406,9 @@ def plausible(hit: Hit, dist: float, focus: Focus,
             p.kind == "country" and p.country in focus.countries)
     if focus.countries and p.country in focus.countries:
         return True
+    if not p.country and world_region(p) and any(
+            _overlaps(p.bbox, countryfacts.bbox(c)) for c in focus.countries):
+        return True  # an ocean or world region reaching the focus is in it (focus_region)
     if fuzzy:
         return False
     tier = w.tier

@@ -494,3 +494,11 @@ def test_valley_is_placed_at_the_place_it_is_named_after(gz):
     r = gz.resolve("Bekaa Valley")
     assert r.status == "resolved" and r.place.country == "LB" and r.precision >= 2
     assert "named after" in (r.reason or "") and r.confidence <= 0.6
+
+
+def test_typo_of_a_world_region_by_any_of_its_names(gz):
+    """A near-spelling of a shipped world region answers it, by its own name or an alias, also
+    in a report with an area (no town shares those names)."""
+    r = gz.resolve("Arabian Peninsular", Context(countries=("SA",)))
+    assert r.status == "resolved" and r.match == "fuzzy" and r.place.kind == "region"
+    assert r.confidence <= 0.45
