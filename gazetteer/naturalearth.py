@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .atomic import Staged, write_file
 from .errors import GazetteerError
 
 BASE_URL = "https://naciscdn.org/naturalearth"
@@ -214,14 +215,15 @@ def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dic
             continue
         if found.suffix == ".shp":
             raise GazetteerError(f"{found}: give the .zip of the shapefile, not the .shp")
-        tmp = dest / f".{found.name}.tmp{found.suffix}"
-        shutil.copyfile(found, tmp)
-        try:
-            info = check_layer(layer, tmp, shown=str(found))
-        except GazetteerError:
-            tmp.unlink(missing_ok=True)
-            raise
-        _replace_installed(man, layer, tmp, dest / found.name)
+        target = dest / found.name
+        # copied and checked under a temporary name, then renamed into place
+        with Staged([target], overwrite=True, what="Natural Earth layer",
+                    error=GazetteerError) as st:
+            shutil.copyfile(found, st.path(target))
+            info = check_layer(layer, st.path(target), shown=str(found))
+        old = man.get(layer, {}).get("file")
+        if old and old != target.name:  # the layer's previous file, under another name
+            (dest / old).unlink(missing_ok=True)
         man[layer] = {"file": found.name, "source": str(found.resolve()),
                       "sha256": paths.sha256_file(dest / found.name), "features": info["features"],
                       "installed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -235,17 +237,8 @@ def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dic
 def _write_manifest(man: dict[str, Any]) -> None:
     dest = folder()
     dest.mkdir(parents=True, exist_ok=True)
-    tmp = dest / ".manifest.json.tmp"
-    tmp.write_text(json.dumps(man, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(dest / "manifest.json")
-
-
-def _replace_installed(man: dict[str, Any], layer: str, new: Path, target: Path) -> None:
-    """Move ``new`` to ``target``; remove the layer's previous file if it had another name."""
-    old = man.get(layer, {}).get("file")
-    new.replace(target)
-    if old and old != target.name:
-        (target.parent / old).unlink(missing_ok=True)
+    write_file(dest / "manifest.json", json.dumps(man, indent=2, sort_keys=True) + "\n",
+               overwrite=True, what="Natural Earth manifest", error=GazetteerError)
 
 
 def check_layer(layer: str, path: str | Path, *, shown: str | None = None) -> dict[str, Any]:
@@ -307,17 +300,10 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
         address = url(layer, base)
         fname = f"{_spec(layer)['stem']}.zip"
         entry = man.get(layer, {})
-        known = None
-        target = dest / fname
-        if (not refresh and entry.get("file") == fname and target.is_file()
-                and paths.sha256_file(target) == entry.get("sha256")):
-            known = f"sha256:{entry['sha256']}"  # pooch keeps the cached file
-        else:
-            target.unlink(missing_ok=True)
         try:
-            got = Path(pooch.retrieve(address, known_hash=known, fname=fname, path=dest,
-                                      downloader=pooch.HTTPDownloader(progressbar=progress,
-                                                                      timeout=TIMEOUT)))
+            got, known = paths.fetch(address, dest / fname,
+                                     entry.get("sha256") if entry.get("file") == fname else None,
+                                     refresh=refresh, progress=progress, timeout=TIMEOUT)
         except Exception as exc:  # requests' HTTP/connection errors, pooch's hash mismatch
             if layers is None and layer in OPTIONAL:
                 skipped_downloads[layer] = f"{address}: {_why(exc)}"

@@ -332,6 +332,21 @@ def _family(inc: Incident) -> str:
     return inc.event_type
 
 
+_VILLAGE_WORDS = re.compile(r"^(?:(?:in|at|near)\s+)?(?:the\s+)?(?:(?:village|town|hamlet)\s+of\s+)?"
+                            r"(?:the\s+)?(?:(?:al|el|ad|ar|as|ash|at|az)[-\s])?|"
+                            r"\s+(?:village|town|hamlet)$", re.I)
+
+
+def _same_village(a: Location, b: Location) -> bool:
+    """Two mentions of one village the gazetteer lacks, written with and without the article
+    or the word village ("the village of Al-Bara", "the village of Bara"): placed at different
+    places the report names around them, they are still one place."""
+    if "not in the gazetteer" not in a.note and "not in the gazetteer" not in b.note:
+        return False
+    x, y = (_VILLAGE_WORDS.sub("", loc.written).strip().lower() for loc in (a, b))
+    return bool(x) and x == y and _km(a, b) <= 50.0
+
+
 def _restates(main: Incident, other: Incident) -> bool:
     """Whether ``other``, from the same article, only restates ``main``: the same place, and
     either undated (a later sentence about the event without its date) or of the same date
@@ -340,7 +355,8 @@ def _restates(main: Incident, other: Incident) -> bool:
     a, b = main.location, other.location
     if not (a.placed and b.placed):
         return False
-    if not ((a.place_id and a.place_id == b.place_id) or _km(a, b) <= 5.0):
+    if not ((a.place_id and a.place_id == b.place_id) or _km(a, b) <= 5.0 or
+            _same_village(a, b)):
         return False
     km_, ko = main.fatalities.best, other.fatalities.best
     if km_ and ko and km_ != ko and a.written.lower() != b.written.lower() and \

@@ -59,24 +59,25 @@ def _str(v: Any) -> str:
     return "" if _missing(v) else str(v)
 
 
-def _int(v: Any) -> int | None:
+def _number(v: Any) -> float | None:
+    """A cell as a float; None when missing, empty, not a number or NaN."""
     if _missing(v) or v == "":
         return None
     try:
         f = float(v)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(f) else round(f)
+    return None if math.isnan(f) else f
+
+
+def _int(v: Any) -> int | None:
+    f = _number(v)
+    return None if f is None else round(f)
 
 
 def _float(v: Any, nd: int) -> float | None:
-    if _missing(v) or v == "":
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else round(f, nd)
+    f = _number(v)
+    return None if f is None else round(f, nd)
 
 
 def _bool(v: Any) -> bool:

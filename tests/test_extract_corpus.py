@@ -16,10 +16,13 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORTS = SHARED / "reports"
 
 # Reached on the corpus (bench/score_extract.py); raise them when the extractor improves.
-# Floors at what main reaches after the gazetteer refused spelling variants supported by the
-# focus country alone (bd15d94): the villages of one regional roundup lost their places.
-FLOOR = {"precision": 80.0, "recall": 68.0, "fatalities_exact": 85.0, "merge_recall": 65.0}
-STYLE_FLOOR = 53.0  # every style's recall
+# Floors just below what the branch reaches (84.5 / 78.2 / 86.1; lowest style monitor-sohr
+# 60.0) once countries seen only through demonyms or as parties no longer steer the gazetteer.
+# Merge recall 60: one pair was merged by chance (035's only incident, the 17 at al-Musayfra,
+# joined 036's 46 wrongly placed at Busra al-Sham); 035's 25 of the day before is now read
+# and joins 036 instead.
+FLOOR = {"precision": 84.0, "recall": 78.0, "fatalities_exact": 85.5, "merge_recall": 60.0}
+STYLE_FLOOR = 59.5  # every style's recall
 
 
 def _scorer():

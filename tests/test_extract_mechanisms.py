@@ -256,3 +256,96 @@ def test_taken_from_a_state_by_unnamed_rebels_and_a_road_gives_way_to_the_town(g
     (inc,) = _incidents(gz, text)
     assert inc.sub_event_type == "Non-state actor overtakes territory"
     assert km(inc.location.lat, inc.location.lon, 35.8645, 36.8059) < 5  # Saraqeb
+
+
+def test_neighbour_named_only_by_demonym_does_not_take_the_villages(gz):
+    # "Turkish border", "Russian jets", a capital as a government: the report is about Syria;
+    # a village named like another country's place (or a city's old name) is a village of
+    # Syria the gazetteer lacks, placed at what the report names around it.
+    text = ("Jets kill civilians in Idlib\n\nRussian jets on Tuesday struck villages in Idlib, "
+            "Syria, near the Turkish border. Russian jets killed four civilians in the village "
+            "of Al-Bara and six in the village of Kafr Nubl, rescuers said. In the village of "
+            "Bara, the jets also hit a bakery. Since Moscow and Ankara agreed a truce, hundreds "
+            "of civilians have been killed near the Turkish border.\n")
+    incs = _incidents(gz, text)
+    assert incs
+    assert {i.location.country for i in incs} == {"SY"}
+    bara = [i for i in incs if "Bara" in i.location.written]
+    assert len(bara) == 1 and bara[0].fatalities.best == 4  # "Bara" restates "Al-Bara"
+    assert km(bara[0].location.lat, bara[0].location.lon, 35.93, 36.63) < 60
+
+
+def test_demonyms_alone_still_give_the_focus(gz):
+    text = ("Forces advance\n\nIraqi forces on Tuesday recaptured the town of Tal Afar west of "
+            "Mosul from Islamic State militants, an Iraqi commander said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.location.country == "IQ"
+
+
+def test_a_date_after_said_that_is_the_reported_events(gz):
+    text = ("Base attacked\n\nGunmen killed a soldier in the town of Saraqeb on Tuesday, a "
+            "monitor said. Moreover, the monitor said that on Monday unidentified gunmen "
+            "targeted an army checkpoint in Maarat al-Numan.\n")
+    incs = _incidents(gz, text)
+    assert sorted(i.date.start for i in incs) == [date(2019, 3, 4), date(2019, 3, 5)]
+
+
+def test_a_comparison_since_is_not_a_tally_and_its_date_is_not_the_events(gz):
+    text = ("Jihadists storm prison\n\nMilitants attacked the central prison of Hasakah on "
+            "Monday night, the group's biggest attack in Syria since its defeat in 2019, "
+            "officials said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.date.start == date(2019, 3, 4)
+    text = ("Strikes intensify\n\nThe last two days have seen the heaviest air strikes since "
+            "the army began its offensive on Daraa, Suwayda and Quneitra on February 20, "
+            "activists said.\n")
+    assert not [i for i in _incidents(gz, text) if i.date.known and
+                i.date.start == date(2019, 2, 20)]
+
+
+def test_a_day_earlier_and_throughout_the_day_are_one_days_events(gz):
+    from geoevents.extract import lexicon
+
+    text = ("Toll\n\nAir strikes hit the town of Saraqeb on Tuesday, rescuers said. Official "
+            "statistics from a day earlier, however, reported 12 civilians killed on Monday in "
+            "Maarat al-Numan.\n")
+    incs = _incidents(gz, text)
+    assert any(i.fatalities.best == 12 and i.date.start == date(2019, 3, 4) for i in incs)
+    assert not lexicon.AGGREGATE.search("Shelling went on throughout the day on Tuesday.")
+    assert lexicon.AGGREGATE.search("Shelling went on throughout the week.")
+    assert lexicon.AGGREGATE.search("Jets strike twice a day.")
+
+
+def test_namesakes_the_gazetteer_cannot_tell_apart_the_one_spelt_as_written(gz):
+    text = ("Missile strike\n\nA Russian missile strike on the eastern Ukrainian city of "
+            "Sloviansk killed five people on Friday, the governor said.\n")
+    (inc,) = _incidents(gz, text, published=date(2023, 4, 15))
+    assert km(inc.location.lat, inc.location.lon, 48.85, 37.60) < 10
+
+
+def test_villages_named_like_cities_abroad_stay_in_the_reports_country(gz):
+    text = ("Villages taken\n\nSyrian rebels backed by Turkey captured the villages of "
+            "Nasiriyah and Dukan in the west of Jandaris town in Afrin, Syria, on Friday, "
+            "the group said.\n")
+    incs = _incidents(gz, text)
+    assert incs and {i.location.country for i in incs} == {"SY"}
+
+
+def test_a_statements_paragraph_at_other_places_is_another_event(gz):
+    text = ("Army operations\n\nArmy units destroyed gatherings and fortifications of ISIS "
+            "terrorists in Deir Ezzor city on Sunday.\n\nAn army unit targeted ISIS positions "
+            "in the villages east of Salamiyeh city in the eastern countryside of Hama, a "
+            "military source said.\n")
+    incs = _incidents(gz, text)
+    assert len(incs) == 2
+    assert all(i.event_type == "Battles" for i in incs)
+    assert min(km(i.location.lat, i.location.lon, 35.0113, 37.0532) for i in incs) < 10
+    assert min(km(i.location.lat, i.location.lon, 35.336, 40.141) for i in incs) < 15
+
+
+def test_an_event_compared_with_is_not_where(gz):
+    text = ("Rebels take town\n\nRebels captured the town of Morek on Monday, activists said. "
+            "The rebel assault coincided with a two-week-old offensive further west in the "
+            "coastal province of Latakia.\n")
+    (inc,) = _incidents(gz, text)
+    assert "Morek" in inc.location.written

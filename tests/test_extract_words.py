@@ -99,3 +99,21 @@ def test_lists_are_loaded_from_data():
     assert "attack" in lexicon.TRIGGER_WORDS and "liberated" in lexicon.TRIGGER_WORDS
     assert "the" in places.STOP and "near" in places.STOP
     assert all(w == w.strip() and w for w in places.STOP)
+
+
+@pytest.mark.parametrize("text", [
+    "Turkey's defence ministry blamed the militants.",
+    "Turkey said the attackers came from the east.",
+    "The group is backed by Turkey.",
+    "Families fled towards the border with Turkey.",
+])
+def test_a_country_named_as_a_party_or_border_is_not_named_as_where(text):
+    both, named = lexicon.country_mentions(text)
+    assert [cc for cc, _k in both] == ["TR"]
+    assert named == []
+
+
+@pytest.mark.parametrize("text", ["Shelling hit Turkey's Hatay province.",
+                                  "Rockets fell in Turkey on Monday."])
+def test_a_country_named_as_where_is_named(text):
+    assert lexicon.country_mentions(text)[1] == [("TR", 1)]

@@ -179,7 +179,13 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
     # names twice or more (a monitor "based in Britain", named once, is not where the events
     # are), after the region the --meta file gives.
     both, named = lexicon.country_mentions(all_text)  # named: "Turkish jets" is not where
-    cues = [cc for cc, _k in both]
+    # The gazetteer's focus: countries the text names, most mentioned first.  A country seen
+    # only through a demonym or adjective ("Russian jets", "the Turkish border") is an actor or
+    # a neighbour, not where the events are: its places would be supported by the focus and
+    # outvote the report's own (a village answered by a namesake's alias abroad).  Only a text
+    # that names no country at all is read in the countries of its demonyms.
+    named_set = {cc for cc, _k in named}
+    cues = [cc for cc, _k in both if cc in named_set] if named_set else [cc for cc, _k in both]
     sure = [cc for cc, k in named if k >= min(2, named[0][1])]
     region_cc = lexicon.country_of(region) if region else None
     if region and region_cc is None:

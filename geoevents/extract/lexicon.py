@@ -96,6 +96,13 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        r"(?:capture|seizure|takeover|fall)\s+of|raised\s+(?:\w+\s+){0,2}flags?\s+(?:over|in|on|"
        r"atop|above))\b", "Battles",
        "Non-state actor overtakes territory", 54),
+    # The army's statements: "destroyed gatherings and fortifications of ISIS terrorists",
+    # "carried out a special operation against", "inflicted heavy losses upon".
+    _t(r"\bdestroy(?:ed|ing)\s+(?:[\w’'-]+\s+){0,4}?(?:gatherings|fortifications|positions|"
+       r"hideouts|dens|barricades?|headquarters|strongholds|hotbeds)\b|"
+       r"\b(?:carried\s+out|conducted|launched)\s+an?\s+(?:\w+\s+)?operation\s+against\b|"
+       r"\binflict(?:ed|ing)\s+(?:\w+\s+)?(?:losses|casualties)\b", "Battles", "Armed clash", 48,
+       True),
     _t(r"\battack(?:s|ed|ing)?\b|\bassault(?:s|ed)?\b|\braid(?:s|ed)?\b|\bambush(?:es|ed)?\b|"
        r"\btarget(?:ed|ing)\b|\bstorm(?:ed|ing)\b|\bincursions?\b|\boffensive\b",
        "Battles", "Armed clash", 50, True),
@@ -143,14 +150,17 @@ AGGREGATE = re.compile(
     r"tally|overall|altogether|cumulative|brings?\s+to|now\s+stands|"
     r"(?:officially\s+)?acknowledges?|wave\s+of|series\s+of|spate\s+of|"
     r"string\s+of|campaign\s+of|(?:air|bombing|air\s*strikes?|airstrike)\s+campaign|"
-    r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|daily|each\s+day|per\s+day|a\s+day|"
+    r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|daily|each\s+day|per\s+day|"
+    r"a\s+day(?!\s+(?:earlier|later|after|before|ago|of\b))|"
     r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|"
     r"in\s+recent\s+(?:weeks|months|years)|"
+    r"the\s+(?:past|last)\s+(?:few|several|two|three|four|five|six|seven|\d+)\s+days\s+"
+    r"(?:have|had)\s+(?:seen|witnessed|brought)|"
     r"in\s+the\s+(?:past|last)\s+(?:few\s+|several\s+)?(?:weeks|months|years)|"
     r"from\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+(?:\s+\d{4})?\s+"
     r"(?:to|until|till)\b|from\s+[A-Z][a-z]+\s+\d{1,2}(?:,?\s+\d{4})?\s+(?:to|until|till)\b|"
     r"(?:years?|months?)\s+of\s+(?:war|fighting|conflict)|in\s+the\s+(?:civil\s+)?war|"
-    r"during\s+the\s+war|throughout|"
+    r"during\s+the\s+war|throughout(?!\s+(?:the\s+)?(?:day|night|morning|afternoon|evening))|"
     # "have previously been subjected to similar attacks that killed dozens": background.
     r"similar\s+(?:attacks|incidents|strikes|raids|bombings|assaults)|"
     r"previous\s+(?:attacks|incidents|strikes|raids|bombings)|"
@@ -423,6 +433,37 @@ _POSSESSIVE_TAIL = re.compile(r"['’]s$|[’']$")
 _PUNCT_TAIL = re.compile(r"[^\w-]+$")
 
 
+_TOKEN = re.compile(r"\S+")
+# A country named as a party, not as where events are: "Turkey's defence ministry", "Turkey
+# said", "backed by Turkey", "the border with Turkey", "the Turkey border".
+_ACTOR_POSSESSIVE = re.compile(
+    r"['’]s?\s+(?:(?:new|top|own|former|then)\s+)?(?:defen[cs]e|foreign|interior|state|"
+    r"ministry|ministers?|government|army|armed|military|forces|troops|president|prime|"
+    r"leader|leadership|regime|officials?|authorities|intelligence|embassy|envoy|air\s+force|"
+    r"jets|warplanes|navy|parliament|spokes(?:man|woman|person)|media|backing|support|"
+    r"allies|ally|proxies|deal|offensive|operation|incursion)\b", re.I)
+_ACTOR_AFTER = re.compile(
+    r"\s+(?:has\s+|had\s+|have\s+)?(?:said|says|say|accused|accuses|blamed|blames|denied|"
+    r"denies|claimed|claims|condemned|condemns|announced|announces|warned|warns|agreed|"
+    r"reached|backs|backed|supports|supported|sent|sends|launched|launches|threatened|"
+    r"threatens|demanded|demands|called|urged|urges|insists|insisted|vowed|vows|rejected)\b"
+    r"|-?\s*border\b", re.I)
+_ACTOR_BEFORE = re.compile(r"\b(?:backed\s+by|supported\s+by|border\s+with|borders?\s+of|"
+                           r"allied\s+(?:to|with)|ties\s+with|talks\s+with)\s+(?:the\s+)?$",
+                           re.I)
+
+
+def _actor_use(text: str, b: int, e: int) -> bool:
+    """Is the country name at text[b:e] a party or a border rather than where events are?"""
+    tail = text[e - 2:e + 60] if text[e - 2:e] in ("'s", "’s") else text[e:e + 60]
+    if text[e - 2:e] in ("'s", "’s"):
+        if _ACTOR_POSSESSIVE.match(tail):
+            return True
+    elif _ACTOR_AFTER.match(tail):
+        return True
+    return bool(_ACTOR_BEFORE.search(text, max(0, b - 30), b))
+
+
 def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(countries named or written as a demonym, countries named), each with how often, most
     mentioned first: one pass over the text."""
@@ -432,7 +473,8 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
     counts: Counter[str] = Counter()
     names: Counter[str] = Counter()
     for m in _CAP_RUN.finditer(text):
-        words = m.group(0).split()
+        toks = list(_TOKEN.finditer(m.group(0)))
+        words = [t.group(0) for t in toks]
         i = 0
         while i < len(words):
             # The longest country name starting here ("United Arab Emirates"), else a demonym.
@@ -442,7 +484,9 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
                 cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
                                            if "." in key else None)
                 if cc:
-                    names[cc] += 1
+                    if not _actor_use(text, m.start() + toks[i].start(),
+                                      m.start() + toks[j - 1].end()):
+                        names[cc] += 1
                 elif j == i + 1:
                     cc = demonym_of(_PUNCT_TAIL.sub("", words[i]).split("-")[0])
                 if cc:

@@ -90,6 +90,11 @@ _BEFORE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"ceasefire|truce|agreement|deal)\s+(?:\w+\s+){0,3}(?:to|in|at|with)\s+" + _TAIL,
          "a diplomatic or political mention"),
         (r"\bleaflets?\b[^.;]*?" + _TAIL, "leaflets dropped on it"),
+        # "The rebel assault coincided with a two-week-old offensive further west in ...":
+        # another event the one reported is compared with.
+        (r"\b(?:coincid(?:ed|es|ing)|came\s+as|comes\s+as|follow(?:ed|s|ing)?\s+(?:on\s+)?"
+         r"from|parallel\s+to|alongside)\b\s+(?:[\w’'-]+\s+){0,12}?(?:further|farther)\s+"
+         r"(?:\w+\s+){0,2}(?:in|at|near)\s+" + _TAIL, "another event it is compared with"),
 
         (r"\b(?:based|headquartered|stationed)\s+in\s+" + _TAIL, "where an organisation is based"),
         (r"\b(?:capital|president|government|leader|embassy|envoy|ally|allies)\s+of\s+"
@@ -363,6 +368,56 @@ def _eventish(text: str) -> bool:
     return bool(frozenset(re.findall(r"[a-z’']+", low)) & lexicon.TRIGGER_WORDS)
 
 
+def _as_written(name: str, r: Resolution) -> Resolution:
+    """Of namesakes the gazetteer cannot tell apart (ambiguous, near-equal scores), the one
+    with a name spelt exactly as written ("Sloviansk") before one equal only once apostrophes
+    and accents are dropped ("Slov'iansk")."""
+    if r.status != "ambiguous" or not r.candidates or r.matched_name == name:
+        return r
+    top = r.candidates[0].score
+    exact = [c for c in r.candidates if c.matched_name.casefold() == name.casefold() and
+             c.score >= top - 0.05]
+    if len(exact) != 1 or r.matched_name is None or \
+            r.matched_name.casefold() == name.casefold():
+        return r
+    from dataclasses import replace
+
+    c = exact[0]
+    return replace(r, place=c.place, match=c.match, matched_name=c.matched_name)
+
+
+_VILLAGE_BEFORE = re.compile(r"\b(?:villages?|hamlets?)\s+of\s+(?:the\s+)?$", re.I)
+_VILLAGE_AFTER = re.compile(r"\s+(?:villages?|hamlets?)\b", re.I)
+
+
+_LOCAL_BEFORE = re.compile(
+    r"\b(?:[Vv]illages?|[Hh]amlets?|[Tt]owns?)\s+of\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2},?\s(?:and\s)?){0,4}$")
+_LOCAL_AFTER = re.compile(
+    r"(?:,?\s(?:and\s)?[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2}){0,4},?\s+(?i:villages?\b|"
+    r"(?:in|of)\s+the\s+(?:(?:north|south|east|west)[a-z-]*\s+)?(?:countryside|outskirts|"
+    r"suburbs?|north|south|east|west)\b)")
+
+
+def _written_local(text: str, sp: Span) -> bool:
+    """Is the name written as a village or as inside another place ("the villages of A, B
+    and C", "A village", "A in the eastern countryside of Homs")?"""
+    return bool(_LOCAL_BEFORE.search(text, 0, sp.begin) or _LOCAL_AFTER.match(text, sp.end))
+
+
+def _village_not_city(text: str, sp: Span, r: Resolution) -> bool:
+    """A name written as a village's ("the village of X", "X village") that the gazetteer
+    answers with a city (100,000 people or more) by another of the city's names (an old name,
+    a spelling variant): the village is not the city."""
+    from gazetteer.normalize import key
+
+    p = r.place
+    if p is None or (p.population or 0) < 100_000 or not r.matched_name or \
+            key(r.matched_name) == key(p.name):
+        return False
+    return bool(_VILLAGE_BEFORE.search(text, 0, sp.begin) or _VILLAGE_AFTER.match(text, sp.end))
+
+
 class PlaceFinder:
     """Finds and resolves the place mentions of one document (all its stories)."""
 
@@ -388,13 +443,26 @@ class PlaceFinder:
         if self._area is None:
             from collections import Counter
 
-            # Every mention counts ("Hasakah" three times outweighs one namesake abroad).
+            from gazetteer.normalize import key
+
+            # Every mention counts ("Hasakah" three times outweighs one namesake abroad); a
+            # name answered by another of a place's names (an alias or spelling variant) in a
+            # country the text does not name is no evidence of where the report is: it is the
+            # very namesake the area is there to refuse.
+            sure = set(self.area_cues)
             n: Counter[str] = Counter()
-            for spans in self._spans.values():
+            for text, spans in self._spans.items():
                 for sp in spans:
                     r = self.names.get(sp.name)
-                    if r is not None and r.place is not None and r.place.kind != "country":
-                        n[r.place.country] += 2 if r.status == "resolved" else 1
+                    if r is None or r.place is None or r.place.kind == "country":
+                        continue
+                    # Nor one the text writes as a village ("the villages of Nasiriyah and
+                    # Dukan in the west of Jandaris").
+                    if sure and r.place.country not in sure and (
+                            (r.matched_name and key(r.matched_name) != key(r.place.name)) or
+                            _written_local(text, sp)):
+                        continue
+                    n[r.place.country] += 2 if r.status == "resolved" else 1
             ranked = n.most_common(2)
             top = {ranked[0][0]} if ranked and (len(ranked) == 1 or
                                                 ranked[0][1] > ranked[1][1]) else set()
@@ -405,16 +473,18 @@ class PlaceFinder:
                 c for c, k in n.items() if k >= max(4, most / 2)}
         return self._area
 
-    def _abroad(self, r: Resolution) -> bool:
+    def _abroad(self, r: Resolution, local: bool = False) -> bool:
         p = r.place
         if p is None or p.kind == "country":
             return False
         from gazetteer.normalize import key
 
         # A big city abroad named by its own name (Moscow, Ankara) is a city abroad; a
-        # namesake by another of its names ("Heya" for The Hague) is not.
+        # namesake by another of its names ("Heya" for The Hague) is not, nor one the text
+        # writes as a village or as inside another place ("the villages of Nasiriyah and
+        # Dukan", "Arak in the eastern countryside of Homs").
         alias = bool(r.matched_name) and key(r.matched_name) != key(p.name)
-        if (p.population or 0) >= 100_000 and not alias:
+        if (p.population or 0) >= 100_000 and not alias and not local:
             return False
         area = self.area()
         return bool(area) and p.country not in area
@@ -498,7 +568,7 @@ class PlaceFinder:
             res = self.gz.resolve_document([query[n] for n in places],
                                            Context(countries=self.countries))
             for n, r in zip(places, res, strict=True):
-                self.names[n] = r
+                self.names[n] = _as_written(query[n], r)
 
     def resolve_background(self, names: list[str]) -> None:
         """Names only in sentences that cannot report an incident are context: each is resolved
@@ -543,9 +613,12 @@ class PlaceFinder:
         for sp in spans:
             why = self._why_not(text, sp)
             r = self.known(sp.name)
-            if r is not None and self._abroad(r):
+            refused = r is not None and (self._abroad(r, _written_local(text, sp)) or
+                                         _village_not_city(text, sp, r))
+            if refused:
                 # A small namesake outside the report's countries ("Heya" in a Hasakah
-                # report is not The Hague): a place the gazetteer lacks, as written.
+                # report is not The Hague), or a city answering "the village of X" by another
+                # of its names: a place the gazetteer lacks, as written.
                 r = None
             if why:
                 if why == "a media outlet" and r is not None:
@@ -558,6 +631,7 @@ class PlaceFinder:
                 # around it.
                 if kind == "body" and (_SETTLEMENT_BEFORE.search(text[:sp.begin]) or
                                        _SETTLEMENT_AFTER.match(text[sp.end:]) or
+                                       (refused and _written_local(text, sp)) or
                                        (_IN_BEFORE.search(text[:sp.begin]) and
                                         _WHERE_AFTER.match(text[sp.end:]))) and \
                         sp.name not in self.persons:

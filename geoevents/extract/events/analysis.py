@@ -325,9 +325,14 @@ _GAINER_GAP = re.compile(r"(?:\s*,[^,.;:]*,)?\s*(?:(?:have|has|had|now|finally|f
                          r"successfully|completely)\s+){0,3}", re.I)
 
 
+#: A date inside a "since" clause (a list's commas allowed): "since the army launched its
+#: campaign on Daraa, Suwayda and Quneitra on June 15".
+_SINCE_CLAUSE = re.compile(r"\b[Ss]ince\b(?:[^,;.()“”\"]|,\s+(?=[A-Z]))*$")
+
+
 def _date_role(text: str, d: DateMention) -> str:
-    if d.since:
-        return "since"
+    if d.since or _SINCE_CLAUSE.search(text, 0, d.begin):
+        return "since"  # "since the army launched its campaign ... on June 15"
     if d.future:
         return "future"
     before = text[:d.begin]
@@ -363,6 +368,11 @@ def _date_role(text: str, d: DateMention) -> str:
 _RELATIVE = re.compile(r"\b(?:who|which|that|whose)\s+(?:have|has|had|were|was)\b[^,;.()]*", re.I)
 
 
+_COMPARED_SINCE = re.compile(
+    r"(\b(?:biggest|largest|deadliest|worst|heaviest|fiercest|bloodiest|most\s+\w+|first|"
+    r"strongest|greatest|major)\b[^,;.]{0,60}?)\bsince\b[^,;.]*", re.I)
+
+
 def _aggregate(text: str) -> bool:
     # A relative clause describes the background of what the sentence reports ("retook the
     # complex from militants who have occupied the city since May").
@@ -370,6 +380,10 @@ def _aggregate(text: str) -> bool:
         text = _RELATIVE.sub(lambda m: m.group(0) if _KILL_WORD.search(m.group(0)) else " ",
                              text)
 
+    # A comparison is not a tally: "its biggest attack since being defeated", "the deadliest
+    # strike on the city since 2019".
+    if "since" in text:
+        text = _COMPARED_SINCE.sub(r"\1", text)
     return bool(lexicon.AGGREGATE.search(text) or re.search(
         r"\b(?:war|conflict)\s+(?:that|which)\s+has\s+killed\b|"
         r"-year(?:-old)?\s+(?:civil\s+)?war\b|\bthat\s+number\b", text, re.I))

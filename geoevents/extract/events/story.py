@@ -27,6 +27,7 @@ from .drafts import (
     _actors_compatible,
     _clause,
     _dates_compatible,
+    _km,
     _n,
     _places_compatible,
     _plus,
@@ -133,6 +134,24 @@ class StoryResult:
     no_place: list[Incident]  # the unplaced ones as incidents, marked (unknown place)
 
 
+def _elsewhere(d: Draft, a: Analysis, km: float = 30.0) -> bool:
+    """None of the sentence's places is the draft's place, in its first-level area, or
+    within ``km`` of it."""
+    mp = d.main_place()
+    p0 = mp[1].place if mp and mp[1] else None
+    if p0 is None:
+        return False
+    for pm in a.fine_places:
+        p = pm.place
+        if p is None:
+            continue
+        if p.uid == p0.uid or (p.admin1 and p.admin1 == p0.admin1 and p.country == p0.country):
+            return False
+        if _km((p.lat, p.lon), (p0.lat, p0.lon)) <= km:
+            return False
+    return True
+
+
 class StoryReader:
     """Reads the sentences of one story into drafts, then incidents."""
 
@@ -162,6 +181,10 @@ class StoryReader:
         # opening sentence, else its outlet.
         # "Russian raids claimed 17 lives" in a report of air strikes: the raids are air raids.
         self.air = any(_AIR_WORDS.search(s.text) for s in sentences if s.kind in ("title", "body"))
+        self._first_of_block: dict[tuple[int, int], int] = {}
+        for s in sentences:
+            if s.kind == "body":
+                self._first_of_block.setdefault((s.story, s.block), s.index)
         heads = [s.text for s in sentences if s.kind == "title"][:2]
         heads += [*[s.text for s in sentences if s.kind == "body"][:1], self.outlet]
         self.issuer = issuer_of(heads)
@@ -315,6 +338,13 @@ class StoryReader:
             # "Air strikes killed 12 in Aleppo ... the highest number were in Qaterji, where
             # raids claimed 17 lives overnight": another place with its own toll.
             return self._new(a)
+        if a.fine_places and cur is not None and trig and not figs and not a.anaphor and \
+                not a.continuation and self._opens_paragraph(a, cur) and \
+                _elsewhere(cur, a) and not any(_same_place(d, a) for d in self._open(a)):
+            # A statement's paragraph that opens with its own action at places of its own
+            # ("An army unit targeted ... east of Salamiyeh" after "... in the eastern
+            # countryside of Homs"): another event, not more of the one before.
+            return self._new(a)
         if a.fine_places:
             scored = [(d is cur, d is prev, i, d) for i, d in enumerate(self._open(a)) if ok(d)]
             if a.anaphor or (scored and any(t[1] for t in scored)):
@@ -334,6 +364,14 @@ class StoryReader:
         if figs and a.sent.lead and not self.drafts:
             return self._new(a)
         return None
+
+    def _opens_paragraph(self, a: Analysis, cur: Draft) -> bool:
+        """The sentence is the first of its paragraph, and the paragraph is not the current
+        event's."""
+        s = a.sent
+        last = cur.sentences[-1] if cur.sentences else None
+        return last is not None and last.block != s.block and self._first_of_block.get(
+            (s.story, s.block)) == s.index
 
     def _new(self, a: Analysis) -> Draft:
         d = Draft(a.sent.story, a.sent.index, a.sent.lead)

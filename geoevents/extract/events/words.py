@@ -18,9 +18,10 @@ UNKNOWN_PLACE = "(unknown place)"
 _PREC_ORDER = {"day": 0, "range": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
 _KILL_WORD = re.compile(r"\b(?:killed|died|dead|slain|killing|wounded|injured)\b", re.I)
 _REPORT_BEFORE = re.compile(
-    r"\b(?:said|says|reported|reports|announced|told\s+(?:\w+\s+){0,2}|confirmed|stated|added|"
+    r"\b(?:said|says|reported|reports|announced|told(?:\s+\w+){0,2}|confirmed|stated|added|"
     r"claimed|briefing|statement|conference|interview|published|released|acknowledged|"
-    r"admitted|tweeted|posted)\s+(?:\w+\s+){0,2}(?:on\s+)?$", re.I)
+    r"admitted|tweeted|posted)\s+(?:(?!that\b)\w+\s+){0,2}(?:on\s+)?$", re.I)
+# ("the report said that on Saturday gunmen ...": a date after "that" is the reported event's.)
 _CLAIM = re.compile(r"\b(?:has\s+|have\s+|had\s+)?claim(?:ed|s|ing)\b(?!\s+of\s+(?:the|hitting))|"
                     r"\b(?:carried|made|issued|published)\s+a\s+(?:similar\s+)?claim\b", re.I)
 _NOT_CONFIRM = re.compile(
