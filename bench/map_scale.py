@@ -99,7 +99,7 @@ def load_time(browser, path: Path, ours: bool) -> float | None:
                       "requestAnimationFrame(r)))")
         took = time.perf_counter() - t
         if ours:  # the page's own steps (ms from navigation): data read, markers, drawn, details
-            page.wait_for_function("window.geoevents.detailsReady === true", timeout=60000)
+            page.wait_for_function("window.geoevents.detailsReady !== false", timeout=60000)
             steps = page.evaluate("() => window.geoevents.timings")
             print("    page steps (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in steps.items()
                                                       if isinstance(v, int | float)),

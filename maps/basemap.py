@@ -290,10 +290,16 @@ def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers:
         w, s, e, nn = wide
         in_wide = frame[frame.geometry.x.between(w, e) & frame.geometry.y.between(s, nn)]
         if labels is None:
-            labels = [[round(g.y, 4), round(g.x, 4), nm, float(z), int(pop), bool(cap)]
-                      for g, nm, pop, cap, z in zip(in_wide.geometry, in_wide["name"],
-                                                    in_wide["pop"], in_wide["capital"],
-                                                    in_wide["zoom"], strict=True)]
+            labels = []
+            at: dict[str, list[tuple[float, float]]] = {}
+            for g, nm, pop, cap, z in zip(in_wide.geometry, in_wide["name"], in_wide["pop"],
+                                          in_wide["capital"], in_wide["zoom"], strict=True):
+                # Natural Earth has some towns twice ("Hatay" and "Antioch", both NAME_EN
+                # Antioch): one label per name within a quarter of a degree, the first by rank
+                if any(abs(la - g.y) < 0.25 and abs(lo - g.x) < 0.25 for la, lo in at.get(nm, ())):
+                    continue
+                at.setdefault(nm, []).append((g.y, g.x))
+                labels.append([round(g.y, 4), round(g.x, 4), nm, float(z), int(pop), bool(cap)])
         w, s, e, nn = bounds
         frame = frame[frame.geometry.x.between(w, e) & frame.geometry.y.between(s, nn)]
         out.places = frame.head(max_places).drop(columns=["pop", "zoom"]).reset_index(drop=True)
@@ -317,8 +323,8 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
     around it, villages included; English exonyms where known, romanisation marks folded.
 
     A gazetteer place that is one of ``major`` (same GeoNames id, a key of ``exonyms``, or the
-    same name within a quarter of a degree: Natural Earth's point under another id) is not
-    repeated; one within the reach of a city (:func:`city_radius_deg`) of ``major``, or of a
+    same name within a quarter of a degree: Natural Earth's point under another id), or has the
+    name of a more populous gazetteer place within 0.05 degree, is not repeated; one within the reach of a city (:func:`city_radius_deg`) of ``major``, or of a
     more populous gazetteer place, is a part of that city (GeoNames lists quarters such as "Al
     Mawsil al Jadidah" as places of their own) and is named only from zoom 11.  With ``major``
     given, gazetteer places are named from zoom 6 at the earliest (the larger places are
@@ -373,10 +379,13 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
                         return True
         return False
 
-    named: dict[str, list[tuple[float, float]]] = {}  # Natural Earth's names and points
+    # Names placed: (lat, lon, reach): Natural Earth's a quarter of a degree (its point of a
+    # town the gazetteer has under another id), the gazetteer's 0.05 degree (two places of one
+    # name that close, such as Rafah on both sides of a border, are one label on a map).
+    named: dict[str, list[tuple[float, float, float]]] = {}
     for m in major:
         add_city(m[0], m[1], max(float(m[4]), 100_000.0 if m[5] else 0.0))
-        named.setdefault(m[2], []).append((m[0], m[1]))
+        named.setdefault(m[2], []).append((m[0], m[1], 0.25))
     order = sorted(rows.values(), key=lambda r: (-(r[4] or 0), -(r[6] or 0), r[0]))
     for uid, name, lat, lon, pop, fcode, _imp, country in order:
         if fcode in ("PPLH", "PPLQ", "PPLW"):  # historical, abandoned, destroyed
@@ -391,8 +400,9 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
         else:
             add_city(lat, lon, pop or 0)
         shown = exonym(uid, ex) or fold(name, country)
-        if any(abs(la - lat) < 0.25 and abs(lo - lon) < 0.25 for la, lo in named.get(shown, ())):
-            continue  # Natural Earth's point of the same town under another id: named once
+        if any(abs(la - lat) < r and abs(lo - lon) < r for la, lo, r in named.get(shown, ())):
+            continue  # that name is already there: named once (the more populous place)
+        named.setdefault(shown, []).append((lat, lon, 0.05))
         out.append([round(lat, 4), round(lon, 4), shown, mz, int(pop or 0), capital])
     # Most important first: capitals and the earliest zooms, then by population.
     out.sort(key=lambda r: (not r[5], r[3], -r[4], r[2]))

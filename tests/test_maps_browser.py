@@ -257,6 +257,25 @@ def test_canvas_markers_are_stamped_in_their_colour_and_order(page, tmp_path: Pa
     assert page.errors == []
 
 
+def test_canvas_rings_are_made_when_first_shown(page, tmp_path: Path) -> None:  # noqa: F811
+    """On a canvas map the rings of approximate locations start hidden and are only made when
+    their layer is ticked; then every shown approximate incident has its ring on the map."""
+    rows = mapdata.synthetic_rows(5000)
+    page.open(write_map(tmp_path, rows=rows, lines_zones=False))
+    count = "() => geoevents.rings.filter(r => r && r._map).length"
+    assert page.evaluate("() => geoevents.rings.filter(Boolean).length") == 0
+    page.hover(".leaflet-control-layers")
+    page.get_by_label("Approximate locations (dashed rings)").check()
+    approx = sum(1 for r in rows if (r["geo_precision"] or 0) >= 2)
+    assert page.evaluate(count) == approx
+    page.fill("#ge-from", "2018-01-01")
+    page.fill("#ge-to", "2018-12-31")
+    in_2018 = sum(1 for r in rows if (r["geo_precision"] or 0) >= 2
+                  and r["date_start"].startswith("2018"))
+    assert page.evaluate(count) == in_2018
+    assert page.errors == []
+
+
 def test_web_tiles_ask_only_the_tile_server(page, tmp_path: Path) -> None:  # noqa: F811
     path = write_map(tmp_path, tiles="http://127.0.0.1:9/{z}/{x}/{y}.png",
                      tiles_attribution="local tiles")

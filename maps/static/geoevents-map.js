@@ -949,20 +949,36 @@
     });
     function makeIncidents() {
       for (var i = 0; i < n; i++) {
-        var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
-        var m = new GeShape(new L.LatLng(inc.lat[i], inc.lon[i]), styles[inc.t[i]][approx ? 1 : 0]);
+        var m = new GeShape(new L.LatLng(inc.lat[i], inc.lon[i]),
+          styles[inc.t[i]][inc.p[i] >= 2 ? 1 : 0]);
         m.options.geId = inc.id[i];
         m.options.radius = m._radius = radius(inc.f[i]);
         m.geIndex = i;
         markers[i] = m;
-        if (approx && D.precRadiusKm[inc.p[i]]) {
-          areas[i] = L.circle(m._latlng, {
+        shown[i] = false;
+      }
+      // The rings of approximate locations are made when their layer is first shown (on a
+      // canvas map it starts hidden: 40,000 rings not made is half a second of loading).
+      if (groups.areas && !map.hasLayer(groups.areas)) {
+        groups.areas.once("add", makeRings);
+      } else {
+        makeRings();
+      }
+    }
+    var ringsMade = false;
+    function makeRings() {
+      if (ringsMade) { return; }
+      ringsMade = true;
+      for (var i = 0; i < n; i++) {
+        if (inc.p[i] >= 2 && D.precRadiusKm[inc.p[i]]) {
+          var color = types[inc.t[i]].color;
+          areas[i] = L.circle(markers[i]._latlng, {
             renderer: areaR, pane: "geAreas", radius: D.precRadiusKm[inc.p[i]] * 1000,
-            color: ty.color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: ty.color,
+            color: color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: color,
             fillOpacity: 0.07, interactive: false, className: "ge-area"
           });
+          if (shown[i]) { addTo(groups.areas, areas[i]); }
         }
-        shown[i] = false;
       }
     }
     makeIncidents();
@@ -1365,7 +1381,7 @@
     (D.attribution || []).forEach(function (a) { map.attributionControl.addAttribution(esc(a)); });
 
     L.Util.extend(api, {
-      map: map, total: n, visible: 0, markers: markers,
+      map: map, total: n, visible: 0, markers: markers, rings: areas,
       setRange: function (a, b) {
         stop(); week = -1;
         if (fromIn) { fromIn.value = a || ""; toIn.value = b || ""; }
