@@ -349,3 +349,14 @@ def test_an_event_compared_with_is_not_where(gz):
             "coastal province of Latakia.\n")
     (inc,) = _incidents(gz, text)
     assert "Morek" in inc.location.written
+
+
+def test_death_of_including_a_list_and_a_massacre_by_bombardment(gz):
+    text = ("Monitor\n\nWarplanes bombed the town of Saraqeb since this morning, and the "
+            "bombardment caused casualties, where the monitor documented the death of 9 "
+            "citizens at least including 5 women and 4 children, killed in a massacre in "
+            "Saraqeb town.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.event_type == "Explosions/Remote violence"  # the massacre is the strike's
+    assert inc.fatalities.best == 9  # the parts are not alternatives to the whole
+    assert inc.date.start == date(2019, 3, 6)  # "since this morning" is today, not a tally

@@ -107,6 +107,9 @@ LOST = re.compile(rf"\b(?P<who>(?-i:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,4}}
                   rf"had\s+)?lost\s+{_Q}(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
 INCLUDING = re.compile(rf",?\s*(?:including|among\s+them|of\s+whom|among\s+whom)\s+{_Q}"
                        rf"(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
+_INCLUDING_MORE = re.compile(rf"\s*(?:,\s*(?:and\s+)?|and\s+)(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class Group:
     label: str  # "Russian", "pro-government forces", "civilians", "militants", "Islamic State"
@@ -294,7 +297,7 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         if not np1 and (q1 is None or q1.value is None):
             continue
         flags = {"claimed"} if "claimed" in verb else set()
-        if q1 is not None and not np1 and not more1 and not re.search(r"\bkill", verb):
+        if q1 is not None and not np1 and not more1 and not re.search(r"\bkill|\bdeaths?\b", verb):
             # "killing two civilians and wounding four": the same people.
             if not (out and re.match(r"wound|injur", verb)):
                 continue
@@ -369,6 +372,20 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
                            m.start("n"), m.end(), {"including"}, m.group(0))
         if fm.qty is not None and fm.group is not None:
             out.append(fm)
+            # "including 5 women and 3 children": every part of the list is a part.
+            pos = m.end()
+            while (c := _INCLUDING_MORE.match(clean, pos)) is not None:
+                pos = c.end()
+                same = [f for f in out if f.begin == c.start("n")]
+                if same:
+                    same[0].flags.add("including")
+                    continue
+                q = parse_quantity(c.group("n"))
+                g = classify_group(c.group("np"), possessor=possessor)
+                if q is None or g is None:
+                    break
+                out.append(FigureMention(parent.kind, q, "", c.group("np"), g, c.start("n"),
+                                         c.end(), {"including"}, c.group(0)))
     # "killed four civilians in Al-Bara and eight in the marketplace of Belyun", "one dead in
     # X, five others dead in Y": a figure per place, the kind and group of the one before.
     for m in ELLIPTIC.finditer(clean):

@@ -145,7 +145,10 @@ HYPOTHETICAL = re.compile(
     r"in\s+case\s+of|against\s+any)\s+(?:\w+\s+){0,4}$", re.I)
 #: Words that make a figure or an event a tally over time, not one incident.
 AGGREGATE = re.compile(
-    r"\b(?:since|so\s+far|to\s+date|in\s+total|"
+    # (Not "since this morning", "since dawn": the same day.)
+    r"\b(?:since(?!\s+(?:(?:early\s+)?this\s+(?:morning|afternoon|evening)|dawn|daybreak|"
+    r"midnight|noon|last\s+night|early\s+morning|the\s+morning|today))|so\s+far|to\s+date|"
+    r"in\s+total|"
     r"death\s+tolls?\s+(?:since|in\s+the\s+war|of\s+the\s+war)|official\s+toll|updated\s+toll|"
     r"tally|overall|altogether|cumulative|brings?\s+to|now\s+stands|"
     r"(?:officially\s+)?acknowledges?|wave\s+of|series\s+of|spate\s+of|"

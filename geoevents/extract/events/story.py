@@ -484,7 +484,15 @@ class StoryReader:
                     breakdown.append(rec)
                     continue
             if "including" in f.flags and sentence_recs:
-                rec.part_of = _label_key(sentence_recs[-1].group)
+                # The part of the figure before it ("8 at least, including 5 women and 3
+                # children": every part of the list is a part of the 8, who are civilians when
+                # the figure gave no group and the parts are civilians).
+                whole = next((r for r in reversed(sentence_recs) if not r.part_of), None) or \
+                    sentence_recs[-1]
+                if whole.group is None and rec.group is not None and \
+                        rec.group.kind == "civilians":
+                    whole.group = rec.group
+                rec.part_of = _label_key(whole.group)
             if "remaining" in f.flags:
                 umb = [r for r in d.figs if r.group and r.group.kind == "umbrella"]
                 if umb:
