@@ -360,3 +360,22 @@ def test_death_of_including_a_list_and_a_massacre_by_bombardment(gz):
     assert inc.event_type == "Explosions/Remote violence"  # the massacre is the strike's
     assert inc.fatalities.best == 9  # the parts are not alternatives to the whole
     assert inc.date.start == date(2019, 3, 6)  # "since this morning" is today, not a tally
+
+
+def test_a_district_named_after_the_province_is_where(gz):
+    text = ("Police killed\n\nA Taliban attack has killed five policemen in the country's "
+            "southern Zabul province, an official said. The governor said the attack happened "
+            "on Monday night in Shahjoy district, when the Taliban stormed a checkpoint.\n")
+    (inc,) = _incidents(gz, text)
+    assert km(inc.location.lat, inc.location.lon, 32.52, 67.41) < 20
+
+
+def test_one_person_killed_by_title_and_name(gz):
+    from geoevents.extract.figures import find_figures
+
+    (f,) = find_figures("A roadside bomb killed police chief Omar Khan in the district.")
+    assert (f.kind, f.qty.value) == ("killed", 1)
+    text = ("Other violence\n\nIn other violence, a roadside bombing killed police chief Omar "
+            "Khan in the district of Jaghatu in Ghazni province.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.fatalities.best == 1

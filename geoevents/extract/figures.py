@@ -97,6 +97,15 @@ OBJECT_SINGLE = re.compile(
     rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|wounded|injured|shot\s+dead|"
     rf"executed|executing)\s+(?P<det>a|an|one)\s+"
     rf"(?P<np>(?:(?!(?:and|or|in|at|on|of|who)\b)[\w’'-]+\s+){{0,3}}?(?:{_HEADS_SG}))\b", re.I)
+# One person by title and name: "killed police chief Mira Jan", "killing the district
+# governor Ahmad Khan".
+OBJECT_NAMED = re.compile(
+    r"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|wounded|injured|shot\s+dead|"
+    r"assassinated|assassinating)\s+(?:the\s+)?(?P<np>(?:(?:local|district|provincial|police|"
+    r"army|military|security|deputy|senior|former|top|regional|tribal|religious)\s+){0,3}"
+    r"(?:chief|commander|governor|mayor|official|leader|head|officer|general|colonel|imam|"
+    r"judge|journalist|activist|sheikh|spokesman|spokeswoman|lawmaker|cleric))\s+"
+    r"(?-i:[A-Z][\w’'-]+)", re.I)
 # "raids claimed 17 lives", "claimed the lives of 12 civilians", "took the lives of five".
 LIVES = re.compile(
     rf"\b(?:claim(?:ed|ing|s)?|took|taking|takes|cost|costing|costs)\s+(?:the\s+lives\s+of\s+"
@@ -360,6 +369,13 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         kind = "wounded" if verb.startswith(("wound", "injur")) else "killed"
         add(kind, Quantity(1, False, m.group("det").lower()), "", m.group("np"),
             m.start("det"), m.end(), set(), m.group(0))
+    for m in OBJECT_NAMED.finditer(clean):
+        if not free(m.start("np"), m.end()):
+            continue
+        verb = m.group("verb").lower()
+        kind = "wounded" if verb.startswith(("wound", "injur")) else "killed"
+        add(kind, Quantity(1, False, "one"), "", m.group("np"), m.start("np"), m.end(), set(),
+            m.group(0))
     # "..., including at least nine Russians": part of the figure before.
     for m in INCLUDING.finditer(clean):
         prev = [f for f in out if f.end <= m.start() + 2 and "including" not in f.flags]

@@ -687,7 +687,8 @@ class StoryReader:
         place = r.place
         named_villages = any(x.unknown for x, _rx, _nx, _s in d.places)
         if edate.precision == "unknown" and not exact and unknown_pm is None and \
-                not named_villages and (place.kind in _AREA_KINDS or _precision(r, pm, note) >= 3):
+                not named_villages and (place.kind in _AREA_KINDS or (
+                    _precision(r, pm, note) >= 3 and place.kind != "populated_place")):
             # Undated, without a figure, in a whole region: a pattern of events ("factions
             # have executed civilians in northeast Syria"), not one an analyst can place -
             # unless it names the villages ("regaining control over the villages of ...").
