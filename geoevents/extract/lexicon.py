@@ -153,7 +153,7 @@ AGGREGATE = re.compile(
     r"tally|overall|altogether|cumulative|brings?\s+to|now\s+stands|"
     r"(?:officially\s+)?acknowledges?|wave\s+of|series\s+of|spate\s+of|"
     r"string\s+of|campaign\s+of|(?:air|bombing|air\s*strikes?|airstrike)\s+campaign|"
-    r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|daily|each\s+day|per\s+day|"
+    r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|(?-i:daily|Daily(?!\s+[A-Z]))|each\s+day|per\s+day|"
     r"a\s+day(?!\s+(?:earlier|later|after|before|ago|of\b))|"
     r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|"
     r"in\s+recent\s+(?:weeks|months|years)|"
