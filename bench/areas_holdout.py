@@ -59,6 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--auto-parties", action="store_true",
                     help="each party name its own party (no parties file)")
     ap.add_argument("--reach", type=float, default=A.DEFAULT_REACH_KM)
+    ap.add_argument("--reach-spacing", type=float, action="append",
+                    help="add a variant whose reach grows to F times each place's nearest-"
+                         "neighbour distance (repeatable; default 2)")
+    ap.add_argument("--spacing-k", type=int, action="append",
+                    help="...to its k-th nearest neighbour (repeatable; default areas.SPACING_K)")
     ap.add_argument("--every", default="month")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
@@ -92,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
         f"+ lines + clip + reach {args.reach:g} km": {"reach_km": args.reach, "lines": lines,
                                                      "region": region},
     }
+    for f in args.reach_spacing or [2.0]:
+        for k in args.spacing_k or [A.SPACING_K]:
+            variants[f"+ lines + clip + reach {args.reach:g} km or {f:g} x spacing{k}"] = {
+                "reach_km": args.reach, "lines": lines, "region": region, "reach_spacing": f,
+                "spacing_k": k}
     rng = np.random.default_rng(args.seed)
     order = rng.permutation(len(places))
     folds = [order[i::args.folds] for i in range(args.folds)]
@@ -124,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
                 score["nearest-place vote"][f][1] += 1
             for name, v in variants.items():
                 frame = A.areas_from_places(train, parties, [d], reach_km=v["reach_km"],
-                                            lines=v["lines"], region=v["region"], warnings=[])
+                                            lines=v["lines"], region=v["region"], warnings=[],
+                                            reach_spacing=v.get("reach_spacing"),
+                                            spacing_k=v.get("spacing_k", A.SPACING_K))
                 geoms = list(frame.geometry)
                 owners = list(frame["party"])
                 for g in geoms:

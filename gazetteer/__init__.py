@@ -20,20 +20,57 @@ The two modules are imported on use (``from gazetteer import rivers``): they nee
 shapely and pyproj, which ``geoevents --help`` must not load.
 """
 
-from . import relative
-from .curated import load_places
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import TYPE_CHECKING, Any
+
 from .errors import GazetteerError, IndexBuildError, InputError, UserError
-from .model import (
-    PRECISION_NEAR,
-    PRECISION_POINT,
-    PRECISION_REGION,
-    Candidate,
-    Context,
-    Place,
-    Resolution,
-)
-from .normalize import fold, key, skeleton
-from .resolver import Gazetteer, clean_query
+
+if TYPE_CHECKING:  # editors and type checkers see the real objects and their parameters
+    from . import relative
+    from .curated import load_places
+    from .model import (
+        PRECISION_NEAR,
+        PRECISION_POINT,
+        PRECISION_REGION,
+        Candidate,
+        Context,
+        Place,
+        Resolution,
+    )
+    from .normalize import fold, key, skeleton
+    from .resolver import Gazetteer, clean_query
+
+# Imported on first use (PEP 562), as in :mod:`maps`: the errors, which every command needs,
+# come at once; the resolver and its index (70 ms of ``geoevents --help``) when asked for.
+# What is returned is the module's own object.  name -> (module, name there; None: the module)
+_LAZY = {
+    "relative": ("relative", None), "load_places": ("curated", "load_places"),
+    **{n: ("model", n) for n in ("PRECISION_NEAR", "PRECISION_POINT", "PRECISION_REGION",
+                                 "Candidate", "Context", "Place", "Resolution")},
+    "fold": ("normalize", "fold"), "key": ("normalize", "key"),
+    "skeleton": ("normalize", "skeleton"), "Gazetteer": ("resolver", "Gazetteer"),
+    "clean_query": ("resolver", "clean_query"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _LAZY.get(name)
+    if where is None:
+        if importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module 'gazetteer' has no attribute {name!r}")
+        where = (name, None)  # a submodule the eager package had loaded as a side effect
+    module = importlib.import_module(f".{where[0]}", __name__)
+    value = module if where[1] is None else getattr(module, where[1])
+    globals()[name] = value  # from now on an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "PRECISION_NEAR",

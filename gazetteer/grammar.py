@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from . import phrases, relative
-from .model import Context, Place, Resolution
+from .model import Candidate, Context, Place, Resolution
 from .ranking import AREA_KINDS, WEIGHTS, Focus, RankingWeights, distances
 
 if TYPE_CHECKING:
@@ -128,6 +128,19 @@ class PhraseGrammar:
             return None
         if not urban and any(c.place.kind in AREA_KINDS for c in r.candidates):
             return None
+        own = self.gz._resolve_clean(head, focus, limit)
+        if own.status == "resolved" and own.place is not None and own.match != "fuzzy":
+            # The head is a place of its own, away from the hint: the phrase contradicts
+            # itself ("Raqqa, Yarmouk" with Yarmouk a camp of Damascus), and neither answers.
+            d = distances([(own.place.lat, own.place.lon)], [(r.place.lat, r.place.lon)])[0]
+            if d > self.w.plausible_km:
+                return Resolution(
+                    query=q, status="unresolved", suggestions=[],
+                    candidates=[Candidate(place=x.place, match=x.match,  # type: ignore[arg-type]
+                                          matched_name=x.matched_name or x.place.name,
+                                          score=0.0) for x in (own, r)],
+                    reason=f"{head!r} ({own.place.name}) and {hints[0]!r} ({r.place.name}) "
+                           f"are {d:,.0f} km apart: neither is the other's enclosing place")
         r = self._as_phrase(r, q, 2, f"{head!r} not found; placed at the enclosing "
                             f"{r.place.name!r}")
         r.confidence = min(r.confidence, self.w.enclosing_confidence)

@@ -19,8 +19,9 @@ rebuild applies the user's GeoNames imports again from their files (:func:`geona
 
 Nothing broken is trusted, nothing half-built is installed:
 
-- a build writes ``.gazetteer-<random>.tmp`` in the index's folder, checks it (``PRAGMA
-  quick_check``, the stamp, places and names present) and only then renames it over the index;
+- a build writes ``.gazetteer-<random>.tmp`` in the index's folder (through the one atomic
+  writer, :class:`gazetteer.atomic.Staged`), checks it (``PRAGMA quick_check``, the stamp,
+  places and names present) and only then syncs it and renames it over the index;
 - builders take ``<index>.lock`` (``flock``): a second builder waits, then finds the index built
   and uses it; temporary files left by a killed build are removed by the next run that gets the
   lock;
@@ -41,15 +42,16 @@ import csv
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import paths
+from .atomic import Staged
 from .errors import IndexBuildError
 from .normalize import levels
 from .rows import CURATED_SOURCES, PlaceRow, importance, insert_places  # noqa: F401 (re-exported)
@@ -398,11 +400,13 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
     show = sys.stderr.isatty() if verbose is None else verbose
     t0 = time.time()
     previous = previous_imports(path)
+    # Leftovers of a killed build are told by the build lock, not the process id: the staged
+    # file has a name of its own, which clean_leftovers removes under the lock.
+    staged = Staged([path], overwrite=True, what="gazetteer index", error=IndexBuildError,
+                    temp_name=lambda _t: f".gazetteer-{secrets.token_hex(6)}.tmp")
+    tmp = staged.path(path)
     marker = building_marker(path)
     marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
-    fd, tmp_name = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     ne = stamp["naturalearth"] != "none"
     bar = _Progress(show, 8 + ne + bool(previous))
     try:
@@ -472,14 +476,10 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
             raise IndexBuildError(f"the new gazetteer index failed its check ({problem}); "
                                   f"{path} was left as it was")
         bar.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the index from other users
-        os.replace(tmp, path)
+        staged.commit()  # readable as the umask says, synced, renamed over the index
     except BaseException:
         bar.close()
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        staged.abort()
         raise
     finally:
         with contextlib.suppress(OSError):

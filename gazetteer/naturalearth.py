@@ -16,7 +16,12 @@ countries_50m          ne_50m_admin_0_countries               basemap (small sca
 populated_places       ne_10m_populated_places                basemap labels, gazetteer
 admin1_label_points    ne_10m_admin_1_label_points            gazetteer (provinces)
 admin1                 ne_10m_admin_1_states_provinces        zones clipped to a province
+marine                 ne_10m_geography_marine_polys          basemap sea labels
 =====================  =====================================  ==========================
+
+``admin1`` and ``marine`` are optional (:data:`OPTIONAL`): an install of every layer that finds
+no copy of one of them (offline, from a folder without it) skips it and says so; the map then
+names seas from its built-in table (:mod:`maps.seas`).
 
 Installing: :func:`install` downloads each layer's zip from Natural Earth's own address
 (:func:`url`, base ``$GEOEVENTS_NATURALEARTH_URL`` or :data:`BASE_URL`) with pooch into
@@ -33,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .atomic import Staged, write_file
 from .errors import GazetteerError
 
 BASE_URL = "https://naciscdn.org/naturalearth"
@@ -46,10 +52,12 @@ LAYERS: dict[str, dict[str, str]] = {
     "admin1_label_points": {"stem": "ne_10m_admin_1_label_points", "scale": "10m",
                             "theme": "cultural"},
     "admin1": {"stem": "ne_10m_admin_1_states_provinces", "scale": "10m", "theme": "cultural"},
+    "marine": {"stem": "ne_10m_geography_marine_polys", "scale": "10m", "theme": "physical"},
 }
 
 #: Layers that only some features need: a folder without them is still a complete install.
-OPTIONAL: dict[str, str] = {"admin1": "zones clipped to a province"}
+OPTIONAL: dict[str, str] = {"admin1": "zones clipped to a province",
+                             "marine": "sea and ocean labels (else the built-in table)"}
 
 #: What each layer must hold to be usable: geometry family and columns (any case).
 EXPECT: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -60,6 +68,7 @@ EXPECT: dict[str, tuple[str, tuple[str, ...]]] = {
     "populated_places": ("point", ("name",)),
     "admin1_label_points": ("point", ("name",)),
     "admin1": ("polygon", ("name", "iso_a2")),
+    "marine": ("polygon", ("name", "featurecla")),
 }
 _FAMILY = {"point": ("Point", "MultiPoint"), "line": ("LineString", "MultiLineString"),
            "polygon": ("Polygon", "MultiPolygon")}
@@ -206,14 +215,15 @@ def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dic
             continue
         if found.suffix == ".shp":
             raise GazetteerError(f"{found}: give the .zip of the shapefile, not the .shp")
-        tmp = dest / f".{found.name}.tmp{found.suffix}"
-        shutil.copyfile(found, tmp)
-        try:
-            info = check_layer(layer, tmp, shown=str(found))
-        except GazetteerError:
-            tmp.unlink(missing_ok=True)
-            raise
-        _replace_installed(man, layer, tmp, dest / found.name)
+        target = dest / found.name
+        # copied and checked under a temporary name, then renamed into place
+        with Staged([target], overwrite=True, what="Natural Earth layer",
+                    error=GazetteerError) as st:
+            shutil.copyfile(found, st.path(target))
+            info = check_layer(layer, st.path(target), shown=str(found))
+        old = man.get(layer, {}).get("file")
+        if old and old != target.name:  # the layer's previous file, under another name
+            (dest / old).unlink(missing_ok=True)
         man[layer] = {"file": found.name, "source": str(found.resolve()),
                       "sha256": paths.sha256_file(dest / found.name), "features": info["features"],
                       "installed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -227,17 +237,8 @@ def install_from_dir(source: str | Path, layers: list[str] | None = None) -> dic
 def _write_manifest(man: dict[str, Any]) -> None:
     dest = folder()
     dest.mkdir(parents=True, exist_ok=True)
-    tmp = dest / ".manifest.json.tmp"
-    tmp.write_text(json.dumps(man, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(dest / "manifest.json")
-
-
-def _replace_installed(man: dict[str, Any], layer: str, new: Path, target: Path) -> None:
-    """Move ``new`` to ``target``; remove the layer's previous file if it had another name."""
-    old = man.get(layer, {}).get("file")
-    new.replace(target)
-    if old and old != target.name:
-        (target.parent / old).unlink(missing_ok=True)
+    write_file(dest / "manifest.json", json.dumps(man, indent=2, sort_keys=True) + "\n",
+               overwrite=True, what="Natural Earth manifest", error=GazetteerError)
 
 
 def check_layer(layer: str, path: str | Path, *, shown: str | None = None) -> dict[str, Any]:
@@ -271,6 +272,10 @@ def check_layer(layer: str, path: str | Path, *, shown: str | None = None) -> di
     return {"features": count, "geometry_type": info.get("geometry_type"), "fields": fields}
 
 
+#: Optional layers the last :func:`install` of every layer could not download: {layer: why}.
+skipped_downloads: dict[str, str] = {}
+
+
 def install(layers: list[str] | None = None, *, base: str | None = None, refresh: bool = False,
             progress: bool = False) -> dict[str, Any]:
     """Download layers (default: all of :data:`LAYERS`) from Natural Earth's addresses with pooch.
@@ -278,13 +283,16 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
     Each zip goes to :func:`folder` and is checked (:func:`check_layer`) before the manifest
     records its address and SHA-256.  A file already installed whose checksum still matches the
     manifest is kept without downloading (``refresh=True`` fetches it again).  Returns the
-    manifest; raises GazetteerError naming the layer and address that failed."""
+    manifest; raises GazetteerError naming the layer and address that failed.  With
+    ``layers=None`` (every layer), an optional layer (:data:`OPTIONAL`) that cannot be downloaded
+    is skipped and named in :data:`skipped_downloads` instead."""
     import logging
     import time
 
     import pooch
 
     pooch.get_logger().setLevel(logging.WARNING)
+    skipped_downloads.clear()
     dest = folder()
     dest.mkdir(parents=True, exist_ok=True)
     man = manifest()
@@ -292,18 +300,14 @@ def install(layers: list[str] | None = None, *, base: str | None = None, refresh
         address = url(layer, base)
         fname = f"{_spec(layer)['stem']}.zip"
         entry = man.get(layer, {})
-        known = None
-        target = dest / fname
-        if (not refresh and entry.get("file") == fname and target.is_file()
-                and paths.sha256_file(target) == entry.get("sha256")):
-            known = f"sha256:{entry['sha256']}"  # pooch keeps the cached file
-        else:
-            target.unlink(missing_ok=True)
         try:
-            got = Path(pooch.retrieve(address, known_hash=known, fname=fname, path=dest,
-                                      downloader=pooch.HTTPDownloader(progressbar=progress,
-                                                                      timeout=TIMEOUT)))
+            got, known = paths.fetch(address, dest / fname,
+                                     entry.get("sha256") if entry.get("file") == fname else None,
+                                     refresh=refresh, progress=progress, timeout=TIMEOUT)
         except Exception as exc:  # requests' HTTP/connection errors, pooch's hash mismatch
+            if layers is None and layer in OPTIONAL:
+                skipped_downloads[layer] = f"{address}: {_why(exc)}"
+                continue
             raise DownloadError(
                 f"could not download the Natural Earth layer '{layer}' from {address} "
                 f"({_why(exc)}); on a machine without internet, install the files from a "

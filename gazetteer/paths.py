@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 APP = "geoevents"
 
@@ -85,3 +86,26 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def fetch(address: str, target: Path, sha256: str | None = None, *, refresh: bool = False,
+          progress: bool = False, timeout: Any = 60) -> tuple[Path, bool]:
+    """Download ``address`` to ``target`` with pooch (written whole, checksummed by pooch when
+    the checksum is known) -- unless ``target`` is there and its SHA-256 is ``sha256`` (the
+    one a manifest recorded), which is then kept without a request; ``refresh`` downloads it
+    again.  Returns the file and whether it was kept.  The downloader's errors (connection,
+    HTTP, checksum) propagate for the caller to name."""
+    import logging
+
+    import pooch
+
+    pooch.get_logger().setLevel(logging.WARNING)
+    known = None
+    if not refresh and sha256 and target.is_file() and sha256_file(target) == sha256:
+        known = f"sha256:{sha256}"  # pooch keeps the cached file
+    else:
+        target.unlink(missing_ok=True)
+    got = Path(pooch.retrieve(address, known_hash=known, fname=target.name, path=target.parent,
+                              downloader=pooch.HTTPDownloader(progressbar=progress,
+                                                              timeout=timeout)))
+    return got, known is not None

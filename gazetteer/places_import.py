@@ -101,11 +101,6 @@ def local_file(from_dir: Path, code: str) -> Path | None:
 def download(codes: list[str], *, base: str | None = None, refresh: bool = False,
              progress: bool = False) -> list[Path]:
     """Download the dumps with pooch (cached; checksums in the manifest)."""
-    import logging
-
-    import pooch
-
-    pooch.get_logger().setLevel(logging.WARNING)
     base = (base or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
     dest = folder()
     dest.mkdir(parents=True, exist_ok=True)
@@ -114,25 +109,16 @@ def download(codes: list[str], *, base: str | None = None, refresh: bool = False
     for code in codes:
         fname = _file_name(code)
         address = f"{base}/{fname}"
-        target = dest / fname
-        entry = man.get(code, {})
-        known = None
-        if not refresh and target.is_file() and entry.get("sha256") and \
-                paths.sha256_file(target) == entry["sha256"]:
-            known = f"sha256:{entry['sha256']}"
-        else:
-            target.unlink(missing_ok=True)
         try:
-            got = Path(pooch.retrieve(address, known_hash=known, fname=fname, path=dest,
-                                      downloader=pooch.HTTPDownloader(progressbar=progress,
-                                                                      timeout=TIMEOUT)))
+            got, known = paths.fetch(address, dest / fname, man.get(code, {}).get("sha256"),
+                                     refresh=refresh, progress=progress, timeout=TIMEOUT)
         except Exception as exc:  # connection and HTTP errors, checksum mismatch
             why = type(exc).__name__
             raise DownloadError(
                 f"could not download the GeoNames file {address} ({why}); on a machine without "
                 "internet, put the files (SY.zip as GeoNames publishes them) in a folder and "
                 f"run `geoevents data install geonames {' '.join(codes)} --from DIR`") from None
-        if known is None:
+        if not known:
             man[code] = {"file": fname, "source": address, "sha256": paths.sha256_file(got),
                          "downloaded": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
             _write_manifest(man)

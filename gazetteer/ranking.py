@@ -295,6 +295,11 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
         out.append(("overlay", w.overlay))
     if focus.countries and p.country in focus.countries:
         out.append(("focus_country", w.focus_country))
+    elif focus.countries and not p.country and p.bbox and world_region(p) and any(
+            _overlaps(p.bbox, countryfacts.bbox(c)) for c in focus.countries):
+        # An ocean, a continent or a world region of no one country ("the Atlantic", "the
+        # Middle East") is in the focus when its extent reaches a focus country.
+        out.append(("focus_region", w.focus_country))
     elif focus.countries and p.kind == "populated_place" and (
             p.population >= w.world_city_population or p.feature_code == "PPLC"):
         # A world city is named by reports from anywhere: a report about the US that
@@ -329,6 +334,19 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
             and not named_after_town):
         out.append(("kind_coherence", w.kind_coherence))
     return out
+
+
+def _overlaps(a: tuple[float, float, float, float] | None,
+              b: tuple[float, float, float, float] | None) -> bool:
+    """Do two extents (west, south, east, north) overlap?  An extent whose west is east of
+    its east crosses the antimeridian (the Pacific)."""
+    if a is None or b is None or not (a[1] <= b[3] and b[1] <= a[3]):
+        return False
+
+    def spans(x: tuple[float, float, float, float]) -> list[tuple[float, float]]:
+        return [(x[0], x[2])] if x[0] <= x[2] else [(x[0], 180.0), (-180.0, x[2])]
+
+    return any(w1 <= e2 and w2 <= e1 for w1, e1 in spans(a) for w2, e2 in spans(b))
 
 
 def total(feats: Sequence[Feature]) -> float:
@@ -477,6 +495,12 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
             f.append(("alias_beside_notable", -w.alias_beside_notable))
         if (area_named and h.place.kind not in AREA_KINDS and not world_feature(h.place)
                 and h.place.population < w.town_names_area and h.place.source != "overlay"):
+            f.append(("small_namesake", -w.small_namesake_penalty))
+        elif (area_named and h.place.kind == "admin2" and h.match == "alias"
+              and h.place.source != "overlay"):
+            # A county by its name without the generic word ("Atlantic" for Atlantic County,
+            # "Pacific" for Pacific County) beside an ocean, region, country or province that
+            # bears the name itself.
             f.append(("small_namesake", -w.small_namesake_penalty))
         ok = plausible(h, d, focus, admin1_bbox, w) if has_area else True
         if not ok and not focus.explicit:
@@ -651,6 +675,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "match": ("match_score",),
     "overlay": ("overlay",),
     "focus_country": ("focus_country",),
+    "focus_region": ("focus_country",),
     "world_city": ("focus_country", "world_city_population"),
     "focus_admin1": ("focus_admin1",),
     "anchor": ("anchor", "anchor_scale_km"),

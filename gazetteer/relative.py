@@ -47,11 +47,13 @@ _ABOUT = r"(?:(?:about|some|around|approximately|approx\.?|roughly|nearly|almost
 #: Words that make a name an area: they decide between a city and its province.
 AREA_WORDS = {"province": "admin1", "governorate": "admin1", "gov": "admin1",
               "muhafazah": "admin1", "muhafaza": "admin1", "wilayah": "admin1",
-              "state": "admin1", "region": "region", "district": "admin2",
+              "state": "admin1", "region": "region", "district": "admin2", "county": "admin2",
               "countryside": "countryside", "rural": "countryside", "desert": "desert",
               "badia": "desert", "badiya": "desert"}
-_AREA_WORD = r"province|governorate|gov\.?|muhafazah?|wilayah|region|district|countryside|" \
-             r"desert|badiya|badia"
+_AREA_WORD = r"province|governorate|gov\.?|muhafazah?|wilayah|region|district|county|" \
+             r"countryside|desert|badiya|badia"
+# "County Kerry", "Co. Antrim": the county (Irish and British usage puts the word first).
+_COUNTY_FIRST = re.compile(r"^(?:the\s+)?(?:county|co\.?)\s+(?P<name>[^\W\d_][^,]*)$", re.I)
 _ADJ = r"(?:neighbou?ring|nearby|adjacent|adjoining|restive|vast|rural|remote|oil[\s-]rich|" \
        r"mountainous|sprawling|whole|entire|same|desert|arid|agricultural|border|" + _DIR_ADJ + r")"
 
@@ -187,6 +189,9 @@ def parse(phrase: str) -> Phrase | None:
         return Phrase("sector" if sector else "area", (_THE.sub("", rest),),
                       area_word=area_word or ("desert" if "desert" in pre.lower() else None),
                       sector=sector)
+    m = _COUNTY_FIRST.match(s)
+    if m:
+        return Phrase("area", (_strip(m.group("name")),), area_word="admin2")
     m = _AREA_SUFFIX.match(s)
     if m:
         name = _THE.sub("", _strip(m.group("name")))

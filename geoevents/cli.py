@@ -37,7 +37,7 @@ exit status: 0 all done, 1 some inputs could not be resolved or placed (they are
 2 usage or input error.
 
 environment: GEOEVENTS_HOME (one folder for index, data and cache), GEOEVENTS_INDEX,
-GEOEVENTS_CONFIG.  See README.md."""
+GEOEVENTS_CONFIG and more: see docs/data.md."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from maps.schema import INCIDENT_OPTIONAL, INCIDENT_SIDE_COLUMNS
+from maps.schema import INCIDENT_DERIVED, INCIDENT_OPTIONAL, INCIDENT_SIDE_COLUMNS
 
 from .model import Casualty, Claim, EventDate, Incident, IncidentError, Location, Source
 
@@ -170,7 +170,7 @@ def incident_from_row(row: dict[str, Any]) -> Incident:
     assoc = [a.strip() for a in _text(row.get("assoc_actors")).split(";") if a.strip()]
     assoc_side = {a.strip(): side for side in (1, 2)
                   for a in _text(row.get(f"assoc_actor_{side}")).split(";") if a.strip()}
-    known = set(INCIDENT_COLUMNS) | set(_OPTIONAL) | {"geometry"}
+    known = set(INCIDENT_COLUMNS) | set(_OPTIONAL) | set(INCIDENT_DERIVED) | {"geometry"}
     extra = {k: _text(v) for k, v in row.items() if k not in known}
     inc = Incident(date=date, location=loc, event_type=_text(row.get("event_type")),
                    sub_event_type=_text(row.get("sub_event_type")),

@@ -262,14 +262,22 @@ def prepare(*, bounds: Bounds, countries: Any = None, lakes: Any = None, rivers:
         gids = _num(_col(places, "GEONAMEID", "geonameid"), n, 0.0)
         # Natural Earth's cartographic name (NAME_EN, else NAME: "Basra", "Medina", "Deir
         # ez-Zor") is the English name of the GeoNames place it points to.
+        # The shipped English exonyms win over it (Natural Earth names Palmyra "Tadmur").
+        from .names import english_names
+
+        table = english_names()
+        shown = []
         for loc, en, gid in zip(local, english, gids, strict=True):
-            if (en or loc) and gid > 0:
-                out.exonyms[f"geonames:{int(gid)}"] = en or loc
+            english_name = (table.get(f"geonames:{int(gid)}") if gid > 0 else None) or en
+            shown.append(english_name or loc)
+            # only an English name is an exonym: a local NAME ("Trablous") is not
+            if english_name and gid > 0:
+                out.exonyms[f"geonames:{int(gid)}"] = english_name
         pops = _num(_col(places, "POP_MAX", "pop_max"), n, 0.0)
         caps = [c > 0 for c in _num(_col(places, "ADM0CAP", "adm0cap"), n, 0.0)]
         first = _num(_col(places, "min_zoom", "MIN_ZOOM"), n, float("nan"))
         frame = gpd.GeoDataFrame(
-            {"name": [en or loc for loc, en in zip(local, english, strict=True)],
+            {"name": shown,
              "rank": _num(_col(places, "SCALERANK", "scalerank"), n, 10.0),
              "pop": pops, "capital": caps,
              # Natural Earth's own first zoom for the label where it has one
@@ -308,7 +316,8 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
     ``bounds`` and, when ``near`` (the data's box) is given, up to ``limit`` more in and just
     around it, villages included; English exonyms where known, romanisation marks folded.
 
-    A gazetteer place that is one of ``major`` (same GeoNames id, a key of ``exonyms``) is not
+    A gazetteer place that is one of ``major`` (same GeoNames id, a key of ``exonyms``, or the
+    same name within a quarter of a degree: Natural Earth's point under another id) is not
     repeated; one within the reach of a city (:func:`city_radius_deg`) of ``major``, or of a
     more populous gazetteer place, is a part of that city (GeoNames lists quarters such as "Al
     Mawsil al Jadidah" as places of their own) and is named only from zoom 11.  With ``major``
@@ -318,7 +327,7 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
 
     from gazetteer import paths
 
-    from .names import fold
+    from .names import exonym, fold
 
     path = paths.default_index_path()
     if not path.is_file():
@@ -364,8 +373,10 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
                         return True
         return False
 
+    named: dict[str, list[tuple[float, float]]] = {}  # Natural Earth's names and points
     for m in major:
         add_city(m[0], m[1], max(float(m[4]), 100_000.0 if m[5] else 0.0))
+        named.setdefault(m[2], []).append((m[0], m[1]))
     order = sorted(rows.values(), key=lambda r: (-(r[4] or 0), -(r[6] or 0), r[0]))
     for uid, name, lat, lon, pop, fcode, _imp, country in order:
         if fcode in ("PPLH", "PPLQ", "PPLW"):  # historical, abandoned, destroyed
@@ -379,8 +390,10 @@ def gazetteer_labels(bounds: Bounds, exonyms: dict[str, str] | None = None,
             mz = max(mz, 11.0)
         else:
             add_city(lat, lon, pop or 0)
-        out.append([round(lat, 4), round(lon, 4), ex.get(uid) or fold(name, country), mz,
-                    int(pop or 0), capital])
+        shown = exonym(uid, ex) or fold(name, country)
+        if any(abs(la - lat) < 0.25 and abs(lo - lon) < 0.25 for la, lo in named.get(shown, ())):
+            continue  # Natural Earth's point of the same town under another id: named once
+        out.append([round(lat, 4), round(lon, 4), shown, mz, int(pop or 0), capital])
     # Most important first: capitals and the earliest zooms, then by population.
     out.sort(key=lambda r: (not r[5], r[3], -r[4], r[2]))
     return out
@@ -413,7 +426,9 @@ def load(bounds: Bounds, *, pad: bool = True) -> Basemap:
                 missing.append(layers[0])
     from .seas import marine_file
 
-    marine = marine_file(ne.folder())
+    # Natural Earth's marine polygons (the optional layer "marine"), else a copy put in the
+    # folder by hand; without them the seas are named from the built-in table.
+    marine = ne.installed_path("marine") or marine_file(ne.folder())
     if marine is not None:
         import pyogrio
 

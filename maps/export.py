@@ -10,8 +10,8 @@ Formats (chosen from the output's extension, or given):
 ``geojson``  RFC 7946 GeoJSON, one file per layer: ``out.geojson`` holds the incidents,
              ``out.control_lines.geojson`` and ``out.zones.geojson`` the lines and zones (when
              given); a QGIS style ``<file>.qml`` beside each, which QGIS loads by default.
-             The incidents are streamed by :mod:`maps.geojson` (Arrow string kernels), the
-             lines and zones by GDAL's GeoJSON driver in RFC 7946 mode.
+             Every layer is streamed by :mod:`maps.geojson` (Arrow string kernels), the one
+             GeoJSON writer; polygon rings oriented as RFC 7946 asks.
 ``kml``      KML 2.2 for Google Earth (see :mod:`maps.kml`).
 ``csv``      CSV in the geoevents layout: the incident columns of :mod:`maps.schema`, UTF-8 with
              a byte-order mark (so spreadsheets read Arabic and accented names right), RFC 4180
@@ -147,6 +147,18 @@ def prepare(frame: Any, layer: str) -> Any:
     return frame
 
 
+def labelled(frame: Any) -> Any:
+    """The incidents with their ``label`` field (:data:`maps.schema.LABEL_COLUMN`): each place's
+    display name by the one rule of the maps, the image and the briefing
+    (:func:`maps.names.display_names`).  A shallow copy: the caller's frame is not changed."""
+    from .names import display_names
+    from .schema import LABEL_COLUMN
+
+    out = frame.copy(deep=False)
+    out[LABEL_COLUMN] = display_names(frame) if len(frame) else []
+    return out
+
+
 def _progress(batches: Iterator[Any], total: int, desc: str, show: bool) -> Iterator[Any]:
     if not show:
         return batches
@@ -272,36 +284,26 @@ def write_geopackage(path: Path, incidents: Any, lines: Any = None, zones: Any =
 
 # --- GeoJSON -------------------------------------------------------------------------------------
 
-# RFC 7946 (lon/lat WGS 84, no crs member, counter-clockwise outer rings); JSON text fields stay
-# text (flat properties).  Coordinates are rounded to 7 decimals before GDAL sees them.
-GEOJSON_OPTIONS = {"RFC7946": "YES", "WRITE_NAME": "NO", "AUTODETECT_JSON_STRINGS": "NO"}
+def write_geojson_layer(path: Path, frame: Any, layer: str, *, progress: bool = False,
+                        chunk: int = 65536) -> int:
+    """One layer as an RFC 7946 FeatureCollection (lon/lat WGS 84, no ``crs`` member, outer
+    rings counter-clockwise, coordinates rounded to 7 decimals), streamed batch by batch by
+    :mod:`maps.geojson` (Arrow string kernels, several times faster than GDAL's driver);
+    properties typed as :func:`maps.tables.layer_fields` says, dates as ISO text."""
+    from .geojson import write_features
 
-
-def write_geojson_layer(path: Path, frame: Any, layer: str, *, progress: bool = False) -> int:
-    """One layer as an RFC 7946 FeatureCollection (streamed by GDAL, batch by batch)."""
-    import pyogrio
-
-    reader = _reader(frame, layer, dates="text", decimals=tables.COORD_DECIMALS,
-                     progress=progress)
-    pyogrio.write_arrow(reader, path, driver="GeoJSON", geometry_name="geometry",
-                        geometry_type="Unknown" if layer != INCIDENTS else "Point",
-                        crs="EPSG:4326", layer_options=GEOJSON_OPTIONS)
-    return len(frame)
+    _, batches = tables.arrow_batches(frame, layer, dates="text", geometry=False, chunk=chunk)
+    total = max(1, -(-len(frame) // chunk))
+    with open(path, "wb") as out:
+        return write_features(out, frame, layer, chunk=chunk, rfc7946=layer != INCIDENTS,
+                              batches=_progress(batches, total, layer,
+                                                progress and len(frame) > chunk))
 
 
 def write_incidents_geojson(path: Path, frame: Any, *, progress: bool = False,
                             chunk: int = 65536) -> int:
-    """The incidents as an RFC 7946 FeatureCollection, streamed batch by batch
-    (:mod:`maps.geojson`: Arrow string kernels, several times faster than GDAL's driver)."""
-    from .geojson import write_features
-
-    _, batches = tables.arrow_batches(frame, INCIDENTS, dates="text", geometry=False,
-                                      chunk=chunk)
-    total = max(1, -(-len(frame) // chunk))
-    with open(path, "wb") as out:
-        return write_features(out, frame, INCIDENTS, chunk=chunk,
-                              batches=_progress(batches, total, INCIDENTS,
-                                                progress and len(frame) > chunk))
+    """The incidents layer (:func:`write_geojson_layer`)."""
+    return write_geojson_layer(path, frame, INCIDENTS, progress=progress, chunk=chunk)
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -384,6 +386,8 @@ def export_frames(path: str | os.PathLike[str], incidents: Any, lines: Any = Non
     if progress is None:
         progress = sys.stderr.isatty()
     incidents = prepare(incidents, INCIDENTS)
+    if fmt != "acled-csv":  # ACLED's layout has no such column
+        incidents = labelled(incidents)
     lines = prepare(lines, LINES) if lines is not None else None
     zones = prepare(zones, ZONES) if zones is not None else None
     areas = prepare(areas, AREAS) if areas is not None else None

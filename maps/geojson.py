@@ -2,10 +2,11 @@
 
 GDAL's GeoJSON driver writes about 50,000 features a second here (a million incidents take 20 to
 30 s on a busy machine); building each feature's text column by column with pyarrow.compute
-and writing it batch by batch is several times faster and keeps memory flat.  The incidents are
-points, so nothing of RFC 7946 that GDAL does beyond this applies to them (ring orientation,
-cutting at the antimeridian); control lines and zones, a handful of features, still go through
-GDAL's driver (:func:`maps.export.write_geojson_layer`).
+and writing it batch by batch is several times faster and keeps memory flat.  It is the one
+GeoJSON writer of the project: the export's incidents and its control lines, zones and areas
+(:func:`write_features`, typed fields of :func:`maps.tables.layer_fields`, with ``rfc7946=True``:
+outer rings counter-clockwise and holes clockwise, as GDAL's driver writes them in RFC 7946
+mode; no GDAL driver writes GeoJSON).
 
 :func:`write_collection` (and :func:`collection_bytes`) is the same writer for any GeoDataFrame:
 the outputs of ``lines build``, ``lines sides``, ``areas build``, the archive's hexagons and the
@@ -74,7 +75,8 @@ def _values(arr: Any) -> Any:
     return pc.fill_null(text, "null")
 
 
-def _geometries(frame: Any, decimals: int | None = tables.COORD_DECIMALS) -> Any:
+def _geometries(frame: Any, decimals: int | None = tables.COORD_DECIMALS,
+                rfc7946: bool = False) -> Any:
     import numpy as np
     import pyarrow as pa
     import shapely
@@ -82,6 +84,8 @@ def _geometries(frame: Any, decimals: int | None = tables.COORD_DECIMALS) -> Any
     geoms = np.asarray(frame.geometry.values, dtype=object)
     if not len(geoms):
         return pa.array([], type=pa.string())
+    if rfc7946:  # RFC 7946 3.1.6: exterior rings counter-clockwise, holes clockwise
+        geoms = shapely.orient_polygons(geoms, exterior_cw=False)
     if decimals is not None:
         geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
     text = shapely.to_geojson(geoms)
@@ -89,10 +93,12 @@ def _geometries(frame: Any, decimals: int | None = tables.COORD_DECIMALS) -> Any
                     type=pa.string())
 
 
-def feature_texts(frame: Any, batch: Any, decimals: int | None = tables.COORD_DECIMALS) -> Any:
+def feature_texts(frame: Any, batch: Any, decimals: int | None = tables.COORD_DECIMALS,
+                  rfc7946: bool = False) -> Any:
     """One GeoJSON Feature per row of ``batch`` (typed Arrow columns of ``frame``'s rows), each
     preceded by ",\n" (the separator of the features array); coordinates rounded to
-    ``decimals`` (``None``: as they are)."""
+    ``decimals`` (``None``: as they are); ``rfc7946``: polygon rings oriented as RFC 7946
+    asks."""
     import pyarrow.compute as pc
 
     # One join over [sep + head + key1, value1, ", " + key2, value2, ..., geometry, " }"].
@@ -106,7 +112,7 @@ def feature_texts(frame: Any, batch: Any, decimals: int | None = tables.COORD_DE
     if not parts:
         lead = ',\n{ "type": "Feature", "properties": {'
     parts += [(" }" if len(parts) else lead + "}") + ', "geometry": ',
-              _geometries(frame, decimals), " }"]
+              _geometries(frame, decimals, rfc7946), " }"]
     return pc.binary_join_element_wise(*parts, "")
 
 
@@ -123,13 +129,14 @@ def _buffer(texts: Any, first: bool) -> memoryview:
 
 def write_features(out: IO[bytes], frame: Any, layer: str = tables.INCIDENTS, *,
                    chunk: int = 65536, batches: Iterator[Any] | None = None,
-                   threads: int = 2) -> int:
+                   threads: int = 2, rfc7946: bool = False) -> int:
     """Write ``frame`` as a FeatureCollection to the binary file ``out``; returns the count.
 
     ``batches``: the typed record batches of ``frame`` without geometry, in ``chunk``-row
     steps (default: :func:`maps.tables.arrow_batches`).  Batches are turned into text on
     ``threads`` threads (Arrow's kernels release the GIL), at most ``threads`` batches ahead of
-    the writer, and written in order.
+    the writer, and written in order.  ``rfc7946``: polygon rings oriented as RFC 7946 asks
+    (the export's zones and areas; points and lines are left as they are).
     """
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
@@ -141,7 +148,8 @@ def write_features(out: IO[bytes], frame: Any, layer: str = tables.INCIDENTS, *,
     written = 0
 
     def text(start: int, batch: Any) -> Any:
-        return feature_texts(frame.iloc[start:start + batch.num_rows], batch)
+        return feature_texts(frame.iloc[start:start + batch.num_rows], batch,
+                             rfc7946=rfc7946)
 
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         pending: deque[Any] = deque()

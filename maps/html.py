@@ -59,24 +59,25 @@ def _str(v: Any) -> str:
     return "" if _missing(v) else str(v)
 
 
-def _int(v: Any) -> int | None:
+def _number(v: Any) -> float | None:
+    """A cell as a float; None when missing, empty, not a number or NaN."""
     if _missing(v) or v == "":
         return None
     try:
         f = float(v)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(f) else round(f)
+    return None if math.isnan(f) else f
+
+
+def _int(v: Any) -> int | None:
+    f = _number(v)
+    return None if f is None else round(f)
 
 
 def _float(v: Any, nd: int) -> float | None:
-    if _missing(v) or v == "":
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else round(f, nd)
+    f = _number(v)
+    return None if f is None else round(f, nd)
 
 
 def _bool(v: Any) -> bool:
@@ -727,10 +728,21 @@ def _script_safe(text: str) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+#: Above this many incidents their details (``inc.x``: what only popups and tooltips read) go
+#: into the page as one JSON text (``inc.xs``), which the page parses after the map is drawn:
+#: parsing them is most of the work of reading a large document.
+DEFER_DETAILS_OVER = 4000
+
+
 def encode_document(doc: dict[str, Any]) -> tuple[str, str | None]:
     """The data document as it goes into the page: JSON, or gzip-compressed JSON in base64
     (``"gzip+base64"``) when it is larger than :data:`COMPRESS_OVER` bytes.  gzip's header
-    time is fixed, so the output stays deterministic."""
+    time is fixed, so the output stays deterministic.  With more than
+    :data:`DEFER_DETAILS_OVER` incidents the details travel as a JSON text (``inc.xs``)."""
+    inc = doc.get("inc")
+    if isinstance(inc, dict) and len(inc.get("x") or ()) > DEFER_DETAILS_OVER:
+        xs = json.dumps(inc["x"], ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        doc = {**doc, "inc": {**{k: v for k, v in inc.items() if k != "x"}, "xs": xs}}
     raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     if len(raw) <= COMPRESS_OVER:
         return _script_safe(raw), None
@@ -747,8 +759,13 @@ def decode_document(text: str, encoding: str | None) -> dict[str, Any]:
         import base64
         import gzip
 
-        return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
-    return json.loads(text)
+        doc = json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+    else:
+        doc = json.loads(text)
+    inc = doc.get("inc") if isinstance(doc, dict) else None
+    if isinstance(inc, dict) and isinstance(inc.get("xs"), str):
+        inc["x"] = json.loads(inc.pop("xs"))
+    return doc
 
 
 def build_document(incidents: Any, lines: Any = None, zones: Any = None, *,

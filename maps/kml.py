@@ -286,9 +286,10 @@ def write_kml(out: IO[str], incidents: Any, lines: Any = None, zones: Any = None
     for row, geom in records:
         kind = visual.type_style(_clean(row.get("event_type")))
         style = _style_id(type_index[kind.name], _size_step(row.get("fatalities_best")))
-        title = " — ".join(x for x in (display_name(row.get("place"), row.get("place_resolved"),
-                                                    row.get("place_id")),
-                                       _clean(row.get("date_start"))) if x)
+        shown = row.get("label")
+        if not isinstance(shown, str) or not shown:
+            shown = display_name(row.get("place"), row.get("place_resolved"), row.get("place_id"))
+        title = " — ".join(x for x in (shown, _clean(row.get("date_start"))) if x)
         w(f'<Placemark><name>{xml_text(title)}</name><Snippet maxLines="0"></Snippet>'
           f"<description>{xml_text(incident_description(row))}</description>"
           f"{_time_span(row.get('date_start'), row.get('date_end'))}"

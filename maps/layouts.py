@@ -369,6 +369,18 @@ def content_ids(t: pd.DataFrame, prefix: str, rows: pd.Series) -> pd.Series:
     return out
 
 
+def layout_ids(t: pd.DataFrame, raw: pd.Series, prefix: str) -> pd.Series:
+    """Our ids of a layout's rows: ``prefix`` + the layout's own id (``raw``, stripped); an id
+    geoevents wrote (``inc-``, ``acled-``, ``ucdp-``) keeps its form; a row without one gets
+    one from its content (:func:`content_ids`), never none."""
+    ours = raw.str.match(r"^(?:inc|acled|ucdp)-")
+    ids = (prefix + raw).where(raw != "", "").where(~ours, raw)
+    if (raw == "").any():
+        made = content_ids(t, prefix, (raw == "").to_numpy(dtype=bool, na_value=True))
+        ids = ids.where(raw != "", made.astype(pd.StringDtype("pyarrow")))
+    return ids
+
+
 def acled_to_frame(table: pd.DataFrame, dayfirst: bool | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An ACLED table (all columns as text) -> (frame columns, problems).  ``problems`` has
@@ -381,13 +393,7 @@ def acled_to_frame(table: pd.DataFrame, dayfirst: bool | None = None
         return t[name] if name in t.columns else empty
 
     out: dict[str, pd.Series] = {}
-    eid = col("event_id_cnty").str.strip()
-    ours = eid.str.match(r"^(?:inc|acled|ucdp)-")  # ids geoevents wrote keep their form
-    ids = ("acled-" + eid).where(eid != "", "").where(~ours, eid)
-    if (eid == "").any():  # no id: one from the row's content, never none
-        made = content_ids(t, "acled-", (eid == "").to_numpy(dtype=bool, na_value=True))
-        ids = ids.where(eid != "", made.astype(pd.StringDtype("pyarrow")))
-    out["id"] = ids
+    out["id"] = layout_ids(t, col("event_id_cnty").str.strip(), "acled-")
     # ACLED writes no slash dates, but a file opened and saved by a spreadsheet does
     # (05/01/2022): --dayfirst / --monthfirst decide them as in any table.
     iso = _dates(col("event_date"), dayfirst, field="event_date")
@@ -566,13 +572,8 @@ def ucdp_to_frame(table: pd.DataFrame, dayfirst: bool | None = None
         return t[name] if name in t.columns else empty
 
     out: dict[str, pd.Series] = {}
-    gid = col("id").str.strip().str.replace(r"\.0$", "", regex=True)
-    ours = gid.str.match(r"^(?:inc|acled|ucdp)-")
-    ids = ("ucdp-" + gid).where(gid != "", "").where(~ours, gid)
-    if (gid == "").any():  # no id: one from the row's content, never none
-        made = content_ids(t, "ucdp-", (gid == "").to_numpy(dtype=bool, na_value=True))
-        ids = ids.where(gid != "", made.astype(pd.StringDtype("pyarrow")))
-    out["id"] = ids
+    out["id"] = layout_ids(t, col("id").str.strip().str.replace(r"\.0$", "", regex=True),
+                           "ucdp-")
     d0 = _dates(col("date_start"), dayfirst, field="date_start")
     d1 = _dates(col("date_end"), dayfirst, field="date_end")
     d1 = d1.where(d1 != "", d0)

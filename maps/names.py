@@ -2,9 +2,12 @@
 
 One rule everywhere (:func:`display_name`):
 
-1. an **English exonym** where one is common: Natural Earth's ``NAME_EN`` for the GeoNames place
-   when it differs from Natural Earth's local ``NAME`` (``Hims`` -> ``Homs``, ``Dayr az Zawr`` ->
-   ``Deir ez-Zor``), passed in as ``exonyms`` (see :attr:`maps.basemap.Basemap.exonyms`);
+1. an **English exonym** where one is common: the shipped table of English names keyed by
+   GeoNames id (``data/maps/exonyms.csv``: ``Tadmur`` -> ``Palmyra``, ``Al Mayādīn`` ->
+   ``Mayadin``, :func:`english_names`), else Natural Earth's ``NAME_EN`` for the GeoNames place
+   (``Hims`` -> ``Homs``, ``Dayr az Zawr`` -> ``Deir ez-Zor``), passed in as ``exonyms`` (see
+   :attr:`maps.basemap.Basemap.exonyms`) or read from the installed Natural Earth layer
+   (:func:`natural_earth_exonyms`);
 2. a curated English name of the gazetteer (countries, first-level areas, curated places:
    ``Deir ez-Zor Governorate``, ``Hmeimim Air Base``) as it is;
 3. else **the report's own spelling** when the place was resolved from it and it is a different
@@ -20,6 +23,7 @@ tuned to a place: the rule uses the data only.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from typing import Any
@@ -128,6 +132,103 @@ def aliases_of(place_ids: list[str]) -> dict[str, frozenset[str]]:
 ENGLISH_SOURCES = ("country:", "admin1:", "curated:")
 
 
+@functools.cache
+def english_names() -> dict[str, str]:
+    """The shipped English exonyms by gazetteer id (``"geonames:163808"`` -> ``"Palmyra"``),
+    from ``data/maps/exonyms.csv``; empty when the file cannot be read."""
+    import csv
+
+    from gazetteer import paths
+
+    out: dict[str, str] = {}
+    try:
+        with open(paths.shipped_data("maps", "exonyms.csv"), encoding="utf-8") as f:
+            for row in csv.DictReader(line for line in f if not line.startswith("#")):
+                gid, name = (row.get("geonameid") or "").strip(), (row.get("name") or "").strip()
+                if gid.isdigit() and name:
+                    out[f"geonames:{int(gid)}"] = name
+    except OSError:
+        return {}
+    return out
+
+
+def exonym(place_id: Any, exonyms: dict[str, str] | None = None) -> str:
+    """The English exonym of a place: :func:`english_names`, else ``exonyms`` (Natural Earth's
+    ``NAME_EN`` by GeoNames id); "" when neither has one."""
+    if not isinstance(place_id, str) or not place_id:
+        return ""
+    return english_names().get(place_id) or (exonyms or {}).get(place_id, "")
+
+
+_NE_CACHE: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def natural_earth_exonyms() -> dict[str, str]:
+    """Natural Earth's cartographic English name (``NAME_EN``; a place without one has none
+    here) of each of its populated places by GeoNames id, from the installed layer (``{}`` when it is not installed).
+    Read once per process and kept in the cache folder by the layer's checksum (parsing the
+    GeoJSON layer takes about a second)."""
+    import json
+
+    from gazetteer import naturalearth as ne
+    from gazetteer import paths
+
+    try:
+        path = ne.installed_path("populated_places")
+    except KeyError:
+        return {}
+    if path is None:
+        return {}
+    sha = str(ne.manifest().get("populated_places", {}).get("sha256") or "")
+    key = (str(path), sha)
+    if key in _NE_CACHE:
+        return _NE_CACHE[key]
+    cached = paths.cache_dir() / f"ne-exonyms-v2-{sha[:16]}.json" if sha else None
+    out: dict[str, str] = {}
+    if cached is not None and cached.is_file():
+        try:
+            out = json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            out = {}
+    if not out:
+        out = _read_ne_exonyms(path)
+        if cached is not None and out:
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(out, ensure_ascii=False, sort_keys=True),
+                               encoding="utf-8")
+                tmp.replace(cached)
+            except OSError:
+                pass
+    _NE_CACHE[key] = out
+    return out
+
+
+def _read_ne_exonyms(path: Any) -> dict[str, str]:
+    import pyogrio
+
+    try:
+        cols = {c.casefold(): c for c in pyogrio.read_info(str(path))["fields"]}
+        wanted = [cols[c] for c in ("name_en", "geonameid") if c in cols]
+        if cols.get("geonameid") not in wanted:
+            return {}
+        frame = pyogrio.read_dataframe(str(path), columns=wanted, read_geometry=False)
+    except Exception:  # a damaged layer: no exonyms, the rule goes on without them
+        return {}
+    out: dict[str, str] = {}
+    english = frame[cols["name_en"]] if "name_en" in cols else [None] * len(frame)
+    for en, gid in zip(english, frame[cols["geonameid"]], strict=True):
+        try:
+            g = int(float(gid))
+        except (TypeError, ValueError):
+            continue
+        # only an English name is an exonym: a local NAME ("Trablous") is not
+        if g > 0 and isinstance(en, str) and en.strip():
+            out[f"geonames:{g}"] = en.strip()
+    return out
+
+
 @functools.lru_cache(maxsize=65536)
 def _display(written: str, resolved: str, exonym: str, aliases: frozenset[str],
              curated: bool = False) -> str:
@@ -149,20 +250,23 @@ def display_name(written: Any, resolved: Any, place_id: Any = None,
     w = written if isinstance(written, str) else ""
     r = resolved if isinstance(resolved, str) else ""
     pid = place_id if isinstance(place_id, str) else ""
-    ex = (exonyms or {}).get(pid, "")
+    ex = exonym(pid, exonyms)
     return _display(w.strip(), r.strip(), ex, (aliases or {}).get(pid, frozenset()),
                     pid.startswith(ENGLISH_SOURCES))
 
 
 def display_names(frame: Any, exonyms: dict[str, str] | None = None) -> list[str]:
     """:func:`display_name` of every row of an incidents frame (``place``, ``place_resolved``,
-    ``place_id``), computed once per distinct triple."""
+    ``place_id``), computed once per distinct triple; ``exonyms`` None: Natural Earth's
+    (:func:`natural_earth_exonyms`), so that a map, an image and an export agree."""
     import numpy as np
     import pandas as pd
 
     n = len(frame)
     if n == 0:
         return []
+    if exonyms is None:
+        exonyms = natural_earth_exonyms()
     codes = np.zeros(n, dtype=np.int64)
     uniques: list[Any] = []
     for c in ("place", "place_resolved", "place_id"):

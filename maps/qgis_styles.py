@@ -6,7 +6,9 @@
   approximate location (``geo_precision`` 2 or 3) drawn as on those maps: a hollow, dashed
   marker inside a dashed ring of 15 or 50 km (true size on the ground).  The temporal settings
   use ``date_start`` and ``date_end`` (QGIS opens the layer with them filled in: tick "Dynamic
-  temporal control" in the layer's Temporal properties to animate it).
+  temporal control" in the layer's Temporal properties to animate it).  Points are labelled
+  with the ``label`` field (the display name: "Palmyra", "Deir ez-Zor"), white halo, placed
+  around the point without overlaps by QGIS.
 - **control_lines**: categorised by line ``id``, each line drawn in its own ``color`` with a band in
   the left party's colour on its left and one in the right party's colour on its right (looking
   along the line, i.e. downstream for a river); temporal settings from ``valid_from`` and
@@ -195,8 +197,63 @@ def _fill_layer(color: RGBA, outline: RGBA, width: float) -> tuple[
     return ("SimpleFill", props, {})
 
 
-def _document(renderer: ET.Element, kind: str, temporal: tuple[str, str] | None) -> str:
-    root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="Symbology|Temporal")
+def _labeling(field: str) -> ET.Element:
+    """QGIS "single labels" on ``field``: dark grey text with a white halo, placed around the
+    point in the cartographer's order (QGIS's "around point", ordered positions), labels never
+    overlapping (QGIS's own collision avoidance)."""
+    lab = ET.Element("labeling", type="simple")
+    settings = ET.SubElement(lab, "settings", calloutType="simple")
+    text = ET.SubElement(settings, "text-style", fieldName=field, isExpression="0",
+                         fontFamily="Sans Serif", namedStyle="Regular", fontSize="8",
+                         fontSizeUnit="Point", fontWeight="50", fontItalic="0",
+                         textColor="38,50,56,255", textOpacity="1", fontKerning="1",
+                         multilineHeight="1", allowHtml="0", capitalization="0",
+                         previewBkgrdColor="255,255,255,255", blendMode="0",
+                         fontLetterSpacing="0", fontWordSpacing="0", useSubstitutions="0",
+                         fontStrikeout="0", fontUnderline="0", textOrientation="horizontal",
+                         fontSizeMapUnitScale="3x:0,0,0,0,0,0")
+    ET.SubElement(text, "families")
+    ET.SubElement(text, "text-buffer", bufferDraw="1", bufferSize="0.8", bufferSizeUnits="MM",
+                  bufferColor="255,255,255,255", bufferOpacity="0.9", bufferNoFill="1",
+                  bufferJoinStyle="128", bufferBlendMode="0",
+                  bufferSizeMapUnitScale="3x:0,0,0,0,0,0")
+    ET.SubElement(settings, "text-format", wrapChar="", autoWrapLength="0",
+                  useMaxLineLengthForAutoWrap="1", multilineAlign="3", addDirectionSymbol="0",
+                  formatNumbers="0", decimals="3", plussign="0", reverseDirectionSymbol="0",
+                  placeDirectionSymbol="0", leftDirectionSymbol="<", rightDirectionSymbol=">")
+    ET.SubElement(settings, "placement", placement="6", placementFlags="10",
+                  predefinedPositionOrder="TR,TL,BR,BL,R,L,TSR,BSR", dist="1.2",
+                  distUnits="MM", distMapUnitScale="3x:0,0,0,0,0,0", offsetType="1",
+                  priority="5", quadOffset="4", xOffset="0", yOffset="0",
+                  offsetUnits="MM", centroidWhole="0", centroidInside="0", fitInPolygonOnly="0",
+                  overrunDistance="0", overrunDistanceUnit="MM", repeatDistance="0",
+                  repeatDistanceUnits="MM", rotationAngle="0", maxCurvedCharAngleIn="25",
+                  maxCurvedCharAngleOut="-25", layerType="PointGeometry", geometryGenerator="",
+                  geometryGeneratorEnabled="0", geometryGeneratorType="PointGeometry",
+                  labelOffsetMapUnitScale="3x:0,0,0,0,0,0", polygonPlacementFlags="2",
+                  lineAnchorPercent="0.5", lineAnchorType="0", lineAnchorClipping="0",
+                  preserveRotation="1")
+    ET.SubElement(settings, "rendering", drawLabels="1", obstacle="1", obstacleFactor="1",
+                  obstacleType="1", displayAll="0", upsidedownLabels="0", labelPerPart="0",
+                  mergeLines="0", limitNumLabels="0", maxNumLabels="2000", minFeatureSize="0",
+                  scaleVisibility="0", scaleMin="0", scaleMax="0", fontLimitPixelSize="0",
+                  fontMinPixelSize="3", fontMaxPixelSize="10000", zIndex="0",
+                  unplacedVisibility="0")
+    dd = ET.SubElement(settings, "dd_properties")
+    opt = ET.SubElement(dd, "Option", type="Map")
+    ET.SubElement(opt, "Option", type="QString", name="name", value="")
+    ET.SubElement(opt, "Option", name="properties")
+    ET.SubElement(opt, "Option", type="QString", name="type", value="collection")
+    return lab
+
+
+def _document(renderer: ET.Element, kind: str, temporal: tuple[str, str] | None,
+              label: str | None = None) -> str:
+    root = ET.Element("qgis", version=QGIS_VERSION,
+                      styleCategories="Symbology|Labeling|Temporal" if label
+                      else "Symbology|Temporal")
+    if label:
+        root.set("labelsEnabled", "1")
     t = ET.SubElement(root, "temporal", enabled="1" if temporal else "0",
                       mode="2" if temporal else "0",
                       startField=temporal[0] if temporal else "",
@@ -207,6 +264,8 @@ def _document(renderer: ET.Element, kind: str, temporal: tuple[str, str] | None)
     ET.SubElement(rng, "start").text = ""
     ET.SubElement(rng, "end").text = ""
     root.append(renderer)
+    if label:
+        root.append(_labeling(label))
     ET.SubElement(root, "blendMode").text = "0"
     ET.SubElement(root, "featureBlendMode").text = "0"
     ET.SubElement(root, "layerGeometryType").text = {"marker": "0", "line": "1", "fill": "2"}[kind]
@@ -252,7 +311,12 @@ def incidents_qml(frame: pd.DataFrame) -> str:
     categories.append(("", style.OTHER.name,
                        _marker(parse_color(style.OTHER.color), style.OTHER.shape)))
     renderer = _categorized("event_type", "marker", categories)
-    return _document(renderer, "marker", ("date_start", "date_end"))
+    # Points are labelled with their display name (the export's ``label`` field) when the
+    # frame carries it.
+    from .schema import LABEL_COLUMN
+
+    label = LABEL_COLUMN if LABEL_COLUMN in frame.columns else None
+    return _document(renderer, "marker", ("date_start", "date_end"), label)
 
 
 def _first(frame: pd.DataFrame, key: str, value: str) -> Any:

@@ -56,6 +56,8 @@ INCIDENTS — one row per incident, Point geometry at the resolved location
                               tags, ...), so that an ACLED table read into a frame is written
                               back unchanged (see :mod:`maps.layouts`)
     ucdp_<column>      str    the same for UCDP GED columns
+  derived (written by exports, after place_id; readers leave it out):
+    label              str    the place's display name (maps.names): "Palmyra" for Tadmur
   optional (added when control lines are applied):
     zone_party         str    the party whose zone the incident is in, "" if none
     zone_bank          str    left | right (of the line, looking downstream), "" if none
@@ -130,6 +132,11 @@ INCIDENT_OPTIONAL: dict[str, str] = {
     "date_text": "str", "place_kind": "str", "place_note": "str", **INCIDENT_SIDE_COLUMNS,
     "assoc_actor_1": "str", "assoc_actor_2": "str",
 }
+#: Columns an export adds to the incidents (derived from the others and written again by every
+#: export; the readers leave them out): ``label``, the place's display name (:mod:`maps.names`:
+#: the English exonym, else the report's spelling, ...), the field QGIS labels the points with.
+INCIDENT_DERIVED: dict[str, str] = {"label": "str"}
+LABEL_COLUMN = "label"
 LINE_COLUMNS: dict[str, str] = {
     "id": "str", "name": "str", "kind": "str", "river": "str", "party_left": "str",
     "party_right": "str", "side_left": "str", "side_right": "str", "color_left": "str",

@@ -30,6 +30,7 @@ from gazetteer.errors import UserError
 from .schema import (
     AREA_COLUMNS,
     INCIDENT_COLUMNS,
+    INCIDENT_DERIVED,
     INCIDENT_OPTIONAL,
     LINE_COLUMNS,
     LINE_OPTIONAL,
@@ -117,7 +118,11 @@ def layer_fields(frame: pd.DataFrame, layer: str) -> list[Field]:
     """The fields of an exported layer: schema columns in schema order, then the frame's own."""
     spec: dict[str, str]
     if layer == INCIDENTS:
-        spec = dict(INCIDENT_COLUMNS)
+        spec = {}
+        for c, t in INCIDENT_COLUMNS.items():
+            spec[c] = t
+            if c == "place_id":  # the display name beside the place's other names
+                spec.update({d: k for d, k in INCIDENT_DERIVED.items() if d in frame.columns})
         spec.update({c: t for c, t in INCIDENT_OPTIONAL.items() if c in frame.columns})
     elif layer == LINES:
         spec = dict(LINE_COLUMNS)

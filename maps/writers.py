@@ -57,7 +57,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("svg", (".svg",), None, "an SVG image"),
     Format("gpkg", (".gpkg",), "GPKG",
            "GeoPackage with layers incidents, sources, control_lines, zones, styled for QGIS"),
-    Format("geojson", (".geojson", ".json"), "GeoJSON",
+    Format("geojson", (".geojson", ".json"), None,  # maps.geojson, the one GeoJSON writer
            "GeoJSON (RFC 7946), one file per layer, with a QGIS .qml style beside each"),
     Format("kml", (".kml",), None,
            "KML for Google Earth: styled placemarks with descriptions and time spans"),

@@ -70,6 +70,11 @@ def describe(layer: QgsVectorLayer) -> dict:
                             if sym.type() == 1],
             })
         out["categories"] = cats
+    labeling = layer.labeling()
+    out["labels"] = {"enabled": bool(layer.labelsEnabled()),
+                     "type": labeling.type() if labeling else None,
+                     "field": labeling.settings().fieldName
+                     if labeling and labeling.type() == "simple" else None}
     tp = layer.temporalProperties()
     out["temporal"] = {"active": tp.isActive(), "mode": int(tp.mode()),
                        "start": tp.startField(), "end": tp.endField()}

@@ -259,9 +259,8 @@ def test_help_of_every_command_imports_no_heavy_library():
 
 
 def test_geojson_is_written_in_one_place():
-    """One writer per format: GeoJSON text is made by maps.geojson (and GDAL's driver only in
-    maps.export, for the exported lines and zones); no other module spells a FeatureCollection
-    or asks GDAL for GeoJSON."""
+    """One writer per format: GeoJSON text is made by maps.geojson, every layer of the export
+    included; no other module spells a FeatureCollection and none asks GDAL for GeoJSON."""
     import re
 
     head = re.compile(r'\{\s*"type"\s*:\s*"FeatureCollection"')
@@ -280,7 +279,7 @@ def test_geojson_is_written_in_one_place():
                         else node.value)
                 if head.search(text):
                     found.append(f"{rel}:{node.lineno}: FeatureCollection text")
-            elif isinstance(node, ast.Call) and rel != "maps/export.py":
+            elif isinstance(node, ast.Call):
                 for kw in node.keywords:
                     if (kw.arg == "driver" and isinstance(kw.value, ast.Constant)
                             and str(kw.value.value).lower() == "geojson"):
@@ -290,4 +289,35 @@ def test_geojson_is_written_in_one_place():
                           and isinstance(v, ast.Constant) and v.value == "FeatureCollection"
                           for k, v in zip(node.keys, node.values, strict=True))):
                 found.append(f"{rel}:{node.lineno}: FeatureCollection built by hand")
+    assert not found, found
+
+
+def test_files_are_put_in_place_in_one_place():
+    """One atomic writer: only gazetteer/atomic.py renames a file or folder into place or makes
+    a temporary file for an output (``os.replace``/``os.rename``, ``Path.replace``/``.rename``,
+    ``tempfile.mkstemp``/``mkdtemp``/``NamedTemporaryFile``, ``shutil.move``); every other
+    module writes through ``Staged``/``StagedFolder``.  (A scratch ``TemporaryDirectory``
+    that never becomes an output is not a write.)"""
+    banned = {("os", "replace"), ("os", "rename"), ("os", "renames"), ("tempfile", "mkstemp"),
+              ("tempfile", "mkdtemp"), ("tempfile", "NamedTemporaryFile"),
+              ("shutil", "move")}
+    found = []
+    for path in sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "gazetteer/atomic.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("os", "tempfile", "shutil"):
+                found += [f"{rel}:{node.lineno}: from {node.module} import {a.name}"
+                          for a in node.names if (node.module, a.name) in banned]
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            f = node.func
+            if isinstance(f.value, ast.Name) and (f.value.id, f.attr) in banned:
+                found.append(f"{rel}:{node.lineno}: {f.value.id}.{f.attr}")
+            # Path.replace(target) / Path.rename(target): one argument (str.replace takes two,
+            # DataFrame.rename takes keywords)
+            elif f.attr in ("replace", "rename") and len(node.args) == 1 and not node.keywords:
+                found.append(f"{rel}:{node.lineno}: .{f.attr}({ast.unparse(node.args[0])})")
     assert not found, found

@@ -319,7 +319,7 @@ def test_command_writes_areas_and_reports_rejections(cli, ne_levant: Path,
     r = cli("areas", "build", str(TABLE), "-o", str(out), "--parties", str(PARTIES),
             "--clip", "SY", "--at", "2018-06-01", "--at", "2019-03-23")
     assert r.returncode == 0, r.stderr
-    assert "69 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
+    assert "81 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     props = [f["properties"] for f in data["features"]]
     assert {p["as_of"] for p in props} == {"2018-06-01", "2019-03-23"}
@@ -663,3 +663,92 @@ def test_the_worked_tables_cite_a_page_for_every_row() -> None:
         assert all("2017-09-01" <= r["date"] <= "2019-03-23" for r in rows), t
     res = build(tables, parties=PARTIES)
     assert not res.rejections and len(res.places) > 150
+
+
+def test_a_meander_crossed_out_and_back_does_not_hide_a_place_on_the_same_bank(
+        tmp_path: Path) -> None:
+    """The line bulges east between lat 34.9 and 35.1.  The land east of the line near a (west
+    bank) is b's: b is on that bank too, although its straight way there crosses the bulge
+    twice (out and back)."""
+    import geopandas as gpd
+
+    from geoevents.control.areas import build_areas
+
+    river = shapely.LineString([(39.5, 33.0), (39.5, 34.9), (39.7, 34.9), (39.7, 35.1),
+                                (39.5, 35.1), (39.5, 37.0)])
+    line = gpd.GeoDataFrame({"id": ["l"], "valid_from": [""], "valid_to": [""]},
+                            geometry=[river], crs=4326)
+    t = _csv(tmp_path / "t.csv", ["a,34.7,39.45,A,2018-01-01,,,", "b,35.2,39.6,B,2018-01-01,,,"])
+    frame = build_areas([t], reach_km=100, lines=line)
+    assert _owner(frame, 39.55, 34.7) == ["B"]  # nearer to a, across the line from it
+    assert _owner(frame, 39.45, 34.7) == ["A"]
+    for geom in frame.geometry:
+        assert geom.relate_pattern(river, "F********")
+
+
+def test_the_reach_can_follow_the_spacing_of_the_places(tmp_path: Path) -> None:
+    """A row of places 10 km apart (west A, east B) and one far place: with a fixed reach of
+    25 km the land 40 km off the row is nobody's; with the reach at twice the distance to each
+    place's 5th nearest place (30 km in the row's middle) it is claimed, and the land 100 km
+    off still is not."""
+    import numpy as np
+
+    from geoevents.control.areas import SPACING_K, build_areas, nearest_spacing
+
+    assert SPACING_K == 5
+    xy = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0], [10.0, 0.0]])
+    assert nearest_spacing(xy, 1).tolist() == [1.0, 1.0, 2.0, 7.0]
+    assert nearest_spacing(xy, 2).tolist() == [3.0, 2.0, 3.0, 9.0]
+    assert nearest_spacing(xy, 9).tolist() == [10.0, 9.0, 7.0, 10.0]  # fewer than k others
+    rows = [f"p{i},35.0,{38.0 + 0.11 * i:.3f},{'A' if i < 6 else 'B'},2018-01-01,,,"
+            for i in range(11)]
+    t = _csv(tmp_path / "t.csv", rows)
+    mid = 38.0 + 0.11 * 5  # p5, party A
+    fixed = build_areas([t], reach_km=25)
+    assert _owner(fixed, mid, 35.36) == []  # 40 km north of the row
+    grown = build_areas([t], reach_km=25, reach_spacing=2)
+    assert _owner(grown, mid, 35.36) == ["A"]
+    assert _owner(grown, mid, 35.9) == []  # 100 km off: still nobody's
+    assert grown.geometry.is_valid.all()
+    assert grown.geometry[0].intersection(grown.geometry[1]).area < 1e-14
+
+
+def test_reach_spacing_on_the_command_line(cli, tmp_path: Path) -> None:
+    t = _csv(tmp_path / "t.csv", ["a,35.0,39.0,A,2018-01-01,,,", "b,35.0,40.0,B,2018-01-01,,,"])
+    out = tmp_path / "a.geojson"
+    r = cli("areas", "build", str(t), "-o", str(out), "--reach", "10", "--reach-spacing", "0.8")
+    assert r.returncode == 0, r.stderr
+    frame = json.loads(out.read_text(encoding="utf-8"))
+    # 91 km between the two places: each reaches 0.8 x 91 = 73 km, so they meet half-way
+    box = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in frame["features"]])
+    assert box.contains(shapely.Point(39.5, 35.0))
+    r = cli("areas", "build", str(t), "-o", str(out), "--overwrite", "--reach-spacing", "0")
+    assert r.returncode == 2 and "--reach-spacing 0: give a factor above 0" in r.stderr
+
+
+def test_the_valley_table_builds_valid_areas_that_never_overlap(ne_levant: Path) -> None:
+    """The shipped Deir ez-Zor and Raqqa table, monthly with both Euphrates lines and the clip
+    to Syria: every area valid, no two of a date overlapping, every held place inside its own
+    party's area."""
+    import csv
+
+    from geoevents.control.areas import build
+
+    with open(TABLE, encoding="utf-8", newline="") as f:
+        names = {r["place"] for r in csv.DictReader(f)}
+    assert len(names) >= 80
+    lines = [LINE, ROOT / "data/lines/euphrates-north-2017-2019.yaml"]
+    res = build([TABLE], every="3 months", lines=lines, clip="SY", parties=PARTIES)
+    assert len(res.places) == len(names) and not res.rejections
+    frame = res.frame
+    assert frame.geometry.is_valid.all()
+    for date in res.dates:
+        part = frame[frame["as_of"] == date].reset_index(drop=True)
+        tree = shapely.STRtree(list(part.geometry))
+        for i, j in zip(*tree.query(list(part.geometry), predicate="intersects"), strict=True):
+            if i < j:
+                assert part.geometry[i].intersection(part.geometry[j]).area < 1e-12, date
+        for p in res.places:
+            r = p.at(date)
+            if r is not None and r.status == "held":
+                assert _owner(part, p.lon, p.lat) == [r.party], (p.name, date)

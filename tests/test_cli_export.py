@@ -116,7 +116,10 @@ def test_folder_without_write_permission_is_refused(inputs) -> None:
                 pytest.skip("running as root without setpriv to drop privileges")
             python = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
                       sys.executable]
-            probe = _run([*python, "-c", "import geoevents.cli"], base, base / "home")
+            # what the export imports (the command line alone loads no library: it would
+            # pass where pandas cannot be read)
+            probe = _run([*python, "-c", "import geoevents.cli, pandas, pyarrow, pyogrio"],
+                         base, base / "home")
             if probe.returncode != 0:
                 pytest.skip("user 'nobody' cannot read this checkout or its Python; the "
                             "read-only file system test covers refusals")

@@ -50,8 +50,15 @@ def test_map_writes_html_png_svg_and_fragment(cli, ne_levant, seed_geojson: Path
     # place labels from the gazetteer: towns and the villages between them, English names
     names = [p[2] for p in doc["base"]["places"]]
     assert len(names) > 500
-    for name in ("Deir ez-Zor", "Al Mayadin", "Hajin", "Abu Kamal", "Al Asharah", "Dhiban"):
+    for name in ("Deir ez-Zor", "Mayadin", "Hajin", "Abu Kamal", "Al Asharah", "Dhiban",
+                 "Palmyra", "Homs"):
         assert name in names, name
+    # English exonyms, never the romanisation first (the class: no mark of one in any label)
+    assert not {"Tadmur", "Al Mayadin", "Al Mayādīn", "Dayr az Zawr", "Hims"} & set(names)
+    import unicodedata
+    marks = {"\u0304", "\u0323", "\u0331", "\u032e", "\u2018", "\u2019", "\u02bf", "\u02be"}
+    assert not [n for n in names if marks & set(unicodedata.normalize("NFKD", n))]
+    assert x["nm"] == "Mayadin"  # the popup's and the brief's name of the Mayadeen attack
     img = Image.open(io.BytesIO((tmp_path / "map.png").read_bytes()))
     assert img.format == "PNG" and img.size[0] >= 1200
     svg = ET.fromstring((tmp_path / "map.svg").read_bytes())
@@ -76,6 +83,10 @@ def test_brief_writes_one_page(cli, ne_levant, seed_geojson: Path, tmp_path: Pat
     assert "data:image/png;base64," in page and "<iframe" in page
     loads = parse(page).loads
     assert loads and all(x.startswith("img[src]=data:image/png") for x in loads)
+    # the table names places by their English exonym first, the gazetteer's name after it
+    shown = re.findall(r"<tr data-incident=.*?<b>([^<]*)</b>", page, re.S)
+    assert "Mayadin" in shown and "Palmyra" in shown and "Hajin" in shown
+    assert not {"Tadmur", "Al Mayādīn", "Al Mayadin", "Hajīn"} & set(shown)
 
 
 def test_map_without_natural_earth_warns_and_still_draws(cli, seed_geojson: Path,

@@ -242,7 +242,7 @@ def test_kml_styles_time_spans_and_typed_data(tmp_path: Path, frames) -> None:
     marks = folders["Incidents"].findall("k:Placemark", KML_NS)
     assert len(marks) == 7
     may = marks[0]
-    assert may.findtext("k:name", namespaces=KML_NS) == "Mayadeen — 2018-05-23"  # display name (maps.names)
+    assert may.findtext("k:name", namespaces=KML_NS) == "Mayadin — 2018-05-23"  # display name (maps.names)
     assert may.findtext("k:Point/k:coordinates", namespaces=KML_NS) == "40.45154,35.01982"
     assert may.findtext("k:TimeSpan/k:begin", namespaces=KML_NS) == "2018-05-23"
     style_id = may.findtext("k:styleUrl", namespaces=KML_NS).lstrip("#")
@@ -309,8 +309,11 @@ def test_csv_layout_for_spreadsheets_and_round_trip(tmp_path: Path, frames) -> N
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets then read UTF-8
     assert b"\r\n" in raw
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert list(rows[0])[:len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
+    layout = list(INCIDENT_COLUMNS)
+    layout.insert(layout.index("place_id") + 1, "label")  # the display name, derived
+    assert list(rows[0])[:len(layout)] == layout
     assert rows[0]["fatalities_best"] == "78" and rows[0]["place_resolved"] == "Al Mayādīn"
+    assert rows[0]["label"] == "Mayadin"
     assert rows[4]["fatalities_best"] == ""  # unknown is empty, not 0
     back = read_frame_file(out)  # the importer of our layout
     assert essentials(back) == essentials(inc)
@@ -490,11 +493,28 @@ def test_zone_columns_of_incidents_are_typed(tmp_path: Path) -> None:
     assert (rows[0]["near_line"], rows[1]["near_line"]) == ("true", "")
 
 
+def _gdal_geojson(path: Path, frame, layer: str) -> None:
+    """The reference: GDAL's GeoJSON driver in RFC 7946 mode (which the export used before
+    maps.geojson became the one writer), fed the same typed Arrow batches."""
+    import pyarrow as pa
+    import pyogrio
+
+    from maps import tables
+
+    schema, batches = tables.arrow_batches(frame, layer, dates="text", decimals=7)
+    pyogrio.write_arrow(pa.RecordBatchReader.from_batches(schema, batches), path,
+                        driver="GeoJSON", geometry_name="geometry",
+                        geometry_type="Point" if layer == "incidents" else "Unknown",
+                        crs="EPSG:4326",
+                        layer_options={"RFC7946": "YES", "WRITE_NAME": "NO",
+                                       "AUTODETECT_JSON_STRINGS": "NO"})
+
+
 @pytest.mark.filterwarnings("ignore:NaN of Infinity value found:RuntimeWarning")
 def test_fast_geojson_writer_agrees_with_gdal(tmp_path: Path) -> None:
-    """The incidents' streaming writer (maps.geojson) and GDAL's GeoJSON driver give the same
+    """The one GeoJSON writer (maps.geojson) and GDAL's GeoJSON driver give the same
     document, for text that needs escaping and numbers of every kind."""
-    from maps.export import write_geojson_layer, write_incidents_geojson
+    from maps.export import write_incidents_geojson
 
     rows = incident_rows()
     rows[0]["notes"] = 'quote " backslash \\ tab \t newline \n nul \x00 bell \x07 \u2028 ✓ الميادين'
@@ -505,7 +525,7 @@ def test_fast_geojson_writer_agrees_with_gdal(tmp_path: Path) -> None:
     inc["flag"] = [True, False, None, True, False, None, True]
     fast, gdal = tmp_path / "fast.geojson", tmp_path / "gdal.geojson"
     write_incidents_geojson(fast, inc)
-    write_geojson_layer(gdal, inc, "incidents")
+    _gdal_geojson(gdal, inc, "incidents")
     a = json.loads(fast.read_text("utf-8"))
     b = json.loads(gdal.read_text("utf-8"))
     assert a["type"] == b["type"] == "FeatureCollection" and "crs" not in a
@@ -525,6 +545,34 @@ def test_fast_geojson_writer_agrees_with_gdal(tmp_path: Path) -> None:
                                             2.5]
     assert [p["flag"] for p in props] == [True, False, None, True, False, None, True]
     assert "الميادين".encode() in fast.read_bytes()  # UTF-8, not \u escapes
+
+
+def test_export_lines_and_zones_through_the_one_writer_agree_with_gdal(tmp_path: Path) -> None:
+    """The export's control lines and zones (maps.geojson, no GDAL driver) are the document GDAL
+    wrote in RFC 7946 mode: same properties and types, same coordinates, rings reoriented
+    (a zone drawn clockwise with a hole drawn counter-clockwise comes out the other way)."""
+    from shapely.geometry import MultiPolygon, Polygon, shape
+
+    from maps.export import write_geojson_layer
+
+    lines, zones = lines_frame(), zones_frame()
+    cw = Polygon([(40, 35), (40, 36), (41, 36), (41, 35)],  # exterior clockwise
+                 [[(40.2, 35.2), (40.8, 35.2), (40.8, 35.8), (40.2, 35.8)]])  # hole ccw
+    assert not cw.exterior.is_ccw and cw.interiors[0].is_ccw
+    zones = zones.copy()
+    zones.loc[zones.index[0], "geometry"] = MultiPolygon([cw, Polygon(
+        [(42, 35), (42, 35.5), (42.123456789, 35.5)])])
+    for layer, frame in (("control_lines", lines), ("zones", zones)):
+        ours, gdal = tmp_path / f"ours.{layer}.geojson", tmp_path / f"gdal.{layer}.geojson"
+        assert write_geojson_layer(ours, frame, layer) == len(frame)
+        _gdal_geojson(gdal, frame, layer)
+        a, b = (json.loads(p.read_text("utf-8")) for p in (ours, gdal))
+        assert a == b, layer
+    doc = json.loads((tmp_path / "ours.zones.geojson").read_text("utf-8"))
+    first = shape(doc["features"][0]["geometry"])
+    assert first.geoms[0].exterior.is_ccw and not first.geoms[0].interiors[0].is_ccw
+    assert first.geoms[1].exterior.is_ccw
+    assert (42.1234568, 35.5) in list(first.geoms[1].exterior.coords)  # 7 decimals
 
 
 def test_fast_geojson_writer_streams_in_batches(tmp_path: Path) -> None:

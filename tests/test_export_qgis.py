@@ -97,6 +97,10 @@ def _check_incidents(layer: dict) -> None:
     assert layer["first"]["date_start"] == "2018-05-23"
     assert layer["first"]["fatalities_best"] == 78
     assert layer["first"]["place_resolved"] == "Al Mayādīn"
+    # labelled by default with the display name (the export's label field)
+    assert layer["field_types"]["label"] == QSTRING
+    assert layer["first"]["label"] == "Mayadin"
+    assert layer["labels"] == {"enabled": True, "type": "simple", "field": "label"}
 
 
 def _check_lines(layer: dict, geometry: str) -> None:

@@ -367,3 +367,93 @@ def test_neighbour_by_another_of_its_names_is_outside_focus(gz):
     assert r.status == "resolved" and km(r.lat, r.lon, 33.27, 35.20) < 10
     free = gz.resolve("Trablous")  # Libya's Tripoli bears the name too
     assert free.place is not None and "LB" in {c.place.country for c in free.candidates}
+
+
+# ---------------------------------------------------------------- historical regions, endonyms
+@pytest.mark.parametrize("name,cc,lat,lon", [
+    ("Transylvania", "RO", 46.5, 24.5),  # also a county in North Carolina
+    ("Dalmatia", "HR", 43.5, 16.4),
+    ("Jutland", "DK", 56.2, 9.2),
+    ("Manchuria", "CN", 45.0, 126.0),
+    ("the Karoo", "ZA", -32.5, 22.5),
+])
+def test_historical_and_cultural_regions_are_regions(gz, name, cc, lat, lon):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind in ("region", "plain")
+    assert r.place.country == cc and r.precision == 3
+    assert km(r.lat, r.lon, lat, lon) < 100
+
+
+@pytest.mark.parametrize("name,code", [("Steiermark", "AT.06"), ("Catalunya", "ES.56"),
+                                       ("Vlaanderen", "BE.VLG"), ("Niedersachsen", "DE.06")])
+def test_first_level_areas_answer_to_their_own_language_names(gz, name, code):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "admin1" and r.place.admin1 == code
+
+
+def test_national_parks_and_natural_landmarks(gz):
+    r = gz.resolve("Kruger National Park")
+    assert r.status == "resolved" and r.place.kind == "landmark"
+    assert km(r.lat, r.lon, -24.0, 31.5) < 100
+    d = gz.resolve("Okavango Delta")
+    assert d.status == "resolved" and d.place.country == "BW"
+
+
+@pytest.mark.parametrize("phrase", ["County Cork", "Co. Cork", "the county of Cork"])
+def test_county_first_is_the_county_not_the_city(gz, phrase):
+    r = gz.resolve(phrase)
+    assert r.status == "resolved" and r.place.kind == "admin2" and r.place.country == "IE"
+    assert r.precision == 3 and km(r.lat, r.lon, 51.9, -8.6) < 80
+    city = gz.resolve("Cork")
+    assert city.place.kind == "populated_place"
+
+
+@pytest.mark.parametrize("word", ["Atlantic", "Pacific"])
+def test_ocean_reaching_the_focus_beats_namesake_towns_and_counties(gz, word):
+    """With the United States as focus, the bare ocean name is the ocean (its extent reaches
+    the focus), not a small town or an 'X County' read without its generic word."""
+    r = gz.resolve(word, Context(countries=("US",)))
+    assert r.status == "resolved" and r.place.kind == "region" and not r.place.country
+    assert r.precision == 3
+
+
+def test_extents_overlap_across_the_antimeridian():
+    from gazetteer.ranking import _overlaps
+
+    pacific = (120.0, -60.0, -70.0, 60.0)  # west of its east: crosses the antimeridian
+    assert _overlaps(pacific, (-125.0, 24.0, -66.0, 49.0))  # the United States
+    assert _overlaps(pacific, (129.0, 31.0, 146.0, 46.0))  # Japan
+    assert not _overlaps(pacific, (-10.0, 35.0, 30.0, 60.0))  # Europe
+    assert not _overlaps((0.0, 0.0, 10.0, 10.0), (0.0, 20.0, 10.0, 30.0))  # apart in latitude
+
+
+def test_head_and_hint_far_apart_is_no_answer(gz):
+    """'X, Y' with both known and hundreds of km apart contradicts itself: neither is the
+    other's enclosing place, so there is no answer (never the hint at 'precision 2')."""
+    r = gz.resolve("Homs, Qamishli", Context(countries=("SY",)))
+    assert r.status == "unresolved" and r.place is None
+    assert "apart" in (r.reason or "") and len(r.candidates) == 2
+    # An unknown head still takes its enclosing town, at precision 2.
+    e = gz.resolve("Zzyqvillage neighbourhood, Qamishli", Context(countries=("SY",)))
+    assert e.status == "resolved" and e.precision == 2
+    assert km(e.lat, e.lon, 37.05, 41.23) < 15
+
+
+@pytest.mark.parametrize("name,cc", [("Dahomey", "BJ"), ("Upper Volta", "BF"), ("Persia", "IR"),
+                                     ("Nyasaland", "MW")])
+def test_former_country_names_are_the_country(gz, name, cc):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "country" and r.place.country == cc
+
+
+def test_former_name_beats_a_province_of_that_name_unless_the_words_say_province(gz):
+    r = gz.resolve("Zaire")  # also a province of Angola
+    assert r.place.kind == "country" and r.place.country == "CD"
+    p = gz.resolve("Zaire province")
+    assert p.place.kind == "admin1" and p.place.country == "AO"
+
+
+@pytest.mark.parametrize("name", ["USSR", "the Soviet Union", "Yugoslavia"])
+def test_dissolved_states_are_regions(gz, name):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "region" and r.precision == 3

@@ -63,6 +63,34 @@ def test_offline_download_names_the_offline_way(tmp_path, monkeypatch):
         pi.download(["SY"], base="http://127.0.0.1:9/export/dump")
 
 
+def test_download_is_cached_by_its_checksum(tmp_path, monkeypatch):
+    """GeoNames dumps come through the same cached download as Natural Earth's layers
+    (gazetteer.paths.fetch): a second download of an intact file asks nothing, a refresh or a
+    damaged file asks again, and the manifest records the checksum."""
+    from .test_naturalearth import _Server
+
+    monkeypatch.setenv("GEOEVENTS_HOME", str(tmp_path / "home"))
+    www = tmp_path / "www"
+    www.mkdir()
+    with zipfile.ZipFile(www / "IQ.zip", "w") as z:
+        z.writestr("IQ.txt", _row(99000001, "Qaryat al-Test", 35.1, 43.7, "IQ"))
+    server = _Server(www)
+    try:
+        [got] = pi.download(["IQ"], base=server.url)
+        assert got.read_bytes() == (www / "IQ.zip").read_bytes()
+        assert pi.manifest()["IQ"]["source"] == f"{server.url}/IQ.zip"
+        assert len(server.requests) == 1
+        pi.download(["IQ"], base=server.url)
+        assert len(server.requests) == 1
+        pi.download(["IQ"], base=server.url, refresh=True)
+        assert len(server.requests) == 2
+        got.write_bytes(b"damaged")
+        pi.download(["IQ"], base=server.url)
+        assert len(server.requests) == 3 and got.read_bytes() == (www / "IQ.zip").read_bytes()
+    finally:
+        server.close()
+
+
 def test_unanswered_names_say_which_install_helps(gz):
     r = gz.resolve("Xqzwvb Kjhgf", Context(countries=("SY",)))
     assert r.status == "unresolved"

@@ -102,7 +102,7 @@ def test_clicking_a_marker_shows_its_sources(page, tmp_path: Path) -> None:  # n
     popup.wait_for()
     text = popup.inner_text()
     assert popup.get_attribute("data-incident") == "inc-mayadeen"
-    assert popup.locator(".ge-pop-title").inner_text() == "Mayadeen"  # the report's spelling
+    assert popup.locator(".ge-pop-title").inner_text() == "Mayadin"  # the English exonym first
     for s in ("Al Mayādīn", "near the town of Mayadeen", "2018-05-23 (day)", "approximate",
               "Deir ez-Zor, Syria", "Islamic State vs Syrian government forces", "Killed\t78",
               "35 pro-government forces killed, including at least nine Russians",
@@ -223,6 +223,38 @@ def test_many_incidents_on_canvas(page, tmp_path: Path) -> None:  # noqa: F811
     assert page.inner_text(".ge-count") == f"Showing {expected} of 5000 incidents"
     assert page.requests == [] and page.errors == []
     assert pixel_variety(page.screenshot()) > 100
+
+
+def test_canvas_markers_are_stamped_in_their_colour_and_order(page, tmp_path: Path) -> None:  # noqa: F811
+    """On a canvas map each marker is copied from a sprite of its style: the marker drawn last
+    (on top) shows its own fill colour at its point, and clicking there opens its popup."""
+    import io
+
+    from PIL import Image
+
+    page.open(write_map(tmp_path, rows=mapdata.synthetic_rows(5000), lines_zones=False))
+    top = page.evaluate("""() => {
+        const g = window.geoevents, m = g.map, size = m.getSize();
+        for (let o = g.markers[0]._renderer._drawLast; o; o = o.prev) {
+            const mk = o.layer, p = m.latLngToContainerPoint(mk.getLatLng());
+            if (mk.options.fillColor === "#ffffff" || mk.getRadius() < 3) continue;
+            if (p.x > 300 && p.x < size.x - 350 && p.y > 150 && p.y < size.y - 80)
+                return {x: Math.round(p.x), y: Math.round(p.y), color: mk.options.fillColor,
+                        id: mk.options.geId};
+        }
+        return null;
+    }""")
+    assert top
+    box = page.locator(".folium-map").bounding_box()
+    img = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    got = img.getpixel((int(box["x"]) + top["x"], int(box["y"]) + top["y"]))
+    want = tuple(int(top["color"][k:k + 2], 16) for k in (1, 3, 5))
+    assert max(abs(a - b) for a, b in zip(got, want, strict=True)) <= 45, (got, want)
+    page.mouse.click(box["x"] + top["x"], box["y"] + top["y"])
+    popup = page.locator(".ge-popup")
+    popup.wait_for()
+    assert popup.get_attribute("data-incident") == top["id"]
+    assert page.errors == []
 
 
 def test_web_tiles_ask_only_the_tile_server(page, tmp_path: Path) -> None:  # noqa: F811

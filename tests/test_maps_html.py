@@ -299,3 +299,23 @@ def test_brief_table_lists_incidents_in_date_order_and_says_what_it_leaves_out()
     assert "first 3 of 7 incidents by date; the other 4 are on the map" in page
     full = maps.render_brief(mapdata.incidents_frame(), title="Brief", png=b"\x89PNG fake")
     assert len(re.findall(r"<tr data-incident=", full)) == 7 and "more are on the map" not in full
+
+
+def test_a_large_document_defers_the_details_and_reads_back_whole() -> None:
+    """Above DEFER_DETAILS_OVER incidents the popups' details travel as one JSON text (parsed by
+    the page after drawing); decode_document gives back the same document."""
+    from maps.html import DEFER_DETAILS_OVER, decode_document, encode_document
+
+    n = DEFER_DETAILS_OVER + 1
+    doc = {"S": ["a"], "inc": {"id": [f"i{k}" for k in range(n)], "x": [[0, k] for k in range(n)]}}
+    text, encoding = encode_document(doc)
+    import base64
+    import gzip
+
+    body = gzip.decompress(base64.b64decode(text)).decode() if encoding else text
+    inner = json.loads(body)
+    assert "x" not in inner["inc"] and isinstance(inner["inc"]["xs"], str)
+    assert decode_document(text, encoding) == doc
+    small = {"S": [], "inc": {"id": ["a"], "x": [[1]]}}
+    text, encoding = encode_document(small)
+    assert '"x":[[1]]' in text and decode_document(text, encoding) == small

@@ -50,3 +50,23 @@ def test_fold_knows_romanisations_by_country() -> None:
     assert fold("Kahramanmaraş", "TR") == "Kahramanmaraş"  # a letter of Turkish
     assert fold("Kahramanmaraş") == "Kahramanmaraş"
     assert fold("Al Mayādīn") == "Al Mayadin"
+
+
+def test_natural_earth_gives_exonyms_only_from_its_english_names() -> None:
+    """Natural Earth's NAME_EN (or the shipped table) is an exonym; a place's local NAME, where
+    NAME_EN is empty, only labels Natural Earth's own point; the shipped table wins over
+    NAME_EN ("Tadmur" -> "Palmyra")."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from maps.basemap import prepare
+
+    places = gpd.GeoDataFrame(
+        {"NAME": ["Trablous", "Dayr az Zawr", "Tadmur"], "NAME_EN": [None, "Deir ez-Zor", "Tadmur"],
+         "GEONAMEID": [900001.0, 170794.0, 163808.0], "POP_MAX": [1e6, 3e5, 5e4],
+         "SCALERANK": [3, 5, 7], "ADM0CAP": [0, 0, 0]},
+        geometry=[Point(35.85, 34.44), Point(40.14, 35.33), Point(38.28, 34.56)], crs=4326)
+    base = prepare(bounds=(34.0, 33.0, 42.0, 36.5), places=places)
+    assert base.exonyms == {"geonames:170794": "Deir ez-Zor", "geonames:163808": "Palmyra"}
+    assert {lab[2] for lab in base.labels} == {"Trablous", "Deir ez-Zor", "Palmyra"}
+    assert display_name("Trablous", "Trablus", "geonames:900001", base.exonyms) == "Trablous"

@@ -208,6 +208,62 @@ def test_broken_quote_and_short_row_are_rejected_and_the_rest_read(tmp_path):
     assert len(res.frame) + len(res.rejections) == res.rows
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_quoted_line_breaks_are_values_and_later_rows_keep_their_lines(tmp_path, newline):
+    """A quoted value holding line breaks is valid CSV (RFC 4180): its row is read whole, the
+    breaks kept in the value, and the rows after it are named by their own lines in the file;
+    a broken quote beside it is still rejected on its line."""
+    with open(DATA / "acled_sample.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    notes, lat = head.index("notes"), head.index("latitude")
+    rows[1][notes] = 'First line, with a comma\nsecond line "quoted"\n\nafter a blank line'
+    rows[2][notes] = 'two\nlines'
+    rows[3][lat] = "not a number"  # line 8: after 2 + 3 lines of row 1 and 2 of row 2
+    p = tmp_path / "multiline.csv"
+    with open(p, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator=newline).writerows(rows)
+    text = p.read_bytes().decode("utf-8")
+    assert text.count("\n") == len(rows) + 4
+    res = read_table(p)
+    assert res.rows == len(rows) - 1
+    by_id = res.frame.set_index("id")
+    first, second = (f"acled-{rows[i][head.index('event_id_cnty')]}" for i in (1, 2))
+    assert by_id.loc[first, "notes"] == rows[1][notes]
+    assert by_id.loc[second, "notes"] == "two\nlines"
+    lines = {r.line: r.reason for r in res.rejections}
+    assert "latitude 'not a number' is not a number" in lines[8], lines
+    assert not any("broken quote" in r for r in lines.values())
+    assert len(res.frame) + len(res.rejections) == res.rows
+    # a broken quote before the multi-line row is rejected on its own line, the rest read
+    body = text.split(newline, 1)
+    broken = 'SYRX,2018-05-20,2018,1,"Political violence,Battles,Armed clash'
+    p.write_text(body[0] + newline + broken + newline + body[1], encoding="utf-8",
+                 newline="")
+    res = read_table(p)
+    lines = {r.line: r.reason for r in res.rejections}
+    assert "broken quote" in lines[2], lines
+    assert "latitude 'not a number'" in lines[9], lines
+    assert res.frame.set_index("id").loc[first, "notes"] == rows[1][notes]
+    assert res.rows == len(rows)
+
+
+def test_quoted_line_break_that_makes_no_whole_row_is_a_broken_quote(tmp_path):
+    """Two lines each with an odd number of quotes that together are not one row of the
+    header's width are broken quotes, never glued into one row."""
+    with open(DATA / "acled_sample.csv", encoding="utf-8", newline="") as f:
+        text = f.read()
+    lines = text.splitlines()
+    lines.insert(2, 'SYRX,2018-05-20,"Political violence,Battles')
+    lines.insert(3, 'Armed clash",x')
+    p = tmp_path / "glued.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = read_table(p)
+    msgs = {r.line: r.reason for r in res.rejections}
+    assert "broken quote" in msgs[3] and "broken quote" in msgs[4], msgs
+    assert len(res.frame) + len(res.rejections) == res.rows
+
+
 def test_encodings_mixed_and_legacy(tmp_path):
     text = (DATA / "acled_sample.csv").read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
@@ -316,3 +372,19 @@ def test_hand_made_csv_with_few_columns(tmp_path):
     assert list(f["date_precision"]) == ["day", "day", "unknown"]
     assert list(f["date_end"])[:2] == ["2018-05-23", "2018-05-26"]
     assert f["id"].iloc[1].startswith("inc-") and f["id"].iloc[0] == "a"
+
+
+def test_our_csv_with_multiline_notes_reads_back_the_same(tmp_path):
+    """The export's CSV (RFC 4180, CRLF line ends) quotes a note holding line breaks; reading
+    it back gives every row, the note as it was."""
+    from maps.export import export_frames
+    from tests.seed import incidents_frame as seed_frame
+
+    inc = seed_frame()
+    note = 'line one\nline two, with a comma\r\nline "three"'
+    inc.loc[inc.index[0], "notes"] = note
+    out = tmp_path / "multi.csv"
+    export_frames(out, inc)
+    res = read_table(out)
+    assert res.rejections == [] and len(res.frame) == len(inc)
+    assert res.frame.set_index("id").loc[inc.iloc[0]["id"], "notes"] == note

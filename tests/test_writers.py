@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer.atomic import OutputError, Staged, sweep, write_file
+from gazetteer import atomic
+from gazetteer.atomic import OutputError, Staged, StagedFolder, sweep, write_file
 from maps import writers
 
 from .conftest import ROOT
@@ -40,6 +41,8 @@ def test_json_means_what_each_command_says():
     assert writers.format_for("extract", "a.csv", "acled") == "acled"
     assert writers.format_for("export", "A.GPKG") == "gpkg"
     assert writers.FORMATS["gpkg"].driver == "GPKG"
+    # GDAL writes the GeoPackage only: GeoJSON is maps.geojson's, KML maps.kml's
+    assert [f.name for f in writers.FORMATS.values() if f.driver] == ["gpkg"]
     with pytest.raises(OutputError, match=r"m\.pdf: geoevents map does not write '\.pdf' files"):
         writers.format_for("map", "m.pdf")
     with pytest.raises(OutputError, match=r"does not write '\.html' files.*\.png"):
@@ -169,6 +172,64 @@ def test_files_of_a_killed_writer_are_removed_by_the_next_write(tmp_path: Path):
     assert sweep(tmp_path / "o.gpkg") == [stale]
     write_file(tmp_path / "o.gpkg", b"new")
     assert sorted(_leftovers(tmp_path)) == sorted([mine.name, other.name])
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "rename-aside"])
+def test_a_folder_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch, exchange):
+    """StagedFolder (the archive's writer): refused before anything is made, built beside the
+    target, replaced in one step with --overwrite, nothing left behind on an error."""
+    if not exchange:  # a system without renameat2: check-then-rename, the old folder aside
+        monkeypatch.setattr(atomic, "_renameat2", lambda src, dst, flags: False)
+    out = tmp_path / "arch"
+    with StagedFolder(out, what="archive") as st:
+        assert st.path.parent == tmp_path and st.path.name.startswith(".arch.")
+        (st.path / "2018").mkdir()
+        (st.path / "2018" / "part-0.parquet").write_bytes(b"one")
+        assert not out.exists()
+    assert (out / "2018" / "part-0.parquet").read_bytes() == b"one"
+    with pytest.raises(OutputError, match=r"arch: exists already \(use --overwrite"):
+        StagedFolder(out)
+    with pytest.raises(RuntimeError), StagedFolder(out, overwrite=True) as st:
+        (st.path / "half").write_bytes(b"x")
+        raise RuntimeError("the writer failed")
+    assert sorted(p.name for p in out.iterdir()) == ["2018"]  # the old folder, untouched
+    with StagedFolder(out, overwrite=True) as st:
+        (st.path / "new").write_bytes(b"two")
+    assert sorted(p.name for p in out.iterdir()) == ["new"]
+    assert _leftovers(tmp_path) == []
+    # an input inside the folder it would replace, a file where a folder goes, no parent
+    (out / "in.csv").write_text("x")
+    with pytest.raises(OutputError, match=r"holds .*in\.csv, an input"):
+        StagedFolder(out, overwrite=True, inputs=[out / "in.csv"])
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(OutputError, match="is a file; give a folder name"):
+        StagedFolder(tmp_path / "afile", overwrite=True)
+    with pytest.raises(OutputError, match="does not exist"):
+        StagedFolder(tmp_path / "nowhere" / "arch")
+    assert _leftovers(tmp_path) == []
+
+
+def test_of_two_folder_writers_racing_for_one_name_one_wins(tmp_path: Path):
+    """Without --overwrite the folder is put in place exclusively: a folder made meanwhile,
+    even an empty one (which a plain rename would replace), is reported, not replaced."""
+    out = tmp_path / "arch"
+    st = StagedFolder(out)
+    (st.path / "mine").write_bytes(b"x")
+    out.mkdir()  # another writer got there first
+    with pytest.raises(OutputError, match="exists already"):
+        st.commit()
+    assert list(out.iterdir()) == [] and _leftovers(tmp_path) == []
+
+
+def test_a_killed_folder_writer_is_swept_by_the_next(tmp_path: Path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = tmp_path / f".arch.{dead}.0123abcd.part"
+    (stale / "2018").mkdir(parents=True)
+    (stale / "2018" / "p.parquet").write_bytes(b"x")
+    with StagedFolder(tmp_path / "arch") as st:
+        (st.path / "m").write_bytes(b"")
+    assert not stale.exists() and _leftovers(tmp_path) == []
 
 
 def _tmpfs(cmd: str, folder: Path, size: str = "48k") -> subprocess.CompletedProcess:
@@ -371,3 +432,22 @@ def test_lines_sides_geojson_is_the_csv_with_points(cli, ne_levant, tmp_path: Pa
         assert feat["properties"]["near_line"] == bool(row["near_line"])
         assert feat["geometry"]["coordinates"] == [row["lon"], row["lat"]]
     assert [f["properties"]["zone_side"] for f in doc["features"]] == ["west", "east", ""]
+
+
+def test_archive_build_writes_its_folder_through_the_one_writer(tmp_path: Path):
+    from geoevents.store import archive
+    from geoevents.store.core import StoreError
+
+    out = tmp_path / "arch"
+    first = archive.build([ACLED], out)
+    assert first.rows_out > 0 and (out / "archive.json").is_file()
+    with pytest.raises(StoreError, match=r"arch: exists already \(use --overwrite"):
+        archive.build([ACLED], out)
+    (out / "stale.txt").write_text("from an earlier build")
+    again = archive.build([ACLED], out, overwrite=True)
+    assert again.rows_out == first.rows_out and not (out / "stale.txt").exists()
+    inside = out / "in.csv"
+    shutil.copyfile(ACLED, inside)
+    with pytest.raises(StoreError, match="an input of this command"):
+        archive.build([inside], out, overwrite=True)
+    assert inside.is_file() and _leftovers(tmp_path) == []

@@ -22,8 +22,9 @@ def add_gazetteer_options(p: argparse.ArgumentParser) -> None:
                    help="your own places (YAML or CSV, see data/gazetteer/places.yaml); their "
                    "rows win; repeatable")
     g.add_argument("--config", metavar="FILE", type=Path,
-                   help="configuration file (default: $GEOEVENTS_CONFIG or the user config "
-                   "folder's geoevents/config.toml)")
+                   help="configuration file (default: $GEOEVENTS_CONFIG, "
+                   "$GEOEVENTS_HOME/config.toml or the user config folder's "
+                   "geoevents/config.toml; see docs/gazetteer.md)")
     g.add_argument("--points", choices=("reference", "centroid"), default="reference",
                    help="point of an area (country, province): 'reference', the point "
                    "gazetteers publish (GeoNames and most geoparsing gold standards), or "

@@ -139,8 +139,10 @@ def run_install(args: argparse.Namespace) -> int:
         print(f"installed {k:<20} {e['file']}  sha256 {e['sha256'][:16]}  "
               f"{e.get('features', '?')} features", file=sys.stderr)
     for k in skipped:
-        print(f"skipped   {k:<20} (optional, needed only for {ne.OPTIONAL[k]}; "
-              f"{ne.LAYERS[k]['stem']} is not in {folder})", file=sys.stderr)
+        where = (f"{ne.LAYERS[k]['stem']} is not in {folder}" if folder is not None else
+                 f"not downloaded: {ne.skipped_downloads.get(k, 'unavailable')}")
+        print(f"skipped   {k:<20} (optional, needed only for {ne.OPTIONAL[k]}; {where})",
+              file=sys.stderr)
     for k in missing:
         print(f"not found {k:<20} ({ne.LAYERS[k]['stem']} is not in {folder})",
               file=sys.stderr)

@@ -43,6 +43,10 @@ from .parties import Parties, parties_or_auto, party_key
 from .table import ControlRead, ControlRow, iso_date, read_control
 
 DEFAULT_REACH_KM = 25.0
+#: ``reach_spacing`` counts the distance to each place's k-th nearest place (k = 5: a pair of
+#: places a few hundred metres apart, a town and its air base, does not make a place's reach
+#: small).
+SPACING_K = 5
 SAME_PLACE_KM = 10.0
 LINE_GAP_M = 1.0
 #: Output coordinates are snapped to this grid (degrees, about 1 cm).
@@ -244,10 +248,11 @@ def clip_polygons(specs: list[str], bbox: tuple[float, float, float, float],
     return list(zip(geoms, labels, kinds, strict=True))
 
 
-def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
+def tessellate(xy: Any, reach_m: Any, lines_p: Any = None,
                extent: Any = None, clip: Any = None) -> tuple[list[list[Any]], Any]:
     """The pieces of land each point gets (projected coordinates, metres): Voronoi cells of
-    unique points ``xy`` (n x 2) cut to ``reach_m`` (None: no limit) and split by the
+    unique points ``xy`` (n x 2) cut to ``reach_m`` (None: no limit; one distance for all
+    points, or an array of one per point) and split by the
     (multi)line ``lines_p``; the part of a cell across a line goes to the nearest points on
     that side.  ``clip`` (the projected clip area): cells a line crosses are clipped before
     they are split, so that a cell does not join its two sides round the end of a line outside
@@ -260,6 +265,10 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
 
     n = len(xy)
     pts = shapely.points(xy)
+    reach = None
+    if reach_m is not None and np.any(np.asarray(reach_m) > 0):
+        reach = np.broadcast_to(np.asarray(reach_m, dtype=float), (n,)).copy()
+    reach_m = float(reach.max()) if reach is not None else None
     span = float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0))))
     # without a reach every point of the frame is somebody's: make it generous
     pad = reach_m * 1.5 if reach_m else max(1_000_000.0, span)
@@ -281,9 +290,9 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         regular &= ~out
     if reach_m:
         # only cells reaching farther than reach_m from their place are cut
-        far = shapely.hausdorff_distance(cells, pts) > reach_m
+        far = shapely.hausdorff_distance(cells, pts) > reach
         cells[far] = shapely.intersection(cells[far],
-                                          shapely.buffer(pts[far], reach_m, quad_segs=16))
+                                          shapely.buffer(pts[far], reach[far], quad_segs=16))
         regular &= ~far
     pieces: list[list[Any]] = [[c] for c in cells]
     if lines_p is None or lines_p.is_empty:
@@ -293,6 +302,9 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
     shapely.prepare(gap)
     crossing = np.nonzero(shapely.intersects(cells, gap))[0]
     tree = shapely.STRtree(pts)
+    line_parts = list(shapely.get_parts(shapely.line_merge(lines_p)))
+    for part in line_parts:
+        shapely.prepare(part)
     orphans: list[tuple[int, Any]] = []
     for i in crossing:
         cell = cells[i] if clip is None else shapely.intersection(cells[i], clip)
@@ -312,6 +324,7 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         probe = shapely.get_coordinates(orphan.representative_point())[0]
         if reach_m:
             cand = tree.query(orphan, predicate="dwithin", distance=reach_m)
+            cand = cand[shapely.distance(pts[cand], orphan) <= reach[cand]]
         else:
             near = tree.query_nearest(orphan, max_distance=None, all_matches=True)
             dmin = float(shapely.distance(pts[near[0]], orphan)) if len(near) else 0.0
@@ -321,7 +334,7 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
             continue
         sight = shapely.linestrings(
             np.stack([xy[cand], np.broadcast_to(probe, (cand.size, 2))], axis=1))
-        visible = cand[~shapely.intersects(sight, lines_p)]
+        visible = cand[_same_side(sight, line_parts)]
         if visible.size == 0:
             continue
         if visible.size == 1:
@@ -335,11 +348,66 @@ def tessellate(xy: Any, reach_m: float | None, lines_p: Any = None,
         for c, share in zip(visible, shares, strict=True):
             if reach_m:
                 if c not in disk_of:
-                    disk_of[c] = shapely.buffer(pts[c], reach_m, quad_segs=16)
+                    disk_of[c] = shapely.buffer(pts[c], reach[c], quad_segs=16)
                 share = share.intersection(disk_of[c])
             if not share.is_empty and share.area > 1.0:
                 pieces[c].append(share)
     return pieces, regular
+
+
+def nearest_spacing(xy: Any, k: int = 1) -> Any:
+    """The distance from each point of ``xy`` (n x 2, n > 1) to its k-th nearest other point
+    (the farthest there is when there are fewer than k others).  Neighbours are looked for
+    within a radius that doubles for the points that have fewer than k in it."""
+    import numpy as np
+    import shapely
+
+    n = len(xy)
+    k = max(1, min(k, n - 1))
+    pts = shapely.points(xy)
+    tree = shapely.STRtree(pts)
+    (i1, _), d1 = tree.query_nearest(pts, exclusive=True, return_distance=True)
+    out = np.full(n, np.inf)
+    np.minimum.at(out, i1, d1)
+    if k == 1:
+        return out
+    todo = np.arange(n)
+    r = max(2.0 * float(np.median(out)), 1.0)
+    while todo.size:
+        qi, j = tree.query(pts[todo], predicate="dwithin", distance=r)
+        i = todo[qi]
+        other = i != j
+        i, j = i[other], j[other]
+        d = np.hypot(xy[i, 0] - xy[j, 0], xy[i, 1] - xy[j, 1])
+        ok = np.bincount(i, minlength=n)[todo] >= k
+        order = np.lexsort((d, i))
+        i, d = i[order], d[order]
+        # all neighbours within r are found: the k-th of them is the k-th nearest
+        out[todo[ok]] = d[np.searchsorted(i, todo[ok]) + k - 1]
+        todo = todo[~ok]
+        r *= 2.0
+    return out
+
+
+def _same_side(sight: Any, line_parts: list[Any]) -> Any:
+    """For each segment of ``sight``: are its two ends on the same side of every line of
+    ``line_parts``?  A segment crossing a line an even number of times (a meander crossed
+    out and back, or not at all) joins two points on one bank; an odd number, two banks."""
+    import numpy as np
+    import shapely
+
+    same = np.ones(len(sight), dtype=bool)
+    for part in line_parts:
+        hit = shapely.intersects(sight, part)
+        if not hit.any():
+            continue
+        cross = shapely.intersection(sight[hit], part)
+        # a crossing is a point; a segment running along the line is taken as crossing it
+        n = shapely.get_num_geometries(cross)
+        along = ~np.isin(shapely.get_type_id(cross), (0, 4))  # neither Point nor MultiPoint
+        idx = np.nonzero(hit)[0]
+        same[idx] &= (n % 2 == 0) & ~along
+    return same
 
 
 # ------------------------------------------------------------------------------------ series
@@ -380,8 +448,14 @@ def _slug(s: str) -> str:
 def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *,
                       reach_km: float | None = DEFAULT_REACH_KM, lines: Any = None,
                       region: Any = None, borders: Any = None,
-                      warnings: list[str] | None = None) -> Any:
-    """The AREAS frame of ``places`` as of each date of ``dates`` (sorted, unique)."""
+                      warnings: list[str] | None = None,
+                      reach_spacing: float | None = None, spacing_k: int = SPACING_K) -> Any:
+    """The AREAS frame of ``places`` as of each date of ``dates`` (sorted, unique).
+
+    ``reach_spacing``: the reach grows with the spacing of the places: each place reaches
+    ``reach_km`` or ``reach_spacing`` times the distance to its ``spacing_k``-th nearest
+    place of the date, whichever is more (a sparse table claims the land between its places; a desert
+    edge lined with places still leaves the desert unclaimed)."""
     import geopandas as gpd
     import numpy as np
     import shapely
@@ -459,7 +533,10 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
         if borders_p is not None:
             line_geoms.append(borders_p)
         lines_p = shapely.union_all(line_geoms) if line_geoms else None
-        pieces, regular = tessellate(xy[keep], reach_m, lines_p, region_p, region_p)
+        reach = reach_m
+        if reach_m and reach_spacing and len(keep) > 1:
+            reach = np.maximum(reach_m, reach_spacing * nearest_spacing(xy[keep], spacing_k))
+        pieces, regular = tessellate(xy[keep], reach, lines_p, region_p, region_p)
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
         for k, parts, exact in zip(keep, pieces, regular, strict=True):
             r = state[k][1]
@@ -572,7 +649,8 @@ def _polygonal(geom: Any) -> Any:
 def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
           clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
           parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-          any_order: bool = False, borders: bool = True, store: Any = None) -> AreasResult:
+          any_order: bool = False, borders: bool = True, store: Any = None,
+          reach_spacing: float | None = None) -> AreasResult:
     """Read control tables (or take a :class:`ControlRead` / a list of :class:`ControlRow`)
     and build their areas; see :func:`build_areas` (``store``: a store query whose
     territorial changes are control rows too).  Returns the frame with the places, the
@@ -644,7 +722,7 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
             lines = None
     frame = areas_from_places(places, party_set, dates, reach_km=reach_km, lines=lines,
                               region=region, borders=border_polys,
-                              warnings=warnings)
+                              warnings=warnings, reach_spacing=reach_spacing)
     return AreasResult(frame=frame, places=places, rejections=list(read.rejections),
                        warnings=warnings, dates=dates, n_rows=len(read.rows))
 
@@ -652,7 +730,8 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
 def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines: Any = None,
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
-                any_order: bool = False, borders: bool = True, store: Any = None) -> Any:
+                any_order: bool = False, borders: bool = True, store: Any = None,
+                reach_spacing: float | None = None) -> Any:
     """The AREAS GeoDataFrame (docs/architecture.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
@@ -661,14 +740,16 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
     ``clip``: countries (codes or names), ``admin1:NAME`` or ``FILE[:NAME]``; ``borders``: the
     borders between several clip countries are lines no area crosses (admin-1 and file areas
     never are); ``reach_km``:
-    land farther than this from every place is nobody's (None or 0: no limit); ``parties``:
+    land farther than this from every place is nobody's (None or 0: no limit);
+    ``reach_spacing``: a place reaches at least this many times the distance to its
+    :data:`SPACING_K`-th nearest place (the reach follows the table's density); ``parties``:
     a parties YAML file (default: automatic colours); ``countries``: context for resolving
     place names.  Rejected rows are in ``frame.attrs["rejections"]`` (list of Rejection),
     warnings in ``frame.attrs["warnings"]``.  Raises InputError (bad input, message naming
     file, line and field) or NotInstalled (a clip layer that is not installed)."""
     res = build(tables, at=at, every=every, lines=lines, clip=clip, reach_km=reach_km,
                 parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order,
-                borders=borders, store=store)
+                borders=borders, store=store, reach_spacing=reach_spacing)
     res.frame.attrs["rejections"] = res.rejections
     res.frame.attrs["warnings"] = res.warnings
     return res.frame

@@ -24,8 +24,6 @@ import contextlib
 import csv
 import io
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -173,14 +171,14 @@ def build(inputs: list[Path], out: Path, *, overwrite: bool = False,
     in a temporary folder beside it, then renamed into place)."""
     import pandas as pd
 
+    from gazetteer.atomic import StagedFolder
+
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise StoreError(f"{out} already exists (use --overwrite to replace it)")
-    if not out.parent.exists():
-        raise StoreError(f"{out}: the folder {out.parent} does not exist")
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    # built whole in a temporary folder beside ``out``, then put in its place (the one atomic
+    # writer's folder variant)
+    staged = StagedFolder(out, overwrite=overwrite, inputs=inputs, what="archive",
+                          error=StoreError)
+    tmp = staged.path
     result = BuildResult()
     buffers: dict[str, list[Any]] = {}
     buffered = 0
@@ -248,15 +246,9 @@ def build(inputs: list[Path], out: Path, *, overwrite: bool = False,
                     "incidents": result.rows_out, "rejected": result.rejected}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
                                     encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.{os.getpid()}.old")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
+        staged.commit()
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        staged.abort()
         raise
     return result
 

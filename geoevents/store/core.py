@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from gazetteer import GazetteerError
+from gazetteer.paths import sha256_file
 
 SCHEMA_VERSION = 1
 SHORT_SPAN_DAYS = 62  # dates up to two months are indexed day by day, longer ones checked apart
@@ -47,12 +48,8 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def digest_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+#: The SHA-256 of an input file (the one checksum routine: :func:`gazetteer.paths.sha256_file`)
+digest_file = sha256_file
 
 
 # --- reports -----------------------------------------------------------------------------------

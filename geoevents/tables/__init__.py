@@ -7,8 +7,9 @@ read at all (empty, binary, an HTML page, an unknown layout, a missing column) r
 :class:`gazetteer.InputError` with a message saying what was expected.
 
 CSV is read with Apache Arrow's reader (multi-threaded, typed as text) and mapped column by
-column with pandas (see :mod:`maps.layouts`); rows with the wrong number of fields or a broken
-quote are rejected with their line and the rest of the file is read.  Non-UTF-8 files and files
+column with pandas (see :mod:`maps.layouts`); a quoted value may hold line breaks; rows with the
+wrong number of fields or a broken quote are rejected with their line and the rest of the file
+is read.  Non-UTF-8 files and files
 mixing encodings are decoded line by line (see :mod:`geoevents.textio`) with a warning naming
 the lines.
 """
@@ -35,7 +36,11 @@ from .core import (  # noqa: F401 (the package's names)
     _frame_columns,
     _is_hxl_row,
     _keep_rows,
+    _line_break_stand_in,
     _LineIndex,
+    _one_record,
+    _quoted_record_end,
+    _restore_line_breaks,
     _RowLines,
     _to_frame,
     validate_rows,
@@ -213,24 +218,45 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
                                  index=index)
     line_map: list[int] | None = None  # line in the file of each line of ``data``
     broken: list[Rejection] = []
+    multiline = False  # a quoted value held a line break (kept as ``keep_nl``)
     if any(t.count('"') % 2 or "\n" in t for t, _e, _a, _n in bad_rows) or \
             table.num_rows + len(bad_rows) != expected_rows:
-        # A broken quote runs on into the next lines (and in a large file can swallow
-        # thousands of them into one value): set the lines with an odd number of quotes aside
-        # (they cannot be whole rows) and read the rest again.
+        # A quoted value may hold line breaks (valid CSV: the record goes on to the line
+        # that closes the quote).  A broken quote runs on into the next lines too (and in a
+        # large file can swallow thousands of them into one value): a line with an odd number
+        # of quotes starts a record that ends at the next such line; it is kept when those
+        # lines make one whole record of the header's width (its line breaks stand in as
+        # ``keep_nl`` on one line, so every row is one line again), else the opening line
+        # is set aside as a broken quote and the rest read again.
         raw = data.split(b"\n")
         keep, line_map = [raw[0]], [1]
-        for n, ln in enumerate(raw[1:], 2):
-            if ln.count(b'"') % 2:
-                broken.append(Rejection(file, n - headerless, None, "a broken quote (an "
-                                        "opening \" without its closing one); the row was "
-                                        "skipped", ln.decode("utf-8", "replace")[:200]))
-            else:
+        keep_nl = _line_break_stand_in(data)
+        width = len(header if not headerless else lower)
+        i = 1
+        while i < len(raw):
+            ln, n = raw[i], i + 1
+            if not ln.count(b'"') % 2:
                 keep.append(ln)
                 line_map.append(n - headerless)
+                i += 1
+                continue
+            end = _quoted_record_end(raw, i)
+            if end is not None and keep_nl is not None and \
+                    _one_record(raw[i:end + 1], width, delimiter):
+                keep.append(keep_nl.join(raw[i:end + 1]))
+                line_map.append(n - headerless)
+                multiline = True
+                i = end + 1
+                continue
+            broken.append(Rejection(file, n - headerless, None, "a broken quote (an "
+                                    "opening \" without its closing one); the row was "
+                                    "skipped", ln.decode("utf-8", "replace")[:200]))
+            i += 1
         data = b"\n".join(keep)
         table, bad_rows = _arrow_csv(data, header if not headerless else lower, delimiter,
                                      file)
+        if multiline:
+            table = _restore_line_breaks(table, keep_nl)
     elif headerless:
         line_map = [max(n, 1) for n in range(0, expected_rows + 2)]
     import pandas as pd
@@ -245,6 +271,9 @@ def read_csv_bytes(data: bytes, file: str, opts: ReadOptions | None = None) -> T
     if delimiter == ";":
         df = _decimal_commas(df)
     skipped = _bad_row_rejections(data, file, bad_rows, line_map)
+    if multiline:
+        for r in skipped:
+            r.text = r.text.replace(keep_nl.decode("utf-8"), "\n")
     hxl = _is_hxl_row(df)
     skipped_lines = [r.line for r in skipped if r.line is not None]
     if hxl:  # HDX's hashtag row under the header (#date, #geo+lat ...): not a data row

@@ -89,6 +89,55 @@ def _arrow_csv(data: bytes, header: list[str], delimiter: str, file: str,
     return table, bad_rows
 
 
+def _quoted_record_end(raw: list[bytes], start: int, limit: int = 10_000) -> int | None:
+    """The index of the line that closes the quote opened on line ``start`` (one with an odd
+    number of quotes): the next line with an odd number, within ``limit`` lines; None if
+    there is none (a broken quote)."""
+    for k in range(start + 1, min(len(raw), start + 1 + limit)):
+        if raw[k].count(b'"') % 2:
+            return k
+    return None
+
+
+def _one_record(lines: list[bytes], width: int, delimiter: str) -> bool:
+    """True when ``lines`` joined by line breaks are one well-formed CSV record of ``width``
+    fields (a quoted value holding line breaks), not a broken quote running on into the
+    rows after it."""
+    import csv
+
+    text = b"\n".join(lines).decode("utf-8", "replace")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                               strict=True))
+    except csv.Error:
+        return False
+    return len(rows) == 1 and len(rows[0]) == width
+
+
+def _line_break_stand_in(data: bytes) -> bytes | None:
+    """A character the file does not hold, to stand in for the line breaks inside quoted
+    values while the rows are read one a line (a private-use character; None if the file
+    holds them all)."""
+    for code in range(0xE000, 0xF900):
+        mark = chr(code).encode("utf-8")
+        if mark not in data:
+            return mark
+    return None  # pragma: no cover - a file holding all 6,400 private-use characters
+
+
+def _restore_line_breaks(table, mark: bytes):
+    """The table with ``mark`` turned back into the line breaks it stood in for."""
+    import pyarrow.compute as pc
+
+    text = mark.decode("utf-8")
+    columns = []
+    for col in table.columns:
+        if pc.any(pc.match_substring(col, text)).as_py():
+            col = pc.replace_substring(col, text, "\n")
+        columns.append(col)
+    return table.from_arrays(columns, schema=table.schema)
+
+
 class _LineIndex:
     """The line breaks of a CSV's bytes, found once with numpy (in pieces, no file-sized
     temporary): how many rows the file has, whether it has blank lines, where lines start."""

@@ -101,11 +101,14 @@
   // own (Leaflet's way, slow for 100,000), it traces every shape of one style into one path
   // and fills and strokes that path once.
   function traceShape(ctx, layer) {
-    var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
-    var pts = shapePoints(layer.options.shape, p.x, p.y, r);
+    var p = layer._point;
+    traceAt(ctx, layer.options.shape, p.x, p.y, Math.max(Math.round(layer._radius), 1));
+  }
+  function traceAt(ctx, shape, x, y, r) {
+    var pts = shapePoints(shape, x, y, r);
     if (!pts) {
-      ctx.moveTo(p.x + r, p.y);
-      ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
+      ctx.moveTo(x + r, y);
+      ctx.arc(x, y, r, 0, Math.PI * 2, false);
       return;
     }
     ctx.moveTo(pts[0][0], pts[0][1]);
@@ -113,8 +116,69 @@
     ctx.closePath();
   }
 
+  // Incident markers on a canvas are stamped from sprites: each style and radius is drawn
+  // once into a small canvas of its own, then copied to every point with that style (a copy
+  // of a few pixels rasterises many times faster than filling and stroking a shape).
+  var sprites = {};  // style -> radius * 4 + pixel ratio -> sprite
+  function spriteFor(layer, m) {
+    var o = layer.options, r = Math.max(Math.round(layer._radius), 1);
+    if (layer._geSprite && layer._geSpriteR === r) { return layer._geSprite; }
+    // the style's key is made once per style (the options objects of one style are shared)
+    var style = o._geStyle || (o._geStyle = [o.shape, o.color, o.weight, o.opacity, o.stroke,
+      o.fill, o.fillColor, o.fillOpacity].join("|"));
+    var bySize = sprites[style] || (sprites[style] = {});
+    var sp = bySize[r * 4 + m];
+    if (!sp) {
+      var pad = Math.ceil(o.stroke ? o.weight / 2 : 0) + 1, half = r + pad;
+      var c = document.createElement("canvas");
+      c.width = c.height = 2 * half * m;
+      var x = c.getContext("2d");
+      x.scale(m, m);
+      x.beginPath();
+      traceAt(x, o.shape, half, half, r);
+      if (o.fill) { x.globalAlpha = o.fillOpacity; x.fillStyle = o.fillColor || o.color; x.fill(); }
+      if (o.stroke && o.weight) {
+        x.globalAlpha = o.opacity; x.strokeStyle = o.color; x.lineWidth = o.weight;
+        x.lineJoin = o.lineJoin || "round"; x.lineCap = o.lineCap || "round"; x.stroke();
+      }
+      sp = bySize[r * 4 + m] = { c: c, h: half, s: 2 * half };
+    }
+    layer._geSprite = sp;
+    layer._geSpriteR = r;
+    return sp;
+  }
+
   var BatchCanvas = L.Canvas.extend({
     _draw: function () {
+      var t0 = performance.now();
+      if (this.options.sprites) { this._drawSprites(); } else { this._drawPaths(); }
+      var api = window.geoevents;
+      if (api && api.ready && api.timings && !api.timings.drawn && this.options.sprites) {
+        api.timings.drawn = performance.now();  // the first full draw of the incidents
+        api.timings.drawMs = api.timings.drawn - t0;
+      }
+    },
+    // Sprites, in the markers' order (largest first, so small ones stay visible on top).
+    _drawSprites: function () {
+      var bounds = this._redrawBounds, ctx = this._ctx, order, layer;
+      var m = L.Browser.retina ? 2 : 1;  // Leaflet scales the canvas by the same factor
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath();
+        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+        ctx.clip();
+      }
+      for (order = this._drawFirst; order; order = order.next) {
+        layer = order.layer;
+        if ((bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) ||
+            layer._empty()) { continue; }
+        var sp = spriteFor(layer, m), p = layer._point;
+        ctx.drawImage(sp.c, Math.round(p.x) - sp.h, Math.round(p.y) - sp.h, sp.s, sp.s);
+      }
+      ctx.restore();
+    },
+    _drawPaths: function () {
       var bounds = this._redrawBounds, ctx = this._ctx, groups = {}, keys = [], order, layer;
       ctx.save();
       if (bounds) {
@@ -851,7 +915,8 @@
 
     // Incidents -----------------------------------------------------------------------------
     var useCanvas = D.renderer === "canvas";
-    var incR = useCanvas ? new BatchCanvas({ pane: "geIncidents", padding: 0.2, tolerance: 2 })
+    var incR = useCanvas ? new BatchCanvas({ pane: "geIncidents", padding: 0.2, tolerance: 2,
+      sprites: true })
       : L.svg({ pane: "geIncidents" });
     var areaR = useCanvas ? new BatchCanvas({ pane: "geAreas", padding: 0.2 })
       : L.svg({ pane: "geAreas" });
@@ -866,23 +931,32 @@
     var markers = new Array(n), areas = new Array(n), shown = new Array(n);
     var typeGroups = groups.types;
     // Incidents: one marker (and ring, when approximate) each, added by the time filter.
-    function makeIncidents() {
-      for (var i = 0; i < n; i++) {
-        var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
-        var m = new GeShape([inc.lat[i], inc.lon[i]], {
-          renderer: incR, pane: "geIncidents", shape: ty.shape, geId: inc.id[i],
-          zoomScale: useCanvas,
-          radius: radius(inc.f[i]), className: "ge-incident" + (approx ? " ge-approx" : ""),
+    // One options object per event type and precision (copied into each marker by Leaflet),
+    // with the key of its canvas sprites.
+    var styles = types.map(function (ty, t) {
+      return [false, true].map(function (approx) {
+        return {
+          renderer: incR, pane: "geIncidents", shape: ty.shape, zoomScale: useCanvas,
+          className: "ge-incident" + (approx ? " ge-approx" : ""),
           // On a canvas (many incidents) dashes and thin outlines cost seconds to paint: the
           // hollow fill alone marks an approximate location there.
           color: approx ? ty.color : "#ffffff", weight: approx ? (useCanvas ? 1.5 : 2) : 1,
           opacity: 1, stroke: approx || !useCanvas, dashArray: approx && !useCanvas ? "3 2" : null,
-          fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85
-        });
+          fillColor: approx ? "#ffffff" : ty.color, fillOpacity: approx ? 0.6 : 0.85,
+          _geStyle: t + (approx ? "a" : "f")
+        };
+      });
+    });
+    function makeIncidents() {
+      for (var i = 0; i < n; i++) {
+        var ty = types[inc.t[i]], approx = inc.p[i] >= 2;
+        var m = new GeShape(new L.LatLng(inc.lat[i], inc.lon[i]), styles[inc.t[i]][approx ? 1 : 0]);
+        m.options.geId = inc.id[i];
+        m.options.radius = m._radius = radius(inc.f[i]);
         m.geIndex = i;
         markers[i] = m;
         if (approx && D.precRadiusKm[inc.p[i]]) {
-          areas[i] = L.circle([inc.lat[i], inc.lon[i]], {
+          areas[i] = L.circle(m._latlng, {
             renderer: areaR, pane: "geAreas", radius: D.precRadiusKm[inc.p[i]] * 1000,
             color: ty.color, weight: 1.5, opacity: 0.8, dashArray: "5 4", fillColor: ty.color,
             fillOpacity: 0.07, interactive: false, className: "ge-area"
@@ -892,6 +966,7 @@
       }
     }
     makeIncidents();
+    api.timings.objects = performance.now();
 
     // Screen boxes of the incidents shown (SVG maps only: a canvas map has too many), for
     // the labels to keep clear of.
@@ -923,9 +998,20 @@
       return out;
     };
 
+    // The details of a large map come as one JSON text (inc.xs), parsed once the map is
+    // drawn (or when a popup needs them first).
+    function details() {
+      if (!inc.x) {
+        inc.x = JSON.parse(inc.xs || "[]");
+        delete inc.xs;
+        api.timings.details = performance.now();
+        api.detailsReady = true;
+      }
+      return inc.x;
+    }
     // An incident's details, by name, from the positional record in the data.
     function rec(i) {
-      var packed = inc.x[i], x = {}, f = D.xf;
+      var packed = details()[i], x = {}, f = D.xf;
       for (var k = 0; k < f.length; k++) { x[f[k]] = k < packed.length ? packed[k] : null; }
       x.a = x.a || [null, null, null];
       x.cas = x.cas || []; x.cl = x.cl || []; x.pl = x.pl || ""; x.no = x.no || "";
@@ -1119,6 +1205,26 @@
     for (var q = 0; q < n; q++) { drawOrder.push(q); }
     drawOrder.sort(function (a, b) { return ((inc.f[b] || 0) - (inc.f[a] || 0)) || (a - b); });
 
+    // On a canvas map a marker has no element of its own: adding 100,000 of them through
+    // map.addLayer (events fired per marker that nothing listens to) takes about a second.
+    // This does what FeatureGroup.addLayer, Map.addLayer and Path.onAdd do, minus those events;
+    // removing goes the ordinary way.
+    function addTo(g, layer) {
+      var map = g._map, id = L.stamp(layer);
+      if (!useCanvas || !map || !map._loaded || g._layers[id] || map._layers[id]) {
+        g.addLayer(layer);
+        return;
+      }
+      layer.addEventParent(g);
+      g._layers[id] = layer;
+      map._layers[id] = layer;
+      layer._mapToAdd = map;
+      layer._renderer = map.getRenderer(layer);
+      layer._map = map;
+      layer._zoomAnimated = map._zoomAnimated;
+      layer.onAdd(map);
+    }
+
     function apply(from, to) {
       var visible = 0;
       for (var k = 0; k < n; k++) {
@@ -1128,8 +1234,8 @@
         if (want !== shown[i]) {
           var g = typeGroups[inc.t[i]];
           if (want) {
-            g.addLayer(markers[i]);
-            if (areas[i]) { groups.areas.addLayer(areas[i]); }
+            addTo(g, markers[i]);
+            if (areas[i]) { addTo(groups.areas, areas[i]); }
           } else {
             g.removeLayer(markers[i]);
             if (areas[i]) { groups.areas.removeLayer(areas[i]); }
@@ -1155,11 +1261,14 @@
       api.asOf = asOf;
       if (asOfLabel) { asOfLabel.textContent = asOf !== null ? "as of " + dayToIso(asOf) : ""; }
       if (api.placeLabels && api.ready) { api.placeLabels(); }
+      showCount(visible);
+      return visible;
+    }
+    function showCount(visible) {
       if (counter) {
         counter.textContent = "Showing " + visible + " of " + n + " incident" + (n === 1 ? "" : "s") +
           (D.undated ? " (" + D.undated + " undated, always shown)" : "");
       }
-      return visible;
     }
 
     // Legend --------------------------------------------------------------------------------
@@ -1273,10 +1382,12 @@
       }
     });
 
-    apply(null, null);
     if (window.innerHeight < 640 || window.innerWidth < 700) {
       legend.getContainer().classList.add("ge-collapsed");
     }
+    // The view is fitted before the incidents are added (all dates: every one is shown, and
+    // the panel says so), so that each marker is projected once, at the final zoom.
+    showCount(n);
     if (D.bounds) {
       // Keep the data clear of the title panel (top) and the legend (bottom right).
       var lw = legend.getContainer().offsetWidth || 0, th = panel.offsetHeight || 0;
@@ -1286,9 +1397,16 @@
         maxZoom: 10, animate: false
       });
     }
+    api.timings.fitted = performance.now();
+    apply(null, null);
+    api.timings.shown = performance.now();
     if (api.placeLabels) { api.placeLabels(); }
     api.timings.ready = performance.now();
     api.ready = true;
+    api.detailsReady = !!inc.x;
+    if (!inc.x) {  // after the first frame is on screen
+      window.requestAnimationFrame(function () { window.setTimeout(details, 30); });
+    }
     document.documentElement.setAttribute("data-geoevents-ready", "1");
     return api;
   }
