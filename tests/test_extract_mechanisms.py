@@ -379,3 +379,24 @@ def test_one_person_killed_by_title_and_name(gz):
             "Khan in the district of Jaghatu in Ghazni province.\n")
     (inc,) = _incidents(gz, text)
     assert inc.fatalities.best == 1
+
+
+def test_control_of_a_site_of_the_storys_place_is_its_own_event(gz):
+    text = ("City battle\n\nAt least 14 militants were killed during clashes in Mosul on "
+            "Tuesday, officials said. Police said they were advancing street by street.\n\n"
+            "State television showed the ruins of the old city.\n\nIt also said security "
+            "forces had taken control of the site of the landmark Grand Mosque.\n")
+    incs = _incidents(gz, text)
+    terr = [i for i in incs if i.sub_event_type in ("Government regains territory",
+                                                   "Non-state actor overtakes territory")]
+    assert len(terr) == 1 and len(incs) == 2
+    assert terr[0].date.start == date(2019, 3, 5)
+    assert km(terr[0].location.lat, terr[0].location.lon, 36.34, 43.13) < 15
+
+
+def test_the_subject_of_a_change_of_control_is_where(gz):
+    text = ("Forces advance\n\nIraqi forces took control of areas held by Kurdish forces in "
+            "Nineveh province on Tuesday, a statement said. The Mosul Dam, northwest of the "
+            "city, is among the positions retaken from the Peshmerga, the statement said.\n")
+    incs = _incidents(gz, text)
+    assert any("Mosul Dam" in i.location.written for i in incs)
