@@ -400,3 +400,10 @@ def test_the_subject_of_a_change_of_control_is_where(gz):
             "city, is among the positions retaken from the Peshmerga, the statement said.\n")
     incs = _incidents(gz, text)
     assert any("Mosul Dam" in i.location.written for i in incs)
+
+
+def test_a_date_restated_in_brackets_keeps_its_role(gz):
+    text = ("Coalition strikes\n\nThe coalition said in a statement on Tuesday (March 5) that "
+            "it carried out 12 air strikes near Raqqa on Sunday.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.date.start == date(2019, 3, 3)

@@ -415,8 +415,12 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
             a.source = attributor.attribution(text, a.refs) if reporting else None
         return a
     a.aggregate = _aggregate(text)
+    prev_d: tuple[DateMention, str] | None = None
     for d in find_dates(text, published):
         role = _date_role(text, d)
+        if prev_d is not None and re.fullmatch(r"\s*[(,]\s*", text[prev_d[0].stop:d.begin]):
+            role = prev_d[1]  # "on Monday (October 9)": the same date, the same role
+        prev_d = (d, role)
         if role == "event":
             a.dates.append(d)
         else:
