@@ -407,3 +407,11 @@ def test_a_date_restated_in_brackets_keeps_its_role(gz):
             "it carried out 12 air strikes near Raqqa on Sunday.\n")
     (inc,) = _incidents(gz, text)
     assert inc.date.start == date(2019, 3, 3)
+
+
+def test_an_advance_under_cover_is_fighting(gz):
+    text = ("Fighting\n\nThe Syrian Democratic Forces advanced slowly under the cover of air "
+            "power in the city of Hasakah on Tuesday, a spokesman said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.event_type == "Battles"
+    assert km(inc.location.lat, inc.location.lon, 36.5024, 40.7477) < 15

@@ -106,6 +106,9 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     _t(r"\battack(?:s|ed|ing)?\b|\bassault(?:s|ed)?\b|\braid(?:s|ed)?\b|\bambush(?:es|ed)?\b|"
        r"\btarget(?:ed|ing)\b|\bstorm(?:ed|ing)\b|\bincursions?\b|\boffensive\b",
        "Battles", "Armed clash", 50, True),
+    # "The SDF advanced slowly under the cover of coalition air power in Ghwayran".
+    _t(r"\badvanc(?:ed|ing)\s+(?:(?:slowly|further|rapidly|quickly|steadily)\s+)?(?:under|in|"
+       r"towards?|against|along|through|deeper)\b", "Battles", "Armed clash", 44, True),
     _t(r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bbattles?\b|\bfire[\s-]?fights?\b|"
        r"\bgun\s*battles?\b|\bexchanged?\s+(?:of\s+)?fire\b|\bskirmish(?:es)?\b",
        "Battles", "Armed clash", 45, True),
