@@ -23,7 +23,6 @@ tuned to a place: the rule uses the data only.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import unicodedata
 from typing import Any
@@ -193,13 +192,13 @@ def natural_earth_exonyms() -> dict[str, str]:
     if not out:
         out = _read_ne_exonyms(path)
         if cached is not None and out:
+            from gazetteer import atomic
+
             try:
                 cached.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-                tmp.write_text(json.dumps(out, ensure_ascii=False, sort_keys=True),
-                               encoding="utf-8")
-                tmp.replace(cached)
-            except OSError:
+                atomic.write_file(cached, json.dumps(out, ensure_ascii=False, sort_keys=True),
+                                  overwrite=True, what="exonym cache")
+            except (OSError, atomic.OutputError):
                 pass
     _NE_CACHE[key] = out
     return out
