@@ -349,3 +349,69 @@ def test_an_event_compared_with_is_not_where(gz):
             "coastal province of Latakia.\n")
     (inc,) = _incidents(gz, text)
     assert "Morek" in inc.location.written
+
+
+def test_death_of_including_a_list_and_a_massacre_by_bombardment(gz):
+    text = ("Monitor\n\nWarplanes bombed the town of Saraqeb since this morning, and the "
+            "bombardment caused casualties, where the monitor documented the death of 9 "
+            "citizens at least including 5 women and 4 children, killed in a massacre in "
+            "Saraqeb town.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.event_type == "Explosions/Remote violence"  # the massacre is the strike's
+    assert inc.fatalities.best == 9  # the parts are not alternatives to the whole
+    assert inc.date.start == date(2019, 3, 6)  # "since this morning" is today, not a tally
+
+
+def test_a_district_named_after_the_province_is_where(gz):
+    text = ("Police killed\n\nA Taliban attack has killed five policemen in the country's "
+            "southern Zabul province, an official said. The governor said the attack happened "
+            "on Monday night in Shahjoy district, when the Taliban stormed a checkpoint.\n")
+    (inc,) = _incidents(gz, text)
+    assert km(inc.location.lat, inc.location.lon, 32.52, 67.41) < 20
+
+
+def test_one_person_killed_by_title_and_name(gz):
+    from geoevents.extract.figures import find_figures
+
+    (f,) = find_figures("A roadside bomb killed police chief Omar Khan in the district.")
+    assert (f.kind, f.qty.value) == ("killed", 1)
+    text = ("Other violence\n\nIn other violence, a roadside bombing killed police chief Omar "
+            "Khan in the district of Jaghatu in Ghazni province.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.fatalities.best == 1
+
+
+def test_control_of_a_site_of_the_storys_place_is_its_own_event(gz):
+    text = ("City battle\n\nAt least 14 militants were killed during clashes in Mosul on "
+            "Tuesday, officials said. Police said they were advancing street by street.\n\n"
+            "State television showed the ruins of the old city.\n\nIt also said security "
+            "forces had taken control of the site of the landmark Grand Mosque.\n")
+    incs = _incidents(gz, text)
+    terr = [i for i in incs if i.sub_event_type in ("Government regains territory",
+                                                   "Non-state actor overtakes territory")]
+    assert len(terr) == 1 and len(incs) == 2
+    assert terr[0].date.start == date(2019, 3, 5)
+    assert km(terr[0].location.lat, terr[0].location.lon, 36.34, 43.13) < 15
+
+
+def test_the_subject_of_a_change_of_control_is_where(gz):
+    text = ("Forces advance\n\nIraqi forces took control of areas held by Kurdish forces in "
+            "Nineveh province on Tuesday, a statement said. The Mosul Dam, northwest of the "
+            "city, is among the positions retaken from the Peshmerga, the statement said.\n")
+    incs = _incidents(gz, text)
+    assert any("Mosul Dam" in i.location.written for i in incs)
+
+
+def test_a_date_restated_in_brackets_keeps_its_role(gz):
+    text = ("Coalition strikes\n\nThe coalition said in a statement on Tuesday (March 5) that "
+            "it carried out 12 air strikes near Raqqa on Sunday.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.date.start == date(2019, 3, 3)
+
+
+def test_an_advance_under_cover_is_fighting(gz):
+    text = ("Fighting\n\nThe Syrian Democratic Forces advanced slowly under the cover of air "
+            "power in the city of Hasakah on Tuesday, a spokesman said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.event_type == "Battles"
+    assert km(inc.location.lat, inc.location.lon, 36.5024, 40.7477) < 15

@@ -117,3 +117,9 @@ def test_a_country_named_as_a_party_or_border_is_not_named_as_where(text):
                                   "Rockets fell in Turkey on Monday."])
 def test_a_country_named_as_where_is_named(text):
     assert lexicon.country_mentions(text)[1] == [("TR", 1)]
+
+
+def test_an_outlets_name_is_not_a_tally():
+    assert not lexicon.AGGREGATE.search("30 were killed, an official said, The Daily Star "
+                                        "reported.")
+    assert lexicon.AGGREGATE.search("Shelling hits the town daily.")

@@ -140,8 +140,10 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             if dm is None:
                 continue
             before = text[max(0, b - 12):b].lower()
-            if re.search(r"\bsince\s*$", before) or (m.groupdict().get("rel") or "").lower() == "since":
-                dm.since = True
+            if (re.search(r"\bsince\s*$", before) or
+                    (m.groupdict().get("rel") or "").lower() == "since") and not (
+                    dm.precision == "day" and published is not None and dm.start == published):
+                dm.since = True  # (not "since this morning": the day itself)
             taken.append((b, e))
             out.append(dm)
     out.sort(key=lambda d: d.begin)

@@ -97,6 +97,15 @@ OBJECT_SINGLE = re.compile(
     rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|wounded|injured|shot\s+dead|"
     rf"executed|executing)\s+(?P<det>a|an|one)\s+"
     rf"(?P<np>(?:(?!(?:and|or|in|at|on|of|who)\b)[\w’'-]+\s+){{0,3}}?(?:{_HEADS_SG}))\b", re.I)
+# One person by title and name: "killed police chief Mira Jan", "killing the district
+# governor Ahmad Khan".
+OBJECT_NAMED = re.compile(
+    r"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|wounded|injured|shot\s+dead|"
+    r"assassinated|assassinating)\s+(?:the\s+)?(?P<np>(?:(?:local|district|provincial|police|"
+    r"army|military|security|deputy|senior|former|top|regional|tribal|religious)\s+){0,3}"
+    r"(?:chief|commander|governor|mayor|official|leader|head|officer|general|colonel|imam|"
+    r"judge|journalist|activist|sheikh|spokesman|spokeswoman|lawmaker|cleric))\s+"
+    r"(?-i:[A-Z][\w’'-]+)", re.I)
 # "raids claimed 17 lives", "claimed the lives of 12 civilians", "took the lives of five".
 LIVES = re.compile(
     rf"\b(?:claim(?:ed|ing|s)?|took|taking|takes|cost|costing|costs)\s+(?:the\s+lives\s+of\s+"
@@ -107,6 +116,9 @@ LOST = re.compile(rf"\b(?P<who>(?-i:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,4}}
                   rf"had\s+)?lost\s+{_Q}(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
 INCLUDING = re.compile(rf",?\s*(?:including|among\s+them|of\s+whom|among\s+whom)\s+{_Q}"
                        rf"(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
+_INCLUDING_MORE = re.compile(rf"\s*(?:,\s*(?:and\s+)?|and\s+)(?P<n>{NUMBER})\s+(?P<np>{_NP})", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class Group:
     label: str  # "Russian", "pro-government forces", "civilians", "militants", "Islamic State"
@@ -294,7 +306,7 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         if not np1 and (q1 is None or q1.value is None):
             continue
         flags = {"claimed"} if "claimed" in verb else set()
-        if q1 is not None and not np1 and not more1 and not re.search(r"\bkill", verb):
+        if q1 is not None and not np1 and not more1 and not re.search(r"\bkill|\bdeaths?\b", verb):
             # "killing two civilians and wounding four": the same people.
             if not (out and re.match(r"wound|injur", verb)):
                 continue
@@ -357,6 +369,13 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         kind = "wounded" if verb.startswith(("wound", "injur")) else "killed"
         add(kind, Quantity(1, False, m.group("det").lower()), "", m.group("np"),
             m.start("det"), m.end(), set(), m.group(0))
+    for m in OBJECT_NAMED.finditer(clean):
+        if not free(m.start("np"), m.end()):
+            continue
+        verb = m.group("verb").lower()
+        kind = "wounded" if verb.startswith(("wound", "injur")) else "killed"
+        add(kind, Quantity(1, False, "one"), "", m.group("np"), m.start("np"), m.end(), set(),
+            m.group(0))
     # "..., including at least nine Russians": part of the figure before.
     for m in INCLUDING.finditer(clean):
         prev = [f for f in out if f.end <= m.start() + 2 and "including" not in f.flags]
@@ -369,6 +388,20 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
                            m.start("n"), m.end(), {"including"}, m.group(0))
         if fm.qty is not None and fm.group is not None:
             out.append(fm)
+            # "including 5 women and 3 children": every part of the list is a part.
+            pos = m.end()
+            while (c := _INCLUDING_MORE.match(clean, pos)) is not None:
+                pos = c.end()
+                same = [f for f in out if f.begin == c.start("n")]
+                if same:
+                    same[0].flags.add("including")
+                    continue
+                q = parse_quantity(c.group("n"))
+                g = classify_group(c.group("np"), possessor=possessor)
+                if q is None or g is None:
+                    break
+                out.append(FigureMention(parent.kind, q, "", c.group("np"), g, c.start("n"),
+                                         c.end(), {"including"}, c.group(0)))
     # "killed four civilians in Al-Bara and eight in the marketplace of Belyun", "one dead in
     # X, five others dead in Y": a figure per place, the kind and group of the one before.
     for m in ELLIPTIC.finditer(clean):

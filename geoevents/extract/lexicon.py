@@ -106,6 +106,9 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     _t(r"\battack(?:s|ed|ing)?\b|\bassault(?:s|ed)?\b|\braid(?:s|ed)?\b|\bambush(?:es|ed)?\b|"
        r"\btarget(?:ed|ing)\b|\bstorm(?:ed|ing)\b|\bincursions?\b|\boffensive\b",
        "Battles", "Armed clash", 50, True),
+    # "The SDF advanced slowly under the cover of coalition air power in Ghwayran".
+    _t(r"\badvanc(?:ed|ing)\s+(?:(?:slowly|further|rapidly|quickly|steadily)\s+)?(?:under|in|"
+       r"towards?|against|along|through|deeper)\b", "Battles", "Armed clash", 44, True),
     _t(r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bbattles?\b|\bfire[\s-]?fights?\b|"
        r"\bgun\s*battles?\b|\bexchanged?\s+(?:of\s+)?fire\b|\bskirmish(?:es)?\b",
        "Battles", "Armed clash", 45, True),
@@ -145,12 +148,15 @@ HYPOTHETICAL = re.compile(
     r"in\s+case\s+of|against\s+any)\s+(?:\w+\s+){0,4}$", re.I)
 #: Words that make a figure or an event a tally over time, not one incident.
 AGGREGATE = re.compile(
-    r"\b(?:since|so\s+far|to\s+date|in\s+total|"
+    # (Not "since this morning", "since dawn": the same day.)
+    r"\b(?:since(?!\s+(?:(?:early\s+)?this\s+(?:morning|afternoon|evening)|dawn|daybreak|"
+    r"midnight|noon|last\s+night|early\s+morning|the\s+morning|today))|so\s+far|to\s+date|"
+    r"in\s+total|"
     r"death\s+tolls?\s+(?:since|in\s+the\s+war|of\s+the\s+war)|official\s+toll|updated\s+toll|"
     r"tally|overall|altogether|cumulative|brings?\s+to|now\s+stands|"
     r"(?:officially\s+)?acknowledges?|wave\s+of|series\s+of|spate\s+of|"
     r"string\s+of|campaign\s+of|(?:air|bombing|air\s*strikes?|airstrike)\s+campaign|"
-    r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|daily|each\s+day|per\s+day|"
+    r"(?:months?|years?|weeks?)[\s-]?long|every\s+day|(?-i:daily|Daily(?!\s+[A-Z]))|each\s+day|per\s+day|"
     r"a\s+day(?!\s+(?:earlier|later|after|before|ago|of\b))|"
     r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|"
     r"in\s+recent\s+(?:weeks|months|years)|"

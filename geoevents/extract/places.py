@@ -418,6 +418,15 @@ def _village_not_city(text: str, sp: Span, r: Resolution) -> bool:
     return bool(_VILLAGE_BEFORE.search(text, 0, sp.begin) or _VILLAGE_AFTER.match(text, sp.end))
 
 
+#: The subject of a change of control: "The Mosul Dam, northwest of the city, is among the
+#: positions retaken from ...", "Tal Afar was liberated".
+_TAKEN_AFTER = re.compile(
+    r"(?:\s*,[^,.;]{0,50},)?\s+(?:is|was|were|are|has\s+been|have\s+been|had\s+been)\s+"
+    r"(?:now\s+|also\s+|fully\s+|completely\s+)?(?:among\s+the\s+(?:[\w-]+\s+){0,2}"
+    r"(?:areas|positions|villages|towns|sites|places|locations|points)\s+)?(?:retaken|"
+    r"recaptured|captured|liberated|seized|taken|cleared|regained|overrun)\b", re.I)
+
+
 class PlaceFinder:
     """Finds and resolves the place mentions of one document (all its stories)."""
 
@@ -774,7 +783,7 @@ class PlaceFinder:
                 return "context", why
         if pm.phrase != pm.name:
             return "event", ""
-        if _LOCATIVE.search(before):
+        if _LOCATIVE.search(before) or _TAKEN_AFTER.match(text, pm.phrase_end or pm.end):
             return "event", ""
         return "context", "mentioned, not as where something happened"
 

@@ -143,6 +143,10 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
                 continue
             found.append(Trigger(rule, m.group(0), m.start()))
     found.sort(key=lambda t: t.begin)
+    if any(t.rule.event_type == lexicon.REMOTE for t in found):
+        # "killed in a massacre" in a sentence of bombardment or air strikes: the word names
+        # the killing, the strike is the event.
+        found = [t for t in found if not re.fullmatch(r"massacre[sd]?", t.text, re.I)]
     return found, bool(hyp and not found)
 
 
@@ -327,7 +331,7 @@ _GAINER_GAP = re.compile(r"(?:\s*,[^,.;:]*,)?\s*(?:(?:have|has|had|now|finally|f
 
 #: A date inside a "since" clause (a list's commas allowed): "since the army launched its
 #: campaign on Daraa, Suwayda and Quneitra on June 15".
-_SINCE_CLAUSE = re.compile(r"\b[Ss]ince\b(?:[^,;.()“”\"]|,\s+(?=[A-Z]))*$")
+_SINCE_CLAUSE = re.compile(r"\b[Ss]ince\s+[^\s,;.()“”\"](?:[^,;.()“”\"]|,\s+(?=[A-Z]))*$")
 
 
 def _date_role(text: str, d: DateMention) -> str:
@@ -411,8 +415,12 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
             a.source = attributor.attribution(text, a.refs) if reporting else None
         return a
     a.aggregate = _aggregate(text)
+    prev_d: tuple[DateMention, str] | None = None
     for d in find_dates(text, published):
         role = _date_role(text, d)
+        if prev_d is not None and re.fullmatch(r"\s*[(,]\s*", text[prev_d[0].stop:d.begin]):
+            role = prev_d[1]  # "on Monday (October 9)": the same date, the same role
+        prev_d = (d, role)
         if role == "event":
             a.dates.append(d)
         else:

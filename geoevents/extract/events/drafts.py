@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..article import Sentence
 from ..dates import DateMention
@@ -90,8 +90,9 @@ class Draft:
                     and _km((a.lat, a.lon), (b.lat, b.lon)) <= 150 and pn <= max(pc, 2):
                 cur = cand  # "a village northeast of Baghdad" gives way to the village named
                 continue
-            if pn >= pc:
-                continue
+            if pn > pc or (pn == pc and not (pc >= 3 and _breadth(b) < _breadth(a))):
+                continue  # (of two areas, the narrower inside the other: "in Shahjoy
+                # district" after "in southern Zabul province")
             near = _km((a.lat, a.lon), (b.lat, b.lon)) <= 25
             inside = pc >= 3 and ((a.admin1 and a.admin1 == b.admin1) or (
                 a.kind in ("region", "desert", "valley") and
@@ -108,6 +109,20 @@ class Draft:
             if r is not None and r.place is not None:
                 return r.place.country
         return ""
+
+
+def _breadth(p: Any) -> float:
+    """How wide an area is by its kind: a part of a country, a province, a part of a
+    province, a district, a place."""
+    if p.kind == "country":
+        return 5.0
+    if p.kind in ("region", "desert", "valley"):
+        return 4.0 if not p.admin1 else 2.5
+    if p.kind == "admin1":
+        return 3.0
+    if p.kind in ("admin2", "district"):
+        return 2.0
+    return 1.0
 
 
 _ROAD = re.compile(r"\b(?:road|highway|motorway|route)s?\b", re.I)

@@ -134,6 +134,15 @@ class StoryResult:
     no_place: list[Incident]  # the unplaced ones as incidents, marked (unknown place)
 
 
+#: A site, not a place the gazetteer knows: "the site of the landmark mosque", "the city's
+#: hospital", "the airport", "the radio building".
+_SITE = re.compile(r"\b(?:taken|took|regained|retook|retaken|captured|seized|liberated|recaptured|"
+                   r"stormed)\s+(?:full\s+)?(?:control\s+(?:of|over)\s+)?the\s+(?:site|building|"
+                   r"compound|complex|headquarters|airport|hospital|mosque|bridge|base|"
+                   r"(?:[\w’'-]+\s+){1,4}(?:mosque|hospital|building|compound|complex|bridge|"
+                   r"airport|base|square|headquarters))\b", re.I)
+
+
 def _elsewhere(d: Draft, a: Analysis, km: float = 30.0) -> bool:
     """None of the sentence's places is the draft's place, in its first-level area, or
     within ``km`` of it."""
@@ -359,6 +368,18 @@ class StoryReader:
         # Neither a date nor a place: the event the text is on.
         if cur is not None and (cur is prev or a.anaphor) and ok(cur):
             return cur
+        if cur is not None and trig and not a.hypothetical and not figs and \
+                any(t.rule.sub_event_type in _TERRITORY_TYPES for t in a.triggers) and \
+                not any(t.rule.sub_event_type in _TERRITORY_TYPES for t in cur.triggers) and \
+                cur.main_place() is not None and _SITE.search(a.sent.text):
+            # "It also said security forces had taken control of the site of the landmark
+            # mosque": a change of control at a site of the story's place, on its day.
+            d = self._new(a)
+            d.date = cur.date
+            pm, r, note = cur.main_place()
+            d.places.append((pm, r, note, False))
+            d.notes.append("a site of the story's place; placed there")
+            return d
         if trig and a.event_places and not a.hypothetical:
             return self._new(a)  # provisional: placed in a country only, for now
         if figs and a.sent.lead and not self.drafts:
@@ -484,7 +505,15 @@ class StoryReader:
                     breakdown.append(rec)
                     continue
             if "including" in f.flags and sentence_recs:
-                rec.part_of = _label_key(sentence_recs[-1].group)
+                # The part of the figure before it ("8 at least, including 5 women and 3
+                # children": every part of the list is a part of the 8, who are civilians when
+                # the figure gave no group and the parts are civilians).
+                whole = next((r for r in reversed(sentence_recs) if not r.part_of), None) or \
+                    sentence_recs[-1]
+                if whole.group is None and rec.group is not None and \
+                        rec.group.kind == "civilians":
+                    whole.group = rec.group
+                rec.part_of = _label_key(whole.group)
             if "remaining" in f.flags:
                 umb = [r for r in d.figs if r.group and r.group.kind == "umbrella"]
                 if umb:
@@ -679,7 +708,8 @@ class StoryReader:
         place = r.place
         named_villages = any(x.unknown for x, _rx, _nx, _s in d.places)
         if edate.precision == "unknown" and not exact and unknown_pm is None and \
-                not named_villages and (place.kind in _AREA_KINDS or _precision(r, pm, note) >= 3):
+                not named_villages and (place.kind in _AREA_KINDS or (
+                    _precision(r, pm, note) >= 3 and place.kind != "populated_place")):
             # Undated, without a figure, in a whole region: a pattern of events ("factions
             # have executed civilians in northeast Syria"), not one an analyst can place -
             # unless it names the villages ("regaining control over the villages of ...").
