@@ -464,12 +464,19 @@ def _actor_use(text: str, b: int, e: int) -> bool:
     return bool(_ACTOR_BEFORE.search(text, max(0, b - 30), b))
 
 
+@lru_cache(maxsize=50_000)
+def _country_named(phrase: str) -> str | None:
+    """ISO code of the country a capitalised phrase names ("Syria's", "U.S."), else None."""
+    c = countries()
+    key = _POSSESSIVE_TAIL.sub("", phrase).lower()
+    return c.by_name.get(key) or (c.by_name.get(key.replace(".", "")) if "." in key else None)
+
+
 def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(countries named or written as a demonym, countries named), each with how often, most
     mentioned first: one pass over the text."""
     from collections import Counter
 
-    c = countries()
     counts: Counter[str] = Counter()
     names: Counter[str] = Counter()
     for m in _CAP_RUN.finditer(text):
@@ -479,10 +486,7 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
         while i < len(words):
             # The longest country name starting here ("United Arab Emirates"), else a demonym.
             for j in range(min(len(words), i + 6), i, -1):
-                phrase = " ".join(words[i:j])
-                key = _POSSESSIVE_TAIL.sub("", phrase).lower()
-                cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
-                                           if "." in key else None)
+                cc = _country_named(" ".join(words[i:j]))
                 if cc:
                     if not _actor_use(text, m.start() + toks[i].start(),
                                       m.start() + toks[j - 1].end()):

@@ -418,6 +418,15 @@ def _village_not_city(text: str, sp: Span, r: Resolution) -> bool:
     return bool(_VILLAGE_BEFORE.search(text, 0, sp.begin) or _VILLAGE_AFTER.match(text, sp.end))
 
 
+# The place phrase's right side (PlaceFinder._phrase), compiled once.
+_AREA_WORD_AFTER = re.compile(rf"^\s+(?:{AREA_WORDS})\b", re.I)
+_DIR_OF_AFTER = re.compile(rf"^\s*,?\s+(?:\d+(?:\.\d+)?\s*(?:km|kilomet(?:re|er)s?|miles?)\s+)?"
+                           rf"(?:{_DIRS})\s+of\s+(?:the\s+)?{_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*")
+_TOK_START = re.compile(rf"^{_TOK}")
+_COMMA_AREA_AFTER = re.compile(rf"^,\s+{_TOK}(?:\s+{_TOK})*\s+(?:province|governorate|region)\b")
+_AND_NAME_AFTER = re.compile(rf"^\s+and\s+{_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*")
+
+
 class PlaceFinder:
     """Finds and resolves the place mentions of one document (all its stories)."""
 
@@ -732,21 +741,18 @@ class PlaceFinder:
         # Right: area word, "west of Y", "(Y)", ", Y province".
         right = text[e:]
         end = e
-        m = re.match(rf"^\s+(?:{AREA_WORDS})\b", right, re.I)
+        m = _AREA_WORD_AFTER.match(right)
         if m:
             end = e + m.end()
-        m2 = re.match(rf"^\s*,?\s+(?:\d+(?:\.\d+)?\s*(?:km|kilomet(?:re|er)s?|miles?)\s+)?"
-                      rf"(?:{_DIRS})\s+of\s+(?:the\s+)?{_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*",
-                      text[end:])
+        m2 = _DIR_OF_AFTER.match(text[end:])
         if m2:
             end += m2.end()
         else:
             m3 = re.match(r"^\s*\(([^()]{2,40})\)", text[end:])
-            if m3 and re.match(rf"^{_TOK}", m3.group(1)):
+            if m3 and _TOK_START.match(m3.group(1)):
                 end += m3.end()
             else:
-                m4 = re.match(rf"^,\s+{_TOK}(?:\s+{_TOK})*\s+(?:province|governorate|region)\b",
-                              text[end:])
+                m4 = _COMMA_AREA_AFTER.match(text[end:])
                 if m4:
                     end += m4.end()
         if bare_the and end > e:
@@ -755,7 +761,7 @@ class PlaceFinder:
         mb = re.search(r"\bbetween\s+(?:the\s+)?(?:(?:town|village|city|towns|villages)\s+of\s+)?$",
                        text[:b], re.I)
         if mb and end == e:
-            ma = re.match(rf"^\s+and\s+{_TOK}(?:[\s-](?:{_PART}[-\s])?{_TOK})*", text[e:])
+            ma = _AND_NAME_AFTER.match(text[e:])
             if ma:
                 start, end = mb.start(), e + ma.end()
         phrase = text[start:end].strip(" ,")

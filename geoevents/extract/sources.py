@@ -44,6 +44,9 @@ def _country_word(word: str | None) -> str:
     return lexicon.country_of(word) or ""
 
 
+_WORD = re.compile(r"[a-z’']+")
+
+
 class Attributor:
     """Keeps what a document has said so far (last source, last ministry, people and their
     organisations) to read pronouns and short forms."""
@@ -89,7 +92,7 @@ class Attributor:
             dem = lexicon.countries().demonym.get(cc, "")
             name = f"{dem} {kind} ministry".strip()
             add(SourceRef(name, cc, "ministry", "", m.start(), m.end()))
-        words = frozenset(re.findall(r"[a-z’']+", low))
+        words = frozenset(_WORD.findall(low))
         if words & lexicon.SOURCE_WORDS and lexicon.SOURCE_ANY.search(text):
             for s in lexicon.KNOWN_SOURCES:
                 for m in s.pattern.finditer(text):
