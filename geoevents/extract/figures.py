@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon
+from .fastre import guard_namespace
 from .numbers import NUMBER, QUALIFIER, QUALIFIERS, Quantity, parse_quantity
 
 _HEADS_PL = (r"soldiers|troops|servicemen|service\s*members|(?:military\s+)?personnel|fighters|"
@@ -400,3 +401,7 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
 ELLIPTIC = re.compile(
     rf"(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|;\s*)(?P<n>{NUMBER})(?:\s+(?:others?|more))?"
     rf"(?:\s+(?:dead|killed|wounded|injured|people|civilians))?\s+(?:in|at|on)\s+", re.I)
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .fastre import guard_namespace, guarded
+
 
 def word_list(name: str) -> frozenset[str]:
     """A list of words shipped in ``data/extract/`` (one a line, '#' comments)."""
@@ -41,7 +43,7 @@ class TriggerRule:
 
 
 def _t(rx: str, et: str, sub: str, prio: int, generic: bool = False) -> TriggerRule:
-    return TriggerRule(re.compile(rx, re.I), et, sub, prio, generic)
+    return TriggerRule(guarded(re.compile(rx, re.I)), et, sub, prio, generic)
 
 
 REMOTE = "Explosions/Remote violence"
@@ -190,7 +192,7 @@ class ActorName:
 
 def _a(name: str, kind: str, *names: str, flags: int = 0) -> ActorName:
     rx = "|".join(names)
-    return ActorName(name, kind, re.compile(rf"(?<![\w-])(?:{rx})(?![\w])", flags))
+    return ActorName(name, kind, guarded(re.compile(rf"(?<![\w-])(?:{rx})(?![\w])", flags)))
 
 
 NAMED_ACTORS: tuple[ActorName, ...] = (
@@ -259,7 +261,7 @@ class SourceName:
 
 
 def _s(name: str, *names: str, affiliated_with: str = "", monitor: bool = False) -> SourceName:
-    return SourceName(name, re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w])"),
+    return SourceName(name, guarded(re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w])")),
                       affiliated_with, monitor)
 
 
@@ -503,3 +505,7 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
         return sorted(x.items(), key=lambda kv: (-kv[1], kv[0]))
 
     return order(counts), order(names)
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

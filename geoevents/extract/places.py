@@ -28,6 +28,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import lexicon
+from .fastre import guard_namespace, guarded
 
 if TYPE_CHECKING:
     from gazetteer import Context, Gazetteer, Resolution
@@ -827,3 +828,9 @@ class PlaceFinder:
             return r, ""
         return r0, (f"the gazetteer does not read {pm.phrase!r}; placed at {pm.name!r} "
                     f"({r0.place.name if r0.place else '?'})")
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+_BEFORE_CONTEXT = tuple((guarded(rx), why) for rx, why in _BEFORE_CONTEXT)
+_AFTER_CONTEXT = tuple((guarded(rx), why) for rx, why in _AFTER_CONTEXT)
+guard_namespace(globals())

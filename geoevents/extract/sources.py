@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon
+from .fastre import guard_namespace
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,3 +209,7 @@ class Attributor:
         if ref.kind == "ministry":
             self.last_ministry = ref
         return ref
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

@@ -19,6 +19,7 @@ from ..sources import Attributor, SourceRef
 
 if TYPE_CHECKING:
     pass
+from ..fastre import guard_namespace
 from .words import (
     _ANAPHOR_WORDS,
     _ATTRIBUTIVE,
@@ -468,3 +469,7 @@ def _subject(refs: list[SourceRef], pos: int, attributor: Attributor) -> str:
     if attributor.last is not None:
         return attributor.last.name
     return ""
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())
