@@ -13,9 +13,7 @@ back-reference, or changes flags inline), the pattern is returned unchanged.
 
 from __future__ import annotations
 
-import functools
 import re
-import sys
 from typing import Any
 
 try:  # Python 3.11+
@@ -36,17 +34,10 @@ class _Unknown(Exception):
     pass
 
 
-_CATEGORIES = {_c.CATEGORY_SPACE, _c.CATEGORY_DIGIT, _c.CATEGORY_UNI_SPACE,
-               _c.CATEGORY_UNI_DIGIT}
-
-
-@functools.cache
-def _category(cat: Any) -> frozenset[str]:
-    """Every character \\s or \\d matches (in a str pattern: str.isspace, str.isdecimal; their
-    ASCII forms are subsets)."""
-    if cat in (_c.CATEGORY_SPACE, _c.CATEGORY_UNI_SPACE):
-        return frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
-    return frozenset(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isdecimal())
+#: \\s and \\d (str patterns: Unicode; their ASCII forms are subsets) go into the guard as
+#: themselves.
+_CATEGORIES = {_c.CATEGORY_SPACE: "\\s", _c.CATEGORY_DIGIT: "\\d",
+               _c.CATEGORY_UNI_SPACE: "\\s", _c.CATEGORY_UNI_DIGIT: "\\d"}
 
 
 def _seq(items: Any) -> tuple[set[str], bool]:
@@ -66,7 +57,7 @@ def _item(op: Any, av: Any) -> tuple[set[str], bool]:
     if op is _c.CATEGORY:  # \s, \d outside a class
         if av not in _CATEGORIES:
             raise _Unknown
-        return set(_category(av)), False
+        return {_CATEGORIES[av]}, False
     if op is _c.IN:
         chars: set[str] = set()
         for iop, iav in av:
@@ -75,7 +66,7 @@ def _item(op: Any, av: Any) -> tuple[set[str], bool]:
             elif iop is _c.RANGE and iav[1] - iav[0] <= _MAX_RANGE:
                 chars.update(chr(x) for x in range(iav[0], iav[1] + 1))
             elif iop is _c.CATEGORY and iav in _CATEGORIES:
-                chars |= _category(iav)
+                chars.add(_CATEGORIES[iav])
             else:  # NEGATE, \w, a wide range
                 raise _Unknown
         return chars, False
@@ -104,13 +95,26 @@ def _item(op: Any, av: Any) -> tuple[set[str], bool]:
 
 
 def first_chars(rx: re.Pattern[str]) -> frozenset[str] | None:
-    """Every character a match of ``rx`` can begin with (before case folding), or None when
-    that cannot be told or the pattern can match the empty string."""
+    """Every character a match of ``rx`` can begin with (before case folding; ``\\s`` and
+    ``\\d`` for those classes), or None when that cannot be told or the pattern can match the
+    empty string."""
+    tree = _parse(rx)
+    return None if tree is None else _first_of_tree(tree)
+
+
+def _parse(rx: re.Pattern[str]) -> Any:
     if not isinstance(rx.pattern, str):
         return None
     try:
-        chars, empty = _seq(_p.parse(rx.pattern, rx.flags))
-    except (_Unknown, re.error, TypeError, ValueError):
+        return _p.parse(rx.pattern, rx.flags)
+    except (re.error, TypeError, ValueError):
+        return None
+
+
+def _first_of_tree(tree: Any) -> frozenset[str] | None:
+    try:
+        chars, empty = _seq(tree)
+    except _Unknown:
         return None
     if empty or not chars:
         return None
@@ -120,12 +124,15 @@ def first_chars(rx: re.Pattern[str]) -> frozenset[str] | None:
 def guarded(rx: re.Pattern[str]) -> re.Pattern[str]:
     """``rx`` with a first-character lookahead (the same matches, found faster), or ``rx``
     itself when its first characters cannot be told."""
-    if id(rx) in _DONE or _anchored(rx):
+    if id(rx) in _DONE:
         return rx
-    chars = first_chars(rx)
+    tree = _parse(rx)  # parsed once: guarding costs at import what compiling costs
+    if tree is None or _anchored(tree):
+        return rx
+    chars = _first_of_tree(tree)
     if chars is None:
         return rx
-    cls = "".join(re.escape(ch) for ch in sorted(chars))
+    cls = "".join(ch if len(ch) == 2 else re.escape(ch) for ch in sorted(chars))
     end = "\n)" if rx.flags & re.VERBOSE else ")"
     try:
         out = re.compile(f"(?=[{cls}])(?:{rx.pattern}{end}", rx.flags)
@@ -151,13 +158,10 @@ def all_guarded() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
     return list(_DONE.values())
 
 
-def _anchored(rx: re.Pattern[str]) -> bool:
+def _anchored(tree: Any) -> bool:
     """A pattern that begins with ``^`` or ``\\A``: the engine tries it at the start only,
     which a guard in front would undo."""
-    try:
-        items = list(_p.parse(rx.pattern, rx.flags))
-    except (re.error, TypeError, ValueError):
-        return True
+    items = list(tree)
     while items and items[0][0] is _c.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
         items = list(items[0][1][3])
     return bool(items) and items[0][0] is _c.AT and items[0][1] in (
@@ -170,3 +174,19 @@ def guard_namespace(ns: dict[str, Any]) -> None:
     for k, v in list(ns.items()):
         if isinstance(v, re.Pattern):
             ns[k] = guarded(v)
+        elif isinstance(v, (list, tuple)) and not k.startswith("__"):
+            # Tables of patterns: (kind, pattern) and (pattern, reason) rows, or patterns.
+            items = [_guard_row(x) for x in v]
+            if any(a is not b for a, b in zip(items, v, strict=True)):
+                if isinstance(v, list):
+                    v[:] = items
+                else:
+                    ns[k] = type(v)(items) if type(v) is tuple else v
+
+
+def _guard_row(x: Any) -> Any:
+    if isinstance(x, re.Pattern):
+        return guarded(x)
+    if type(x) is tuple and any(isinstance(y, re.Pattern) for y in x):
+        return tuple(guarded(y) if isinstance(y, re.Pattern) else y for y in x)
+    return x
