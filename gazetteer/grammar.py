@@ -27,6 +27,10 @@ _SECTOR_ADJ = {"north": "northern", "south": "southern", "east": "eastern", "wes
                "southeast": "south-eastern", "southwest": "south-western", "central": "central"}
 
 
+#: Countries whose usage puts the word "County" before the name ("County Kerry", "Co. Antrim").
+COUNTY_FIRST_COUNTRIES = frozenset({"IE", "GB"})
+
+
 class PhraseGrammar:
     """Resolves phrases for one gazetteer (its names through :meth:`Gazetteer._resolve_clean`)."""
 
@@ -172,7 +176,16 @@ class PhraseGrammar:
         if ph.relation == "between":
             return self._between(q, ph.names, focus, limit)
         if ph.relation in ("area", "sector"):
-            return self._area(q, ph.names[0], ph.area_word, ph.sector, focus, limit)
+            word = ph.area_word
+            if word == "county_first":
+                # "County Kerry", "Co. Antrim": the word first is Irish and British usage, so
+                # the counties of Ireland and the United Kingdom are the report's area
+                # (evidence, not a gate: a focus elsewhere still counts).
+                word = "admin2"
+                focus = Focus(focus.countries | COUNTY_FIRST_COUNTRIES, focus.admin1,
+                              focus.anchors, focus.kinds, explicit=focus.explicit,
+                              region=focus.region)
+            return self._area(q, ph.names[0], word, ph.sector, focus, limit)
         return None
 
     def _named(self, q: str, ph: relative.Phrase, focus: Focus,

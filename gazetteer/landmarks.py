@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 
-#: Words of facilities and landmarks (lower case; a query must hold one).  Generic words of
+#: Words of facilities and landmarks (lower case; a query must hold one); "valley": a valley
+#: is named after its town or river ("Salinas Valley", "Swat Valley").  Generic words of
 #: settlements and areas ("village", "district", "neighbourhood") are not here: the phrase
 #: grammar reads past those itself.
-FACILITY_WORDS = frozenset(["airport", "airfield", "aerodrome", "university", "college", "school", "academy", "institute", "hospital", "clinic", "library", "museum", "gallery", "theatre", "theater", "cinema", "opera", "stadium", "arena", "palace", "castle", "fort", "fortress", "citadel", "cathedral", "church", "chapel", "mosque", "temple", "synagogue", "shrine", "monastery", "abbey", "basilica", "tower", "bridge", "square", "plaza", "market", "bazaar", "mall", "hotel", "resort", "casino", "zoo", "aquarium", "park", "gardens", "garden", "station", "terminal", "port", "harbour", "harbor", "pier", "embassy", "consulate", "prison", "jail", "barracks", "headquarters", "ministry", "parliament", "courthouse", "factory", "refinery", "plant", "mine", "centre", "center", "hall"])
+FACILITY_WORDS = frozenset(["airport", "airfield", "aerodrome", "university", "college", "school", "academy", "institute", "hospital", "clinic", "library", "museum", "gallery", "theatre", "theater", "cinema", "opera", "stadium", "arena", "palace", "castle", "fort", "fortress", "citadel", "cathedral", "church", "chapel", "mosque", "temple", "synagogue", "shrine", "monastery", "abbey", "basilica", "tower", "bridge", "square", "plaza", "market", "bazaar", "mall", "hotel", "resort", "casino", "zoo", "aquarium", "park", "gardens", "garden", "station", "terminal", "port", "harbour", "harbor", "pier", "embassy", "consulate", "prison", "jail", "barracks", "headquarters", "ministry", "parliament", "courthouse", "factory", "refinery", "plant", "mine", "centre", "center", "hall", "valley"])
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-.]*", re.UNICODE)
 _OF = re.compile(r"\b(?:of|de|di|du|des|del|della)\s+(?:the\s+)?(?P<x>.+)$", re.I)

@@ -216,9 +216,11 @@ DIRECTION_WORDS = frozenset(
         "southeastern", "southwestern"})
 
 
-def direction_word_supported(hit: Hit, focus: Focus) -> bool:
-    """A bare direction word ("Central", "South") names an area only of a focus country."""
-    if fold(hit.name) not in DIRECTION_WORDS or hit.place.source == "overlay":
+def direction_word_supported(hit: Hit, focus: Focus, query: str = "") -> bool:
+    """A bare direction word ("Central", "South") names an area only of a focus country, by
+    that name or by a spelling of it ("East" for Burkina Faso's "Est")."""
+    if (fold(hit.name) not in DIRECTION_WORDS and fold(query) not in DIRECTION_WORDS) or \
+            hit.place.source == "overlay":
         return True
     return bool(focus.countries) and hit.place.country in focus.countries
 
@@ -254,8 +256,11 @@ def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
     if hit.match == "fuzzy":
         from .normalize import key
 
-        return notable(p, w) and fold(hit.name) == fold(p.name) and abs(
-            len(key(query or hit.name)) - len(key(p.name))) <= 1
+        # A world region or feature of the shipped data answers a typo of any of its names
+        # ("Sinai Peninsular"): they were written for it, and no town shares them.
+        own = fold(hit.name) == fold(p.name) or world_region(p) or world_feature(p)
+        return notable(p, w) and own and abs(
+            len(key(query or hit.name)) - len(key(hit.name))) <= 1
     return notable(p, w)
 
 
@@ -401,6 +406,9 @@ def plausible(hit: Hit, dist: float, focus: Focus,
             p.kind == "country" and p.country in focus.countries)
     if focus.countries and p.country in focus.countries:
         return True
+    if not p.country and world_region(p) and any(
+            _overlaps(p.bbox, countryfacts.bbox(c)) for c in focus.countries):
+        return True  # an ocean or world region reaching the focus is in it (focus_region)
     if fuzzy:
         return False
     tier = w.tier
@@ -556,7 +564,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                     f"likely meant ({where})" + install_hint()))
     supported = [t for t in eligible
                  if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w, q)
-                 and direction_word_supported(t[1], focus)]
+                 and direction_word_supported(t[1], focus, q)]
     if not supported:
         where = ", ".join(sorted({t[1].place.country or "?" for t in eligible})[:6])
         return Resolution(
@@ -644,8 +652,8 @@ def outside_focus(q: str, scored: list[ScoredRow], focus: Focus, limit: int,
     focus_cont = {countryfacts.continent(c) for c in focus.explicit}
     for sc, h, d, f in scored:
         p = h.place
-        if h.match == "fuzzy":
-            continue
+        if h.match == "fuzzy" or not direction_word_supported(h, focus, q):
+            continue  # a bare direction word names an area only of a focus country
         if (p.kind == "country" or (not p.country and p.precision == 3)) and \
                 tier[h.match] >= tier["alias"]:
             return Resolution(

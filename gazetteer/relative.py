@@ -191,7 +191,7 @@ def parse(phrase: str) -> Phrase | None:
                       sector=sector)
     m = _COUNTY_FIRST.match(s)
     if m:
-        return Phrase("area", (_strip(m.group("name")),), area_word="admin2")
+        return Phrase("area", (_strip(m.group("name")),), area_word="county_first")
     m = _AREA_SUFFIX.match(s)
     if m:
         name = _THE.sub("", _strip(m.group("name")))

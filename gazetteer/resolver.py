@@ -285,8 +285,9 @@ class Gazetteer:
         if focus.anchors:  # an area holding the report's places is near them, wherever its point
             admin1_bbox = self.store.admin1_bbox
             for i, (h, _imp) in enumerate(hits):
-                bbox = admin1_bbox.get(h.place.admin1 or "") \
-                    if h.place.kind == "admin1" else None
+                kind = h.place.kind
+                bbox = admin1_bbox.get(h.place.admin1 or "") if kind == "admin1" else (
+                    h.place.bbox if kind in AREA_KINDS and kind != "country" else None)
                 if bbox and any(bbox[1] <= a <= bbox[3] and bbox[0] <= b <= bbox[2]
                                 for a, b in focus.anchors):
                     dists[i] = 0.0

@@ -399,7 +399,7 @@ def test_national_parks_and_natural_landmarks(gz):
     assert d.status == "resolved" and d.place.country == "BW"
 
 
-@pytest.mark.parametrize("phrase", ["County Cork", "Co. Cork", "the county of Cork"])
+@pytest.mark.parametrize("phrase", ["County Cork", "Co. Cork", "Co Cork", "the county of Cork"])
 def test_county_first_is_the_county_not_the_city(gz, phrase):
     r = gz.resolve(phrase)
     assert r.status == "resolved" and r.place.kind == "admin2" and r.place.country == "IE"
@@ -457,3 +457,48 @@ def test_former_name_beats_a_province_of_that_name_unless_the_words_say_province
 def test_dissolved_states_are_regions(gz, name):
     r = gz.resolve(name)
     assert r.status == "resolved" and r.place.kind == "region" and r.precision == 3
+
+
+def test_sea_holding_the_reports_places_is_near_them(gz):
+    """A region or sea whose extent holds the report's places is near them wherever its point
+    is, as a province is: beside two Egyptian coast towns, "Red Sea" is the sea, not the
+    Egyptian governorate of that name (whose extent holds them too)."""
+    out = gz.resolve_many(["Hurghada", "Marsa Alam", "Red Sea"], together=True)
+    sea = out[2]
+    assert sea.status == "resolved" and sea.place.kind == "region" and not sea.place.country
+    assert sea.precision == 3
+
+
+def test_direction_word_by_a_spelling_of_it_is_still_a_direction_word(gz):
+    """'East' is Burkina Faso's province 'Est' only in a report about Burkina Faso; with
+    another focus it is no answer at all (not even outside_focus)."""
+    r = gz.resolve("East", Context(countries=("KE",)))
+    assert r.status == "unresolved" and r.place is None
+    b = gz.resolve("East", Context(countries=("BF",)))
+    assert b.status == "resolved" and b.place.kind == "admin1" and b.place.country == "BF"
+
+
+@pytest.mark.parametrize("name,cc,lat,lon", [
+    ("Franche-Comté", "FR", 47.1, 6.1),  # a region of France until 2016
+    ("Sogn og Fjordane", "NO", 61.5, 6.5),  # a county of Norway until 2020
+    ("Kasai-Oriental", "CD", -4.5, 23.6),  # a province of DR Congo until 2015
+])
+def test_former_first_level_areas_are_regions_of_their_country(gz, name, cc, lat, lon):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind == "region" and r.place.country == cc
+    assert r.precision == 3 and km(r.lat, r.lon, lat, lon) < 100
+    assert "former first-level area" in (r.place.note or "")
+
+
+def test_valley_is_placed_at_the_place_it_is_named_after(gz):
+    r = gz.resolve("Bekaa Valley")
+    assert r.status == "resolved" and r.place.country == "LB" and r.precision >= 2
+    assert "named after" in (r.reason or "") and r.confidence <= 0.6
+
+
+def test_typo_of_a_world_region_by_any_of_its_names(gz):
+    """A near-spelling of a shipped world region answers it, by its own name or an alias, also
+    in a report with an area (no town shares those names)."""
+    r = gz.resolve("Arabian Peninsular", Context(countries=("SA",)))
+    assert r.status == "resolved" and r.match == "fuzzy" and r.place.kind == "region"
+    assert r.confidence <= 0.45
