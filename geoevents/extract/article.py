@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .fastre import guard_namespace
 from .reader import Document
 
 CAPTION_CREDIT = re.compile(
@@ -209,3 +210,7 @@ def _is_dateline(m: re.Match[str]) -> bool:
     # "Beirut: ..." - one or two capitalised words and a colon.
     return m.group(0).rstrip().endswith(":") and len(words) <= 2 and all(
         w[0].isupper() for w in words if w not in ("al", "el", "ad", "as", "ar", "az", "de"))
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

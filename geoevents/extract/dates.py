@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .fastre import guard_namespace
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -266,3 +268,7 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateMention | Non
         y = int(g["y"])
         return DateMention(date(y, 1, 1), date(y, 12, 31), "year", text, b, e)
     return None
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

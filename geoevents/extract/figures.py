@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon
+from .fastre import guard_namespace
 from .numbers import NUMBER, QUALIFIER, QUALIFIERS, Quantity, parse_quantity
 
 _HEADS_PL = (r"soldiers|troops|servicemen|service\s*members|(?:military\s+)?personnel|fighters|"
@@ -231,11 +232,17 @@ _ANY_CASUALTY = re.compile(r"kill|dead|died|death|slain|lives|perish|execut|woun
                            r"toll|lost|murder|behead|fatalit|remaining", re.I)
 
 
+_HEAD_RX = re.compile(rf"\b(?:{_HEADS_PL})\b", re.I)
+_HEAD_TAIL_RX = re.compile(rf"\b(?:{_HEADS_PL})\b.*$", re.I)
+_KILLED_OR_WOUNDED_RX = re.compile(rf"\b(?:{_KILLED})\b|\b(?:{_WOUNDED})\b", re.I)
+_QUOTES_RX = re.compile(r"[“”\"]")
+
+
 def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
     """Every casualty figure in a sentence, in order of appearance."""
     if not _ANY_CASUALTY.search(text):
         return []
-    clean = re.sub(r"[“”\"]", " ", text)
+    clean = _QUOTES_RX.sub(" ", text)
     out: list[FigureMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -277,8 +284,8 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         if q1 is not None and q1.value is None and not np1:
             continue
         # "26 Syrian and nine Russian soldiers": the first borrows the second's head noun.
-        if q2 is not None and np1 and np2 and not re.search(rf"\b(?:{_HEADS_PL})\b", np1, re.I):
-            head = re.search(rf"\b(?:{_HEADS_PL})\b.*$", np2, re.I)
+        if q2 is not None and np1 and np2 and not _HEAD_RX.search(np1):
+            head = _HEAD_TAIL_RX.search(np2)
             if head:
                 np1 = f"{np1} {head.group(0)}"
         later = bool(re.search(r"\blater\b", m.group(0), re.I))
@@ -334,7 +341,7 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
         if np:
             # "Two were military advisers ... and died immediately": killed if said so.
             tail = clean[m.end():m.end() + 120]
-            km = re.search(rf"\b(?:{_KILLED})\b|\b(?:{_WOUNDED})\b", tail, re.I)
+            km = _KILLED_OR_WOUNDED_RX.search(tail)
             kind = "killed" if not km or not re.match(_WOUNDED, km.group(0), re.I) else "wounded"
             if not km and "remaining" not in flags:
                 continue
@@ -427,3 +434,7 @@ def find_figures(text: str, *, possessor: str = "") -> list[FigureMention]:
 ELLIPTIC = re.compile(
     rf"(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|;\s*)(?P<n>{NUMBER})(?:\s+(?:others?|more))?"
     rf"(?:\s+(?:dead|killed|wounded|injured|people|civilians))?\s+(?:in|at|on)\s+", re.I)
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .fastre import guard_namespace, guarded
+
 
 def word_list(name: str) -> frozenset[str]:
     """A list of words shipped in ``data/extract/`` (one a line, '#' comments)."""
@@ -41,7 +43,7 @@ class TriggerRule:
 
 
 def _t(rx: str, et: str, sub: str, prio: int, generic: bool = False) -> TriggerRule:
-    return TriggerRule(re.compile(rx, re.I), et, sub, prio, generic)
+    return TriggerRule(guarded(re.compile(rx, re.I)), et, sub, prio, generic)
 
 
 REMOTE = "Explosions/Remote violence"
@@ -196,7 +198,7 @@ class ActorName:
 
 def _a(name: str, kind: str, *names: str, flags: int = 0) -> ActorName:
     rx = "|".join(names)
-    return ActorName(name, kind, re.compile(rf"(?<![\w-])(?:{rx})(?![\w])", flags))
+    return ActorName(name, kind, guarded(re.compile(rf"(?<![\w-])(?:{rx})(?![\w])", flags)))
 
 
 NAMED_ACTORS: tuple[ActorName, ...] = (
@@ -265,7 +267,7 @@ class SourceName:
 
 
 def _s(name: str, *names: str, affiliated_with: str = "", monitor: bool = False) -> SourceName:
-    return SourceName(name, re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w])"),
+    return SourceName(name, guarded(re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w])")),
                       affiliated_with, monitor)
 
 
@@ -470,12 +472,19 @@ def _actor_use(text: str, b: int, e: int) -> bool:
     return bool(_ACTOR_BEFORE.search(text, max(0, b - 30), b))
 
 
+@lru_cache(maxsize=50_000)
+def _country_named(phrase: str) -> str | None:
+    """ISO code of the country a capitalised phrase names ("Syria's", "U.S."), else None."""
+    c = countries()
+    key = _POSSESSIVE_TAIL.sub("", phrase).lower()
+    return c.by_name.get(key) or (c.by_name.get(key.replace(".", "")) if "." in key else None)
+
+
 def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(countries named or written as a demonym, countries named), each with how often, most
     mentioned first: one pass over the text."""
     from collections import Counter
 
-    c = countries()
     counts: Counter[str] = Counter()
     names: Counter[str] = Counter()
     for m in _CAP_RUN.finditer(text):
@@ -485,10 +494,7 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
         while i < len(words):
             # The longest country name starting here ("United Arab Emirates"), else a demonym.
             for j in range(min(len(words), i + 6), i, -1):
-                phrase = " ".join(words[i:j])
-                key = _POSSESSIVE_TAIL.sub("", phrase).lower()
-                cc = c.by_name.get(key) or (c.by_name.get(key.replace(".", ""))
-                                           if "." in key else None)
+                cc = _country_named(" ".join(words[i:j]))
                 if cc:
                     if not _actor_use(text, m.start() + toks[i].start(),
                                       m.start() + toks[j - 1].end()):
@@ -505,3 +511,7 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
         return sorted(x.items(), key=lambda kv: (-kv[1], kv[0]))
 
     return order(counts), order(names)
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

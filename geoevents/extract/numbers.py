@@ -8,6 +8,7 @@ follow the same rule (20, 1000).  Words that give no number ("several", "a few",
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -108,14 +109,20 @@ def word_number(text: str) -> int | None:
     return total + current if seen else None
 
 
+_DIGITS_RX = re.compile(_DIGITS)
+_VAGUE_RX = re.compile(rf"(?:(?:several|many)\s+)?({'|'.join(VAGUE)})(?:\s+of)?")
+
+
+@functools.lru_cache(maxsize=8192)
 def parse_quantity(text: str) -> Quantity | None:
-    """A quantity as written, or None when the text is not one."""
+    """A quantity as written, or None when the text is not one (cached: a pure function of
+    the text, and a Quantity is frozen)."""
     t = " ".join(text.strip().lower().split())
     if not t:
         return None
-    if re.fullmatch(_DIGITS, t):
+    if _DIGITS_RX.fullmatch(t):
         return Quantity(int(t.replace(",", "")), False, text)
-    m = re.fullmatch(rf"(?:(?:several|many)\s+)?({'|'.join(VAGUE)})(?:\s+of)?", t)
+    m = _VAGUE_RX.fullmatch(t)
     if m:
         return Quantity(VAGUE[m.group(1)], True, text)
     if t in UNCOUNTED or t.rstrip(" of") in UNCOUNTED:

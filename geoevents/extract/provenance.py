@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .fastre import guard_namespace
+
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], 1)}
@@ -123,3 +125,7 @@ def byline_outlet(lines: list[str]) -> str:
                 a = " ".join(m.group("a").split())
                 return "AP" if a in ("The Associated Press", "Associated Press") else a
     return ""
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon
+from .fastre import guard_namespace
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,9 @@ def _country_word(word: str | None) -> str:
     if not word:
         return ""
     return lexicon.country_of(word) or ""
+
+
+_WORD = re.compile(r"[a-z’']+")
 
 
 class Attributor:
@@ -89,7 +93,7 @@ class Attributor:
             dem = lexicon.countries().demonym.get(cc, "")
             name = f"{dem} {kind} ministry".strip()
             add(SourceRef(name, cc, "ministry", "", m.start(), m.end()))
-        words = frozenset(re.findall(r"[a-z’']+", low))
+        words = frozenset(_WORD.findall(low))
         if words & lexicon.SOURCE_WORDS and lexicon.SOURCE_ANY.search(text):
             for s in lexicon.KNOWN_SOURCES:
                 for m in s.pattern.finditer(text):
@@ -205,3 +209,7 @@ class Attributor:
         if ref.kind == "ministry":
             self.last_ministry = ref
         return ref
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

@@ -16,6 +16,7 @@ from ..sources import SourceRef
 
 if TYPE_CHECKING:
     from gazetteer import Resolution
+from ..fastre import guard_namespace
 from .analysis import ActorMention, Analysis, Trigger
 from .words import _AREA_WORDS, _NEAR_WORDS, _UNNAMED
 
@@ -253,3 +254,7 @@ def _clause(text: str, f: FigureMention | None, r: FigRec | None = None) -> str:
         return ""
     seg = re.split(r"[,;.]", seg)[0]
     return " ".join(seg.split())
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

@@ -19,6 +19,7 @@ from ..sources import Attributor, SourceRef
 
 if TYPE_CHECKING:
     from gazetteer import Resolution
+from ..fastre import guard_namespace
 from .actors import _actor_kind, _actors_of, _event_type, _host_label, _label_key, _side
 from .analysis import ActorMention, Analysis, analyse, issuer_of
 from .drafts import (
@@ -889,3 +890,7 @@ class StoryReader:
             seen[who] = c
             out.append(c)
         return out
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..fastre import guard_namespace
+
 if TYPE_CHECKING:
     pass
 
@@ -111,3 +113,7 @@ _PLURAL_TRIGGER = re.compile(r"\b(?:attacks|assaults|raids|strikes|bombings|clas
                              r"(?:roadside\s+|car\s+)?bombs|IEDs|(?:land\s*)?mines|"
                              r"explosive\s+devices|rockets|missiles|mortars|shells|explosions|"
                              r"blasts)\b", re.I)
+
+
+# Every pattern above with a first-character guard: the same matches, found faster (fastre).
+guard_namespace(globals())
