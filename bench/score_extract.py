@@ -19,7 +19,8 @@ there).  An extracted and a gold incident match when
   alternatives, or the same named place.
 
 Printed: precision (matched extracted / extracted), recall (matched gold / gold, optional gold
-incidents are neither required nor wrong), fatalities exact (extracted best == gold killed, a
+incidents are neither required nor wrong), the strict recall "with a known date" (the matches
+by an unknown date left out), fatalities exact (extracted best == gold killed, a
 missing figure being 0, over matched gold incidents), per-style recall and precision, and
 merging quality on the reports of the same event (meta.yaml ``same_event_as``; gold ``event``
 keys): of the pairs of incidents of different reports that are the same gold event, how many
@@ -120,6 +121,8 @@ class Score:
             "recall": pct(self.matched_gold, self.gold),
             "fatalities_exact": pct(self.fatal_exact, self.matched_gold),
             "unknown_date_matches": self.unknown_date_matches,
+            # Strict: only the matches whose extracted date is known count.
+            "recall_dated": pct(self.matched_gold - self.unknown_date_matches, self.gold),
             "styles": {s: {"gold": v[0], "recall": pct(v[1], v[0]), "extracted": v[2],
                            "precision": pct(v[3], v[2])}
                        for s, v in sorted(self.per_style.items())},
@@ -364,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{f['matched_gold']} gold / {f['matched_extracted']} extracted")
     print(f"precision {f['precision']}%  recall {f['recall']}%  fatalities exact "
           f"{f['fatalities_exact']}% of matched  (matched with an unknown date: "
-          f"{f['unknown_date_matches']})")
+          f"{f['unknown_date_matches']}; recall with a known date "
+          f"{f['recall_dated']}%)")
     for s, v in f["styles"].items():
         print(f"  {s:14s} recall {v['recall']:5.1f}% of {v['gold']:3d}   precision "
               f"{v['precision']:5.1f}% of {v['extracted']:3d}")
