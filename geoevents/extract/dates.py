@@ -3,7 +3,9 @@
 "last Wednesday", "on Sunday", "Wednesday's attack", "between Saturday night and Sunday morning"
 (a range), "on Wednesday and Thursday", "earlier this week" (a week), "last week", "in March" (a
 month), "last May", "May 23", "23 May 2018", "November 2017", "2018-05-23", "yesterday",
-"in 2015" (a year).
+"in 2015" (a year), "this morning" / "tonight" / "overnight", "in the last nine days" / "during
+the past few hours" / "over the past two weeks" / "during 9 days of" (a range ending on the
+publication date), "over the weekend" (its Saturday and Sunday).
 
 Rules:
 
@@ -68,9 +70,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("wd", re.compile(
         rf"\b(?:(?P<rel>last|this past|on|this|next|since|until|by|early|late|from)\s+)?"
         rf"(?:(?:early|late)\s+)?(?P<w>{_WD})(?P<poss>['’]s)?{_PART}?\b|\((?P<wp>{_WD})\)")),
+    ("span", re.compile(
+        r"\b(?:in|over|during|within|for)\s+(?:the\s+)?(?:(?P<last>past|last|previous|first)\s+)?"
+        r"(?P<n>\d+|a\s+few|few|a\s+couple\s+of|couple\s+of|two|three|four|five|six|seven|eight|"
+        r"nine|ten|twelve|24|48|72)\s+(?P<u>days?|hours|weeks)(?P<of>\s+of\b)?", re.I)),
+    ("weekend", re.compile(
+        r"\b(?:(?P<rel>over|during|on|at|this|last|this past|the)\s+)+weekend\b", re.I)),
     ("rel", re.compile(
         r"\b(?P<r>the day before yesterday|yesterday|today|tonight|last night|overnight|"
-        r"this morning|earlier today|(?:earlier|later|early|late) this week|this week|"
+        r"this morning|this afternoon|this evening|earlier today|(?:earlier|later|early|late) this week|this week|"
         r"last week|the previous week|past week|this month|last month|earlier this month|"
         r"this year|last year|earlier this year|in recent days|in the past few days|"
         r"(?P<n>\d+|two|three|four|five|six|seven|ten) days? (?:ago|earlier)|a week ago)"
@@ -79,8 +87,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _ANY_DATE = re.compile(rf"\d|{_WD}|{_MON}|yesterday|today|tonight|overnight|night|week|month|"
-                       r"year|days|day\s+(?:ago|earlier)|morning", re.I)
-_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+                       r"year|days|day\s+(?:ago|earlier)|morning|afternoon|evening|hours|weekend", re.I)
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "twelve": 12}
 
 
 @dataclass(slots=True)
@@ -95,6 +104,9 @@ class DateMention:
     since: bool = False  # "since September 2015": a cumulative period, not an event date
     future: bool = False  # after the publication date ("next Wednesday")
     problem: str = ""  # why it could not be resolved
+    # A period ending on the publication date ("in the past 36 hours", "over the weekend"):
+    # what happened in it may be told day by day; a day the report gives is finer.
+    period: bool = False
 
     @property
     def resolved(self) -> bool:
@@ -228,7 +240,8 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateMention | Non
         if pub is None:
             return _no_pub(text, b, e)
         monday = pub - timedelta(days=pub.weekday())
-        if r in ("today", "tonight", "this morning", "earlier today"):
+        if r in ("today", "tonight", "this morning", "this afternoon", "this evening",
+                 "earlier today"):
             return DateMention(pub, pub, "day", text, b, e, relative=True)
         if r in ("yesterday", "last night"):
             d = pub - timedelta(days=1)
@@ -264,10 +277,62 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateMention | Non
             d = pub - timedelta(days=k)
             return DateMention(d, d, "day", text, b, e, relative=True)
         return None
+    if kind == "span":
+        return _span(g, text, b, e, pub)
+    if kind == "weekend":
+        rels = [w.lower() for w in re.findall(r"\w+", text)[:-1]]
+        if pub is None:
+            return _no_pub(text, b, e)
+        wd = pub.weekday()
+        on_weekend = wd >= 5
+        if on_weekend and "last" not in rels:  # the weekend the report is written in
+            sat = pub - timedelta(days=wd - 5)
+            return DateMention(sat, pub, "range" if sat != pub else "day", text, b, e,
+                               relative=True, period=sat != pub)
+        # the weekend before the report's (or before this one: "last weekend" on a Sunday)
+        sat = pub - timedelta(days=wd - 5 + 7) if on_weekend else pub - timedelta(days=wd + 2)
+        return DateMention(sat, sat + timedelta(days=1), "range", text, b, e, relative=True,
+                           period=True)
     if kind == "year":
         y = int(g["y"])
         return DateMention(date(y, 1, 1), date(y, 12, 31), "year", text, b, e)
     return None
+
+
+def _span(g: dict[str, str | None], text: str, b: int, e: int,
+          pub: date | None) -> DateMention | None:
+    """ "in the last nine days", "during the past few hours", "over the past two weeks",
+    "during 9 days of (the operation)": a period ending on the publication date (a range; it
+    starts N days before it, so that both readings, with and without the publication day, are
+    inside).  "the first N days" and a bare "for N days" without "of" tell a duration, not
+    when: no date."""
+    last = (g.get("last") or "").lower()
+    if last == "first" or (not last and not g.get("of")):
+        return None  # "in the first two days", "for three days", "within 24 hours"
+    n = " ".join((g.get("n") or "").lower().split())
+    unit = (g.get("u") or "").lower()
+    if n.isdigit():
+        k = int(n)
+    elif n in _SMALL:
+        k = _SMALL[n]
+    elif "couple" in n:
+        k = 2
+    else:  # "a few": up to a week's worth of days, a day's worth of hours
+        k = {"hours": 24, "weeks": 3}.get(unit, 6)
+    if pub is None:
+        return _no_pub(text, b, e)
+    if unit == "hours":
+        days = max(1, -(-k // 24))
+    elif unit.startswith("week"):
+        days = 7 * k
+    else:
+        days = k
+    if days > 62:
+        return None
+    # "in the past few days" is the week ending on the publication date, as "in recent days".
+    prec = "week" if days == 6 and not n[:1].isdigit() and n not in _SMALL else "range"
+    return DateMention(pub - timedelta(days=days), pub, prec, text, b, e, relative=True,
+                       period=True)
 
 
 # Every pattern above with a first-character guard: the same matches, found faster (fastre).

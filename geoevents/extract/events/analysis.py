@@ -339,6 +339,10 @@ _GAINER_GAP = re.compile(r"(?:\s*,[^,.;:]*,)?\s*(?:(?:have|has|had|now|finally|f
 _SINCE_CLAUSE = re.compile(r"\b[Ss]ince\s+[^\s,;.()“”\"](?:[^,;.()“”\"]|,\s+(?=[A-Z]))*$")
 
 
+_TOLL_GAP = re.compile(r"\d|\b(?:lives|deaths|dead|people|civilians|casualties|victims)\b",
+                      re.I)
+
+
 def _date_role(text: str, d: DateMention) -> str:
     if d.since or _SINCE_CLAUSE.search(text, 0, d.begin):
         return "since"  # "since the army launched its campaign ... on June 15"
@@ -352,7 +356,10 @@ def _date_role(text: str, d: DateMention) -> str:
         return "event"  # "the officials said Tuesday's attack occurred in ..."
     if d.begin <= 3 and re.match(r"^\s*[;:|–—]", text[d.stop:]):
         return "report"  # "09 Dec 2019; MEMO: ...": the report's date line
-    if _REPORT_BEFORE.search(before):
+    rb = _REPORT_BEFORE.search(before)
+    # ... but not "raids claimed 17 lives overnight": a toll between the verb and the date
+    # makes the verb the event's.
+    if rb and not _TOLL_GAP.search(rb.group(0)):
         return "report"
     if re.match(r"^\s*(?:,\s*)?(?:that|when)\b", text[d.stop:]) and \
             lexicon.REPORTING.search(before[-30:]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..article import Sentence
@@ -62,6 +63,9 @@ class Draft:
     last_index_before: int = -1
     notes: list[str] = field(default_factory=list)
     date_problems: list[str] = field(default_factory=list)
+    # When the report says it was told ("activists said yesterday", "a statement said on
+    # Wednesday"): not the event's date, but the event is not after it.
+    said_by: date | None = None
 
     # -------------------------------------------------------------- properties
     @property
@@ -186,6 +190,8 @@ def _dates_compatible(draft: Draft, a: Analysis) -> int:
     """0 incompatible, 1 compatible because the draft has no date, 2 the dates overlap."""
     if not a.dates or draft.date is None or not draft.date.resolved:
         return 1
+    if draft.date.period and not any(d.period for d in a.dates):
+        return 1  # "in the past 36 hours" and then "on Thursday": the day is finer
     for d in a.dates:
         if not d.resolved:
             return 1

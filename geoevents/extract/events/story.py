@@ -144,6 +144,12 @@ _SITE = re.compile(r"\b(?:taken|took|regained|retook|retaken|captured|seized|lib
                    r"airport|base|square|headquarters))\b", re.I)
 
 
+def _undated(d: Draft) -> bool:
+    """No date, or only a period ending on the publication date ("in the past 36 hours"),
+    which the sentences that follow may date day by day."""
+    return d.date is None or d.date.period
+
+
 def _elsewhere(d: Draft, a: Analysis, km: float = 30.0) -> bool:
     """None of the sentence's places is the draft's place, in its first-level area, or
     within ``km`` of it."""
@@ -319,7 +325,7 @@ class StoryReader:
             if a.counted and not a.anaphor:
                 mine = {(f.kind, f.figure()[1]) for f in a.counted}
                 kinds = {k for k, _n in mine}
-                scored = [t for t in scored if t[3].date is not None or not any(
+                scored = [t for t in scored if not _undated(t[3]) or not any(
                     r.kind in kinds and r.breakdown_of is None for r in t[3].figs) or any(
                     (r.kind, r.best) in mine for r in t[3].figs)]
             # "Earlier this month, ..." after a day's event is another event.
@@ -339,7 +345,7 @@ class StoryReader:
                 scored = [t for t in scored if not _own_toll_elsewhere(t[3], a)]
             # A draft without a date is joined only when the sentence refers to it.
             scored = [t for t in scored if t[0] == 2 or a.anaphor or t[3] is prev or
-                      (t[3].date is None and (_same_place(t[3], a) or _same_attacker(t[3], a)
+                      (_undated(t[3]) and (_same_place(t[3], a) or _same_attacker(t[3], a)
                                               or _summary_of(t[3], a)))]
             if scored:
                 return max(scored, key=lambda t: (t[0], t[1], t[2]))[3]
@@ -412,13 +418,19 @@ class StoryReader:
         s = a.sent
         d.sentences.append(s)
         d.triggers.extend(a.triggers)
+        for dm, role in a.other_dates:
+            if role == "report" and dm.resolved and dm.precision == "day" and not dm.future and (
+                    d.said_by is None or dm.end < d.said_by):
+                d.said_by = dm.end
         for dm in a.dates:
             if not dm.resolved:
                 if dm.problem and dm.problem not in d.date_problems:
                     d.date_problems.append(dm.problem)
                 continue
             if d.date is None or (_PREC_ORDER[d.date.precision] >= _PREC_ORDER["week"] and
-                                  _PREC_ORDER[dm.precision] < _PREC_ORDER[d.date.precision]):
+                                  _PREC_ORDER[dm.precision] < _PREC_ORDER[d.date.precision]) or (
+                    d.date.period and not dm.period and dm.precision == "day" and
+                    d.date.start <= dm.start <= d.date.end):
                 d.date = dm
         # Places: a sentence that only breaks figures down by place gives sub-places.
         counted = a.counted
@@ -684,7 +696,10 @@ class StoryReader:
                 # a pattern of events, not one.
                 if (plural or not d.triggers) and not exact:
                     return None, why + " and not the story's main event", False
-            edate = EventDate.unknown(self.published)
+            bound = self.published
+            if d.said_by is not None and (bound is None or d.said_by < bound):
+                bound = d.said_by  # "rebels took the town, activists said yesterday"
+            edate = EventDate.unknown(bound)
         # Where.
         mp = d.main_place()
         unknown_pm = None
@@ -783,7 +798,9 @@ class StoryReader:
             if d.not_confirmed_by:
                 notes.append("not confirmed by " + ", ".join(dict.fromkeys(d.not_confirmed_by)))
         if edate.precision == "unknown":
-            notes.append(NO_DATE_NOTE + (
+            told = f"; told on {edate.end}" if edate.end is not None and \
+                edate.end != self.published else ""
+            notes.append(NO_DATE_NOTE + told + (
                 f"; reported on {self.published}" if self.published else
                 "; no publication date was given either"))
         src = Source(self.outlet, self.url, self.published, d.sentences[0].text if d.sentences
