@@ -34,6 +34,21 @@ MONDAY = date(2018, 5, 28)
     ("yesterday", SUNDAY, date(2018, 5, 26), date(2018, 5, 26), "day"),
     ("2018-05-23", None, date(2018, 5, 23), date(2018, 5, 23), "day"),
     ("the night of May 26-27", SUNDAY, date(2018, 5, 26), SUNDAY, "range"),
+    # A period ending on the publication date: it starts N days before it (both readings,
+    # with and without the publication day, are inside).
+    ("in the last five days", SUNDAY, date(2018, 5, 22), SUNDAY, "range"),
+    ("over the past two days", MONDAY, date(2018, 5, 26), MONDAY, "range"),
+    ("during the past few hours", SUNDAY, date(2018, 5, 26), SUNDAY, "range"),
+    ("in the past 48 hours", SUNDAY, date(2018, 5, 25), SUNDAY, "range"),
+    ("over the last three weeks", SUNDAY, date(2018, 5, 6), SUNDAY, "range"),
+    ("during 12 days of", SUNDAY, date(2018, 5, 15), SUNDAY, "range"),
+    ("in the past few days", SUNDAY, date(2018, 5, 21), SUNDAY, "week"),
+    # The weekend: the one the report is written in, else the one before it.
+    ("over the weekend", MONDAY, date(2018, 5, 26), SUNDAY, "range"),
+    ("over the weekend", SUNDAY, date(2018, 5, 26), SUNDAY, "range"),
+    ("last weekend", SUNDAY, date(2018, 5, 19), date(2018, 5, 20), "range"),
+    ("this evening", SUNDAY, SUNDAY, SUNDAY, "day"),
+    ("this afternoon", MONDAY, MONDAY, MONDAY, "day"),
 ])
 def test_dates(text, pub, start, end, precision):
     [d] = find_dates(text, pub)
@@ -46,6 +61,20 @@ def test_without_a_publication_date_relative_dates_are_unknown_not_guessed():
     assert "without the publication date" in d.problem
     [m] = find_dates("in March", None)
     assert m.precision == "unknown"
+
+
+@pytest.mark.parametrize("text", ["for three days", "in the first two days of the offensive",
+                                  "within 24 hours", "in the past 90 days"])
+def test_a_duration_is_not_a_date(text):
+    # How long, not when (and a period of months is no event date).
+    assert [d for d in find_dates(text, SUNDAY) if d.resolved] == []
+
+
+def test_a_period_is_written_as_the_report_says_and_unknown_without_publication():
+    [d] = find_dates("shelled in the last nine days, a monitor said", SUNDAY)
+    assert d.text == "in the last nine days" and d.period
+    [u] = find_dates("in the last nine days", None)
+    assert u.precision == "unknown" and "without the publication date" in u.problem
 
 
 def test_since_and_next_are_marked():

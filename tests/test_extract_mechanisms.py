@@ -97,6 +97,43 @@ def test_events_without_a_date_are_kept_unknown(gz):
     assert inc.date.end == PUB
 
 
+def test_the_day_it_was_told_bounds_an_undated_event(gz):
+    # "said yesterday" is when it was said, not when it happened: no day is invented, but the
+    # event is not after it.
+    text = "Rebels captured the town of Kafr Nabl from government forces, activists said yesterday.\n"
+    (inc,) = _incidents(gz, text)
+    assert inc.date.precision == "unknown" and inc.date.start is None
+    assert inc.date.end == date(2019, 3, 5)
+    assert "told on 2019-03-05" in inc.notes
+    text = "On Monday, the army said troops killed 14 militants in the town of Al-Sukhnah.\n"
+    (inc,) = _incidents(gz, text)
+    assert inc.date.precision == "unknown" and inc.date.end == date(2019, 3, 4)
+
+
+def test_a_toll_before_the_date_makes_it_the_events(gz):
+    # "claimed 12 lives overnight, a monitor said": the raids' night, not the saying.
+    text = ("Of the 30 civilians killed, most were in Saraqib, where air raids claimed 12 lives "
+            "overnight, a monitor said.\n")
+    (inc,) = _incidents(gz, text)
+    assert (inc.date.start, inc.date.end, inc.date.text) == (date(2019, 3, 5), PUB, "overnight")
+    assert inc.fatalities.best == 12
+
+
+def test_a_period_ending_on_publication_then_a_day_within_it(gz):
+    text = ("Air strikes killed dozens of civilians in Idlib province in the past 36 hours, "
+            "rescuers said.\n\nOn Tuesday, air strikes killed 11 civilians in the town of "
+            "Saraqib, the rescuers said.\n")
+    incs = _incidents(gz, text)
+    period = [i for i in incs if i.date.text == "in the past 36 hours"]
+    day = [i for i in incs if i.date.text == "Tuesday"]
+    assert period and period[0].date.precision == "range"
+    assert (period[0].date.start, period[0].date.end) == (date(2019, 3, 4), PUB)
+    assert day and day[0].date.start == date(2019, 3, 5) and day[0].fatalities.best == 11
+    text = "The army seized three villages near Khan Shaykhun over the weekend, a source said.\n"
+    (inc,) = _incidents(gz, text)
+    assert (inc.date.start, inc.date.end) == (date(2019, 3, 2), date(2019, 3, 3))
+
+
 def test_a_restatement_is_the_same_incident(gz):
     text = ("Town falls\n\nSyrian forces seized the town of Ariha on Tuesday, a monitor said. "
             "Loyalist forces stormed and captured Ariha under the cover of artillery, the "
