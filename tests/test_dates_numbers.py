@@ -49,6 +49,7 @@ MONDAY = date(2018, 5, 28)
     ("last weekend", SUNDAY, date(2018, 5, 19), date(2018, 5, 20), "range"),
     ("this evening", SUNDAY, SUNDAY, SUNDAY, "day"),
     ("this afternoon", MONDAY, MONDAY, MONDAY, "day"),
+    ("the army is currently shelling", MONDAY, MONDAY, MONDAY, "day"),
 ])
 def test_dates(text, pub, start, end, precision):
     [d] = find_dates(text, pub)

@@ -78,7 +78,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:(?P<rel>over|during|on|at|this|last|this past|the)\s+)+weekend\b", re.I)),
     ("rel", re.compile(
         r"\b(?P<r>the day before yesterday|yesterday|today|tonight|last night|overnight|"
-        r"this morning|this afternoon|this evening|earlier today|(?:earlier|later|early|late) this week|this week|"
+        r"this morning|this afternoon|this evening|earlier today|currently|(?:earlier|later|early|late) this week|this week|"
         r"last week|the previous week|past week|this month|last month|earlier this month|"
         r"this year|last year|earlier this year|in recent days|in the past few days|"
         r"(?P<n>\d+|two|three|four|five|six|seven|ten) days? (?:ago|earlier)|a week ago)"
@@ -87,7 +87,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _ANY_DATE = re.compile(rf"\d|{_WD}|{_MON}|yesterday|today|tonight|overnight|night|week|month|"
-                       r"year|days|day\s+(?:ago|earlier)|morning|afternoon|evening|hours|weekend", re.I)
+                       r"year|days|day\s+(?:ago|earlier)|morning|afternoon|evening|hours|weekend|currently", re.I)
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "twelve": 12}
 
@@ -241,7 +241,7 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateMention | Non
             return _no_pub(text, b, e)
         monday = pub - timedelta(days=pub.weekday())
         if r in ("today", "tonight", "this morning", "this afternoon", "this evening",
-                 "earlier today"):
+                 "earlier today", "currently"):  # "is currently shelling": as it is written
             return DateMention(pub, pub, "day", text, b, e, relative=True)
         if r in ("yesterday", "last night"):
             d = pub - timedelta(days=1)
