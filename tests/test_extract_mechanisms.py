@@ -134,6 +134,17 @@ def test_a_period_ending_on_publication_then_a_day_within_it(gz):
     assert (inc.date.start, inc.date.end) == (date(2019, 3, 2), date(2019, 3, 3))
 
 
+def test_also_at_another_place_is_on_the_day_of_the_one_before(gz):
+    first = ("Coalition air strikes destroyed a weapons depot near the town of Al-Sukhnah on "
+             "Tuesday, the coalition said.\n\n")
+    also = _incidents(gz, first + "One strike near Palmyra also destroyed a vehicle.\n")
+    alone = _incidents(gz, first + "One strike near Palmyra destroyed a vehicle.\n")
+    (p,) = [i for i in also if i.location.name == "Palmyra"]
+    assert (p.date.start, p.date.precision) == (date(2019, 3, 5), "day")
+    (q,) = [i for i in alone if i.location.name == "Palmyra"]
+    assert q.date.precision == "unknown"  # without "also", nothing says it was that day
+
+
 def test_a_restatement_is_the_same_incident(gz):
     text = ("Town falls\n\nSyrian forces seized the town of Ariha on Tuesday, a monitor said. "
             "Loyalist forces stormed and captured Ariha under the cover of artillery, the "

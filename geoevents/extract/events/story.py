@@ -144,6 +144,12 @@ _SITE = re.compile(r"\b(?:taken|took|regained|retook|retaken|captured|seized|lib
                    r"airport|base|square|headquarters))\b", re.I)
 
 
+# "also" of the event ("one strike also destroyed"), not of the telling ("activists also
+# reported that ...", which says nothing of when).
+_ALSO = re.compile(r"\balso\s+(?!(?:reported|reports|said|says|stated|announced|told|confirmed|"
+                   r"documented|noted|added|claimed|published|monitored)\b)\w", re.I)
+
+
 def _undated(d: Draft) -> bool:
     """No date, or only a period ending on the publication date ("in the past 36 hours"),
     which the sentences that follow may date day by day."""
@@ -258,6 +264,13 @@ class StoryReader:
                 self._note_event(a, "a sentence that reports no incident")
                 prev_linked = None
                 continue
+            if cur is not None and target is not cur and not target.sentences and \
+                    target.date is None and not any(x.resolved for x in a.dates) and \
+                    cur.date is not None and cur.date.resolved and not cur.date.period and \
+                    _ALSO.search(s.text) and _types_compatible(cur, a):
+                # "One strike near Kirkuk also destroyed ...": another place of the same
+                # account, on the day of the one before.
+                target.date = cur.date
             self._add(target, a, adjacent=(target is prev_linked))
             cur = target
             prev_linked = target
