@@ -145,6 +145,17 @@ def test_also_at_another_place_is_on_the_day_of_the_one_before(gz):
     assert q.date.precision == "unknown"  # without "also", nothing says it was that day
 
 
+def test_an_item_of_a_list_goes_on_with_the_account_before(gz):
+    head = ("Coalition air strikes destroyed a weapons depot near the town of Al-Sukhnah on "
+            "Tuesday, the coalition said. The other strikes included:\n\n")
+    item = _incidents(gz, head + "  • Near Palmyra, one strike destroyed a vehicle.\n")
+    para = _incidents(gz, head + "Near Palmyra, one strike destroyed a vehicle.\n")
+    (p,) = [i for i in item if i.location.name == "Palmyra"]
+    assert (p.date.start, p.date.precision) == (date(2019, 3, 5), "day")
+    (q,) = [i for i in para if i.location.name == "Palmyra"]
+    assert q.date.precision == "unknown"  # a paragraph of its own: another section
+
+
 def test_a_restatement_is_the_same_incident(gz):
     text = ("Town falls\n\nSyrian forces seized the town of Ariha on Tuesday, a monitor said. "
             "Loyalist forces stormed and captured Ariha under the cover of artillery, the "

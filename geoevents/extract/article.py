@@ -60,6 +60,7 @@ class Sentence:
     index: int = 0
     dateline: str = ""  # "BEIRUT", "Damascus" (context: where the report was filed)
     lead: bool = False  # first body paragraph of its story
+    item: bool = False  # an item of a bulleted or numbered list
 
     @property
     def usable(self) -> bool:
@@ -174,6 +175,7 @@ def segment(doc: Document) -> list[Sentence]:
             story += 1
         kind = kinds[i]
         text = _BULLET.sub("", b.text)
+        item = text != b.text
         dateline = ""
         if kind == "body":
             m = DATELINE.match(text)
@@ -189,7 +191,7 @@ def segment(doc: Document) -> list[Sentence]:
             if k == "body" and (BOILERPLATE.search(part) or (
                     _FIRST_PERSON_PROMO.search(part) and "“" not in part and '"' not in part)):
                 k = "boilerplate"
-            out.append(Sentence(part, k, story, i, b.line, len(out), dateline, lead))
+            out.append(Sentence(part, k, story, i, b.line, len(out), dateline, lead, item))
             dateline = ""
         mine = [s for s in out if s.block == i]
         if kind == "body" and len(mine) > 1 and 2 * sum(

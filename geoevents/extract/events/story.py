@@ -196,6 +196,7 @@ class StoryReader:
     # ------------------------------------------------------------------ reading
     def read(self, sentences: list[Sentence]) -> None:
         cur: Draft | None = None
+        last_target: Draft | None = None
         prev_linked: Draft | None = None
         prev_aggregate = False
         prev_old = False
@@ -264,15 +265,19 @@ class StoryReader:
                 self._note_event(a, "a sentence that reports no incident")
                 prev_linked = None
                 continue
-            if cur is not None and target is not cur and not target.sentences and \
+            # (an item of a list goes on with the account even past a section's frame)
+            before = cur if cur is not None or not s.item else last_target
+            if before is not None and target is not before and not target.sentences and \
                     target.date is None and not any(x.resolved for x in a.dates) and \
-                    cur.date is not None and cur.date.resolved and not cur.date.period and \
-                    _ALSO.search(s.text) and _types_compatible(cur, a):
-                # "One strike near Kirkuk also destroyed ...": another place of the same
-                # account, on the day of the one before.
-                target.date = cur.date
+                    before.date is not None and before.date.resolved and \
+                    not before.date.period and (_ALSO.search(s.text) or s.item) and \
+                    _types_compatible(before, a):
+                # "One strike near Kirkuk also destroyed ...", or an item of a list ("The
+                # other strikes included: - Near Bayji, one strike destroyed ..."): another
+                # place of the same account, on the day of the one before.
+                target.date = before.date
             self._add(target, a, adjacent=(target is prev_linked))
-            cur = target
+            cur = last_target = target
             prev_linked = target
 
     def _opens_section(self, a: Analysis, cur: Draft | None) -> bool:
