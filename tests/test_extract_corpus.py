@@ -23,7 +23,7 @@ REPORTS = SHARED / "reports"
 # and joins 036 instead. 59.1 of 22 pairs: 047's Thursday attack now matches its gold and
 # counts as a pair with 048 (13 pairs merged, not 12).
 FLOOR = {"precision": 88.5, "recall": 85.0, "fatalities_exact": 85.5, "merge_recall": 59.0,
-         "recall_dated": 56.0}  # recall_dated: only the matches with a known date
+         "recall_dated": 57.0}  # recall_dated: only the matches with a known date
 STYLE_FLOOR = 74.0  # every style's recall
 
 

@@ -156,6 +156,16 @@ def test_an_item_of_a_list_goes_on_with_the_account_before(gz):
     assert q.date.precision == "unknown"  # a paragraph of its own: another section
 
 
+def test_the_day_before_an_event_noun_dates_it(gz):
+    # "said the Monday night assault ...": the assault's day, not the saying's.
+    text = ("Gunmen stormed a police checkpoint in the town of Al-Sukhnah, killing three "
+            "policemen, an official said.\n\nThe official said the Monday night assault on the "
+            "checkpoint lasted two hours.\n")
+    (inc,) = _incidents(gz, text)
+    assert (inc.date.start, inc.date.precision) == (date(2019, 3, 4), "day")
+    assert inc.fatalities.best == 3
+
+
 def test_a_restatement_is_the_same_incident(gz):
     text = ("Town falls\n\nSyrian forces seized the town of Ariha on Tuesday, a monitor said. "
             "Loyalist forces stormed and captured Ariha under the cover of artillery, the "

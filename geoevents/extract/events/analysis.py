@@ -350,6 +350,8 @@ def _date_role(text: str, d: DateMention) -> str:
         return "future"
     before = text[:d.begin]
     poss = "" if re.search(r"['’]s$", d.text) else r"(?:night)?['’]s"
+    if re.search(r"\bthe\s+$", before, re.I):
+        poss = r"(?:(?:night)?['’]s)?"  # "the Friday afternoon assault", "the Tuesday attack"
     if re.match(r"^\s*" + poss + r"\s+(?:\w+\s+)?(?:attacks?|strikes?|air\s*strikes?|raids?|"
                 r"bombings?|blasts?|explosions?|clash(?:es)?|shelling|fighting|assault|ambush|"
                 r"massacre|incident|battle)\b", text[d.stop:], re.I):
