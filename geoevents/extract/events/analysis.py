@@ -114,11 +114,14 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     found: list[Trigger] = []
     if words is None:
         words = frozenset(_WORD.findall(text.lower()))
-    if not (words & lexicon.TRIGGER_WORDS) or not lexicon.TRIGGER_ANY.search(text):
+    first = lexicon.TRIGGER_ANY.search(text) if words & lexicon.TRIGGER_WORDS else None
+    if first is None:
         return found, False
+    # No rule matches before the first match of their alternation: each starts there.
+    start = first.start()
     hyp = 0
     for rule in lexicon.TRIGGERS:
-        for m in rule.pattern.finditer(text):
+        for m in rule.pattern.finditer(text, start):
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
                 continue  # "since taking Palmyra": what came before the event reported
@@ -183,9 +186,10 @@ def _actors(text: str, triggers: list[Trigger],
     if words & _SELF_WORDS:
         for m in _SELF.finditer(text):
             add(ActorMention("", "issuer", issuer=True), m.start(), m.end())
-    if words & lexicon.ACTOR_WORDS and lexicon.ACTOR_ANY.search(text):
+    first = lexicon.ACTOR_ANY.search(text) if words & lexicon.ACTOR_WORDS else None
+    if first is not None:
         for a in lexicon.NAMED_ACTORS:
-            for m in a.pattern.finditer(text):
+            for m in a.pattern.finditer(text, first.start()):
                 add(ActorMention(a.name, "nonstate" if a.kind == "nonstate" else "state"),
                     m.start(), m.end())
     if words & _GOV_WORDS or "pro-" in text:
