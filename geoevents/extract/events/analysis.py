@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import lexicon
@@ -155,6 +156,14 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
         # the killing, the strike is the event.
         found = [t for t in found if not re.fullmatch(r"massacre[sd]?", t.text, re.I)]
     return found, bool(hyp and not found)
+
+
+@lru_cache(maxsize=8192)
+def _triggers_cached(text: str) -> tuple[tuple[Trigger, ...], bool]:
+    """:func:`_triggers` of a sentence (a pure function of its text), remembered: wire
+    boilerplate and background sentences recur across articles."""
+    found, hyp = _triggers(text)
+    return tuple(found), hyp
 
 
 _GOV_WORDS = frozenset(["government", "regime", "assad", "assad’s", "assad's", "army", "loyalist",
@@ -386,7 +395,9 @@ _COMPARED_SINCE = re.compile(
     r"strongest|greatest|major)\b[^,;.]{0,60}?)\bsince\b[^,;.]*", re.I)
 
 
+@lru_cache(maxsize=8192)
 def _aggregate(text: str) -> bool:
+    """Does the sentence give a tally (a pure function of its text, remembered)?"""
     # A relative clause describes the background of what the sentence reports ("retook the
     # complex from militants who have occupied the city since May").
     if "since" in text and _RELATIVE.search(text):
@@ -409,7 +420,8 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
     words = frozenset(_WORD.findall(low))
     a = Analysis(sent)
     a.places = finder.mentions(text, sent.kind)
-    a.triggers, a.hypothetical = _triggers(text, words)
+    triggers, a.hypothetical = _triggers_cached(text)
+    a.triggers = list(triggers)
     a.anaphor = bool(words & _ANAPHOR_WORDS) and bool(lexicon.ANAPHOR.search(text))
     a.continuation = bool(words & _CONTINUATION_WORDS) and \
         bool(lexicon.PLACE_CONTINUATION.search(text))
