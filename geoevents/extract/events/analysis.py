@@ -5,7 +5,7 @@ dates and their roles, places, figures, sources, claims."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -164,6 +164,17 @@ def _triggers_cached(text: str) -> tuple[tuple[Trigger, ...], bool]:
     boilerplate and background sentences recur across articles."""
     found, hyp = _triggers(text)
     return tuple(found), hyp
+
+
+@lru_cache(maxsize=8192)
+def _figures_cached(text: str, possessor: str) -> tuple[FigureMention, ...]:
+    """:func:`find_figures` (a pure function of its arguments), remembered; callers get
+    copies (:func:`_figures`)."""
+    return tuple(find_figures(text, possessor=possessor))
+
+
+def _figures(text: str, possessor: str) -> list[FigureMention]:
+    return [replace(f, flags=set(f.flags)) for f in _figures_cached(text, possessor)]
 
 
 _GOV_WORDS = frozenset(["government", "regime", "assad", "assad’s", "assad's", "army", "loyalist",
@@ -449,7 +460,7 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
     a.refs = attributor.mentions(text)
     a.source = attributor.attribution(text, a.refs) if reporting or a.refs else None
     possessor = a.source.country if a.source else ""
-    a.figures = find_figures(text, possessor=possessor)
+    a.figures = _figures(text, possessor)
     a.actors = _actors(text, a.triggers, words)
     for x in a.actors:
         x.sentence = sent.index
