@@ -461,7 +461,7 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
     a.source = attributor.attribution(text, a.refs) if reporting or a.refs else None
     possessor = a.source.country if a.source else ""
     a.figures = _figures(text, possessor)
-    a.actors = _actors(text, a.triggers, words)
+    a.actors = [replace(x) for x in _actors_cached(text)]
     for x in a.actors:
         x.sentence = sent.index
     # Claims and (non-)confirmations.
@@ -494,6 +494,14 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
         if who:
             a.confirmed_by.append(who)
     return a
+
+
+@lru_cache(maxsize=8192)
+def _actors_cached(text: str) -> tuple[ActorMention, ...]:
+    """:func:`_actors` of a sentence with its own triggers (a pure function of its text),
+    remembered; :func:`analyse` hands out copies."""
+    triggers, _hyp = _triggers_cached(text)
+    return tuple(_actors(text, list(triggers), frozenset(_WORD.findall(text.lower()))))
 
 
 def _subject(refs: list[SourceRef], pos: int, attributor: Attributor) -> str:
