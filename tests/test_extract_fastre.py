@@ -72,3 +72,40 @@ def test_guard_keeps_matches(pattern: str, flags: int, text: str) -> None:
 def test_unguardable_patterns_are_left_alone(pattern: str) -> None:
     rx = re.compile(pattern)
     assert fastre.guarded(rx) is rx
+
+
+def test_named_pattern_loops_start_at_their_alternations_first_match() -> None:
+    # The loops over trigger, actor and source patterns start where their alternation first
+    # matches: no pattern may match earlier (same flags, and the alternation finds the first).
+    from geoevents.extract import lexicon
+
+    pieces = [s for t in _texts() for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
+    for any_rx, rxs in ((lexicon.TRIGGER_ANY, [r.pattern for r in lexicon.TRIGGERS]),
+                        (lexicon.ACTOR_ANY, [a.pattern for a in lexicon.NAMED_ACTORS]),
+                        (lexicon.SOURCE_ANY, [s.pattern for s in lexicon.KNOWN_SOURCES])):
+        assert all(rx.flags == any_rx.flags for rx in rxs)
+        for text in pieces:
+            first = any_rx.search(text)
+            for rx in rxs:
+                m = rx.search(text)
+                assert (m is None) if first is None else (m is None or m.start() >= first.start())
+                if first is not None:
+                    assert _matches(rx, text) == [
+                        (x.span(), x.groups()) for x in rx.finditer(text, first.start())]
+
+
+def test_remembered_sentence_results_are_copies() -> None:
+    from geoevents.extract.events import analysis
+
+    text = ("Islamic State militants attacked an army checkpoint near Hit on Monday, killing "
+            "five Iraqi soldiers and wounding 12, security officials said.")
+    f1, f2 = analysis._figures(text, ""), analysis._figures(text, "")
+    assert f1 and f1 == f2 and f1[0] is not f2[0] and f1[0].flags is not f2[0].flags
+    f1[0].flags.add("changed")
+    assert "changed" not in analysis._figures(text, "")[0].flags
+    t1, _ = analysis._triggers_cached(text)
+    assert [t.text for t in t1] == [t.text for t in analysis._triggers(text)[0]]
+    a1 = [analysis.replace(x) for x in analysis._actors_cached(text)]
+    assert a1 and a1[0] is not analysis._actors_cached(text)[0]
+    a1[0].sentence = 7
+    assert analysis._actors_cached(text)[0].sentence == -1

@@ -250,13 +250,19 @@ def _clean_span(text: str, sp: Span) -> Span | None:
 
 def find_spans(text: str) -> list[Span]:
     """Capitalised (or Arabic-script) sequences that might name places."""
+    return list(_find_spans(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _find_spans(text: str) -> tuple[Span, ...]:
+    """:func:`find_spans` (a pure function of the text; spans are frozen), remembered."""
     out: list[Span] = []
     for m in SPAN_RE.finditer(text):
         for sp in _split_suffixes(text, m.start(), m.end()):
             c = _clean_span(text, sp)
             if c is not None:
                 out.append(c)
-    return out
+    return tuple(out)
 
 
 _ORG = re.compile(r"\b(?:Ministry|Observatory|Agency|News|Times|Post|Council|Committee|Army|"

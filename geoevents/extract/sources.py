@@ -94,14 +94,17 @@ class Attributor:
             name = f"{dem} {kind} ministry".strip()
             add(SourceRef(name, cc, "ministry", "", m.start(), m.end()))
         words = frozenset(_WORD.findall(low))
-        if words & lexicon.SOURCE_WORDS and lexicon.SOURCE_ANY.search(text):
+        # No pattern matches before the first match of their alternation: each starts there.
+        first = lexicon.SOURCE_ANY.search(text) if words & lexicon.SOURCE_WORDS else None
+        if first is not None:
             for s in lexicon.KNOWN_SOURCES:
-                for m in s.pattern.finditer(text):
+                for m in s.pattern.finditer(text, first.start()):
                     add(SourceRef(s.name, "", "monitor" if s.monitor else "official",
                                   s.affiliated_with, m.start(), m.end()))
-        if words & lexicon.ACTOR_WORDS and lexicon.ACTOR_ANY.search(text):
+        first = lexicon.ACTOR_ANY.search(text) if words & lexicon.ACTOR_WORDS else None
+        if first is not None:
             for a in lexicon.NAMED_ACTORS:
-                for m in a.pattern.finditer(text):
+                for m in a.pattern.finditer(text, first.start()):
                     add(SourceRef(a.name, "", "actor", a.name, m.start(), m.end()))
         for person, ref in self.people.items():
             for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", text):

@@ -5,8 +5,9 @@ dates and their roles, places, figures, sources, claims."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import lexicon
@@ -114,11 +115,14 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     found: list[Trigger] = []
     if words is None:
         words = frozenset(_WORD.findall(text.lower()))
-    if not (words & lexicon.TRIGGER_WORDS) or not lexicon.TRIGGER_ANY.search(text):
+    first = lexicon.TRIGGER_ANY.search(text) if words & lexicon.TRIGGER_WORDS else None
+    if first is None:
         return found, False
+    # No rule matches before the first match of their alternation: each starts there.
+    start = first.start()
     hyp = 0
     for rule in lexicon.TRIGGERS:
-        for m in rule.pattern.finditer(text):
+        for m in rule.pattern.finditer(text, start):
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
                 continue  # "since taking Palmyra": what came before the event reported
@@ -154,6 +158,25 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     return found, bool(hyp and not found)
 
 
+@lru_cache(maxsize=8192)
+def _triggers_cached(text: str) -> tuple[tuple[Trigger, ...], bool]:
+    """:func:`_triggers` of a sentence (a pure function of its text), remembered: wire
+    boilerplate and background sentences recur across articles."""
+    found, hyp = _triggers(text)
+    return tuple(found), hyp
+
+
+@lru_cache(maxsize=8192)
+def _figures_cached(text: str, possessor: str) -> tuple[FigureMention, ...]:
+    """:func:`find_figures` (a pure function of its arguments), remembered; callers get
+    copies (:func:`_figures`)."""
+    return tuple(find_figures(text, possessor=possessor))
+
+
+def _figures(text: str, possessor: str) -> list[FigureMention]:
+    return [replace(f, flags=set(f.flags)) for f in _figures_cached(text, possessor)]
+
+
 _GOV_WORDS = frozenset(["government", "regime", "assad", "assad’s", "assad's", "army", "loyalist",
                         "pro"])
 _GENERIC_WORDS = frozenset(["attackers", "assailants", "militants", "rebel", "rebels", "jihadist", "jihadists", "jihadis", "jihadi", "terrorist", "terrorists", "insurgents", "insurgent", "gunmen", "armed", "opposition", "mobile", "militiamen", "extremists", "fighters", "militant"])
@@ -183,9 +206,10 @@ def _actors(text: str, triggers: list[Trigger],
     if words & _SELF_WORDS:
         for m in _SELF.finditer(text):
             add(ActorMention("", "issuer", issuer=True), m.start(), m.end())
-    if words & lexicon.ACTOR_WORDS and lexicon.ACTOR_ANY.search(text):
+    first = lexicon.ACTOR_ANY.search(text) if words & lexicon.ACTOR_WORDS else None
+    if first is not None:
         for a in lexicon.NAMED_ACTORS:
-            for m in a.pattern.finditer(text):
+            for m in a.pattern.finditer(text, first.start()):
                 add(ActorMention(a.name, "nonstate" if a.kind == "nonstate" else "state"),
                     m.start(), m.end())
     if words & _GOV_WORDS or "pro-" in text:
@@ -391,7 +415,9 @@ _COMPARED_SINCE = re.compile(
     r"strongest|greatest|major)\b[^,;.]{0,60}?)\bsince\b[^,;.]*", re.I)
 
 
+@lru_cache(maxsize=8192)
 def _aggregate(text: str) -> bool:
+    """Does the sentence give a tally (a pure function of its text, remembered)?"""
     # A relative clause describes the background of what the sentence reports ("retook the
     # complex from militants who have occupied the city since May").
     if "since" in text and _RELATIVE.search(text):
@@ -414,7 +440,8 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
     words = frozenset(_WORD.findall(low))
     a = Analysis(sent)
     a.places = finder.mentions(text, sent.kind)
-    a.triggers, a.hypothetical = _triggers(text, words)
+    triggers, a.hypothetical = _triggers_cached(text)
+    a.triggers = list(triggers)
     a.anaphor = bool(words & _ANAPHOR_WORDS) and bool(lexicon.ANAPHOR.search(text))
     a.continuation = bool(words & _CONTINUATION_WORDS) and \
         bool(lexicon.PLACE_CONTINUATION.search(text))
@@ -442,8 +469,8 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
     a.refs = attributor.mentions(text)
     a.source = attributor.attribution(text, a.refs) if reporting or a.refs else None
     possessor = a.source.country if a.source else ""
-    a.figures = find_figures(text, possessor=possessor)
-    a.actors = _actors(text, a.triggers, words)
+    a.figures = _figures(text, possessor)
+    a.actors = [replace(x) for x in _actors_cached(text)]
     for x in a.actors:
         x.sentence = sent.index
     # Claims and (non-)confirmations.
@@ -476,6 +503,14 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
         if who:
             a.confirmed_by.append(who)
     return a
+
+
+@lru_cache(maxsize=8192)
+def _actors_cached(text: str) -> tuple[ActorMention, ...]:
+    """:func:`_actors` of a sentence with its own triggers (a pure function of its text),
+    remembered; :func:`analyse` hands out copies."""
+    triggers, _hyp = _triggers_cached(text)
+    return tuple(_actors(text, list(triggers), frozenset(_WORD.findall(text.lower()))))
 
 
 def _subject(refs: list[SourceRef], pos: int, attributor: Attributor) -> str:
