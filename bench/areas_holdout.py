@@ -13,6 +13,11 @@ a miss; the share of such places is reported too.
 
     python bench/areas_holdout.py [TABLE...] [--parties FILE] [--lines SPEC] [--clip SY]
                                   [--reach KM] [--every month] [--seed 13]
+                                  [--reach-spacing F]... [--spacing-k K]...
+
+The last variant's reach follows the spacing of the places (``reach_spacing``): each place
+reaches at least F times the distance to its K-th nearest place (default F = 2, K = 5; give
+several to compare them).
 
 It prints each variant's share over all folds and per fold.  Several tables are read together
 (both worked examples: data/control/deir-ez-zor-raqqa-2017-2019.csv and
