@@ -58,6 +58,26 @@ def shared() -> Path:
         pytest.fail(f"reference data not found at {SHARED} (set GEOEVENTS_SHARED)")
     return SHARED
 
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private GEOEVENTS_HOME for tests that install (the session's is left alone)."""
+    from gazetteer import naturalearth
+
+    h = tmp_path / "home"
+    monkeypatch.setenv("GEOEVENTS_HOME", str(h))
+    monkeypatch.delenv(naturalearth.BASE_URL_ENV, raising=False)
+    return h
+
+
+@pytest.fixture
+def levant_dir(tmp_path: Path, shared: Path) -> Path:
+    """Natural Earth's Levant extracts of ../shared under their full layers' names."""
+    d = tmp_path / "ne"
+    d.mkdir()
+    for f in (shared / "naturalearth").glob("*_levant.geojson"):
+        (d / f.name.replace("_levant", "")).symlink_to(f)
+    return d
+
 
 @pytest.fixture(scope="session")
 def geo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:

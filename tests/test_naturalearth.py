@@ -20,24 +20,6 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private GEOEVENTS_HOME for tests that install (the session's is left alone)."""
-    h = tmp_path / "home"
-    monkeypatch.setenv("GEOEVENTS_HOME", str(h))
-    monkeypatch.delenv(naturalearth.BASE_URL_ENV, raising=False)
-    return h
-
-
-@pytest.fixture
-def levant_dir(tmp_path: Path, shared: Path) -> Path:
-    d = tmp_path / "ne"
-    d.mkdir()
-    for f in (shared / "naturalearth").glob("*_levant.geojson"):
-        (d / f.name.replace("_levant", "")).symlink_to(f)
-    return d
-
-
 def make_shapefile_zip(src: Path, dest: Path, stem: str) -> Path:
     """A zip as Natural Earth publishes it: <stem>.shp/.shx/.dbf/.prj (+ a README)."""
     import pyogrio

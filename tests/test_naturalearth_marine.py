@@ -39,23 +39,6 @@ def write_marine(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    h = tmp_path / "home"
-    monkeypatch.setenv("GEOEVENTS_HOME", str(h))
-    monkeypatch.delenv(naturalearth.BASE_URL_ENV, raising=False)
-    return h
-
-
-@pytest.fixture
-def levant_dir(tmp_path: Path, shared: Path) -> Path:
-    d = tmp_path / "ne"
-    d.mkdir()
-    for f in (shared / "naturalearth").glob("*_levant.geojson"):
-        (d / f.name.replace("_levant", "")).symlink_to(f)
-    return d
-
-
 def test_marine_is_an_optional_physical_layer() -> None:
     assert naturalearth.LAYERS["marine"]["stem"] == STEM
     assert naturalearth.url("marine", "http://x").endswith(f"/10m/physical/{STEM}.zip")

@@ -158,17 +158,20 @@
         api.timings.drawMs = api.timings.drawn - t0;
       }
     },
+    // Only the part to redraw is painted (both drawing paths).
+    _clipToRedraw: function (ctx, bounds) {
+      if (!bounds) { return; }
+      var size = bounds.getSize();
+      ctx.beginPath();
+      ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+      ctx.clip();
+    },
     // Sprites, in the markers' order (largest first, so small ones stay visible on top).
     _drawSprites: function () {
       var bounds = this._redrawBounds, ctx = this._ctx, order, layer;
       var m = L.Browser.retina ? 2 : 1;  // Leaflet scales the canvas by the same factor
       ctx.save();
-      if (bounds) {
-        var size = bounds.getSize();
-        ctx.beginPath();
-        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
-        ctx.clip();
-      }
+      this._clipToRedraw(ctx, bounds);
       for (order = this._drawFirst; order; order = order.next) {
         layer = order.layer;
         if ((bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) ||
@@ -181,12 +184,7 @@
     _drawPaths: function () {
       var bounds = this._redrawBounds, ctx = this._ctx, groups = {}, keys = [], order, layer;
       ctx.save();
-      if (bounds) {
-        var size = bounds.getSize();
-        ctx.beginPath();
-        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
-        ctx.clip();
-      }
+      this._clipToRedraw(ctx, bounds);
       // Shapes are drawn in their order, a few thousand at a time; within such a chunk all
       // shapes of one style go into one path (hollow, approximate ones first, so that they
       // never hide filled ones).  Chunks keep the order meaningful: no event type is drawn
