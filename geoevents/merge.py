@@ -118,10 +118,10 @@ def compatible(a: Incident, b: Incident, *, evidence: bool = True) -> bool:
         return False
     if not a.date.overlaps(b.date):
         return False
-    if evidence and not (a.date.known and b.date.known):
+    if evidence and not (a.date.given and b.date.given):
         # A report without a date joins a dated event only on evidence: the same source's
         # same figure, or the very same place.
-        if not (a.date.known or b.date.known):
+        if not (a.date.given or b.date.given):
             return False
         same_place = bool(a.location.place_id) and a.location.place_id == b.location.place_id
         if not (_shared_figures(a, b) or same_place):
@@ -145,7 +145,7 @@ def _score(cluster: Incident, inc: Incident) -> tuple:
     shared = _shared_figures(cluster, inc)
     same_place = int(bool(cluster.location.place_id) and
                      cluster.location.place_id == inc.location.place_id)
-    both_dated = int(cluster.date.known and inc.date.known)
+    both_dated = int(cluster.date.given and inc.date.given)
     dist = _km(cluster.location, inc.location) if cluster.location.placed and \
         inc.location.placed else 0.0
     # The same name written (a district the gazetteer lacks: "Karrada"), the same kind of
@@ -294,7 +294,7 @@ def merge_group(group: list[Incident]) -> Incident:
     notes = []
     for g in group:
         for n in (g.notes or "").split("; "):
-            if d.known and (n.startswith("the report gives no date") or
+            if d.given and (n.startswith("the report gives no date") or
                             n.startswith("reported on ")):
                 continue  # another report dates it
             if n and n not in notes:
@@ -362,7 +362,7 @@ def _restates(main: Incident, other: Incident) -> bool:
     if km_ and ko and km_ != ko and a.written.lower() != b.written.lower() and \
             "not in the gazetteer" in (a.note + b.note):
         return False  # its own toll at a part of the place the gazetteer lacks (a district)
-    if other.date.known and not (other.date.start == main.date.start and
+    if other.date.given and not (other.date.start == main.date.start and
                                  other.date.end == main.date.end and not other.casualties):
         return False
     if not main.date.overlaps(other.date):
@@ -379,7 +379,7 @@ def consolidate(incidents: list[Incident]) -> list[Incident]:
     none of that kind.  An article reporting two events at one place keeps both when both are
     dated (a roundup: "12 killed on Monday in Marjeh ... 17 overnight in Qaterji")."""
     order = sorted(range(len(incidents)), key=lambda i: (
-        not incidents[i].date.known, _ORDER.get(incidents[i].date.precision, 9),
+        not incidents[i].date.given, _ORDER.get(incidents[i].date.precision, 9),
         -len(incidents[i].casualties), i))
     kept: list[Incident] = []
     for i in order:

@@ -89,25 +89,30 @@ def test_near_keeps_precision_two(gz):
     assert "near" in inc.location.written.lower()
 
 
-def test_events_without_a_date_are_kept_unknown(gz):
+def test_an_undated_event_is_in_the_week_up_to_the_report(gz):
+    # News tells what is recent: the week up to the publication (ACLED time precision 2), said
+    # so in the notes; no day is invented, and without a publication date it stays unknown.
     text = ("Clashes\n\nFighting between the army and Islamic State continues in the town of "
             "Al-Sukhnah, local sources said.\n")
     (inc,) = _incidents(gz, text)
-    assert inc.date.precision == "unknown"
-    assert inc.date.end == PUB
+    assert (inc.date.precision, inc.date.start, inc.date.end) == ("week", date(2019, 2, 28), PUB)
+    assert inc.date.known and not inc.date.given and inc.date.acled_time_precision == 2
+    assert "gives no date" in inc.notes and "within the week up to 2019-03-06" in inc.notes
+    (inc,) = _incidents(gz, text, published=None)
+    assert inc.date.precision == "unknown" and inc.date.start is None
 
 
 def test_the_day_it_was_told_bounds_an_undated_event(gz):
     # "said yesterday" is when it was said, not when it happened: no day is invented, but the
-    # event is not after it.
+    # event is in the week up to it.
     text = "Rebels captured the town of Kafr Nabl from government forces, activists said yesterday.\n"
     (inc,) = _incidents(gz, text)
-    assert inc.date.precision == "unknown" and inc.date.start is None
-    assert inc.date.end == date(2019, 3, 5)
+    assert inc.date.precision == "week" and not inc.date.given
+    assert (inc.date.start, inc.date.end) == (date(2019, 2, 27), date(2019, 3, 5))
     assert "told on 2019-03-05" in inc.notes
     text = "On Monday, the army said troops killed 14 militants in the town of Al-Sukhnah.\n"
     (inc,) = _incidents(gz, text)
-    assert inc.date.precision == "unknown" and inc.date.end == date(2019, 3, 4)
+    assert inc.date.precision == "week" and inc.date.end == date(2019, 3, 4)
 
 
 def test_a_toll_before_the_date_makes_it_the_events(gz):
@@ -142,7 +147,7 @@ def test_also_at_another_place_is_on_the_day_of_the_one_before(gz):
     (p,) = [i for i in also if i.location.name == "Palmyra"]
     assert (p.date.start, p.date.precision) == (date(2019, 3, 5), "day")
     (q,) = [i for i in alone if i.location.name == "Palmyra"]
-    assert q.date.precision == "unknown"  # without "also", nothing says it was that day
+    assert not q.date.given  # without "also", nothing says it was that day
 
 
 def test_an_item_of_a_list_goes_on_with_the_account_before(gz):
@@ -153,7 +158,7 @@ def test_an_item_of_a_list_goes_on_with_the_account_before(gz):
     (p,) = [i for i in item if i.location.name == "Palmyra"]
     assert (p.date.start, p.date.precision) == (date(2019, 3, 5), "day")
     (q,) = [i for i in para if i.location.name == "Palmyra"]
-    assert q.date.precision == "unknown"  # a paragraph of its own: another section
+    assert not q.date.given  # a paragraph of its own: another section
 
 
 def test_the_day_before_an_event_noun_dates_it(gz):

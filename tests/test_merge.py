@@ -118,3 +118,23 @@ def test_a_direction_from_a_town_joins_a_town_that_way():
                   "Deir ez-Zor", 35.336, 40.141, 2, "populated_place")
     c = _report("c", nw, WED, figs=[("civilians", 11, "police", "B")])
     assert len(merge_incidents([c, b])) == 2
+
+
+def test_a_report_week_is_an_undated_report_for_merging():
+    """A date only the report's publication gives (the week up to it) joins a dated event as
+    an undated report does: on the same source's same figure, or the very same place; the
+    merged incident takes the date the dated report gives."""
+    week = EventDate.report_week(date(2018, 5, 27))
+    assert week.known and not week.given and week.precision == "week"
+    undated = _report("u", PROVINCE, week, figs=[("Russian", 4, "MoD", "B")])
+    other = _report("v", HAJIN, EventDate.report_week(date(2018, 5, 26)),
+                    figs=[("SDF", 5, "SDF", "B")])
+    assert len(merge_incidents([undated, other])) == 2
+    dated = _report("w", MAYADEEN, WED, figs=[("pro-government forces", 35, "SOHR", "B")])
+    assert len(merge_incidents([undated, dated])) == 2
+    same = _report("x", MAYADEEN, WED, figs=[("Russian", 4, "MoD", "B")])
+    [m] = merge_incidents([undated, same])
+    assert m.date == WED and m.date.given
+    month = EventDate(date(2018, 5, 1), date(2018, 5, 31), "month")
+    assert week.intersect(month) == month and month.intersect(week) == month
+    assert week.intersect(EventDate.report_week(date(2018, 5, 25))).end == date(2018, 5, 25)

@@ -717,7 +717,7 @@ class StoryReader:
             bound = self.published
             if d.said_by is not None and (bound is None or d.said_by < bound):
                 bound = d.said_by  # "rebels took the town, activists said yesterday"
-            edate = EventDate.unknown(bound)
+            edate = EventDate.report_week(bound)
         # Where.
         mp = d.main_place()
         unknown_pm = None
@@ -727,7 +727,7 @@ class StoryReader:
             cs = sorted({r.place.name for _pm, r, _n, _s in d.places
                          if r is not None and r.place is not None})
             why = ("placed only in " + ", ".join(cs)) if cs else "no place named"
-            loss = bool(exact) and edate.precision in ("day", "range", "week")
+            loss = bool(exact) and edate.given and edate.precision in ("day", "range", "week")
             if not loss:
                 return None, why, False
             # A dated incident with its toll and no place: kept, marked (unknown place), and
@@ -741,7 +741,7 @@ class StoryReader:
         pm, r, note = mp
         place = r.place
         named_villages = any(x.unknown for x, _rx, _nx, _s in d.places)
-        if edate.precision == "unknown" and not exact and unknown_pm is None and \
+        if not edate.given and not exact and unknown_pm is None and \
                 not named_villages and (place.kind in _AREA_KINDS or (
                     _precision(r, pm, note) >= 3 and place.kind != "populated_place")):
             # Undated, without a figure, in a whole region: a pattern of events ("factions
@@ -815,12 +815,14 @@ class StoryReader:
                 notes.append("confirmed by " + ", ".join(dict.fromkeys(d.confirmed_by)))
             if d.not_confirmed_by:
                 notes.append("not confirmed by " + ", ".join(dict.fromkeys(d.not_confirmed_by)))
-        if edate.precision == "unknown":
+        if not edate.given:
             told = f"; told on {edate.end}" if edate.end is not None and \
                 edate.end != self.published else ""
+            week = f"; dated within the week up to {edate.end} (ACLED time precision 2)" \
+                if edate.precision == "week" else ""
             notes.append(NO_DATE_NOTE + told + (
                 f"; reported on {self.published}" if self.published else
-                "; no publication date was given either"))
+                "; no publication date was given either") + week)
         src = Source(self.outlet, self.url, self.published, d.sentences[0].text if d.sentences
                      else "", self.file)
         inc = Incident(date=edate, location=loc, event_type=event_type, sub_event_type=sub_type,
