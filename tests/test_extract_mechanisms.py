@@ -489,3 +489,12 @@ def test_an_advance_under_cover_is_fighting(gz):
     (inc,) = _incidents(gz, text)
     assert inc.event_type == "Battles"
     assert km(inc.location.lat, inc.location.lon, 36.5024, 40.7477) < 15
+
+
+def test_whom_a_killing_names_is_side_b(gz):
+    # "gunmen killed an SDF fighter": the SDF is hit, not the attacker.
+    text = ("Unidentified gunmen killed an SDF fighter in the town of Hajin on Tuesday, a "
+            "monitor said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.actor2 == "Syrian Democratic Forces"
+    assert inc.actor1 == "unidentified armed group"
