@@ -498,3 +498,33 @@ def test_whom_a_killing_names_is_side_b(gz):
     (inc,) = _incidents(gz, text)
     assert inc.actor2 == "Syrian Democratic Forces"
     assert inc.actor1 == "unidentified armed group"
+
+
+def test_villages_taken_elsewhere_are_not_more_of_the_fighting(gz):
+    # Fighting at one village, then a change of control of other villages: two events.
+    text = ("Clashes near Hasakah\n\nFighting between Kurdish forces and Islamic State "
+            "continues in the village of Umm Hajar south of Hasakah city on Tuesday.\n\n"
+            "Kurdish fighters also captured the villages of Tell Zarur and Qasr Alwan to the "
+            "east of the city on Tuesday, a Kurdish source said.\n")
+    incs = _incidents(gz, text)
+    subs = sorted(i.sub_event_type for i in incs)
+    assert subs == ["Armed clash", "Non-state actor overtakes territory"], subs
+    # At the same place, the capture is the fighting's outcome: one event.
+    text = ("Clashes near Hasakah\n\nFighting between Kurdish forces and Islamic State "
+            "raged in the town of Tell Tamr on Tuesday.\n\nKurdish fighters captured the town "
+            "of Tell Tamr on Tuesday, a Kurdish source said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_two_tolls_at_two_places_with_a_breakdown_between(gz):
+    # "8 ..., including 5 women and 3 children, ... in A, and 4 others ... in B": two events;
+    # the parts are the 8's, at its place, and no third incident is made of them.
+    for text in ("Air strikes killed 8 civilians, including 5 women and 3 children, in the "
+                 "town of Saraqeb and 4 others in the town of Ariha on Tuesday, a monitor said.\n",
+                 "Air strikes on Tuesday killed 8 civilians including 5 women and 3 children, "
+                 "they were killed in the town of Saraqeb, and 4 others were killed in the town "
+                 "of Ariha, a monitor said.\n"):
+        incs = _incidents(gz, text)
+        assert sorted((i.location.name, i.fatalities.best) for i in incs) == [
+            ("Arīḩā", 4), ("Saraqib", 8)], text

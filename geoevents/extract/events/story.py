@@ -86,6 +86,7 @@ def _event_head(text: str) -> str:
     return text[:end.start()].rstrip(" ,") + "."
 
 
+_PART_FLAGS = frozenset({"subset", "including"})  # a figure that is a part of the one before
 _NOT_OWN = frozenset({"subset", "including", "total", "more", "others", "remaining", "per-place"})
 
 
@@ -148,6 +149,21 @@ _SITE = re.compile(r"\b(?:taken|took|regained|retook|retaken|captured|seized|lib
 # reported that ...", which says nothing of when).
 _ALSO = re.compile(r"\balso\s+(?!(?:reported|reports|said|says|stated|announced|told|confirmed|"
                    r"documented|noted|added|claimed|published|monitored)\b)\w", re.I)
+
+
+def _control_elsewhere(d: Draft, a: Analysis) -> bool:
+    """A change of control at places of its own after fighting at another place ("Fighting
+    continues in the village of A. ... fighters liberated the villages of B and C to the east
+    of the town"): another event - the places taken are where it is - not more of the
+    fighting."""
+    if not d.triggers or a.hypothetical or any(
+            t.rule.sub_event_type in _TERRITORY_TYPES for t in d.triggers):
+        return False
+    if not any(t.rule.sub_event_type in _TERRITORY_TYPES for t in a.triggers):
+        return False
+    taken = [p for p in a.event_places if not p.is_country and (
+        p.unknown or (p.place is not None and p.place.kind == "populated_place"))]
+    return bool(taken) and d.main_place() is not None and not _same_place(d, a)
 
 
 def _undated(d: Draft) -> bool:
@@ -330,6 +346,8 @@ class StoryReader:
         def ok(d: Draft) -> int:
             dc = _dates_compatible(d, a)
             if not dc or not _types_compatible(d, a) or not _actors_compatible(d, a):
+                return 0
+            if _control_elsewhere(d, a):
                 return 0
             if not _places_compatible(d, a):
                 return 0
@@ -545,6 +563,7 @@ class StoryReader:
                         rec.group.kind == "civilians":
                     whole.group = rec.group
                 rec.part_of = _label_key(whole.group)
+                rec.whole = whole
             if "remaining" in f.flags:
                 umb = [r for r in d.figs if r.group and r.group.kind == "umbrella"]
                 if umb:
@@ -585,9 +604,14 @@ class StoryReader:
 
     def _where_pm(self, a: Analysis, f: FigureMention) -> PlaceMention | None:
         """The place of a figure's own clause, before the next figure ("four in Al-Bara and
-        eight in Belyun")."""
+        eight in Belyun") - not counting its own parts ("8 citizens including 5 women and 3
+        children, they were killed in Dael"), which are in its clause."""
         text = a.sent.text
-        nxt = min((g.begin for g in a.figures if g.begin > f.begin), default=len(text))
+        if f.flags & _PART_FLAGS and any(g.begin < f.begin and not g.flags & _PART_FLAGS
+                                         for g in a.figures):
+            return None  # a part of the figure before: at its place, not one of its own
+        nxt = min((g.begin for g in a.figures if g.begin > f.begin and not (
+            g.flags & _PART_FLAGS and not f.flags & _PART_FLAGS)), default=len(text))
         m = re.search(r";|,\s*(?:while|whereas|but)\b", text[f.end:nxt])
         stop = f.end + m.start() if m else nxt
         for pm in a.event_places:
@@ -851,6 +875,9 @@ class StoryReader:
         parts: list[Draft] = []
         resolved = [(pm, r, n, True) for pm, r, n, _s in d.places
                     if r is not None and r.place is not None and r.place.kind != "country"]
+        for recs in by.values():  # the parts of a figure go with it ("including 5 women")
+            recs.extend(r for r in d.figs if r.whole is not None and
+                        any(r.whole is x for x in recs))
         for k, recs in by.items():
             pm = pms[k]
             r, note = self.finder.resolve_event_place(pm) if not pm.unknown else (None, "")
