@@ -503,7 +503,7 @@ def combine(entries: list[Casualty]) -> Figure:
 
 def _whole(c: Casualty) -> bool:
     """A figure for the whole incident (every side): "the death toll", UCDP's best."""
-    return c.side in ("", "all") and not c.party
+    return c.side in ("", "all", "people") and not c.party
 
 
 def _add(a: Figure, b: Figure) -> Figure:

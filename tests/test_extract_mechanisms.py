@@ -528,3 +528,13 @@ def test_two_tolls_at_two_places_with_a_breakdown_between(gz):
         incs = _incidents(gz, text)
         assert sorted((i.location.name, i.fatalities.best) for i in incs) == [
             ("Arīḩā", 4), ("Saraqib", 8)], text
+
+
+def test_others_of_a_group_named_are_of_that_group(gz):
+    # "five other militants": the militants, not the people of the figure before.
+    text = ("Prison attack\n\nAt least 30 people were killed in the attack on the prison in "
+            "the city of Hasakah on Tuesday, the monitor said. Five other militants were killed "
+            "in an exchange of fire with guards, it said.\n")
+    (inc,) = _incidents(gz, text)
+    sides = {c.best: c.side for c in inc.casualties}
+    assert sides[30] == "people" and sides[5] != "people", sides

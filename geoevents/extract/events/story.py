@@ -513,8 +513,9 @@ class StoryReader:
             same_src = [r for r in prev if r.source == name]
             if (group is None and "total" not in f.flags) or "others" in f.flags:
                 last = (sentence_recs or d.figs)
+                # ("five other terrorists": others of their own group, named)
                 group = (last[-1].group if last else None) if group is None or \
-                    group.label in ("soldiers", "people") or "others" in f.flags else group
+                    group.label in ("soldiers", "people") else group
                 if group is None and d.figs:
                     group = d.figs[-1].group
             rec = FigRec(f.kind, group, low, best, high, f.qty.vague, name, text,
