@@ -538,3 +538,16 @@ def test_others_of_a_group_named_are_of_that_group(gz):
     (inc,) = _incidents(gz, text)
     sides = {c.best: c.side for c in inc.casualties}
     assert sides[30] == "people" and sides[5] != "people", sides
+
+
+def test_the_sentence_after_an_unplaced_event_may_say_where_it_was(gz):
+    text = ("Attack in the east\n\nOn Tuesday, four Islamic State members were killed in an "
+            "ambush in the east of the country, a monitor said. The attack took place near the "
+            "town of Hajin in Deir ez-Zor province - not far from where gunmen kidnapped two "
+            "men on Sunday.\n")
+    incs = _incidents(gz, text)
+    (inc,) = [i for i in incs if i.fatalities.best == 4]
+    assert inc.location.name == "Hajīn" and inc.date.start == date(2019, 3, 5)
+    assert "placed by the sentence after it" in inc.notes
+    # The kidnapping "not far from where" is background of that sentence, not an incident.
+    assert not [i for i in incs if "Abduction" in i.sub_event_type]

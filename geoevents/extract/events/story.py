@@ -151,6 +151,17 @@ _ALSO = re.compile(r"\balso\s+(?!(?:reported|reports|said|says|stated|announced|
                    r"documented|noted|added|claimed|published|monitored)\b)\w", re.I)
 
 
+#: "The attack took place in", "The latest incident occurred in or around": where the event
+#: told before happened.
+_OCCURRED = re.compile(r"^\s*(?:The|This|That)\s+(?:(?:latest|last|first|second|third|deadly|"
+                       r"same)\s+)?(?:incident|attack|assault|blast|explosion|bombing|strike|"
+                       r"raid|clash(?:es)?|ambush|shooting|shelling|fighting)\s+(?:occurred|"
+                       r"took\s+place|happened|was\s+carried\s+out|unfolded)\s+(?=(?:in|at|near|"
+                       r"around|outside|on|inside)\b)", re.I)
+_AFTER_PLACE = re.compile(r"\s[–—-]\s|,\s*(?:where|which|not\s+far|close\s+to|when|as|after)\b|"
+                          r"\bnot\s+far\s+from\b|;", re.I)
+
+
 def _control_elsewhere(d: Draft, a: Analysis) -> bool:
     """A change of control at places of its own after fighting at another place ("Fighting
     continues in the village of A. ... fighters liberated the villages of B and C to the east
@@ -276,6 +287,12 @@ class StoryReader:
                 for r in cur.figs:
                     if r.sentence == s.index - 1 and r.breakdown_of is None:
                         r.superseded = True
+            if cur is not None and prev_linked is cur and cur.main_place() is None and \
+                    self._places_event_before(cur, a):
+                # "... three ISIS members were killed in the east. The latest incident occurred
+                # in or around the town of X in Y province - not far from where ...": where the
+                # event before happened; the rest of the sentence is background.
+                continue
             target = self._link(a, cur, prev_linked)
             if target is None:
                 self._note_event(a, "a sentence that reports no incident")
@@ -295,6 +312,27 @@ class StoryReader:
             self._add(target, a, adjacent=(target is prev_linked))
             cur = last_target = target
             prev_linked = target
+
+    def _places_event_before(self, d: Draft, a: Analysis) -> bool:
+        """A sentence that only says where the event before happened ("The attack took place
+        in X", "The latest incident occurred in or around the town of X"): its places up to
+        the clause after them ("- not far from where ...", ", where ...") are the event's."""
+        m = _OCCURRED.match(a.sent.text)
+        if m is None:
+            return False
+        rest = a.sent.text[m.end():]
+        cut = _AFTER_PLACE.search(rest)
+        stop = m.end() + (cut.start() if cut else len(rest))
+        places = [pm for pm in a.event_places if m.end() - 12 <= pm.phrase_begin < stop and
+                  not pm.is_country]
+        if not places:
+            return False
+        for pm in places:
+            r, note = self.finder.resolve_event_place(pm)
+            d.places.append((pm, r, note, False))
+            self.used_places.add((a.sent.index, pm.begin))
+        d.notes.append("placed by the sentence after it (" + a.sent.text[:m.end()].strip() + " ...)")
+        return True
 
     def _opens_section(self, a: Analysis, cur: Draft | None) -> bool:
         text = a.sent.text.strip()
