@@ -551,3 +551,19 @@ def test_the_sentence_after_an_unplaced_event_may_say_where_it_was(gz):
     assert "placed by the sentence after it" in inc.notes
     # The kidnapping "not far from where" is background of that sentence, not an incident.
     assert not [i for i in incs if "Abduction" in i.sub_event_type]
+
+
+def test_others_are_more_of_the_toll_unless_told_apart(gz):
+    # "killed five soldiers and three others": eight dead.
+    text = ("Shelling\n\nGovernment shelling killed five soldiers and three others in the town "
+            "of Saraqeb on Tuesday, a monitor said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.fatalities.best == 8
+    # "... 8 were killed in A, and 3 others were killed in bombardment by warplanes": the 3 are
+    # another event's (its place not given), noted, neither the 8's rival figure nor added.
+    text = ("Raids\n\nThe monitor documented the death of 8 civilians on Tuesday, they were "
+            "killed in a massacre in the town of Saraqeb, and 3 others were killed in "
+            "bombardment by warplanes.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.fatalities.best == 8 and inc.fatalities.low == 8
+    assert "in a clause of their own" in inc.notes

@@ -86,6 +86,9 @@ def _event_head(text: str) -> str:
     return text[:end.start()].rstrip(" ,") + "."
 
 
+#: A figure with its own verb ("3 others were killed"), then where or how ("in bombardment").
+_OWN_CLAUSE = re.compile(r"\b(?:were|was|have\s+been|died|perished)\b", re.I)
+_ELSEWHERE_AFTER = re.compile(r"\s*(?:in|on|at|near|by)\b", re.I)
 _PART_FLAGS = frozenset({"subset", "including"})  # a figure that is a part of the one before
 _NOT_OWN = frozenset({"subset", "including", "total", "more", "others", "remaining", "per-place"})
 
@@ -562,11 +565,29 @@ class StoryReader:
             rec.where_pm = self._where_pm(a, f)
             rec.sentence = a.sent.index
             rec.clause = _clause(text, f)
-            if "more" in f.flags:
+            # "8 ... were killed in A, and 3 others were killed in B" with B not a place of its
+            # own: three more, added to the figure before (not another count of the same dead).
+            before_me = [r for r in sentence_recs if r.kind == rec.kind and not r.part_of]
+            # (at no place of their own, or at the one place the figures before share: "five
+            # soldiers and three others in the town of X")
+            others_more = "others" in f.flags and bool(before_me) and (
+                rec.where_pm is None or all(r.where_pm is None for r in before_me))
+            if others_more and _OWN_CLAUSE.search(text[f.begin:f.end]) and \
+                    _ELSEWHERE_AFTER.match(text[f.end:]):
+                # ... unless they have a clause of their own, told apart from the place before
+                # ("8 were killed in a massacre in A, and 3 others were killed in bombardment
+                # by warplanes"): the dead of another event, whose place is not read - noted,
+                # not counted here nor added.
+                d.notes.append(f"{_n(rec)} {rec.kind} in a clause of their own ("
+                               f"{_clause(text, f)}): not counted here")
+                continue
+            if "more" in f.flags or others_more:
                 if breakdown:
                     breakdown.append(rec)
                     continue
                 target = (same_src or prev)
+                if others_more:
+                    target = before_me
                 target = [r for r in target if r.group is None or rec.group is None or
                           r.group.label == rec.group.label or rec.group.label in ("soldiers",)]
                 if target:
