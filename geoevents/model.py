@@ -131,8 +131,10 @@ def _parse_date(value: Any, what: str) -> date | None:
 
 
 # --------------------------------------------------------------------------------------- dates
-#: The text of a date that only the report's date gives (see EventDate.report_week).
-REPORT_WEEK = "(not dated: the week up to"
+#: The text of a date that only the report's date gives (see EventDate.report_week and
+#: EventDate.report_month): not one the report gives for the event.
+NOT_DATED = "(not dated:"
+REPORT_WEEK = NOT_DATED + " the week up to"
 
 
 @dataclass(slots=True)
@@ -167,6 +169,16 @@ class EventDate:
         return cls(not_after - timedelta(days=6), not_after, "week",
                    f"{REPORT_WEEK} {not_after.isoformat()})")
 
+    @classmethod
+    def report_month(cls, year: int, month: int) -> EventDate:
+        """An event a report tells without a date (or only relative to its publication, "on
+        Friday") when only the month of its publication is known (an address /2015/07/):
+        within that month or the week before it (time precision 3)."""
+        first = date(year, month, 1)
+        last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+        return cls(first - timedelta(days=6), last, "range",
+                   f"{NOT_DATED} published in {year:04d}-{month:02d})")
+
     @property
     def known(self) -> bool:
         return self.precision != "unknown" and self.start is not None
@@ -174,8 +186,8 @@ class EventDate:
     @property
     def given(self) -> bool:
         """Known from what the report says of the event, not only from when it was reported
-        (:meth:`report_week`)."""
-        return self.known and not self.text.startswith(REPORT_WEEK)
+        (:meth:`report_week`, :meth:`report_month`)."""
+        return self.known and not self.text.startswith(NOT_DATED)
 
     @property
     def days(self) -> int | None:
@@ -204,9 +216,13 @@ class EventDate:
         if self.given != other.given:  # what a report says of the event wins
             g = self if self.given else other
             return EventDate(g.start, g.end, g.precision, g.text)
-        if not self.given and (self.known or other.known):  # weeks of reports (or unknown)
+        if not self.given and (self.known or other.known):  # reports' weeks (or unknown)
             weeks = sorted((d for d in (self, other) if d.known), key=lambda d: d.end)
-            return EventDate(weeks[0].start, weeks[0].end, weeks[0].precision, weeks[0].text)
+            w = weeks[0]
+            if len(weeks) == 2 and weeks[1].start <= w.end and weeks[1].start > w.start:
+                span = (w.end - weeks[1].start).days + 1
+                return EventDate(weeks[1].start, w.end, "week" if span == 7 else "range", w.text)
+            return EventDate(w.start, w.end, w.precision, w.text)
         a, b = sorted((self, other), key=lambda d: (order[d.precision], d.days or 10**6))
         if a.precision == "unknown" and b.precision == "unknown":
             ends = [d.end for d in (a, b) if d.end]

@@ -62,3 +62,19 @@ def test_inferred_date_and_byline_outlet_are_used_and_marked(gz):
     # An explicit date wins.
     res = extract_text(text, gz, name="shelling.txt", published=date(2016, 7, 5))
     assert res.incidents[0].date.start == date(2016, 7, 4)
+
+
+def test_an_address_dating_the_report_to_a_month_dates_its_undated_events(gz):
+    # /2015/07/ and no day: "on Friday" cannot be resolved, but the event is within July 2015
+    # or the week before it (the report may be of the first days of July).
+    text = ("Villages retaken\n\nKurdish fighters captured the village of Tell Tamr from "
+            "Islamic State on Friday, local sources said.\n")
+    res = extract_text(text, gz, name="month.txt",
+                       url="http://example.org/files/2015/07/kurds-retake-villages/")
+    (inc,) = res.incidents
+    assert (inc.date.start, inc.date.end) == (date(2015, 6, 25), date(2015, 7, 31))
+    assert inc.date.known and not inc.date.given and inc.date.acled_time_precision == 3
+    assert any("dates it to 2015-07" in m for m in res.messages)
+    # Without the address: unknown, as before.
+    (inc,) = extract_text(text, gz, name="month.txt").incidents
+    assert inc.date.precision == "unknown"

@@ -24,7 +24,7 @@ from gazetteer import InputError
 from ..model import Incident, Rejection
 from .article import segment
 from .events import ContextItem, StoryReader
-from .provenance import byline_outlet, infer_published
+from .provenance import byline_outlet, infer_published, published_month
 from .reader import Document, meta_date, parse_document, read_article
 
 if TYPE_CHECKING:
@@ -168,7 +168,13 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
         if outlet:
             messages.append(f"{doc.path}: outlet {outlet!r} read from the byline")
     res = ArticleResult(file=doc.path, outlet=outlet, published=published, messages=messages)
-    if published is None:
+    month = published_month(url) if published is None else None
+    if month is not None:
+        messages.append(f"{doc.path}: no publication date (give --published or --meta); its "
+                        f"address dates it to {month[0]:04d}-{month[1]:02d}: relative dates "
+                        "such as 'last Wednesday' are not resolved and those incidents are "
+                        "dated within that month or the week before it")
+    elif published is None:
         messages.append(f"{doc.path}: no publication date (give --published or --meta): "
                         "relative dates such as 'last Wednesday' are not resolved and those "
                         "incidents get an unknown date")
@@ -199,7 +205,7 @@ def extract_document(doc: Document, gz: Gazetteer, *, published: date | None = N
     attributor = Attributor(all_text)
     for story in sorted({s.story for s in sentences}):
         reader = StoryReader(finder=finder, attributor=attributor, published=published,
-                             outlet=outlet or file, url=url, file=file)
+                             outlet=outlet or file, url=url, file=file, month=month)
         reader.read([s for s in sentences if s.story == story])
         out = reader.finish()
         for inc, _line in out.incidents:

@@ -102,6 +102,14 @@ def infer_published(lines: list[str], url: str = "") -> tuple[date | None, str]:
     return None, ""
 
 
+def published_month(url: str) -> tuple[int, int] | None:
+    """(year, month) of a report's address that dates it only to the month (/2015/07/)."""
+    m = _URL_MONTH.search(url or "")
+    if m is None or not 1 <= int(m.group("m")) <= 12:
+        return None
+    return int(m.group("y")), int(m.group("m"))
+
+
 _AGENCIES = ("Reuters", "AFP", "AP", "Associated Press", "UPI", "Xinhua", "Anadolu Agency",
              "Anadolu", "ANF", "ANHA", "Hawar News", "North Press", "SANA", "Kurdistan 24",
              "Rudaw", "Shafaq News", "dpa", "EFE", "IRNA", "TASS", "Sputnik", "ARA News", "NRT")

@@ -208,7 +208,8 @@ class StoryReader:
     """Reads the sentences of one story into drafts, then incidents."""
 
     def __init__(self, *, finder: PlaceFinder, attributor: Attributor, published: date | None,
-                 outlet: str, url: str, file: str) -> None:
+                 outlet: str, url: str, file: str, month: tuple[int, int] | None = None) -> None:
+        self.month = month  # the publication's month when only it is known (an address)
         self.finder = finder
         self.attr = attributor
         self.published = published
@@ -801,7 +802,8 @@ class StoryReader:
             bound = self.published
             if d.said_by is not None and (bound is None or d.said_by < bound):
                 bound = d.said_by  # "rebels took the town, activists said yesterday"
-            edate = EventDate.report_week(bound)
+            edate = EventDate.report_week(bound) if bound is not None or self.month is None \
+                else EventDate.report_month(*self.month)
         # Where.
         mp = d.main_place()
         unknown_pm = None
@@ -903,7 +905,9 @@ class StoryReader:
             told = f"; told on {edate.end}" if edate.end is not None and \
                 edate.end != self.published else ""
             week = f"; dated within the week up to {edate.end} (ACLED time precision 2)" \
-                if edate.precision == "week" else ""
+                if edate.precision == "week" else (
+                    f"; dated within the month of its publication or the week before it "
+                    f"({edate.start}..{edate.end})" if edate.known else "")
             notes.append(NO_DATE_NOTE + told + (
                 f"; reported on {self.published}" if self.published else
                 "; no publication date was given either") + week)
