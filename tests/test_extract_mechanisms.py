@@ -567,3 +567,22 @@ def test_others_are_more_of_the_toll_unless_told_apart(gz):
     (inc,) = _incidents(gz, text)
     assert inc.fatalities.best == 8 and inc.fatalities.low == 8
     assert "in a clause of their own" in inc.notes
+
+
+def test_a_photo_description_is_a_caption_not_a_report(gz):
+    from geoevents.extract.article import classify_block
+
+    assert classify_block("A boy walks past a building destroyed by an air strike in the town "
+                          "of Saraqeb, yesterday.", "text") == "caption"
+    assert classify_block("Members of the SDF stand guard at a checkpoint in Raqqa on "
+                          "Sunday.", "body") == "caption"
+    # A report in the present tense, or one that says who told it, is not.
+    assert classify_block("Government forces shell the town of Saraqeb on Tuesday.",
+                          "body") == "body"
+    assert classify_block("A man walks into a market in Saraqeb and blows himself up, "
+                          "killing 12, a monitor said.", "body") == "body"
+    text = ("Rebels take a town\n\nA boy walks past a building destroyed by an air strike in "
+            "the city of Aleppo, yesterday.\n\nRebels captured the town of Kafr Nabl from "
+            "government forces on Tuesday, a monitor said.\n")
+    incs = _incidents(gz, text)
+    assert [i.location.name for i in incs] == ["Kafranbel"], [i.location.name for i in incs]

@@ -22,6 +22,15 @@ CAPTION_CREDIT = re.compile(
 CAPTION_TAIL = re.compile(r"(?:/\s*[\w .-]{1,30}\s+Photo|\bPhoto\s*:\s*[\w .-]{2,40}|"
                           r"\((?:Photo|File\s+Photo|Image)[^()]{0,60}\))\s*\.?\s*$", re.I)
 GALLERY = re.compile(r"^\d+\s*/\s*\d+$")
+#: A photo's description: one sentence whose subject is shown doing something, in the present
+#: ("A Syrian youth walks near a vehicle in a damaged street following an airstrike ...,
+#: yesterday.", "Members of the SDF stand guard at ... on Sunday.") - not a report.
+CAPTION_SCENE = re.compile(
+    r"^(?:(?:An?|The|Two|Three|Several|Some|Members|Residents|Civilians|Children|People|"
+    r"[A-Z][a-z]+(?:s|ns|is))\b[\w’'(),. -]{0,70}?\s)?(?:walks?|stands?(?:\s+guard)?|sits?|"
+    r"looks?|carr(?:y|ies)|rides?|inspects?|gestures?|mourns?|cr(?:y|ies)|flees?|"
+    r"waits?|gathers?|prays?|poses?|reacts?|lies|lie|"
+    r"hugs?|queues?|attends?)\s[^.!?]*[.!?]?\s*$")
 META_LINE = re.compile(
     r"^(?:updated|published|last updated|posted|first published|modified)\b.{0,40}$|"
     r"^(?:by|source|sources|photo|image|picture|video|file photo|credit|read more|related|"
@@ -71,6 +80,9 @@ def _norm(s: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
 
 
+_SAYS = re.compile(r"\b(?:said|says|told|reported|according)\b", re.I)
+
+
 def _headline_like(text: str) -> bool:
     words = text.split()
     return 3 <= len(words) <= 22 and not text.rstrip().endswith((".", ":", ";", ",", "?"))
@@ -79,6 +91,9 @@ def _headline_like(text: str) -> bool:
 def classify_block(text: str, kind: str) -> str:
     if kind == "caption" or CAPTION_CREDIT.search(text) or GALLERY.match(text) or \
             CAPTION_TAIL.search(text):
+        return "caption"
+    if kind in ("body", "text") and len(text) <= 300 and not _SAYS.search(text) and \
+            CAPTION_SCENE.match(text) and len(split_sentences(text)) == 1:
         return "caption"
     if kind == "title":
         return "title"
