@@ -26,7 +26,10 @@ are merged into one incident that keeps every source's figures.
 Relative dates ("last Wednesday", "in March") are resolved against each article's publication
 date: give it with --published (one date for all articles) or --meta (a YAML file mapping file
 names to outlet, published and url, like ../shared/seeds/meta.yaml).  HTML pages carry their own
-date.  Without one, those incidents get an unknown date and a message says so.
+date, and a report's header, dateline or dated address is read when nothing is given.  An event
+an article does not date is within the week up to its publication (ACLED time precision 2).
+Without a publication date, those incidents get an unknown date (or, when the address gives the
+month, a span of that month) and a message says so.
 
 Output: a readable summary on stdout; --json for JSON on stdout; -o FILE writes .json or .yaml
 (the incident model; here .json is not GeoJSON), .csv (our columns; --format acled or ucdp for
