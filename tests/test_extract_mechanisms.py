@@ -92,8 +92,8 @@ def test_near_keeps_precision_two(gz):
 def test_an_undated_event_is_in_the_week_up_to_the_report(gz):
     # News tells what is recent: the week up to the publication (ACLED time precision 2), said
     # so in the notes; no day is invented, and without a publication date it stays unknown.
-    text = ("Clashes\n\nFighting between the army and Islamic State continues in the town of "
-            "Al-Sukhnah, local sources said.\n")
+    text = ("Clashes\n\nThe army fought Islamic State in the town of Al-Sukhnah, local sources "
+            "said.\n")
     (inc,) = _incidents(gz, text)
     assert (inc.date.precision, inc.date.start, inc.date.end) == ("week", date(2019, 2, 28), PUB)
     assert inc.date.known and not inc.date.given and inc.date.acled_time_precision == 2
@@ -586,3 +586,15 @@ def test_a_photo_description_is_a_caption_not_a_report(gz):
             "government forces on Tuesday, a monitor said.\n")
     incs = _incidents(gz, text)
     assert [i.location.name for i in incs] == ["Kafranbel"], [i.location.name for i in incs]
+
+
+def test_fighting_that_continues_is_on_the_day_of_the_report(gz):
+    text = ("Clashes\n\nFighting between Kurdish forces and Islamic State continues in the "
+            "village of Umm Hajar south of Hasakah city.\n")
+    (inc,) = _incidents(gz, text)
+    assert (inc.date.start, inc.date.precision, inc.date.text) == (PUB, "day", "continues")
+    # What someone vows to continue is not going on.
+    text = ("Clashes\n\nThe army vowed to continue its offensive on the town of Al-Sukhnah, "
+            "where it fought Islamic State, local sources said.\n")
+    (inc,) = _incidents(gz, text)
+    assert not inc.date.given

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ...model import Casualty, Claim, EventDate, Incident, Location, Source
 from .. import lexicon
 from ..article import Sentence
+from ..dates import DateMention
 from ..figures import FigureMention
 from ..places import PlaceFinder, PlaceMention
 from ..sources import Attributor, SourceRef
@@ -163,6 +164,14 @@ _OCCURRED = re.compile(r"^\s*(?:The|This|That)\s+(?:(?:latest|last|first|second|
                        r"around|outside|on|inside)\b)", re.I)
 _AFTER_PLACE = re.compile(r"\s[–—-]\s|,\s*(?:where|which|not\s+far|close\s+to|when|as|after)\b|"
                           r"\bnot\s+far\s+from\b|;", re.I)
+
+
+#: Fighting told as going on now ("continues in", "are ongoing", "is raging"), not what
+#: someone will or vowed to continue.
+_ONGOING = re.compile(r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)(?<!\bmay\s)"
+                      r"\b(?:continues|continue|(?:is|are)\s+(?:still\s+)?(?:continuing|ongoing|"
+                      r"raging|going\s+on|under\s+way|underway)|rages|still\s+rage)\b"
+                      r"(?!\s+to\b)", re.I)
 
 
 def _control_elsewhere(d: Draft, a: Analysis) -> bool:
@@ -510,6 +519,13 @@ class StoryReader:
                     d.date.period and not dm.period and dm.precision == "day" and
                     d.date.start <= dm.start <= d.date.end):
                 d.date = dm
+        if d.date is None and not a.dates and self.published is not None:
+            m = _ONGOING.search(s.text)
+            if m is not None:
+                # "Fighting ... continues in the village of X": going on as the report is
+                # written - the day of its publication, as "currently".
+                d.date = DateMention(self.published, self.published, "day", m.group(0),
+                                     m.start(), m.end(), relative=True)
         # Places: a sentence that only breaks figures down by place gives sub-places.
         counted = a.counted
         sub = bool(counted) and all("subset" in f.flags for f in counted)
