@@ -74,6 +74,8 @@ class RankingWeights:
     # Ambiguity: the margin the top answer needs over a rival, with and without context.
     margin_no_context: float = 0.35
     margin_context: float = 0.12
+    # Context terms closer than this do not tell two candidates apart (see context_decides).
+    context_tie: float = 0.05
     # Confidence with a rival: base * (floor + (1 - floor) * (1 - exp(-margin / scale))).
     rival_floor: float = 0.55
     rival_scale: float = 0.3
@@ -523,6 +525,31 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
     return rows
 
 
+#: The terms of a score that come from the report's context (not from the name or the place).
+CONTEXT_TERMS = frozenset({"focus_country", "focus_region", "world_city", "focus_admin1",
+                           "anchor"})
+
+
+def context_decides(a: Sequence[Feature], b: Sequence[Feature],
+                    w: RankingWeights = WEIGHTS) -> bool:
+    """Does the report's context tell two candidates apart?  Not when it scores them alike:
+    two villages of one name, both in the focus country (and both in, or both out of, its
+    provinces, equally far from its places), are told apart by nothing the report says, so
+    the margin needed is the one without context (``margin_no_context``).  :func:`rank`
+    asks it with a focus the user gave (``Focus.explicit``); an inferred focus keeps
+    ``margin_context``."""
+    def terms(f: Sequence[Feature]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for t, v in f:
+            if t in CONTEXT_TERMS:
+                out[t] = out.get(t, 0.0) + v
+        return out
+
+    ta, tb = terms(a), terms(b)
+    return any(abs(ta.get(t, 0.0) - tb.get(t, 0.0)) > w.context_tie
+               for t in ta.keys() | tb.keys())
+
+
 def area_named(hits: Sequence[tuple[Hit, float]], kinds: frozenset[str] | None) -> bool:
     """A country or province of exactly this name: villages named after it ("California,
     Pennsylvania", "Brazil, Indiana") need strong evidence to be meant instead."""
@@ -586,7 +613,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                                and top_p.country not in focus.countries)):
         outside_note = (f"outside the report's area "
                         f"({', '.join(sorted(focus.countries)) or 'its other places'})")
-    top_score, top, _top_d, _top_f = eligible[0]
+    top_score, top, _top_d, top_f = eligible[0]
     scored = eligible + [t for t in scored if t not in eligible]
     # Only a place named at least as well as the top answer can make it ambiguous: a town's
     # own name beats another town's alternate name, which beats a spelling variant.
@@ -601,7 +628,11 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         if rivals and weaker:
             break
     margin = (top_score - rivals[0][0]) if rivals else math.inf
-    need = w.margin_context if has_area else w.margin_no_context
+    # With a focus the user gave, two places it scores alike (two villages of one name in
+    # the focus country) are told apart by the name and the places alone.
+    need = w.margin_context if has_area and (
+        not rivals or not focus.explicit or context_decides(top_f, rivals[0][3], w)) \
+        else w.margin_no_context
     eligible[0][3].append((MARK_NEED, need))  # the decision, said by --explain
     if rivals:
         rivals[0][3].append((MARK_RIVAL, 0.0))
@@ -623,7 +654,10 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         rivals = [t for t in eligible[1:] if distinct(top.place, t[1].place, w)]
         where = sorted({t[1].place.country or "?" for t in [eligible[0], *rivals]})
         reason = (f"{len(rivals) + 1} places answer to this name ({', '.join(where)}) and the "
-                  "context does not decide; give a country focus or other places of the report")
+                  "context does not decide; give "
+                  + ("the province or other places of the report"
+                     if focus.countries and set(where) <= focus.countries else
+                     "a country focus or other places of the report"))
         # List the best candidate of each country first, so that the choice is visible.
         firsts: dict[str, ScoredRow] = {}
         for t in scored:
