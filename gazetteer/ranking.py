@@ -91,6 +91,10 @@ class RankingWeights:
     suggest_min: float = 70.0
     far_km: float = 2500.0  # an alias or spelling variant this far from the focus is not meant
     outside_focus_confidence: float = 0.3
+    # A small place (no population known) matched by spelling only, with no context but the
+    # focus country, while the gazetteer lacks that country's villages: a village of the
+    # name that it lacks is as likely meant (see namesake_risk); confidence times this.
+    namesake_factor: float = 0.7
     # Lexicon: abbreviations (with and without needing context) and demonyms.
     abbreviation_confidence: float = 0.9
     abbreviation_context_confidence: float = 0.75
@@ -663,6 +667,13 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         for t in scored:
             firsts.setdefault(t[1].place.country, t)
         ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
+    if status == "resolved" and namesake_risk(top, focus, w):
+        hint = install_hint()  # empty when the country's villages are installed
+        if hint:
+            conf *= w.namesake_factor
+            reason = ("a small place matched by spelling only, with only the country as "
+                      "context: a village of this name that the gazetteer lacks may be meant; "
+                      "give the province or places near it" + hint)
     cands = [candidate(*t) for t in ranked[:max(limit, 1)]]
     if outside_note is not None:
         if not rows[0].ok:
@@ -673,6 +684,20 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         confidence=round(conf, 3), precision=top.place.precision, candidates=cands,
         reason=reason,
     )
+
+
+def namesake_risk(hit: Hit, focus: Focus, w: RankingWeights = WEIGHTS) -> bool:
+    """Is an answer a guess between namesakes the gazetteer may not hold?  A small place whose
+    population is unknown (not notable), matched by a spelling of its name only (normalised,
+    variant or near-spelling: not one of the names it is recorded with), where the only context
+    is the focus country the user gave (no province, no other places of the report).  Villages
+    share names by the dozen ("al-Hamidiyah", "al-Mansurah") and a built-in gazetteer holds a
+    few of each country's: :func:`rank` lowers such an answer's confidence
+    (``namesake_factor``) and says why, unless the country's villages are installed."""
+    p = hit.place
+    return (bool(focus.explicit) and not focus.admin1 and not focus.anchors
+            and hit.match in ("normalised", "variant", "fuzzy") and p.source != "overlay"
+            and p.kind == "populated_place" and p.population == 0 and not notable(p, w))
 
 
 def outside_focus(q: str, scored: list[ScoredRow], focus: Focus, limit: int,

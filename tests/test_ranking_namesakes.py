@@ -89,3 +89,51 @@ def test_context_decides_compares_the_context_terms_only():
     assert context_decides([*a, ("focus_admin1", 0.45)], b)
     assert context_decides([*a, ("anchor", 0.5)], [*b, ("anchor", 0.1)])
     assert not context_decides([*a, ("anchor", 0.31)], [*b, ("anchor", 0.3)])
+
+
+# A small place (no population known) that bears "Al Mansurah"; the query spells it otherwise.
+MANSURAH = place("t:mansurah", "Al Manşūrah", "SY", 35.83, 38.74, admin1="SY.04")
+HINT = "; villages and small places are in GeoNames' country dumps: `geoevents data install " \
+    "geonames SY`"
+
+
+def decide_hint(q, hits, focus, hint=HINT):
+    dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
+    return rank(q, hits, focus, 5, kinds=None, fuzzy=False, dists=dists, admin1_bbox={},
+                suggestions=lambda: [], install_hint=lambda: hint)
+
+
+def test_a_small_place_matched_by_spelling_with_only_the_country_is_less_sure():
+    hits = [(Hit(MANSURAH, "normalised", "Al Manşūrah"), 0.0)]
+    r = decide_hint("Al Mansoura", hits, explicit("SY"))
+    assert r.status == "resolved" and r.place.uid == MANSURAH.uid
+    base = WEIGHTS.base_confidence["normalised"]
+    assert r.confidence == round(base * WEIGHTS.namesake_factor, 3) < 0.7
+    assert "village of this name that the gazetteer lacks" in r.reason
+    assert "geoevents data install geonames SY" in r.reason
+
+
+def test_the_province_the_places_or_its_own_name_keep_it_sure():
+    base = WEIGHTS.base_confidence
+    hits = [(Hit(MANSURAH, "normalised", "Al Manşūrah"), 0.0)]
+    r = decide_hint("Al Mansoura", hits, explicit("SY", admin1=("SY.04",)))
+    assert r.confidence == base["normalised"] and r.reason is None
+    near = Focus(frozenset({"SY"}), frozenset(), ((35.9, 38.8),), explicit=frozenset({"SY"}),
+                 region=countryfacts.region(frozenset({"SY"})))
+    r = decide_hint("Al Mansoura", hits, near)
+    assert r.status == "resolved" and r.reason is None
+    own = [(Hit(MANSURAH, "exact", "Al Manşūrah"), 0.0)]
+    assert decide_hint("Al Manşūrah", own, explicit("SY")).confidence == base["exact"]
+    alias = [(Hit(MANSURAH, "alias", "Al Mansoura"), 0.0)]
+    assert decide_hint("Al Mansoura", alias, explicit("SY")).confidence == base["alias"]
+
+
+def test_a_town_of_known_population_or_installed_villages_keep_it_sure():
+    base = WEIGHTS.base_confidence["normalised"]
+    town = place("t:town", "Al Manşūrah", "SY", 35.83, 38.74, admin1="SY.04", pop=5000)
+    r = decide_hint("Al Mansoura", [(Hit(town, "normalised", "Al Manşūrah"), 0.3)],
+                    explicit("SY"))
+    assert r.confidence == base and r.reason is None
+    hits = [(Hit(MANSURAH, "normalised", "Al Manşūrah"), 0.0)]
+    r = decide_hint("Al Mansoura", hits, explicit("SY"), hint="")  # SY's dump is installed
+    assert r.confidence == base and r.reason is None
