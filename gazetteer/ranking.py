@@ -596,6 +596,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     supported = [t for t in eligible
                  if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w, q)
                  and direction_word_supported(t[1], focus, q)]
+    supported = areas_of_refused_towns(supported, eligible)
     if not supported:
         where = ", ".join(sorted({t[1].place.country or "?" for t in eligible})[:6])
         return Resolution(
@@ -684,6 +685,22 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         confidence=round(conf, 3), precision=top.place.precision, candidates=cands,
         reason=reason,
     )
+
+
+def areas_of_refused_towns(supported: list[ScoredRow],
+                            eligible: list[ScoredRow]) -> list[ScoredRow]:
+    """A near-spelling refused for a town is refused for the province named after it: the
+    province bears the town's name ("As-Suwayda" the governorate and its capital), so a
+    near-spelling no better for the one is no better for the other ("Suw'eiya", a village the
+    gazetteer lacks, is not the governorate).  ``supported`` less those provinces."""
+    refused = {(t[1].place.admin1, fold(t[1].name)) for t in eligible
+               if t[1].match == "fuzzy" and t[1].place.kind not in AREA_KINDS
+               and t[1].place.admin1 and t not in supported}
+    if not refused:
+        return supported
+    return [t for t in supported if not (
+        t[1].match == "fuzzy" and t[1].place.kind == "admin1"
+        and (t[1].place.admin1, fold(t[1].name)) in refused)]
 
 
 def namesake_risk(hit: Hit, focus: Focus, w: RankingWeights = WEIGHTS) -> bool:

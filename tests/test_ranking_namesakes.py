@@ -137,3 +137,31 @@ def test_a_town_of_known_population_or_installed_villages_keep_it_sure():
     hits = [(Hit(MANSURAH, "normalised", "Al Manşūrah"), 0.0)]
     r = decide_hint("Al Mansoura", hits, explicit("SY"), hint="")  # SY's dump is installed
     assert r.confidence == base and r.reason is None
+
+
+# A governorate and its capital bear one name; the capital is a small town (not notable).
+GOV = Place(uid="admin1:SY.05", name="As-Suwayda", country="SY", admin1="SY.05", lat=32.71,
+            lon=36.82, kind="admin1", precision=3, source="geonames")
+CAPITAL = place("t:capital", "As-Suwayda", "SY", 32.71, 36.57, admin1="SY.05", pop=59_000)
+
+
+def suwayda_hits(sim=90.0):
+    return [(Hit(GOV, "fuzzy", "As-Suwayda", sim), 0.7),
+            (Hit(CAPITAL, "fuzzy", "As-Suwayda", sim), 0.68)]
+
+
+def test_a_near_spelling_refused_for_the_town_is_refused_for_its_province():
+    r = decide("Suw'eiya", suwayda_hits(), explicit("SY"))
+    assert r.status == "unresolved" and r.place is None
+    assert "of small places, none in the report's provinces" in r.reason
+
+
+def test_the_province_answers_a_near_spelling_where_its_town_would():
+    # Near the report's places, the town may answer its near-spelling, and so may the province.
+    near = Focus(frozenset({"SY"}), frozenset(), ((32.72, 36.6),), explicit=frozenset({"SY"}),
+                 region=countryfacts.region(frozenset({"SY"})))
+    r = decide("Suw'eiya", suwayda_hits(), near)
+    assert r.status in ("resolved", "ambiguous") and r.place is not None
+    # A province no town of the query's name shares answers its near-spelling as before.
+    alone = decide("Suw'eiya", suwayda_hits()[:1], explicit("SY"))
+    assert alone.status == "resolved" and alone.place.uid == GOV.uid
