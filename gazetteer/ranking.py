@@ -656,6 +656,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     ranked = scored
     reason = None
     if status == "ambiguous":
+        measured = rivals[:1]  # the rival the margin was measured against
         rivals = [t for t in eligible[1:] if distinct(top.place, t[1].place, w)]
         where = sorted({t[1].place.country or "?" for t in [eligible[0], *rivals]})
         reason = (f"{len(rivals) + 1} places answer to this name ({', '.join(where)}) and the "
@@ -663,11 +664,15 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                   + ("the province or other places of the report"
                      if focus.countries and set(where) <= focus.countries else
                      "a country focus or other places of the report"))
-        # List the best candidate of each country first, so that the choice is visible.
+        # List the best candidate of each country first, so that the choice is visible; when
+        # the places in question are of one country (two villages of one name), the answer
+        # and its rival first.
         firsts: dict[str, ScoredRow] = {}
         for t in scored:
             firsts.setdefault(t[1].place.country, t)
-        ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
+        lead = [eligible[0], *measured] if len(where) == 1 else []
+        lead += [t for t in firsts.values() if t not in lead]
+        ranked = lead + [t for t in scored if t not in lead]
     if status == "resolved" and namesake_risk(top, focus, w):
         hint = install_hint()  # empty when the country's villages are installed
         if hint:
