@@ -48,6 +48,8 @@ __all__ = ["MAX_QUERY_CHARS", "POINTS", "Gazetteer", "clean_query"]
 #: (countries: ``data/gazetteer/country_points.csv``).  Either way an area's answer carries its
 #: ``bbox`` and its ``centroid`` where known.
 POINTS = ("reference", "centroid")
+#: Between the names of a list of first-level areas given as context ("Hama or Idlib").
+_AREA_LIST = re.compile(r"\s+or\s+|\s*[/;,]\s*|\s+and\s+|\s*&\s*", re.IGNORECASE)
 MAX_FOCUS_CACHED = 10_000
 
 
@@ -158,6 +160,11 @@ class Gazetteer:
             if not hits:
                 hits = [h for h, _ in self.candidates.fuzzy_hits(v, self.weights.fuzzy_min) if h.place.kind == "admin1"]
             codes = {h.place.admin1 for h in hits if h.place.admin1}
+        if not codes and len(parts := [x for x in _AREA_LIST.split(v) if x.strip()]) > 1:
+            # "Hama or Idlib", "Deir ez-Zor/Damascus": either area, when each part is one (a
+            # name that is one area, "Newfoundland and Labrador", was found whole above).
+            each = [self.admin1_codes(x) for x in parts]
+            return sorted({c for cs in each for c in cs}) if all(each) else []
         for code in list(codes):
             codes.update(self.store.enclosing_admin1(code))
         return sorted(codes)

@@ -39,3 +39,15 @@ def test_a_phrase_whose_area_rules_out_the_namesake_says_so(gz):
     assert any(c.place.country == "SY" for c in r.candidates)
     ok = gz.resolve("Al Mansoura, Raqqa", SY)
     assert ok.status == "resolved" and ok.place.uid == r.candidates[0].place.uid
+
+
+def test_a_list_of_provinces_as_context_is_either_of_them(gz):
+    assert gz.admin1_codes("Hama or Idlib") == ["SY.10", "SY.12"]
+    assert gz.admin1_codes("Deir ez-Zor/Raqqa") == ["SY.04", "SY.07"]
+    assert gz.admin1_codes("Hama or Atlantis") == []  # every part must be an area
+    assert gz.admin1_codes("Newfoundland and Labrador") == ["CA.05"]  # one area, found whole
+    inside = gz.resolve("Maarat al Numan", Context(countries=("SY",), admin1=("Hama or Idlib",)))
+    assert inside.status == "resolved" and inside.place.admin1 == "SY.12"
+    outside = gz.resolve("Maarat al Numan",
+                         Context(countries=("SY",), admin1=("Aleppo or Raqqa",)))
+    assert outside.status != "resolved"
