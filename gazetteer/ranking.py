@@ -24,7 +24,7 @@ from types import MappingProxyType
 
 from . import countryfacts
 from .model import Candidate, MatchKind, Place, Resolution
-from .normalize import fold
+from .normalize import fold, key
 
 
 def _frozen(d: dict) -> Mapping:
@@ -123,6 +123,10 @@ class Hit:
     match: str  # exact / alias / normalised / variant / fuzzy / overlay
     name: str
     sim: float = 100.0
+    # The name's fold and key (see gazetteer.normalize) when the index gave them ("": computed
+    # from ``name`` when needed): the same values, not computed again for every candidate.
+    fold: str = ""
+    key: str = ""
 
 
 @dataclass(slots=True)
@@ -225,7 +229,8 @@ DIRECTION_WORDS = frozenset(
 def direction_word_supported(hit: Hit, focus: Focus, query: str = "") -> bool:
     """A bare direction word ("Central", "South") names an area only of a focus country, by
     that name or by a spelling of it ("East" for Burkina Faso's "Est")."""
-    if (fold(hit.name) not in DIRECTION_WORDS and fold(query) not in DIRECTION_WORDS) or \
+    if ((hit.fold or fold(hit.name)) not in DIRECTION_WORDS
+            and fold(query) not in DIRECTION_WORDS) or \
             hit.place.source == "overlay":
         return True
     return bool(focus.countries) and hit.place.country in focus.countries
@@ -247,7 +252,7 @@ def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
     local = dist < w.plausible_fuzzy_km or bool(
         focus.admin1 and in_admin1(p, focus.admin1, admin1_bbox))
     if hit.match == "variant" and query and not local and variant_similarity(
-            query, hit.name) < w.variant_min:
+            query, hit.name, hit.key) < w.variant_min:
         return False
     if not (focus.countries or focus.admin1 or focus.anchors):
         return True  # a name alone: every candidate is plausible
@@ -283,13 +288,22 @@ def same_consonants(query: str, name: str) -> bool:
     return len(a) >= 3 and a == b
 
 
-def variant_similarity(query: str, name: str) -> float:
-    """rapidfuzz ratio (0-100) of the normalised keys of the query and of the name matched."""
-    from rapidfuzz import fuzz
+def variant_similarity(query: str, name: str, name_key: str = "") -> float:
+    """rapidfuzz ratio (0-100) of the normalised keys of the query and of the name matched
+    (``name_key``: the name's key, when known)."""
+    return float(_ratio()(key(query), name_key or key(name)))
 
-    from .normalize import key
 
-    return float(fuzz.ratio(key(query), key(name)))
+_RATIO: list[Callable[[str, str], float]] = []
+
+
+def _ratio() -> Callable[[str, str], float]:
+    """rapidfuzz's ``fuzz.ratio``, imported on first use (once, not on every call)."""
+    if not _RATIO:
+        from rapidfuzz import fuzz
+
+        _RATIO.append(fuzz.ratio)
+    return _RATIO[0]
 
 
 def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
@@ -476,25 +490,33 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
     place bearing the name as written, a country or province of exactly this name), best
     first."""
     tier = w.tier
-    # Towns of the query's name big enough to give their name to an area (a governorate's
-    # capital): the area then yields to the town unless the words say "province".
-    towns = [h.place for h, _ in hits if h.place.kind not in AREA_KINDS
-             and h.match != "fuzzy" and (h.place.population >= w.town_names_area
-                                         or (h.place.feature_code or "").startswith("PPLA")
-                                         or h.place.feature_code == "PPLC")]
-    town_areas = frozenset(t.admin1 for t in towns if t.admin1)
-    # A district is named after its seat whatever the seat's size ("Maarat al-Numan" is
-    # the town before the district).
-    town_points = tuple((h.place.lat, h.place.lon) for h, _ in hits
-                        if h.place.kind not in AREA_KINDS and h.match != "fuzzy")[:50]
+    # One pass over the candidates for the terms that depend on the others.
+    towns: list[Place] = []
+    points: list[tuple[float, float]] = []
+    notable_exact = False
+    notable_own: list[Place] = []
+    for h, _ in hits:
+        p = h.place
+        if p.kind not in AREA_KINDS and h.match != "fuzzy":
+            # A district is named after its seat whatever the seat's size ("Maarat al-Numan"
+            # is the town before the district).
+            points.append((p.lat, p.lon))
+            # Towns of the query's name big enough to give their name to an area (a
+            # governorate's capital): the area then yields to the town unless the words say
+            # "province".
+            if (p.population >= w.town_names_area
+                    or (p.feature_code or "").startswith("PPLA") or p.feature_code == "PPLC"):
+                towns.append(p)
+        if h.match in ("exact", "alias") and (p.kind in ("country", "admin1")
+                                              or p.population >= w.notable_population
+                                              or p.feature_code == "PPLC"):
+            notable_exact = True
+        if h.match == "exact" and notable(p, w):
+            # A notable place bearing the query as its own name (not as an alias).
+            notable_own.append(p)
+    town_areas = frozenset([t.admin1 for t in towns if t.admin1]) if towns else frozenset()
+    town_points = tuple(points[:50])
     has_area = bool(focus.countries or focus.admin1 or focus.anchors)
-    notable_exact = any(
-        h.match in ("exact", "alias") and (h.place.kind in ("country", "admin1")
-                                           or h.place.population >= w.notable_population
-                                           or h.place.feature_code == "PPLC")
-        for h, _ in hits)
-    # A notable place bearing the query as its own name (not as an alias).
-    notable_own = [h.place for h, _ in hits if h.match == "exact" and notable(h.place, w)]
     rows: list[Scored] = []
     for (h, imp), d in zip(hits, dists, strict=True):
         f = features(h, imp, focus, d, area_query, town_areas, town_points, w)
@@ -525,7 +547,8 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
             # focus does (see rank); said for --explain.
             f.append((EXCLUDED, 0.0))
         rows.append(Scored(sc, h, d, ok, f))
-    rows.sort(key=lambda t: (-t.score, t.hit.place.uid))
+    if len(rows) > 1:
+        rows.sort(key=lambda t: (-t.score, t.hit.place.uid))
     return rows
 
 
@@ -579,7 +602,8 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     scored = [(t.score, t.hit, t.dist, t.features) for t in rows]
     # With a focus the user gave, an answer elsewhere only when nothing there matches; the
     # report's inferred area only lowers a score.
-    eligible = [(t.score, t.hit, t.dist, t.features) for t in rows if t.ok or not focus.explicit]
+    eligible = scored if not focus.explicit else [
+        s for s, t in zip(scored, rows, strict=True) if t.ok]
     outside_note = None
     if not eligible:
         out = outside_focus(q, scored, focus, limit, w)
@@ -608,9 +632,10 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                     f"none in the report's provinces or near its places ({where}): not likely "
                     "meant"
                     + install_hint()))
-    for t in eligible:
-        if t not in supported:
-            t[3].append((EXCLUDED_SPELLING, 0.0))
+    if len(supported) < len(eligible):
+        for t in eligible:
+            if t not in supported:
+                t[3].append((EXCLUDED_SPELLING, 0.0))
     eligible = supported
     top_p = eligible[0][1].place
     if has_area and not focus.explicit and top_p.kind != "country" and (

@@ -20,6 +20,7 @@ offline gazetteer cannot answer are looked up online.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -271,7 +272,8 @@ class Gazetteer:
         hits = self.candidates.hits(q)
         if kinds is not None:
             hits = [h for h in hits if h[0].place.kind in kinds]
-        if kinds is None and not any(h.match == "overlay" for h, _ in hits):
+        if kinds is None and not (self.store.overlay  # (the only source of overlay hits)
+                                  and any(h.match == "overlay" for h, _ in hits)):
             word = self.candidates.lexicon(q, hits, focus)
             if word is not None:
                 return word
@@ -288,7 +290,8 @@ class Gazetteer:
                               reason="no place of this name in the gazetteer"
                               + self._install_hint(focus) if kinds is None
                               else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
-        dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
+        dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors) \
+            if focus.anchors else [math.inf] * len(hits)  # (what distances says without any)
         if focus.anchors:  # an area holding the report's places is near them, wherever its point
             admin1_bbox = self.store.admin1_bbox
             for i, (h, _imp) in enumerate(hits):
