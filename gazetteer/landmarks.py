@@ -27,6 +27,37 @@ _OF = re.compile(r"\b(?:of|de|di|du|des|del|della)\s+(?:the\s+)?(?P<x>.+)$", re.
 _TRAIL = re.compile(r"[\s,.;:®™©()\"“”]+$")
 
 
+#: Words of streets and squares in the languages of the reporting (lower case, whole words), and
+#: the endings that make one word a street ("Pestalozzistrasse", "Riemergasse", "Steenstraat").
+STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd",
+                          "lane", "drive", "highway", "rue", "via", "viale", "vicolo", "calle",
+                          "avenida", "rua", "ulica", "ulitsa", "namesti", "náměstí", "námestí",
+                          "námestie", "sady", "gate", "gata", "gatan", "straße", "strasse",
+                          "suite", "piazza", "platz", "quai", "chaussée", "corso", "allee"])
+STREET_ENDINGS = ("strasse", "straße", "gasse", "straat", "steeg", "gracht", "allee", "platz",
+                  "weg", "gatan", "gade", "vej", "ulica")
+_ADDRESS_SYMBOLS = ("®", "™")
+
+
+def is_address_part(query: str) -> bool:
+    """A street, a house or postal number, or a facility of a named brand ("Sloane Street",
+    "Riemergasse", "1907", "SW1X 9SP", "Hotel Aplaus", "SeaWorld® Orlando"): a name that no
+    gazetteer of places holds, but that a text places in the town it is about.  A name with a
+    digit, a street word or ending, a facility word, or a trade-mark sign."""
+    q = query.strip()
+    if not q:
+        return False
+    if any(ch.isdigit() for ch in q) or any(sym in q for sym in _ADDRESS_SYMBOLS):
+        return True
+    words = [w.lower().strip(".'’") for w in _words(q)]
+    if any(w in STREET_WORDS for w in words[1:]) or (words and words[0] in ("rue", "via", "viale",
+                                                                            "calle", "avenida")):
+        return True
+    if any(len(w) > len(e) + 2 and w.endswith(e) for w in words for e in STREET_ENDINGS):
+        return True
+    return has_facility_word(q)
+
+
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 

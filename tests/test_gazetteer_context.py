@@ -1,0 +1,108 @@
+"""Document context placing what no gazetteer holds (issue 10): streets, house and postal
+numbers and facilities are placed at the town their text names beside them, or the town the
+document is about; numbers are never names of places; other unknown names stay unresolved."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from gazetteer.documents import (
+    Document,
+    document_locality,
+    place_addresses_at_locality,
+    resolve_mentions,
+)
+from gazetteer.landmarks import is_address_part
+from gazetteer.model import Place, Resolution
+from gazetteer.rows import PlaceRow, has_no_letter, insert_places
+
+from .geo import km
+
+
+def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    out, at = [], 0
+    for w in words:
+        i = text.index(w, at)
+        out.append((i, i + len(w)))
+        at = i + len(w)
+    return out
+
+
+@pytest.mark.parametrize("name", ["Baker Street", "Kärntner Strasse", "Herengracht",
+                                  "Rue de Rivoli", "Via Roma", "1600", "EC1A 1BB", "Suite 300",
+                                  "Grand Hotel Europa", "FunPark® Nord"])
+def test_address_parts(name):
+    assert is_address_part(name)
+
+
+@pytest.mark.parametrize("name", ["Tadmur", "Kasane", "Weg", "Street", "Saint-Denis", ""])
+def test_place_names_are_not_address_parts(name):
+    assert not is_address_part(name)
+
+
+def test_names_without_letters_are_never_indexed():
+    assert has_no_letter("47") and has_no_letter("1/2") and not has_no_letter("A1")
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE places (pid INTEGER PRIMARY KEY, uid TEXT, name TEXT, country TEXT,"
+                " admin1 TEXT, lat REAL, lon REAL, kind TEXT, fclass TEXT, fcode TEXT,"
+                " population INT, precision INT, importance REAL, source TEXT, note TEXT)")
+    con.execute("CREATE TABLE names (skel TEXT, pid INT, name TEXT, fold TEXT, key TEXT,"
+                " is_primary INT)")
+    insert_places(con, [PlaceRow("geonames:1", "Oldtown", "ZZ", None, 1.0, 2.0,
+                                 "populated_place", "P", "PPL", 900, 1, "geonames-cities500",
+                                 None, names=["Oldtown", "47", "00154", "Altstadt"],
+                                 primary=["Oldtown"])])
+    names = {r[0] for r in con.execute("SELECT name FROM names")}
+    assert names == {"Oldtown", "Altstadt"}
+
+
+def test_a_bare_number_is_no_place(gz):
+    r = gz.resolve("47")
+    assert r.place is None or r.place.kind == "country"
+
+
+def _town(uid: str, name: str, lat: float, lon: float) -> Resolution:
+    p = Place(uid, name, "ZZ", None, lat, lon, "populated_place", 1)
+    return Resolution(query=name, status="resolved", place=p, match="exact", confidence=0.9)
+
+
+def _unknown(name: str) -> Resolution:
+    return Resolution(query=name, status="unresolved")
+
+
+def test_address_goes_to_the_town_named_beside_it_else_the_documents_town():
+    text = ("Alpha is large. Alpha and Alpha again. We stayed in Beta at Mill Street 12, "
+            "then walked to Hotel Gamma and Fernhill.")
+    words = ["Alpha", "Alpha", "Alpha", "Beta", "Mill Street", "12", "Hotel Gamma",
+             "Fernhill"]
+    a, b = _town("t:a", "Alpha", 10.0, 10.0), _town("t:b", "Beta", 20.0, 20.0)
+    res = [a, a, a, b, _unknown("Mill Street"), _unknown("12"), _unknown("Hotel Gamma"),
+           _unknown("Fernhill")]
+    assert document_locality(res) == (a.place, 3)
+    out = place_addresses_at_locality(words, res, _spans(text, words))
+    assert out[4].place == b.place and out[5].place == b.place  # beside Beta
+    assert "beside" in out[4].reason
+    assert out[4].match == "context" and out[4].precision == 2 and out[4].confidence <= 0.3
+    assert out[6].place == b.place  # 'Hotel Gamma' is within the window of Beta too
+    assert out[7].status == "unresolved" and out[7].place is None  # a name, not an address
+    far = place_addresses_at_locality(["Mill Street"], [_unknown("Mill Street")])
+    assert far[0].place is None  # no town in the document: nothing to place it at
+
+
+def test_address_without_a_town_beside_it_is_at_the_documents_town():
+    words = ["Alpha", "Alpha", "Beta", "Hotel Gamma"]
+    text = "Alpha. Alpha. Beta." + " " * 200 + "Hotel Gamma"
+    a, b = _town("t:a", "Alpha", 10.0, 10.0), _town("t:b", "Beta", 20.0, 20.0)
+    out = place_addresses_at_locality(words, [a, a, b, _unknown("Hotel Gamma")],
+                                      _spans(text, words))
+    assert out[3].place == a.place and "names most (2x)" in out[3].reason
+
+
+def test_document_places_a_street_at_its_town(gz):
+    text = ("Our office moved to Nairobi last year: find us at Kenyatta Avenue 14, Nairobi. "
+            "Colleagues from Mombasa visit often.")
+    words = ["Nairobi", "Kenyatta Avenue 14", "Nairobi", "Mombasa"]
+    res = resolve_mentions(gz, Document("d", text, _spans(text, words)))
+    assert res[1].match == "context" and km(res[1].lat, res[1].lon, -1.28, 36.82) < 30
