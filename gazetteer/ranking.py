@@ -59,6 +59,10 @@ class RankingWeights:
     # its name (a feature has no population: this outweighs a small town's importance and the
     # margin needed without context)
     feature_name: float = 0.7
+    # ... except a landmark that is a point (a building, a square, a park: "Hyde Park", "Grand
+    # Canal") this far from every place of a report that has places: many towns have one of its
+    # name, so a report about elsewhere means its own (the term takes feature_name back).
+    landmark_far_km: float = 1000.0
     town_names_area: int = 20_000  # population of a town that gives its name to its province
     small_namesake_penalty: float = 0.5  # a village named like a country or province
     kind_coherence: float = 0.4  # a province among the report's provinces
@@ -198,6 +202,12 @@ def world_feature(p: Place) -> bool:
     return p.kind in FEATURE_KINDS and p.source in FEATURE_SOURCES and not world_region(p)
 
 
+def point_landmark(p: Place) -> bool:
+    """A shipped landmark that is a point (a building, a monument, a square, a park; precision
+    1), not a river, range or region named from afar."""
+    return p.kind == "landmark" and p.precision == 1 and p.source == "curated"
+
+
 def notable(p: Place, w: RankingWeights = WEIGHTS) -> bool:
     """Named from afar: a country, a first-level area, a world region or feature, a city of
     ``notable_population``, a capital."""
@@ -335,6 +345,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
         out.append(("country_or_region_name", w.country_name))
     elif hit.match in ("exact", "alias") and world_feature(p):
         out.append(("feature_name", w.feature_name))
+        if point_landmark(p) and focus.anchors and dist > w.landmark_far_km:
+            out.append(("landmark_far_from_report", -w.feature_name))
     if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
             and not named_after_town):
         out.append(("kind_coherence", w.kind_coherence))

@@ -106,3 +106,45 @@ def test_document_places_a_street_at_its_town(gz):
     words = ["Nairobi", "Kenyatta Avenue 14", "Nairobi", "Mombasa"]
     res = resolve_mentions(gz, Document("d", text, _spans(text, words)))
     assert res[1].match == "context" and km(res[1].lat, res[1].lon, -1.28, 36.82) < 30
+
+
+# ------------------------------------------------------------ landmarks of the shipped table
+@pytest.mark.parametrize("name,lat,lon", [("Taj Mahal", 27.175, 78.042),
+                                          ("Colosseum", 41.890, 12.492),
+                                          ("Burj Khalifa", 25.197, 55.274),
+                                          ("Machu Picchu", -13.163, -72.545),
+                                          ("Sydney Opera House", -33.857, 151.215),
+                                          ("Statue of Liberty", 40.689, -74.045),
+                                          ("Table Mountain", -33.963, 18.410)])
+def test_famous_landmarks_are_places(gz, name, lat, lon):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind in ("landmark", "mountain")
+    assert km(r.lat, r.lon, lat, lon) < 5
+
+
+@pytest.mark.parametrize("text,words,lat,lon", [
+    ("Sydney in summer: picnics in Central Park, then Darlinghurst.",
+     ["Sydney", "Central Park", "Darlinghurst"], -33.885, 151.200),
+    ("Manhattan in summer: picnics in Central Park, then Brooklyn.",
+     ["Manhattan", "Central Park", "Brooklyn"], 40.783, -73.965),
+])
+def test_a_landmark_namesake_follows_the_document(gz, text, words, lat, lon):
+    res = resolve_mentions(gz, Document("d", text, _spans(text, words)))
+    assert res[1].place is not None and km(res[1].lat, res[1].lon, lat, lon) < 10
+
+
+def test_point_landmark_far_from_the_report_loses_its_feature_bonus():
+    from gazetteer.ranking import NO_FOCUS, WEIGHTS, Focus, Hit, features
+
+    def terms(kind: str, precision: int, focus: Focus, dist: float) -> dict[str, float]:
+        p = Place("curated:x", "Grand Park", "ZZ", None, 0.0, 0.0, kind, precision,
+                  source="curated")
+        return dict(features(Hit(p, "exact", "Grand Park"), 0.0, focus, dist, False))
+
+    far = Focus(frozenset(), frozenset(), ((40.0, 40.0),))
+    t = terms("landmark", 1, far, 5000.0)
+    assert t["feature_name"] == WEIGHTS.feature_name
+    assert t["landmark_far_from_report"] == -WEIGHTS.feature_name
+    assert "landmark_far_from_report" not in terms("landmark", 1, far, 50.0)  # near the report
+    assert "landmark_far_from_report" not in terms("landmark", 1, NO_FOCUS, float("inf"))
+    assert "landmark_far_from_report" not in terms("river", 2, far, 5000.0)  # named from afar
