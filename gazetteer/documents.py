@@ -118,6 +118,43 @@ def document_locality(res: list[Resolution]) -> tuple[Place, int] | None:
     return first[uid], counts[uid]
 
 
+def _word_re(text: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(text.casefold()) + r"(?!\w)")
+
+
+def place_by_contained_mention(names: list[str], res: list[Resolution]) -> list[Resolution]:
+    """An unknown mention that holds, as whole words, another mention of the same document
+    that was placed ("Comfort Inn Clifton Hill" beside "Clifton Hill", "Reikartz Yalta" beside
+    "Yalta") is at that place: the longest such mention; precision 2, match ``context``, low
+    confidence.  Countries and world regions (precision 3) are not used: "Hotel Ukraine" is
+    somewhere in Ukraine, not at its point."""
+    placed = {}
+    for name, r in zip(names, res, strict=True):
+        p = r.place
+        if (r.status == "resolved" and p is not None and r.match != "context"
+                and (r.precision or p.precision) <= 2 and len(name.strip()) >= 3):
+            placed.setdefault(name.strip().casefold(), r)
+    out = list(res)
+    if not placed:
+        return out
+    for i, (name, r) in enumerate(zip(names, res, strict=True)):
+        if r.place is not None or r.status != "unresolved":
+            continue
+        own = name.strip().casefold()
+        inside = [k for k in placed if k != own and len(k) < len(own) and _word_re(k).search(own)]
+        if not inside:
+            continue
+        k = max(inside, key=lambda t: (len(t), t))
+        p = placed[k].place
+        assert p is not None
+        out[i] = Resolution(
+            query=r.query, status="resolved", place=p, match="context", matched_name=p.name,
+            confidence=LOCALITY_CONFIDENCE, precision=2,
+            reason=(f"{name!r} is not in the gazetteer; it holds {placed[k].query!r}, placed in "
+                    f"the same document at {p.name!r}"))
+    return out
+
+
 #: An address names its town within this many characters ("Sloane Street, London SW1X 9SP").
 ADDRESS_WINDOW = 80
 
@@ -139,13 +176,14 @@ def place_addresses_at_locality(names: list[str], res: list[Resolution],
     village is not the town of the report)."""
     from .landmarks import is_address_part
 
+    out = place_by_contained_mention(names, res)
     loc = document_locality(res)
     if loc is None:
-        return res
+        return out
     town, n = loc
-    out = list(res)
     for i, (name, r) in enumerate(zip(names, res, strict=True)):
-        if r.place is not None or r.status != "unresolved" or not is_address_part(name):
+        if out[i] is not r or r.place is not None or r.status != "unresolved" or \
+                not is_address_part(name):
             continue
         place, why = town, f"the town the document names most ({n}x)"
         if spans is not None:

@@ -78,6 +78,15 @@ def named_places(query: str, limit: int = 4) -> list[str]:
         x = _TRAIL.sub("", m.group("x")).strip()
         if x and not has_facility_word(x):
             out.append(x)
+        elif x:
+            # "University of Hartford Sports Center": the words after "of" up to the next
+            # facility word.
+            xs = _words(x)
+            cut = next((i for i, w in enumerate(xs) if w.lower().strip(".'’") in FACILITY_WORDS),
+                       len(xs))
+            head = [w for w in xs[:cut] if w.lower() not in ("the",)]
+            for n in range(len(head), 0, -1):
+                out.append(" ".join(head[:n]))
     words = _words(q)
     first = next((i for i, w in enumerate(words) if w.lower().strip(".'’") in FACILITY_WORDS),
                  None)

@@ -148,3 +148,28 @@ def test_point_landmark_far_from_the_report_loses_its_feature_bonus():
     assert "landmark_far_from_report" not in terms("landmark", 1, far, 50.0)  # near the report
     assert "landmark_far_from_report" not in terms("landmark", 1, NO_FOCUS, float("inf"))
     assert "landmark_far_from_report" not in terms("river", 2, far, 5000.0)  # named from afar
+
+
+def test_named_after_reads_the_words_after_of_up_to_the_next_facility_word():
+    from gazetteer.landmarks import named_places
+
+    assert named_places("University of Mombasa Sports Centre")[:2] == ["Mombasa Sports",
+                                                                         "Mombasa"]
+    assert named_places("Port of Mombasa") == ["Mombasa"]
+
+
+def test_unknown_mention_holding_a_placed_mention_is_at_that_place():
+    from gazetteer.documents import place_by_contained_mention
+
+    a, b = _town("t:a", "Alpha Springs", 10.0, 10.0), _town("t:b", "Alpha", 30.0, 30.0)
+    country = Resolution(query="Zedland", status="resolved", precision=3,
+                         place=Place("country:ZZ", "Zedland", "ZZ", None, 5.0, 5.0, "country",
+                                     3), match="exact", confidence=0.9)
+    names = ["Alpha Springs", "Alpha", "Zedland", "Grand Inn Alpha Springs", "Hotel Zedland",
+             "Alphaville Inn"]
+    res = [a, b, country, _unknown(names[3]), _unknown(names[4]), _unknown(names[5])]
+    out = place_by_contained_mention(names, res)
+    assert out[3].place == a.place and out[3].match == "context"  # the longest one inside
+    assert "Alpha Springs" in out[3].reason and out[3].precision == 2
+    assert out[4].place is None  # a country is no point for a hotel in it
+    assert out[5].place is None  # "Alpha" is not a whole word of "Alphaville"
