@@ -173,3 +173,16 @@ def test_unknown_mention_holding_a_placed_mention_is_at_that_place():
     assert "Alpha Springs" in out[3].reason and out[3].precision == 2
     assert out[4].place is None  # a country is no point for a hotel in it
     assert out[5].place is None  # "Alpha" is not a whole word of "Alphaville"
+
+
+@pytest.mark.parametrize("name,lat,lon,within", [("Arctic", 80.0, 0.0, 500),
+                                                 ("European Union", 50.0, 10.0, 500),
+                                                 ("Kivu", -1.5, 28.9, 300),
+                                                 ("Chesapeake Bay", 37.8, -76.1, 100),
+                                                 ("Camp Lejeune", 34.68, -77.34, 20),
+                                                 ("Kyushu", 32.6, 130.8, 100)])
+def test_world_regions_bays_islands_and_bases_are_not_lookalike_towns(gz, name, lat, lon,
+                                                                      within):
+    r = gz.resolve(name)
+    assert r.status == "resolved" and r.place.kind != "populated_place"
+    assert km(r.lat, r.lon, lat, lon) < within
