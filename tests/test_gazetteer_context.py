@@ -58,9 +58,10 @@ def test_names_without_letters_are_never_indexed():
     assert names == {"Oldtown", "Altstadt"}
 
 
-def test_a_bare_number_is_no_place(gz):
-    r = gz.resolve("47")
-    assert r.place is None or r.place.kind == "country"
+@pytest.mark.parametrize("q", ["47", "15", "00154", "1090/5"])
+def test_a_bare_number_is_no_place(gz, q):
+    r = gz.resolve(q)
+    assert r.status == "unresolved" and r.place is None and "number" in r.reason
 
 
 def _town(uid: str, name: str, lat: float, lon: float) -> Resolution:
