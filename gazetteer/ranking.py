@@ -51,6 +51,10 @@ class RankingWeights:
     focus_admin1: float = 0.45
     anchor: float = 0.9  # near the report's other places ...
     anchor_scale_km: float = 120.0  # ... decaying as exp(-d / scale)
+    # A report whose places lie farther apart than this (the median distance between two of
+    # them) is a list ("offices in Boston, Dallas, Denver ..."): being near one of them says
+    # little, so the anchor term weighs (list_spread_km / spread) ** 2 (see anchor_weight).
+    list_spread_km: float = 400.0
     importance: float = 0.5
     area_penalty: float = 0.45  # a province when the query names a town
     town_point_deg: tuple[float, float] = (0.5, 0.6)  # a town "inside" an area's point (lat, lon)
@@ -136,6 +140,9 @@ class Focus:
     # those with their neighbours: answers elsewhere only when nothing there matches.
     explicit: frozenset[str] = frozenset()
     region: frozenset[str] = frozenset()
+    # How much nearness to the anchors counts (1: a report about one area; less for a list of
+    # places far apart, see anchor_weight).
+    anchor_weight: float = 1.0
 
 
 NO_FOCUS = Focus(frozenset(), frozenset(), ())
@@ -160,6 +167,26 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
         (lo2 - lo1) / 2) ** 2
     return 2 * EARTH_KM * math.asin(math.sqrt(min(h, 1.0)))
+
+
+#: At most this many of a report's places are compared pairwise for its spread.
+SPREAD_SAMPLE = 40
+
+
+def anchor_weight(points: Sequence[tuple[float, float]], w: RankingWeights = WEIGHTS) -> float:
+    """How much nearness to a report's places counts: 1 for a report about one area; for a list
+    of places far apart (the median distance between two of them above ``list_spread_km``),
+    (list_spread_km / median) ** 2.  The points in the order given; at most
+    :data:`SPREAD_SAMPLE` of them (evenly spaced) are compared."""
+    pts = list(dict.fromkeys(points))
+    if len(pts) < 3:
+        return 1.0
+    if len(pts) > SPREAD_SAMPLE:
+        step = len(pts) / SPREAD_SAMPLE
+        pts = [pts[int(i * step)] for i in range(SPREAD_SAMPLE)]
+    ds = sorted(haversine_km(a, b) for i, a in enumerate(pts) for b in pts[i + 1:])
+    spread = ds[len(ds) // 2]
+    return 1.0 if spread <= w.list_spread_km else (w.list_spread_km / spread) ** 2
 
 
 def distances(place_pts: Sequence[tuple[float, float]],
@@ -327,7 +354,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
             for a, b in focus.anchors):
         out.append(("anchor", w.anchor))  # the report's places are in it: its point means nothing
     elif math.isfinite(dist):
-        out.append(("anchor", w.anchor * math.exp(-dist / w.anchor_scale_km)))
+        out.append(("anchor", w.anchor * focus.anchor_weight
+                    * math.exp(-dist / w.anchor_scale_km)))
     out.append(("importance", w.importance * imp))
     named_after_town = False
     if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
@@ -698,7 +726,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "focus_region": ("focus_country",),
     "world_city": ("focus_country", "world_city_population"),
     "focus_admin1": ("focus_admin1",),
-    "anchor": ("anchor", "anchor_scale_km"),
+    "anchor": ("anchor", "anchor_scale_km", "list_spread_km"),
     "importance": ("importance",),
     "area_named_after_town": ("area_penalty", "town_names_area"),
     "country_or_region_name": ("country_name",),

@@ -4,6 +4,7 @@ document is about; numbers are never names of places; other unknown names stay u
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
@@ -187,3 +188,28 @@ def test_world_regions_bays_islands_and_bases_are_not_lookalike_towns(gz, name, 
     r = gz.resolve(name)
     assert r.status == "resolved" and r.place.kind != "populated_place"
     assert km(r.lat, r.lon, lat, lon) < within
+
+
+# ------------------------------------------------------------ population prior vs context
+def test_anchor_weight_is_one_for_a_report_about_one_area_and_small_for_a_list():
+    from gazetteer.ranking import WEIGHTS, anchor_weight
+
+    local = [(35.0, 40.0), (35.3, 40.2), (34.9, 40.5), (35.5, 39.8)]
+    assert anchor_weight(local) == 1.0
+    assert anchor_weight([(10.0, 10.0), (50.0, 50.0)]) == 1.0  # two places are no list
+    spread = [(33.7, -84.4), (42.4, -71.1), (41.9, -87.6), (29.8, -95.4), (37.8, -122.4)]
+    wgt = anchor_weight(spread)
+    assert 0.0 < wgt < 0.2
+    assert anchor_weight(spread, dataclasses.replace(WEIGHTS, list_spread_km=1e5)) == 1.0
+
+
+def test_a_list_of_far_apart_cities_keeps_each_citys_own_reading(gz):
+    text = ("Consulates: Atlanta, Boston, Chicago, Dallas, Denver, Houston, Los Angeles, "
+            "Miami, New York, San Francisco.")
+    words = ["Atlanta", "Boston", "Chicago", "Dallas", "Denver", "Houston", "Los Angeles",
+             "Miami", "New York", "San Francisco"]
+    res = resolve_mentions(gz, Document("d", text, _spans(text, words)))
+    got = {w: r for w, r in zip(words, res, strict=True)}
+    assert km(got["Dallas"].lat, got["Dallas"].lon, 32.78, -96.80) < 30
+    assert km(got["Denver"].lat, got["Denver"].lon, 39.74, -104.99) < 30
+    assert km(got["Boston"].lat, got["Boston"].lon, 42.36, -71.06) < 30
