@@ -43,7 +43,12 @@ class PhraseGrammar:
         ("Hajin (Deir Ezzor)", "Mayadeen, Deir Ezzor province"), its head in that area; else a
         relative or area phrase ("near the town of X", "Deir ez-Zor province", "20 km west of
         Palmyra", see :mod:`gazetteer.relative`); else the name without generic words ("X
-        village"); else the enclosing place named by a hint, with precision 2."""
+        village"); else the enclosing place named by a hint, with precision 2.  A query
+        without a letter ("15", "00154") names no place: a house or postal number."""
+        if not any(ch.isalpha() for ch in q):
+            return Resolution(query=q, status="unresolved", suggestions=[],
+                              reason="a number, not a place name (a house or postal number "
+                                     "is placed only by its document's town)")
         res = self.gz._resolve_clean(q, focus, limit)
         if res.status != "unresolved" and res.match != "fuzzy":
             return res

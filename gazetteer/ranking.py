@@ -51,6 +51,10 @@ class RankingWeights:
     focus_admin1: float = 0.45
     anchor: float = 0.9  # near the report's other places ...
     anchor_scale_km: float = 120.0  # ... decaying as exp(-d / scale)
+    # A report whose places lie farther apart than this (the median distance between two of
+    # them) is a list ("offices in Boston, Dallas, Denver ..."): being near one of them says
+    # little, so the anchor term weighs (list_spread_km / spread) ** 2 (see anchor_weight).
+    list_spread_km: float = 400.0
     importance: float = 0.5
     area_penalty: float = 0.45  # a province when the query names a town
     town_point_deg: tuple[float, float] = (0.5, 0.6)  # a town "inside" an area's point (lat, lon)
@@ -59,6 +63,10 @@ class RankingWeights:
     # its name (a feature has no population: this outweighs a small town's importance and the
     # margin needed without context)
     feature_name: float = 0.7
+    # ... except a landmark that is a point (a building, a square, a park: "Hyde Park", "Grand
+    # Canal") this far from every place of a report that has places: many towns have one of its
+    # name, so a report about elsewhere means its own (the term takes feature_name back).
+    landmark_far_km: float = 1000.0
     town_names_area: int = 20_000  # population of a town that gives its name to its province
     small_namesake_penalty: float = 0.5  # a village named like a country or province
     kind_coherence: float = 0.4  # a province among the report's provinces
@@ -142,6 +150,9 @@ class Focus:
     # those with their neighbours: answers elsewhere only when nothing there matches.
     explicit: frozenset[str] = frozenset()
     region: frozenset[str] = frozenset()
+    # How much nearness to the anchors counts (1: a report about one area; less for a list of
+    # places far apart, see anchor_weight).
+    anchor_weight: float = 1.0
 
 
 NO_FOCUS = Focus(frozenset(), frozenset(), ())
@@ -166,6 +177,26 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
         (lo2 - lo1) / 2) ** 2
     return 2 * EARTH_KM * math.asin(math.sqrt(min(h, 1.0)))
+
+
+#: At most this many of a report's places are compared pairwise for its spread.
+SPREAD_SAMPLE = 40
+
+
+def anchor_weight(points: Sequence[tuple[float, float]], w: RankingWeights = WEIGHTS) -> float:
+    """How much nearness to a report's places counts: 1 for a report about one area; for a list
+    of places far apart (the median distance between two of them above ``list_spread_km``),
+    (list_spread_km / median) ** 2.  The points in the order given; at most
+    :data:`SPREAD_SAMPLE` of them (evenly spaced) are compared."""
+    pts = list(dict.fromkeys(points))
+    if len(pts) < 3:
+        return 1.0
+    if len(pts) > SPREAD_SAMPLE:
+        step = len(pts) / SPREAD_SAMPLE
+        pts = [pts[int(i * step)] for i in range(SPREAD_SAMPLE)]
+    ds = sorted(haversine_km(a, b) for i, a in enumerate(pts) for b in pts[i + 1:])
+    spread = ds[len(ds) // 2]
+    return 1.0 if spread <= w.list_spread_km else (w.list_spread_km / spread) ** 2
 
 
 def distances(place_pts: Sequence[tuple[float, float]],
@@ -206,6 +237,12 @@ def world_feature(p: Place) -> bool:
     Earth ("Zambezi", "Andes", "Lake Chad"): named as such, it is meant before a town of its
     name (that a reader would call "Zambezi town")."""
     return p.kind in FEATURE_KINDS and p.source in FEATURE_SOURCES and not world_region(p)
+
+
+def point_landmark(p: Place) -> bool:
+    """A shipped landmark that is a point (a building, a monument, a square, a park; precision
+    1), not a river, range or region named from afar."""
+    return p.kind == "landmark" and p.precision == 1 and p.source == "curated"
 
 
 def notable(p: Place, w: RankingWeights = WEIGHTS) -> bool:
@@ -337,7 +374,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
             for a, b in focus.anchors):
         out.append(("anchor", w.anchor))  # the report's places are in it: its point means nothing
     elif math.isfinite(dist):
-        out.append(("anchor", w.anchor * math.exp(-dist / w.anchor_scale_km)))
+        out.append(("anchor", w.anchor * focus.anchor_weight
+                    * math.exp(-dist / w.anchor_scale_km)))
     out.append(("importance", w.importance * imp))
     named_after_town = False
     if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
@@ -355,6 +393,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
         out.append(("country_or_region_name", w.country_name))
     elif hit.match in ("exact", "alias") and world_feature(p):
         out.append(("feature_name", w.feature_name))
+        if point_landmark(p) and focus.anchors and dist > w.landmark_far_km:
+            out.append(("landmark_far_from_report", -w.feature_name))
     if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
             and not named_after_town):
         out.append(("kind_coherence", w.kind_coherence))
@@ -792,7 +832,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "focus_region": ("focus_country",),
     "world_city": ("focus_country", "world_city_population"),
     "focus_admin1": ("focus_admin1",),
-    "anchor": ("anchor", "anchor_scale_km"),
+    "anchor": ("anchor", "anchor_scale_km", "list_spread_km"),
     "importance": ("importance",),
     "area_named_after_town": ("area_penalty", "town_names_area"),
     "country_or_region_name": ("country_name",),
