@@ -109,3 +109,62 @@ def test_remembered_sentence_results_are_copies() -> None:
     assert a1 and a1[0] is not analysis._actors_cached(text)[0]
     a1[0].sentence = 7
     assert analysis._actors_cached(text)[0].sentence == -1
+
+
+# ------------------------------------------------------------------------------ literals
+
+
+def _samples_of(rx: re.Pattern[str]) -> list[str]:
+    """Texts the pattern matches, generated from its syntax tree (every branch), each in a
+    sentence and in capitals."""
+    from tests.test_extract_words import _samples
+
+    out = []
+    for s in _samples(fastre._p.parse(rx.pattern, rx.flags)):
+        s = " ".join(s.split())
+        out += [f"On Monday {s} in the town.", f"ON MONDAY {s.upper()} IN THE TOWN."]
+    return out
+
+
+def test_a_pattern_whose_literals_are_absent_never_matches() -> None:
+    # Every extraction pattern with literals: wherever it matches (the test articles and
+    # texts made from its own syntax tree), the literal test lets it through.
+    texts = _texts()
+    pieces = [s for t in texts for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
+    tested = 0
+    for _guarded, orig in fastre.all_guarded():
+        lits = fastre.literals(orig)
+        if lits is None:
+            continue
+        tested += 1
+        for text in texts + pieces + _samples_of(orig):
+            if orig.search(text):
+                assert fastre.may_match(lits, text, fastre.fold(text)), (orig.pattern[:80], text)
+    assert tested > 50
+
+
+@pytest.mark.parametrize("pattern, flags, want", [
+    (r"\b(?:funerals?|buried|mourn\w*)\s+in\b", re.I, {"funeral", "buried", "mourn"}),
+    (r"\b(?:war)?planes?\s+hit", re.I, {"war", "plane"}),
+    (r"(?<!the\s)\bdetained\b|\barrest(?:ed|s)?\b", re.I, {"detained", "arrest"}),
+    (r"\bKurdish\s+forces", 0, {"Kurdish"}),
+])
+def test_literals_read_from_the_tree(pattern: str, flags: int, want: set[str]) -> None:
+    lits = fastre.literals(re.compile(pattern, flags))
+    assert lits is not None and lits[0] == want and lits[1] == bool(flags & re.I)
+
+
+@pytest.mark.parametrize("pattern", [r"\b\w+\s+killed", r"\b(?:on|at)\s+the", r"(?:a|b)?x+",
+                                     r"\d+\s+killed", r"(?i:attack)", r"\bé[a-z]+"])
+def test_no_literals_when_they_cannot_be_told(pattern: str) -> None:
+    assert fastre.literals(re.compile(pattern, re.I)) is None
+
+
+def test_the_literal_test_can_refuse_and_folds_case_as_re_does() -> None:
+    rx = re.compile(r"\b(?:visit(?:ed)?|skirmish)\b", re.I)
+    lits = fastre.literals(rx)
+    assert not fastre.may_match(lits, "Talks in Geneva.", fastre.fold("Talks in Geneva."))
+    # Characters IGNORECASE matches with an ASCII letter: Turkish İ and ı, the long s, the
+    # Kelvin sign.
+    for text in ("VİSİTED", "vısıted", "ſkirmiſh", "SKIRMISH", "\u212aILLED visit"):
+        assert rx.search(text) and fastre.may_match(lits, text, fastre.fold(text)), text

@@ -20,7 +20,7 @@ from ..sources import Attributor, SourceRef
 
 if TYPE_CHECKING:
     pass
-from ..fastre import guard_namespace
+from ..fastre import fold, guard_namespace, literals, may_match
 from .words import (
     _ANAPHOR_WORDS,
     _ATTRIBUTIVE,
@@ -121,7 +121,10 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     # No rule matches before the first match of their alternation: each starts there.
     start = first.start()
     hyp = 0
-    for rule in lexicon.TRIGGERS:
+    folded = fold(text)
+    for rule, lits in zip(lexicon.TRIGGERS, _TRIGGER_LITERALS, strict=True):
+        if not may_match(lits, text, folded):
+            continue  # none of the words the rule begins with is in the sentence
         for m in rule.pattern.finditer(text, start):
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
@@ -525,3 +528,5 @@ def _subject(refs: list[SourceRef], pos: int, attributor: Attributor) -> str:
 
 # Every pattern above with a first-character guard: the same matches, found faster (fastre).
 guard_namespace(globals())
+#: The literal words each trigger rule begins with (fastre.literals; None: no such words).
+_TRIGGER_LITERALS = tuple(literals(r.pattern) for r in lexicon.TRIGGERS)
