@@ -75,13 +75,12 @@ def test_unguardable_patterns_are_left_alone(pattern: str) -> None:
 
 
 def test_named_pattern_loops_start_at_their_alternations_first_match() -> None:
-    # The loops over trigger, actor and source patterns start where their alternation first
+    # The loops over actor and source patterns start where their alternation first
     # matches: no pattern may match earlier (same flags, and the alternation finds the first).
     from geoevents.extract import lexicon
 
     pieces = [s for t in _texts() for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
-    for any_rx, rxs in ((lexicon.TRIGGER_ANY, [r.pattern for r in lexicon.TRIGGERS]),
-                        (lexicon.ACTOR_ANY, [a.pattern for a in lexicon.NAMED_ACTORS]),
+    for any_rx, rxs in ((lexicon.ACTOR_ANY, [a.pattern for a in lexicon.NAMED_ACTORS]),
                         (lexicon.SOURCE_ANY, [s.pattern for s in lexicon.KNOWN_SOURCES])):
         assert all(rx.flags == any_rx.flags for rx in rxs)
         for text in pieces:
@@ -168,3 +167,25 @@ def test_the_literal_test_can_refuse_and_folds_case_as_re_does() -> None:
     # Kelvin sign.
     for text in ("VİSİTED", "vısıted", "ſkirmiſh", "SKIRMISH", "\u212aILLED visit"):
         assert rx.search(text) and fastre.may_match(lits, text, fastre.fold(text)), text
+
+
+def test_trigger_rules_skipped_by_their_literals_find_what_all_rules_find(monkeypatch) -> None:
+    # The trigger loop searches a rule only when a word it begins with is in the sentence:
+    # the triggers found are those of searching every rule.
+    from geoevents.extract import lexicon
+    from geoevents.extract.events import analysis
+
+    pieces = [s for t in _texts() for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
+    pieces += [s for r in lexicon.TRIGGERS for s in _samples_of(r.pattern)[:40]]
+
+    def read(text: str) -> tuple[list[tuple[str, int, str]], bool]:
+        found, hyp = analysis._triggers(text)
+        return [(t.text, t.begin, t.rule.sub_event_type) for t in found], hyp
+
+    fast = [read(t) for t in pieces]
+    assert sum(bool(f[0]) for f in fast) > 100
+    skipped = sum(not fastre.may_match(lits, t, fastre.fold(t))
+                  for t in pieces for lits in analysis._TRIGGER_LITERALS)
+    assert skipped > 1000  # the filter does skip rules
+    monkeypatch.setattr(analysis, "_TRIGGER_LITERALS", (None,) * len(analysis._TRIGGER_LITERALS))
+    assert [read(t) for t in pieces] == fast

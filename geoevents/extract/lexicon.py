@@ -134,8 +134,6 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        20),
 )
 
-#: Any trigger at all (one search before trying each rule).
-TRIGGER_ANY = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.I)
 #: Words without which no trigger can match: a set lookup before any regular expression.
 TRIGGER_WORDS: frozenset[str] = word_list("trigger_words.txt")
 

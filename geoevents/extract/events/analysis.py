@@ -115,17 +115,17 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     found: list[Trigger] = []
     if words is None:
         words = frozenset(_WORD.findall(text.lower()))
-    first = lexicon.TRIGGER_ANY.search(text) if words & lexicon.TRIGGER_WORDS else None
-    if first is None:
+    if not words & lexicon.TRIGGER_WORDS:
         return found, False
-    # No rule matches before the first match of their alternation: each starts there.
-    start = first.start()
     hyp = 0
     folded = fold(text)
+    # Each rule is searched only when a word it begins with is in the sentence (no search
+    # of the alternation of all rules first: trying thirty alternatives at every position
+    # cost more than the rules' own searches).
     for rule, lits in zip(lexicon.TRIGGERS, _TRIGGER_LITERALS, strict=True):
         if not may_match(lits, text, folded):
             continue  # none of the words the rule begins with is in the sentence
-        for m in rule.pattern.finditer(text, start):
+        for m in rule.pattern.finditer(text):
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
                 continue  # "since taking Palmyra": what came before the event reported
