@@ -49,9 +49,9 @@ class PhraseGrammar:
             return Resolution(query=q, status="unresolved", suggestions=[],
                               reason="a number, not a place name (a house or postal number "
                                      "is placed only by its document's town)")
-        res = self.gz._resolve_clean(q, focus, limit)
-        if res.status != "unresolved" and res.match != "fuzzy":
-            return res
+        written = self.gz._resolve_written(q, focus, limit)
+        if written is not None and written.status != "unresolved":
+            return written
         split = phrases.split_hints(q)
         if split is not None:
             r = self._resolve_in_hints(q, split[0], split[1], focus, limit)
@@ -60,6 +60,9 @@ class PhraseGrammar:
         structured = self._resolve_structured(q, focus, limit)
         if structured is not None and structured.status != "unresolved":
             return structured
+        # The fuzzy reading of the whole phrase only now: a phrase the hints or the structure
+        # answer ("the town of X", "X province") never pays for it.
+        res = written if written is not None else self.gz._resolve_fuzzy(q, focus, limit)
         if res.status != "unresolved":
             return res
         m = _THE.match(q)
@@ -107,9 +110,10 @@ class PhraseGrammar:
         from .ranking import notable
 
         for name in named_places(q):
-            r = self.gz._resolve_clean(name, focus, limit)
-            if r.status not in ("resolved", "ambiguous") or r.place is None or r.match not in (
-                    "exact", "alias", "overlay"):
+            # Only a name as written counts (never a fuzzy answer): no fuzzy search.
+            r = self.gz._resolve_written(name, focus, limit)
+            if r is None or r.status not in ("resolved", "ambiguous") or r.place is None or \
+                    r.match not in ("exact", "alias", "overlay"):
                 continue
             near = bool(focus.anchors) and min(distances(
                 [(r.place.lat, r.place.lon)], focus.anchors)) < self.w.plausible_km

@@ -268,7 +268,17 @@ class Gazetteer:
     def _resolve_clean(self, q: str, focus: Focus, limit: int,
                        kinds: frozenset[str] | None = None) -> Resolution:
         """The name as a whole; with ``kinds``, only places of those kinds (an area query:
-        "Homs province" asks for the province, not the city)."""
+        "Homs province" asks for the province, not the city).  When no place bears the name
+        as written (up to its skeleton), a fuzzy search."""
+        r = self._resolve_written(q, focus, limit, kinds)
+        return r if r is not None else self._resolve_fuzzy(q, focus, limit, kinds)
+
+    def _resolve_written(self, q: str, focus: Focus, limit: int,
+                         kinds: frozenset[str] | None = None) -> Resolution | None:
+        """:meth:`_resolve_clean` without the fuzzy search: None when no place bears the name
+        as written (up to its skeleton) and no abbreviation or demonym answers it.  The fuzzy
+        search reads the index's skeletons of the name's first letters, a cost worth putting
+        off until a phrase's other readings have failed."""
         hits = self.candidates.hits(q)
         if kinds is not None:
             hits = [h for h in hits if h[0].place.kind in kinds]
@@ -277,12 +287,16 @@ class Gazetteer:
             word = self.candidates.lexicon(q, hits, focus)
             if word is not None:
                 return word
-        fuzzy = False
         if not hits:
-            fuzzy = True
-            hits = self.candidates.fuzzy_hits(q, self.weights.fuzzy_min)
-            if kinds is not None:
-                hits = [h for h in hits if h[0].place.kind in kinds]
+            return None
+        return self._ranked(q, hits, focus, limit, kinds, fuzzy=False)
+
+    def _resolve_fuzzy(self, q: str, focus: Focus, limit: int,
+                       kinds: frozenset[str] | None = None) -> Resolution:
+        """The fuzzy half of :meth:`_resolve_clean` (for a name no place bears as written)."""
+        hits = self.candidates.fuzzy_hits(q, self.weights.fuzzy_min)
+        if kinds is not None:
+            hits = [h for h in hits if h[0].place.kind in kinds]
         if not hits:
             return Resolution(query=q, status="unresolved",
                               suggestions=self._suggestions(q, focus)
@@ -290,6 +304,10 @@ class Gazetteer:
                               reason="no place of this name in the gazetteer"
                               + self._install_hint(focus) if kinds is None
                               else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
+        return self._ranked(q, hits, focus, limit, kinds, fuzzy=True)
+
+    def _ranked(self, q: str, hits: list, focus: Focus, limit: int,
+                kinds: frozenset[str] | None, *, fuzzy: bool) -> Resolution:
         dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors) \
             if focus.anchors else [math.inf] * len(hits)  # (what distances says without any)
         if focus.anchors:  # an area holding the report's places is near them, wherever its point
