@@ -20,7 +20,7 @@ from ..sources import Attributor, SourceRef
 
 if TYPE_CHECKING:
     pass
-from ..fastre import guard_namespace
+from ..fastre import fold, guard_namespace, literals, may_match
 from .words import (
     _ANAPHOR_WORDS,
     _ATTRIBUTIVE,
@@ -115,14 +115,17 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     found: list[Trigger] = []
     if words is None:
         words = frozenset(_WORD.findall(text.lower()))
-    first = lexicon.TRIGGER_ANY.search(text) if words & lexicon.TRIGGER_WORDS else None
-    if first is None:
+    if not words & lexicon.TRIGGER_WORDS:
         return found, False
-    # No rule matches before the first match of their alternation: each starts there.
-    start = first.start()
     hyp = 0
-    for rule in lexicon.TRIGGERS:
-        for m in rule.pattern.finditer(text, start):
+    folded = fold(text)
+    # Each rule is searched only when a word it begins with is in the sentence (no search
+    # of the alternation of all rules first: trying thirty alternatives at every position
+    # cost more than the rules' own searches).
+    for rule, lits in zip(lexicon.TRIGGERS, _TRIGGER_LITERALS, strict=True):
+        if not may_match(lits, text, folded):
+            continue  # none of the words the rule begins with is in the sentence
+        for m in rule.pattern.finditer(text):
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
                 continue  # "since taking Palmyra": what came before the event reported
@@ -535,3 +538,5 @@ def _subject(refs: list[SourceRef], pos: int, attributor: Attributor) -> str:
 
 # Every pattern above with a first-character guard: the same matches, found faster (fastre).
 guard_namespace(globals())
+#: The literal words each trigger rule begins with (fastre.literals; None: no such words).
+_TRIGGER_LITERALS = tuple(literals(r.pattern) for r in lexicon.TRIGGERS)
