@@ -196,3 +196,39 @@ def test_batch_answers_equal_one_by_one(gz) -> None:
     one = [gz.resolve(n) for n in names]
     assert [r.to_dict() for r in batch] == [r.to_dict() for r in one]
     assert re.fullmatch(r"resolved|ambiguous", batch[0].status)
+
+
+# ---------------------------------------------------------------- the lexicon's fast negative
+
+
+def _lexicon_probes() -> list[str]:
+    from gazetteer import lexicon
+
+    words = list(lexicon.abbreviations()) + [w.title() for w in lexicon.demonyms()]
+    out: list[str] = []
+    for w in words:
+        for v in (w, w.lower(), w.upper(), w.rstrip("."), w + ".", w + "s", w + "es",
+                  w.replace(" ", "  "), f" {w} ", w.replace(" ", "\t"), w.replace(".", ". ")):
+            out.append(v)
+    return out + EDGE_NAMES + _many_names()[::20]
+
+
+def test_lexicon_fast_negative_never_hides_a_word() -> None:
+    from gazetteer import lexicon
+
+    probes = _lexicon_probes()
+    answered = [p for p in probes if lexicon.abbreviation(p) or lexicon.demonym(p)]
+    assert len(answered) > 500  # the tables' words, their plurals and spellings
+    assert [p for p in answered if not lexicon.may_be_word(p)] == []
+    # ... and it is a filter: most names are no word of the lexicon.
+    names = _many_names()
+    assert sum(lexicon.may_be_word(n) for n in names) < len(names) / 50
+
+
+def test_lexicon_answers_through_the_fast_negative(gz) -> None:
+    cs = gz.candidates
+    got = {q: cs.lexicon(q, cs.hits(q), NO_FOCUS) for q in (
+        "Syrian", "Kurdish", "Russians", "Fla.", "Calif.", "UAE", "Aleppo", "Tripoli")}
+    assert {q: r.match for q, r in got.items() if r is not None} == {
+        "Syrian": "demonym", "Kurdish": "demonym", "Russians": "demonym",
+        "Fla.": "abbreviation", "Calif.": "abbreviation", "UAE": "abbreviation"}
