@@ -51,6 +51,10 @@ class RankingWeights:
     focus_admin1: float = 0.45
     anchor: float = 0.9  # near the report's other places ...
     anchor_scale_km: float = 120.0  # ... decaying as exp(-d / scale)
+    # A report whose places lie farther apart than this (the median distance between two of
+    # them) is a list ("offices in Boston, Dallas, Denver ..."): being near one of them says
+    # little, so the anchor term weighs (list_spread_km / spread) ** 2 (see anchor_weight).
+    list_spread_km: float = 400.0
     importance: float = 0.5
     area_penalty: float = 0.45  # a province when the query names a town
     town_point_deg: tuple[float, float] = (0.5, 0.6)  # a town "inside" an area's point (lat, lon)
@@ -59,6 +63,10 @@ class RankingWeights:
     # its name (a feature has no population: this outweighs a small town's importance and the
     # margin needed without context)
     feature_name: float = 0.7
+    # ... except a landmark that is a point (a building, a square, a park: "Hyde Park", "Grand
+    # Canal") this far from every place of a report that has places: many towns have one of its
+    # name, so a report about elsewhere means its own (the term takes feature_name back).
+    landmark_far_km: float = 1000.0
     town_names_area: int = 20_000  # population of a town that gives its name to its province
     small_namesake_penalty: float = 0.5  # a village named like a country or province
     kind_coherence: float = 0.4  # a province among the report's provinces
@@ -74,6 +82,8 @@ class RankingWeights:
     # Ambiguity: the margin the top answer needs over a rival, with and without context.
     margin_no_context: float = 0.35
     margin_context: float = 0.12
+    # Context terms closer than this do not tell two candidates apart (see context_decides).
+    context_tie: float = 0.05
     # Confidence with a rival: base * (floor + (1 - floor) * (1 - exp(-margin / scale))).
     rival_floor: float = 0.55
     rival_scale: float = 0.3
@@ -89,6 +99,10 @@ class RankingWeights:
     suggest_min: float = 70.0
     far_km: float = 2500.0  # an alias or spelling variant this far from the focus is not meant
     outside_focus_confidence: float = 0.3
+    # A small place (no population known) matched by spelling only, with no context but the
+    # focus country, while the gazetteer lacks that country's villages: a village of the
+    # name that it lacks is as likely meant (see namesake_risk); confidence times this.
+    namesake_factor: float = 0.7
     # Lexicon: abbreviations (with and without needing context) and demonyms.
     abbreviation_confidence: float = 0.9
     abbreviation_context_confidence: float = 0.75
@@ -136,6 +150,9 @@ class Focus:
     # those with their neighbours: answers elsewhere only when nothing there matches.
     explicit: frozenset[str] = frozenset()
     region: frozenset[str] = frozenset()
+    # How much nearness to the anchors counts (1: a report about one area; less for a list of
+    # places far apart, see anchor_weight).
+    anchor_weight: float = 1.0
 
 
 NO_FOCUS = Focus(frozenset(), frozenset(), ())
@@ -160,6 +177,26 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
         (lo2 - lo1) / 2) ** 2
     return 2 * EARTH_KM * math.asin(math.sqrt(min(h, 1.0)))
+
+
+#: At most this many of a report's places are compared pairwise for its spread.
+SPREAD_SAMPLE = 40
+
+
+def anchor_weight(points: Sequence[tuple[float, float]], w: RankingWeights = WEIGHTS) -> float:
+    """How much nearness to a report's places counts: 1 for a report about one area; for a list
+    of places far apart (the median distance between two of them above ``list_spread_km``),
+    (list_spread_km / median) ** 2.  The points in the order given; at most
+    :data:`SPREAD_SAMPLE` of them (evenly spaced) are compared."""
+    pts = list(dict.fromkeys(points))
+    if len(pts) < 3:
+        return 1.0
+    if len(pts) > SPREAD_SAMPLE:
+        step = len(pts) / SPREAD_SAMPLE
+        pts = [pts[int(i * step)] for i in range(SPREAD_SAMPLE)]
+    ds = sorted(haversine_km(a, b) for i, a in enumerate(pts) for b in pts[i + 1:])
+    spread = ds[len(ds) // 2]
+    return 1.0 if spread <= w.list_spread_km else (w.list_spread_km / spread) ** 2
 
 
 def distances(place_pts: Sequence[tuple[float, float]],
@@ -200,6 +237,12 @@ def world_feature(p: Place) -> bool:
     Earth ("Zambezi", "Andes", "Lake Chad"): named as such, it is meant before a town of its
     name (that a reader would call "Zambezi town")."""
     return p.kind in FEATURE_KINDS and p.source in FEATURE_SOURCES and not world_region(p)
+
+
+def point_landmark(p: Place) -> bool:
+    """A shipped landmark that is a point (a building, a monument, a square, a park; precision
+    1), not a river, range or region named from afar."""
+    return p.kind == "landmark" and p.precision == 1 and p.source == "curated"
 
 
 def notable(p: Place, w: RankingWeights = WEIGHTS) -> bool:
@@ -331,7 +374,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
             for a, b in focus.anchors):
         out.append(("anchor", w.anchor))  # the report's places are in it: its point means nothing
     elif math.isfinite(dist):
-        out.append(("anchor", w.anchor * math.exp(-dist / w.anchor_scale_km)))
+        out.append(("anchor", w.anchor * focus.anchor_weight
+                    * math.exp(-dist / w.anchor_scale_km)))
     out.append(("importance", w.importance * imp))
     named_after_town = False
     if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
@@ -349,6 +393,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
         out.append(("country_or_region_name", w.country_name))
     elif hit.match in ("exact", "alias") and world_feature(p):
         out.append(("feature_name", w.feature_name))
+        if point_landmark(p) and focus.anchors and dist > w.landmark_far_km:
+            out.append(("landmark_far_from_report", -w.feature_name))
     if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
             and not named_after_town):
         out.append(("kind_coherence", w.kind_coherence))
@@ -546,6 +592,31 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
     return rows
 
 
+#: The terms of a score that come from the report's context (not from the name or the place).
+CONTEXT_TERMS = frozenset({"focus_country", "focus_region", "world_city", "focus_admin1",
+                           "anchor"})
+
+
+def context_decides(a: Sequence[Feature], b: Sequence[Feature],
+                    w: RankingWeights = WEIGHTS) -> bool:
+    """Does the report's context tell two candidates apart?  Not when it scores them alike:
+    two villages of one name, both in the focus country (and both in, or both out of, its
+    provinces, equally far from its places), are told apart by nothing the report says, so
+    the margin needed is the one without context (``margin_no_context``).  :func:`rank`
+    asks it with a focus the user gave (``Focus.explicit``); an inferred focus keeps
+    ``margin_context``."""
+    def terms(f: Sequence[Feature]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for t, v in f:
+            if t in CONTEXT_TERMS:
+                out[t] = out.get(t, 0.0) + v
+        return out
+
+    ta, tb = terms(a), terms(b)
+    return any(abs(ta.get(t, 0.0) - tb.get(t, 0.0)) > w.context_tie
+               for t in ta.keys() | tb.keys())
+
+
 def area_named(hits: Sequence[tuple[Hit, float]], kinds: frozenset[str] | None) -> bool:
     """A country or province of exactly this name: villages named after it ("California,
     Pennsylvania", "Brazil, Indiana") need strong evidence to be meant instead."""
@@ -589,6 +660,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     supported = [t for t in eligible
                  if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w, q)
                  and direction_word_supported(t[1], focus, q)]
+    supported = areas_of_refused_towns(supported, eligible)
     if not supported:
         where = ", ".join(sorted({t[1].place.country or "?" for t in eligible})[:6])
         return Resolution(
@@ -611,7 +683,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                                and top_p.country not in focus.countries)):
         outside_note = (f"outside the report's area "
                         f"({', '.join(sorted(focus.countries)) or 'its other places'})")
-    top_score, top, _top_d, _top_f = eligible[0]
+    top_score, top, _top_d, top_f = eligible[0]
     scored = eligible + [t for t in scored if t not in eligible]
     # Only a place named at least as well as the top answer can make it ambiguous: a town's
     # own name beats another town's alternate name, which beats a spelling variant.
@@ -626,7 +698,11 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         if rivals and weaker:
             break
     margin = (top_score - rivals[0][0]) if rivals else math.inf
-    need = w.margin_context if has_area else w.margin_no_context
+    # With a focus the user gave, two places it scores alike (two villages of one name in
+    # the focus country) are told apart by the name and the places alone.
+    need = w.margin_context if has_area and (
+        not rivals or not focus.explicit or context_decides(top_f, rivals[0][3], w)) \
+        else w.margin_no_context
     eligible[0][3].append((MARK_NEED, need))  # the decision, said by --explain
     if rivals:
         rivals[0][3].append((MARK_RIVAL, 0.0))
@@ -645,15 +721,30 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     ranked = scored
     reason = None
     if status == "ambiguous":
+        measured = rivals[:1]  # the rival the margin was measured against
         rivals = [t for t in eligible[1:] if distinct(top.place, t[1].place, w)]
         where = sorted({t[1].place.country or "?" for t in [eligible[0], *rivals]})
         reason = (f"{len(rivals) + 1} places answer to this name ({', '.join(where)}) and the "
-                  "context does not decide; give a country focus or other places of the report")
-        # List the best candidate of each country first, so that the choice is visible.
+                  "context does not decide; give "
+                  + ("the province or other places of the report"
+                     if focus.countries and set(where) <= focus.countries else
+                     "a country focus or other places of the report"))
+        # List the best candidate of each country first, so that the choice is visible; when
+        # the places in question are of one country (two villages of one name), the answer
+        # and its rival first.
         firsts: dict[str, ScoredRow] = {}
         for t in scored:
             firsts.setdefault(t[1].place.country, t)
-        ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
+        lead = [eligible[0], *measured] if len(where) == 1 else []
+        lead += [t for t in firsts.values() if t not in lead]
+        ranked = lead + [t for t in scored if t not in lead]
+    if status == "resolved" and namesake_risk(top, focus, w):
+        hint = install_hint()  # empty when the country's villages are installed
+        if hint:
+            conf *= w.namesake_factor
+            reason = ("a small place matched by spelling only, with only the country as "
+                      "context: a village of this name that the gazetteer lacks may be meant; "
+                      "give the province or places near it" + hint)
     cands = [candidate(*t) for t in ranked[:max(limit, 1)]]
     if outside_note is not None:
         if not rows[0].ok:
@@ -664,6 +755,36 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         confidence=round(conf, 3), precision=top.place.precision, candidates=cands,
         reason=reason,
     )
+
+
+def areas_of_refused_towns(supported: list[ScoredRow],
+                            eligible: list[ScoredRow]) -> list[ScoredRow]:
+    """A near-spelling refused for a town is refused for the province named after it: the
+    province bears the town's name ("As-Suwayda" the governorate and its capital), so a
+    near-spelling no better for the one is no better for the other ("Suw'eiya", a village the
+    gazetteer lacks, is not the governorate).  ``supported`` less those provinces."""
+    refused = {(t[1].place.admin1, fold(t[1].name)) for t in eligible
+               if t[1].match == "fuzzy" and t[1].place.kind not in AREA_KINDS
+               and t[1].place.admin1 and t not in supported}
+    if not refused:
+        return supported
+    return [t for t in supported if not (
+        t[1].match == "fuzzy" and t[1].place.kind == "admin1"
+        and (t[1].place.admin1, fold(t[1].name)) in refused)]
+
+
+def namesake_risk(hit: Hit, focus: Focus, w: RankingWeights = WEIGHTS) -> bool:
+    """Is an answer a guess between namesakes the gazetteer may not hold?  A small place whose
+    population is unknown (not notable), matched by a spelling of its name only (normalised,
+    variant or near-spelling: not one of the names it is recorded with), where the only context
+    is the focus country the user gave (no province, no other places of the report).  Villages
+    share names by the dozen ("al-Hamidiyah", "al-Mansurah") and a built-in gazetteer holds a
+    few of each country's: :func:`rank` lowers such an answer's confidence
+    (``namesake_factor``) and says why, unless the country's villages are installed."""
+    p = hit.place
+    return (bool(focus.explicit) and not focus.admin1 and not focus.anchors
+            and hit.match in ("normalised", "variant", "fuzzy") and p.source != "overlay"
+            and p.kind == "populated_place" and p.population == 0 and not notable(p, w))
 
 
 def outside_focus(q: str, scored: list[ScoredRow], focus: Focus, limit: int,
@@ -711,7 +832,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "focus_region": ("focus_country",),
     "world_city": ("focus_country", "world_city_population"),
     "focus_admin1": ("focus_admin1",),
-    "anchor": ("anchor", "anchor_scale_km"),
+    "anchor": ("anchor", "anchor_scale_km", "list_spread_km"),
     "importance": ("importance",),
     "area_named_after_town": ("area_penalty", "town_names_area"),
     "country_or_region_name": ("country_name",),
