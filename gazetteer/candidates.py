@@ -132,6 +132,8 @@ class CandidateSearch:
         """An abbreviation ("Fla.", "UAE"; two-letter codes only with their country in the
         context) or a demonym ("Syrian", "Kurdish") for its place, unless a notable place bears
         the word as its own name."""
+        if not lexicon.may_be_word(q):
+            return None
         w = self.weights
         ab = lexicon.abbreviation(q)
         if ab is not None and (not ab.needs_context or ab.country in focus.countries or any(

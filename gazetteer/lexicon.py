@@ -86,3 +86,21 @@ def abbreviation(text: str) -> Abbreviation | None:
     if hit is None and not a.endswith(".") and len(a) >= 4 and a not in _WORDS:
         hit = table.get(a + ".")
     return hit
+
+
+@lru_cache(maxsize=1)
+def _word_folds() -> frozenset[str]:
+    """The folds of every text that :func:`abbreviation` or :func:`demonym` can answer: each
+    abbreviation's fold (a period or spaces do not change it) and each demonym's, with "s" and
+    "es" for the plurals."""
+    table = demonyms()
+    return frozenset({fold(a) for a in abbreviations()} | set(table)
+                     | {d + s for d in table for s in ("s", "es")})
+
+
+def may_be_word(text: str) -> bool:
+    """False when neither :func:`abbreviation` nor :func:`demonym` can answer ``text`` (most
+    names: one set lookup instead of both).  A necessary condition: keep it in step with the
+    two (``tests/test_speed_paths.py`` checks it on their tables).  (Printable text has no
+    whitespace but spaces, which neither fold nor the abbreviations' spacing tell apart.)"""
+    return not text.isprintable() or fold(text) in _word_folds()

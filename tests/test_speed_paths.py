@@ -196,3 +196,89 @@ def test_batch_answers_equal_one_by_one(gz) -> None:
     one = [gz.resolve(n) for n in names]
     assert [r.to_dict() for r in batch] == [r.to_dict() for r in one]
     assert re.fullmatch(r"resolved|ambiguous", batch[0].status)
+
+
+# ---------------------------------------------------------------- the lexicon's fast negative
+
+
+def _lexicon_probes() -> list[str]:
+    from gazetteer import lexicon
+
+    words = list(lexicon.abbreviations()) + [w.title() for w in lexicon.demonyms()]
+    out: list[str] = []
+    for w in words:
+        for v in (w, w.lower(), w.upper(), w.rstrip("."), w + ".", w + "s", w + "es",
+                  w.replace(" ", "  "), f" {w} ", w.replace(" ", "\t"), w.replace(".", ". ")):
+            out.append(v)
+    return out + EDGE_NAMES + _many_names()[::20]
+
+
+def test_lexicon_fast_negative_never_hides_a_word() -> None:
+    from gazetteer import lexicon
+
+    probes = _lexicon_probes()
+    answered = [p for p in probes if lexicon.abbreviation(p) or lexicon.demonym(p)]
+    assert len(answered) > 500  # the tables' words, their plurals and spellings
+    assert [p for p in answered if not lexicon.may_be_word(p)] == []
+    # ... and it is a filter: most names are no word of the lexicon.
+    names = _many_names()
+    assert sum(lexicon.may_be_word(n) for n in names) < len(names) / 50
+
+
+def test_lexicon_answers_through_the_fast_negative(gz) -> None:
+    cs = gz.candidates
+    got = {q: cs.lexicon(q, cs.hits(q), NO_FOCUS) for q in (
+        "Syrian", "Kurdish", "Russians", "Fla.", "Calif.", "UAE", "Aleppo", "Tripoli")}
+    assert {q: r.match for q, r in got.items() if r is not None} == {
+        "Syrian": "demonym", "Kurdish": "demonym", "Russians": "demonym",
+        "Fla.": "abbreviation", "Calif.": "abbreviation", "UAE": "abbreviation"}
+
+
+# ---------------------------------------------------------------- the index's names in skeleton order
+
+
+def test_cluster_names_keeps_each_skeletons_rows_in_order(tmp_path: Path) -> None:
+    import sqlite3
+
+    from gazetteer.index import INDEXES, SCHEMA, cluster_names
+
+    con = sqlite3.connect(tmp_path / "x.sqlite")
+    con.executescript(SCHEMA + INDEXES)
+    rows = [("zab", 9, "Zab", "zab", "zab", 1), ("bab", 7, "Al Bab", "al bab", "bab", 0),
+            ("zab", 2, "Zaab", "zaab", "zaab", 0), ("bab", 3, "Bab", "bab", "bab", 1),
+            ("bab", 7, "Bāb", "bab x", "bab", 0), ("aab", 1, "Aab", "aab", "aab", 1)]
+    con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", rows)
+    con.commit()
+
+    def by_k(c: sqlite3.Connection) -> dict[str, list[tuple]]:
+        out: dict[str, list[tuple]] = {}
+        for r in c.execute("SELECT k, pid, name, fold, key, is_primary FROM names"
+                           " ORDER BY rowid"):
+            out.setdefault(r[0], []).append(r)
+        return out
+
+    before = by_k(con)
+    cluster_names(con)
+    assert by_k(con) == before  # each skeleton's rows, in their order
+    assert [k for (k,) in con.execute("SELECT k FROM names ORDER BY rowid")] == [
+        "aab", "bab", "bab", "bab", "zab", "zab"]
+    # The table as the schema says, with its indexes (a lookup by skeleton uses one).
+    sql = con.execute("SELECT sql FROM sqlite_master WHERE name='names'").fetchone()[0]
+    assert "is_primary INTEGER NOT NULL DEFAULT 0" in sql
+    plan = " ".join(str(r) for r in con.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM names WHERE k = 'bab'"))
+    assert "names_k" in plan
+    assert {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='index'")} >= {
+        "names_k", "names_pid"}
+    con.close()
+
+
+def test_built_index_names_are_in_skeleton_order(gz) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{gz.index_path}?mode=ro", uri=True)
+    try:
+        ks = [k for (k,) in con.execute("SELECT k FROM names ORDER BY rowid LIMIT 200000")]
+    finally:
+        con.close()
+    assert len(ks) > 1000 and ks == sorted(ks)
