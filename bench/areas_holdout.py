@@ -24,9 +24,12 @@ It prints each variant's share over all folds and per fold.  Several tables are 
 data/control/syria-west-south-2017-2019.csv); docs/control.md has the figures of each.
 
 Defaults: data/control/deir-ez-zor-raqqa-2017-2019.csv with the Syria parties file, the
-Euphrates lines of data/lines/deir-ez-zor-2018.yaml (Tabqa to Albu Kamal) and
-data/lines/euphrates-north-2017-2019.yaml (Jarabulus to Tabqa) and a clip to SY (Natural Earth must be
-installed: `geoevents data install naturalearth`, or --from ../shared/naturalearth).  A second
+Euphrates lines of data/lines/deir-ez-zor-2018.yaml (Tabqa to Albu Kamal),
+data/lines/euphrates-north-2017-2019.yaml (Jarabulus to Tabqa) and
+data/lines/euphrates-albu-kamal-border-2017-2019.yaml (Albu Kamal to the Iraqi border), and a clip
+to SY (Natural Earth must be installed: `geoevents data install naturalearth`, or --from
+../shared/naturalearth).  The clip is measured twice: at the drawn 1:10 m border, and reaching
+--clip-tolerance km beyond it (default 2, as `areas build` does).  A second
 dev set, real and unrelated: the territorial changes of the ACLED export in ../shared
 (Yemen, Syria, Iraq, January-February 2022; actor1 as the party, evaluated weekly):
 
@@ -78,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
     lines_specs = args.lines if args.lines is not None else [
-        ROOT / "data/lines/deir-ez-zor-2018.yaml", ROOT / "data/lines/euphrates-north-2017-2019.yaml"]
+        ROOT / "data/lines/deir-ez-zor-2018.yaml", ROOT / "data/lines/euphrates-north-2017-2019.yaml",
+        ROOT / "data/lines/euphrates-albu-kamal-border-2017-2019.yaml"]
     clip = args.clip if args.clip is not None else ["SY"]
     if args.no_lines:
         lines_specs = []

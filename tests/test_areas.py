@@ -319,7 +319,7 @@ def test_command_writes_areas_and_reports_rejections(cli, ne_levant: Path,
     r = cli("areas", "build", str(TABLE), "-o", str(out), "--parties", str(PARTIES),
             "--clip", "SY", "--at", "2018-06-01", "--at", "2019-03-23")
     assert r.returncode == 0, r.stderr
-    assert "195 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
+    assert "202 place(s), 2 date(s) (2018-06-01 to 2019-03-23)" in r.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     props = [f["properties"] for f in data["features"]]
     assert {p["as_of"] for p in props} == {"2018-06-01", "2019-03-23"}
