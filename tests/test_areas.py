@@ -852,3 +852,27 @@ def test_the_holdout_bench_scores_held_out_places_and_sets_contested_ones_aside(
     assert bench.main([str(t2), "--auto-parties", "--no-lines", "--no-clip", "--reach", "0"]) == 0
     vote = next(ln for ln in capsys.readouterr().out.splitlines() if "nearest-place vote" in ln)
     assert "(35/36)" in vote
+
+
+def test_a_union_that_loses_a_piece_is_done_again_on_a_grid(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GEOS's overlay once dropped a valid 85 km2 cell from the union of one party's 170
+    pieces (al-Sa'wa on the valley table in no area at all): the union is checked, and done
+    again snapped to a 1 cm grid when a piece is missing from it."""
+    import geoevents.control.areas as A
+
+    pieces = [shapely.box(i * 10.0, 0.0, i * 10.0 + 9.0, 9.0) for i in range(5)]
+    plain = shapely.union_all
+    calls = []
+
+    def lossy(parts, grid_size=None, **kw):
+        calls.append(grid_size)
+        if grid_size is None:  # the failure: the result misses the last piece
+            return plain(list(parts)[:-1])
+        return plain(parts, grid_size=grid_size, **kw)
+
+    monkeypatch.setattr(shapely, "union_all", lossy)
+    u = A._union(pieces)
+    assert calls == [None, A.UNION_GRID_M]
+    assert all(u.contains(p.representative_point()) for p in pieces)
+    assert abs(u.area - 5 * 81.0) < 1e-6
