@@ -24,9 +24,12 @@ It prints each variant's share over all folds and per fold.  Several tables are 
 data/control/syria-west-south-2017-2019.csv); docs/control.md has the figures of each.
 
 Defaults: data/control/deir-ez-zor-raqqa-2017-2019.csv with the Syria parties file, the
-Euphrates lines of data/lines/deir-ez-zor-2018.yaml (Tabqa to Albu Kamal) and
-data/lines/euphrates-north-2017-2019.yaml (Jarabulus to Tabqa) and a clip to SY (Natural Earth must be
-installed: `geoevents data install naturalearth`, or --from ../shared/naturalearth).  A second
+Euphrates lines of data/lines/deir-ez-zor-2018.yaml (Tabqa to Albu Kamal),
+data/lines/euphrates-north-2017-2019.yaml (Jarabulus to Tabqa) and
+data/lines/euphrates-albu-kamal-border-2017-2019.yaml (Albu Kamal to the Iraqi border), and a clip
+to SY (Natural Earth must be installed: `geoevents data install naturalearth`, or --from
+../shared/naturalearth).  The clip is measured twice: at the drawn 1:10 m border, and reaching
+--clip-tolerance km beyond it (default 2, as `areas build` does).  A second
 dev set, real and unrelated: the territorial changes of the ACLED export in ../shared
 (Yemen, Syria, Iraq, January-February 2022; actor1 as the party, evaluated weekly):
 
@@ -69,12 +72,17 @@ def main(argv: list[str] | None = None) -> int:
                          "neighbour distance (repeatable; default 2)")
     ap.add_argument("--spacing-k", type=int, action="append",
                     help="...to its k-th nearest neighbour (repeatable; default areas.SPACING_K)")
+    ap.add_argument("--clip-tolerance", type=float, default=None, metavar="KM",
+                    help="how far a country clip reaches beyond its 1:10 m border (default "
+                         "areas.CLIP_TOLERANCE_M, 2 km); a variant with the exact border (0) is "
+                         "measured too")
     ap.add_argument("--every", default="month")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
     lines_specs = args.lines if args.lines is not None else [
-        ROOT / "data/lines/deir-ez-zor-2018.yaml", ROOT / "data/lines/euphrates-north-2017-2019.yaml"]
+        ROOT / "data/lines/deir-ez-zor-2018.yaml", ROOT / "data/lines/euphrates-north-2017-2019.yaml",
+        ROOT / "data/lines/euphrates-albu-kamal-border-2017-2019.yaml"]
     clip = args.clip if args.clip is not None else ["SY"]
     if args.no_lines:
         lines_specs = []
@@ -90,23 +98,33 @@ def main(argv: list[str] | None = None) -> int:
     dates = A.series_dates(all_dates[0], all_dates[-1], args.every)
     lines = load_lines(lines_specs)[0] if lines_specs else None
     region = None
+    tol_m = (A.CLIP_TOLERANCE_M if args.clip_tolerance is None
+             else max(args.clip_tolerance, 0.0) * 1000.0)
+    tolerance: list[float] = []
     if clip:
         lats = [p.lat for p in places]
         lons = [p.lon for p in places]
-        region, _ = A.clip_region(clip, (min(lons), min(lats), max(lons), max(lats)))
+        parts = A.clip_polygons(clip, (min(lons), min(lats), max(lons), max(lats)))
+        region = [g for g, _, _ in parts]
+        # the tolerance applies to country borders only, as in areas.build
+        tolerance = [tol_m if kind == "country" else 0.0 for _, _, kind in parts]
+    exact = [0.0] * len(tolerance)
 
     variants = {
         "tessellation only": {"reach_km": None, "lines": None, "region": None},
         "+ lines": {"reach_km": None, "lines": lines, "region": None},
-        "+ lines + clip": {"reach_km": None, "lines": lines, "region": region},
+        "+ lines + clip, exact border": {"reach_km": None, "lines": lines, "region": region,
+                                         "tolerance": exact},
+        f"+ lines + clip ({tol_m / 1000:g} km tolerance)": {
+            "reach_km": None, "lines": lines, "region": region, "tolerance": tolerance},
         f"+ lines + clip + reach {args.reach:g} km": {"reach_km": args.reach, "lines": lines,
-                                                     "region": region},
+                                                     "region": region, "tolerance": tolerance},
     }
     for f in args.reach_spacing or [2.0]:
         for k in args.spacing_k or [A.SPACING_K]:
             variants[f"+ lines + clip + reach {args.reach:g} km or {f:g} x spacing{k}"] = {
                 "reach_km": args.reach, "lines": lines, "region": region, "reach_spacing": f,
-                "spacing_k": k}
+                "spacing_k": k, "tolerance": tolerance}
     rng = np.random.default_rng(args.seed)
     order = rng.permutation(len(places))
     folds = [order[i::args.folds] for i in range(args.folds)]
@@ -141,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
                 frame = A.areas_from_places(train, parties, [d], reach_km=v["reach_km"],
                                             lines=v["lines"], region=v["region"], warnings=[],
                                             reach_spacing=v.get("reach_spacing"),
-                                            spacing_k=v.get("spacing_k", A.SPACING_K))
+                                            spacing_k=v.get("spacing_k", A.SPACING_K),
+                                            region_tolerance_m=v.get("tolerance", 0.0))
                 geoms = list(frame.geometry)
                 owners = list(frame["party"])
                 for g in geoms:
@@ -155,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(places)} places, {len(read.rows)} rows, {len(dates)} dates ({dates[0]} to "
           f"{dates[-1]}), {args.folds} folds, seed {args.seed}; contested places aside")
     head = "".join(f"  fold {f + 1:<3}" for f in range(len(folds)))
-    print(f"  {'variant':<40} {'all':>6}{head}   (place-dates; in no area)")
+    print(f"  {'variant':<48} {'all':>6}{head}   (place-dates; in no area)")
     for name in names:
         per = score[name]
         right = sum(x[0] for x in per)
@@ -164,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = "".join(f"  {x[0] / max(x[1], 1):7.1%}" for x in per)
         out = (f"; {outside / max(total, 1):.1%} in no area, {right / max(total - outside, 1):.1%}"
                " of those in an area" if name in variants else "")
-        print(f"  {name:<40} {right / max(total, 1):6.1%}{cells}   ({right}/{total}{out})")
+        print(f"  {name:<48} {right / max(total, 1):6.1%}{cells}   ({right}/{total}{out})")
     return 0
 
 

@@ -23,6 +23,7 @@ regains territory" / "Non-state actor overtakes territory", or `geoevents extrac
 
   geoevents areas build TABLE... -o areas.geojson [--at DATE] [--every week] [--lines SPEC]
                         [--clip COUNTRY] [--reach KM] [--reach-spacing F] [--parties FILE]
+                        [--clip-tolerance KM]
       each place's party as of each date, tessellated (Voronoi) in a metric projection,
       cut at --reach km from the places, split by control lines, clipped to the countries,
       dissolved per party.  Writes a GeoJSON FeatureCollection of areas (party, status,
@@ -63,6 +64,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="clip to a country (code or name; Natural Earth admin-0), "
                    "admin1:NAME (Natural Earth admin-1) or FILE[:NAME] (polygons of a file); "
                    "repeatable, or comma-separated countries")
+    b.add_argument("--clip-tolerance", metavar="KM", type=float, default=None,
+                   help="a country clip reaches this far beyond its Natural Earth 1:10 m "
+                   "border, so border towns stay in their areas (default 2; 0: the drawn "
+                   "border exactly)")
     b.add_argument("--no-borders", dest="borders", action="store_false",
                    help="let areas cross the borders between --clip countries (by default "
                    "a border between two clip countries is a line no area crosses)")
@@ -132,6 +137,11 @@ def run_build(args: argparse.Namespace) -> int:
 
         raise InputError(f"--reach-spacing {args.reach_spacing:g}: give a factor above 0 and "
                          "at most 100", field="reach-spacing")
+    if args.clip_tolerance is not None and not (0 <= args.clip_tolerance <= 50):
+        from gazetteer import InputError
+
+        raise InputError(f"--clip-tolerance {args.clip_tolerance:g}: give km between 0 and 50",
+                         field="clip-tolerance")
     from ..store.query import store_query
 
     store = store_query(args)
@@ -146,7 +156,7 @@ def run_build(args: argparse.Namespace) -> int:
                     clip=args.clip, reach_km=reach, parties=args.parties, gazetteer=gz,
                     countries=tuple(c.strip() for c in args.countries.split(",") if c.strip()),
                     any_order=args.any_order, borders=args.borders,
-                    reach_spacing=args.reach_spacing)
+                    reach_spacing=args.reach_spacing, clip_tolerance_km=args.clip_tolerance)
     finally:
         gz.close()
     with staged_outputs(args, [args.output], what="areas") as st:

@@ -53,6 +53,12 @@ LINE_GAP_M = 1.0
 GRID_DEG = 1e-7
 #: A place at most this far (m) outside the clip area keeps the land this close to it.
 BORDER_SNAP_M = 2000.0
+#: A country clip (Natural Earth 1:10 m, whose borders are off by hundreds of metres) reaches
+#: this far (m) beyond the drawn border, so that a border town a few hundred metres outside it
+#: is never cut out of its own area, in the table or not.  Admin-1 and file clips are exact.
+CLIP_TOLERANCE_M = BORDER_SNAP_M
+#: Grid (m) of the fallback union when GEOS's plain union loses a piece (:func:`_union`).
+UNION_GRID_M = 0.01
 #: Longest straight edge (m) projected back to lon/lat.
 SEGMENT_M = 2000.0
 AREA_COLUMNS = ("party", "status", "party2", "color", "color2", "as_of", "valid_from",
@@ -449,8 +455,13 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
                       reach_km: float | None = DEFAULT_REACH_KM, lines: Any = None,
                       region: Any = None, borders: Any = None,
                       warnings: list[str] | None = None,
-                      reach_spacing: float | None = None, spacing_k: int = SPACING_K) -> Any:
+                      reach_spacing: float | None = None, spacing_k: int = SPACING_K,
+                      region_tolerance_m: float | list[float] = 0.0) -> Any:
     """The AREAS frame of ``places`` as of each date of ``dates`` (sorted, unique).
+
+    ``region`` (a polygon or a list of them, lon/lat) clips the areas; ``region_tolerance_m``
+    (one value, or one per polygon of the list) widens each polygon by that many metres first
+    (:data:`CLIP_TOLERANCE_M` for a country border at 1:10 m).
 
     ``reach_spacing``: the reach grows with the spacing of the places: each place reaches
     ``reach_km`` or ``reach_spacing`` times the distance to its ``spacing_k``-th nearest
@@ -467,8 +478,12 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
     px, py = fwd.transform(lon, lat)
     allxy = np.column_stack([px, py])
     borders_p = None
-    if isinstance(region, list | tuple):
-        region = shapely.union_all(list(region)) if region else None
+    region_parts = (list(region) if isinstance(region, list | tuple)
+                    else [region] if region is not None else [])
+    tolerances = (list(region_tolerance_m) if isinstance(region_tolerance_m, list | tuple)
+                  else [float(region_tolerance_m)] * len(region_parts))
+    if len(tolerances) != len(region_parts):
+        raise ValueError("region_tolerance_m: one value, or one per region polygon")
     if borders is not None and len(borders) > 1:
         # borders between clip countries are lines no area crosses
         parts_p = [shapely.make_valid(_project(fwd, shapely.segmentize(g, 0.01)))
@@ -478,8 +493,12 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
         shared = [q for g in shared for q in shapely.get_parts(g)
                   if q.geom_type in ("LineString", "LinearRing")]
         borders_p = shapely.union_all(shared) if shared else None
-    region_p = _project(fwd, region) if region is not None else None
-    if region_p is not None:
+    region_p = None
+    if region_parts:
+        # each part projected on its own and widened by its tolerance before the union
+        region_p = shapely.union_all([
+            shapely.buffer(shapely.make_valid(_project(fwd, g)), t, quad_segs=4) if t > 0
+            else _project(fwd, g) for g, t in zip(region_parts, tolerances, strict=True)])
         region_p = shapely.make_valid(region_p)
         # A place just outside the clip area (a border town, a crossing: borders at 1:10 m
         # are off by hundreds of metres) keeps the land around it.
@@ -558,8 +577,8 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
             if g["cells"]:
                 bits.append(shapely.coverage_union_all(g["cells"]))
             if g["parts"]:
-                bits.append(shapely.union_all(g["parts"]))
-            geom = shapely.union_all(bits) if bits else None
+                bits.append(_union(g["parts"]))
+            geom = _union(bits) if bits else None
             if geom is not None and region_p is not None:
                 geom = shapely.intersection(geom, region_p)
             if geom is not None:
@@ -592,6 +611,22 @@ def areas_from_places(places: list[Place], parties: Parties, dates: list[str], *
     frame = gpd.GeoDataFrame(rows, columns=list(AREA_COLUMNS), geometry=geoms, crs=4326)
     frame["n_places"] = frame["n_places"].astype("int64")
     return frame
+
+
+def _union(parts: list[Any]) -> Any:
+    """The union of polygons, checked: GEOS's overlay can lose a piece of a union of many
+    disjoint pieces (seen with 170 pieces of one party, a valid 85 km2 cell missing from the
+    result).  Every piece's interior point must be in the result; if one is not, the union is
+    done again snapped to a :data:`UNION_GRID_M` grid, which is robust."""
+    import numpy as np
+    import shapely
+
+    u = shapely.union_all(parts)
+    probes = shapely.point_on_surface(np.asarray(parts, dtype=object))
+    shapely.prepare(u)
+    if bool(np.all(shapely.intersects(u, probes))):
+        return u
+    return shapely.union_all(parts, grid_size=UNION_GRID_M)
 
 
 def _to_lonlat(projected: list[Any], fwd: Any, inv: Any) -> list[Any]:
@@ -650,7 +685,8 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
           clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
           parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
           any_order: bool = False, borders: bool = True, store: Any = None,
-          reach_spacing: float | None = None) -> AreasResult:
+          reach_spacing: float | None = None,
+          clip_tolerance_km: float | None = None) -> AreasResult:
     """Read control tables (or take a :class:`ControlRead` / a list of :class:`ControlRow`)
     and build their areas; see :func:`build_areas` (``store``: a store query whose
     territorial changes are control rows too).  Returns the frame with the places, the
@@ -710,6 +746,9 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
         lons = [p.lon for p in places]
         parts = clip_polygons(specs, (min(lons), min(lats), max(lons), max(lats)), gazetteer)
         region = [g for g, _, _ in parts]
+        tol_m = (CLIP_TOLERANCE_M if clip_tolerance_km is None
+                 else max(float(clip_tolerance_km), 0.0) * 1000.0)
+        tolerances = [tol_m if kind == "country" else 0.0 for _, _, kind in parts]
         border_polys = [g for g, _, kind in parts if kind == "country"] if borders else None
     if lines is not None and not hasattr(lines, "geometry"):
         from .lines import load
@@ -722,7 +761,8 @@ def build(tables: Any, *, at: Any = None, every: str | None = None, lines: Any =
             lines = None
     frame = areas_from_places(places, party_set, dates, reach_km=reach_km, lines=lines,
                               region=region, borders=border_polys,
-                              warnings=warnings, reach_spacing=reach_spacing)
+                              warnings=warnings, reach_spacing=reach_spacing,
+                              region_tolerance_m=tolerances if region else 0.0)
     return AreasResult(frame=frame, places=places, rejections=list(read.rejections),
                        warnings=warnings, dates=dates, n_rows=len(read.rows))
 
@@ -731,7 +771,8 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
                 clip: list[str] | str | None = None, reach_km: float | None = DEFAULT_REACH_KM,
                 parties: Any = None, gazetteer: Any = None, countries: tuple[str, ...] = (),
                 any_order: bool = False, borders: bool = True, store: Any = None,
-                reach_spacing: float | None = None) -> Any:
+                reach_spacing: float | None = None,
+                clip_tolerance_km: float | None = None) -> Any:
     """The AREAS GeoDataFrame (docs/architecture.md, EPSG:4326) of control tables.
 
     ``tables``: paths of control tables and/or incident tables (or a ControlRead / list of
@@ -742,14 +783,17 @@ def build_areas(tables: Any, *, at: Any = None, every: str | None = None, lines:
     never are); ``reach_km``:
     land farther than this from every place is nobody's (None or 0: no limit);
     ``reach_spacing``: a place reaches at least this many times the distance to its
-    :data:`SPACING_K`-th nearest place (the reach follows the table's density); ``parties``:
+    :data:`SPACING_K`-th nearest place (the reach follows the table's density);
+    ``clip_tolerance_km``: how far a country clip reaches beyond its 1:10 m border (default
+    :data:`CLIP_TOLERANCE_M`, 2 km; 0: exactly the drawn border); ``parties``:
     a parties YAML file (default: automatic colours); ``countries``: context for resolving
     place names.  Rejected rows are in ``frame.attrs["rejections"]`` (list of Rejection),
     warnings in ``frame.attrs["warnings"]``.  Raises InputError (bad input, message naming
     file, line and field) or NotInstalled (a clip layer that is not installed)."""
     res = build(tables, at=at, every=every, lines=lines, clip=clip, reach_km=reach_km,
                 parties=parties, gazetteer=gazetteer, countries=countries, any_order=any_order,
-                borders=borders, store=store, reach_spacing=reach_spacing)
+                borders=borders, store=store, reach_spacing=reach_spacing,
+                clip_tolerance_km=clip_tolerance_km)
     res.frame.attrs["rejections"] = res.rejections
     res.frame.attrs["warnings"] = res.warnings
     return res.frame
