@@ -213,3 +213,14 @@ def test_a_list_of_far_apart_cities_keeps_each_citys_own_reading(gz):
     assert km(got["Dallas"].lat, got["Dallas"].lon, 32.78, -96.80) < 30
     assert km(got["Denver"].lat, got["Denver"].lon, 39.74, -104.99) < 30
     assert km(got["Boston"].lat, got["Boston"].lon, 42.36, -71.06) < 30
+
+
+@pytest.mark.parametrize("names,cc", [
+    (["Idaho", "Georgia", "Kansas", "Nevada", "Ohio"], "US"),
+    (["Texas", "Georgia", "Alabama", "Iowa"], "US"),
+    (["Tbilisi", "Georgia", "Armenia"], "GE"),
+])
+def test_a_name_is_no_evidence_for_its_own_country(gz, names, cc):
+    res = gz.resolve_document(names)
+    g = res[names.index("Georgia")]
+    assert g.place is not None and g.place.country == cc
