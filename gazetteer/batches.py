@@ -129,26 +129,33 @@ class Batches:
         uniq = list(dict.fromkeys(q for q in queries if q is not None))
         focus0 = self.gz._focus(base)
         res: dict[str, Resolution] = {}
+        # A report's names fit in one chunk: their rows, fetched once, serve every round
+        # (the rounds resolve the same names again with other anchors; the rows are the same).
+        kept = len(uniq) <= CHUNK
         with gc_paused():
-            for start in range(0, len(uniq), CHUNK):
-                part = uniq[start:start + CHUNK]
-                try:
-                    self.gz.store.prefetch(skeleton(q) for q in part)
-                    for q in part:
-                        res[q] = self.gz._with_online(q, focus0,
-                                                   self.gz.grammar.resolve(q, focus0, limit))
-                finally:
-                    self.gz.store.prefetched = None
-            for _ in range(rounds):
-                if not self._document_round(uniq, res, focus0, limit):
-                    break
+            try:
+                for start in range(0, len(uniq), CHUNK):
+                    part = uniq[start:start + CHUNK]
+                    try:
+                        self.gz.store.prefetch(skeleton(q) for q in part)
+                        for q in part:
+                            res[q] = self.gz._with_online(
+                                q, focus0, self.gz.grammar.resolve(q, focus0, limit))
+                    finally:
+                        if not kept:
+                            self.gz.store.prefetched = None
+                for _ in range(rounds):
+                    if not self._document_round(uniq, res, focus0, limit, fetched=kept):
+                        break
+            finally:
+                self.gz.store.prefetched = None
         return [bad[i] if q is None else res[q] for i, q in enumerate(queries)]
 
     def _document_round(self, uniq: list[str], res: dict[str, Resolution], focus0: Focus,
-                        limit: int) -> bool:
+                        limit: int, *, fetched: bool = False) -> bool:
         """One round: each name whose answer the others can change is resolved again with the
         others' places as anchors and their countries as the report's area.  True if an answer
-        changed."""
+        changed.  ``fetched``: the rows of every name are prefetched already."""
         own: dict[str, tuple[float, float]] = {}
         for q in uniq:
             r = res[q]
@@ -180,7 +187,8 @@ class Batches:
         for start in range(0, len(todo), CHUNK):
             part = todo[start:start + CHUNK]
             try:
-                self.gz.store.prefetch(skeleton(q) for q in part)
+                if not fetched:
+                    self.gz.store.prefetch(skeleton(q) for q in part)
                 for q in part:
                     prev = res[q]
                     fq = fold(q)
@@ -222,7 +230,8 @@ class Batches:
                     res[q] = r
                     changed = True
             finally:
-                self.gz.store.prefetched = None
+                if not fetched:
+                    self.gz.store.prefetched = None
         return changed
 
     @staticmethod

@@ -41,33 +41,41 @@ class CandidateSearch:
                 level = "variant"
             prev = best.get(row[0])
             if prev is None or match_score[level] > match_score[prev[0].match]:
-                best[row[0]] = (Hit(place_of_row(row), level, row[14]), row[13])
+                best[row[0]] = (Hit(place_of_row(row), level, row[14], 100.0, row[16], row[17]),
+                                row[13])
         out = list(best.values())
         for cp, nm in self.store.overlay.get(sk, ()):
             out.append((Hit(cp.place, "overlay", nm), 1.0))
         return out
 
     # ---------------------------------------------------------------- fuzzy
-    def _block(self, prefix: str) -> dict[int, list[str]]:
-        """The index's skeletons starting with ``prefix``, by length (cached, least recently
-        used blocks dropped beyond MAX_BLOCK_KEYS)."""
+    def _block(self, prefix: str, lengths: range) -> dict[int, list[str]]:
+        """The index's skeletons starting with ``prefix``, by length, holding at least the
+        ``lengths`` asked for (cached, least recently used blocks dropped beyond
+        MAX_BLOCK_KEYS).  The lengths not read before are read in one query, filtered inside
+        SQLite: a fuzzy query wants five lengths, a small part of a prefix's skeletons, and
+        the first query of a prefix does not pay for all of them."""
         block = self._blocks.pop(prefix, None)
-        if block is not None:
-            self._blocks[prefix] = block  # most recently used last
-        else:
-            hi = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        if block is None:
             block = {}
-            for k in self.store.keys_between(prefix, hi):
-                block.setdefault(len(k), []).append(k)
-            for sk in self.store.overlay:
-                if sk.startswith(prefix):
-                    block.setdefault(len(sk), []).append(sk)
-            size = sum(len(v) for v in block.values())
-            while self._blocks and self._block_keys + size > MAX_BLOCK_KEYS:
-                oldest = next(iter(self._blocks))
-                self._block_keys -= sum(len(v) for v in self._blocks.pop(oldest).values())
-            self._blocks[prefix] = block
-            self._block_keys += size
+        self._blocks[prefix] = block  # most recently used last
+        todo = [n for n in lengths if n not in block]
+        if not todo:
+            return block
+        hi = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        got: dict[int, list[str]] = {n: [] for n in todo}
+        for k in self.store.keys_between(prefix, hi, min(todo), max(todo)):
+            if len(k) in got:
+                got[len(k)].append(k)
+        for sk in self.store.overlay:
+            if sk.startswith(prefix) and len(sk) in got:
+                got[len(sk)].append(sk)
+        size = sum(len(v) for v in got.values())
+        while len(self._blocks) > 1 and self._block_keys + size > MAX_BLOCK_KEYS:
+            oldest = next(iter(self._blocks))
+            self._block_keys -= sum(len(v) for v in self._blocks.pop(oldest).values())
+        block.update(got)
+        self._block_keys += size
         return block
 
     def fuzzy_keys(self, name: str, cutoff: float, limit: int = 8) -> list[tuple[str, float]]:
@@ -76,8 +84,9 @@ class CandidateSearch:
         sk = skeleton(name)
         if len(sk) < 4:
             return []
-        block = self._block(sk[:2])
-        choices = [k for n in range(len(sk) - 2, len(sk) + 3) for k in block.get(n, ())]
+        lengths = range(len(sk) - 2, len(sk) + 3)
+        block = self._block(sk[:2], lengths)
+        choices = [k for n in lengths for k in block.get(n, ())]
         found = process.extract(sk, choices, scorer=fuzz.ratio, processor=None,
                                 score_cutoff=cutoff, limit=limit)
         return [(k, s) for k, s, _ in found]

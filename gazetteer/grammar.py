@@ -49,9 +49,9 @@ class PhraseGrammar:
             return Resolution(query=q, status="unresolved", suggestions=[],
                               reason="a number, not a place name (a house or postal number "
                                      "is placed only by its document's town)")
-        res = self.gz._resolve_clean(q, focus, limit)
-        if res.status != "unresolved" and res.match != "fuzzy":
-            return res
+        written = self.gz._resolve_written(q, focus, limit)
+        if written is not None and written.status != "unresolved":
+            return written
         split = phrases.split_hints(q)
         if split is not None:
             r = self._resolve_in_hints(q, split[0], split[1], focus, limit)
@@ -60,6 +60,9 @@ class PhraseGrammar:
         structured = self._resolve_structured(q, focus, limit)
         if structured is not None and structured.status != "unresolved":
             return structured
+        # The fuzzy reading of the whole phrase only now: a phrase the hints or the structure
+        # answer ("the town of X", "X province") never pays for it.
+        res = written if written is not None else self.gz._resolve_fuzzy(q, focus, limit)
         if res.status != "unresolved":
             return res
         m = _THE.match(q)
@@ -78,7 +81,26 @@ class PhraseGrammar:
             if r is not None:
                 return r
         named = self._named_after(q, focus, limit)
+        if named is None and split is not None and res.status == "unresolved":
+            named = self._outside_hints(q, split[0], split[1], focus, limit)
         return named if named is not None else res
+
+    def _outside_hints(self, q: str, head: str, hints: list[str], focus: Focus,
+                       limit: int) -> Resolution | None:
+        """"X, Y" whose head names places, none of them in or near Y ("Al Mansoura, Aleppo"
+        with the only Al Mansura of the gazetteer in Raqqa): the phrase's own area rules them
+        out, and the answer says so (unresolved, the head's places as candidates, and the
+        install that would bring the village meant) rather than "no place of this name"."""
+        own = self.gz._resolve_clean(head, focus, limit)
+        if own.place is None or own.status not in ("resolved", "ambiguous") or \
+                own.match == "fuzzy":
+            return None
+        where = own.place.admin1_name or own.place.country or "?"
+        return Resolution(
+            query=q, status="unresolved", suggestions=[], candidates=own.candidates,
+            reason=(f"{head!r} names {own.place.name} ({where}), not in or near "
+                    f"{', '.join(hints)}: the phrase's area rules it out"
+                    + self.gz._install_hint(focus)))
 
     def _named_after(self, q: str, focus: Focus, limit: int) -> Resolution | None:
         """A facility or landmark named after its place ("University of Oxford", "Kabul
@@ -88,9 +110,10 @@ class PhraseGrammar:
         from .ranking import notable
 
         for name in named_places(q):
-            r = self.gz._resolve_clean(name, focus, limit)
-            if r.status not in ("resolved", "ambiguous") or r.place is None or r.match not in (
-                    "exact", "alias", "overlay"):
+            # Only a name as written counts (never a fuzzy answer): no fuzzy search.
+            r = self.gz._resolve_written(name, focus, limit)
+            if r is None or r.status not in ("resolved", "ambiguous") or r.place is None or \
+                    r.match not in ("exact", "alias", "overlay"):
                 continue
             near = bool(focus.anchors) and min(distances(
                 [(r.place.lat, r.place.lon)], focus.anchors)) < self.w.plausible_km

@@ -4,7 +4,7 @@ the user's overlays, and the batch prefetch.  Everything that reads the SQLite i
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import countryfacts
@@ -142,10 +142,19 @@ class Store:
             f"SELECT {PLACE_COLS}, p.importance, n.name"
             " FROM names n JOIN places p ON p.pid = n.pid WHERE n.k = ?", (k,)).fetchall()
 
-    def keys_between(self, lo: str, hi: str) -> Iterable[str]:
-        """The distinct skeletons ``lo <= k < hi``."""
-        return (k for (k,) in self.con.execute(
-            "SELECT DISTINCT k FROM names WHERE k >= ? AND k < ?", (lo, hi)))
+    def keys_between(self, lo: str, hi: str, min_len: int = 0,
+                     max_len: int = 1 << 30) -> Iterator[str]:
+        """The distinct skeletons ``lo <= k < hi`` in order, only those of ``min_len`` to
+        ``max_len`` characters (filtered inside SQLite, which is cheaper than making a Python
+        string of each; duplicates, adjacent in this order, dropped here: cheaper than
+        SQLite's DISTINCT)."""
+        last = None
+        for (k,) in self.con.execute(
+                "SELECT k FROM names WHERE k >= ? AND k < ? AND length(k) BETWEEN ? AND ?"
+                " ORDER BY k", (lo, hi, min_len, max_len)):
+            if k != last:
+                yield k
+                last = k
 
     def known(self, names: Iterable[str]) -> set[str]:
         """The names that some place bears (up to the normalisation skeleton; no fuzzy match)."""

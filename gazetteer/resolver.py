@@ -20,6 +20,7 @@ offline gazetteer cannot answer are looked up online.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -48,6 +49,8 @@ __all__ = ["MAX_QUERY_CHARS", "POINTS", "Gazetteer", "clean_query"]
 #: (countries: ``data/gazetteer/country_points.csv``).  Either way an area's answer carries its
 #: ``bbox`` and its ``centroid`` where known.
 POINTS = ("reference", "centroid")
+#: Between the names of a list of first-level areas given as context ("Hama or Idlib").
+_AREA_LIST = re.compile(r"\s+or\s+|\s*[/;,]\s*|\s+and\s+|\s*&\s*", re.IGNORECASE)
 MAX_FOCUS_CACHED = 10_000
 
 
@@ -158,6 +161,11 @@ class Gazetteer:
             if not hits:
                 hits = [h for h, _ in self.candidates.fuzzy_hits(v, self.weights.fuzzy_min) if h.place.kind == "admin1"]
             codes = {h.place.admin1 for h in hits if h.place.admin1}
+        if not codes and len(parts := [x for x in _AREA_LIST.split(v) if x.strip()]) > 1:
+            # "Hama or Idlib", "Deir ez-Zor/Damascus": either area, when each part is one (a
+            # name that is one area, "Newfoundland and Labrador", was found whole above).
+            each = [self.admin1_codes(x) for x in parts]
+            return sorted({c for cs in each for c in cs}) if all(each) else []
         for code in list(codes):
             codes.update(self.store.enclosing_admin1(code))
         return sorted(codes)
@@ -260,20 +268,35 @@ class Gazetteer:
     def _resolve_clean(self, q: str, focus: Focus, limit: int,
                        kinds: frozenset[str] | None = None) -> Resolution:
         """The name as a whole; with ``kinds``, only places of those kinds (an area query:
-        "Homs province" asks for the province, not the city)."""
+        "Homs province" asks for the province, not the city).  When no place bears the name
+        as written (up to its skeleton), a fuzzy search."""
+        r = self._resolve_written(q, focus, limit, kinds)
+        return r if r is not None else self._resolve_fuzzy(q, focus, limit, kinds)
+
+    def _resolve_written(self, q: str, focus: Focus, limit: int,
+                         kinds: frozenset[str] | None = None) -> Resolution | None:
+        """:meth:`_resolve_clean` without the fuzzy search: None when no place bears the name
+        as written (up to its skeleton) and no abbreviation or demonym answers it.  The fuzzy
+        search reads the index's skeletons of the name's first letters, a cost worth putting
+        off until a phrase's other readings have failed."""
         hits = self.candidates.hits(q)
         if kinds is not None:
             hits = [h for h in hits if h[0].place.kind in kinds]
-        if kinds is None and not any(h.match == "overlay" for h, _ in hits):
+        if kinds is None and not (self.store.overlay  # (the only source of overlay hits)
+                                  and any(h.match == "overlay" for h, _ in hits)):
             word = self.candidates.lexicon(q, hits, focus)
             if word is not None:
                 return word
-        fuzzy = False
         if not hits:
-            fuzzy = True
-            hits = self.candidates.fuzzy_hits(q, self.weights.fuzzy_min)
-            if kinds is not None:
-                hits = [h for h in hits if h[0].place.kind in kinds]
+            return None
+        return self._ranked(q, hits, focus, limit, kinds, fuzzy=False)
+
+    def _resolve_fuzzy(self, q: str, focus: Focus, limit: int,
+                       kinds: frozenset[str] | None = None) -> Resolution:
+        """The fuzzy half of :meth:`_resolve_clean` (for a name no place bears as written)."""
+        hits = self.candidates.fuzzy_hits(q, self.weights.fuzzy_min)
+        if kinds is not None:
+            hits = [h for h in hits if h[0].place.kind in kinds]
         if not hits:
             return Resolution(query=q, status="unresolved",
                               suggestions=self._suggestions(q, focus)
@@ -281,7 +304,12 @@ class Gazetteer:
                               reason="no place of this name in the gazetteer"
                               + self._install_hint(focus) if kinds is None
                               else f"no {'/'.join(sorted(kinds))} of this name in the gazetteer")
-        dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
+        return self._ranked(q, hits, focus, limit, kinds, fuzzy=True)
+
+    def _ranked(self, q: str, hits: list, focus: Focus, limit: int,
+                kinds: frozenset[str] | None, *, fuzzy: bool) -> Resolution:
+        dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors) \
+            if focus.anchors else [math.inf] * len(hits)  # (what distances says without any)
         if focus.anchors:  # an area holding the report's places is near them, wherever its point
             admin1_bbox = self.store.admin1_bbox
             for i, (h, _imp) in enumerate(hits):

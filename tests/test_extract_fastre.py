@@ -75,13 +75,12 @@ def test_unguardable_patterns_are_left_alone(pattern: str) -> None:
 
 
 def test_named_pattern_loops_start_at_their_alternations_first_match() -> None:
-    # The loops over trigger, actor and source patterns start where their alternation first
+    # The loops over actor and source patterns start where their alternation first
     # matches: no pattern may match earlier (same flags, and the alternation finds the first).
     from geoevents.extract import lexicon
 
     pieces = [s for t in _texts() for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
-    for any_rx, rxs in ((lexicon.TRIGGER_ANY, [r.pattern for r in lexicon.TRIGGERS]),
-                        (lexicon.ACTOR_ANY, [a.pattern for a in lexicon.NAMED_ACTORS]),
+    for any_rx, rxs in ((lexicon.ACTOR_ANY, [a.pattern for a in lexicon.NAMED_ACTORS]),
                         (lexicon.SOURCE_ANY, [s.pattern for s in lexicon.KNOWN_SOURCES])):
         assert all(rx.flags == any_rx.flags for rx in rxs)
         for text in pieces:
@@ -109,3 +108,84 @@ def test_remembered_sentence_results_are_copies() -> None:
     assert a1 and a1[0] is not analysis._actors_cached(text)[0]
     a1[0].sentence = 7
     assert analysis._actors_cached(text)[0].sentence == -1
+
+
+# ------------------------------------------------------------------------------ literals
+
+
+def _samples_of(rx: re.Pattern[str]) -> list[str]:
+    """Texts the pattern matches, generated from its syntax tree (every branch), each in a
+    sentence and in capitals."""
+    from tests.test_extract_words import _samples
+
+    out = []
+    for s in _samples(fastre._p.parse(rx.pattern, rx.flags)):
+        s = " ".join(s.split())
+        out += [f"On Monday {s} in the town.", f"ON MONDAY {s.upper()} IN THE TOWN."]
+    return out
+
+
+def test_a_pattern_whose_literals_are_absent_never_matches() -> None:
+    # Every extraction pattern with literals: wherever it matches (the test articles and
+    # texts made from its own syntax tree), the literal test lets it through.
+    texts = _texts()
+    pieces = [s for t in texts for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
+    tested = 0
+    for _guarded, orig in fastre.all_guarded():
+        lits = fastre.literals(orig)
+        if lits is None:
+            continue
+        tested += 1
+        for text in texts + pieces + _samples_of(orig):
+            if orig.search(text):
+                assert fastre.may_match(lits, text, fastre.fold(text)), (orig.pattern[:80], text)
+    assert tested > 50
+
+
+@pytest.mark.parametrize("pattern, flags, want", [
+    (r"\b(?:funerals?|buried|mourn\w*)\s+in\b", re.I, {"funeral", "buried", "mourn"}),
+    (r"\b(?:war)?planes?\s+hit", re.I, {"war", "plane"}),
+    (r"(?<!the\s)\bdetained\b|\barrest(?:ed|s)?\b", re.I, {"detained", "arrest"}),
+    (r"\bKurdish\s+forces", 0, {"Kurdish"}),
+])
+def test_literals_read_from_the_tree(pattern: str, flags: int, want: set[str]) -> None:
+    lits = fastre.literals(re.compile(pattern, flags))
+    assert lits is not None and lits[0] == want and lits[1] == bool(flags & re.I)
+
+
+@pytest.mark.parametrize("pattern", [r"\b\w+\s+killed", r"\b(?:on|at)\s+the", r"(?:a|b)?x+",
+                                     r"\d+\s+killed", r"(?i:attack)", r"\bé[a-z]+"])
+def test_no_literals_when_they_cannot_be_told(pattern: str) -> None:
+    assert fastre.literals(re.compile(pattern, re.I)) is None
+
+
+def test_the_literal_test_can_refuse_and_folds_case_as_re_does() -> None:
+    rx = re.compile(r"\b(?:visit(?:ed)?|skirmish)\b", re.I)
+    lits = fastre.literals(rx)
+    assert not fastre.may_match(lits, "Talks in Geneva.", fastre.fold("Talks in Geneva."))
+    # Characters IGNORECASE matches with an ASCII letter: Turkish İ and ı, the long s, the
+    # Kelvin sign.
+    for text in ("VİSİTED", "vısıted", "ſkirmiſh", "SKIRMISH", "\u212aILLED visit"):
+        assert rx.search(text) and fastre.may_match(lits, text, fastre.fold(text)), text
+
+
+def test_trigger_rules_skipped_by_their_literals_find_what_all_rules_find(monkeypatch) -> None:
+    # The trigger loop searches a rule only when a word it begins with is in the sentence:
+    # the triggers found are those of searching every rule.
+    from geoevents.extract import lexicon
+    from geoevents.extract.events import analysis
+
+    pieces = [s for t in _texts() for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
+    pieces += [s for r in lexicon.TRIGGERS for s in _samples_of(r.pattern)[:40]]
+
+    def read(text: str) -> tuple[list[tuple[str, int, str]], bool]:
+        found, hyp = analysis._triggers(text)
+        return [(t.text, t.begin, t.rule.sub_event_type) for t in found], hyp
+
+    fast = [read(t) for t in pieces]
+    assert sum(bool(f[0]) for f in fast) > 100
+    skipped = sum(not fastre.may_match(lits, t, fastre.fold(t))
+                  for t in pieces for lits in analysis._TRIGGER_LITERALS)
+    assert skipped > 1000  # the filter does skip rules
+    monkeypatch.setattr(analysis, "_TRIGGER_LITERALS", (None,) * len(analysis._TRIGGER_LITERALS))
+    assert [read(t) for t in pieces] == fast

@@ -123,3 +123,31 @@ def test_an_outlets_name_is_not_a_tally():
     assert not lexicon.AGGREGATE.search("30 were killed, an official said, The Daily Star "
                                         "reported.")
     assert lexicon.AGGREGATE.search("Shelling hits the town daily.")
+
+
+def _country_texts() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = [p.read_text(encoding="utf-8", errors="replace")
+           for d in (root / "tests" / "data" / "articles", root / "data" / "examples" / "reports")
+           for p in sorted(d.iterdir()) if p.suffix in (".txt", ".html")]
+    return [*out,
+        "The United Arab Emirates and Saudi Arabia's forces; the U.S. and U. S. envoys met "
+        "in the Central African Republic, the Democratic Republic of the Congo and Bosnia and "
+        "Herzegovina. . . . The UK-based Syrian Observatory said United States jets struck.",
+        "Officials of the United States of America and of the Republic of Korea said so.",
+    ]
+
+
+def test_country_names_of_several_words_read_only_from_their_first_words(monkeypatch):
+    # The first-word test skips nothing a full reading finds.
+    assert not lexicon._may_begin_name("Observatory")
+    assert lexicon._may_begin_name("United") and lexicon._may_begin_name("Saudi")
+    texts = _country_texts()
+    fast = [lexicon.country_mentions(t) for t in texts]
+    monkeypatch.setattr(lexicon, "_may_begin_name", lambda word: True)
+    lexicon._country_named.cache_clear()
+    plain = [lexicon.country_mentions(t) for t in texts]
+    assert fast == plain
+    assert ("AE", 1) in plain[-2][1] and any(cc == "US" for cc, _ in plain[-2][1])

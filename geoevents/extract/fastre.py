@@ -23,7 +23,8 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-__all__ = ["all_guarded", "first_chars", "guard_namespace", "guarded", "original"]
+__all__ = ["all_guarded", "first_chars", "fold", "guard_namespace", "guarded", "literals",
+           "may_match", "original"]
 
 _MAX_RANGE = 128  # a wider class ([^...], [\u0600-\u06ff]) is not worth a guard
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
@@ -190,3 +191,94 @@ def _guard_row(x: Any) -> Any:
     if type(x) is tuple and any(isinstance(y, re.Pattern) for y in x):
         return tuple(guarded(y) if isinstance(y, re.Pattern) else y for y in x)
     return x
+
+
+# ------------------------------------------------------------------------------ literals
+#
+# A pattern that begins with a word alternation ("\\b(?:funerals?|buried|mourn\\w*)\\s+...")
+# can only match a text holding one of the alternation's literal beginnings ("funeral",
+# "buried", "mourn").  :func:`literals` reads those from the syntax tree and :func:`may_match`
+# tests them with ``in`` on the text (case-folded once by :func:`fold` for a pattern that
+# ignores case): a pattern whose literals are all absent is not searched at all.  The test is
+# a necessary condition of a match, never a sufficient one: a pattern that passes it is then
+# searched as before, so matches are unchanged.
+
+_MIN_LITERAL = 3  # shorter literals ("a", "on") are in nearly every text: no filter then
+_MAX_LITERALS = 400
+
+
+def literals(rx: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
+    """(literal strings one of which every match of ``rx`` begins with, after zero-width
+    items; whether they are to be found in the case-folded text), or None when that cannot be
+    told, a literal is shorter than three characters, or the pattern ignores case and a
+    literal is not ASCII."""
+    rx = original(rx)
+    tree = _parse(rx)
+    if tree is None:
+        return None
+    try:
+        lits = _prefixes(list(tree))
+    except _Unknown:
+        return None
+    if not lits or len(lits) > _MAX_LITERALS or min(map(len, lits)) < _MIN_LITERAL:
+        return None
+    ignore = bool(rx.flags & re.IGNORECASE)
+    if ignore:
+        if not all(x.isascii() for x in lits):
+            return None
+        lits = {x.lower() for x in lits}
+    return frozenset(lits), ignore
+
+
+def _prefixes(items: list[Any]) -> set[str]:
+    """Literal strings one of which every match of the sequence ``items`` begins with."""
+    if not items:
+        raise _Unknown  # a match may end here: nothing is required
+    op, av = items[0]
+    rest = items[1:]
+    if op in _ZERO_WIDTH:
+        return _prefixes(rest)
+    if op is _c.LITERAL:
+        run = []
+        for iop, iav in items:
+            if iop is not _c.LITERAL:
+                break
+            run.append(chr(iav))
+        return {"".join(run)}
+    if op is _c.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        if add_flags or del_flags:
+            raise _Unknown
+        return _prefixes(list(sub) + rest)
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _prefixes(list(av) + rest)
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            out |= _prefixes(list(alt) + rest)
+            if len(out) > _MAX_LITERALS:
+                raise _Unknown
+        return out
+    if op in _REPEATS:
+        lo, _hi, sub = av
+        once = _prefixes(list(sub))  # the first repetition begins the match
+        return once if lo >= 1 else once | _prefixes(rest)
+    raise _Unknown  # a class, \\w, ".", a back-reference: no literal
+
+
+def fold(text: str) -> str:
+    """The text as :func:`may_match` compares it with a case-ignoring pattern's literals: every
+    character ``re.IGNORECASE`` matches with an ASCII letter becomes that letter in lower case
+    (str.casefold does so for all but the Turkish dotted and dotless i, mapped here)."""
+    if text.isascii():
+        return text.lower()
+    return text.casefold().replace("\u0307", "").replace("\u0131", "i")
+
+
+def may_match(lits: tuple[frozenset[str], bool] | None, text: str, folded: str) -> bool:
+    """False only when the pattern whose :func:`literals` these are cannot match ``text``
+    (``folded`` is :func:`fold` of it)."""
+    if lits is None:
+        return True
+    hay = folded if lits[1] else text
+    return any(x in hay for x in lits[0])

@@ -134,8 +134,6 @@ TRIGGERS: tuple[TriggerRule, ...] = (
        20),
 )
 
-#: Any trigger at all (one search before trying each rule).
-TRIGGER_ANY = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.I)
 #: Words without which no trigger can match: a set lookup before any regular expression.
 TRIGGER_WORDS: frozenset[str] = word_list("trigger_words.txt")
 
@@ -480,6 +478,21 @@ def _country_named(phrase: str) -> str | None:
     return c.by_name.get(key) or (c.by_name.get(key.replace(".", "")) if "." in key else None)
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The first words of the country names (lower case): a name of two words or more can
+    begin only with one of these."""
+    return frozenset(k.split(" ")[0] for k in countries().by_name)
+
+
+def _may_begin_name(word: str) -> bool:
+    """Can a country name of several words begin with ``word`` (as :func:`_country_named`
+    reads it: lower case, and without its dots when it has some)?"""
+    first = _first_words()
+    w = word.lower()
+    return w in first or ("." in w and w.replace(".", "") in first) or not w.replace(".", "")
+
+
 def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(countries named or written as a demonym, countries named), each with how often, most
     mentioned first: one pass over the text."""
@@ -492,8 +505,10 @@ def country_mentions(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, 
         words = [t.group(0) for t in toks]
         i = 0
         while i < len(words):
-            # The longest country name starting here ("United Arab Emirates"), else a demonym.
-            for j in range(min(len(words), i + 6), i, -1):
+            # The longest country name starting here ("United Arab Emirates"), else a demonym;
+            # names of several words only from a word that begins one.
+            longest = min(len(words), i + 6) if _may_begin_name(words[i]) else i + 1
+            for j in range(longest, i, -1):
                 cc = _country_named(" ".join(words[i:j]))
                 if cc:
                     if not _actor_use(text, m.start() + toks[i].start(),

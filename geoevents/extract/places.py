@@ -28,7 +28,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import lexicon
-from .fastre import guard_namespace
+from .fastre import fold, guard_namespace, literals, may_match
 
 if TYPE_CHECKING:
     from gazetteer import Context, Gazetteer, Resolution
@@ -786,8 +786,10 @@ class PlaceFinder:
     def _role(self, text: str, pm: PlaceMention) -> tuple[str, str]:
         before = text[:pm.phrase_begin]
         after = text[pm.end:]
-        for rx, why in _BEFORE_CONTEXT:
-            if rx.search(before):
+        folded = fold(before)
+        for (rx, why), lits in zip(_BEFORE_CONTEXT, _BEFORE_LITERALS, strict=True):
+            # The words a context pattern begins with ("funeral", "based") tested first.
+            if may_match(lits, before, folded) and rx.search(before):
                 return "context", why
         for rx, why in _AFTER_CONTEXT:
             if rx.search(after):
@@ -846,3 +848,6 @@ class PlaceFinder:
 
 # Every pattern above with a first-character guard: the same matches, found faster (fastre).
 guard_namespace(globals())
+#: The literal words each context pattern begins with (fastre.literals): a pattern none of
+#: whose words is in the text before a place is not searched.
+_BEFORE_LITERALS = tuple(literals(rx) for rx, _why in _BEFORE_CONTEXT)

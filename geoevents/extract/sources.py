@@ -107,6 +107,8 @@ class Attributor:
                 for m in a.pattern.finditer(text, first.start()):
                     add(SourceRef(a.name, "", "actor", a.name, m.start(), m.end()))
         for person, ref in self.people.items():
+            if person not in text:
+                continue  # (the name as written, as the pattern below wants it)
             for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", text):
                 add(SourceRef(ref.name, ref.country, ref.kind, ref.affiliated_with, m.start(),
                               m.end()))

@@ -20,7 +20,7 @@ from ..sources import Attributor, SourceRef
 
 if TYPE_CHECKING:
     pass
-from ..fastre import guard_namespace
+from ..fastre import fold, guard_namespace, literals, may_match
 from .words import (
     _ANAPHOR_WORDS,
     _ATTRIBUTIVE,
@@ -115,14 +115,17 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
     found: list[Trigger] = []
     if words is None:
         words = frozenset(_WORD.findall(text.lower()))
-    first = lexicon.TRIGGER_ANY.search(text) if words & lexicon.TRIGGER_WORDS else None
-    if first is None:
+    if not words & lexicon.TRIGGER_WORDS:
         return found, False
-    # No rule matches before the first match of their alternation: each starts there.
-    start = first.start()
     hyp = 0
-    for rule in lexicon.TRIGGERS:
-        for m in rule.pattern.finditer(text, start):
+    folded = fold(text)
+    # Each rule is searched only when a word it begins with is in the sentence (no search
+    # of the alternation of all rules first: trying thirty alternatives at every position
+    # cost more than the rules' own searches).
+    for rule, lits in zip(lexicon.TRIGGERS, _TRIGGER_LITERALS, strict=True):
+        if not may_match(lits, text, folded):
+            continue  # none of the words the rule begins with is in the sentence
+        for m in rule.pattern.finditer(text):
             if rule.sub_event_type in _TERRITORY_TYPES and \
                     _BACKGROUND_GERUND.search(text[max(0, m.start() - 20):m.start()]):
                 continue  # "since taking Palmyra": what came before the event reported
@@ -318,6 +321,14 @@ _ACTIVE = re.compile(r"^\s*(?:(?!were\b|was\b|been\b|being\b|is\b|are\b|and\b|or
                      r"the\s+attack))\b", re.I)
 
 
+#: The object of a killing, wounding or abduction: "killed an SDF fighter", "shot dead two
+#: members of the", "abducted three".
+_KILLED_WHO = re.compile(rf"\b(?:killed|killing|kills|shot\s+dead|shot\s+and\s+killed|"
+                         rf"wounded|wounding|injured|injuring|executed|executing|abducted|"
+                         rf"abducting|kidnapped|kidnapping)\s+(?:a\s+|an\s+|the\s+|(?:{NUMBER})\s+|"
+                         rf"\d+\s+)?(?:[\w-]+\s+){{0,2}}$", re.I)
+
+
 _COUNTED = re.compile(rf"(?:\b(?:{NUMBER})|\d)\s+(?:[\w-]+\s+){{0,2}}$", re.I)
 
 
@@ -340,6 +351,8 @@ def _role(text: str, b: int, e: int, triggers: list[Trigger]) -> str:
             return "attacker"
     if _ON.search(before) and triggers:
         return "target"
+    if _KILLED_WHO.search(before):
+        return "target"  # "gunmen killed an SDF fighter": whom the killing names is hit
     for t in triggers:
         # "its units, together with allied forces, have regained control of": the subject of
         # a change of control (an aside between commas allowed) is the side that gains.
@@ -525,3 +538,5 @@ def _subject(refs: list[SourceRef], pos: int, attributor: Attributor) -> str:
 
 # Every pattern above with a first-character guard: the same matches, found faster (fastre).
 guard_namespace(globals())
+#: The literal words each trigger rule begins with (fastre.literals; None: no such words).
+_TRIGGER_LITERALS = tuple(literals(r.pattern) for r in lexicon.TRIGGERS)
