@@ -238,3 +238,10 @@ def test_address_beside_an_ambiguous_town_is_as_ambiguous_at_its_best_reading():
     assert out[2].place is None  # no resolved town to be the document's own, no address
     assert place_addresses_at_locality(words, [_unknown(words[0]), b, _unknown(words[2])]
                                        )[0].place is None  # no text offsets: nothing beside
+
+
+@pytest.mark.parametrize("phrase,cc", [("Akita Prefecture", "JP"), ("Okayama prefecture", "JP"),
+                                       ("Tver Oblast", "RU"), ("Khabarovsk Krai", "RU")])
+def test_prefecture_oblast_krai_name_the_first_level_area(gz, phrase, cc):
+    r = gz.resolve(phrase)
+    assert r.status == "resolved" and r.place.kind == "admin1" and r.place.country == cc
