@@ -172,9 +172,11 @@ class Batches:
             top = sorted(cells.items(), key=lambda t: (-t[1], t[0]))[:MAX_DOCUMENT_ANCHORS]
             shared = tuple(c for c, _ in top)
         countries = set(focus0.countries)
+        n_named: dict[str, int] = {}
         for r in res.values():
             if r.status == "resolved" and r.place and r.place.country:
                 countries.add(r.place.country)
+                n_named[r.place.country] = n_named.get(r.place.country, 0) + 1
         kinds = [r.place.kind for r in res.values() if r.status == "resolved" and r.place
                  and r.place.kind in ("admin1", "country")]
         n_admin1_all = kinds.count("admin1")
@@ -203,7 +205,19 @@ class Batches:
                     mine_kind = prev.place.kind if prev.status == "resolved" and prev.place \
                         else ""
                     n_admin1 = n_admin1_all - (mine_kind == "admin1")
-                    focus = Focus(fcountries, focus0.admin1, (*focus0.anchors, *others),
+                    # A name is no evidence for its own reading: a country that only this
+                    # name's answer lies in is not the report's when the name is also a
+                    # first-level area of another of the report's countries ("Georgia" beside
+                    # Alabama and Kansas).
+                    mine_cc = prev.place.country if prev.status == "resolved" and prev.place \
+                        and prev.place.kind == "country" else ""
+                    cc_here = fcountries
+                    if mine_cc and n_named.get(mine_cc) == 1 and mine_cc not in \
+                            focus0.countries and any(
+                                c.place.kind == "admin1" and c.place.country != mine_cc
+                                and c.place.country in fcountries for c in prev.candidates):
+                        cc_here = fcountries - {mine_cc}
+                    focus = Focus(cc_here, focus0.admin1, (*focus0.anchors, *others),
                                   frozenset({"admin1"}) if n_admin1 >= 2 else frozenset(),
                                   explicit=focus0.explicit, region=focus0.region,
                                   anchor_weight=weight)

@@ -160,8 +160,10 @@ ADDRESS_WINDOW = 80
 
 
 def _town(r: Resolution) -> bool:
-    return (r.status == "resolved" and r.place is not None and r.place.kind in _LOCALITY_KINDS
-            and r.match != "context")
+    """A town an address beside it may be in: resolved, or ambiguous (its best reading; the
+    address is then as ambiguous)."""
+    return (r.status in ("resolved", "ambiguous") and r.place is not None
+            and r.place.kind in _LOCALITY_KINDS and r.match != "context")
 
 
 def place_addresses_at_locality(names: list[str], res: list[Resolution],
@@ -178,25 +180,30 @@ def place_addresses_at_locality(names: list[str], res: list[Resolution],
 
     out = place_by_contained_mention(names, res)
     loc = document_locality(res)
-    if loc is None:
+    if loc is None and spans is None:
         return out
-    town, n = loc
     for i, (name, r) in enumerate(zip(names, res, strict=True)):
         if out[i] is not r or r.place is not None or r.status != "unresolved" or \
                 not is_address_part(name):
             continue
-        place, why = town, f"the town the document names most ({n}x)"
+        place: Place | None = None
+        why, status = "", "resolved"
+        if loc is not None:
+            place, why = loc[0], f"the town the document names most ({loc[1]}x)"
         if spans is not None:
             s, e = spans[i]
             gaps = [(max(s2 - e, s - e2), j) for j, (s2, e2) in enumerate(spans)
                     if j != i and _town(res[j])]
             near = [(g, j) for g, j in gaps if g <= ADDRESS_WINDOW]
             if near:
-                place = res[min(near)[1]].place  # type: ignore[assignment]
-                why = "the town named beside it"
-        assert place is not None
+                beside = res[min(near)[1]]
+                place, status = beside.place, beside.status
+                why = "the town named beside it" + (
+                    f" (itself ambiguous: {beside.reason})" if status == "ambiguous" else "")
+        if place is None:
+            continue
         out[i] = Resolution(
-            query=r.query, status="resolved", place=place, match="context",
+            query=r.query, status=status, place=place, match="context",  # type: ignore[arg-type]
             matched_name=place.name, confidence=LOCALITY_CONFIDENCE, precision=2,
             reason=(f"{name!r} is not in the gazetteer; an address or facility, placed at "
                     f"{place.name!r}, {why}"))

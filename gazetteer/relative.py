@@ -49,9 +49,10 @@ AREA_WORDS = {"province": "admin1", "governorate": "admin1", "gov": "admin1",
               "muhafazah": "admin1", "muhafaza": "admin1", "wilayah": "admin1",
               "state": "admin1", "region": "region", "district": "admin2", "county": "admin2",
               "countryside": "countryside", "rural": "countryside", "desert": "desert",
-              "badia": "desert", "badiya": "desert"}
+              "badia": "desert", "badiya": "desert", "prefecture": "admin1",
+              "oblast": "admin1", "krai": "admin1", "voivodeship": "admin1"}
 _AREA_WORD = r"province|governorate|gov\.?|muhafazah?|wilayah|region|district|county|" \
-             r"countryside|desert|badiya|badia"
+             r"countryside|desert|badiya|badia|prefecture|oblast|krai|voivodeship"
 # "County Kerry", "Co. Antrim": the county (Irish and British usage puts the word first).
 _COUNTY_FIRST = re.compile(r"^(?:the\s+)?(?:county|co\.?)\s+(?P<name>[^\W\d_][^,]*)$", re.I)
 _ADJ = r"(?:neighbou?ring|nearby|adjacent|adjoining|restive|vast|rural|remote|oil[\s-]rich|" \

@@ -213,3 +213,35 @@ def test_a_list_of_far_apart_cities_keeps_each_citys_own_reading(gz):
     assert km(got["Dallas"].lat, got["Dallas"].lon, 32.78, -96.80) < 30
     assert km(got["Denver"].lat, got["Denver"].lon, 39.74, -104.99) < 30
     assert km(got["Boston"].lat, got["Boston"].lon, 42.36, -71.06) < 30
+
+
+@pytest.mark.parametrize("names,cc", [
+    (["Idaho", "Georgia", "Kansas", "Nevada", "Ohio"], "US"),
+    (["Texas", "Georgia", "Alabama", "Iowa"], "US"),
+    (["Tbilisi", "Georgia", "Armenia"], "GE"),
+])
+def test_a_name_is_no_evidence_for_its_own_country(gz, names, cc):
+    res = gz.resolve_document(names)
+    g = res[names.index("Georgia")]
+    assert g.place is not None and g.place.country == cc
+
+
+def test_address_beside_an_ambiguous_town_is_as_ambiguous_at_its_best_reading():
+    words = ["Mill Street 4", "Beta", "Fernhill"]
+    text = "Mill Street 4, Beta. Fernhill."
+    b = _town("t:b", "Beta", 20.0, 20.0)
+    b.status, b.reason = "ambiguous", "2 places answer to this name"
+    out = place_addresses_at_locality(words, [_unknown(words[0]), b, _unknown(words[2])],
+                                      _spans(text, words))
+    assert out[0].place == b.place and out[0].status == "ambiguous"
+    assert "itself ambiguous" in out[0].reason
+    assert out[2].place is None  # no resolved town to be the document's own, no address
+    assert place_addresses_at_locality(words, [_unknown(words[0]), b, _unknown(words[2])]
+                                       )[0].place is None  # no text offsets: nothing beside
+
+
+@pytest.mark.parametrize("phrase,cc", [("Akita Prefecture", "JP"), ("Okayama prefecture", "JP"),
+                                       ("Tver Oblast", "RU"), ("Khabarovsk Krai", "RU")])
+def test_prefecture_oblast_krai_name_the_first_level_area(gz, phrase, cc):
+    r = gz.resolve(phrase)
+    assert r.status == "resolved" and r.place.kind == "admin1" and r.place.country == cc
