@@ -22,8 +22,9 @@ a loaded machine does not change as much) for a first pass (the gazetteer's cach
 empty) and a second pass over the same corpus (names seen before), and the accuracy.  The
 gazetteer index must exist (it is built on first use, ~20 s, not timed).
 
-Startup is excluded: before timing, the process extracts one short article that is not part
-of the corpus (``WARMUP``, placed in Damascus), so the lazy imports (numpy, the curated
+Startup is excluded: before timing, the process imports the modules the extractor imports
+on first use (``LAZY_IMPORTS``: rapidfuzz, pyproj) and extracts one short article that is not
+part of the corpus (``WARMUP``, placed in Damascus), so the lazy imports (numpy, the curated
 places, patterns compiled on first use) are not counted in the first pass; the gazetteer's
 caches stay all but empty.  ``--cold`` skips this warm-up (the first pass then includes
 startup, as a one-off ``geoevents extract`` run does); the output says which was measured.
