@@ -7,7 +7,8 @@ Each row's name is resolved with Syria as focus and (``--context governorate``, 
 row's governorate (admin1 column) as context, as an analyst would; ``--context focus`` gives the
 focus alone.  Also reported: answers outside Syria and its neighbours (from GeoNames' country
 table), and how many of those are marked ``outside_focus``.  Reported: share answered, accuracy within 10 km and 161 km of the
-answered and of all rows, the share of answers more than 50 km off, and the same for a naive exact
+answered and of all rows, the share of answers more than 50 km off (also among the answers of
+confidence at least 0.7 and 0.9, as a user filtering on confidence sees them), and the same for a naive exact
 lookup of the name in GeoNames cities500 (case-insensitive, primary or alternate name).  The rows
 not answered are grouped by reason, with examples.
 """
@@ -97,6 +98,7 @@ def main() -> None:
     examples: dict[str, list[str]] = collections.defaultdict(list)
     far: list[str] = []
     by_match: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    confident: list[tuple[float, bool]] = []  # (confidence, more than 50 km off) per answer
     for r in rows:
         gov = r["admin1"].strip()
         ctx = Context(countries=("SY",), admin1=(gov,) if gov and args.context ==
@@ -120,6 +122,7 @@ def main() -> None:
             kind = res.match + ("+fallback" if res.reason else "")
             by_match[kind][0] += 1
             by_match[kind][1] += e > 50
+            confident.append((res.confidence, e > 50))
             if e > 50:
                 far.append(f"{e:6.0f} km  {r['name']!r} [{gov}] -> {res.place.name} "
                            f"({res.place.uid}, {res.match}, conf {res.confidence})")
@@ -136,6 +139,10 @@ def main() -> None:
               answers, rows, km)
     print(f"answers outside SY and its neighbours ({', '.join(sorted(near_sy - {'SY'}))}): "
           f"{outside}, of which marked outside_focus: {outside_marked}")
+    for floor in (0.7, 0.9):
+        sure = [off for c, off in confident if c >= floor]
+        print(f"answers with confidence >= {floor}: {len(sure)}, of which >50 km: {sum(sure)} "
+              f"({sum(sure) / max(len(sure), 1):.1%})")
     print("answers by match kind (answers, of which >50 km): " + ", ".join(
         f"{k} {v[0]} ({v[1]})" for k, v in sorted(by_match.items())))
     print("\nnot answered, by reason:")

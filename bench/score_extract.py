@@ -24,7 +24,10 @@ by an unknown date left out), fatalities exact (extracted best == gold killed, a
 missing figure being 0, over matched gold incidents), per-style recall and precision, and
 merging quality on the reports of the same event (meta.yaml ``same_event_as``; gold ``event``
 keys): of the pairs of incidents of different reports that are the same gold event, how many
-the merge joins (merge recall), and of the pairs it joins, how many are (merge precision).
+the merge joins (merge recall), and of the pairs it joins, how many are (merge precision);
+then, over all the reports' merged incidents, how many pairs of gold incidents of different
+reports are joined and how many of them are distinct events (wrong merges, whatever the
+groups), and how many joins involve an incident the gold does not have (not verifiable).
 """
 
 from __future__ import annotations
@@ -109,6 +112,9 @@ class Score:
     merge_pairs: int = 0
     merge_right: int = 0
     merge_notes: list[str] = field(default_factory=list)
+    merge_all: int = 0  # pairs of gold incidents of different reports joined by the merge
+    merge_wrong: int = 0  # ... of which distinct gold incidents
+    merge_unverified: int = 0  # pairs joined where one is not a gold incident
 
     def figures(self) -> dict[str, Any]:
         def pct(a: int, b: int) -> float:
@@ -129,6 +135,8 @@ class Score:
             "merge_recall": pct(self.merge_joined, self.merge_should),
             "merge_precision": pct(self.merge_right, self.merge_pairs),
             "merge_should": self.merge_should, "merge_pairs": self.merge_pairs,
+            "merge_all": self.merge_all, "merge_wrong": self.merge_wrong,
+            "merge_unverified": self.merge_unverified,
         }
 
 
@@ -264,6 +272,8 @@ def score(reports: Path, gold_dir: Path, gz: Any = None, *, region: bool = True,
     ex = extract_files([str(p) for p in files], gz, meta=meta, merge=False)
     sc = Score()
     matched_event: dict[tuple[str, str], str] = {}  # (file, quote) -> gold event key
+    # (file, quote) -> which gold incident: its event key, else the report's own incident
+    identity: dict[tuple[str, str], str] = {}
     all_incidents = []
     for art in ex.articles:
         name = Path(art.file).name
@@ -285,6 +295,7 @@ def score(reports: Path, gold_dir: Path, gz: Any = None, *, region: bool = True,
             inc = art.incidents[i]
             if g.event:
                 matched_event[(name, _key(inc))] = g.event
+            identity[(name, _key(inc))] = g.event or f"{name}#{j}"
             if g.optional:
                 continue
             sc.matched_gold += 1
@@ -325,6 +336,25 @@ def score(reports: Path, gold_dir: Path, gz: Any = None, *, region: bool = True,
                 sc.merge_right += ea == eb
                 if ea != eb:
                     sc.merge_notes.append(f"wrongly merged: {ka[0]} {ea} with {kb[0]} {eb}")
+    # Wrong merges anywhere: a merged incident joining distinct gold incidents of different
+    # reports (not only among the same-event groups), and the joins of an incident the gold
+    # does not have (not verifiable).
+    for inc in merged:
+        keys = sorted({(Path(s.file).name, s.quote) for s in inc.sources})
+        for a in range(len(keys)):
+            for b in range(a + 1, len(keys)):
+                ka, kb = keys[a], keys[b]
+                if ka[0] == kb[0]:
+                    continue
+                ia, ib = identity.get(ka), identity.get(kb)
+                if ia is None or ib is None:
+                    sc.merge_unverified += 1
+                    continue
+                sc.merge_all += 1
+                if ia != ib:
+                    sc.merge_wrong += 1
+                    if not (ka in matched_event and kb in matched_event):
+                        sc.merge_notes.append(f"wrongly merged: {ka[0]} {ia} with {kb[0]} {ib}")
     if own:
         gz.close()
     return sc
@@ -373,7 +403,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {s:14s} recall {v['recall']:5.1f}% of {v['gold']:3d}   precision "
               f"{v['precision']:5.1f}% of {v['extracted']:3d}")
     print(f"merging: {f['merge_recall']}% of {f['merge_should']} same-event pairs merged, "
-          f"{f['merge_precision']}% of {f['merge_pairs']} merged pairs right")
+          f"{f['merge_precision']}% of {f['merge_pairs']} merged pairs right; over all reports "
+          f"{f['merge_all']} pairs of gold incidents joined, {f['merge_wrong']} of distinct "
+          f"events (wrong), {f['merge_unverified']} joins with an incident not in the gold")
     return 0
 
 

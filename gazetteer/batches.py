@@ -14,7 +14,7 @@ from .errors import InputError
 from .model import Context, Resolution
 from .normalize import fold, skeleton
 from .query import clean_query
-from .ranking import Focus
+from .ranking import Focus, anchor_weight
 
 if TYPE_CHECKING:
     from .resolver import Gazetteer
@@ -179,6 +179,7 @@ class Batches:
                  and r.place.kind in ("admin1", "country")]
         n_admin1_all = kinds.count("admin1")
         fcountries = frozenset(countries)
+        weight = anchor_weight(list(own.values()), self.gz.weights) if own else 1.0
         changed = False
         todo = [q for q in uniq if self._may_change(res[q])]
         for start in range(0, len(todo), CHUNK):
@@ -204,7 +205,8 @@ class Batches:
                     n_admin1 = n_admin1_all - (mine_kind == "admin1")
                     focus = Focus(fcountries, focus0.admin1, (*focus0.anchors, *others),
                                   frozenset({"admin1"}) if n_admin1 >= 2 else frozenset(),
-                                  explicit=focus0.explicit, region=focus0.region)
+                                  explicit=focus0.explicit, region=focus0.region,
+                                  anchor_weight=weight)
                     r = self.gz.grammar.resolve(q, focus, limit)
                     if r.status == "unresolved" and prev.match == "online":
                         continue  # answered online in the first pass (offline still has nothing)

@@ -41,7 +41,8 @@ class CandidateSearch:
                 level = "variant"
             prev = best.get(row[0])
             if prev is None or match_score[level] > match_score[prev[0].match]:
-                best[row[0]] = (Hit(place_of_row(row), level, row[14]), row[13])
+                best[row[0]] = (Hit(place_of_row(row), level, row[14], 100.0, row[16], row[17]),
+                                row[13])
         out = list(best.values())
         for cp, nm in self.store.overlay.get(sk, ()):
             out.append((Hit(cp.place, "overlay", nm), 1.0))

@@ -27,7 +27,7 @@ KINDS = frozenset(
     ["populated_place", "village", "town", "city", "site", "military_base", "airport", "camp", "oil_field", "gas_field", "region", "desert", "valley", "neighbourhood", "landmark", "border_crossing", "dam", "prison", "mountain", "river", "lake", "admin1", "admin2", "country", "plain", "island"]
 )
 #: The curated place files geoevents ships in ``data/gazetteer/`` (index build and area extents).
-SHIPPED = ("places.yaml", "regions.yaml", "world_features.csv")
+SHIPPED = ("places.yaml", "regions.yaml", "world_features.csv", "world_landmarks.csv")
 FIELDS = ("id", "name", "aliases", "country", "admin1", "lat", "lon", "kind", "precision",
           "population", "note", "bbox")
 

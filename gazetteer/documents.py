@@ -29,7 +29,7 @@ from typing import Any
 
 from . import paths
 from .errors import InputError
-from .model import Context, Resolution
+from .model import Context, Place, Resolution
 from .resolver import Gazetteer
 
 
@@ -88,7 +88,119 @@ def resolve_mentions(gz: Gazetteer, doc: Document, context: Context | None = Non
     base = context or Context()
     # Cues are evidence, not a focus: they lower the score of places elsewhere, never refuse.
     ctx = base.with_(cues=tuple(dict.fromkeys((*base.cues, *cues))))
-    return gz.resolve_document(names, ctx)
+    res = gz.resolve_document(names, ctx)
+    return place_addresses_at_locality(names, res, doc.spans)
+
+
+#: Confidence of an address part placed at the document's town (a guess from the text).
+LOCALITY_CONFIDENCE = 0.3
+#: Kinds a document's town may be: a place where streets and facilities are.
+_LOCALITY_KINDS = frozenset({"populated_place"})
+
+
+def document_locality(res: list[Resolution]) -> tuple[Place, int] | None:
+    """The town a document is about: the populated place its resolved mentions name most often
+    (ties: the one named first), with the count; None when it names no town."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Place] = {}
+    for r in res:
+        p = r.place
+        if r.status != "resolved" or p is None or p.kind not in _LOCALITY_KINDS:
+            continue
+        if r.match == "context":
+            continue
+        counts[p.uid] += 1
+        first.setdefault(p.uid, p)
+    if not counts:
+        return None
+    order = list(first)
+    uid = max(counts, key=lambda u: (counts[u], -order.index(u)))
+    return first[uid], counts[uid]
+
+
+def _word_re(text: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(text.casefold()) + r"(?!\w)")
+
+
+def place_by_contained_mention(names: list[str], res: list[Resolution]) -> list[Resolution]:
+    """An unknown mention that holds, as whole words, another mention of the same document
+    that was placed ("Comfort Inn Clifton Hill" beside "Clifton Hill", "Reikartz Yalta" beside
+    "Yalta") is at that place: the longest such mention; precision 2, match ``context``, low
+    confidence.  Countries and world regions (precision 3) are not used: "Hotel Ukraine" is
+    somewhere in Ukraine, not at its point."""
+    placed = {}
+    for name, r in zip(names, res, strict=True):
+        p = r.place
+        if (r.status == "resolved" and p is not None and r.match != "context"
+                and (r.precision or p.precision) <= 2 and len(name.strip()) >= 3):
+            placed.setdefault(name.strip().casefold(), r)
+    out = list(res)
+    if not placed:
+        return out
+    for i, (name, r) in enumerate(zip(names, res, strict=True)):
+        if r.place is not None or r.status != "unresolved":
+            continue
+        own = name.strip().casefold()
+        inside = [k for k in placed if k != own and len(k) < len(own) and _word_re(k).search(own)]
+        if not inside:
+            continue
+        k = max(inside, key=lambda t: (len(t), t))
+        p = placed[k].place
+        assert p is not None
+        out[i] = Resolution(
+            query=r.query, status="resolved", place=p, match="context", matched_name=p.name,
+            confidence=LOCALITY_CONFIDENCE, precision=2,
+            reason=(f"{name!r} is not in the gazetteer; it holds {placed[k].query!r}, placed in "
+                    f"the same document at {p.name!r}"))
+    return out
+
+
+#: An address names its town within this many characters ("Sloane Street, London SW1X 9SP").
+ADDRESS_WINDOW = 80
+
+
+def _town(r: Resolution) -> bool:
+    return (r.status == "resolved" and r.place is not None and r.place.kind in _LOCALITY_KINDS
+            and r.match != "context")
+
+
+def place_addresses_at_locality(names: list[str], res: list[Resolution],
+                                spans: list[tuple[int, int]] | None = None
+                                ) -> list[Resolution]:
+    """Mentions no gazetteer holds that are address parts or facilities (a street, a house or
+    postal number, "Hotel X": :func:`gazetteer.landmarks.is_address_part`) are placed at their
+    town: the town mentioned nearest to them in the text within :data:`ADDRESS_WINDOW`
+    characters (an address names its town), else the town the document is about
+    (:func:`document_locality`).  Precision 2 ("in or near"), match ``context``, low
+    confidence, and the reason says which.  Any other unknown name stays unresolved (an unknown
+    village is not the town of the report)."""
+    from .landmarks import is_address_part
+
+    out = place_by_contained_mention(names, res)
+    loc = document_locality(res)
+    if loc is None:
+        return out
+    town, n = loc
+    for i, (name, r) in enumerate(zip(names, res, strict=True)):
+        if out[i] is not r or r.place is not None or r.status != "unresolved" or \
+                not is_address_part(name):
+            continue
+        place, why = town, f"the town the document names most ({n}x)"
+        if spans is not None:
+            s, e = spans[i]
+            gaps = [(max(s2 - e, s - e2), j) for j, (s2, e2) in enumerate(spans)
+                    if j != i and _town(res[j])]
+            near = [(g, j) for g, j in gaps if g <= ADDRESS_WINDOW]
+            if near:
+                place = res[min(near)[1]].place  # type: ignore[assignment]
+                why = "the town named beside it"
+        assert place is not None
+        out[i] = Resolution(
+            query=r.query, status="resolved", place=place, match="context",
+            matched_name=place.name, confidence=LOCALITY_CONFIDENCE, precision=2,
+            reason=(f"{name!r} is not in the gazetteer; an address or facility, placed at "
+                    f"{place.name!r}, {why}"))
+    return out
 
 
 def mention_dict(start: int, end: int, text: str, r: Resolution) -> dict[str, Any]:

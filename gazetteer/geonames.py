@@ -37,7 +37,7 @@ from typing import IO
 from . import paths
 from .errors import InputError
 from .normalize import levels
-from .rows import PlaceRow, importance
+from .rows import PlaceRow, has_no_letter, importance
 from .rows import is_code as _is_code
 
 N_COLUMNS = 19
@@ -384,7 +384,8 @@ def _write_places(con: sqlite3.Connection, rows: Iterator[PlaceRow]) -> tuple[in
             seen: set[str] = set()
             primary = r.name
             for name in r.names:
-                if not name or (name != primary and len(name) <= 4 and _is_code(name)):
+                if not name or (name != primary and ((len(name) <= 4 and _is_code(name))
+                                                     or has_no_letter(name))):
                     continue
                 f, k, s = lv(name)
                 if not s or f in seen:

@@ -43,7 +43,12 @@ class PhraseGrammar:
         ("Hajin (Deir Ezzor)", "Mayadeen, Deir Ezzor province"), its head in that area; else a
         relative or area phrase ("near the town of X", "Deir ez-Zor province", "20 km west of
         Palmyra", see :mod:`gazetteer.relative`); else the name without generic words ("X
-        village"); else the enclosing place named by a hint, with precision 2."""
+        village"); else the enclosing place named by a hint, with precision 2.  A query
+        without a letter ("15", "00154") names no place: a house or postal number."""
+        if not any(ch.isalpha() for ch in q):
+            return Resolution(query=q, status="unresolved", suggestions=[],
+                              reason="a number, not a place name (a house or postal number "
+                                     "is placed only by its document's town)")
         written = self.gz._resolve_written(q, focus, limit)
         if written is not None and written.status != "unresolved":
             return written
@@ -76,7 +81,26 @@ class PhraseGrammar:
             if r is not None:
                 return r
         named = self._named_after(q, focus, limit)
+        if named is None and split is not None and res.status == "unresolved":
+            named = self._outside_hints(q, split[0], split[1], focus, limit)
         return named if named is not None else res
+
+    def _outside_hints(self, q: str, head: str, hints: list[str], focus: Focus,
+                       limit: int) -> Resolution | None:
+        """"X, Y" whose head names places, none of them in or near Y ("Al Mansoura, Aleppo"
+        with the only Al Mansura of the gazetteer in Raqqa): the phrase's own area rules them
+        out, and the answer says so (unresolved, the head's places as candidates, and the
+        install that would bring the village meant) rather than "no place of this name"."""
+        own = self.gz._resolve_clean(head, focus, limit)
+        if own.place is None or own.status not in ("resolved", "ambiguous") or \
+                own.match == "fuzzy":
+            return None
+        where = own.place.admin1_name or own.place.country or "?"
+        return Resolution(
+            query=q, status="unresolved", suggestions=[], candidates=own.candidates,
+            reason=(f"{head!r} names {own.place.name} ({where}), not in or near "
+                    f"{', '.join(hints)}: the phrase's area rules it out"
+                    + self.gz._install_hint(focus)))
 
     def _named_after(self, q: str, focus: Focus, limit: int) -> Resolution | None:
         """A facility or landmark named after its place ("University of Oxford", "Kabul

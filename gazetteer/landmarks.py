@@ -27,6 +27,37 @@ _OF = re.compile(r"\b(?:of|de|di|du|des|del|della)\s+(?:the\s+)?(?P<x>.+)$", re.
 _TRAIL = re.compile(r"[\s,.;:®™©()\"“”]+$")
 
 
+#: Words of streets and squares in the languages of the reporting (lower case, whole words), and
+#: the endings that make one word a street ("Pestalozzistrasse", "Riemergasse", "Steenstraat").
+STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd",
+                          "lane", "drive", "highway", "rue", "via", "viale", "vicolo", "calle",
+                          "avenida", "rua", "ulica", "ulitsa", "namesti", "náměstí", "námestí",
+                          "námestie", "sady", "gate", "gata", "gatan", "straße", "strasse",
+                          "suite", "piazza", "platz", "quai", "chaussée", "corso", "allee"])
+STREET_ENDINGS = ("strasse", "straße", "gasse", "straat", "steeg", "gracht", "allee", "platz",
+                  "weg", "gatan", "gade", "vej", "ulica")
+_ADDRESS_SYMBOLS = ("®", "™")
+
+
+def is_address_part(query: str) -> bool:
+    """A street, a house or postal number, or a facility of a named brand ("Sloane Street",
+    "Riemergasse", "1907", "SW1X 9SP", "Hotel Aplaus", "SeaWorld® Orlando"): a name that no
+    gazetteer of places holds, but that a text places in the town it is about.  A name with a
+    digit, a street word or ending, a facility word, or a trade-mark sign."""
+    q = query.strip()
+    if not q:
+        return False
+    if any(ch.isdigit() for ch in q) or any(sym in q for sym in _ADDRESS_SYMBOLS):
+        return True
+    words = [w.lower().strip(".'’") for w in _words(q)]
+    if any(w in STREET_WORDS for w in words[1:]) or (words and words[0] in ("rue", "via", "viale",
+                                                                            "calle", "avenida")):
+        return True
+    if any(len(w) > len(e) + 2 and w.endswith(e) for w in words for e in STREET_ENDINGS):
+        return True
+    return has_facility_word(q)
+
+
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
@@ -47,6 +78,15 @@ def named_places(query: str, limit: int = 4) -> list[str]:
         x = _TRAIL.sub("", m.group("x")).strip()
         if x and not has_facility_word(x):
             out.append(x)
+        elif x:
+            # "University of Hartford Sports Center": the words after "of" up to the next
+            # facility word.
+            xs = _words(x)
+            cut = next((i for i, w in enumerate(xs) if w.lower().strip(".'’") in FACILITY_WORDS),
+                       len(xs))
+            head = [w for w in xs[:cut] if w.lower() not in ("the",)]
+            for n in range(len(head), 0, -1):
+                out.append(" ".join(head[:n]))
     words = _words(q)
     first = next((i for i, w in enumerate(words) if w.lower().strip(".'’") in FACILITY_WORDS),
                  None)

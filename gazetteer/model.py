@@ -6,9 +6,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 #: ``demonym``: an adjective or people's name ("Syrian", "Kurdish") taken for its place;
-#: ``abbreviation``: "Fla.", "B.C.", "UAE".
+#: ``abbreviation``: "Fla.", "B.C.", "UAE"; ``context``: not a place of the gazetteer, placed
+#: by its document (a street or facility at the town the document is about).
 MatchKind = Literal["exact", "alias", "normalised", "fuzzy", "overlay", "online", "demonym",
-                    "abbreviation"]
+                    "abbreviation", "context"]
 #: ``outside_focus``: the query was given an explicit country focus and nothing in or near it
 #: (the focus countries and their neighbours) bears the name; the answer lies elsewhere and is
 #: given with low confidence and the reason.

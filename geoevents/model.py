@@ -131,6 +131,10 @@ def _parse_date(value: Any, what: str) -> date | None:
 
 
 # --------------------------------------------------------------------------------------- dates
+#: The text of a date that only the report's date gives (see EventDate.report_week).
+REPORT_WEEK = "(not dated: the week up to"
+
+
 @dataclass(slots=True)
 class EventDate:
     """When: the first and last possible day and how precisely the report says it.
@@ -153,9 +157,25 @@ class EventDate:
     def unknown(cls, not_after: date | None = None, text: str = "") -> EventDate:
         return cls(None, not_after, "unknown", text)
 
+    @classmethod
+    def report_week(cls, not_after: date | None) -> EventDate:
+        """An event a report tells without a date: within the week up to the latest day it can
+        be (the day the report says it was told, else its publication), as ACLED codes an
+        event its source does not date (time precision 2); unknown without that day."""
+        if not_after is None:
+            return cls.unknown(None)
+        return cls(not_after - timedelta(days=6), not_after, "week",
+                   f"{REPORT_WEEK} {not_after.isoformat()})")
+
     @property
     def known(self) -> bool:
         return self.precision != "unknown" and self.start is not None
+
+    @property
+    def given(self) -> bool:
+        """Known from what the report says of the event, not only from when it was reported
+        (:meth:`report_week`)."""
+        return self.known and not self.text.startswith(REPORT_WEEK)
 
     @property
     def days(self) -> int | None:
@@ -181,6 +201,12 @@ class EventDate:
     def intersect(self, other: EventDate) -> EventDate:
         """The finer of two compatible dates (used when merging reports)."""
         order = {"day": 0, "range": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
+        if self.given != other.given:  # what a report says of the event wins
+            g = self if self.given else other
+            return EventDate(g.start, g.end, g.precision, g.text)
+        if not self.given and (self.known or other.known):  # weeks of reports (or unknown)
+            weeks = sorted((d for d in (self, other) if d.known), key=lambda d: d.end)
+            return EventDate(weeks[0].start, weeks[0].end, weeks[0].precision, weeks[0].text)
         a, b = sorted((self, other), key=lambda d: (order[d.precision], d.days or 10**6))
         if a.precision == "unknown" and b.precision == "unknown":
             ends = [d.end for d in (a, b) if d.end]
@@ -477,7 +503,7 @@ def combine(entries: list[Casualty]) -> Figure:
 
 def _whole(c: Casualty) -> bool:
     """A figure for the whole incident (every side): "the death toll", UCDP's best."""
-    return c.side in ("", "all") and not c.party
+    return c.side in ("", "all", "people") and not c.party
 
 
 def _add(a: Figure, b: Figure) -> Figure:

@@ -89,25 +89,30 @@ def test_near_keeps_precision_two(gz):
     assert "near" in inc.location.written.lower()
 
 
-def test_events_without_a_date_are_kept_unknown(gz):
+def test_an_undated_event_is_in_the_week_up_to_the_report(gz):
+    # News tells what is recent: the week up to the publication (ACLED time precision 2), said
+    # so in the notes; no day is invented, and without a publication date it stays unknown.
     text = ("Clashes\n\nFighting between the army and Islamic State continues in the town of "
             "Al-Sukhnah, local sources said.\n")
     (inc,) = _incidents(gz, text)
-    assert inc.date.precision == "unknown"
-    assert inc.date.end == PUB
+    assert (inc.date.precision, inc.date.start, inc.date.end) == ("week", date(2019, 2, 28), PUB)
+    assert inc.date.known and not inc.date.given and inc.date.acled_time_precision == 2
+    assert "gives no date" in inc.notes and "within the week up to 2019-03-06" in inc.notes
+    (inc,) = _incidents(gz, text, published=None)
+    assert inc.date.precision == "unknown" and inc.date.start is None
 
 
 def test_the_day_it_was_told_bounds_an_undated_event(gz):
     # "said yesterday" is when it was said, not when it happened: no day is invented, but the
-    # event is not after it.
+    # event is in the week up to it.
     text = "Rebels captured the town of Kafr Nabl from government forces, activists said yesterday.\n"
     (inc,) = _incidents(gz, text)
-    assert inc.date.precision == "unknown" and inc.date.start is None
-    assert inc.date.end == date(2019, 3, 5)
+    assert inc.date.precision == "week" and not inc.date.given
+    assert (inc.date.start, inc.date.end) == (date(2019, 2, 27), date(2019, 3, 5))
     assert "told on 2019-03-05" in inc.notes
     text = "On Monday, the army said troops killed 14 militants in the town of Al-Sukhnah.\n"
     (inc,) = _incidents(gz, text)
-    assert inc.date.precision == "unknown" and inc.date.end == date(2019, 3, 4)
+    assert inc.date.precision == "week" and inc.date.end == date(2019, 3, 4)
 
 
 def test_a_toll_before_the_date_makes_it_the_events(gz):
@@ -142,7 +147,7 @@ def test_also_at_another_place_is_on_the_day_of_the_one_before(gz):
     (p,) = [i for i in also if i.location.name == "Palmyra"]
     assert (p.date.start, p.date.precision) == (date(2019, 3, 5), "day")
     (q,) = [i for i in alone if i.location.name == "Palmyra"]
-    assert q.date.precision == "unknown"  # without "also", nothing says it was that day
+    assert not q.date.given  # without "also", nothing says it was that day
 
 
 def test_an_item_of_a_list_goes_on_with_the_account_before(gz):
@@ -153,7 +158,7 @@ def test_an_item_of_a_list_goes_on_with_the_account_before(gz):
     (p,) = [i for i in item if i.location.name == "Palmyra"]
     assert (p.date.start, p.date.precision) == (date(2019, 3, 5), "day")
     (q,) = [i for i in para if i.location.name == "Palmyra"]
-    assert q.date.precision == "unknown"  # a paragraph of its own: another section
+    assert not q.date.given  # a paragraph of its own: another section
 
 
 def test_the_day_before_an_event_noun_dates_it(gz):
@@ -484,3 +489,65 @@ def test_an_advance_under_cover_is_fighting(gz):
     (inc,) = _incidents(gz, text)
     assert inc.event_type == "Battles"
     assert km(inc.location.lat, inc.location.lon, 36.5024, 40.7477) < 15
+
+
+def test_whom_a_killing_names_is_side_b(gz):
+    # "gunmen killed an SDF fighter": the SDF is hit, not the attacker.
+    text = ("Unidentified gunmen killed an SDF fighter in the town of Hajin on Tuesday, a "
+            "monitor said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.actor2 == "Syrian Democratic Forces"
+    assert inc.actor1 == "unidentified armed group"
+
+
+def test_villages_taken_elsewhere_are_not_more_of_the_fighting(gz):
+    # Fighting at one village, then a change of control of other villages: two events.
+    text = ("Clashes near Hasakah\n\nFighting between Kurdish forces and Islamic State "
+            "continues in the village of Umm Hajar south of Hasakah city on Tuesday.\n\n"
+            "Kurdish fighters also captured the villages of Tell Zarur and Qasr Alwan to the "
+            "east of the city on Tuesday, a Kurdish source said.\n")
+    incs = _incidents(gz, text)
+    subs = sorted(i.sub_event_type for i in incs)
+    assert subs == ["Armed clash", "Non-state actor overtakes territory"], subs
+    # At the same place, the capture is the fighting's outcome: one event.
+    text = ("Clashes near Hasakah\n\nFighting between Kurdish forces and Islamic State "
+            "raged in the town of Tell Tamr on Tuesday.\n\nKurdish fighters captured the town "
+            "of Tell Tamr on Tuesday, a Kurdish source said.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_two_tolls_at_two_places_with_a_breakdown_between(gz):
+    # "8 ..., including 5 women and 3 children, ... in A, and 4 others ... in B": two events;
+    # the parts are the 8's, at its place, and no third incident is made of them.
+    for text in ("Air strikes killed 8 civilians, including 5 women and 3 children, in the "
+                 "town of Saraqeb and 4 others in the town of Ariha on Tuesday, a monitor said.\n",
+                 "Air strikes on Tuesday killed 8 civilians including 5 women and 3 children, "
+                 "they were killed in the town of Saraqeb, and 4 others were killed in the town "
+                 "of Ariha, a monitor said.\n"):
+        incs = _incidents(gz, text)
+        assert sorted((i.location.name, i.fatalities.best) for i in incs) == [
+            ("Arīḩā", 4), ("Saraqib", 8)], text
+
+
+def test_others_of_a_group_named_are_of_that_group(gz):
+    # "five other militants": the militants, not the people of the figure before.
+    text = ("Prison attack\n\nAt least 30 people were killed in the attack on the prison in "
+            "the city of Hasakah on Tuesday, the monitor said. Five other militants were killed "
+            "in an exchange of fire with guards, it said.\n")
+    (inc,) = _incidents(gz, text)
+    sides = {c.best: c.side for c in inc.casualties}
+    assert sides[30] == "people" and sides[5] != "people", sides
+
+
+def test_the_sentence_after_an_unplaced_event_may_say_where_it_was(gz):
+    text = ("Attack in the east\n\nOn Tuesday, four Islamic State members were killed in an "
+            "ambush in the east of the country, a monitor said. The attack took place near the "
+            "town of Hajin in Deir ez-Zor province - not far from where gunmen kidnapped two "
+            "men on Sunday.\n")
+    incs = _incidents(gz, text)
+    (inc,) = [i for i in incs if i.fatalities.best == 4]
+    assert inc.location.name == "Hajīn" and inc.date.start == date(2019, 3, 5)
+    assert "placed by the sentence after it" in inc.notes
+    # The kidnapping "not far from where" is background of that sentence, not an incident.
+    assert not [i for i in incs if "Abduction" in i.sub_event_type]

@@ -171,9 +171,9 @@ def test_example_reports_extract(cli, tmp_path: Path) -> None:
     # The separate attack on Al-Sousah the same night has no figure of its own.
     find(place_resolved="As Sūsah", date_start="2018-10-26", date_end="2018-10-27",
          fatalities_best="")
-    # The ministry statement gives no date: unknown, at the latest its publication day.
-    find(place_resolved="Deir ez-Zor", date_precision="unknown", date_end="2017-09-24",
-         fatalities_best="1")
+    # The ministry statement gives no date: the week up to its publication day.
+    find(place_resolved="Deir ez-Zor", date_precision="week", date_start="2017-09-18",
+         date_end="2017-09-24", fatalities_best="1")
     find(place_resolved="Deir ez-Zor", date_start="2017-11-03", event_type="Battles")  # army
 
 

@@ -109,6 +109,19 @@ def test_a_whole_incident_toll_is_weighed_against_the_parties():
     assert nothing.fatalities == Figure(None, None, None) and str(nothing.fatalities) == "-"
 
 
+def test_people_killed_is_a_toll_of_the_whole_incident():
+    # "217 people were executed", then 67 civilians and 150 soldiers: the parts of the 217,
+    # not more dead.
+    inc = _inc(casualties=[Casualty("killed", "people", 217, 217, 217, "M"),
+                           Casualty("killed", "civilians", 67, 67, 67, "M", party="civilians"),
+                           Casualty("killed", "soldiers", 150, 150, 150, "M", party="B")])
+    assert inc.fatalities.best == 217
+    # Not when it is a party's ("people" of side B).
+    inc = _inc(casualties=[Casualty("killed", "people", 5, 5, 5, "M", party="B"),
+                           Casualty("killed", "militants", 7, 7, 7, "M", party="A")])
+    assert inc.fatalities.best == 12
+
+
 def test_date_precisions_map_to_acled_and_ucdp():
     day = EventDate.day(date(2018, 5, 23))
     rng = EventDate(date(2018, 5, 26), date(2018, 5, 27), "range")

@@ -321,6 +321,14 @@ _ACTIVE = re.compile(r"^\s*(?:(?!were\b|was\b|been\b|being\b|is\b|are\b|and\b|or
                      r"the\s+attack))\b", re.I)
 
 
+#: The object of a killing, wounding or abduction: "killed an SDF fighter", "shot dead two
+#: members of the", "abducted three".
+_KILLED_WHO = re.compile(rf"\b(?:killed|killing|kills|shot\s+dead|shot\s+and\s+killed|"
+                         rf"wounded|wounding|injured|injuring|executed|executing|abducted|"
+                         rf"abducting|kidnapped|kidnapping)\s+(?:a\s+|an\s+|the\s+|(?:{NUMBER})\s+|"
+                         rf"\d+\s+)?(?:[\w-]+\s+){{0,2}}$", re.I)
+
+
 _COUNTED = re.compile(rf"(?:\b(?:{NUMBER})|\d)\s+(?:[\w-]+\s+){{0,2}}$", re.I)
 
 
@@ -343,6 +351,8 @@ def _role(text: str, b: int, e: int, triggers: list[Trigger]) -> str:
             return "attacker"
     if _ON.search(before) and triggers:
         return "target"
+    if _KILLED_WHO.search(before):
+        return "target"  # "gunmen killed an SDF fighter": whom the killing names is hit
     for t in triggers:
         # "its units, together with allied forces, have regained control of": the subject of
         # a change of control (an aside between commas allowed) is the side that gains.

@@ -34,6 +34,7 @@ class FigRec:
     source: str
     quote: str
     part_of: str = ""  # label of the group this figure is part of ("including")
+    whole: FigRec | None = None  # ... and that figure
     breakdown_of: FigRec | None = None
     where: str = ""
     notes: list[str] = field(default_factory=list)

@@ -86,6 +86,7 @@ def _event_head(text: str) -> str:
     return text[:end.start()].rstrip(" ,") + "."
 
 
+_PART_FLAGS = frozenset({"subset", "including"})  # a figure that is a part of the one before
 _NOT_OWN = frozenset({"subset", "including", "total", "more", "others", "remaining", "per-place"})
 
 
@@ -148,6 +149,32 @@ _SITE = re.compile(r"\b(?:taken|took|regained|retook|retaken|captured|seized|lib
 # reported that ...", which says nothing of when).
 _ALSO = re.compile(r"\balso\s+(?!(?:reported|reports|said|says|stated|announced|told|confirmed|"
                    r"documented|noted|added|claimed|published|monitored)\b)\w", re.I)
+
+
+#: "The attack took place in", "The latest incident occurred in or around": where the event
+#: told before happened.
+_OCCURRED = re.compile(r"^\s*(?:The|This|That)\s+(?:(?:latest|last|first|second|third|deadly|"
+                       r"same)\s+)?(?:incident|attack|assault|blast|explosion|bombing|strike|"
+                       r"raid|clash(?:es)?|ambush|shooting|shelling|fighting)\s+(?:occurred|"
+                       r"took\s+place|happened|was\s+carried\s+out|unfolded)\s+(?=(?:in|at|near|"
+                       r"around|outside|on|inside)\b)", re.I)
+_AFTER_PLACE = re.compile(r"\s[–—-]\s|,\s*(?:where|which|not\s+far|close\s+to|when|as|after)\b|"
+                          r"\bnot\s+far\s+from\b|;", re.I)
+
+
+def _control_elsewhere(d: Draft, a: Analysis) -> bool:
+    """A change of control at places of its own after fighting at another place ("Fighting
+    continues in the village of A. ... fighters liberated the villages of B and C to the east
+    of the town"): another event - the places taken are where it is - not more of the
+    fighting."""
+    if not d.triggers or a.hypothetical or any(
+            t.rule.sub_event_type in _TERRITORY_TYPES for t in d.triggers):
+        return False
+    if not any(t.rule.sub_event_type in _TERRITORY_TYPES for t in a.triggers):
+        return False
+    taken = [p for p in a.event_places if not p.is_country and (
+        p.unknown or (p.place is not None and p.place.kind == "populated_place"))]
+    return bool(taken) and d.main_place() is not None and not _same_place(d, a)
 
 
 def _undated(d: Draft) -> bool:
@@ -260,6 +287,12 @@ class StoryReader:
                 for r in cur.figs:
                     if r.sentence == s.index - 1 and r.breakdown_of is None:
                         r.superseded = True
+            if cur is not None and prev_linked is cur and cur.main_place() is None and \
+                    self._places_event_before(cur, a):
+                # "... three ISIS members were killed in the east. The latest incident occurred
+                # in or around the town of X in Y province - not far from where ...": where the
+                # event before happened; the rest of the sentence is background.
+                continue
             target = self._link(a, cur, prev_linked)
             if target is None:
                 self._note_event(a, "a sentence that reports no incident")
@@ -279,6 +312,27 @@ class StoryReader:
             self._add(target, a, adjacent=(target is prev_linked))
             cur = last_target = target
             prev_linked = target
+
+    def _places_event_before(self, d: Draft, a: Analysis) -> bool:
+        """A sentence that only says where the event before happened ("The attack took place
+        in X", "The latest incident occurred in or around the town of X"): its places up to
+        the clause after them ("- not far from where ...", ", where ...") are the event's."""
+        m = _OCCURRED.match(a.sent.text)
+        if m is None:
+            return False
+        rest = a.sent.text[m.end():]
+        cut = _AFTER_PLACE.search(rest)
+        stop = m.end() + (cut.start() if cut else len(rest))
+        places = [pm for pm in a.event_places if m.end() - 12 <= pm.phrase_begin < stop and
+                  not pm.is_country]
+        if not places:
+            return False
+        for pm in places:
+            r, note = self.finder.resolve_event_place(pm)
+            d.places.append((pm, r, note, False))
+            self.used_places.add((a.sent.index, pm.begin))
+        d.notes.append("placed by the sentence after it (" + a.sent.text[:m.end()].strip() + " ...)")
+        return True
 
     def _opens_section(self, a: Analysis, cur: Draft | None) -> bool:
         text = a.sent.text.strip()
@@ -330,6 +384,8 @@ class StoryReader:
         def ok(d: Draft) -> int:
             dc = _dates_compatible(d, a)
             if not dc or not _types_compatible(d, a) or not _actors_compatible(d, a):
+                return 0
+            if _control_elsewhere(d, a):
                 return 0
             if not _places_compatible(d, a):
                 return 0
@@ -495,8 +551,9 @@ class StoryReader:
             same_src = [r for r in prev if r.source == name]
             if (group is None and "total" not in f.flags) or "others" in f.flags:
                 last = (sentence_recs or d.figs)
+                # ("five other terrorists": others of their own group, named)
                 group = (last[-1].group if last else None) if group is None or \
-                    group.label in ("soldiers", "people") or "others" in f.flags else group
+                    group.label in ("soldiers", "people") else group
                 if group is None and d.figs:
                     group = d.figs[-1].group
             rec = FigRec(f.kind, group, low, best, high, f.qty.vague, name, text,
@@ -545,6 +602,7 @@ class StoryReader:
                         rec.group.kind == "civilians":
                     whole.group = rec.group
                 rec.part_of = _label_key(whole.group)
+                rec.whole = whole
             if "remaining" in f.flags:
                 umb = [r for r in d.figs if r.group and r.group.kind == "umbrella"]
                 if umb:
@@ -585,9 +643,14 @@ class StoryReader:
 
     def _where_pm(self, a: Analysis, f: FigureMention) -> PlaceMention | None:
         """The place of a figure's own clause, before the next figure ("four in Al-Bara and
-        eight in Belyun")."""
+        eight in Belyun") - not counting its own parts ("8 citizens including 5 women and 3
+        children, they were killed in Dael"), which are in its clause."""
         text = a.sent.text
-        nxt = min((g.begin for g in a.figures if g.begin > f.begin), default=len(text))
+        if f.flags & _PART_FLAGS and any(g.begin < f.begin and not g.flags & _PART_FLAGS
+                                         for g in a.figures):
+            return None  # a part of the figure before: at its place, not one of its own
+        nxt = min((g.begin for g in a.figures if g.begin > f.begin and not (
+            g.flags & _PART_FLAGS and not f.flags & _PART_FLAGS)), default=len(text))
         m = re.search(r";|,\s*(?:while|whereas|but)\b", text[f.end:nxt])
         stop = f.end + m.start() if m else nxt
         for pm in a.event_places:
@@ -717,7 +780,7 @@ class StoryReader:
             bound = self.published
             if d.said_by is not None and (bound is None or d.said_by < bound):
                 bound = d.said_by  # "rebels took the town, activists said yesterday"
-            edate = EventDate.unknown(bound)
+            edate = EventDate.report_week(bound)
         # Where.
         mp = d.main_place()
         unknown_pm = None
@@ -727,7 +790,7 @@ class StoryReader:
             cs = sorted({r.place.name for _pm, r, _n, _s in d.places
                          if r is not None and r.place is not None})
             why = ("placed only in " + ", ".join(cs)) if cs else "no place named"
-            loss = bool(exact) and edate.precision in ("day", "range", "week")
+            loss = bool(exact) and edate.given and edate.precision in ("day", "range", "week")
             if not loss:
                 return None, why, False
             # A dated incident with its toll and no place: kept, marked (unknown place), and
@@ -741,7 +804,7 @@ class StoryReader:
         pm, r, note = mp
         place = r.place
         named_villages = any(x.unknown for x, _rx, _nx, _s in d.places)
-        if edate.precision == "unknown" and not exact and unknown_pm is None and \
+        if not edate.given and not exact and unknown_pm is None and \
                 not named_villages and (place.kind in _AREA_KINDS or (
                     _precision(r, pm, note) >= 3 and place.kind != "populated_place")):
             # Undated, without a figure, in a whole region: a pattern of events ("factions
@@ -815,12 +878,14 @@ class StoryReader:
                 notes.append("confirmed by " + ", ".join(dict.fromkeys(d.confirmed_by)))
             if d.not_confirmed_by:
                 notes.append("not confirmed by " + ", ".join(dict.fromkeys(d.not_confirmed_by)))
-        if edate.precision == "unknown":
+        if not edate.given:
             told = f"; told on {edate.end}" if edate.end is not None and \
                 edate.end != self.published else ""
+            week = f"; dated within the week up to {edate.end} (ACLED time precision 2)" \
+                if edate.precision == "week" else ""
             notes.append(NO_DATE_NOTE + told + (
                 f"; reported on {self.published}" if self.published else
-                "; no publication date was given either"))
+                "; no publication date was given either") + week)
         src = Source(self.outlet, self.url, self.published, d.sentences[0].text if d.sentences
                      else "", self.file)
         inc = Incident(date=edate, location=loc, event_type=event_type, sub_event_type=sub_type,
@@ -849,6 +914,9 @@ class StoryReader:
         parts: list[Draft] = []
         resolved = [(pm, r, n, True) for pm, r, n, _s in d.places
                     if r is not None and r.place is not None and r.place.kind != "country"]
+        for recs in by.values():  # the parts of a figure go with it ("including 5 women")
+            recs.extend(r for r in d.figs if r.whole is not None and
+                        any(r.whole is x for x in recs))
         for k, recs in by.items():
             pm = pms[k]
             r, note = self.finder.resolve_event_place(pm) if not pm.unknown else (None, "")
