@@ -62,11 +62,18 @@ class CandidateSearch:
         todo = [n for n in lengths if n not in block]
         if not todo:
             return block
-        hi = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         got: dict[int, list[str]] = {n: [] for n in todo}
-        for k in self.store.keys_between(prefix, hi, min(todo), max(todo)):
-            if len(k) in got:
-                got[len(k)].append(k)
+        stored = self.store.key_blocks(prefix, min(todo), max(todo)) if len(prefix) == 2 \
+            else None
+        if stored is not None:  # the index's blocks: the keys the scan below would read
+            for n, keys in stored.items():
+                if n in got:
+                    got[n] = keys
+        else:
+            hi = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            for k in self.store.keys_between(prefix, hi, min(todo), max(todo)):
+                if len(k) in got:
+                    got[len(k)].append(k)
         for sk in self.store.overlay:
             if sk.startswith(prefix) and len(sk) in got:
                 got[len(sk)].append(sk)

@@ -59,6 +59,7 @@ class Store:
         self.overlay: dict[str, list[tuple[CuratedPlace, str]]] = {}
         self.overlay_files: list[Path] = []
         self.prefetched: dict[str, list[tuple]] | None = None
+        self._key_blocks: bool | None = None  # the index's key_blocks are current (read once)
 
     @property
     def curated_bbox(self) -> dict[str, tuple[float, float, float, float]]:
@@ -155,6 +156,25 @@ class Store:
             if k != last:
                 yield k
                 last = k
+
+    def key_blocks(self, prefix: str, min_len: int, max_len: int) -> dict[int, list[str]] | None:
+        """The distinct skeletons beginning with the two characters ``prefix``, by length (of
+        ``min_len`` to ``max_len``), in order: what :meth:`keys_between` yields, read from the
+        index's ``key_blocks`` (a few rows instead of thousands of index entries).  None if the
+        index has none that are current (a change of names made them stale)."""
+        if self._key_blocks is None:
+            from .index import KEY_BLOCKS_META
+
+            try:
+                self._key_blocks = self.con.execute(
+                    "SELECT 1 FROM meta WHERE key = ?", (KEY_BLOCKS_META,)).fetchone() is not None
+            except sqlite3.Error:
+                self._key_blocks = False
+        if not self._key_blocks:
+            return None
+        return {n: keys.split("\n") for n, keys in self.con.execute(
+            "SELECT n, keys FROM key_blocks WHERE p = ? AND n BETWEEN ? AND ?",
+            (prefix, min_len, max_len))}
 
     def known(self, names: Iterable[str]) -> set[str]:
         """The names that some place bears (up to the normalisation skeleton; no fuzzy match)."""
