@@ -57,7 +57,7 @@ from .normalize import levels
 from .rows import CURATED_SOURCES, PlaceRow, importance, insert_places  # noqa: F401 (re-exported)
 from .rows import is_code as _is_code  # noqa: F401
 
-SCHEMA_VERSION = "13"
+SCHEMA_VERSION = "14"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -91,6 +91,10 @@ CREATE TABLE admin1 (
     code TEXT PRIMARY KEY, country TEXT NOT NULL, name TEXT NOT NULL,
     west REAL, south REAL, east REAL, north REAL   -- extent, where known
 );
+CREATE TABLE curated_bbox (                        -- extents of the shipped curated areas
+    uid TEXT PRIMARY KEY, west REAL NOT NULL, south REAL NOT NULL, east REAL NOT NULL,
+    north REAL NOT NULL                            -- (what lookup.curated_bboxes reads)
+) WITHOUT ROWID;
 CREATE TABLE key_blocks (                          -- the distinct skeletons k of names, for
     p TEXT NOT NULL,                               -- the fuzzy search: by their first two
     n INTEGER NOT NULL,                            -- characters p and length n, in order,
@@ -483,6 +487,10 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
         bar.stage("curated places")
         n = bar.insert(con, curated_rows())
         record_source(con, "curated", stamp["curated"], n)
+        from .lookup import curated_bboxes
+
+        con.executemany("INSERT INTO curated_bbox VALUES (?,?,?,?,?)",
+                        [(uid, *b) for uid, b in curated_bboxes().items()])
         from .airports import airport_rows
 
         bar.stage("airports (airportsdata)")
