@@ -7,7 +7,10 @@
   of a search over the whole block of the prefix;
 - the blocks are read from the index's ``key_blocks`` table (written at build time): they equal
   the skeletons a scan of ``names`` finds, the fuzzy answers equal those of the scan, and a
-  change of ``names`` makes the table stale (a trigger) until it is written again.
+  change of ``names`` makes the table stale (a trigger) until it is written again;
+- the fuzzy answers are remembered per skeleton: asked again, they equal a fresh search's, and
+  an overlay added since (whose names take part) is not missed (nor by the blocks read
+  before it).
 """
 
 from __future__ import annotations
@@ -194,3 +197,34 @@ def test_a_change_of_names_makes_the_stored_blocks_stale_until_written_again(tmp
     store = Store(path)
     assert store.key_blocks("ma", 0, 99) is None  # a removal too
     store.close()
+
+
+def test_remembered_fuzzy_keys_equal_a_fresh_search(gz):
+    from gazetteer.candidates import CandidateSearch
+
+    names = ["Mayadinx", "Palmirra", "Aleppoo", "Hasakahh", "the city of Aleppo", "Xqzwvbnm"]
+    first = [gz.candidates.fuzzy_keys(n, 70.0, limit=20) for n in names]
+    again = [gz.candidates.fuzzy_keys(n, 70.0, limit=20) for n in names]
+    fresh = [CandidateSearch(gz.store)._fuzzy_keys(skeleton(n), 70.0, 20) for n in names]
+    assert first == again == [list(f) for f in fresh]
+    assert any(first)  # answers, not only empty lists
+    assert gz.candidates.fuzzy_keys("Mayadinx", 95.0) == list(
+        CandidateSearch(gz.store)._fuzzy_keys(skeleton("Mayadinx"), 95.0, 8))  # by cutoff
+
+
+def test_remembered_fuzzy_keys_see_an_overlay_added_later(gz, tmp_path):
+    from gazetteer import Gazetteer
+
+    g = Gazetteer(gz.index_path, verbose=False)
+    try:
+        query = "Qzrbatwiya"
+        before = g.candidates.fuzzy_keys(query, 85.0)
+        ov = tmp_path / "mine.csv"
+        ov.write_text("name,lat,lon,country,kind\nQzrbatwiyah,35.1,40.4,SY,village\n",
+                      encoding="utf-8")
+        g.add_overlay(ov)
+        after = g.candidates.fuzzy_keys(query, 85.0)
+        assert skeleton("Qzrbatwiyah") not in [k for k, _ in before]
+        assert skeleton("Qzrbatwiyah") in [k for k, _ in after]
+    finally:
+        g.close()
