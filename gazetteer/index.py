@@ -54,7 +54,7 @@ from . import paths
 from .atomic import Staged
 from .errors import IndexBuildError
 from .normalize import levels
-from .rows import CURATED_SOURCES, PlaceRow, importance, insert_places  # noqa: F401 (re-exported)
+from .rows import CURATED_SOURCES, KEY_BLOCKS_META, PlaceRow, importance, insert_places  # noqa: F401 (re-exported)
 from .rows import is_code as _is_code  # noqa: F401
 
 SCHEMA_VERSION = "14"
@@ -93,7 +93,7 @@ CREATE TABLE admin1 (
 );
 CREATE TABLE curated_bbox (                        -- extents of the shipped curated areas
     uid TEXT PRIMARY KEY, west REAL NOT NULL, south REAL NOT NULL, east REAL NOT NULL,
-    north REAL NOT NULL                            -- (what lookup.curated_bboxes reads)
+    north REAL NOT NULL                            -- (what curated.curated_bboxes reads)
 ) WITHOUT ROWID;
 CREATE TABLE key_blocks (                          -- the distinct skeletons k of names, for
     p TEXT NOT NULL,                               -- the fuzzy search: by their first two
@@ -348,10 +348,10 @@ def curated_rows() -> Iterator[PlaceRow]:
 # Writing
 
 
-#: The ``meta`` key saying that ``key_blocks`` holds the skeletons of ``names`` as they are; a
-#: trigger deletes it when a name is added or removed (a GeoNames import), so a block is never
-#: read stale (the fuzzy search then scans ``names``), and :func:`writing` writes them again.
-KEY_BLOCKS_META = "key_blocks"
+# KEY_BLOCKS_META (from .rows): the ``meta`` key saying that ``key_blocks`` holds the skeletons
+# of ``names`` as they are; a trigger deletes it when a name is added or removed (a GeoNames
+# import), so a block is never read stale (the fuzzy search then scans ``names``), and
+# :func:`writing` writes them again.
 _KEY_BLOCKS_TRIGGERS = f"""
 CREATE TRIGGER IF NOT EXISTS names_added_key_blocks AFTER INSERT ON names
 BEGIN DELETE FROM meta WHERE key = '{KEY_BLOCKS_META}'; END;
@@ -487,7 +487,7 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
         bar.stage("curated places")
         n = bar.insert(con, curated_rows())
         record_source(con, "curated", stamp["curated"], n)
-        from .lookup import curated_bboxes
+        from .curated import curated_bboxes
 
         con.executemany("INSERT INTO curated_bbox VALUES (?,?,?,?,?)",
                         [(uid, *b) for uid, b in curated_bboxes().items()])

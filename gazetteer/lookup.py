@@ -8,9 +8,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import countryfacts
-from .curated import CuratedPlace, load_places
+from .curated import CuratedPlace, curated_bboxes, load_places
 from .model import Place
 from .normalize import skeleton
+from .rows import KEY_BLOCKS_META
 
 #: Places kept (by row id) before the cache starts again.
 MAX_PLACES_CACHED = 50_000
@@ -21,22 +22,6 @@ PLACE_COLS = ("p.pid, p.uid, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, 
 # key (17), skeleton (18).
 _ROW_SQL = (f"SELECT {PLACE_COLS}, p.importance, n.name, n.is_primary, n.fold, n.key, n.k"
             " FROM names n JOIN places p ON p.pid = n.pid WHERE n.k")
-
-
-def curated_bboxes() -> dict[str, tuple[float, float, float, float]]:
-    """Extents of the shipped curated areas (regions, seas) that give one."""
-    from .paths import shipped_data
-
-    out: dict[str, tuple[float, float, float, float]] = {}
-    from .curated import SHIPPED
-
-    for n in SHIPPED:
-        path = shipped_data("gazetteer", n)
-        if path.is_file():
-            for cp in load_places(path, source="curated"):
-                if cp.bbox is not None:
-                    out[cp.place.uid] = cp.bbox
-    return out
 
 
 class Store:
@@ -169,8 +154,6 @@ class Store:
         index's ``key_blocks`` (a few rows instead of thousands of index entries).  None if the
         index has none that are current (a change of names made them stale)."""
         if self._key_blocks is None:
-            from .index import KEY_BLOCKS_META
-
             try:
                 self._key_blocks = self.con.execute(
                     "SELECT 1 FROM meta WHERE key = ?", (KEY_BLOCKS_META,)).fetchone() is not None
