@@ -16,6 +16,7 @@ from .normalize import fold, key, skeleton
 from .ranking import WEIGHTS, Focus, Hit, RankingWeights
 
 MAX_BLOCK_KEYS = 800_000  # distinct skeletons kept in memory for fuzzy matching
+MAX_FUZZY_MEMO = 8192  # fuzzy answers (skeletons found) remembered
 
 
 class CandidateSearch:
@@ -24,6 +25,8 @@ class CandidateSearch:
         self.weights = weights
         self._blocks: dict[str, dict[int, list[str]]] = {}
         self._block_keys = 0
+        self._blocks_overlays = 0  # overlays whose names the blocks hold
+        self._fuzzy_memo: dict[tuple[str, float, int, int], tuple[tuple[str, float], ...]] = {}
 
     def hits(self, name: str) -> list[tuple[Hit, float]]:
         """Candidates sharing the query's skeleton, graded, with their importance."""
@@ -55,6 +58,10 @@ class CandidateSearch:
         MAX_BLOCK_KEYS).  The lengths not read before are read in one query, filtered inside
         SQLite: a fuzzy query wants five lengths, a small part of a prefix's skeletons, and
         the first query of a prefix does not pay for all of them."""
+        if self._blocks_overlays != len(self.store.overlay_files):  # an overlay added since
+            self._blocks.clear()
+            self._block_keys = 0
+            self._blocks_overlays = len(self.store.overlay_files)
         block = self._blocks.pop(prefix, None)
         if block is None:
             block = {}
@@ -62,11 +69,18 @@ class CandidateSearch:
         todo = [n for n in lengths if n not in block]
         if not todo:
             return block
-        hi = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         got: dict[int, list[str]] = {n: [] for n in todo}
-        for k in self.store.keys_between(prefix, hi, min(todo), max(todo)):
-            if len(k) in got:
-                got[len(k)].append(k)
+        stored = self.store.key_blocks(prefix, min(todo), max(todo)) if len(prefix) == 2 \
+            else None
+        if stored is not None:  # the index's blocks: the keys the scan below would read
+            for n, keys in stored.items():
+                if n in got:
+                    got[n] = keys
+        else:
+            hi = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            for k in self.store.keys_between(prefix, hi, min(todo), max(todo)):
+                if len(k) in got:
+                    got[len(k)].append(k)
         for sk in self.store.overlay:
             if sk.startswith(prefix) and len(sk) in got:
                 got[len(sk)].append(sk)
@@ -79,17 +93,31 @@ class CandidateSearch:
         return block
 
     def fuzzy_keys(self, name: str, cutoff: float, limit: int = 8) -> list[tuple[str, float]]:
-        from rapidfuzz import fuzz, process
-
+        """The index's (and the overlays') skeletons nearest the name's, with their rapidfuzz
+        ratio (at least ``cutoff``, at most ``limit``, best first).  Remembered per skeleton:
+        a report's rounds and its phrases ask again for the same names (forgotten when an
+        overlay is added, whose names take part)."""
         sk = skeleton(name)
         if len(sk) < 4:
             return []
+        memo_key = (sk, cutoff, limit, len(self.store.overlay_files))
+        found = self._fuzzy_memo.get(memo_key)
+        if found is None:
+            found = self._fuzzy_keys(sk, cutoff, limit)
+            if len(self._fuzzy_memo) >= MAX_FUZZY_MEMO:
+                self._fuzzy_memo.pop(next(iter(self._fuzzy_memo)))  # the oldest goes
+            self._fuzzy_memo[memo_key] = found
+        return list(found)
+
+    def _fuzzy_keys(self, sk: str, cutoff: float, limit: int) -> tuple[tuple[str, float], ...]:
+        from rapidfuzz import fuzz, process
+
         lengths = range(len(sk) - 2, len(sk) + 3)
         block = self._block(sk[:2], lengths)
         choices = [k for n in lengths for k in block.get(n, ())]
         found = process.extract(sk, choices, scorer=fuzz.ratio, processor=None,
                                 score_cutoff=cutoff, limit=limit)
-        return [(k, s) for k, s, _ in found]
+        return tuple((k, s) for k, s, _ in found)
 
     def fuzzy_hits(self, name: str, cutoff: float | None = None) -> list[tuple[Hit, float]]:
         out: list[tuple[Hit, float]] = []

@@ -215,3 +215,18 @@ def load_places(path: str | Path, *, source: str = "overlay") -> list[CuratedPla
         seen[cp.place.uid] = line
         out.append(cp)
     return out
+
+
+def curated_bboxes() -> dict[str, tuple[float, float, float, float]]:
+    """Extents of the shipped curated areas (regions, seas) that give one (the index stores
+    them at build time, see :attr:`gazetteer.lookup.Store.curated_bbox`)."""
+    from .paths import shipped_data
+
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for n in SHIPPED:
+        path = shipped_data("gazetteer", n)
+        if path.is_file():
+            for cp in load_places(path, source="curated"):
+                if cp.bbox is not None:
+                    out[cp.place.uid] = cp.bbox
+    return out

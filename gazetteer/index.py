@@ -55,10 +55,10 @@ from . import paths
 from .atomic import Staged
 from .errors import IndexBuildError
 from .normalize import levels
-from .rows import CURATED_SOURCES, PlaceRow, importance, insert_places  # noqa: F401 (re-exported)
+from .rows import CURATED_SOURCES, KEY_BLOCKS_META, PlaceRow, importance, insert_places  # noqa: F401 (re-exported)
 from .rows import is_code as _is_code  # noqa: F401
 
-SCHEMA_VERSION = "13"  # 13: the names table in skeleton order (cluster_names)
+SCHEMA_VERSION = "15"  # 13: names in skeleton order; 14: key_blocks, curated_bbox; 15: both
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -92,6 +92,16 @@ CREATE TABLE admin1 (
     code TEXT PRIMARY KEY, country TEXT NOT NULL, name TEXT NOT NULL,
     west REAL, south REAL, east REAL, north REAL   -- extent, where known
 );
+CREATE TABLE curated_bbox (                        -- extents of the shipped curated areas
+    uid TEXT PRIMARY KEY, west REAL NOT NULL, south REAL NOT NULL, east REAL NOT NULL,
+    north REAL NOT NULL                            -- (what curated.curated_bboxes reads)
+) WITHOUT ROWID;
+CREATE TABLE key_blocks (                          -- the distinct skeletons k of names, for
+    p TEXT NOT NULL,                               -- the fuzzy search: by their first two
+    n INTEGER NOT NULL,                            -- characters p and length n, in order,
+    keys TEXT NOT NULL,                            -- joined by newlines (see write_key_blocks)
+    PRIMARY KEY (p, n)
+) WITHOUT ROWID;
 CREATE TABLE imports (                             -- GeoNames files imported by the user
     seq INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL,
     rows INTEGER NOT NULL, added TEXT NOT NULL
@@ -357,6 +367,55 @@ def curated_rows() -> Iterator[PlaceRow]:
 # Writing
 
 
+# KEY_BLOCKS_META (from .rows): the ``meta`` key saying that ``key_blocks`` holds the skeletons
+# of ``names`` as they are; a trigger deletes it when a name is added or removed (a GeoNames
+# import), so a block is never read stale (the fuzzy search then scans ``names``), and
+# :func:`writing` writes them again.
+_KEY_BLOCKS_TRIGGERS = f"""
+CREATE TRIGGER IF NOT EXISTS names_added_key_blocks AFTER INSERT ON names
+BEGIN DELETE FROM meta WHERE key = '{KEY_BLOCKS_META}'; END;
+CREATE TRIGGER IF NOT EXISTS names_removed_key_blocks AFTER DELETE ON names
+BEGIN DELETE FROM meta WHERE key = '{KEY_BLOCKS_META}'; END;
+CREATE TRIGGER IF NOT EXISTS names_changed_key_blocks AFTER UPDATE OF k ON names
+BEGIN DELETE FROM meta WHERE key = '{KEY_BLOCKS_META}'; END;
+"""
+
+
+def write_key_blocks(con: sqlite3.Connection) -> int:
+    """(Re)write ``key_blocks`` from the skeletons of ``names``: the fuzzy search reads the
+    skeletons of a first two characters and a few lengths as a few rows instead of scanning
+    thousands of index entries.  Returns the number of blocks; none (and no stamp) if a
+    skeleton holds a newline, the separator (the fuzzy search then scans ``names``)."""
+    con.execute(f"DELETE FROM meta WHERE key = '{KEY_BLOCKS_META}'")
+    con.execute("DELETE FROM key_blocks")
+    blocks: dict[tuple[str, int], list[str]] = {}
+    last = None
+    for (k,) in con.execute("SELECT k FROM names ORDER BY k"):
+        if k != last:
+            if "\n" in k:
+                return 0
+            blocks.setdefault((k[:2], len(k)), []).append(k)
+            last = k
+    con.executemany("INSERT INTO key_blocks VALUES (?,?,?)",
+                    [(p, n, "\n".join(ks)) for (p, n), ks in blocks.items()])
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (KEY_BLOCKS_META, str(len(blocks))))
+    con.executescript(_KEY_BLOCKS_TRIGGERS)
+    return len(blocks)
+
+
+def refresh_key_blocks(path: Path) -> bool:
+    """Write ``key_blocks`` again if a change of ``names`` made them stale (True if written)."""
+    con = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
+    try:
+        if con.execute("SELECT 1 FROM meta WHERE key = ?", (KEY_BLOCKS_META,)).fetchone():
+            return False
+        write_key_blocks(con)
+        con.commit()
+        return True
+    finally:
+        con.close()
+
+
 def record_source(con: sqlite3.Connection, name: str, version: str, rows: int) -> None:
     con.execute(
         "INSERT OR REPLACE INTO sources VALUES (?,?,?,?)",
@@ -447,6 +506,10 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
         bar.stage("curated places")
         n = bar.insert(con, curated_rows())
         record_source(con, "curated", stamp["curated"], n)
+        from .curated import curated_bboxes
+
+        con.executemany("INSERT INTO curated_bbox VALUES (?,?,?,?,?)",
+                        [(uid, *b) for uid, b in curated_bboxes().items()])
         from .airports import airport_rows
 
         bar.stage("airports (airportsdata)")
@@ -488,7 +551,9 @@ def _build_locked(path: Path, *, verbose: bool | None = None) -> Path:
         if not tmp.is_file():  # removed under our feet: never install what a reconnect creates
             raise IndexBuildError(f"the temporary index {tmp} disappeared during the build")
         con = sqlite3.connect(f"file:{tmp}?mode=rw", uri=True)
-        cluster_names(con)
+        cluster_names(con)  # first: it rewrites names, whose triggers write_key_blocks sets
+        write_key_blocks(con)
+        con.commit()
         con.execute("ANALYZE")
         con.close()
         problem = check(tmp, full=True)
@@ -563,6 +628,7 @@ def writing(path: Path) -> Iterator[None]:
         marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
         try:
             yield
+            refresh_key_blocks(path)  # the change added or removed names
         finally:
             with contextlib.suppress(OSError):
                 marker.unlink()

@@ -8,9 +8,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import countryfacts
-from .curated import CuratedPlace, load_places
+from .curated import CuratedPlace, curated_bboxes, load_places
 from .model import Place
 from .normalize import skeleton
+from .rows import KEY_BLOCKS_META
 
 #: Places kept (by row id) before the cache starts again.
 MAX_PLACES_CACHED = 50_000
@@ -21,22 +22,6 @@ PLACE_COLS = ("p.pid, p.uid, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, 
 # key (17), skeleton (18).
 _ROW_SQL = (f"SELECT {PLACE_COLS}, p.importance, n.name, n.is_primary, n.fold, n.key, n.k"
             " FROM names n JOIN places p ON p.pid = n.pid WHERE n.k")
-
-
-def curated_bboxes() -> dict[str, tuple[float, float, float, float]]:
-    """Extents of the shipped curated areas (regions, seas) that give one."""
-    from .paths import shipped_data
-
-    out: dict[str, tuple[float, float, float, float]] = {}
-    from .curated import SHIPPED
-
-    for n in SHIPPED:
-        path = shipped_data("gazetteer", n)
-        if path.is_file():
-            for cp in load_places(path, source="curated"):
-                if cp.bbox is not None:
-                    out[cp.place.uid] = cp.bbox
-    return out
 
 
 class Store:
@@ -59,12 +44,19 @@ class Store:
         self.overlay: dict[str, list[tuple[CuratedPlace, str]]] = {}
         self.overlay_files: list[Path] = []
         self.prefetched: dict[str, list[tuple]] | None = None
+        self._key_blocks: bool | None = None  # the index's key_blocks are current (read once)
 
     @property
     def curated_bbox(self) -> dict[str, tuple[float, float, float, float]]:
-        """Extents of the shipped curated areas (read when a place first needs one)."""
+        """Extents of the shipped curated areas (read when a place first needs one): from the
+        index, which stores them at build time (reading the shipped files costs a tenth of a
+        second), or from the files for an index without them."""
         if self._curated_bbox is None:
-            self._curated_bbox = curated_bboxes()
+            try:
+                self._curated_bbox = {uid: (w, s, e, n) for uid, w, s, e, n in self.con.execute(
+                    "SELECT uid, west, south, east, north FROM curated_bbox")}
+            except sqlite3.Error:
+                self._curated_bbox = curated_bboxes()
         return self._curated_bbox
 
     def add_overlay(self, path: str | Path) -> int:
@@ -155,6 +147,23 @@ class Store:
             if k != last:
                 yield k
                 last = k
+
+    def key_blocks(self, prefix: str, min_len: int, max_len: int) -> dict[int, list[str]] | None:
+        """The distinct skeletons beginning with the two characters ``prefix``, by length (of
+        ``min_len`` to ``max_len``), in order: what :meth:`keys_between` yields, read from the
+        index's ``key_blocks`` (a few rows instead of thousands of index entries).  None if the
+        index has none that are current (a change of names made them stale)."""
+        if self._key_blocks is None:
+            try:
+                self._key_blocks = self.con.execute(
+                    "SELECT 1 FROM meta WHERE key = ?", (KEY_BLOCKS_META,)).fetchone() is not None
+            except sqlite3.Error:
+                self._key_blocks = False
+        if not self._key_blocks:
+            return None
+        return {n: keys.split("\n") for n, keys in self.con.execute(
+            "SELECT n, keys FROM key_blocks WHERE p = ? AND n BETWEEN ? AND ?",
+            (prefix, min_len, max_len))}
 
     def known(self, names: Iterable[str]) -> set[str]:
         """The names that some place bears (up to the normalisation skeleton; no fuzzy match)."""

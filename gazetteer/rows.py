@@ -16,6 +16,10 @@ from dataclasses import dataclass
 
 from .normalize import levels
 
+#: The index's ``meta`` key saying that its ``key_blocks`` (the fuzzy search's skeletons by
+#: first two characters and length) are current (see :func:`gazetteer.index.write_key_blocks`).
+KEY_BLOCKS_META = "key_blocks"
+
 
 # GeoNames alternate names that are codes, not names people write (IATA/ICAO, "PMS").
 def is_code(name: str) -> bool:

@@ -189,3 +189,26 @@ def test_trigger_rules_skipped_by_their_literals_find_what_all_rules_find(monkey
     assert skipped > 1000  # the filter does skip rules
     monkeypatch.setattr(analysis, "_TRIGGER_LITERALS", (None,) * len(analysis._TRIGGER_LITERALS))
     assert [read(t) for t in pieces] == fast
+
+
+def test_named_actors_and_sources_skipped_by_their_literals_find_what_every_pattern_finds():
+    from geoevents.extract import lexicon
+
+    texts = _texts()
+    pieces = [s for t in texts for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
+    names = [e.name for e in (*lexicon.NAMED_ACTORS, *lexicon.KNOWN_SOURCES)]
+    pieces += [f"Fighters of {n} attacked the town, {n.upper()} said." for n in names]
+    found = 0
+    skipped = 0
+    for entries, fast in ((lexicon.NAMED_ACTORS, lexicon.named_actor_matches),
+                          (lexicon.KNOWN_SOURCES, lexicon.known_source_matches)):
+        for text in texts + pieces:
+            for start in (0, len(text) // 3):
+                plain = [(e.name, m.span()) for e in entries
+                         for m in e.pattern.finditer(text, start)]
+                got = [(e.name, m.span()) for e, m in fast(text, start)]
+                assert got == plain, text[:80]
+                found += len(plain)
+        lits = [fastre.literals(e.pattern) for e in entries]
+        skipped += sum(1 for t in pieces for x in lits if not fastre.may_match(x, t, fastre.fold(t)))
+    assert found > 100 and skipped > 100  # the comparison compares matches, and skips patterns

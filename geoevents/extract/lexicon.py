@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .fastre import guard_namespace, guarded
+from .fastre import fold, guard_namespace, guarded, literals, may_match
 
 
 def word_list(name: str) -> frozenset[str]:
@@ -295,6 +296,41 @@ KNOWN_SOURCES: tuple[SourceName, ...] = (
 #: Any known source at all.
 SOURCE_ANY = re.compile("|".join(f"(?:{s.pattern.pattern})" for s in KNOWN_SOURCES))
 SOURCE_WORDS = frozenset(["syrian", "observatory", "sohr", "rami", "abdel", "abdulrahman", "aamaq", "amaq", "kremlin", "dmitry", "peskov", "conflict", "cit", "airwars", "acled", "armed", "amnesty", "human", "hrw", "united", "un", "ocha", "network", "snhr", "sana", "pentagon", "centcom", "central", "white"])
+
+
+def _named_matches(entries: tuple, lits: tuple, text: str, start: int) -> Iterator[tuple]:
+    folded: str | None = None
+    for e, lit in zip(entries, lits, strict=True):
+        if lit is not None:
+            if lit[1] and folded is None:
+                folded = fold(text)
+            if not may_match(lit, text, folded if lit[1] else text):
+                continue  # none of the words its matches begin with is in the text
+        for m in e.pattern.finditer(text, start):
+            yield e, m
+
+
+@lru_cache(maxsize=1)
+def _actor_literals() -> tuple:
+    return tuple(literals(a.pattern) for a in NAMED_ACTORS)
+
+
+@lru_cache(maxsize=1)
+def _source_literals() -> tuple:
+    return tuple(literals(s.pattern) for s in KNOWN_SOURCES)
+
+
+def named_actor_matches(text: str, start: int = 0) -> Iterator[tuple[ActorName, re.Match[str]]]:
+    """Each named actor's matches in ``text`` from ``start``, actor by actor (in the order of
+    NAMED_ACTORS), as ``a.pattern.finditer(text, start)`` for each ``a`` gives them; a pattern
+    is searched only when one of the words its matches begin with (:func:`fastre.literals`) is
+    in the text."""
+    return _named_matches(NAMED_ACTORS, _actor_literals(), text, start)
+
+
+def known_source_matches(text: str, start: int = 0) -> Iterator[tuple[SourceName, re.Match[str]]]:
+    """:func:`named_actor_matches` for KNOWN_SOURCES."""
+    return _named_matches(KNOWN_SOURCES, _source_literals(), text, start)
 GENERIC_SOURCE = re.compile(
     r"\b(?:(?:an?|the|some|local|several|other)\s+)?(?:(?P<dem>[A-Z][a-z]+)\s+)?"
     r"(?P<what>official\s+sources|officials?|news\s+(?:agencies|agency|outlets|reports|media)|"

@@ -97,15 +97,13 @@ class Attributor:
         # No pattern matches before the first match of their alternation: each starts there.
         first = lexicon.SOURCE_ANY.search(text) if words & lexicon.SOURCE_WORDS else None
         if first is not None:
-            for s in lexicon.KNOWN_SOURCES:
-                for m in s.pattern.finditer(text, first.start()):
-                    add(SourceRef(s.name, "", "monitor" if s.monitor else "official",
-                                  s.affiliated_with, m.start(), m.end()))
+            for s, m in lexicon.known_source_matches(text, first.start()):
+                add(SourceRef(s.name, "", "monitor" if s.monitor else "official",
+                              s.affiliated_with, m.start(), m.end()))
         first = lexicon.ACTOR_ANY.search(text) if words & lexicon.ACTOR_WORDS else None
         if first is not None:
-            for a in lexicon.NAMED_ACTORS:
-                for m in a.pattern.finditer(text, first.start()):
-                    add(SourceRef(a.name, "", "actor", a.name, m.start(), m.end()))
+            for a, m in lexicon.named_actor_matches(text, first.start()):
+                add(SourceRef(a.name, "", "actor", a.name, m.start(), m.end()))
         for person, ref in self.people.items():
             if person not in text:
                 continue  # (the name as written, as the pattern below wants it)

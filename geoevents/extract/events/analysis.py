@@ -211,10 +211,9 @@ def _actors(text: str, triggers: list[Trigger],
             add(ActorMention("", "issuer", issuer=True), m.start(), m.end())
     first = lexicon.ACTOR_ANY.search(text) if words & lexicon.ACTOR_WORDS else None
     if first is not None:
-        for a in lexicon.NAMED_ACTORS:
-            for m in a.pattern.finditer(text, first.start()):
-                add(ActorMention(a.name, "nonstate" if a.kind == "nonstate" else "state"),
-                    m.start(), m.end())
+        for a, m in lexicon.named_actor_matches(text, first.start()):
+            add(ActorMention(a.name, "nonstate" if a.kind == "nonstate" else "state"),
+                m.start(), m.end())
     if words & _GOV_WORDS or "pro-" in text:
         for m in lexicon.GOVERNMENT.finditer(text):
             if m.group(0).lower().startswith("pro-"):
