@@ -98,6 +98,12 @@ LOCALITY_CONFIDENCE = 0.3
 _LOCALITY_KINDS = frozenset({"populated_place"})
 
 
+def _town(r: Resolution) -> bool:
+    """A town placed by the gazetteer itself (not by its document)."""
+    return (r.status == "resolved" and r.place is not None and r.place.kind in _LOCALITY_KINDS
+            and r.match != "context")
+
+
 def document_locality(res: list[Resolution]) -> tuple[Place, int] | None:
     """The town a document is about: the populated place its resolved mentions name most often
     (ties: the one named first), with the count; None when it names no town."""
@@ -105,9 +111,7 @@ def document_locality(res: list[Resolution]) -> tuple[Place, int] | None:
     first: dict[str, Place] = {}
     for r in res:
         p = r.place
-        if r.status != "resolved" or p is None or p.kind not in _LOCALITY_KINDS:
-            continue
-        if r.match == "context":
+        if p is None or not _town(r):
             continue
         counts[p.uid] += 1
         first.setdefault(p.uid, p)
@@ -157,11 +161,6 @@ def place_by_contained_mention(names: list[str], res: list[Resolution]) -> list[
 
 #: An address names its town within this many characters ("Sloane Street, London SW1X 9SP").
 ADDRESS_WINDOW = 80
-
-
-def _town(r: Resolution) -> bool:
-    return (r.status == "resolved" and r.place is not None and r.place.kind in _LOCALITY_KINDS
-            and r.match != "context")
 
 
 def place_addresses_at_locality(names: list[str], res: list[Resolution],
