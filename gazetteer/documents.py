@@ -141,11 +141,12 @@ def place_by_contained_mention(names: list[str], res: list[Resolution]) -> list[
     out = list(res)
     if not placed:
         return out
+    words = {k: _word_re(k) for k in placed}  # (compiled once, not once per unknown mention)
     for i, (name, r) in enumerate(zip(names, res, strict=True)):
         if r.place is not None or r.status != "unresolved":
             continue
         own = name.strip().casefold()
-        inside = [k for k in placed if k != own and len(k) < len(own) and _word_re(k).search(own)]
+        inside = [k for k in placed if k != own and len(k) < len(own) and words[k].search(own)]
         if not inside:
             continue
         k = max(inside, key=lambda t: (len(t), t))
