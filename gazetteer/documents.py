@@ -98,6 +98,12 @@ LOCALITY_CONFIDENCE = 0.3
 _LOCALITY_KINDS = frozenset({"populated_place"})
 
 
+def _resolved_town(r: Resolution) -> bool:
+    """A town placed by the gazetteer itself (not by its document)."""
+    return (r.status == "resolved" and r.place is not None and r.place.kind in _LOCALITY_KINDS
+            and r.match != "context")
+
+
 def document_locality(res: list[Resolution]) -> tuple[Place, int] | None:
     """The town a document is about: the populated place its resolved mentions name most often
     (ties: the one named first), with the count; None when it names no town."""
@@ -105,9 +111,7 @@ def document_locality(res: list[Resolution]) -> tuple[Place, int] | None:
     first: dict[str, Place] = {}
     for r in res:
         p = r.place
-        if r.status != "resolved" or p is None or p.kind not in _LOCALITY_KINDS:
-            continue
-        if r.match == "context":
+        if p is None or not _resolved_town(r):
             continue
         counts[p.uid] += 1
         first.setdefault(p.uid, p)
@@ -137,11 +141,12 @@ def place_by_contained_mention(names: list[str], res: list[Resolution]) -> list[
     out = list(res)
     if not placed:
         return out
+    words = {k: _word_re(k) for k in placed}  # (compiled once, not once per unknown mention)
     for i, (name, r) in enumerate(zip(names, res, strict=True)):
         if r.place is not None or r.status != "unresolved":
             continue
         own = name.strip().casefold()
-        inside = [k for k in placed if k != own and len(k) < len(own) and _word_re(k).search(own)]
+        inside = [k for k in placed if k != own and len(k) < len(own) and words[k].search(own)]
         if not inside:
             continue
         k = max(inside, key=lambda t: (len(t), t))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from . import phrases, relative
 from .model import Candidate, Context, Place, Resolution
 from .ranking import AREA_KINDS, WEIGHTS, Focus, RankingWeights, distances
+from .rows import has_no_letter
 
 if TYPE_CHECKING:
     from .resolver import Gazetteer
@@ -45,7 +46,7 @@ class PhraseGrammar:
         Palmyra", see :mod:`gazetteer.relative`); else the name without generic words ("X
         village"); else the enclosing place named by a hint, with precision 2.  A query
         without a letter ("15", "00154") names no place: a house or postal number."""
-        if not any(ch.isalpha() for ch in q):
+        if has_no_letter(q):
             return Resolution(query=q, status="unresolved", suggestions=[],
                               reason="a number, not a place name (a house or postal number "
                                      "is placed only by its document's town)")

@@ -15,6 +15,7 @@ Golden, Colorado), and answers it at precision 2 ("in or near"), with the reason
 from __future__ import annotations
 
 import re
+import unicodedata
 
 #: Words of facilities and landmarks (lower case; a query must hold one); "valley": a valley
 #: is named after its town or river ("Salinas Valley", "Swat Valley").  Generic words of
@@ -27,16 +28,24 @@ _OF = re.compile(r"\b(?:of|de|di|du|des|del|della)\s+(?:the\s+)?(?P<x>.+)$", re.
 _TRAIL = re.compile(r"[\s,.;:®™©()\"“”]+$")
 
 
-#: Words of streets and squares in the languages of the reporting (lower case, whole words), and
-#: the endings that make one word a street ("Pestalozzistrasse", "Riemergasse", "Steenstraat").
+#: Words of streets and squares in the languages of the reporting (whole words, compared without
+#: case or accents: "náměstí", "namesti" and "námestí" alike), and the endings that make one word
+#: a street ("Pestalozzistrasse", "Riemergasse", "Steenstraat").
 STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd",
                           "lane", "drive", "highway", "rue", "via", "viale", "vicolo", "calle",
-                          "avenida", "rua", "ulica", "ulitsa", "namesti", "náměstí", "námestí",
-                          "námestie", "sady", "gate", "gata", "gatan", "straße", "strasse",
-                          "suite", "piazza", "platz", "quai", "chaussée", "corso", "allee"])
-STREET_ENDINGS = ("strasse", "straße", "gasse", "straat", "steeg", "gracht", "allee", "platz",
-                  "weg", "gatan", "gade", "vej", "ulica")
+                          "avenida", "rua", "ulica", "ulitsa", "namesti", "namestie", "sady",
+                          "gate", "gata", "gatan", "strasse", "suite", "piazza", "platz", "quai",
+                          "chaussee", "corso", "allee"])
+STREET_ENDINGS = ("strasse", "gasse", "straat", "steeg", "gracht", "allee", "platz", "weg",
+                  "gatan", "gade", "vej", "ulica")
 _ADDRESS_SYMBOLS = ("®", "™")
+
+
+def _plain(word: str) -> str:
+    """A word without case, accents or its trailing dot and quotes ("Straße" -> "strasse",
+    "náměstí" -> "namesti", "St." -> "st")."""
+    w = unicodedata.normalize("NFKD", word.casefold().strip(".'’"))
+    return "".join(ch for ch in w if not unicodedata.combining(ch))
 
 
 def is_address_part(query: str) -> bool:
@@ -49,7 +58,7 @@ def is_address_part(query: str) -> bool:
         return False
     if any(ch.isdigit() for ch in q) or any(sym in q for sym in _ADDRESS_SYMBOLS):
         return True
-    words = [w.lower().strip(".'’") for w in _words(q)]
+    words = [_plain(w) for w in _words(q)]
     if any(w in STREET_WORDS for w in words[1:]) or (words and words[0] in ("rue", "via", "viale",
                                                                             "calle", "avenida")):
         return True

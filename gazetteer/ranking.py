@@ -837,6 +837,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "area_named_after_town": ("area_penalty", "town_names_area"),
     "country_or_region_name": ("country_name",),
     "feature_name": ("feature_name",),
+    "landmark_far_from_report": ("feature_name", "landmark_far_km"),
     "kind_coherence": ("kind_coherence",),
     "variant_beside_notable": ("focus_country", "notable_population"),
     "alias_beside_notable": ("alias_beside_notable", "notable_population"),
@@ -848,6 +849,8 @@ _NOT_RANKED = {
     "demonym": "a demonym or adjective of the lexicon, answered without ranking",
     "abbreviation": "an abbreviation of the lexicon, answered without ranking",
     "online": "answered online (the offline gazetteer had no answer), not ranked",
+    "context": "not in the gazetteer; placed by its document (an address part or facility at "
+               "the document's town, or a mention holding another mention placed), not ranked",
 }
 
 

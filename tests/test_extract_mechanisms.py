@@ -549,8 +549,12 @@ def test_the_sentence_after_an_unplaced_event_may_say_where_it_was(gz):
     (inc,) = [i for i in incs if i.fatalities.best == 4]
     assert inc.location.name == "Hajīn" and inc.date.start == date(2019, 3, 5)
     assert "placed by the sentence after it" in inc.notes
-    # The kidnapping "not far from where" is background of that sentence, not an incident.
+    # The kidnapping "not far from where" is background of that sentence, not an incident -
+    # kept as context, not dropped.
     assert not [i for i in incs if "Abduction" in i.sub_event_type]
+    res = extract_text(text, gz, published=PUB, name="test.txt")
+    ctx = [c for c in res.context if c.reason.startswith("background: the rest of a sentence")]
+    assert ctx and "kidnapped two men" in ctx[0].quote
 
 
 def test_others_are_more_of_the_toll_unless_told_apart(gz):

@@ -33,7 +33,10 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
 
 @pytest.mark.parametrize("name", ["Baker Street", "Kärntner Strasse", "Herengracht",
                                   "Rue de Rivoli", "Via Roma", "1600", "EC1A 1BB", "Suite 300",
-                                  "Grand Hotel Europa", "FunPark® Nord"])
+                                  "Grand Hotel Europa", "FunPark® Nord",
+                                  # accents or none: one word ("náměstí", "namesti", "Straße")
+                                  "Václavské náměstí", "Masarykovo namesti", "Karl-Marx-Straße",
+                                  "Hauptstraße", "Potsdamer Chaussee"])
 def test_address_parts(name):
     assert is_address_part(name)
 

@@ -51,3 +51,33 @@ def test_a_runner_up_that_could_not_answer_is_said_so(gz):
     ru = e["runner_up"]
     assert ru is not None and ru["eligible"] is False and ru["excluded"] == "outside_focus"
     assert e["rival"] != ru["id"]
+
+
+def test_every_score_term_names_its_weights() -> None:
+    # --explain shows the weights behind each term: a term rank() adds without an entry in
+    # FEATURE_WEIGHTS would be shown with none ("landmark_far_from_report" once was).
+    import dataclasses
+    import inspect
+    import re
+
+    from gazetteer import ranking
+
+    src = inspect.getsource(ranking)
+    terms = set(re.findall(r'append\(\("([a-z_0-9]+)"', src))
+    assert {"anchor", "feature_name", "landmark_far_from_report"} <= terms
+    fields = {f.name for f in dataclasses.fields(ranking.RankingWeights)}
+    missing = sorted(t for t in terms if not ranking.FEATURE_WEIGHTS.get(t))
+    assert missing == []
+    assert {w for ws in ranking.FEATURE_WEIGHTS.values() for w in ws} <= fields
+
+
+def test_a_place_given_by_its_document_is_explained_as_not_ranked() -> None:
+    from gazetteer.model import Place, Resolution
+    from gazetteer.ranking import explain
+
+    p = Place(uid="x:1", name="Town", country="SY", admin1=None, lat=1.0, lon=2.0,
+              kind="populated_place", precision=1)
+    r = Resolution(query="Main Street", status="resolved", place=p, match="context")
+    e = explain(r)
+    assert e["ranked"] is False
+    assert "placed by its document" in str(e["note"])

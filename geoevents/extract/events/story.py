@@ -304,7 +304,10 @@ class StoryReader:
                     self._places_event_before(cur, a):
                 # "... three ISIS members were killed in the east. The latest incident occurred
                 # in or around the town of X in Y province - not far from where ...": where the
-                # event before happened; the rest of the sentence is background.
+                # event before happened; the rest of the sentence is background (kept as
+                # context, not dropped).
+                self._note_event(a, "background: the rest of a sentence that says where the "
+                                 "event before happened", skip_used=True)
                 continue
             target = self._link(a, cur, prev_linked)
             if target is None:
@@ -718,11 +721,15 @@ class StoryReader:
                 p.name if p else "", p.country if p else "", p.lat if p else None,
                 p.lon if p else None, pm.why, a.sent.text))
 
-    def _note_event(self, a: Analysis, reason: str) -> None:
+    def _note_event(self, a: Analysis, reason: str, *, skip_used: bool = False) -> None:
+        """The sentence's event and places as context (``skip_used``: not the places a draft
+        took from it)."""
         if (a.triggers or a.figures) and reason != "a sentence that reports no incident":
             self.context.append(ContextItem(self.file, a.sent.line, "event", a.sent.text[:200],
                                             reason=reason, quote=a.sent.text))
         for pm in a.event_places:
+            if skip_used and (a.sent.index, pm.begin) in self.used_places:
+                continue
             p = pm.place
             self.context.append(ContextItem(
                 self.file, a.sent.line, "place", pm.phrase or pm.name, p.name if p else "",
