@@ -91,6 +91,11 @@ class RankingWeights:
     weaker_factor: float = 0.9  # ... costs this factor
     ambiguous_confidence: float = 0.5  # at most, for an ambiguous answer
     outside_area_factor: float = 0.8  # confidence factor of an answer outside the report's area
+    # A document's small place (not a country, an area or a world city) whose only bearer of
+    # the name lies this far from every other place of the document keeps its answer at this
+    # factor of its confidence, with the distance in its reason (see batches.mark_lone_namesakes).
+    lone_km: float = 1000.0
+    lone_factor: float = 0.5
     fuzzy_min: float = 90.0  # rapidfuzz ratio of skeletons, with or without context
     # A spelling variant (same skeleton) this unlike the name it matched (rapidfuzz ratio of the
     # normalised keys) answers only near the report's provinces or places: skeletons of short
