@@ -540,6 +540,12 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
     points: list[tuple[float, float]] = []
     notable_exact = False
     notable_own: list[Place] = []
+    # Places bearing the query as their own name in the report's countries or near its places:
+    # a world city's alternate name does not take the world city's bonus past them
+    # (see alias_beside_own).
+    own_here = [h.place for (h, _), d in zip(hits, dists, strict=True)
+                if h.match == "exact" and (d <= w.anchor_scale_km or (
+                    focus.countries and h.place.country in focus.countries))]
     for h, _ in hits:
         p = h.place
         if p.kind not in AREA_KINDS and h.match != "fuzzy":
@@ -574,6 +580,9 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
                 and all(distinct(n, h.place, w) for n in notable_own)
                 and not (focus.admin1 and in_admin1(h.place, focus.admin1, admin1_bbox))):
             f.append(("alias_beside_notable", -w.alias_beside_notable))
+        if (own_here and h.match == "alias" and any(t == "world_city" for t, _ in f)
+                and all(distinct(n, h.place, w) for n in own_here)):
+            f.append(("alias_beside_own", -w.focus_country))
         if (area_named and h.place.kind not in AREA_KINDS and not world_feature(h.place)
                 and h.place.population < w.town_names_area and h.place.source != "overlay"):
             f.append(("small_namesake", -w.small_namesake_penalty))
@@ -845,6 +854,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "kind_coherence": ("kind_coherence",),
     "variant_beside_notable": ("focus_country", "notable_population"),
     "alias_beside_notable": ("alias_beside_notable", "notable_population"),
+    "alias_beside_own": ("focus_country", "world_city_population", "anchor_scale_km"),
     "small_namesake": ("small_namesake_penalty", "town_names_area"),
     "outside_area": ("outside_area",),
 })
