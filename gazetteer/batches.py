@@ -15,7 +15,14 @@ from .errors import InputError
 from .model import Context, Resolution
 from .normalize import fold, skeleton
 from .query import clean_query
-from .ranking import AREA_KINDS, Focus, RankingWeights, anchor_weight, haversine_km
+from .ranking import (
+    AREA_KINDS,
+    Focus,
+    RankingWeights,
+    anchor_scale,
+    anchor_weight,
+    haversine_km,
+)
 
 if TYPE_CHECKING:
     from .resolver import Gazetteer
@@ -184,6 +191,7 @@ class Batches:
         n_admin1_all = kinds.count("admin1")
         fcountries = frozenset(countries)
         weight = anchor_weight(list(own.values()), self.gz.weights) if own else 1.0
+        scale = anchor_scale(list(own.values()), self.gz.weights) if own else 0.0
         changed = False
         todo = [q for q in uniq if self._may_change(res[q])]
         for start in range(0, len(todo), CHUNK):
@@ -222,7 +230,7 @@ class Batches:
                     focus = Focus(cc_here, focus0.admin1, (*focus0.anchors, *others),
                                   frozenset({"admin1"}) if n_admin1 >= 2 else frozenset(),
                                   explicit=focus0.explicit, region=focus0.region,
-                                  anchor_weight=weight)
+                                  anchor_weight=weight, anchor_scale_km=scale)
                     r = self.gz.grammar.resolve(q, focus, limit)
                     if r.status == "unresolved" and prev.match == "online":
                         continue  # answered online in the first pass (offline still has nothing)
