@@ -8,13 +8,21 @@ import contextlib
 import gc
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .model import Context, Resolution
 from .normalize import fold, skeleton
 from .query import clean_query
-from .ranking import Focus, anchor_weight
+from .ranking import (
+    AREA_KINDS,
+    Focus,
+    RankingWeights,
+    anchor_scale,
+    anchor_weight,
+    haversine_km,
+)
 
 if TYPE_CHECKING:
     from .resolver import Gazetteer
@@ -149,6 +157,7 @@ class Batches:
                         break
             finally:
                 self.gz.store.prefetched = None
+        mark_lone_namesakes(uniq, res, self.gz.weights)
         return [bad[i] if q is None else res[q] for i, q in enumerate(queries)]
 
     def _document_round(self, uniq: list[str], res: dict[str, Resolution], focus0: Focus,
@@ -182,6 +191,7 @@ class Batches:
         n_admin1_all = kinds.count("admin1")
         fcountries = frozenset(countries)
         weight = anchor_weight(list(own.values()), self.gz.weights) if own else 1.0
+        scale = anchor_scale(list(own.values()), self.gz.weights) if own else 0.0
         changed = False
         todo = [q for q in uniq if self._may_change(res[q])]
         for start in range(0, len(todo), CHUNK):
@@ -220,7 +230,7 @@ class Batches:
                     focus = Focus(cc_here, focus0.admin1, (*focus0.anchors, *others),
                                   frozenset({"admin1"}) if n_admin1 >= 2 else frozenset(),
                                   explicit=focus0.explicit, region=focus0.region,
-                                  anchor_weight=weight)
+                                  anchor_weight=weight, anchor_scale_km=scale)
                     r = self.gz.grammar.resolve(q, focus, limit)
                     if r.status == "unresolved" and prev.match == "online":
                         continue  # answered online in the first pass (offline still has nothing)
@@ -245,3 +255,36 @@ class Batches:
         if r.match in ("demonym", "abbreviation", "overlay"):
             return False
         return len({c.place.uid for c in r.candidates}) > 1 or r.match == "fuzzy"
+
+
+#: Kinds never marked as lone namesakes: areas are large, their points far from a report's
+#: towns by nature.
+_NOT_LONE = AREA_KINDS | {"river", "lake"}
+
+
+def mark_lone_namesakes(uniq: Sequence[str], res: dict[str, Resolution],
+                        w: RankingWeights) -> None:
+    """A small place that is the only one of its name in the gazetteer and lies more than
+    ``w.lone_km`` from every other place the document names (at least two of them) keeps its
+    answer, at ``w.lone_factor`` of its confidence, with the distance in its reason: a far
+    namesake answering only because nothing else bears the name."""
+    pts = {q: (r.place.lat, r.place.lon) for q in uniq if (r := res[q]).status == "resolved"
+           and r.place is not None}
+    if len(set(pts.values())) < 3:
+        return
+    for q, here in pts.items():
+        r = res[q]
+        p = r.place
+        assert p is not None
+        if (p.kind in _NOT_LONE or p.population >= w.world_city_population
+                or p.feature_code == "PPLC" or r.match in ("demonym", "abbreviation", "overlay")
+                or len({c.place.uid for c in r.candidates}) > 1):
+            continue
+        near = min((haversine_km(here, o) for k, o in pts.items() if k != q and o != here),
+                   default=0.0)
+        if near <= w.lone_km:
+            continue
+        note = (f"the only place of this name, {near:,.0f} km from the document's nearest "
+                "other place: perhaps a place the gazetteer lacks")
+        res[q] = replace(r, confidence=round(r.confidence * w.lone_factor, 2),
+                         reason=f"{r.reason}; {note}" if r.reason else note)

@@ -51,6 +51,7 @@ class RankingWeights:
     focus_admin1: float = 0.45
     anchor: float = 0.9  # near the report's other places ...
     anchor_scale_km: float = 120.0  # ... decaying as exp(-d / scale)
+    spread_scale: float = 0.5  # ... a wider scale, this part of the report's spread (see anchor_scale)
     # A report whose places lie farther apart than this (the median distance between two of
     # them) is a list ("offices in Boston, Dallas, Denver ..."): being near one of them says
     # little, so the anchor term weighs (list_spread_km / spread) ** 2 (see anchor_weight).
@@ -91,6 +92,11 @@ class RankingWeights:
     weaker_factor: float = 0.9  # ... costs this factor
     ambiguous_confidence: float = 0.5  # at most, for an ambiguous answer
     outside_area_factor: float = 0.8  # confidence factor of an answer outside the report's area
+    # A document's small place (not a country, an area or a world city) whose only bearer of
+    # the name lies this far from every other place of the document keeps its answer at this
+    # factor of its confidence, with the distance in its reason (see batches.mark_lone_namesakes).
+    lone_km: float = 1000.0
+    lone_factor: float = 0.5
     fuzzy_min: float = 90.0  # rapidfuzz ratio of skeletons, with or without context
     # A spelling variant (same skeleton) this unlike the name it matched (rapidfuzz ratio of the
     # normalised keys) answers only near the report's provinces or places: skeletons of short
@@ -153,6 +159,9 @@ class Focus:
     # How much nearness to the anchors counts (1: a report about one area; less for a list of
     # places far apart, see anchor_weight).
     anchor_weight: float = 1.0
+    # The distance scale of nearness to the anchors (0: the weights' anchor_scale_km); wider for
+    # a report whose places lie far apart (see anchor_scale).
+    anchor_scale_km: float = 0.0
 
 
 NO_FOCUS = Focus(frozenset(), frozenset(), ())
@@ -188,15 +197,28 @@ def anchor_weight(points: Sequence[tuple[float, float]], w: RankingWeights = WEI
     of places far apart (the median distance between two of them above ``list_spread_km``),
     (list_spread_km / median) ** 2.  The points in the order given; at most
     :data:`SPREAD_SAMPLE` of them (evenly spaced) are compared."""
+    spread = document_spread(points)
+    return 1.0 if spread <= w.list_spread_km else (w.list_spread_km / spread) ** 2
+
+
+def document_spread(points: Sequence[tuple[float, float]]) -> float:
+    """The median distance (km) between two of a report's places (0 for fewer than three);
+    at most :data:`SPREAD_SAMPLE` of them (evenly spaced) are compared."""
     pts = list(dict.fromkeys(points))
     if len(pts) < 3:
-        return 1.0
+        return 0.0
     if len(pts) > SPREAD_SAMPLE:
         step = len(pts) / SPREAD_SAMPLE
         pts = [pts[int(i * step)] for i in range(SPREAD_SAMPLE)]
     ds = sorted(haversine_km(a, b) for i, a in enumerate(pts) for b in pts[i + 1:])
-    spread = ds[len(ds) // 2]
-    return 1.0 if spread <= w.list_spread_km else (w.list_spread_km / spread) ** 2
+    return ds[len(ds) // 2]
+
+
+def anchor_scale(points: Sequence[tuple[float, float]], w: RankingWeights = WEIGHTS) -> float:
+    """The distance scale of nearness to a report's places: ``anchor_scale_km``, or
+    ``spread_scale`` of the report's spread (:func:`document_spread`) when that is wider (in a
+    report spanning a country, 35 km and 110 km from its nearest other place are alike near)."""
+    return max(w.anchor_scale_km, w.spread_scale * document_spread(points))
 
 
 def distances(place_pts: Sequence[tuple[float, float]],
@@ -375,7 +397,7 @@ def features(hit: Hit, imp: float, focus: Focus, dist: float, area_query: bool,
         out.append(("anchor", w.anchor))  # the report's places are in it: its point means nothing
     elif math.isfinite(dist):
         out.append(("anchor", w.anchor * focus.anchor_weight
-                    * math.exp(-dist / w.anchor_scale_km)))
+                    * math.exp(-dist / (focus.anchor_scale_km or w.anchor_scale_km))))
     out.append(("importance", w.importance * imp))
     named_after_town = False
     if p.kind in AREA_KINDS and p.kind != "country" and not area_query:
@@ -535,6 +557,12 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
     points: list[tuple[float, float]] = []
     notable_exact = False
     notable_own: list[Place] = []
+    # Places bearing the query as their own name in the report's countries or near its places:
+    # a world city's alternate name does not take the world city's bonus past them
+    # (see alias_beside_own).
+    own_here = [h.place for (h, _), d in zip(hits, dists, strict=True)
+                if h.match == "exact" and (d <= w.anchor_scale_km or (
+                    focus.countries and h.place.country in focus.countries))]
     for h, _ in hits:
         p = h.place
         if p.kind not in AREA_KINDS and h.match != "fuzzy":
@@ -569,6 +597,9 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
                 and all(distinct(n, h.place, w) for n in notable_own)
                 and not (focus.admin1 and in_admin1(h.place, focus.admin1, admin1_bbox))):
             f.append(("alias_beside_notable", -w.alias_beside_notable))
+        if (own_here and h.match == "alias" and any(t == "world_city" for t, _ in f)
+                and all(distinct(n, h.place, w) for n in own_here)):
+            f.append(("alias_beside_own", -w.focus_country))
         if (area_named and h.place.kind not in AREA_KINDS and not world_feature(h.place)
                 and h.place.population < w.town_names_area and h.place.source != "overlay"):
             f.append(("small_namesake", -w.small_namesake_penalty))
@@ -832,7 +863,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "focus_region": ("focus_country",),
     "world_city": ("focus_country", "world_city_population"),
     "focus_admin1": ("focus_admin1",),
-    "anchor": ("anchor", "anchor_scale_km", "list_spread_km"),
+    "anchor": ("anchor", "anchor_scale_km", "list_spread_km", "spread_scale"),
     "importance": ("importance",),
     "area_named_after_town": ("area_penalty", "town_names_area"),
     "country_or_region_name": ("country_name",),
@@ -841,6 +872,7 @@ FEATURE_WEIGHTS: Mapping[str, tuple[str, ...]] = _frozen({
     "kind_coherence": ("kind_coherence",),
     "variant_beside_notable": ("focus_country", "notable_population"),
     "alias_beside_notable": ("alias_beside_notable", "notable_population"),
+    "alias_beside_own": ("focus_country", "world_city_population", "anchor_scale_km"),
     "small_namesake": ("small_namesake_penalty", "town_names_area"),
     "outside_area": ("outside_area",),
 })
