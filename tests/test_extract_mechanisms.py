@@ -598,3 +598,22 @@ def test_fighting_that_continues_is_on_the_day_of_the_report(gz):
             "where it fought Islamic State, local sources said.\n")
     (inc,) = _incidents(gz, text)
     assert not inc.date.given
+
+
+def test_participle_clause_of_an_earlier_capture_is_background(gz):
+    # "After capturing X, ..." / "Having taken X, ...": the capture came before the event the
+    # sentence reports; neither its type nor its place is the event's.
+    text = ("Shelling\n\nAfter capturing the village of Kishma, the Syrian Democratic Forces "
+            "shelled Islamic State positions in Hajin on Tuesday.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Shelling/artillery/missile attack"
+    text2 = ("Clashes\n\nHaving taken the town of Saraqeb, government forces on Tuesday pushed "
+             "toward Maarat al-Numan, where clashes with rebels killed 8 fighters.\n")
+    (inc2,) = _incidents(gz, text2)
+    assert inc2.sub_event_type == "Armed clash" and inc2.fatalities.best == 8
+    assert km(inc2.location.lat, inc2.location.lon, 35.6483, 36.6769) < 10
+    # Alone in its sentence, the clause is the sentence's event.
+    text3 = ("Advance\n\nAfter capturing the village of Kishma near Hajin on Tuesday, the Syrian "
+             "Democratic Forces said they would advance.\n")
+    assert any(i.sub_event_type == "Non-state actor overtakes territory"
+               for i in _incidents(gz, text3))
