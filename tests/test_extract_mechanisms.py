@@ -617,3 +617,17 @@ def test_participle_clause_of_an_earlier_capture_is_background(gz):
              "Democratic Forces said they would advance.\n")
     assert any(i.sub_event_type == "Non-state actor overtakes territory"
                for i in _incidents(gz, text3))
+
+
+def test_battle_and_bombardment_at_other_places_stay_two_events(gz):
+    # A clash in one town and shelling of another, in two sentences: two incidents, each of
+    # its own type at its own place; "the shelling" referring back would go on with the first.
+    text = ("Fighting\n\nGovernment forces and rebels clashed in the town of Saraqeb on Tuesday, "
+            "killing 6 fighters, a monitor said. Army artillery also shelled the town of Maarat "
+            "al-Numan, killing three civilians.\n")
+    incs = sorted(_incidents(gz, text), key=lambda i: i.location.lat)
+    assert [i.sub_event_type for i in incs] == ["Shelling/artillery/missile attack",
+                                                "Armed clash"]
+    assert [i.fatalities.best for i in incs] == [3, 6]
+    assert km(incs[0].location.lat, incs[0].location.lon, 35.6483, 36.6769) < 10
+    assert all(i.date.start == date(2019, 3, 5) for i in incs)

@@ -213,6 +213,28 @@ def _elsewhere(d: Draft, a: Analysis, km: float = 30.0) -> bool:
     return True
 
 
+def _distinct_kind_elsewhere(d: Draft, a: Analysis, km: float = 3.0) -> bool:
+    """A battle and a bombardment at different places are two events: the draft's events are
+    all of one of the two kinds ("clashed in X"), the sentence's all of the other ("artillery
+    shelled Y"), and none of the sentence's places is the draft's place or within ``km`` of it
+    (a sentence referring back, "the shelling", goes on with the draft)."""
+    if a.anaphor or a.continuation or not a.fine_places:
+        return False
+    mine = {t.rule.event_type for t in d.triggers}
+    theirs = {t.rule.event_type for t in a.triggers}
+    if {frozenset(mine), frozenset(theirs)} != {frozenset({"Battles"}), frozenset({REMOTE})}:
+        return False
+    mp = d.main_place()
+    p0 = mp[1].place if mp and mp[1] else None
+    if p0 is None:
+        return False
+    for pm in a.fine_places:
+        p = pm.place
+        if p is None or p.uid == p0.uid or _km((p.lat, p.lon), (p0.lat, p0.lon)) <= km:
+            return False
+    return True
+
+
 class StoryReader:
     """Reads the sentences of one story into drafts, then incidents."""
 
@@ -401,6 +423,8 @@ class StoryReader:
             if _control_elsewhere(d, a):
                 return 0
             if not _places_compatible(d, a):
+                return 0
+            if _distinct_kind_elsewhere(d, a):
                 return 0
             return dc
 
