@@ -631,3 +631,16 @@ def test_battle_and_bombardment_at_other_places_stay_two_events(gz):
     assert [i.fatalities.best for i in incs] == [3, 6]
     assert km(incs[0].location.lat, incs[0].location.lon, 35.6483, 36.6769) < 10
     assert all(i.date.start == date(2019, 3, 5) for i in incs)
+
+
+def test_suicide_bombers_assaulting_positions_are_a_battle(gz):
+    # ACLED: suicide bombers in an assault on military positions are fighters of an armed
+    # clash; a bomber who blows himself up in a market is a suicide bombing.
+    text = ("Attack\n\nIslamic State suicide bombers attacked Peshmerga positions near Tal Afar "
+            "on Tuesday, before fighters stormed the lines, a commander said.\n")
+    (inc,) = _incidents(gz, text)
+    assert (inc.event_type, inc.sub_event_type) == ("Battles", "Armed clash")
+    text2 = ("Bombing\n\nA suicide bomber blew himself up at a market in Tal Afar on Tuesday, "
+             "killing 12 people, police said.\n")
+    (inc2,) = _incidents(gz, text2)
+    assert inc2.sub_event_type == "Suicide bomb" and inc2.fatalities.best == 12
