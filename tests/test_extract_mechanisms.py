@@ -644,3 +644,18 @@ def test_suicide_bombers_assaulting_positions_are_a_battle(gz):
              "killing 12 people, police said.\n")
     (inc2,) = _incidents(gz, text2)
     assert inc2.sub_event_type == "Suicide bomb" and inc2.fatalities.best == 12
+
+
+def test_place_named_by_its_kind_refers_back_to_the_event_before(gz):
+    # "near the town" after an event in the town of Saraqeb: that town, around it (precision
+    # 2); "near the dam" is not the town's, and is placed nowhere.
+    text = ("Fighting\n\nGovernment forces and rebels clashed in the town of Saraqeb on Tuesday, "
+            "a monitor said. On Monday, rebels attacked army positions near the town, the "
+            "monitor said.\n")
+    incs = sorted(_incidents(gz, text), key=lambda i: i.date.start)
+    assert [i.date.start for i in incs] == [date(2019, 3, 4), date(2019, 3, 5)]
+    first = incs[0]
+    assert km(first.location.lat, first.location.lon, 35.8645, 36.8059) < 5
+    assert first.location.precision == 2 and "refers back" in first.location.note
+    text2 = text.replace("near the town", "near the dam")
+    assert [i.date.start for i in _incidents(gz, text2)] == [date(2019, 3, 5)]

@@ -44,6 +44,7 @@ from .words import (
     _AREA_KINDS,
     _ENCLOSED_BY,
     _PAIR,
+    _PLACE_ANAPHOR,
     _PLURAL_TRIGGER,
     _PREC_ORDER,
     _REVISED,
@@ -557,6 +558,8 @@ class StoryReader:
             r, note = self.finder.resolve_event_place(pm)
             d.places.append((pm, r, note, sub))
             self.used_places.add((s.index, pm.begin))
+        if not d.places and not a.event_places and a.triggers:
+            self._place_referred_back(d, a)
         for x in a.actors:
             if x.issuer and self.issuer is not None:
                 i = self.issuer
@@ -580,6 +583,30 @@ class StoryReader:
         self._revisions(d, a, n_before)
         d.last_index_before = d.last_index
         d.last_index = s.index
+
+    def _place_referred_back(self, d: Draft, a: Analysis) -> None:
+        """"attacked the positions near the dam" after an event at the Mosul Dam: a place named
+        only by its kind is the place of the event just before, when that place is of the kind
+        (its name or phrase says so: "the Mosul Dam", "the town of Saraqeb")."""
+        m = _PLACE_ANAPHOR.search(a.sent.text)
+        if m is None:
+            return
+        # the latest event with a place (a sentence with none between does not count)
+        before = [(x.last_index, mp) for x in self.drafts
+                  if x is not d and x.last_index >= 0 and (mp := x.main_place()) is not None]
+        if not before:
+            return
+        mp = max(before, key=lambda t: t[0])[1]
+        pm, r, note = mp
+        kind = re.sub(r"\s+", " ", m.group(1).lower())
+        if not re.search(r"\b" + re.escape(kind).replace(r"\ ", r"\s*") + r"\b",
+                         f"{pm.name} {pm.phrase}", re.I):
+            return
+        if r is not None and not m.group(0).lower().startswith(("in ", "at ", "inside ", "into ")):
+            # "near the dam", "outside the town": around the place (ACLED precision 2)
+            r = replace(r, precision=max(r.precision or 1, 2))
+        note = f"{note}; " if note else ""
+        d.places.append((pm, r, f"{note}{m.group(0)!r} refers back to {pm.name!r}", False))
 
     def _figures(self, d: Draft, a: Analysis, src: SourceRef | None) -> None:
         text = a.sent.text
