@@ -26,8 +26,10 @@ REPORTS = SHARED / "reports"
 # pairs with no wrong merge over all reports; lowest style 80.0): an undated event is dated in
 # the week up to the report, merging lines actors up either way and dates a night either side
 # of midnight.
-FLOOR = {"precision": 90.0, "recall": 87.0, "fatalities_exact": 90.5, "merge_recall": 81.0,
-         "recall_dated": 79.0}  # recall_dated: only the matches with a known date
+# 5th round (90.7 / 88.1 / 91.0, recall with a known date 80.2): a place named only by its kind
+# ("near the dam") refers back to the event before at a place of that kind.
+FLOOR = {"precision": 90.5, "recall": 88.0, "fatalities_exact": 90.5, "merge_recall": 81.0,
+         "recall_dated": 80.0}  # recall_dated: only the matches with a known date
 # No wrong merge anywhere: pairs of distinct gold incidents of different reports joined.
 MERGE_WRONG_CEILING = 0
 STYLE_FLOOR = 79.0  # every style's recall

@@ -602,3 +602,64 @@ def test_fighting_that_continues_is_on_the_day_of_the_report(gz):
             "where it fought Islamic State, local sources said.\n")
     (inc,) = _incidents(gz, text)
     assert not inc.date.given
+
+
+def test_participle_clause_of_an_earlier_capture_is_background(gz):
+    # "After capturing X, ..." / "Having taken X, ...": the capture came before the event the
+    # sentence reports; neither its type nor its place is the event's.
+    text = ("Shelling\n\nAfter capturing the village of Kishma, the Syrian Democratic Forces "
+            "shelled Islamic State positions in Hajin on Tuesday.\n")
+    (inc,) = _incidents(gz, text)
+    assert inc.sub_event_type == "Shelling/artillery/missile attack"
+    text2 = ("Clashes\n\nHaving taken the town of Saraqeb, government forces on Tuesday pushed "
+             "toward Maarat al-Numan, where clashes with rebels killed 8 fighters.\n")
+    (inc2,) = _incidents(gz, text2)
+    assert inc2.sub_event_type == "Armed clash" and inc2.fatalities.best == 8
+    assert km(inc2.location.lat, inc2.location.lon, 35.6483, 36.6769) < 10
+    # Alone in its sentence, the clause is the sentence's event.
+    text3 = ("Advance\n\nAfter capturing the village of Kishma near Hajin on Tuesday, the Syrian "
+             "Democratic Forces said they would advance.\n")
+    assert any(i.sub_event_type == "Non-state actor overtakes territory"
+               for i in _incidents(gz, text3))
+
+
+def test_battle_and_bombardment_at_other_places_stay_two_events(gz):
+    # A clash in one town and shelling of another, in two sentences: two incidents, each of
+    # its own type at its own place; "the shelling" referring back would go on with the first.
+    text = ("Fighting\n\nGovernment forces and rebels clashed in the town of Saraqeb on Tuesday, "
+            "killing 6 fighters, a monitor said. Army artillery also shelled the town of Maarat "
+            "al-Numan, killing three civilians.\n")
+    incs = sorted(_incidents(gz, text), key=lambda i: i.location.lat)
+    assert [i.sub_event_type for i in incs] == ["Shelling/artillery/missile attack",
+                                                "Armed clash"]
+    assert [i.fatalities.best for i in incs] == [3, 6]
+    assert km(incs[0].location.lat, incs[0].location.lon, 35.6483, 36.6769) < 10
+    assert all(i.date.start == date(2019, 3, 5) for i in incs)
+
+
+def test_suicide_bombers_assaulting_positions_are_a_battle(gz):
+    # ACLED: suicide bombers in an assault on military positions are fighters of an armed
+    # clash; a bomber who blows himself up in a market is a suicide bombing.
+    text = ("Attack\n\nIslamic State suicide bombers attacked Peshmerga positions near Tal Afar "
+            "on Tuesday, before fighters stormed the lines, a commander said.\n")
+    (inc,) = _incidents(gz, text)
+    assert (inc.event_type, inc.sub_event_type) == ("Battles", "Armed clash")
+    text2 = ("Bombing\n\nA suicide bomber blew himself up at a market in Tal Afar on Tuesday, "
+             "killing 12 people, police said.\n")
+    (inc2,) = _incidents(gz, text2)
+    assert inc2.sub_event_type == "Suicide bomb" and inc2.fatalities.best == 12
+
+
+def test_place_named_by_its_kind_refers_back_to_the_event_before(gz):
+    # "near the town" after an event in the town of Saraqeb: that town, around it (precision
+    # 2); "near the dam" is not the town's, and is placed nowhere.
+    text = ("Fighting\n\nGovernment forces and rebels clashed in the town of Saraqeb on Tuesday, "
+            "a monitor said. On Monday, rebels attacked army positions near the town, the "
+            "monitor said.\n")
+    incs = sorted(_incidents(gz, text), key=lambda i: i.date.start)
+    assert [i.date.start for i in incs] == [date(2019, 3, 4), date(2019, 3, 5)]
+    first = incs[0]
+    assert km(first.location.lat, first.location.lon, 35.8645, 36.8059) < 5
+    assert first.location.precision == 2 and "refers back" in first.location.note
+    text2 = text.replace("near the town", "near the dam")
+    assert [i.date.start for i in _incidents(gz, text2)] == [date(2019, 3, 5)]

@@ -59,6 +59,16 @@ def _side(g: Group | None, host: str, actor1: str, a1_kind: str) -> tuple[str, s
     return g.label, ""
 
 
+#: "suicide bombers attacked": the bombers as fighters of an assault (not "blew themselves up").
+_SUICIDE_FIGHTERS = re.compile(r"suicide\s+(?:bomb|attack)ers?\s+(?:\w+\s+){0,3}?"
+                               r"(?:attacked|stormed|assaulted|raided)$", re.I)
+#: ... on military positions, several of them: "suicide bombers attacked army positions".
+_SUICIDE_ASSAULT = re.compile(r"suicide\s+(?:bomb|attack)ers\s+(?:\w+\s+){0,3}?(?:attacked|stormed|"
+                              r"assaulted|raided)\s+(?:[\w’'-]+\s+){0,4}?(?:positions|checkpoints?|"
+                              r"posts?|outposts?|bases?|lines|barracks|fortifications|defen[cs]es)\b",
+                              re.I)
+
+
 def _event_type(d: Draft) -> tuple[str, str]:
     ts = d.triggers
     if not ts:
@@ -90,6 +100,11 @@ def _event_type(d: Draft) -> tuple[str, str]:
     ground = [t for t in ts if t.rule.generic and
               re.match(r"(?i)attack|assault|raid|offensive|storm|ambush", t.text)]
     if sub == "Shelling/artillery/missile attack" and ground and best.rule.priority < 50:
+        et, sub = "Battles", "Armed clash"
+    if sub == "Suicide bomb" and _SUICIDE_FIGHTERS.match(best.text) and (ground or any(
+            _SUICIDE_ASSAULT.search(x.text) for x in d.sentences)):
+        # Suicide bombers in an assault on positions are fighters in a battle (ACLED: an armed
+        # clash in which suicide bombs were used), not a suicide bombing.
         et, sub = "Battles", "Armed clash"
     if not sub:
         subs = [t.rule.sub_event_type for t in pool if t.rule.event_type == et and

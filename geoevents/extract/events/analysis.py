@@ -27,6 +27,7 @@ from .words import (
     _BACKGROUND_GERUND,
     _CASUALTY_STEMS,
     _CLAIM,
+    _CLAUSE_DATED,
     _CONFIRM,
     _CONTINUATION_WORDS,
     _INFINITIVE,
@@ -37,6 +38,7 @@ from .words import (
     _PASSIVE_BY,
     _PEOPLE,
     _POSTNOMINAL,
+    _PRIOR_PARTICIPLE,
     _REPORT_BEFORE,
     _REPORTING_WORDS,
     _TERRITORY,
@@ -111,13 +113,15 @@ _NOT_YET = re.compile(r"\b(?:is|was|are|were|seemed|seems|appeared)\s+(?:now\s+|
 _WORD = re.compile(r"[a-z’']+")
 
 
-def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trigger], bool]:
+def _triggers(text: str, words: frozenset[str] | None = None,
+              background: list[tuple[int, int]] | None = None) -> tuple[list[Trigger], bool]:
     found: list[Trigger] = []
     if words is None:
         words = frozenset(_WORD.findall(text.lower()))
     if not words & lexicon.TRIGGER_WORDS:
         return found, False
     hyp = 0
+    prior: list[tuple[int, Trigger]] = []
     folded = fold(text)
     # Each rule is searched only when a word it begins with is in the sentence (no search
     # of the alternation of all rules first: trying thirty alternatives at every position
@@ -152,7 +156,22 @@ def _triggers(text: str, words: frozenset[str] | None = None) -> tuple[list[Trig
             if lexicon.HYPOTHETICAL.search(text[max(0, m.start() - 60):m.start()]):
                 hyp += 1
                 continue
+            if rule.sub_event_type in _TERRITORY_TYPES and \
+                    re.match(r"\w+(?:ing|en|ed)\b", m.group(0), re.I) and \
+                    _PRIOR_PARTICIPLE.search(text[max(0, m.start() - 20):m.start()]):
+                comma = text.find(",", m.end())
+                if comma > 0 and not _CLAUSE_DATED.search(text, m.start(), comma):
+                    prior.append((comma, Trigger(rule, m.group(0), m.start())))
+                    continue  # decided below, once the sentence's other events are known
             found.append(Trigger(rule, m.group(0), m.start()))
+    # "After capturing X, the forces shelled Y": the clause is background when the sentence
+    # reports another event after it; alone, it is the sentence's event.
+    for comma, t in prior:
+        if any(o.begin > comma for o in found):
+            if background is not None:
+                background.append((t.begin, comma))
+        else:
+            found.append(t)
     found.sort(key=lambda t: t.begin)
     if any(t.rule.event_type == lexicon.REMOTE for t in found):
         # "killed in a massacre" in a sentence of bombardment or air strikes: the word names
@@ -167,6 +186,18 @@ def _triggers_cached(text: str) -> tuple[tuple[Trigger, ...], bool]:
     boilerplate and background sentences recur across articles."""
     found, hyp = _triggers(text)
     return tuple(found), hyp
+
+
+@lru_cache(maxsize=1024)
+def _prior_clauses(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the sentence's participle clauses of an earlier action ("After capturing
+    X," before another event): background, their places are context."""
+    low = text.lower()
+    if not ("after " in low or "having " in low or "upon " in low):
+        return ()
+    background: list[tuple[int, int]] = []
+    _triggers(text, background=background)
+    return tuple(background)
 
 
 @lru_cache(maxsize=8192)
@@ -454,6 +485,10 @@ def analyse(sent: Sentence, *, published: date | None, finder: PlaceFinder,
     a.places = finder.mentions(text, sent.kind)
     triggers, a.hypothetical = _triggers_cached(text)
     a.triggers = list(triggers)
+    for b, e in _prior_clauses(text) if triggers else ():
+        # "After capturing X, the forces shelled Y": X is where the earlier action was.
+        a.places = [replace(p, role="context", why="a clause of an earlier action")
+                    if p.role == "event" and b <= p.begin < e else p for p in a.places]
     a.anaphor = bool(words & _ANAPHOR_WORDS) and bool(lexicon.ANAPHOR.search(text))
     a.continuation = bool(words & _CONTINUATION_WORDS) and \
         bool(lexicon.PLACE_CONTINUATION.search(text))

@@ -44,6 +44,7 @@ from .words import (
     _AREA_KINDS,
     _ENCLOSED_BY,
     _PAIR,
+    _PLACE_ANAPHOR,
     _PLURAL_TRIGGER,
     _PREC_ORDER,
     _REVISED,
@@ -209,6 +210,28 @@ def _elsewhere(d: Draft, a: Analysis, km: float = 30.0) -> bool:
         if p.uid == p0.uid or (p.admin1 and p.admin1 == p0.admin1 and p.country == p0.country):
             return False
         if _km((p.lat, p.lon), (p0.lat, p0.lon)) <= km:
+            return False
+    return True
+
+
+def _distinct_kind_elsewhere(d: Draft, a: Analysis, km: float = 3.0) -> bool:
+    """A battle and a bombardment at different places are two events: the draft's events are
+    all of one of the two kinds ("clashed in X"), the sentence's all of the other ("artillery
+    shelled Y"), and none of the sentence's places is the draft's place or within ``km`` of it
+    (a sentence referring back, "the shelling", goes on with the draft)."""
+    if a.anaphor or a.continuation or not a.fine_places:
+        return False
+    mine = {t.rule.event_type for t in d.triggers}
+    theirs = {t.rule.event_type for t in a.triggers}
+    if {frozenset(mine), frozenset(theirs)} != {frozenset({"Battles"}), frozenset({REMOTE})}:
+        return False
+    mp = d.main_place()
+    p0 = mp[1].place if mp and mp[1] else None
+    if p0 is None:
+        return False
+    for pm in a.fine_places:
+        p = pm.place
+        if p is None or p.uid == p0.uid or _km((p.lat, p.lon), (p0.lat, p0.lon)) <= km:
             return False
     return True
 
@@ -405,6 +428,8 @@ class StoryReader:
                 return 0
             if not _places_compatible(d, a):
                 return 0
+            if _distinct_kind_elsewhere(d, a):
+                return 0
             return dc
 
         if a.dates and any(d.resolved for d in a.dates):
@@ -536,6 +561,8 @@ class StoryReader:
             r, note = self.finder.resolve_event_place(pm)
             d.places.append((pm, r, note, sub))
             self.used_places.add((s.index, pm.begin))
+        if not d.places and not a.event_places and a.triggers:
+            self._place_referred_back(d, a)
         for x in a.actors:
             if x.issuer and self.issuer is not None:
                 i = self.issuer
@@ -559,6 +586,30 @@ class StoryReader:
         self._revisions(d, a, n_before)
         d.last_index_before = d.last_index
         d.last_index = s.index
+
+    def _place_referred_back(self, d: Draft, a: Analysis) -> None:
+        """"attacked the positions near the dam" after an event at the Mosul Dam: a place named
+        only by its kind is the place of the event just before, when that place is of the kind
+        (its name or phrase says so: "the Mosul Dam", "the town of Saraqeb")."""
+        m = _PLACE_ANAPHOR.search(a.sent.text)
+        if m is None:
+            return
+        # the latest event with a place (a sentence with none between does not count)
+        before = [(x.last_index, mp) for x in self.drafts
+                  if x is not d and x.last_index >= 0 and (mp := x.main_place()) is not None]
+        if not before:
+            return
+        mp = max(before, key=lambda t: t[0])[1]
+        pm, r, note = mp
+        kind = re.sub(r"\s+", " ", m.group(1).lower())
+        if not re.search(r"\b" + re.escape(kind).replace(r"\ ", r"\s*") + r"\b",
+                         f"{pm.name} {pm.phrase}", re.I):
+            return
+        if r is not None and not m.group(0).lower().startswith(("in ", "at ", "inside ", "into ")):
+            # "near the dam", "outside the town": around the place (ACLED precision 2)
+            r = replace(r, precision=max(r.precision or 1, 2))
+        note = f"{note}; " if note else ""
+        d.places.append((pm, r, f"{note}{m.group(0)!r} refers back to {pm.name!r}", False))
 
     def _figures(self, d: Draft, a: Analysis, src: SourceRef | None) -> None:
         text = a.sent.text

@@ -68,7 +68,20 @@ _TERRITORY = re.compile(
 #: "among the positions retaken from the Peshmerga": a participle after the territory it took.
 _POSTNOMINAL = re.compile(r"\b" + _TERRITORY_NOUN + r"\s+(?:(?:now|newly|recently)\s+)?$", re.I)
 _TERRITORY_TYPES = ("Non-state actor overtakes territory", "Government regains territory")
+#: A place named only by its kind, referring back: "the positions near the dam", "in the town".
+_PLACE_ANAPHOR = re.compile(
+    r"\b(?:in|near|at|around|outside|inside|into|on\s+the\s+outskirts\s+of|(?:north|south|east|"
+    r"west)\w*\s+of)\s+the\s+(dam|town|city|village|air\s*base|base|airport|prison|camp|bridge|"
+    r"crossing|hospital|refinery|district|neighbou?rhood|port)\b(?!\s+(?:of|in|near)\b)", re.I)
 _BACKGROUND_GERUND = re.compile(r"\b(?:since|before|until)\s+$", re.I)
+#: "After capturing X, ...", "Having taken X, ...": a participle clause of an action completed
+#: before the one the sentence reports (background unless the clause is dated itself).
+_PRIOR_PARTICIPLE = re.compile(r"\b(?:after|upon|having|after\s+having)\s+$", re.I)
+#: A date word in such a clause: "After capturing Kishma on Monday, ..." reports the capture too.
+_CLAUSE_DATED = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:yesterday|today|"
+                           r"tonight|overnight|last\s+(?:night|week|month)|earlier\s+this\s+"
+                           r"(?:week|month))\b|\b(?:January|February|March|April|May|June|July|"
+                           r"August|September|October|November|December)\b|\b\d{4}\b", re.I)
 #: "The villages of X and Y were cleared": the territory is the subject.
 _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|fully|completely)\s+$", re.I)
 #: "the liberated villages", "newly captured areas": the word describes, it does not report.
