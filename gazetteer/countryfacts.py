@@ -118,6 +118,24 @@ def region(countries: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def main_language(cc: str) -> str | None:
+    """The first language GeoNames lists for a country, without its region ("ar" for
+    ``ar-SY``)."""
+    row = _table().get(cc) or {}
+    first = (row.get("languages") or "").split(",")[0].strip()
+    return first.split("-")[0].lower() or None
+
+
+@lru_cache(maxsize=256)
+def name_area(countries: frozenset[str]) -> frozenset[str]:
+    """Where the place names of ``countries`` recur: the countries, their neighbours and the
+    countries whose main language is one of theirs (village names of Syria recur across the
+    Arabic-speaking countries, not in Italy)."""
+    langs = {main_language(c) for c in countries} - {None}
+    same = {c for c in _table() if main_language(c) in langs}
+    return region(countries) | frozenset(same)
+
+
 def bbox(cc: str) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of the country's main territory, where known."""
     return _bboxes().get(cc)

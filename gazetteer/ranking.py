@@ -109,6 +109,10 @@ class RankingWeights:
     # focus country, while the gazetteer lacks that country's villages: a village of the
     # name that it lacks is as likely meant (see namesake_risk); confidence times this.
     namesake_factor: float = 0.7
+    # A common name: this many places bearing it (by their names or aliases, or spelt so),
+    # anywhere, while the one in the focus is a small place and the country its only context:
+    # the answer is ambiguous (see common_name_risk).
+    common_name_places: int = 3
     # Lexicon: abbreviations (with and without needing context) and demonyms.
     abbreviation_confidence: float = 0.9
     abbreviation_context_confidence: float = 0.75
@@ -769,6 +773,17 @@ def rank(q: str, hits: Sequence[tuple[Hit, float]], focus: Focus, limit: int, *,
         lead = [eligible[0], *measured] if len(where) == 1 else []
         lead += [t for t in firsts.values() if t not in lead]
         ranked = lead + [t for t in scored if t not in lead]
+    common = common_name_risk(top, eligible, scored, focus, w) if status == "resolved" else []
+    if common:
+        hint = install_hint()  # empty when the country's villages are installed
+        if hint:
+            status = "ambiguous"
+            conf = min(conf, w.ambiguous_confidence)
+            where = ", ".join(sorted({p.country or "?" for p in common}))
+            reason = (f"a common name: {len(common)} places bear it ({where}) and the one in the "
+                      "focus is a small place, with only the country as context: a village of "
+                      "this name that the gazetteer lacks is as likely meant; give the province "
+                      "or places near it" + hint)
     if status == "resolved" and namesake_risk(top, focus, w):
         hint = install_hint()  # empty when the country's villages are installed
         if hint:
@@ -816,6 +831,33 @@ def namesake_risk(hit: Hit, focus: Focus, w: RankingWeights = WEIGHTS) -> bool:
     return (bool(focus.explicit) and not focus.admin1 and not focus.anchors
             and hit.match in ("normalised", "variant", "fuzzy") and p.source != "overlay"
             and p.kind == "populated_place" and p.population == 0 and not notable(p, w))
+
+
+def common_name_risk(top: Hit, eligible: list[ScoredRow], scored: list[ScoredRow],
+                     focus: Focus, w: RankingWeights = WEIGHTS) -> list[Place]:
+    """The places bearing the name, when an answer is one small place among namesakes of its
+    region: the top answer is a populated place of unknown population (not notable), the only
+    context is the focus country the user gave, and at least ``common_name_places`` distinct
+    populated places bear the name (as their own, an alias or a spelling; near-spellings only
+    when the answer is one) in the countries where the focus's place names recur
+    (:func:`countryfacts.name_area`: the focus, its neighbours, the countries of its
+    language).  Village names recur across a language's countries ("al-Hamidiyah" in Syria,
+    Turkey and the Emirates): that the built-in gazetteer holds one of them in the focus says
+    little about which one a report means.  Empty when the risk does not apply."""
+    p = top.place
+    if not (focus.explicit and not focus.admin1 and not focus.anchors and p.source != "overlay"
+            and p.kind == "populated_place" and p.population == 0 and not notable(p, w)):
+        return []
+    area = countryfacts.name_area(focus.explicit)
+    bearers = [p]
+    for t in scored:
+        h = t[1]
+        if (h.match == "fuzzy" and top.match != "fuzzy") or h.place.kind != "populated_place" \
+                or h.place.country not in area:
+            continue
+        if all(distinct(b, h.place, w) for b in bearers):
+            bearers.append(h.place)
+    return bearers if len(bearers) >= w.common_name_places else []
 
 
 def outside_focus(q: str, scored: list[ScoredRow], focus: Focus, limit: int,

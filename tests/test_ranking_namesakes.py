@@ -165,3 +165,33 @@ def test_the_province_answers_a_near_spelling_where_its_town_would():
     # A province no town of the query's name shares answers its near-spelling as before.
     alone = decide("Suw'eiya", suwayda_hits()[:1], explicit("SY"))
     assert alone.status == "resolved" and alone.place.uid == GOV.uid
+
+
+# A village name that recurs across the region: one small bearer in the focus country, two
+# more in a neighbour and in a country of the focus's language.
+HAMIDIYA_SY = place("t:h-sy", "Al Hamidiyah", "SY", 34.71, 35.95, admin1="SY.14")
+HAMIDIYA_TR = place("t:h-tr", "Hamidiye", "TR", 37.02, 35.82, pop=5000)
+HAMIDIYA_AE = place("t:h-ae", "Al Hamidiyah", "AE", 25.40, 55.53, pop=27000)
+HAMIDIYA_IT = place("t:h-it", "Hamidia", "IT", 45.0, 10.0, pop=900)
+
+
+def test_a_common_name_of_the_region_with_only_the_country_is_ambiguous():
+    hits = [(Hit(HAMIDIYA_SY, "alias", "Hamidiya"), 0.0), (Hit(HAMIDIYA_TR, "normalised",
+            "Hamidiye"), 0.1), (Hit(HAMIDIYA_AE, "normalised", "Al Hamidiyah"), 0.2)]
+    r = decide_hint("Hamidiya", hits, explicit("SY"))
+    assert r.status == "ambiguous" and r.place.uid == HAMIDIYA_SY.uid
+    assert r.confidence <= WEIGHTS.ambiguous_confidence
+    assert "a common name: 3 places" in r.reason and "(AE, SY, TR)" in r.reason
+    assert "geoevents data install geonames SY" in r.reason
+    # The province decides; with the country's villages installed there is no doubt to flag.
+    assert decide_hint("Hamidiya", hits, explicit("SY", admin1=("SY.14",))).status == "resolved"
+    assert decide_hint("Hamidiya", hits, explicit("SY"), hint="").status == "resolved"
+
+
+def test_namesakes_outside_the_names_region_do_not_make_it_common():
+    # Italy is neither a neighbour of Syria nor of its language: "Mare" in Aleppo is not
+    # doubted because places in Europe bear the name.
+    hits = [(Hit(HAMIDIYA_SY, "alias", "Hamidiya"), 0.0), (Hit(HAMIDIYA_IT, "alias",
+            "Hamidiya"), 0.1), (Hit(HAMIDIYA_TR, "normalised", "Hamidiye"), 0.1)]
+    r = decide_hint("Hamidiya", hits, explicit("SY"))
+    assert r.status == "resolved" and r.reason is None
