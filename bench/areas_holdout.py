@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--every", default="month")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--misses", action="store_true",
+                    help="list the held-out places the last variant gets wrong (place: dates)")
     args = ap.parse_args(argv)
     lines_specs = args.lines if args.lines is not None else [
         ROOT / "data/lines/deir-ez-zor-2018.yaml", ROOT / "data/lines/euphrates-north-2017-2019.yaml",
@@ -131,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     names = ["nearest-place vote", *variants]
     # per fold: right, total, outside (in no area)
     score = {k: [[0, 0, 0] for _ in folds] for k in names}
+    misses: dict[tuple[str, str, str], list[str]] = {}  # (place, party, got) -> dates
     from pyproj import Geod
 
     geod = Geod(ellps="WGS84")
@@ -171,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
                     score[name][f][0] += bool(hit) and hit[0] == party
                     score[name][f][1] += 1
                     score[name][f][2] += not hit
+                    if name == names[-1] and not (hit and hit[0] == party):
+                        misses.setdefault((p.name, party, hit[0] if hit else "-"),
+                                          []).append(str(d))
     print(f"{len(places)} places, {len(read.rows)} rows, {len(dates)} dates ({dates[0]} to "
           f"{dates[-1]}), {args.folds} folds, seed {args.seed}; contested places aside")
     head = "".join(f"  fold {f + 1:<3}" for f in range(len(folds)))
@@ -184,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         out = (f"; {outside / max(total, 1):.1%} in no area, {right / max(total - outside, 1):.1%}"
                " of those in an area" if name in variants else "")
         print(f"  {name:<48} {right / max(total, 1):6.1%}{cells}   ({right}/{total}{out})")
+    if args.misses:
+        print(f"\nmisses of '{names[-1]}' (place, its party, the area's party: dates):")
+        for (name, party, got), ds in sorted(misses.items(), key=lambda t: -len(t[1])):
+            print(f"  {len(ds):3d}  {name}: {party} -> {got}  ({ds[0]} .. {ds[-1]})")
     return 0
 
 
