@@ -113,6 +113,7 @@ class RankingWeights:
     # anywhere, while the one in the focus is a small place and the country its only context:
     # the answer is ambiguous (see common_name_risk).
     common_name_places: int = 3
+    common_name_places_spelling: int = 2  # ... when the answer matched by spelling only
     # Lexicon: abbreviations (with and without needing context) and demonyms.
     abbreviation_confidence: float = 0.9
     abbreviation_context_confidence: float = 0.75
@@ -837,27 +838,32 @@ def common_name_risk(top: Hit, eligible: list[ScoredRow], scored: list[ScoredRow
                      focus: Focus, w: RankingWeights = WEIGHTS) -> list[Place]:
     """The places bearing the name, when an answer is one small place among namesakes of its
     region: the top answer is a populated place of unknown population (not notable), the only
-    context is the focus country the user gave, and at least ``common_name_places`` distinct
-    populated places bear the name (as their own, an alias or a spelling; near-spellings only
-    when the answer is one) in the countries where the focus's place names recur
-    (:func:`countryfacts.name_area`: the focus, its neighbours, the countries of its
-    language).  Village names recur across a language's countries ("al-Hamidiyah" in Syria,
-    Turkey and the Emirates): that the built-in gazetteer holds one of them in the focus says
-    little about which one a report means.  Empty when the risk does not apply."""
+    context is the focus country the user gave, and the name is borne in the countries where
+    the focus's place names recur (:func:`countryfacts.name_area`: the focus, its neighbours,
+    the countries of its language) by at least ``common_name_places`` distinct populated places
+    (as their own name, an alias or a spelling; near-spellings only when the answer is one) or,
+    when the answer matched by spelling only, by ``common_name_places_spelling`` places of any
+    kind but a country (a province bearing the name counts).  Village names recur across a
+    language's countries ("al-Hamidiyah" in Syria, Turkey and the Emirates): that the built-in
+    gazetteer holds one of them in the focus says little about which one a report means.
+    Empty when the risk does not apply."""
     p = top.place
     if not (focus.explicit and not focus.admin1 and not focus.anchors and p.source != "overlay"
             and p.kind == "populated_place" and p.population == 0 and not notable(p, w)):
         return []
+    spelling = top.match in ("normalised", "variant", "fuzzy")
     area = countryfacts.name_area(focus.explicit)
     bearers = [p]
     for t in scored:
         h = t[1]
-        if (h.match == "fuzzy" and top.match != "fuzzy") or h.place.kind != "populated_place" \
+        kind_ok = h.place.kind == "populated_place" or (spelling and h.place.kind != "country")
+        if (h.match == "fuzzy" and top.match != "fuzzy") or not kind_ok \
                 or h.place.country not in area:
             continue
         if all(distinct(b, h.place, w) for b in bearers):
             bearers.append(h.place)
-    return bearers if len(bearers) >= w.common_name_places else []
+    need = w.common_name_places_spelling if spelling else w.common_name_places
+    return bearers if len(bearers) >= need else []
 
 
 def outside_focus(q: str, scored: list[ScoredRow], focus: Focus, limit: int,

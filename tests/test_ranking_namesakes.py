@@ -195,3 +195,18 @@ def test_namesakes_outside_the_names_region_do_not_make_it_common():
             "Hamidiya"), 0.1), (Hit(HAMIDIYA_TR, "normalised", "Hamidiye"), 0.1)]
     r = decide_hint("Hamidiya", hits, explicit("SY"))
     assert r.status == "resolved" and r.reason is None
+
+
+def test_a_spelling_borne_by_another_place_of_the_region_is_ambiguous():
+    # Matched by spelling only, a second bearer of the name where the focus's names recur is
+    # enough, a province included (here one in a country of the focus's language).
+    province = Place(uid="t:q-eg", name="Al Qadisiyah", country="EG", admin1="EG.99", lat=27.0,
+                     lon=31.0, kind="admin1", precision=3, population=0, source="geonames")
+    hits = [(Hit(MANSURAH, "normalised", "Al Qadisiya"), 0.0),
+            (Hit(province, "normalised", "Al Qadisiyah"), 0.3)]
+    r = decide_hint("Al Qadissiya", hits, explicit("SY"))
+    assert r.status == "ambiguous" and "a common name: 2 places" in r.reason
+    # Its own name (or an alias) needs three bearers.
+    own = [(Hit(MANSURAH, "exact", "Al Qadisiya"), 0.0),
+           (Hit(province, "exact", "Al Qadisiya"), 0.3)]
+    assert decide_hint("Al Qadisiya", own, explicit("SY")).status == "resolved"
