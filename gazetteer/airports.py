@@ -4,7 +4,10 @@ airports and landing strips worldwide, with coordinates; MIT licence).
 Taken in: every airport with an IATA code (the ones news names) and every field whose name says
 it is military (air base, air force base, airfield, military); not the tens of thousands of
 private strips.  Each comes with the names reporting uses for it: its own name, "<city> airport"
-and "<city> International Airport", "<X> airbase" for "<X> Air Base".
+and "<city> International Airport", "<X> airbase" for "<X> Air Base", and its distinctive name
+alone when that is not its city's ("Incirlik" for Incirlik Air Base, "Heathrow" for London
+Heathrow Airport, "Ben Gurion", "Dulles"; not "Denver" for Denver International Airport).  Those
+are aliases of a place with no population: a town bearing the name as its own outranks them.
 """
 
 from __future__ import annotations
@@ -17,7 +20,31 @@ _MILITARY = re.compile(r"\b(air ?base|air force base|afb|airfield|military|naval
                        re.I)
 
 
-RULES = "3"  # bump when the selection or the names change: the index stamp then changes
+RULES = "5"  # bump when the selection or the names change: the index stamp then changes
+
+
+_FIELD_WORDS = re.compile(
+    r"(?:\s+(?:international|intl\.?|regional|municipal|domestic))*\s+"
+    r"(?:airport|air ?base|air force base|airfield|air station|aerodrome)$", re.I)
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def distinctive(name: str, city: str, *, military: bool = False) -> str | None:
+    """An airport's name without the generic words and without its city ("London Heathrow
+    Airport" -> "Heathrow"), or None when nothing distinctive is left (the city's name, a
+    code, a short word).  An air base keeps its town's name ("Bagram" for Bagram Air Base):
+    reports name bases so, and the town, where the gazetteer has it, outranks the alias."""
+    core = _FIELD_WORDS.sub("", name).strip(" -,")
+    if core == name.strip():
+        return None
+    if city and core.lower().startswith(city.lower() + " "):
+        core = core[len(city) + 1:].strip()
+    city_words = {w.lower() for w in _WORD.findall(city or "")}
+    words = [w.lower() for w in _WORD.findall(core)]
+    if not words or any(c.isdigit() for c in core) or (city_words & set(words)
+                                                        and not military):
+        return None
+    return core
 
 
 _CITY_CORE = re.compile(r"[-\s](?:am|an der|upon|on|sur|im)[-\s]|[,/(]", re.I)
@@ -34,23 +61,32 @@ def stamp() -> str:
     return f"{package_version()}+rules{RULES}"
 
 
-def names_for(name: str, city: str) -> list[str]:
-    """The names a report may use for an airport."""
+def names_for(name: str, city: str, *, military: bool | None = None) -> list[str]:
+    """The names a report may use for an airport (``military``: an air base; by default, when
+    its name says so)."""
+    if military is None:
+        military = bool(_MILITARY.search(name))
     out = [name]
+    core = distinctive(name, city, military=military)
     m = re.fullmatch(r"(.+?) Air Base", name)
     if m:
         out += [f"{m.group(1)} Airbase", f"{m.group(1)} air base", f"{m.group(1)} airfield",
                 f"{m.group(1)} military airport"]
+    if military and core:
+        out += [core, f"{core} airbase", f"{core} air base", f"{core} airport",
+                f"{core} military airport"]
     if city and re.search(r"\bairport\b", name, re.I):
         # "Frankfurt am Main" -> "Frankfurt", "Washington, D.C." -> "Washington"
-        core = _CITY_CORE.split(city)[0].strip()
-        for c in dict.fromkeys([city, core]):
+        city_core = _CITY_CORE.split(city)[0].strip()
+        for c in dict.fromkeys([city, city_core]):
             if c:
                 out += [f"{c} airport", f"{c} International Airport"]
     if city and name.startswith(city + " ") and len(name) > len(city) + 9:
         out.append(name[len(city) + 1:])  # "London Heathrow Airport": "Heathrow Airport"
     if name.lower().endswith(" international airport"):
         out.append(name[: -len(" international airport")] + " airport")
+    if core:
+        out.append(core)
     return list(dict.fromkeys(out))
 
 

@@ -41,7 +41,15 @@ class CuratedPlace:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.place.name, *self.aliases)
+        """Its name and aliases; an airport or air base also by the names reports use for one
+        ("Kuweires", "Kuweires airport" for Kuweires Air Base: :func:`airports.names_for`)."""
+        out = (self.place.name, *self.aliases)
+        if self.place.kind in ("airport", "military_base"):
+            from .airports import names_for
+
+            more = names_for(self.place.name, "", military=self.place.kind == "military_base")
+            out = tuple(dict.fromkeys((*out, *more)))
+        return out
 
 
 def _slug(text: str) -> str:

