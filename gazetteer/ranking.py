@@ -587,6 +587,10 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
         if h.match == "exact" and notable(p, w):
             # A notable place bearing the query as its own name (not as an alias).
             notable_own.append(p)
+    # A sea, lake or world region bearing the query as its own name (not for a query that
+    # names an area kind: "Red Sea state").
+    region_exact = not area_query and any(
+        h.match == "exact" and world_region(h.place) for h, _ in hits)
     town_areas = frozenset([t.admin1 for t in towns if t.admin1]) if towns else frozenset()
     town_points = tuple(points[:50])
     has_area = bool(focus.countries or focus.admin1 or focus.anchors)
@@ -607,6 +611,12 @@ def score_all(hits: Sequence[tuple[Hit, float]], focus: Focus, dists: Sequence[f
             f.append(("alias_beside_own", -w.focus_country))
         if (area_named and h.place.kind not in AREA_KINDS and not world_feature(h.place)
                 and h.place.population < w.town_names_area and h.place.source != "overlay"):
+            f.append(("small_namesake", -w.small_namesake_penalty))
+        elif (region_exact and h.place.kind in ("admin1", "admin2") and h.match == "exact"
+              and h.place.source != "overlay"):
+            # A province named after the sea, lake or region that bears the name itself ("Red
+            # Sea" the state of Sudan and the governorate of Egypt): named as such, the feature
+            # is meant; "Red Sea state" or a focus on the province says otherwise.
             f.append(("small_namesake", -w.small_namesake_penalty))
         elif (area_named and h.place.kind == "admin2" and h.match == "alias"
               and h.place.source != "overlay"):

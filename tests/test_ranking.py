@@ -198,3 +198,20 @@ def test_explain_lines_name_the_weights():
     text = "\n".join(explain_lines(r))
     assert "focus_country=0.7" in text and "outside the focus" in text
     assert text.splitlines()[0].startswith("explain winner: Mari'")
+
+
+def test_a_sea_named_as_such_is_meant_before_the_provinces_named_after_it():
+    sea = place("curated:t-sea", "Red Sea", "", 20.0, 38.5, kind="region", source="curated",
+                precision=3)
+    sd = place("t:sd", "Red Sea", "SD", 19.7, 37.0, kind="admin1", admin1="SD.36", pop=646800,
+               precision=3)
+    eg = place("t:eg", "Red Sea", "EG", 26.7, 33.9, kind="admin1", admin1="EG.02", pop=420165,
+               precision=3)
+    hits = [(Hit(sea, "exact", "Red Sea"), 0.0), (Hit(sd, "exact", "Red Sea"), 0.83),
+            (Hit(eg, "exact", "Red Sea"), 0.8)]
+    r = decide("Red Sea", hits)
+    assert r.status == "resolved" and r.place.uid == sea.uid
+    assert "small_namesake" in terms(r.candidates[1])
+    # Asked for an area kind ("Red Sea state"), the provinces keep their score.
+    r = decide("Red Sea", hits, kinds=frozenset({"admin1"}))
+    assert not any("small_namesake" in terms(c) for c in r.candidates)
