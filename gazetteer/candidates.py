@@ -182,6 +182,8 @@ class CandidateSearch:
                                        or (not h.place.country and h.place.precision == 3))
                for h, _ in hits):
             return None
+        if any(h.place.uid == dm[0] and h.match in ("exact", "alias") for h, _ in hits):
+            return None  # the word is the place's own name ("Sinai"): a name, not an adjective
         p = self.store.place(dm[0])
         if p is None:
             return None
